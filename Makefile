@@ -1,0 +1,167 @@
+# tcptop: build, test, install. `make run` and `make test` are the two entry points.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+BUILD ?= build
+SANITIZE ?=
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wpointer-arith -Wundef -Wcast-qual
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags libmnl ncursesw 2>/dev/null)
+LIB_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+OPT ?= -O2 -g
+CFLAGS ?= $(OPT)
+CPPFLAGS += -D_GNU_SOURCE -DTCPTOP_VERSION='"$(VERSION)"' -Iinclude -MMD -MP
+ALL_CFLAGS = -std=c11 $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS ?=
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC := $(sort $(wildcard src/*.c))
+UI_SRC := $(sort $(wildcard ui/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UI_OBJ := $(UI_SRC:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libtcptop.a
+BIN := $(BUILD)/tcptop
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all run test deps deps-test unit integration e2e sanitize fuzz fuzz-smoke bench \
+	install uninstall clean format lint screenshots check-clean
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(UI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(UI_OBJ) $(LIB) $(LIB_LIBS) $(UI_LIBS) -lpthread -lm
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(LIB) $(LIB_LIBS) $(TEST_LIBS) -lm
+
+$(BUILD)/helpers/%: $(BUILD)/tests/helpers/%.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS) -lpthread -lm
+
+deps:
+	@./scripts/deps.sh build
+
+deps-test:
+	@./scripts/deps.sh test
+
+# Build, then start tcptop (arguments through ARGS=...).
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) $(ARGS)
+
+# Everything CI runs: a -Werror build, unit, integration and end-to-end tests,
+# the unit tests again under ASan+UBSan, and the fuzzers over their corpora.
+test: deps-test
+	@$(MAKE) --no-print-directory WERROR=1 all tests-bin
+	@$(MAKE) --no-print-directory WERROR=1 BUILD=build-san SANITIZE=address,undefined \
+		OPT="-O1 -g" tests-bin
+	@$(MAKE) --no-print-directory fuzz-bin
+	@./tests/run.sh
+
+.PHONY: tests-bin fuzz-bin
+tests-bin: $(BIN) $(UNIT_BIN) $(HELPER_BIN)
+
+unit: tests-bin
+	@./tests/run.sh unit
+
+integration: tests-bin
+	@./tests/run.sh integration
+
+e2e: tests-bin
+	@./tests/run.sh e2e
+
+sanitize:
+	@$(MAKE) --no-print-directory BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" tests-bin
+	@BUILD=build-san ./tests/run.sh unit
+
+# libFuzzer targets, built with clang against the library sources.
+FUZZ_DIR := build-fuzz
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude \
+	$(shell pkg-config --cflags libmnl 2>/dev/null)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+fuzz-bin: $(FUZZ_BIN)
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/*.h)
+	@mkdir -p $(FUZZ_DIR)
+	clang $(FUZZ_FLAGS) -DTCPTOP_VERSION='"fuzz"' -o $@ $< $(LIB_SRC) $(LIB_LIBS) -lm -lpthread
+
+# Run every fuzzer for FUZZ_SECONDS each (default 60) from its seed corpus.
+FUZZ_SECONDS ?= 60
+fuzz: deps-fuzz fuzz-bin
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus-$$n; \
+		echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus-$$n \
+		tests/fuzz/seeds/$${n#fuzz_} || exit 1; done
+
+.PHONY: deps-fuzz deps-screenshots
+deps-fuzz:
+	@./scripts/deps.sh fuzz
+deps-screenshots:
+	@./scripts/deps.sh screenshots
+
+bench: all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+screenshots: deps-screenshots all $(HELPER_BIN)
+	./scripts/screenshots.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tcptop
+	install -m 0644 doc/tcptop.1 $(DESTDIR)$(MANDIR)/man1/tcptop.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tcptop $(DESTDIR)$(MANDIR)/man1/tcptop.1
+
+clean:
+	rm -rf build build-san build-fuzz
+
+FORMAT_FILES = $(wildcard src/*.c ui/*.c include/*.h tests/unit/*.c tests/unit/*.h \
+	tests/helpers/*.c tests/fuzz/*.c bench/*.c)
+format:
+	clang-format -i $(FORMAT_FILES)
+
+lint:
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--std=c11 -D_GNU_SOURCE -Iinclude --suppress=missingIncludeSystem \
+		--inline-suppr src ui
+
+-include $(LIB_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(UNIT_BIN:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)

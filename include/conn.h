@@ -1,0 +1,123 @@
+/* conn: the normalised record of one socket from a sock_diag dump, and TCP state names. */
+#ifndef TCPTOP_CONN_H
+#define TCPTOP_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpinfo.h"
+
+/* Kernel TCP states (include/net/tcp_states.h); 0 is not a state. */
+enum tcp_state {
+	TS_ESTABLISHED = 1,
+	TS_SYN_SENT,
+	TS_SYN_RECV,
+	TS_FIN_WAIT1,
+	TS_FIN_WAIT2,
+	TS_TIME_WAIT,
+	TS_CLOSE,
+	TS_CLOSE_WAIT,
+	TS_LAST_ACK,
+	TS_LISTEN,
+	TS_CLOSING,
+	TS_NEW_SYN_RECV,
+	TS_BOUND_INACTIVE,
+	TS_MAX
+};
+/* The eleven states users see (1..11); request sockets count as SYN-RECV. */
+#define TS_USER_LAST TS_CLOSING
+#define TS_ALL_MASK 0xfffu /* bits 0..11: every state, as ss -a asks */
+
+/* Which optional parts the kernel sent (conn.have). */
+enum {
+	CONN_HAS_INFO = 1 << 0,
+	CONN_HAS_SKMEM = 1 << 1,
+	CONN_HAS_CONG = 1 << 2,
+	CONN_HAS_SHUTDOWN = 1 << 3,
+	CONN_HAS_V6ONLY = 1 << 4,
+	CONN_HAS_UID = 1 << 5, /* full sockets; not TIME-WAIT or request sockets */
+};
+
+/* Indices into the INET_DIAG_SKMEMINFO array (SK_MEMINFO_*). */
+enum {
+	SKM_RMEM_ALLOC, /* r */
+	SKM_RCVBUF,     /* rb */
+	SKM_WMEM_ALLOC, /* t */
+	SKM_SNDBUF,     /* tb */
+	SKM_FWD_ALLOC,  /* f */
+	SKM_WMEM_QUEUED, /* w */
+	SKM_OPTMEM,     /* o */
+	SKM_BACKLOG,    /* bl */
+	SKM_DROPS,      /* d */
+	SKM_N
+};
+
+/* idiag_timer values. */
+enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST, TIMER_DELACK };
+
+/*
+ * One socket. Addresses are in network byte order (IPv4 in the first four
+ * bytes), ports in host order. `info` and `skmem` point into the arena of
+ * the sample that holds this conn and live as long as it; either is NULL
+ * when the kernel did not send it.
+ */
+struct conn {
+	uint64_t cookie;
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t family; /* AF_INET or AF_INET6, as the kernel reported */
+	uint8_t state;  /* enum tcp_state; NEW_SYN_RECV folded into SYN_RECV */
+	uint8_t timer;
+	uint8_t retrans; /* idiag_retrans: backoff/probe count of the running timer */
+	uint8_t shutdown; /* bit 0: receive side shut, bit 1: send side */
+	uint8_t v6only;
+	uint8_t skmem_n;
+	uint8_t pad0;
+	uint16_t have; /* CONN_HAS_* */
+	uint16_t info_len; /* bytes of tcp_info the kernel sent (before clamping) */
+	uint32_t expires_ms;
+	uint32_t rqueue; /* LISTEN: accept queue length; else unread bytes */
+	uint32_t wqueue; /* LISTEN: accept queue limit; else unacked + unsent bytes */
+	uint32_t uid;
+	uint32_t inode;
+	uint32_t ifindex;
+	const struct tcpi *info;
+	const uint32_t *skmem;
+	char cong[16];
+};
+
+/* ss-style name of a state ("ESTAB", "TIME-WAIT"); "UNKNOWN" outside the table. */
+const char *conn_state_name(unsigned state);
+/* Filter-language name of a state ("established", "time-wait"); NULL if none. */
+const char *conn_state_keyword(unsigned state);
+/* The state for a filter-language or ss-style name, case-insensitive; 0 if none. */
+unsigned conn_state_from_name(const char *name);
+
+/* Name of an idiag_timer value ("on", "keepalive", "timewait", "persist", "delack"). */
+const char *conn_timer_name(unsigned timer);
+
+/* True for ::ffff:a.b.c.d addresses. */
+bool addr_is_v4mapped(const uint8_t *a);
+/* True for 0.0.0.0 / :: (a wildcard bind). */
+bool addr_is_any(int family, const uint8_t *a);
+
+/*
+ * Formats an address ("10.0.0.1", "::1"; v4-mapped IPv6 as IPv4) and an
+ * endpoint ("10.0.0.1:80", "[::1]:80", "0.0.0.0:80", "[::]:80"). Returns buf.
+ */
+#define ADDR_STRLEN 48
+#define ENDPOINT_STRLEN 56
+char *addr_str(int family, const uint8_t *a, char *buf, size_t len);
+char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_t len);
+
+/* The effective family of an address: AF_INET for v4-mapped IPv6. */
+int addr_family(int family, const uint8_t *a);
+
+/* The tcp_info field when the kernel sent it: fills *v and returns true. */
+#define CONN_INFO(c, f, v) \
+	((c)->info && TCPI_HAS((c)->info_len, f) ? (*(v) = (c)->info->f, true) : false)
+
+#endif

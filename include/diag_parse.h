@@ -1,0 +1,22 @@
+/* diag_parse: one sock_diag netlink message to one struct conn; pure, no I/O. */
+#ifndef TCPTOP_DIAG_PARSE_H
+#define TCPTOP_DIAG_PARSE_H
+
+#include <linux/netlink.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "conn.h"
+#include "terr.h"
+
+/*
+ * Parses a SOCK_DIAG_BY_FAMILY message (struct inet_diag_msg + attributes)
+ * into *c. tcp_info and skmem are copied into `a` (min of what was sent and
+ * what we know; the rest zeroed) and c->info / c->skmem point at the copies.
+ * The message length must already be checked against the buffer
+ * (mnl_nlmsg_ok). Returns 0, or -1 with e set when the message is malformed;
+ * *c is then unspecified. Never reads past nlh->nlmsg_len.
+ */
+int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct terr *e);
+
+#endif

@@ -1,0 +1,21 @@
+/* fmt: compact human formatting of sizes, rates, durations for narrow columns. */
+#ifndef TCPTOP_FMT_H
+#define TCPTOP_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1536 -> "1.5K", 16777216 -> "16M" (IEC multiples, suffix K M G T). */
+char *fmt_bytes(uint64_t v, char *buf, size_t len);
+/* Bits per second, SI: 812000 -> "812k", 94200000 -> "94.2M". */
+char *fmt_bits(double bps, char *buf, size_t len);
+/* Plain count; when wider than `width` digits, SI-abbreviated ("1.2M"). */
+char *fmt_count(uint64_t v, int width, char *buf, size_t len);
+/* Microseconds as milliseconds with 3 significant-ish digits: 51 -> "0.051", 123456 -> "123". */
+char *fmt_usec_ms(uint64_t us, char *buf, size_t len);
+/* Seconds, compact: 0.5 -> "0.5s", 75 -> "1m15s", 7200 -> "2h". */
+char *fmt_secs(double s, char *buf, size_t len);
+/* Local time "YYYY-mm-dd HH:MM:SS" from nanoseconds since the epoch. */
+char *fmt_time(int64_t real_ns, char *buf, size_t len);
+
+#endif

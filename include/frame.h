@@ -1,0 +1,98 @@
+/* frame: everything one refresh produced (sockets, derived rows, listeners, states, counters). */
+#ifndef TCPTOP_FRAME_H
+#define TCPTOP_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "counters.h"
+#include "sample.h"
+#include "tunables.h"
+
+enum {
+	LST_DROPS = 1 << 0,       /* drops valid (skmem d) */
+	LST_DROPS_DELTA = 1 << 1, /* drops_delta valid */
+};
+
+struct listener {
+	uint32_t row;        /* index of the LISTEN socket in rows[] */
+	uint32_t accept_q;   /* current accept queue (idiag_rqueue) */
+	uint32_t accept_max; /* its limit (idiag_wqueue) */
+	uint32_t syn_q;      /* SYN-RECV request sockets it owns */
+	uint16_t shared;     /* listeners on the same address and port (SO_REUSEPORT) */
+	uint8_t flags;
+	uint64_t drops;
+	uint64_t drops_delta;
+};
+
+/* row.flags: which derived values are valid. */
+enum {
+	ROW_RATES = 1 << 0,    /* tx_bps / rx_bps */
+	ROW_D_RETRANS = 1 << 1, /* d_retrans */
+	ROW_D_LIMITS = 1 << 2,  /* d_busy_us, d_rwnd_us, d_sndbuf_us */
+	ROW_NEW = 1 << 3,       /* first time this cookie was seen */
+};
+
+/* Per-socket values derived from this sample and the previous one. */
+struct row {
+	const struct conn *c; /* borrowed from frame.sample */
+	double dt;            /* seconds since this socket's previous sample */
+	double tx_bps;        /* bits/s: bytes_acked delta / dt */
+	double rx_bps;        /* bits/s: bytes_received delta / dt */
+	uint64_t d_retrans;   /* total_retrans delta (segments) */
+	uint64_t d_busy_us;
+	uint64_t d_rwnd_us;
+	uint64_t d_sndbuf_us;
+	const struct listener *lst; /* LISTEN rows: their entry in frame.listeners; else NULL */
+	uint16_t flags;
+};
+
+#define HIST_LEN 60
+enum { HIST_RTT, HIST_CWND, HIST_TX, HIST_RX, HIST_N };
+
+/* The last HIST_LEN values of one connection, oldest first; NAN = no value. */
+struct hist {
+	uint64_t cookie; /* 0: none */
+	int n;
+	float v[HIST_N][HIST_LEN];
+};
+
+struct frame {
+	uint64_t seq;
+	uint64_t mono_ns;
+	int64_t real_ns;
+	double interval; /* seconds since the previous frame; 0 for the first */
+
+	struct sample sample;
+	struct row *rows; /* parallel to sample.conns */
+	size_t rows_cap;
+	struct listener *listeners;
+	size_t nlisteners, listeners_cap;
+
+	uint32_t states[TS_MAX];
+	int64_t states_delta[TS_MAX];
+	bool has_states_delta;
+
+	struct counters counters;
+	struct tunables tun;
+	struct hist hist; /* of the selected connection */
+
+	char status[512]; /* this refresh's error or warning; "" when clean */
+	bool failed;      /* the dump failed: sockets are missing */
+};
+
+void frame_reset(struct frame *f);
+void frame_free(struct frame *f);
+
+/* Number of rows (= sockets). */
+static inline size_t frame_nrows(const struct frame *f)
+{
+	return f->sample.n;
+}
+
+/* The row of a cookie, or NULL; linear. */
+const struct row *frame_find(const struct frame *f, uint64_t cookie);
+
+#endif

@@ -1,0 +1,40 @@
+/* json: a small streaming JSON writer with correct string escaping. */
+#ifndef TCPTOP_JSON_H
+#define TCPTOP_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+#define JSON_MAX_DEPTH 16
+
+/* Writes into a borrowed strbuf; handles commas. A NULL key means "array element". */
+struct json {
+	struct strbuf *sb;
+	int depth;
+	bool need_comma[JSON_MAX_DEPTH];
+};
+
+void json_init(struct json *j, struct strbuf *sb);
+void json_obj_begin(struct json *j, const char *key);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j, const char *key);
+void json_arr_end(struct json *j);
+void json_str(struct json *j, const char *key, const char *s);
+/* A string of n bytes that may hold anything: invalid UTF-8 becomes U+FFFD. */
+void json_strn(struct json *j, const char *key, const char *s, size_t n);
+void json_u64(struct json *j, const char *key, uint64_t v);
+void json_i64(struct json *j, const char *key, int64_t v);
+/* Finite doubles with up to 6 significant digits; NaN/inf become null. */
+void json_f64(struct json *j, const char *key, double v);
+/* A number with exactly `decimals` digits after the point (timestamps). */
+void json_fixed(struct json *j, const char *key, double v, int decimals);
+void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
+
+/* Appends s as a quoted, escaped JSON string. */
+void json_quote(struct strbuf *sb, const char *s, size_t n);
+
+#endif

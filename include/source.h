@@ -1,0 +1,41 @@
+/* source: where a refresh's raw inputs come from (kernel and /proc, or a recording), and recording them. */
+#ifndef TCPTOP_SOURCE_H
+#define TCPTOP_SOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "sample.h"
+#include "strbuf.h"
+#include "terr.h"
+
+struct source_cfg {
+	const char *proc_root;   /* default "/proc" (or $PROC_ROOT) */
+	const char *replay_path; /* read inputs from this recording instead of the kernel */
+	const char *record_path; /* also write the inputs to this recording */
+};
+
+struct source; /* opaque */
+
+struct source *source_open(const struct source_cfg *cfg, struct terr *e);
+/* Finishes a recording (committing the file); returns -1 with e set if that failed. */
+int source_close(struct source *s, struct terr *e);
+
+/*
+ * Starts one refresh and gives its timestamps. Returns 0, 1 at the end of a
+ * replay, or -1 with e set.
+ */
+int source_begin(struct source *s, uint64_t *mono_ns, int64_t *real_ns, struct terr *e);
+/* Dumps IPv4 and IPv6 sockets into smp. A replay ignores req (it has what was recorded). */
+int source_dump(struct source *s, const struct diag_req *req, struct sample *smp, struct terr *e);
+/* Reads a file relative to the proc root ("net/netstat", "sys/net/core/somaxconn"). */
+int source_read(struct source *s, const char *rel, struct strbuf *out, struct terr *e);
+void source_end(struct source *s);
+
+bool source_is_replay(const struct source *s);
+/* Host name and kernel release of the watched host (recorded ones on replay). */
+const char *source_hostname(const struct source *s);
+const char *source_kernel(const struct source *s);
+
+#endif

@@ -1,0 +1,37 @@
+/* view: which rows of a frame are shown and in what order (filter, then deterministic sort). */
+#ifndef TCPTOP_VIEW_H
+#define TCPTOP_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "column.h"
+#include "frame.h"
+
+typedef bool (*view_match_fn)(const struct row *r, void *ctx);
+
+/* The result (order[]) and the scratch it is built with; reused across refreshes. */
+struct view {
+	uint32_t *order; /* row indices, sorted */
+	size_t n;
+	size_t cap;
+	struct sortkey *keys;
+	size_t keys_cap;
+};
+
+/*
+ * Keeps the rows `match` accepts (NULL: all) and sorts them by `sort`, in its
+ * natural direction (numbers largest first), flipped by `reverse`.
+ * Unavailable values sort last; ties are broken by cookie, so the order is
+ * the same on every run. O(n log n) on precomputed keys.
+ */
+void view_build(struct view *v, const struct frame *f, const struct column *sort, bool reverse,
+		view_match_fn match, void *ctx);
+/* Re-sorts only the rows already in v->order (the same frame). */
+void view_sort(struct view *v, const struct frame *f, const struct column *sort, bool reverse);
+/* Position of the row with this cookie in v->order, or -1. */
+long view_find(const struct view *v, const struct frame *f, uint64_t cookie);
+void view_free(struct view *v);
+
+#endif

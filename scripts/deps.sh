@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs the Debian packages a make target needs, or says how to.
+# usage: deps.sh build|test|screenshots|fuzz ...
+set -eu
+
+pkgs_build="gcc make pkg-config libmnl-dev libncurses-dev"
+pkgs_test="libcmocka-dev iproute2 nftables jq tmux procps util-linux"
+pkgs_fuzz="clang libclang-rt-14-dev"
+pkgs_screenshots="tmux aha chromium"
+
+want=""
+for set in "$@"; do
+	case "$set" in
+	build) want="$want $pkgs_build" ;;
+	test) want="$want $pkgs_build $pkgs_test $pkgs_fuzz" ;;
+	fuzz) want="$want $pkgs_build $pkgs_fuzz" ;;
+	screenshots) want="$want $pkgs_build $pkgs_screenshots" ;;
+	*) echo "deps.sh: unknown package set '$set'" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$status" in ii*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tcptop needs these Debian packages:$missing" >&2
+	echo "install them with:  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# An old or empty package list makes apt-get fail to find packages: refresh once.
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,123 @@
+/* batch: N snapshots on standard output. */
+#include "batch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "column.h"
+#include "out.h"
+#include "strbuf.h"
+
+uint8_t batch_needs(const struct opts *o)
+{
+	uint8_t needs;
+
+	/* JSON carries every column; text the chosen ones, the sort key and the listeners. */
+	if (o->out == OUT_JSON)
+		return DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG;
+	needs = column_needs(o->cols, o->ncols);
+	needs |= column_needs(column_listen_view, column_listen_view_len);
+	needs |= o->sort->needs;
+	return needs;
+}
+
+static void sleep_until(const struct timespec *t)
+{
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
+		;
+}
+
+static void advance(struct timespec *t, double secs)
+{
+	double whole = floor(secs);
+
+	t->tv_sec += (time_t)whole;
+	t->tv_nsec += (long)((secs - whole) * 1e9);
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+static int fail(struct collector *c, FILE *err, const char *msg)
+{
+	struct terr e;
+
+	fprintf(err, "tcptop: %s\n", msg);
+	if (collector_close(c, &e) < 0)
+		fprintf(err, "tcptop: %s\n", e.msg);
+	return 1;
+}
+
+int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
+{
+	const struct opts *o = cfg->opts;
+	struct frame frames[2];
+	struct frame *cur = &frames[0], *prev = &frames[1];
+	struct view v = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct out_ctx ctx;
+	struct timespec next;
+	struct collector *c;
+	struct terr e = { { 0 } };
+	long todo = o->frames < 0 ? 1 : o->frames; /* 0: until interrupted */
+	int status = 0, r;
+
+	memset(frames, 0, sizeof(frames));
+	c = collector_new(&cfg->collector, &e);
+	if (!c) {
+		fprintf(err, "tcptop: %s\n", e.msg);
+		return 1;
+	}
+	ctx = (struct out_ctx){ collector_hostname(c), collector_kernel(c), o->cols, o->ncols,
+				o->sort, o->reverse, o->filter, cfg->match, cfg->match_ctx };
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	/* The first sample only primes the rates: every printed frame has them. */
+	r = collector_step(c, prev);
+	if (r < 0 || r == 1) {
+		status = fail(c, err, r == 1 ? "the recording holds no complete refresh"
+					     : prev->status);
+		goto out;
+	}
+	for (long i = 0; todo == 0 || i < todo; i++) {
+		if (!collector_is_replay(c)) {
+			advance(&next, o->interval);
+			sleep_until(&next);
+		}
+		r = collector_step(c, cur);
+		if (r == 1)
+			break; /* end of the recording */
+		if (r < 0) {
+			status = fail(c, err, cur->status);
+			goto out;
+		}
+		sb_reset(&sb);
+		if (o->out == OUT_JSON)
+			out_json_frame(cur, &ctx, &v, &sb);
+		else
+			out_text_frame(cur, &ctx, &v, &sb);
+		if (o->out == OUT_TEXT && (todo == 0 || i + 1 < todo))
+			sb_putc(&sb, '\n');
+		if (fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0) {
+			fprintf(err, "tcptop: cannot write the output: %s\n", strerror(errno));
+			status = 1;
+			break;
+		}
+		struct frame *t = prev;
+		prev = cur;
+		cur = t;
+	}
+	if (collector_close(c, &e) < 0) {
+		fprintf(err, "tcptop: %s\n", e.msg);
+		status = 1;
+	}
+out:
+	frame_free(&frames[0]);
+	frame_free(&frames[1]);
+	view_free(&v);
+	sb_free(&sb);
+	return status;
+}

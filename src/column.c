@@ -1,0 +1,735 @@
+/* column: the column table and the generic format/compare/JSON that follow from it. */
+#include "column.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "diag.h"
+#include "fmt.h"
+
+#define NEED_INFO DIAG_EXT_INFO
+#define NEED_SKMEM DIAG_EXT_SKMEM
+#define NEED_CONG DIAG_EXT_CONG
+
+/* The kernel's "no slow-start threshold yet" value. */
+#define TCP_INFINITE_SSTHRESH 0x7fffffffu
+
+static void set_u64(struct cval *v, uint64_t x)
+{
+	v->kind = CV_U64;
+	v->u = x;
+}
+
+static void set_str(struct cval *v, const char *s)
+{
+	v->kind = CV_STR;
+	v->s = s;
+}
+
+/* One getter per tcp_info field column: unavailable unless the kernel sent it. */
+#define INFO_GETTER(fn, field)                                    \
+	static void fn(const struct row *r, struct cval *v)       \
+	{                                                         \
+		uint64_t x;                                       \
+		if (CONN_INFO(r->c, field, &x))                   \
+			set_u64(v, x);                            \
+	}
+
+INFO_GETTER(get_rtt, rtt)
+INFO_GETTER(get_rttvar, rttvar)
+INFO_GETTER(get_minrtt, min_rtt)
+INFO_GETTER(get_cwnd, snd_cwnd)
+INFO_GETTER(get_mss, snd_mss)
+INFO_GETTER(get_rwnd, snd_wnd)
+INFO_GETTER(get_rcvwnd, rcv_wnd)
+INFO_GETTER(get_rcvspace, rcv_space)
+INFO_GETTER(get_unacked, unacked)
+INFO_GETTER(get_retrans_out, retrans)
+INFO_GETTER(get_total_retrans, total_retrans)
+INFO_GETTER(get_lost, lost)
+INFO_GETTER(get_bytes_acked, bytes_acked)
+INFO_GETTER(get_bytes_received, bytes_received)
+INFO_GETTER(get_bytes_sent, bytes_sent)
+INFO_GETTER(get_bytes_retrans, bytes_retrans)
+INFO_GETTER(get_busy, busy_time)
+INFO_GETTER(get_rwnd_limited, rwnd_limited)
+INFO_GETTER(get_sndbuf_limited, sndbuf_limited)
+INFO_GETTER(get_notsent, notsent_bytes)
+INFO_GETTER(get_rcv_rtt, rcv_rtt)
+
+static bool is_listener(const struct row *r)
+{
+	return r->c->state == TS_LISTEN;
+}
+
+static void get_cookie(const struct row *r, struct cval *v)
+{
+	set_u64(v, r->c->cookie);
+}
+
+static void get_ep(struct cval *v, const struct conn *c, const uint8_t *addr, uint16_t port)
+{
+	v->kind = CV_EP;
+	v->family = c->family;
+	memcpy(v->addr, addr, 16);
+	v->port = port;
+}
+
+static void get_local(const struct row *r, struct cval *v)
+{
+	get_ep(v, r->c, r->c->src, r->c->sport);
+}
+
+static void get_remote(const struct row *r, struct cval *v)
+{
+	get_ep(v, r->c, r->c->dst, r->c->dport);
+}
+
+static void get_state(const struct row *r, struct cval *v)
+{
+	set_str(v, conn_state_name(r->c->state));
+}
+
+static void get_recvq(const struct row *r, struct cval *v)
+{
+	set_u64(v, r->c->rqueue);
+}
+
+static void get_sendq(const struct row *r, struct cval *v)
+{
+	set_u64(v, r->c->wqueue);
+}
+
+static void get_rx(const struct row *r, struct cval *v)
+{
+	if (r->flags & ROW_RATES) {
+		v->kind = CV_F64;
+		v->f = r->rx_bps;
+	}
+}
+
+static void get_tx(const struct row *r, struct cval *v)
+{
+	if (r->flags & ROW_RATES) {
+		v->kind = CV_F64;
+		v->f = r->tx_bps;
+	}
+}
+
+static void get_rate(const struct row *r, struct cval *v)
+{
+	if (r->flags & ROW_RATES) {
+		v->kind = CV_F64;
+		v->f = r->tx_bps + r->rx_bps;
+	}
+}
+
+static void get_ssthresh(const struct row *r, struct cval *v)
+{
+	uint64_t x;
+
+	if (!CONN_INFO(r->c, snd_ssthresh, &x))
+		return;
+	if (x >= TCP_INFINITE_SSTHRESH)
+		set_str(v, "inf"); /* still in slow start: no threshold yet */
+	else
+		set_u64(v, x);
+}
+
+static void get_retrans(const struct row *r, struct cval *v)
+{
+	if (r->flags & ROW_D_RETRANS)
+		set_u64(v, r->d_retrans);
+}
+
+static void get_skmem(const struct row *r, struct cval *v)
+{
+	char a[12], b[12], c[12], d[12];
+	const uint32_t *m = r->c->skmem;
+
+	if (!m || r->c->skmem_n <= SKM_SNDBUF)
+		return;
+	snprintf(v->buf, sizeof(v->buf), "%s/%s %s/%s", fmt_bytes(m[SKM_RMEM_ALLOC], a, sizeof(a)),
+		 fmt_bytes(m[SKM_RCVBUF], b, sizeof(b)), fmt_bytes(m[SKM_WMEM_ALLOC], c, sizeof(c)),
+		 fmt_bytes(m[SKM_SNDBUF], d, sizeof(d)));
+	set_str(v, v->buf);
+	/* sorts by total memory held */
+	v->u = (uint64_t)m[SKM_RMEM_ALLOC] + m[SKM_WMEM_QUEUED];
+}
+
+static void json_skmem(const struct row *r, struct json *j, const char *key)
+{
+	static const char *const names[SKM_N] = { "r", "rb", "t", "tb", "f", "w", "o", "bl", "d" };
+
+	if (!r->c->skmem) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_begin(j, key);
+	for (int i = 0; i < SKM_N; i++) {
+		if (i < r->c->skmem_n)
+			json_u64(j, names[i], r->c->skmem[i]);
+		else
+			json_null(j, names[i]);
+	}
+	json_obj_end(j);
+}
+
+static void get_cong(const struct row *r, struct cval *v)
+{
+	if (r->c->have & CONN_HAS_CONG)
+		set_str(v, r->c->cong);
+}
+
+static void get_castate(const struct row *r, struct cval *v)
+{
+	static const char *const names[] = { "open", "disorder", "cwr", "recovery", "loss" };
+	uint64_t x;
+
+	if (CONN_INFO(r->c, ca_state, &x) && !is_listener(r))
+		set_str(v, x < 5 ? names[x] : "?");
+}
+
+static void get_timer(const struct row *r, struct cval *v)
+{
+	const struct conn *c = r->c;
+
+	if (c->timer == TIMER_NONE) {
+		set_str(v, "-");
+		v->u = 0;
+		return;
+	}
+	snprintf(v->buf, sizeof(v->buf), "%s,%ums,%u", conn_timer_name(c->timer), c->expires_ms,
+		 c->retrans);
+	set_str(v, v->buf);
+	v->u = c->expires_ms;
+}
+
+static void json_timer(const struct row *r, struct json *j, const char *key)
+{
+	const struct conn *c = r->c;
+
+	if (c->timer == TIMER_NONE) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_begin(j, key);
+	json_str(j, "name", conn_timer_name(c->timer));
+	json_u64(j, "expires_ms", c->expires_ms);
+	json_u64(j, "retrans", c->retrans);
+	json_obj_end(j);
+}
+
+static void get_shutdown(const struct row *r, struct cval *v)
+{
+	static const char *const names[] = { "-", "rd", "wr", "rdwr" };
+
+	if (r->c->have & CONN_HAS_SHUTDOWN)
+		set_str(v, names[r->c->shutdown & 3]);
+}
+
+static void json_shutdown(const struct row *r, struct json *j, const char *key)
+{
+	if (!(r->c->have & CONN_HAS_SHUTDOWN)) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_begin(j, key);
+	json_bool(j, "rd", r->c->shutdown & 1);
+	json_bool(j, "wr", r->c->shutdown & 2);
+	json_obj_end(j);
+}
+
+/* pacing_rate and delivery_rate are bytes/s in tcp_info; shown as bits/s. */
+static void get_pacing(const struct row *r, struct cval *v)
+{
+	uint64_t x;
+
+	if (CONN_INFO(r->c, pacing_rate, &x) && x != UINT64_MAX && !is_listener(r)) {
+		v->kind = CV_F64;
+		v->f = (double)x * 8;
+	}
+}
+
+static void get_delivery(const struct row *r, struct cval *v)
+{
+	uint64_t x;
+
+	if (CONN_INFO(r->c, delivery_rate, &x) && !is_listener(r)) {
+		v->kind = CV_F64;
+		v->f = (double)x * 8;
+	}
+}
+
+static void get_uid(const struct row *r, struct cval *v)
+{
+	if (r->c->have & CONN_HAS_UID)
+		set_u64(v, r->c->uid);
+}
+
+static void get_inode(const struct row *r, struct cval *v)
+{
+	if (r->c->inode)
+		set_u64(v, r->c->inode);
+}
+
+static void get_acceptq(const struct row *r, struct cval *v)
+{
+	if (r->lst)
+		set_u64(v, r->lst->accept_q);
+}
+
+static void get_acceptmax(const struct row *r, struct cval *v)
+{
+	if (r->lst)
+		set_u64(v, r->lst->accept_max);
+}
+
+/* "q/max": the accept queue as the listen view shows it; sorts by fill ratio. */
+static void get_accept_fill(const struct row *r, struct cval *v)
+{
+	if (!r->lst)
+		return;
+	snprintf(v->buf, sizeof(v->buf), "%u/%u", r->lst->accept_q, r->lst->accept_max);
+	set_str(v, v->buf);
+	v->u = r->lst->accept_max ? (uint64_t)r->lst->accept_q * 1000000u / r->lst->accept_max
+				  : 0;
+}
+
+static void get_synq(const struct row *r, struct cval *v)
+{
+	if (r->lst)
+		set_u64(v, r->lst->syn_q);
+}
+
+static void get_drops(const struct row *r, struct cval *v)
+{
+	if (r->lst && (r->lst->flags & LST_DROPS))
+		set_u64(v, r->lst->drops);
+}
+
+static void get_drops_delta(const struct row *r, struct cval *v)
+{
+	if (r->lst && (r->lst->flags & LST_DROPS_DELTA))
+		set_u64(v, r->lst->drops_delta);
+}
+
+static void get_reuseport(const struct row *r, struct cval *v)
+{
+	if (r->lst)
+		set_u64(v, r->lst->shared);
+}
+
+/* Full (the kernel drops at ack_backlog > max, so q == max is the last free slot). */
+static enum attr attr_accept(const struct row *r)
+{
+	if (!r->lst || !r->lst->accept_max)
+		return A_NORMAL;
+	if (r->lst->accept_q > r->lst->accept_max)
+		return A_ALARM;
+	return r->lst->accept_q * 4 >= r->lst->accept_max * 3 ? A_WARN : A_NORMAL;
+}
+
+static enum attr attr_drops_delta(const struct row *r)
+{
+	return r->lst && (r->lst->flags & LST_DROPS_DELTA) && r->lst->drops_delta ? A_ALARM
+										 : A_NORMAL;
+}
+
+static enum attr attr_state(const struct row *r)
+{
+	static const enum attr by_state[TS_MAX] = {
+		[TS_ESTABLISHED] = A_ST_ESTAB, [TS_SYN_SENT] = A_ST_SYN,
+		[TS_SYN_RECV] = A_ST_SYN,      [TS_FIN_WAIT1] = A_ST_CLOSING,
+		[TS_FIN_WAIT2] = A_ST_CLOSING, [TS_TIME_WAIT] = A_ST_TW,
+		[TS_CLOSE] = A_DIM,	       [TS_CLOSE_WAIT] = A_ST_CLOSING,
+		[TS_LAST_ACK] = A_ST_CLOSING,  [TS_LISTEN] = A_ST_LISTEN,
+		[TS_CLOSING] = A_ST_CLOSING,
+	};
+
+	return r->c->state < TS_MAX ? by_state[r->c->state] : A_NORMAL;
+}
+
+/* The peer's window is zero while we have data for it: the receiver is stuck. */
+static enum attr attr_rwnd(const struct row *r)
+{
+	uint64_t w;
+
+	if (r->c->state == TS_ESTABLISHED && CONN_INFO(r->c, snd_wnd, &w) && w == 0)
+		return A_ALARM;
+	return A_NORMAL;
+}
+
+static enum attr attr_retrans(const struct row *r)
+{
+	return (r->flags & ROW_D_RETRANS) && r->d_retrans ? A_WARN : A_NORMAL;
+}
+
+/* A listener's accept queue beyond its limit drops SYNs. */
+static enum attr attr_recvq(const struct row *r)
+{
+	if (r->c->state == TS_LISTEN && r->c->wqueue && r->c->rqueue >= r->c->wqueue)
+		return A_ALARM;
+	return A_NORMAL;
+}
+
+static enum attr attr_timer(const struct row *r)
+{
+	if (r->c->timer == TIMER_PERSIST)
+		return A_ALARM;
+	if (r->c->timer == TIMER_RETRANS && r->c->retrans > 1)
+		return A_WARN;
+	return A_NORMAL;
+}
+
+#define L ALIGN_LEFT
+#define R ALIGN_RIGHT
+
+static const struct column columns[COL_N] = {
+	[COL_COOKIE] = { COL_COOKIE, "cookie", "cookie", "Cookie",
+			 "socket cookie: the kernel's unique id of the socket", 8, 0, R,
+			 CF_COUNT, 9, 0, COLF_ASC, get_cookie, NULL, NULL },
+	[COL_LOCAL] = { COL_LOCAL, "local", "local", "Local Address:Port",
+			"local address and port", 21, 47, L, CF_ENDPOINT, 1, 0,
+			COLF_DEFAULT | COLF_ASC | COLF_FLEX, get_local, NULL, NULL },
+	[COL_REMOTE] = { COL_REMOTE, "remote", "remote", "Peer Address:Port",
+			 "peer address and port", 21, 47, L, CF_ENDPOINT, 1, 0,
+			 COLF_DEFAULT | COLF_ASC | COLF_FLEX, get_remote, NULL, NULL },
+	[COL_STATE] = { COL_STATE, "state", "state", "State", "TCP state (ss names)", 10, 0, L,
+			CF_TEXT, 1, 0, COLF_DEFAULT | COLF_ASC, get_state, NULL, attr_state },
+	[COL_RECVQ] = { COL_RECVQ, "recv_q", "recv_q", "Recv-Q",
+			"bytes not yet read by the application; LISTEN: accept queue length", 6,
+			0, R, CF_COUNT, 3, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
+	[COL_SENDQ] = { COL_SENDQ, "send_q", "send_q", "Send-Q",
+			"bytes not yet acknowledged or sent; LISTEN: accept queue limit", 6, 0, R,
+			CF_COUNT, 3, 0, COLF_DEFAULT, get_sendq, NULL, NULL },
+	[COL_RX] = { COL_RX, "rx", "rx_bps", "RX b/s",
+		     "receive rate in the last interval, bits/s (bytes_received)", 6, 0, R,
+		     CF_BITRATE, 1, NEED_INFO, COLF_DEFAULT, get_rx, NULL, NULL },
+	[COL_TX] = { COL_TX, "tx", "tx_bps", "TX b/s",
+		     "send rate in the last interval, bits/s (bytes_acked)", 6, 0, R, CF_BITRATE,
+		     1, NEED_INFO, COLF_DEFAULT, get_tx, NULL, NULL },
+	[COL_RATE] = { COL_RATE, "rate", NULL, "Rate", "TX + RX in the last interval, bits/s",
+		       6, 0, R, CF_BITRATE, 4, NEED_INFO, 0, get_rate, NULL, NULL },
+	[COL_RTT] = { COL_RTT, "rtt", "rtt_us", "RTT ms", "smoothed round-trip time, ms", 7, 0,
+		      R, CF_USEC_MS, 2, NEED_INFO, COLF_DEFAULT, get_rtt, NULL, NULL },
+	[COL_RTTVAR] = { COL_RTTVAR, "rttvar", "rttvar_us", "RTTvar",
+			 "round-trip time variation, ms", 6, 0, R, CF_USEC_MS, 7, NEED_INFO,
+			 COLF_DEFAULT, get_rttvar, NULL, NULL },
+	[COL_MINRTT] = { COL_MINRTT, "min_rtt", "min_rtt_us", "minRTT",
+			 "lowest round-trip time seen, ms (4.6+)", 6, 0, R, CF_USEC_MS, 6,
+			 NEED_INFO, 0, get_minrtt, NULL, NULL },
+	[COL_CWND] = { COL_CWND, "cwnd", "cwnd", "Cwnd", "congestion window, segments", 5, 0, R,
+		       CF_COUNT, 2, NEED_INFO, COLF_DEFAULT, get_cwnd, NULL, NULL },
+	[COL_SSTHRESH] = { COL_SSTHRESH, "ssthresh", "ssthresh", "Ssthr",
+			   "slow-start threshold, segments (inf: none yet; JSON null)", 5, 0, R,
+			   CF_COUNT, 8, NEED_INFO, COLF_DEFAULT, get_ssthresh, NULL, NULL },
+	[COL_MSS] = { COL_MSS, "mss", "mss", "MSS", "send maximum segment size, bytes", 5, 0, R,
+		      CF_COUNT, 8, NEED_INFO, 0, get_mss, NULL, NULL },
+	[COL_RWND] = { COL_RWND, "rwnd", "rwnd", "RWnd",
+		       "the peer's advertised receive window, bytes (tcpi_snd_wnd, 5.4+)", 6, 0,
+		       R, CF_BYTES, 3, NEED_INFO, COLF_DEFAULT, get_rwnd, NULL, attr_rwnd },
+	[COL_RCVWND] = { COL_RCVWND, "rcv_wnd", "rcv_wnd", "OurWnd",
+			 "the window we advertise, bytes (6.2+)", 6, 0, R, CF_BYTES, 7,
+			 NEED_INFO, 0, get_rcvwnd, NULL, NULL },
+	[COL_RCVSPACE] = { COL_RCVSPACE, "rcv_space", "rcv_space", "RcvSpc",
+			   "receive-buffer autotuning estimate, bytes", 6, 0, R, CF_BYTES, 7,
+			   NEED_INFO, COLF_DEFAULT, get_rcvspace, NULL, NULL },
+	[COL_UNACKED] = { COL_UNACKED, "unacked", "unacked", "Unack",
+			  "segments sent and not yet acknowledged", 5, 0, R, CF_COUNT, 5,
+			  NEED_INFO, COLF_DEFAULT, get_unacked, NULL, NULL },
+	[COL_RETRANS] = { COL_RETRANS, "retrans", "retrans_delta", "Rtx",
+			  "segments retransmitted in the last interval", 4, 0, R, CF_COUNT, 3,
+			  NEED_INFO, COLF_DEFAULT, get_retrans, NULL, attr_retrans },
+	[COL_RETRANS_OUT] = { COL_RETRANS_OUT, "retrans_out", "retrans", "RtxOut",
+			      "retransmitted segments not yet acknowledged", 6, 0, R, CF_COUNT, 8,
+			      NEED_INFO, 0, get_retrans_out, NULL, NULL },
+	[COL_TOTAL_RETRANS] = { COL_TOTAL_RETRANS, "total_retrans", "total_retrans", "TotRtx",
+				"segments retransmitted over the connection's life", 6, 0, R,
+				CF_COUNT, 8, NEED_INFO, 0, get_total_retrans, NULL, NULL },
+	[COL_LOST] = { COL_LOST, "lost", "lost", "Lost", "segments presumed lost", 5, 0, R,
+		       CF_COUNT, 8, NEED_INFO, 0, get_lost, NULL, NULL },
+	[COL_SKMEM] = { COL_SKMEM, "skmem", "skmem", "Mem r/rb t/tb",
+			"socket memory: receive used/buffer, send used/buffer, bytes", 15, 0, L,
+			CF_TEXT, 6, NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM, get_skmem, json_skmem, NULL },
+	[COL_CONG] = { COL_CONG, "cong", "cong", "CC", "congestion control algorithm", 6, 0, L,
+		       CF_TEXT, 8, NEED_CONG, COLF_DEFAULT | COLF_ASC, get_cong, NULL, NULL },
+	[COL_CASTATE] = { COL_CASTATE, "ca_state", "ca_state", "CA",
+			  "congestion-avoidance state: open, disorder, cwr, recovery, loss", 8, 0,
+			  L, CF_TEXT, 8, NEED_INFO, COLF_ASC, get_castate, NULL, NULL },
+	[COL_TIMER] = { COL_TIMER, "timer", "timer", "Timer",
+			"running timer, ms left, backoff (persist: zero-window probing)", 14, 0,
+			L, CF_TEXT, 8, 0, COLF_ASC | COLF_SORTNUM, get_timer, json_timer, attr_timer },
+	[COL_SHUTDOWN] = { COL_SHUTDOWN, "shutdown", "shutdown", "Shut",
+			   "shut down directions: rd (receive), wr (send)", 4, 0, L, CF_TEXT, 9, 0,
+			   COLF_ASC, get_shutdown, json_shutdown, NULL },
+	[COL_BYTES_ACKED] = { COL_BYTES_ACKED, "bytes_acked", "bytes_acked", "Acked",
+			      "bytes sent and acknowledged (4.1+)", 6, 0, R, CF_BYTES, 8,
+			      NEED_INFO, 0, get_bytes_acked, NULL, NULL },
+	[COL_BYTES_RECEIVED] = { COL_BYTES_RECEIVED, "bytes_received", "bytes_received", "Rcvd",
+				 "bytes received (4.1+)", 6, 0, R, CF_BYTES, 8, NEED_INFO, 0,
+				 get_bytes_received, NULL, NULL },
+	[COL_BYTES_SENT] = { COL_BYTES_SENT, "bytes_sent", "bytes_sent", "Sent",
+			     "bytes sent, retransmissions included (4.19+)", 6, 0, R, CF_BYTES, 8,
+			     NEED_INFO, 0, get_bytes_sent, NULL, NULL },
+	[COL_BYTES_RETRANS] = { COL_BYTES_RETRANS, "bytes_retrans", "bytes_retrans", "RtxB",
+				"bytes retransmitted (4.19+)", 6, 0, R, CF_BYTES, 8, NEED_INFO, 0,
+				get_bytes_retrans, NULL, NULL },
+	[COL_BUSY] = { COL_BUSY, "busy", "busy_us", "Busy",
+		       "time with data in flight over the connection's life (4.10+)", 6, 0, R,
+		       CF_USEC_S, 8, NEED_INFO, 0, get_busy, NULL, NULL },
+	[COL_RWND_LIMITED] = { COL_RWND_LIMITED, "rwnd_limited", "rwnd_limited_us", "RwndLim",
+			       "time limited by the peer's receive window, lifetime (4.10+)", 7,
+			       0, R, CF_USEC_S, 8, NEED_INFO, 0, get_rwnd_limited, NULL, NULL },
+	[COL_SNDBUF_LIMITED] = { COL_SNDBUF_LIMITED, "sndbuf_limited", "sndbuf_limited_us",
+				 "SbufLim", "time limited by the send buffer, lifetime (4.10+)", 7,
+				 0, R, CF_USEC_S, 8, NEED_INFO, 0, get_sndbuf_limited, NULL, NULL },
+	[COL_PACING] = { COL_PACING, "pacing", "pacing_rate_bps", "Pacing",
+			 "pacing rate, bits/s", 6, 0, R, CF_BITRATE, 8, NEED_INFO, 0, get_pacing,
+			 NULL, NULL },
+	[COL_DELIVERY] = { COL_DELIVERY, "delivery", "delivery_rate_bps", "Deliv",
+			   "delivery rate measured by the kernel, bits/s (4.9+)", 6, 0, R,
+			   CF_BITRATE, 8, NEED_INFO, 0, get_delivery, NULL, NULL },
+	[COL_NOTSENT] = { COL_NOTSENT, "notsent", "notsent_bytes", "NotSent",
+			  "bytes queued and not yet sent (4.6+)", 7, 0, R, CF_BYTES, 8, NEED_INFO,
+			  0, get_notsent, NULL, NULL },
+	[COL_RCV_RTT] = { COL_RCV_RTT, "rcv_rtt", "rcv_rtt_us", "RcvRTT",
+			  "receiver-side RTT estimate, ms", 6, 0, R, CF_USEC_MS, 8, NEED_INFO, 0,
+			  get_rcv_rtt, NULL, NULL },
+	[COL_UID] = { COL_UID, "uid", "uid", "UID", "owner user id", 6, 0, R, CF_COUNT, 9, 0, 0,
+		      get_uid, NULL, NULL },
+	[COL_INODE] = { COL_INODE, "inode", "inode", "Inode", "socket inode", 8, 0, R, CF_COUNT,
+			9, 0, 0, get_inode, NULL, NULL },
+	[COL_ACCEPTQ] = { COL_ACCEPTQ, "accept_queue", "accept_queue", "AcceptQ",
+			  "connections waiting in the accept queue", 7, 0, R, CF_COUNT, 2, 0,
+			  COLF_LISTEN, get_acceptq, NULL, attr_accept },
+	[COL_ACCEPTMAX] = { COL_ACCEPTMAX, "accept_max", "accept_max", "Limit",
+			    "accept queue limit: min(listen backlog, somaxconn)", 6, 0, R,
+			    CF_COUNT, 3, 0, COLF_LISTEN, get_acceptmax, NULL, NULL },
+	[COL_ACCEPT_FILL] = { COL_ACCEPT_FILL, "accept", NULL, "Accept Q",
+			      "accept queue as current/limit; it holds limit+1 before dropping",
+			      11, 0, R, CF_TEXT, 1, 0, COLF_LISTEN | COLF_SORTNUM,
+			      get_accept_fill, NULL, attr_accept },
+	[COL_SYNQ] = { COL_SYNQ, "syn_queue", "syn_queue", "SYN-Q",
+		       "SYN-RECV request sockets owned by this listener (the SYN queue)", 6, 0, R,
+		       CF_COUNT, 1, 0, COLF_LISTEN, get_synq, NULL, NULL },
+	[COL_DROPS] = { COL_DROPS, "drops", "drops", "Drops",
+			"SYNs this listener dropped, lifetime (skmem d)", 6, 0, R, CF_COUNT, 2,
+			NEED_SKMEM, COLF_LISTEN, get_drops, NULL, NULL },
+	[COL_DROPS_DELTA] = { COL_DROPS_DELTA, "drops_delta", "drops_delta", "Drops+",
+			      "SYNs this listener dropped in the last interval", 6, 0, R,
+			      CF_COUNT, 1, NEED_SKMEM, COLF_LISTEN, get_drops_delta, NULL,
+			      attr_drops_delta },
+	[COL_REUSEPORT] = { COL_REUSEPORT, "reuseport", "reuseport_group", "Group",
+			    "listeners sharing this address and port (SO_REUSEPORT)", 5, 0, R,
+			    CF_COUNT, 4, 0, COLF_LISTEN, get_reuseport, NULL, NULL },
+};
+
+#undef L
+#undef R
+
+const enum col_id column_default_view[] = {
+	COL_LOCAL,  COL_REMOTE, COL_STATE, COL_RECVQ,    COL_SENDQ,   COL_RX,
+	COL_TX,	    COL_RTT,	COL_RTTVAR, COL_CWND,    COL_SSTHRESH, COL_RWND,
+	COL_RCVSPACE, COL_UNACKED, COL_RETRANS, COL_SKMEM, COL_CONG,
+};
+const size_t column_default_view_len = sizeof(column_default_view) / sizeof(column_default_view[0]);
+
+const enum col_id column_listen_view[] = {
+	COL_LOCAL, COL_ACCEPT_FILL, COL_SYNQ, COL_DROPS_DELTA, COL_DROPS, COL_REUSEPORT,
+};
+const size_t column_listen_view_len = sizeof(column_listen_view) / sizeof(column_listen_view[0]);
+
+const struct column *column_get(enum col_id id)
+{
+	return (unsigned)id < COL_N ? &columns[id] : NULL;
+}
+
+const struct column *column_by_name(const char *name)
+{
+	for (int i = 0; i < COL_N; i++) {
+		if (!strcasecmp(columns[i].name, name) ||
+		    (columns[i].json && !strcasecmp(columns[i].json, name)))
+			return &columns[i];
+	}
+	return NULL;
+}
+
+uint8_t column_needs(const enum col_id *cols, size_t n)
+{
+	uint8_t needs = 0;
+
+	for (size_t i = 0; i < n; i++)
+		needs |= columns[cols[i]].needs;
+	return needs;
+}
+
+char *column_format(const struct column *col, const struct row *r, int width, char *buf,
+		    size_t len)
+{
+	struct cval v = { 0 };
+
+	col->get(r, &v);
+	switch (v.kind) {
+	case CV_NONE:
+		snprintf(buf, len, "-");
+		break;
+	case CV_STR:
+		snprintf(buf, len, "%s", v.s);
+		break;
+	case CV_EP:
+		endpoint_str(v.family, v.addr, v.port, buf, len);
+		break;
+	case CV_F64:
+		if (col->fmt == CF_BITRATE)
+			fmt_bits(v.f, buf, len);
+		else
+			snprintf(buf, len, "%.3g", v.f);
+		break;
+	case CV_U64:
+		switch (col->fmt) {
+		case CF_BYTES: {
+			int n = snprintf(buf, len, "%llu", (unsigned long long)v.u);
+
+			if (n > width)
+				fmt_bytes(v.u, buf, len);
+			break;
+		}
+		case CF_USEC_MS:
+			fmt_usec_ms(v.u, buf, len);
+			break;
+		case CF_USEC_S:
+			fmt_secs((double)v.u / 1e6, buf, len);
+			break;
+		case CF_BITRATE:
+			fmt_bits((double)v.u, buf, len);
+			break;
+		default:
+			fmt_count(v.u, width, buf, len);
+			break;
+		}
+		break;
+	default:
+		snprintf(buf, len, "?");
+		break;
+	}
+	return buf;
+}
+
+void column_json(const struct column *col, const struct row *r, struct json *j)
+{
+	struct cval v = { 0 };
+	char buf[ENDPOINT_STRLEN];
+
+	if (!col->json)
+		return;
+	if (col->json_emit) {
+		col->json_emit(r, j, col->json);
+		return;
+	}
+	col->get(r, &v);
+	switch (v.kind) {
+	case CV_U64:
+		json_u64(j, col->json, v.u);
+		break;
+	case CV_F64:
+		json_f64(j, col->json, round(v.f));
+		break;
+	case CV_STR:
+		/* "inf" ssthresh and similar markers are not numbers: null in JSON */
+		if (col->fmt == CF_TEXT)
+			json_str(j, col->json, v.s);
+		else
+			json_null(j, col->json);
+		break;
+	case CV_EP:
+		json_str(j, col->json, endpoint_str(v.family, v.addr, v.port, buf, sizeof(buf)));
+		break;
+	default:
+		json_null(j, col->json);
+		break;
+	}
+}
+
+enum attr column_attr(const struct column *col, const struct row *r)
+{
+	struct cval v = { 0 };
+
+	col->get(r, &v);
+	if (v.kind == CV_NONE)
+		return A_DIM;
+	return col->attr ? col->attr(r) : A_NORMAL;
+}
+
+bool column_is_numeric(const struct column *col)
+{
+	return (col->fmt != CF_TEXT && col->fmt != CF_ENDPOINT) || (col->flags & COLF_SORTNUM);
+}
+
+bool column_sort_desc(const struct column *col)
+{
+	return !(col->flags & COLF_ASC);
+}
+
+void column_sortkey(const struct column *col, const struct row *r, uint32_t idx,
+		    struct sortkey *k)
+{
+	struct cval v = { 0 };
+
+	memset(k, 0, sizeof(*k));
+	k->cookie = r->c->cookie;
+	k->idx = idx;
+	col->get(r, &v);
+	switch (v.kind) {
+	case CV_NONE:
+		k->none = 1;
+		break;
+	case CV_U64:
+		k->num = (double)v.u;
+		break;
+	case CV_F64:
+		k->num = v.f;
+		break;
+	case CV_STR:
+		/* text columns with a numeric meaning (skmem, timer) sort by it */
+		k->num = (double)v.u;
+		snprintf((char *)k->bytes, sizeof(k->bytes), "%s", v.s);
+		break;
+	case CV_EP: {
+		/* family, then address bytes, then port (big-endian): numeric order */
+		int fam = addr_family(v.family, v.addr);
+		const uint8_t *a = fam == AF_INET && v.family == AF_INET6 ? v.addr + 12 : v.addr;
+
+		k->bytes[0] = (uint8_t)(fam == AF_INET ? 4 : 6);
+		memcpy(k->bytes + 1, a, fam == AF_INET ? 4 : 16);
+		k->bytes[17] = (uint8_t)(v.port >> 8);
+		k->bytes[18] = (uint8_t)v.port;
+		break;
+	}
+	default:
+		k->none = 1;
+		break;
+	}
+}
+
+int column_sortkey_cmp(const struct sortkey *a, const struct sortkey *b, bool numeric, bool desc)
+{
+	int c = 0;
+
+	if (a->none != b->none)
+		return a->none ? 1 : -1;
+	if (!a->none) {
+		if (numeric)
+			c = a->num < b->num ? -1 : a->num > b->num ? 1 : 0;
+		else
+			c = memcmp(a->bytes, b->bytes, sizeof(a->bytes));
+		if (desc)
+			c = -c;
+	}
+	if (c)
+		return c;
+	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie ? 1 : 0;
+}

@@ -1,0 +1,106 @@
+/* conn: TCP state names and address formatting. */
+#include "conn.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+struct state_name {
+	const char *name;    /* ss style, shown to users and in JSON */
+	const char *keyword; /* filter language */
+};
+
+static const struct state_name states[TS_MAX] = {
+	[TS_ESTABLISHED] = { "ESTAB", "established" },
+	[TS_SYN_SENT] = { "SYN-SENT", "syn-sent" },
+	[TS_SYN_RECV] = { "SYN-RECV", "syn-recv" },
+	[TS_FIN_WAIT1] = { "FIN-WAIT-1", "fin-wait-1" },
+	[TS_FIN_WAIT2] = { "FIN-WAIT-2", "fin-wait-2" },
+	[TS_TIME_WAIT] = { "TIME-WAIT", "time-wait" },
+	[TS_CLOSE] = { "CLOSE", "close" },
+	[TS_CLOSE_WAIT] = { "CLOSE-WAIT", "close-wait" },
+	[TS_LAST_ACK] = { "LAST-ACK", "last-ack" },
+	[TS_LISTEN] = { "LISTEN", "listen" },
+	[TS_CLOSING] = { "CLOSING", "closing" },
+	[TS_NEW_SYN_RECV] = { "SYN-RECV", NULL },
+	[TS_BOUND_INACTIVE] = { "BOUND", NULL },
+};
+
+const char *conn_state_name(unsigned state)
+{
+	if (state < TS_MAX && states[state].name)
+		return states[state].name;
+	return "UNKNOWN";
+}
+
+const char *conn_state_keyword(unsigned state)
+{
+	return state < TS_MAX ? states[state].keyword : NULL;
+}
+
+unsigned conn_state_from_name(const char *name)
+{
+	for (unsigned s = 1; s <= TS_USER_LAST; s++) {
+		if (!strcasecmp(name, states[s].keyword) || !strcasecmp(name, states[s].name))
+			return s;
+	}
+	return 0;
+}
+
+static const char *const timer_names[] = {
+	[TIMER_NONE] = "off",	     [TIMER_RETRANS] = "on",	 [TIMER_KEEPALIVE] = "keepalive",
+	[TIMER_TIMEWAIT] = "timewait", [TIMER_PERSIST] = "persist", [TIMER_DELACK] = "delack",
+};
+
+const char *conn_timer_name(unsigned timer)
+{
+	if (timer < sizeof(timer_names) / sizeof(timer_names[0]))
+		return timer_names[timer];
+	return "unknown";
+}
+
+bool addr_is_v4mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(a, prefix, sizeof(prefix)) == 0;
+}
+
+bool addr_is_any(int family, const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	if (family == AF_INET6 && addr_is_v4mapped(a))
+		return memcmp(a + 12, zero, 4) == 0;
+	return memcmp(a, zero, family == AF_INET ? 4 : 16) == 0;
+}
+
+int addr_family(int family, const uint8_t *a)
+{
+	return family == AF_INET6 && addr_is_v4mapped(a) ? AF_INET : family;
+}
+
+char *addr_str(int family, const uint8_t *a, char *buf, size_t len)
+{
+	if (family == AF_INET6 && addr_is_v4mapped(a))
+		return addr_str(AF_INET, a + 12, buf, len);
+	if ((family != AF_INET && family != AF_INET6) || !inet_ntop(family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_t len)
+{
+	char ab[ADDR_STRLEN];
+	int eff = addr_family(family, a);
+
+	if (family == AF_INET6 && addr_is_any(family, a) && !addr_is_v4mapped(a))
+		snprintf(buf, len, "[::]:%u", port);
+	else if (eff == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", addr_str(family, a, ab, sizeof(ab)), port);
+	else
+		snprintf(buf, len, "%s:%u", addr_str(family, a, ab, sizeof(ab)), port);
+	return buf;
+}

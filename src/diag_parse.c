@@ -1,0 +1,173 @@
+/* diag_parse: one sock_diag message to one struct conn. */
+#include "diag_parse.h"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* Newer attributes than some build hosts' headers know. */
+#ifndef INET_DIAG_SKV6ONLY
+#define INET_DIAG_SKV6ONLY 11
+#endif
+
+struct parse_ctx {
+	struct conn *c;
+	struct arena *a;
+	struct terr *e;
+};
+
+static void put_info(struct parse_ctx *p, const struct nlattr *attr)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+	struct tcpi *ti = arena_alloc(p->a, sizeof(*ti));
+
+	memset(ti, 0, sizeof(*ti));
+	memcpy(ti, mnl_attr_get_payload(attr), len < sizeof(*ti) ? len : sizeof(*ti));
+	p->c->info = ti;
+	p->c->info_len = (uint16_t)(len > sizeof(*ti) ? sizeof(*ti) : len);
+	p->c->have |= CONN_HAS_INFO;
+}
+
+static void put_skmem(struct parse_ctx *p, const struct nlattr *attr)
+{
+	size_t n = mnl_attr_get_payload_len(attr) / sizeof(uint32_t);
+	uint32_t *m = arena_alloc(p->a, SKM_N * sizeof(uint32_t));
+
+	if (n > SKM_N)
+		n = SKM_N;
+	memset(m, 0, SKM_N * sizeof(uint32_t));
+	memcpy(m, mnl_attr_get_payload(attr), n * sizeof(uint32_t));
+	p->c->skmem = m;
+	p->c->skmem_n = (uint8_t)n;
+	p->c->have |= CONN_HAS_SKMEM;
+}
+
+static void put_cong(struct parse_ctx *p, const struct nlattr *attr)
+{
+	const char *s = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+	size_t i;
+
+	/* The kernel sends a NUL-terminated name; accept anything, keep it printable. */
+	for (i = 0; i < len && i < sizeof(p->c->cong) - 1 && s[i]; i++)
+		p->c->cong[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	p->c->cong[i] = '\0';
+	p->c->have |= CONN_HAS_CONG;
+}
+
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	struct parse_ctx *p = data;
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	switch (mnl_attr_get_type(attr)) {
+	case INET_DIAG_INFO:
+		if (len)
+			put_info(p, attr);
+		break;
+	case INET_DIAG_SKMEMINFO:
+		if (len % sizeof(uint32_t)) {
+			terr_set(p->e, "INET_DIAG_SKMEMINFO length %zu is not a multiple of 4", len);
+			return MNL_CB_ERROR;
+		}
+		put_skmem(p, attr);
+		break;
+	case INET_DIAG_CONG:
+		put_cong(p, attr);
+		break;
+	case INET_DIAG_SHUTDOWN:
+		if (len < 1) {
+			terr_set(p->e, "INET_DIAG_SHUTDOWN attribute is empty");
+			return MNL_CB_ERROR;
+		}
+		p->c->shutdown = *(const uint8_t *)mnl_attr_get_payload(attr) & 3u;
+		p->c->have |= CONN_HAS_SHUTDOWN;
+		break;
+	case INET_DIAG_SKV6ONLY:
+		if (len >= 1) {
+			p->c->v6only = *(const uint8_t *)mnl_attr_get_payload(attr) ? 1 : 0;
+			p->c->have |= CONN_HAS_V6ONLY;
+		}
+		break;
+	default:
+		break; /* attributes we do not use, or newer than us */
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Walks the attributes after the inet_diag_msg. Unlike mnl_attr_parse(),
+ * which stops quietly at a bad attribute, a truncated or overlong one is an
+ * error here: it means the message is not what the kernel sent.
+ */
+static int parse_attrs(const struct nlmsghdr *nlh, struct parse_ctx *p)
+{
+	const char *base = (const char *)nlh;
+	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_msg));
+
+	while (off < nlh->nlmsg_len) {
+		const struct nlattr *attr = (const struct nlattr *)(const void *)(base + off);
+		size_t left = nlh->nlmsg_len - off;
+
+		if (left < sizeof(struct nlattr))
+			break; /* alignment padding */
+		if (!mnl_attr_ok(attr, (int)left)) {
+			terr_set(p->e, "truncated attribute (type %u, %u bytes, %zu left) at offset %zu",
+				 attr->nla_type & NLA_TYPE_MASK, attr->nla_len, left, off);
+			return -1;
+		}
+		if (attr_cb(attr, p) != MNL_CB_OK)
+			return -1;
+		off += MNL_ALIGN(attr->nla_len);
+	}
+	return 0;
+}
+
+int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct terr *e)
+{
+	const struct inet_diag_msg *m;
+	struct parse_ctx p = { c, a, e };
+	unsigned state;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+		terr_set(e, "unexpected netlink message type %u", nlh->nlmsg_type);
+		return -1;
+	}
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*m))) {
+		terr_set(e, "sock_diag message of %u bytes is too short", nlh->nlmsg_len);
+		return -1;
+	}
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) {
+		terr_set(e, "sock_diag message with unknown family %u", m->idiag_family);
+		return -1;
+	}
+	memset(c, 0, sizeof(*c));
+	c->family = m->idiag_family;
+	state = m->idiag_state;
+	c->state = (uint8_t)(state == TS_NEW_SYN_RECV ? TS_SYN_RECV : state);
+	c->timer = m->idiag_timer;
+	c->retrans = m->idiag_retrans;
+	c->expires_ms = m->idiag_expires;
+	c->rqueue = m->idiag_rqueue;
+	c->wqueue = m->idiag_wqueue;
+	c->uid = m->idiag_uid;
+	c->inode = m->idiag_inode;
+	c->ifindex = m->id.idiag_if;
+	c->sport = ntohs(m->id.idiag_sport);
+	c->dport = ntohs(m->id.idiag_dport);
+	memcpy(c->src, m->id.idiag_src, 16);
+	memcpy(c->dst, m->id.idiag_dst, 16);
+	if (c->family == AF_INET) {
+		memset(c->src + 4, 0, 12);
+		memset(c->dst + 4, 0, 12);
+	}
+	c->cookie = (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
+	/* TIME-WAIT and request sockets report uid 0 and inode 0: not real owners. */
+	if (c->state != TS_TIME_WAIT && c->state != TS_SYN_RECV && c->inode)
+		c->have |= CONN_HAS_UID;
+	return parse_attrs(nlh, &p);
+}

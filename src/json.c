@@ -1,0 +1,200 @@
+/* json: streaming JSON writer. */
+#include "json.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "fatal.h"
+
+void json_init(struct json *j, struct strbuf *sb)
+{
+	memset(j, 0, sizeof(*j));
+	j->sb = sb;
+}
+
+static void key(struct json *j, const char *k)
+{
+	if (j->need_comma[j->depth])
+		sb_putc(j->sb, ',');
+	j->need_comma[j->depth] = true;
+	if (k) {
+		json_quote(j->sb, k, strlen(k));
+		sb_putc(j->sb, ':');
+	}
+}
+
+static void open_nested(struct json *j, const char *k, char c)
+{
+	key(j, k);
+	sb_putc(j->sb, c);
+	if (++j->depth >= JSON_MAX_DEPTH)
+		fatal("JSON nesting deeper than %d", JSON_MAX_DEPTH);
+	j->need_comma[j->depth] = false;
+}
+
+void json_obj_begin(struct json *j, const char *k)
+{
+	open_nested(j, k, '{');
+}
+
+void json_obj_end(struct json *j)
+{
+	j->depth--;
+	sb_putc(j->sb, '}');
+}
+
+void json_arr_begin(struct json *j, const char *k)
+{
+	open_nested(j, k, '[');
+}
+
+void json_arr_end(struct json *j)
+{
+	j->depth--;
+	sb_putc(j->sb, ']');
+}
+
+/* Length of a valid UTF-8 sequence at s (max n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		cp = s[0] & 0x1fu;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = s[0] & 0x0fu;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are not valid */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+void json_quote(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	sb_putc(sb, '"');
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t l;
+
+		switch (c) {
+		case '"':
+			sb_puts(sb, "\\\"");
+			i++;
+			continue;
+		case '\\':
+			sb_puts(sb, "\\\\");
+			i++;
+			continue;
+		case '\n':
+			sb_puts(sb, "\\n");
+			i++;
+			continue;
+		case '\r':
+			sb_puts(sb, "\\r");
+			i++;
+			continue;
+		case '\t':
+			sb_puts(sb, "\\t");
+			i++;
+			continue;
+		default:
+			break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			sb_printf(sb, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		l = utf8_len(p + i, n - i);
+		if (l == 0) {
+			sb_puts(sb, "\\ufffd");
+			i++;
+			continue;
+		}
+		sb_add(sb, s + i, l);
+		i += l;
+	}
+	sb_putc(sb, '"');
+}
+
+void json_str(struct json *j, const char *k, const char *s)
+{
+	if (!s) {
+		json_null(j, k);
+		return;
+	}
+	json_strn(j, k, s, strlen(s));
+}
+
+void json_strn(struct json *j, const char *k, const char *s, size_t n)
+{
+	key(j, k);
+	json_quote(j->sb, s, n);
+}
+
+void json_u64(struct json *j, const char *k, uint64_t v)
+{
+	key(j, k);
+	sb_printf(j->sb, "%" PRIu64, v);
+}
+
+void json_i64(struct json *j, const char *k, int64_t v)
+{
+	key(j, k);
+	sb_printf(j->sb, "%" PRId64, v);
+}
+
+void json_f64(struct json *j, const char *k, double v)
+{
+	key(j, k);
+	if (!isfinite(v))
+		sb_puts(j->sb, "null");
+	else if (v == floor(v) && fabs(v) < 1e15)
+		sb_printf(j->sb, "%.0f", v);
+	else
+		sb_printf(j->sb, "%.6g", v);
+}
+
+void json_fixed(struct json *j, const char *k, double v, int decimals)
+{
+	key(j, k);
+	if (!isfinite(v))
+		sb_puts(j->sb, "null");
+	else
+		sb_printf(j->sb, "%.*f", decimals, v);
+}
+
+void json_bool(struct json *j, const char *k, bool v)
+{
+	key(j, k);
+	sb_puts(j->sb, v ? "true" : "false");
+}
+
+void json_null(struct json *j, const char *k)
+{
+	key(j, k);
+	sb_puts(j->sb, "null");
+}

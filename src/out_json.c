@@ -1,0 +1,136 @@
+/* out_json: a frame as one JSON object per line. */
+#include "out.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "json.h"
+#include "tunables.h"
+
+static void timestamp(const struct frame *f, struct json *j)
+{
+	time_t t = (time_t)(f->real_ns / 1000000000);
+	struct tm tm;
+	char buf[48];
+
+	json_fixed(j, "time", (double)(f->real_ns / 1000000) / 1e3, 3);
+	if (gmtime_r(&t, &tm)) {
+		size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+
+		snprintf(buf + n, sizeof(buf) - n, ".%03dZ",
+			 (int)(f->real_ns % 1000000000 / 1000000));
+		json_str(j, "timestamp", buf);
+	}
+}
+
+static void states(const struct frame *f, struct json *j)
+{
+	json_obj_begin(j, "states");
+	for (unsigned s = 1; s <= TS_USER_LAST; s++)
+		json_u64(j, conn_state_name(s), f->states[s]);
+	json_obj_end(j);
+	json_obj_begin(j, "states_delta");
+	for (unsigned s = 1; s <= TS_USER_LAST; s++) {
+		if (f->has_states_delta)
+			json_i64(j, conn_state_name(s), f->states_delta[s]);
+		else
+			json_null(j, conn_state_name(s));
+	}
+	json_obj_end(j);
+}
+
+static void counters(const struct frame *f, struct json *j)
+{
+	json_obj_begin(j, "counters");
+	for (size_t i = 0; i < f->counters.n; i++) {
+		const struct counter *c = &f->counters.v[i];
+
+		json_obj_begin(j, c->name);
+		if (c->flags & CTR_NEG)
+			json_i64(j, "total", (int64_t)c->value);
+		else
+			json_u64(j, "total", c->value);
+		if (c->flags & CTR_DELTA)
+			json_u64(j, "delta", c->delta);
+		else
+			json_null(j, "delta");
+		if (c->flags & CTR_RESET)
+			json_bool(j, "reset", true);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void tunables(const struct frame *f, struct json *j)
+{
+	json_obj_begin(j, "tunables");
+	for (int i = 0; i < TUN_N; i++) {
+		const char *name = tunable_def(i)->name;
+
+		if (f->tun.n[i] == 0) {
+			json_null(j, name);
+		} else if (f->tun.n[i] == 1) {
+			json_i64(j, name, f->tun.v[i][0]);
+		} else {
+			json_arr_begin(j, name);
+			for (int k = 0; k < f->tun.n[i]; k++)
+				json_i64(j, NULL, f->tun.v[i][k]);
+			json_arr_end(j);
+		}
+	}
+	json_obj_end(j);
+}
+
+static void listener(const struct row *r, struct json *j)
+{
+	json_obj_begin(j, NULL);
+	column_json(column_get(COL_LOCAL), r, j);
+	for (int i = 0; i < COL_N; i++)
+		if (column_get(i)->flags & COLF_LISTEN)
+			column_json(column_get(i), r, j);
+	json_u64(j, "cookie", r->c->cookie);
+	json_obj_end(j);
+}
+
+static void connection(const struct row *r, struct json *j)
+{
+	json_obj_begin(j, NULL);
+	for (int i = 0; i < COL_N; i++)
+		if (!(column_get(i)->flags & COLF_LISTEN))
+			column_json(column_get(i), r, j);
+	json_obj_end(j);
+}
+
+void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct view *v,
+		    struct strbuf *sb)
+{
+	struct json j;
+
+	view_build(v, f, ctx->sort, ctx->reverse, ctx->match, ctx->match_ctx);
+	json_init(&j, sb);
+	json_obj_begin(&j, NULL);
+	timestamp(f, &j);
+	json_f64(&j, "interval", round(f->interval * 1e6) / 1e6);
+	json_u64(&j, "seq", f->seq);
+	json_str(&j, "host", ctx->hostname);
+	json_str(&j, "kernel", ctx->kernel);
+	json_str(&j, "filter", ctx->filter);
+	json_str(&j, "status", f->status[0] ? f->status : NULL);
+	json_u64(&j, "sockets", frame_nrows(f));
+	json_u64(&j, "matched", v->n);
+	states(f, &j);
+	counters(f, &j);
+	tunables(f, &j);
+	json_arr_begin(&j, "listeners");
+	for (size_t i = 0; i < v->n; i++)
+		if (f->rows[v->order[i]].lst)
+			listener(&f->rows[v->order[i]], &j);
+	json_arr_end(&j);
+	json_arr_begin(&j, "connections");
+	for (size_t i = 0; i < v->n; i++)
+		connection(&f->rows[v->order[i]], &j);
+	json_arr_end(&j);
+	json_obj_end(&j);
+	sb_putc(sb, '\n');
+}

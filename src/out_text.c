@@ -1,0 +1,91 @@
+/* out_text: a frame as a plain-text snapshot. */
+#include "out.h"
+
+#include <stdio.h>
+
+#include "fmt.h"
+#include "summary.h"
+#include "table.h"
+
+static void header(const struct frame *f, const struct out_ctx *ctx, const struct view *v,
+		   struct strbuf *sb)
+{
+	char t[32];
+
+	sb_printf(sb, "tcptop %s  host %s  Linux %s  %s  interval %.2fs\n", TCPTOP_VERSION,
+		  ctx->hostname, ctx->kernel, fmt_time(f->real_ns, t, sizeof(t)), f->interval);
+	if (f->status[0])
+		sb_printf(sb, "warning: %s\n", f->status);
+	sb_printf(sb, "sockets %zu:  ", summary_total(f));
+	summary_states(f, sb);
+	sb_puts(sb, "\nin the interval:");
+	for (size_t i = 0; i < summary_ncounters; i++) {
+		uint64_t d;
+
+		if (summary_delta(f, summary_counters[i].counter, &d))
+			sb_printf(sb, "  %s %llu", summary_counters[i].label, (unsigned long long)d);
+		else
+			sb_printf(sb, "  %s -", summary_counters[i].label);
+	}
+	sb_printf(sb, "\nconnections: %zu shown", v->n);
+	if (ctx->filter)
+		sb_printf(sb, " (filter: %s)", ctx->filter);
+	sb_printf(sb, ", sorted by %s%s\n", ctx->sort->name,
+		  ctx->reverse == column_sort_desc(ctx->sort) ? " ascending" : " descending");
+}
+
+static void connections(const struct frame *f, const struct out_ctx *ctx, const struct view *v,
+			struct strbuf *sb)
+{
+	struct layout l;
+
+	layout_all(&l, ctx->cols, ctx->ncols, f, v->order, v->n);
+	table_header_line(&l, sb);
+	sb_putc(sb, '\n');
+	for (size_t i = 0; i < v->n; i++) {
+		table_row_line(&l, &f->rows[v->order[i]], sb);
+		sb_putc(sb, '\n');
+	}
+}
+
+struct listen_match {
+	view_match_fn match;
+	void *ctx;
+};
+
+static bool is_listener(const struct row *r, void *arg)
+{
+	const struct listen_match *m = arg;
+
+	return r->lst && (!m->match || m->match(r, m->ctx));
+}
+
+/* Listeners (of the filtered set) by local address. */
+static void listeners(const struct frame *f, const struct out_ctx *ctx, struct strbuf *sb)
+{
+	struct listen_match m = { ctx->match, ctx->match_ctx };
+	struct view lv = { 0 };
+	struct layout l;
+
+	view_build(&lv, f, column_get(COL_LOCAL), false, is_listener, &m);
+	sb_printf(sb, "\nlisteners: %zu\n", lv.n);
+	if (lv.n) {
+		layout_all(&l, column_listen_view, column_listen_view_len, f, lv.order, lv.n);
+		table_header_line(&l, sb);
+		sb_putc(sb, '\n');
+		for (size_t i = 0; i < lv.n; i++) {
+			table_row_line(&l, &f->rows[lv.order[i]], sb);
+			sb_putc(sb, '\n');
+		}
+	}
+	view_free(&lv);
+}
+
+void out_text_frame(const struct frame *f, const struct out_ctx *ctx, struct view *v,
+		    struct strbuf *sb)
+{
+	view_build(v, f, ctx->sort, ctx->reverse, ctx->match, ctx->match_ctx);
+	header(f, ctx, v, sb);
+	connections(f, ctx, v, sb);
+	listeners(f, ctx, sb);
+}

@@ -1,0 +1,224 @@
+/* source: live or replayed raw inputs, optionally recorded. */
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fatal.h"
+#include "record.h"
+
+struct source {
+	char *proc_root;
+	struct diag *diag;     /* live */
+	struct replay *replay; /* replay */
+	size_t next_frame;
+	const struct rec_frame *cur;
+	struct recorder *rec;
+	char hostname[256];
+	char kernel[128];
+};
+
+static void raw_hook(void *ctx, int family, const void *buf, size_t len)
+{
+	recorder_netlink(ctx, family, buf, len);
+}
+
+static void copy_meta(char *dst, size_t n, const char *v)
+{
+	snprintf(dst, n, "%s", v ? v : "?");
+}
+
+struct source *source_open(const struct source_cfg *cfg, struct terr *e)
+{
+	struct source *s = xcalloc(1, sizeof(*s));
+	struct utsname u;
+
+	s->proc_root = xstrdup(cfg->proc_root && *cfg->proc_root ? cfg->proc_root : "/proc");
+	if (cfg->replay_path) {
+		s->replay = replay_open(cfg->replay_path, e);
+		if (!s->replay)
+			goto fail;
+		copy_meta(s->hostname, sizeof(s->hostname), replay_meta(s->replay, "hostname"));
+		copy_meta(s->kernel, sizeof(s->kernel), replay_meta(s->replay, "kernel"));
+	} else {
+		s->diag = diag_open(e);
+		if (!s->diag)
+			goto fail;
+		if (uname(&u) == 0) {
+			copy_meta(s->hostname, sizeof(s->hostname), u.nodename);
+			copy_meta(s->kernel, sizeof(s->kernel), u.release);
+		}
+	}
+	if (cfg->record_path) {
+		s->rec = recorder_open(cfg->record_path, e);
+		if (!s->rec)
+			goto fail;
+		recorder_meta(s->rec, "hostname", s->hostname);
+		recorder_meta(s->rec, "kernel", s->kernel);
+		recorder_meta(s->rec, "version", TCPTOP_VERSION);
+		if (s->diag)
+			diag_set_raw_hook(s->diag, raw_hook, s->rec);
+	}
+	return s;
+fail:
+	diag_close(s->diag);
+	replay_free(s->replay);
+	free(s->proc_root);
+	free(s);
+	return NULL;
+}
+
+int source_close(struct source *s, struct terr *e)
+{
+	int ret = 0;
+
+	if (!s)
+		return 0;
+	if (s->rec)
+		ret = recorder_close(s->rec, e);
+	diag_close(s->diag);
+	replay_free(s->replay);
+	free(s->proc_root);
+	free(s);
+	return ret;
+}
+
+int source_begin(struct source *s, uint64_t *mono_ns, int64_t *real_ns, struct terr *e)
+{
+	struct timespec m, r;
+
+	(void)e;
+	if (s->replay) {
+		s->cur = replay_frame(s->replay, s->next_frame);
+		if (!s->cur)
+			return 1;
+		s->next_frame++;
+		*mono_ns = s->cur->mono_ns;
+		*real_ns = s->cur->real_ns;
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &m);
+		clock_gettime(CLOCK_REALTIME, &r);
+		*mono_ns = (uint64_t)m.tv_sec * 1000000000u + (uint64_t)m.tv_nsec;
+		*real_ns = (int64_t)r.tv_sec * 1000000000 + r.tv_nsec;
+	}
+	if (s->rec)
+		recorder_frame(s->rec, *mono_ns, *real_ns);
+	return 0;
+}
+
+static int replay_dump(struct source *s, struct sample *smp, struct terr *e)
+{
+	for (size_t i = 0; i < s->cur->nnetlink; i++) {
+		const struct rec_blob *b = &s->cur->netlink[i];
+		struct terr fe = { { 0 } };
+
+		if (s->rec)
+			recorder_netlink(s->rec, b->family, b->data, b->len);
+		if (diag_feed(b->data, b->len, smp, &fe) < 0 || terr_isset(&fe)) {
+			*e = fe;
+			if (!smp->stats.malformed)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int source_dump(struct source *s, const struct diag_req *req, struct sample *smp, struct terr *e)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct terr fe;
+	int ret = 0;
+
+	if (s->replay)
+		return replay_dump(s, smp, e);
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		terr_clear(&fe);
+		if (diag_dump(s->diag, families[i], req, smp, &fe) < 0)
+			ret = -1;
+		/* Keep the first message: an error, or else a warning (partial, malformed). */
+		if (terr_isset(&fe) && !terr_isset(e))
+			*e = fe;
+	}
+	return ret;
+}
+
+static int read_fd(int fd, struct strbuf *out)
+{
+	char buf[8192];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		sb_add(out, buf, (size_t)n);
+	}
+}
+
+int source_read(struct source *s, const char *rel, struct strbuf *out, struct terr *e)
+{
+	int err = 0;
+
+	sb_reset(out);
+	if (s->replay) {
+		const struct rec_blob *b = replay_file(s->cur, rel);
+
+		if (!b) {
+			err = ENOENT;
+		} else {
+			err = b->err;
+			sb_add(out, b->data, b->len);
+		}
+	} else {
+		char path[4096];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", s->proc_root, rel);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || read_fd(fd, out) < 0)
+			err = errno ? errno : EIO;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (s->rec)
+		recorder_file(s->rec, rel, out->s, err ? 0 : out->len, err);
+	if (err) {
+		terr_set(e, "cannot read %s/%s: %s", s->replay ? "(recorded)" : s->proc_root, rel,
+			 strerror(err));
+		sb_reset(out);
+		return -1;
+	}
+	return 0;
+}
+
+void source_end(struct source *s)
+{
+	if (s->rec)
+		recorder_end(s->rec);
+}
+
+bool source_is_replay(const struct source *s)
+{
+	return s->replay != NULL;
+}
+
+const char *source_hostname(const struct source *s)
+{
+	return s->hostname;
+}
+
+const char *source_kernel(const struct source *s)
+{
+	return s->kernel;
+}

@@ -1,0 +1,160 @@
+/* table: column layout and cell formatting. */
+#include "table.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void table_fit_text(const char *s, int w, int align, char *buf, size_t len)
+{
+	int n = (int)strlen(s);
+
+	if (w <= 0 || len == 0) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	if ((size_t)w >= len)
+		w = (int)len - 1;
+	if (n > w) {
+		/* keep both ends: for an endpoint, the network and the port */
+		int head = (w - 1) / 2, tail = w - 1 - head;
+
+		if (w == 1) {
+			buf[0] = '~';
+		} else {
+			memcpy(buf, s, (size_t)head);
+			buf[head] = '~';
+			memcpy(buf + head + 1, s + n - tail, (size_t)tail);
+		}
+		buf[w] = '\0';
+		return;
+	}
+	if (align == ALIGN_RIGHT)
+		snprintf(buf, len, "%*s", w, s);
+	else
+		snprintf(buf, len, "%-*s", w, s);
+}
+
+static void finish(struct layout *l)
+{
+	l->total = 0;
+	for (int i = 0; i < l->n; i++)
+		l->total += l->width[i] + (i ? 1 : 0);
+}
+
+void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int avail)
+{
+	bool keep[COL_N];
+	int used = 0, nkeep = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (nwant > COL_N)
+		nwant = COL_N;
+	for (size_t i = 0; i < nwant; i++) {
+		keep[i] = true;
+		used += column_get(want[i])->width + (nkeep++ ? 1 : 0);
+	}
+	while (used > avail && nkeep > 1) {
+		int drop = -1;
+
+		for (size_t i = 0; i < nwant; i++)
+			if (keep[i] && (drop < 0 || column_get(want[i])->prio >=
+							    column_get(want[drop])->prio))
+				drop = (int)i;
+		keep[drop] = false;
+		used -= column_get(want[drop])->width + 1;
+		nkeep--;
+		l->dropped++;
+	}
+	for (size_t i = 0; i < nwant; i++) {
+		if (!keep[i])
+			continue;
+		l->col[l->n] = column_get(want[i]);
+		l->width[l->n] = l->col[l->n]->width;
+		l->n++;
+	}
+	/* Spare cells go to flexible columns, in turns, up to their maximum. */
+	for (bool grew = true; used < avail && grew;) {
+		grew = false;
+		for (int i = 0; i < l->n && used < avail; i++) {
+			if ((l->col[i]->flags & COLF_FLEX) && l->width[i] < l->col[i]->maxwidth) {
+				l->width[i]++;
+				used++;
+				grew = true;
+			}
+		}
+	}
+	/* One column alone wider than the screen is cut to it. */
+	if (l->n == 1 && l->width[0] > avail)
+		l->width[0] = avail > 1 ? avail : 1;
+	finish(l);
+}
+
+void layout_all(struct layout *l, const enum col_id *want, size_t nwant, const struct frame *f,
+		const uint32_t *order, size_t n)
+{
+	memset(l, 0, sizeof(*l));
+	if (nwant > COL_N)
+		nwant = COL_N;
+	for (size_t i = 0; i < nwant; i++) {
+		const struct column *col = column_get(want[i]);
+		int w = col->width;
+
+		if (col->flags & COLF_FLEX) {
+			char buf[ENDPOINT_STRLEN];
+
+			for (size_t k = 0; k < n; k++) {
+				int len = (int)strlen(column_format(col, &f->rows[order[k]], 64,
+								    buf, sizeof(buf)));
+				if (len > w)
+					w = len;
+			}
+		}
+		l->col[l->n] = col;
+		l->width[l->n] = w;
+		l->n++;
+	}
+	finish(l);
+}
+
+void table_header_cell(const struct layout *l, int i, char *buf, size_t len)
+{
+	table_fit_text(l->col[i]->header, l->width[i], l->col[i]->align, buf, len);
+}
+
+void table_cell(const struct layout *l, int i, const struct row *r, char *buf, size_t len)
+{
+	char raw[128];
+
+	column_format(l->col[i], r, l->width[i], raw, sizeof(raw));
+	table_fit_text(raw, l->width[i], l->col[i]->align, buf, len);
+}
+
+void table_header_line(const struct layout *l, struct strbuf *sb)
+{
+	char buf[160];
+
+	for (int i = 0; i < l->n; i++) {
+		if (i)
+			sb_putc(sb, ' ');
+		table_header_cell(l, i, buf, sizeof(buf));
+		sb_puts(sb, buf);
+	}
+	while (sb->len && sb->s[sb->len - 1] == ' ')
+		sb->s[--sb->len] = '\0';
+}
+
+void table_row_line(const struct layout *l, const struct row *r, struct strbuf *sb)
+{
+	char buf[160];
+	size_t start = sb->len;
+
+	for (int i = 0; i < l->n; i++) {
+		if (i)
+			sb_putc(sb, ' ');
+		table_cell(l, i, r, buf, sizeof(buf));
+		sb_puts(sb, buf);
+	}
+	while (sb->len > start && sb->s[sb->len - 1] == ' ')
+		sb->s[--sb->len] = '\0';
+}
