@@ -29,18 +29,19 @@ static void set_str(struct cval *v, const char *s)
 	v->s = s;
 }
 
-/* One getter per tcp_info field column: unavailable unless the kernel sent it. */
-#define INFO_GETTER(fn, field)                                    \
-	static void fn(const struct row *r, struct cval *v)       \
-	{                                                         \
-		uint64_t x;                                       \
-		if (CONN_INFO(r->c, field, &x))                   \
-			set_u64(v, x);                            \
+/*
+ * One getter per tcp_info field column: unavailable unless the kernel sent
+ * it, and for LISTEN sockets, whose tcp_info describes no flow (tcpi_unacked
+ * is the accept queue there; the listener columns show that).
+ */
+#define INFO_GETTER(fn, field)                                          \
+	static void fn(const struct row *r, struct cval *v)             \
+	{                                                               \
+		uint64_t x;                                             \
+		if (r->c->state != TS_LISTEN && CONN_INFO(r->c, field, &x)) \
+			set_u64(v, x);                                  \
 	}
 
-INFO_GETTER(get_rtt, rtt)
-INFO_GETTER(get_rttvar, rttvar)
-INFO_GETTER(get_minrtt, min_rtt)
 INFO_GETTER(get_cwnd, snd_cwnd)
 INFO_GETTER(get_mss, snd_mss)
 INFO_GETTER(get_rwnd, snd_wnd)
@@ -63,6 +64,35 @@ INFO_GETTER(get_rcv_rtt, rcv_rtt)
 static bool is_listener(const struct row *r)
 {
 	return r->c->state == TS_LISTEN;
+}
+
+/* The kernel reports rtt 0 until the first sample (ss shows none then either). */
+static bool rtt_measured(const struct row *r)
+{
+	uint64_t x;
+
+	return !is_listener(r) && CONN_INFO(r->c, rtt, &x) && x > 0;
+}
+
+static void get_rtt(const struct row *r, struct cval *v)
+{
+	if (rtt_measured(r))
+		set_u64(v, r->c->info->rtt);
+}
+
+static void get_rttvar(const struct row *r, struct cval *v)
+{
+	if (rtt_measured(r))
+		set_u64(v, r->c->info->rttvar);
+}
+
+/* min_rtt is ~0U until the first sample. */
+static void get_minrtt(const struct row *r, struct cval *v)
+{
+	uint64_t x;
+
+	if (!is_listener(r) && CONN_INFO(r->c, min_rtt, &x) && x > 0 && x != UINT32_MAX)
+		set_u64(v, x);
 }
 
 static void get_cookie(const struct row *r, struct cval *v)
@@ -105,7 +135,7 @@ static void get_sendq(const struct row *r, struct cval *v)
 
 static void get_rx(const struct row *r, struct cval *v)
 {
-	if (r->flags & ROW_RATES) {
+	if ((r->flags & ROW_RATES) && !is_listener(r)) {
 		v->kind = CV_F64;
 		v->f = r->rx_bps;
 	}
@@ -113,7 +143,7 @@ static void get_rx(const struct row *r, struct cval *v)
 
 static void get_tx(const struct row *r, struct cval *v)
 {
-	if (r->flags & ROW_RATES) {
+	if ((r->flags & ROW_RATES) && !is_listener(r)) {
 		v->kind = CV_F64;
 		v->f = r->tx_bps;
 	}
@@ -121,7 +151,7 @@ static void get_tx(const struct row *r, struct cval *v)
 
 static void get_rate(const struct row *r, struct cval *v)
 {
-	if (r->flags & ROW_RATES) {
+	if ((r->flags & ROW_RATES) && !is_listener(r)) {
 		v->kind = CV_F64;
 		v->f = r->tx_bps + r->rx_bps;
 	}
@@ -131,7 +161,7 @@ static void get_ssthresh(const struct row *r, struct cval *v)
 {
 	uint64_t x;
 
-	if (!CONN_INFO(r->c, snd_ssthresh, &x))
+	if (is_listener(r) || !CONN_INFO(r->c, snd_ssthresh, &x))
 		return;
 	if (x >= TCP_INFINITE_SSTHRESH)
 		set_str(v, "inf"); /* still in slow start: no threshold yet */
@@ -141,7 +171,7 @@ static void get_ssthresh(const struct row *r, struct cval *v)
 
 static void get_retrans(const struct row *r, struct cval *v)
 {
-	if (r->flags & ROW_D_RETRANS)
+	if ((r->flags & ROW_D_RETRANS) && !is_listener(r))
 		set_u64(v, r->d_retrans);
 }
 
@@ -582,6 +612,13 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 		break;
 	case CV_EP:
 		endpoint_str(v.family, v.addr, v.port, buf, len);
+		/* a listener's peer: any address, port 0, shown as ss does */
+		if (v.port == 0 && addr_is_any(v.family, v.addr)) {
+			char *colon = strrchr(buf, ':');
+
+			if (colon && (size_t)(colon - buf) + 2 < len)
+				strcpy(colon + 1, "*");
+		}
 		break;
 	case CV_F64:
 		if (col->fmt == CF_BITRATE)

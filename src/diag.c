@@ -6,6 +6,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -113,12 +114,40 @@ static int noop_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * Checks the message framing of a buffer. libmnl's mnl_nlmsg_ok() compares
+ * (int)nlmsg_len, so a length above INT_MAX passes and mnl_cb_run walks off
+ * the buffer; the kernel never sends that, but a recording is untrusted.
+ */
+static bool framing_ok(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)(p + off);
+
+		if (nlh->nlmsg_len < sizeof(struct nlmsghdr) || nlh->nlmsg_len > len - off)
+			return false;
+		off += MNL_ALIGN((size_t)nlh->nlmsg_len);
+		if (off > len)
+			break; /* the last message's padding may be missing */
+	}
+	return true;
+}
+
 /* Runs one buffer through the callbacks: >0 more to come, 0 end of dump, -1 error (errno). */
 static int run_buffer(const void *buf, size_t len, unsigned seq, unsigned portid,
 		      struct dump_ctx *ctx)
 {
 	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = { [NLMSG_NOOP] = noop_cb, [NLMSG_DONE] = done_cb };
-	int ret = mnl_cb_run2(buf, len, seq, portid, data_cb, ctx, ctl_cb, NLMSG_MIN_TYPE);
+	int ret;
+
+	if (len > INT32_MAX || !framing_ok(buf, len)) {
+		errno = EBADMSG;
+		return -1;
+	}
+	ret = mnl_cb_run2(buf, len, seq, portid, data_cb, ctx, ctl_cb, NLMSG_MIN_TYPE);
 
 	if (ret < 0)
 		return -1;

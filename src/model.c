@@ -90,7 +90,7 @@ void model_select(struct model *m, uint64_t cookie)
 
 size_t model_size(const struct model *m)
 {
-	return m->prev.n;
+	return m->cur.n;
 }
 
 static inline size_t hash64(uint64_t x)

@@ -273,8 +273,11 @@ struct replay *replay_parse(void *buf, size_t len, struct terr *e)
 		off += 8 + (padded <= len - off - 8 ? padded : len - off - 8);
 	}
 	/* A recording cut short (killed recorder) loses only its unfinished frame. */
-	if (open)
+	if (open) {
+		free(open->netlink);
+		free(open->files);
 		r->nframes--;
+	}
 	return r;
 fail:
 	replay_free(r);

@@ -21,6 +21,8 @@ void view_sort(struct view *v, const struct frame *f, const struct column *sort,
 {
 	struct sort_ctx ctx = { column_is_numeric(sort), column_sort_desc(sort) != reverse };
 
+	if (v->n == 0)
+		return;
 	v->keys = xgrow(v->keys, &v->keys_cap, v->n, sizeof(*v->keys));
 	for (size_t i = 0; i < v->n; i++)
 		column_sortkey(sort, &f->rows[v->order[i]], v->order[i], &v->keys[i]);

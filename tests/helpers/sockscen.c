@@ -1,0 +1,423 @@
+/* sockscen: builds real socket situations for the integration tests and holds them until killed. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * usage: sockscen [options] SCENARIO [N]
+ *   -6            IPv6 (::1) instead of 127.0.0.1
+ *   -a ADDR       address to listen on and connect to
+ *   -C ADDR       address to connect to, if not -a (e.g. 127.0.0.1 to a [::] listener)
+ *   -p PORT       port (default: chosen by the kernel)
+ *   -b BACKLOG    listen backlog (default 128)
+ *   --sndbuf N    SO_SNDBUF of the sending side
+ *   --rcvbuf N    SO_RCVBUF of the receiving side
+ *   --read-rate R receiver reads at most R bytes/s (0: never reads)
+ *   --write-rate R sender writes at most R bytes/s
+ *   --name NAME   process name (prctl PR_SET_NAME), for process attribution
+ * scenarios:
+ *   bulk          one connection, the client sends without pause
+ *   listen N      a listener that never accepts, N clients connecting to it
+ *   closewait N   N accepted connections whose clients closed; the server never closes
+ *   timewait N    N connections closed client first: N TIME-WAIT sockets on the client
+ *   synrecv N     N connects to a listener (the test drops SYN-ACKs: SYN-RECV)
+ *   idle N        N established connections with keepalive and no data
+ *   fork N        one accepted socket shared by N processes (fork after accept)
+ * Prints "ready port=P pid=PID" when the situation is built, then waits for SIGTERM.
+ */
+
+struct cfg {
+	int family;
+	const char *addr;
+	const char *caddr;
+	int port;
+	int backlog;
+	int sndbuf, rcvbuf;
+	long read_rate, write_rate;
+	const char *name;
+};
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sockscen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(errno));
+	exit(1);
+}
+
+/* addr NULL: the loopback address of the default family. */
+static socklen_t make_addr_str(const char *addr, int family, int port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (addr)
+		family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, addr ? addr : "::1", &s6->sin6_addr) != 1)
+			die("bad IPv6 address %s", addr);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr ? addr : "127.0.0.1", &s4->sin_addr) != 1)
+		die("bad IPv4 address %s", addr);
+	return sizeof(*s4);
+}
+
+static socklen_t make_addr(const struct cfg *c, int port, struct sockaddr_storage *ss)
+{
+	return make_addr_str(c->addr, c->family, port, ss);
+}
+
+static socklen_t make_caddr(const struct cfg *c, int port, struct sockaddr_storage *ss)
+{
+	return make_addr_str(c->caddr ? c->caddr : c->addr, c->family, port, ss);
+}
+
+static int listener(const struct cfg *c, int *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(c, c->port, &ss);
+	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (c->rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &c->rcvbuf, sizeof(c->rcvbuf));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		die("bind");
+	if (listen(fd, c->backlog) < 0)
+		die("listen");
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	*port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					    : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+/* A connect that does not wait for the handshake. */
+static int connect_nb(const struct cfg *c, int port, int sndbuf)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_caddr(c, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (sndbuf)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS)
+		die("connect");
+	return fd;
+}
+
+static void set_blocking(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+}
+
+static int connect_wait(const struct cfg *c, int port, int sndbuf)
+{
+	int fd = connect_nb(c, port, sndbuf);
+
+	set_blocking(fd);
+	/* a second connect on a blocking socket waits for the handshake to finish */
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = make_caddr(c, port, &ss);
+
+		if (connect(fd, (struct sockaddr *)&ss, len) == 0 || errno == EISCONN)
+			return fd;
+		if (errno != EALREADY && errno != EINPROGRESS && errno != EINTR)
+			die("connect");
+		usleep(1000);
+	}
+}
+
+static void ready(int port)
+{
+	printf("ready port=%d pid=%d\n", port, (int)getpid());
+	fflush(stdout);
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Moves bytes at up to `rate` bytes/s (0 < rate), or as fast as possible (rate < 0). */
+struct pump {
+	int fd;
+	long rate;
+	int writing;
+};
+
+static void *pump_run(void *arg)
+{
+	struct pump *p = arg;
+	static char buf[65536];
+	double start = now();
+	double done = 0;
+
+	for (;;) {
+		size_t chunk = sizeof(buf);
+		ssize_t n;
+
+		if (p->rate > 0) {
+			double allowed = (now() - start) * (double)p->rate - done;
+
+			if (allowed < 1) {
+				usleep(2000);
+				continue;
+			}
+			if (allowed < (double)chunk)
+				chunk = (size_t)allowed;
+		}
+		n = p->writing ? write(p->fd, buf, chunk) : read(p->fd, buf, chunk);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return NULL;
+		}
+		done += (double)n;
+	}
+}
+
+static void start_pump(int fd, long rate, int writing)
+{
+	struct pump *p = malloc(sizeof(*p));
+	pthread_t t;
+
+	p->fd = fd;
+	p->rate = rate;
+	p->writing = writing;
+	if (pthread_create(&t, NULL, pump_run, p) != 0)
+		die("pthread_create");
+	pthread_detach(t);
+}
+
+static int accept_one(int lfd, int rcvbuf)
+{
+	int fd = accept(lfd, NULL, NULL);
+
+	if (fd < 0)
+		die("accept");
+	if (rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	return fd;
+}
+
+static void scen_bulk(const struct cfg *c)
+{
+	int port, lfd = listener(c, &port);
+	int cfd = connect_wait(c, port, c->sndbuf);
+	int sfd = accept_one(lfd, c->rcvbuf);
+
+	set_blocking(cfd);
+	start_pump(cfd, c->write_rate ? c->write_rate : -1, 1);
+	if (c->read_rate != 0)
+		start_pump(sfd, c->read_rate > 0 ? c->read_rate : -1, 0);
+	ready(port);
+}
+
+static void scen_listen(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port);
+
+	(void)lfd;
+	for (int i = 0; i < n; i++)
+		connect_nb(c, port, 0);
+	ready(port);
+}
+
+static void scen_closewait(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port);
+
+	for (int i = 0; i < n; i++) {
+		int cfd = connect_wait(c, port, 0);
+
+		accept_one(lfd, 0); /* kept open: this end stays in CLOSE-WAIT */
+		close(cfd);
+	}
+	close(lfd);
+	usleep(100000); /* let the FINs arrive */
+	ready(port);
+}
+
+static void scen_timewait(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port);
+	int *sfd = calloc((size_t)n, sizeof(int));
+
+	for (int i = 0; i < n; i++) {
+		int cfd = connect_wait(c, port, 0);
+		char b;
+
+		sfd[i] = accept_one(lfd, 0);
+		close(cfd); /* the client closes first: it will hold the TIME-WAIT */
+		while (read(sfd[i], &b, 1) > 0)
+			;
+		close(sfd[i]);
+	}
+	close(lfd);
+	usleep(100000);
+	free(sfd);
+	ready(port);
+}
+
+static void scen_synrecv(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port);
+
+	(void)lfd;
+	for (int i = 0; i < n; i++)
+		connect_nb(c, port, 0);
+	usleep(100000);
+	ready(port);
+}
+
+static void scen_idle(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port), one = 1;
+
+	for (int i = 0; i < n; i++) {
+		int cfd = connect_wait(c, port, 0);
+
+		setsockopt(cfd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		accept_one(lfd, 0);
+	}
+	ready(port);
+}
+
+static void scen_fork(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port);
+	int cfd = connect_wait(c, port, 0);
+	int sfd = accept_one(lfd, 0);
+
+	(void)cfd;
+	(void)sfd;
+	for (int i = 1; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			/* the child holds the inherited sockets until its parent goes */
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			for (;;)
+				pause();
+		}
+	}
+	ready(port);
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	/* children share our process group: take them along */
+	signal(SIGTERM, SIG_IGN);
+	kill(0, SIGTERM);
+	_exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	struct cfg c = { AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL };
+	int i = 1, n;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *o = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(o, "-6")) {
+			c.family = AF_INET6;
+			continue;
+		}
+		if (!v) {
+			fprintf(stderr, "sockscen: %s needs a value\n", o);
+			return 2;
+		}
+		i++;
+		if (!strcmp(o, "-a"))
+			c.addr = v;
+		else if (!strcmp(o, "-C"))
+			c.caddr = v;
+		else if (!strcmp(o, "-p"))
+			c.port = atoi(v);
+		else if (!strcmp(o, "-b"))
+			c.backlog = atoi(v);
+		else if (!strcmp(o, "--sndbuf"))
+			c.sndbuf = atoi(v);
+		else if (!strcmp(o, "--rcvbuf"))
+			c.rcvbuf = atoi(v);
+		else if (!strcmp(o, "--read-rate"))
+			c.read_rate = atol(v);
+		else if (!strcmp(o, "--write-rate"))
+			c.write_rate = atol(v);
+		else if (!strcmp(o, "--name"))
+			c.name = v;
+		else {
+			fprintf(stderr, "sockscen: unknown option %s\n", o);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "sockscen: which scenario?\n");
+		return 2;
+	}
+	if (c.name)
+		prctl(PR_SET_NAME, c.name);
+	setpgid(0, 0);
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	n = i + 1 < argc ? atoi(argv[i + 1]) : 1;
+	if (!strcmp(argv[i], "bulk"))
+		scen_bulk(&c);
+	else if (!strcmp(argv[i], "listen"))
+		scen_listen(&c, n);
+	else if (!strcmp(argv[i], "closewait"))
+		scen_closewait(&c, n);
+	else if (!strcmp(argv[i], "timewait"))
+		scen_timewait(&c, n);
+	else if (!strcmp(argv[i], "synrecv"))
+		scen_synrecv(&c, n);
+	else if (!strcmp(argv[i], "idle"))
+		scen_idle(&c, n);
+	else if (!strcmp(argv[i], "fork"))
+		scen_fork(&c, n);
+	else {
+		fprintf(stderr, "sockscen: unknown scenario %s\n", argv[i]);
+		return 2;
+	}
+	for (;;)
+		pause();
+}

@@ -1,0 +1,103 @@
+# lib.sh: shared helpers for the shell test suites (TAP output, namespaces, polling).
+# Sourced by tests/integration/*.sh and tests/e2e/*.sh; each file is one TAP stream.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+TCPTOP=${TCPTOP:-$TOP/$BUILD/tcptop}
+SOCKSCEN=${SOCKSCEN:-$TOP/$BUILD/helpers/sockscen}
+T_N=0
+T_FAIL=0
+T_NS=()
+T_PIDS=()
+T_TMP=$(mktemp -d /tmp/tcptop-test.XXXXXX)
+
+t_cleanup() {
+	local p ns
+	for p in "${T_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${T_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for ns in "${T_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+not_ok() {
+	T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1))
+	echo "not ok $T_N - $1"
+	shift
+	local line
+	for line in "$@"; do printf '#   %s\n' "$line"; done
+}
+skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
+diag() { printf '# %s\n' "$*"; }
+done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }
+
+# check NAME CONDITION-COMMAND...: ok if the command succeeds, else not ok with context.
+check() {
+	local name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+# Root is needed for namespaces; CI is root, users without it get a skip.
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "$1" "needs root (network namespaces); run as root or in CI"
+		return 1
+	fi
+	return 0
+}
+
+# ns_new: a fresh network namespace with loopback up, named in $NS (removed at exit).
+ns_new() {
+	NS="tcptop-t$$-${#T_NS[@]}"
+	ip netns add "$NS" || return 1
+	T_NS+=("$NS")
+	ip netns exec "$NS" ip link set lo up
+}
+
+# scen NS ARGS...: starts sockscen in NS, waits for "ready", sets SCEN_PORT and SCEN_PID.
+scen() {
+	local ns=$1; shift
+	local out="$T_TMP/scen.$RANDOM"
+	ip netns exec "$ns" "$SOCKSCEN" "$@" >"$out" 2>"$out.err" &
+	local pid=$!
+	T_PIDS+=("$pid")
+	if ! wait_for 10 grep -q '^ready' "$out"; then
+		diag "sockscen $* did not get ready: $(cat "$out.err")"
+		return 1
+	fi
+	SCEN_PORT=$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' "$out")
+	SCEN_PID=$pid
+}
+
+# wait_for SECS CMD...: polls CMD every 50 ms until it succeeds or SECS pass.
+wait_for() {
+	local secs=$1; shift
+	local end=$((SECONDS + secs))
+	while ! "$@" 2>/dev/null; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# tt NS ARGS...: runs tcptop in NS.
+tt() {
+	local ns=$1; shift
+	ip netns exec "$ns" "$TCPTOP" "$@"
+}
+
+# jqv FILE [JQ-ARGS...] EXPR: a value from the last line of a JSON Lines file.
+jqv() { local f=$1; shift; tail -n 1 "$f" | jq -r "$@"; }
+
+# eq NAME GOT WANT
+eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2', want '$3'"; fi
+}
+# gt NAME GOT LIMIT: GOT > LIMIT (integers)
+gt() {
+	if [ -n "$2" ] && [ "$2" != null ] && [ "$2" -gt "$3" ] 2>/dev/null; then ok "$1"
+	else not_ok "$1" "got '$2', want > $3"; fi
+}

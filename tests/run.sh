@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# run.sh: runs the test suites and sums their TAP output. Usage: run.sh [unit|integration|e2e|sanitize|fuzz]...
+# The last line is "N passed, N failed" (CI reads it).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+BUILD=${BUILD:-build}
+export BUILD
+suites=("$@")
+[ ${#suites[@]} -eq 0 ] && suites=(unit integration e2e sanitize fuzz)
+
+pass=0 fail=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# run_tap NAME CMD...: runs one TAP producer and adds up its results.
+run_tap() {
+	local name=$1; shift
+	local start=$SECONDS
+	"$@" >"$log" 2>&1
+	local rc=$?
+	local p f s
+	p=$(grep -cE '^ok [0-9]+' "$log")
+	s=$(grep -cE '^ok [0-9]+.*# SKIP' "$log")
+	f=$(grep -cE '^not ok [0-9]+' "$log")
+	p=$((p - s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		# crashed or exited early: count it so it is never green
+		f=1
+		echo "not ok - $name exited with status $rc"
+	fi
+	pass=$((pass + p)); fail=$((fail + f)); skipped=$((skipped + s))
+	if [ "$f" -gt 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
+		sed 's/^/    /' "$log"
+	else
+		grep -E '# SKIP' "$log" | sed 's/^/    /'
+	fi
+	printf '%-44s %3d passed %3d failed %3d skipped  (%ds)\n' "$name" "$p" "$f" "$s" \
+		$((SECONDS - start))
+}
+
+unit() {
+	local t
+	for t in "$BUILD"/tests/test_*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP run_tap "unit/$(basename "$t")" "$t"
+	done
+}
+
+shell_suite() {
+	local dir=$1 t
+	for t in tests/"$dir"/t_*.sh; do
+		[ -f "$t" ] || continue
+		run_tap "$dir/$(basename "$t" .sh)" bash "$t"
+	done
+}
+
+sanitize() {
+	local t
+	for t in build-san/tests/test_*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			run_tap "sanitize/$(basename "$t")" "$t"
+	done
+}
+
+# Each fuzzer replays its seed corpus and then runs a short bounded session.
+fuzz() {
+	local f
+	for f in build-fuzz/fuzz_*; do
+		[ -x "$f" ] || continue
+		run_tap "fuzz/$(basename "$f")" tests/fuzz/run-one.sh "$f"
+	done
+}
+
+for s in "${suites[@]}"; do
+	case "$s" in
+	unit) unit ;;
+	integration) shell_suite integration ;;
+	e2e) shell_suite e2e ;;
+	sanitize) sanitize ;;
+	fuzz) fuzz ;;
+	*) echo "run.sh: unknown suite $s" >&2; exit 2 ;;
+	esac
+done
+echo "$skipped skipped"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

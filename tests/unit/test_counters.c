@@ -1,0 +1,243 @@
+/* test_counters: /proc/net/netstat and snmp parsing by header names, and deltas. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "counters.h"
+#include "testutil.h"
+#include "tunables.h"
+
+static const struct counter *find(const struct counters *c, const char *name)
+{
+	return counters_find(c, name);
+}
+
+static int parse_str(struct counters *c, const char *text, struct terr *e)
+{
+	return counters_parse(c, text, strlen(text), e);
+}
+
+static void real_netstat_and_snmp_parse_cleanly(void **state)
+{
+	struct replay *r = tu_replay("listen_overflow.rec");
+	const struct rec_frame *f = replay_frame(r, 1);
+	const struct rec_blob *ns = replay_file(f, "net/netstat");
+	const struct rec_blob *snmp = replay_file(f, "net/snmp");
+	struct counters c = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_non_null(ns);
+	assert_non_null(snmp);
+	assert_int_equal(counters_parse(&c, ns->data, ns->len, &e), 0);
+	assert_int_equal(counters_parse(&c, snmp->data, snmp->len, &e), 0);
+	counters_index(&c);
+	assert_true(c.n > 200);
+	assert_non_null(find(&c, "TcpExtListenOverflows"));
+	assert_true(find(&c, "TcpExtListenOverflows")->value > 0);
+	assert_non_null(find(&c, "TcpRetransSegs"));
+	assert_non_null(find(&c, "IpExtInOctets"));
+	/* MaxConn is -1 in /proc/net/snmp */
+	assert_true(find(&c, "TcpMaxConn")->flags & CTR_NEG);
+	assert_int_equal((int64_t)find(&c, "TcpMaxConn")->value, -1);
+	assert_true(find(&c, "TcpCurrEstab")->flags & CTR_GAUGE);
+	counters_free(&c);
+	replay_free(r);
+}
+
+static void values_match_names_by_header_position_not_fixed_layout(void **state)
+{
+	struct counters a = { 0 }, b = { 0 };
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(parse_str(&a,
+				   "TcpExt: ListenOverflows ListenDrops TW\n"
+				   "TcpExt: 5 7 9\n",
+				   &e),
+			 0);
+	assert_int_equal(parse_str(&b,
+				   "TcpExt: TW ListenDrops ListenOverflows\n"
+				   "TcpExt: 9 7 5\n",
+				   &e),
+			 0);
+	assert_int_equal(find(&a, "TcpExtListenOverflows")->value, 5);
+	assert_int_equal(find(&b, "TcpExtListenOverflows")->value, 5);
+	assert_int_equal(find(&b, "TcpExtTW")->value, 9);
+	counters_free(&a);
+	counters_free(&b);
+}
+
+static void groups_in_any_order_and_unknown_counters_are_kept(void **state)
+{
+	struct counters c = { 0 };
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(parse_str(&c,
+				   "MPTcpExt: MPCapableSYNRX\nMPTcpExt: 3\n"
+				   "TcpExt: BrandNewCounter2031\nTcpExt: 42\n",
+				   &e),
+			 0);
+	assert_int_equal(find(&c, "TcpExtBrandNewCounter2031")->value, 42);
+	assert_int_equal(find(&c, "MPTcpExtMPCapableSYNRX")->value, 3);
+	counters_free(&c);
+}
+
+static void missing_values_leave_counters_unavailable(void **state)
+{
+	struct counters c = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_int_equal(parse_str(&c, "TcpExt: A B C\nTcpExt: 1 2\n", &e), 1);
+	assert_non_null(strstr(e.msg, "ends before its header"));
+	assert_int_equal(find(&c, "TcpExtB")->value, 2);
+	assert_null(find(&c, "TcpExtC"));
+	counters_free(&c);
+}
+
+static void extra_values_are_ignored(void **state)
+{
+	struct counters c = { 0 };
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(parse_str(&c, "TcpExt: A B\nTcpExt: 1 2 3 4\n", &e), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(find(&c, "TcpExtB")->value, 2);
+	counters_free(&c);
+}
+
+static void garbage_is_reported_and_the_rest_kept(void **state)
+{
+	struct counters c = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_true(parse_str(&c,
+			      "TcpExt: A B C\nTcpExt: 1 x2 3\n"
+			      "this is not a counter line\n"
+			      "Tcp: RetransSegs\nTcp: 99999999999999999999999\n"
+			      "IpExt: InOctets\nIpExt: 77\n",
+			      &e) >= 3);
+	assert_non_null(strstr(e.msg, "not a number"));
+	assert_int_equal(find(&c, "TcpExtA")->value, 1);
+	assert_null(find(&c, "TcpExtB"));
+	assert_int_equal(find(&c, "TcpExtC")->value, 3);
+	assert_null(find(&c, "TcpRetransSegs")); /* overflows u64 */
+	assert_int_equal(find(&c, "IpExtInOctets")->value, 77);
+	counters_free(&c);
+}
+
+static void header_without_its_value_line_is_reported(void **state)
+{
+	struct counters c = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_int_equal(parse_str(&c, "TcpExt: A B\nIpExt: C\nIpExt: 5\n", &e), 1);
+	assert_non_null(strstr(e.msg, "not followed by its values"));
+	assert_int_equal(find(&c, "IpExtC")->value, 5);
+	assert_null(find(&c, "TcpExtA"));
+	counters_free(&c);
+}
+
+static void empty_and_unterminated_input(void **state)
+{
+	struct counters c = { 0 };
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(parse_str(&c, "", &e), 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(parse_str(&c, "TcpExt: A\nTcpExt: 12", &e), 0); /* no final newline */
+	assert_int_equal(find(&c, "TcpExtA")->value, 12);
+	counters_free(&c);
+}
+
+static void delta_is_the_difference_by_name(void **state)
+{
+	struct counters prev = { 0 }, cur = { 0 };
+	struct terr e;
+
+	(void)state;
+	parse_str(&prev, "TcpExt: A B\nTcpExt: 10 20\n", &e);
+	parse_str(&cur, "TcpExt: B A New\nTcpExt: 25 10 1\n", &e);
+	counters_diff(&cur, &prev);
+	assert_true(find(&cur, "TcpExtA")->flags & CTR_DELTA);
+	assert_int_equal(find(&cur, "TcpExtA")->delta, 0);
+	assert_int_equal(find(&cur, "TcpExtB")->delta, 5);
+	/* a counter the previous read lacked has no delta */
+	assert_false(find(&cur, "TcpExtNew")->flags & CTR_DELTA);
+	counters_free(&prev);
+	counters_free(&cur);
+}
+
+static void counter_going_backwards_is_a_reset_not_a_huge_delta(void **state)
+{
+	struct counters prev = { 0 }, cur = { 0 };
+	struct terr e;
+
+	(void)state;
+	parse_str(&prev, "TcpExt: A\nTcpExt: 1000\n", &e);
+	parse_str(&cur, "TcpExt: A\nTcpExt: 3\n", &e);
+	counters_diff(&cur, &prev);
+	assert_true(find(&cur, "TcpExtA")->flags & CTR_RESET);
+	assert_false(find(&cur, "TcpExtA")->flags & CTR_DELTA);
+	assert_int_equal(find(&cur, "TcpExtA")->delta, 0);
+	counters_free(&prev);
+	counters_free(&cur);
+}
+
+static void gauges_have_no_delta(void **state)
+{
+	struct counters prev = { 0 }, cur = { 0 };
+	struct terr e;
+
+	(void)state;
+	parse_str(&prev, "Tcp: CurrEstab\nTcp: 10\n", &e);
+	parse_str(&cur, "Tcp: CurrEstab\nTcp: 4\n", &e);
+	counters_diff(&cur, &prev);
+	assert_false(find(&cur, "TcpCurrEstab")->flags & (CTR_DELTA | CTR_RESET));
+	counters_free(&prev);
+	counters_free(&cur);
+}
+
+static void sysctl_values_parse_one_or_three_numbers(void **state)
+{
+	int64_t v[3];
+
+	(void)state;
+	assert_int_equal(tunables_parse_value("4096\n", v), 1);
+	assert_int_equal(v[0], 4096);
+	assert_int_equal(tunables_parse_value("4096\t131072\t6291456\n", v), 3);
+	assert_int_equal(v[2], 6291456);
+	assert_int_equal(tunables_parse_value("32768\t60999\n", v), 2);
+	assert_int_equal(tunables_parse_value("abc\n", v), 0);
+	assert_int_equal(tunables_parse_value("", v), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(real_netstat_and_snmp_parse_cleanly),
+		cmocka_unit_test(values_match_names_by_header_position_not_fixed_layout),
+		cmocka_unit_test(groups_in_any_order_and_unknown_counters_are_kept),
+		cmocka_unit_test(missing_values_leave_counters_unavailable),
+		cmocka_unit_test(extra_values_are_ignored),
+		cmocka_unit_test(garbage_is_reported_and_the_rest_kept),
+		cmocka_unit_test(header_without_its_value_line_is_reported),
+		cmocka_unit_test(empty_and_unterminated_input),
+		cmocka_unit_test(delta_is_the_difference_by_name),
+		cmocka_unit_test(counter_going_backwards_is_a_reset_not_a_huge_delta),
+		cmocka_unit_test(gauges_have_no_delta),
+		cmocka_unit_test(sysctl_values_parse_one_or_three_numbers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

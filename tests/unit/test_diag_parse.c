@@ -1,0 +1,429 @@
+/* test_diag_parse: sock_diag messages recorded from the real kernel, then shortened and broken. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "column.h"
+#include "diag.h"
+#include "diag_parse.h"
+#include "testutil.h"
+
+static struct arena arena;
+
+static int parse(const struct nlmsghdr *nlh, struct conn *c)
+{
+	struct terr e = { { 0 } };
+
+	return diag_parse_msg(nlh, c, &arena, &e);
+}
+
+/* Offset of attribute `type` in the message, or 0. */
+static size_t attr_off(const struct nlmsghdr *nlh, unsigned type)
+{
+	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_msg));
+
+	while (off + sizeof(struct nlattr) <= nlh->nlmsg_len) {
+		const struct nlattr *a = (const void *)((const char *)nlh + off);
+
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return off;
+		off += MNL_ALIGN(a->nla_len);
+	}
+	return 0;
+}
+
+/* Shrinks attribute `type` to `len` payload bytes, as an older kernel would send it. */
+static void shrink_attr(struct nlmsghdr *nlh, unsigned type, size_t len)
+{
+	size_t off = attr_off(nlh, type);
+	struct nlattr *a = (void *)((char *)nlh + off);
+	size_t old = MNL_ALIGN(a->nla_len), neu = MNL_ALIGN(MNL_ATTR_HDRLEN + len);
+
+	assert_true(off > 0);
+	memmove((char *)a + neu, (char *)a + old, nlh->nlmsg_len - off - old);
+	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	nlh->nlmsg_len -= (uint32_t)(old - neu);
+}
+
+/* Grows attribute `type` by `extra` zero bytes, as a newer kernel would send it. */
+static struct nlmsghdr *grow_attr(const struct nlmsghdr *src, unsigned type, size_t extra)
+{
+	struct nlmsghdr *nlh = calloc(1, src->nlmsg_len + extra + 8);
+	size_t off, old;
+	struct nlattr *a;
+
+	memcpy(nlh, src, src->nlmsg_len);
+	off = attr_off(nlh, type);
+	a = (void *)((char *)nlh + off);
+	old = MNL_ALIGN(a->nla_len);
+	memmove((char *)a + old + extra, (char *)a + old, nlh->nlmsg_len - off - old);
+	memset((char *)a + old, 0xab, extra);
+	a->nla_len = (uint16_t)(a->nla_len + extra);
+	nlh->nlmsg_len += (uint32_t)extra;
+	return nlh;
+}
+
+static void established_ipv4_has_tcp_info_skmem_and_cong(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn c;
+	uint64_t v;
+	char buf[ENDPOINT_STRLEN];
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.family, AF_INET);
+	assert_int_equal(c.state, TS_ESTABLISHED);
+	assert_true(c.have & CONN_HAS_INFO);
+	assert_true(CONN_INFO(&c, rtt, &v) && v > 0);
+	assert_true(CONN_INFO(&c, snd_cwnd, &v) && v > 0);
+	assert_true(CONN_INFO(&c, rcv_wnd, &v)); /* recorded on 6.18: every field */
+	assert_int_equal(c.skmem_n, SKM_N);
+	assert_true(c.skmem[SKM_RCVBUF] > 0);
+	assert_true(c.have & CONN_HAS_CONG);
+	assert_true(strlen(c.cong) > 0);
+	assert_true(c.cookie != 0);
+	assert_true(c.inode != 0);
+	assert_true(c.have & CONN_HAS_UID);
+	endpoint_str(c.family, c.src, c.sport, buf, sizeof(buf));
+	assert_true(strncmp(buf, "127.0.0.1:", 10) == 0);
+	free(nlh);
+}
+
+static void ipv6_addresses_keep_their_family(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv6_bulk.rec", TS_ESTABLISHED);
+	struct conn c;
+	char buf[ENDPOINT_STRLEN];
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.family, AF_INET6);
+	endpoint_str(c.family, c.dst, c.dport, buf, sizeof(buf));
+	assert_true(strncmp(buf, "[::1]:", 6) == 0);
+	free(nlh);
+}
+
+static void listener_reports_queue_and_limit(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("listen_overflow.rec", TS_LISTEN);
+	struct conn c;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.state, TS_LISTEN);
+	assert_int_equal(c.sport, 5003);
+	assert_int_equal(c.rqueue, 3); /* backlog 2 holds 3 */
+	assert_int_equal(c.wqueue, 2);
+	assert_true(c.skmem[SKM_DROPS] > 0);
+	free(nlh);
+}
+
+static void time_wait_has_no_info_no_owner(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("states.rec", TS_TIME_WAIT);
+	struct conn c;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.state, TS_TIME_WAIT);
+	assert_null(c.info);
+	assert_false(CONN_INFO(&c, rtt, &v));
+	assert_false(c.have & CONN_HAS_UID);
+	assert_int_equal(c.timer, TIMER_TIMEWAIT);
+	assert_true(c.expires_ms > 0);
+	free(nlh);
+}
+
+static void request_socket_is_syn_recv_without_owner(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("synrecv.rec", TS_SYN_RECV);
+	struct conn c;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.state, TS_SYN_RECV);
+	assert_int_equal(c.sport, 5006);
+	assert_null(c.info);
+	assert_false(c.have & CONN_HAS_UID);
+	free(nlh);
+}
+
+/* Linux 2.6 sent 104 bytes: rtt yes, pacing and everything after it no. */
+static void tcp_info_from_a_2_6_kernel_leaves_newer_fields_unavailable(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn c;
+	struct row r = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct json j;
+	uint64_t v;
+	char buf[32];
+
+	(void)state;
+	shrink_attr(nlh, INET_DIAG_INFO, 104);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.info_len, 104);
+	assert_true(CONN_INFO(&c, rtt, &v) && v > 0);
+	assert_true(CONN_INFO(&c, total_retrans, &v));
+	assert_false(CONN_INFO(&c, pacing_rate, &v));
+	assert_false(CONN_INFO(&c, bytes_acked, &v));
+	assert_false(CONN_INFO(&c, snd_wnd, &v));
+	/* what users see: "-" in tables, null in JSON, never 0 */
+	r.c = &c;
+	assert_string_equal(column_format(column_get(COL_RWND), &r, 6, buf, sizeof(buf)), "-");
+	json_init(&j, &sb);
+	json_obj_begin(&j, NULL);
+	column_json(column_get(COL_BYTES_ACKED), &r, &j);
+	column_json(column_get(COL_RWND), &r, &j);
+	json_obj_end(&j);
+	assert_string_equal(sb.s, "{\"bytes_acked\":null,\"rwnd\":null}");
+	sb_free(&sb);
+	free(nlh);
+}
+
+/* Linux 6.1 sent 232 bytes: snd_wnd yes, rcv_wnd (6.2) no. */
+static void tcp_info_from_6_1_has_snd_wnd_but_not_rcv_wnd(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn c;
+	uint64_t v;
+
+	(void)state;
+	shrink_attr(nlh, INET_DIAG_INFO, 232);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_true(CONN_INFO(&c, snd_wnd, &v));
+	assert_true(CONN_INFO(&c, busy_time, &v));
+	assert_false(CONN_INFO(&c, rcv_wnd, &v));
+	assert_false(CONN_INFO(&c, total_rto, &v));
+	free(nlh);
+}
+
+/* A newer kernel than we know: extra bytes are ignored, known fields intact. */
+static void longer_tcp_info_from_a_newer_kernel_is_clamped(void **state)
+{
+	struct nlmsghdr *orig = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct nlmsghdr *nlh = grow_attr(orig, INET_DIAG_INFO, 64);
+	struct conn a, b;
+
+	(void)state;
+	assert_int_equal(parse(orig, &a), 0);
+	assert_int_equal(parse(nlh, &b), 0);
+	assert_int_equal(b.info_len, sizeof(struct tcpi));
+	assert_memory_equal(a.info, b.info, sizeof(struct tcpi));
+	assert_int_equal(b.skmem_n, SKM_N); /* the attributes after it still parse */
+	free(orig);
+	free(nlh);
+}
+
+/* skmem before 4.7 had no drops entry. */
+static void short_skmem_leaves_drops_unavailable(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("listen_overflow.rec", TS_LISTEN);
+	struct conn c;
+
+	(void)state;
+	shrink_attr(nlh, INET_DIAG_SKMEMINFO, 8 * 4);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.skmem_n, 8);
+	free(nlh);
+}
+
+static void skmem_of_odd_length_is_an_error(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("listen_overflow.rec", TS_LISTEN);
+	struct conn c;
+	struct terr e = { { 0 } };
+
+	(void)state;
+	shrink_attr(nlh, INET_DIAG_SKMEMINFO, 33);
+	assert_int_equal(diag_parse_msg(nlh, &c, &arena, &e), -1);
+	assert_non_null(strstr(e.msg, "SKMEMINFO"));
+	free(nlh);
+}
+
+static void attribute_longer_than_the_message_is_an_error(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct nlattr *a = (void *)((char *)nlh + attr_off(nlh, INET_DIAG_INFO));
+	struct conn c;
+	struct terr e = { { 0 } };
+
+	(void)state;
+	a->nla_len = (uint16_t)(nlh->nlmsg_len + 100);
+	assert_int_equal(diag_parse_msg(nlh, &c, &arena, &e), -1);
+	assert_non_null(strstr(e.msg, "truncated attribute"));
+	free(nlh);
+}
+
+static void message_cut_inside_an_attribute_is_an_error(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	size_t off = attr_off(nlh, INET_DIAG_INFO);
+	struct conn c;
+
+	(void)state;
+	nlh->nlmsg_len = (uint32_t)(off + 40); /* the INFO attribute claims 284 */
+	assert_int_equal(parse(nlh, &c), -1);
+	free(nlh);
+}
+
+static void message_shorter_than_inet_diag_msg_is_an_error(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn c;
+	struct terr e = { { 0 } };
+
+	(void)state;
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 20;
+	assert_int_equal(diag_parse_msg(nlh, &c, &arena, &e), -1);
+	assert_non_null(strstr(e.msg, "too short"));
+	free(nlh);
+}
+
+static void unknown_family_and_type_are_errors(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+	struct conn c;
+
+	(void)state;
+	m->idiag_family = AF_UNIX;
+	assert_int_equal(parse(nlh, &c), -1);
+	m->idiag_family = AF_INET;
+	nlh->nlmsg_type = NLMSG_ERROR;
+	assert_int_equal(parse(nlh, &c), -1);
+	free(nlh);
+}
+
+static void unknown_attributes_are_ignored(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct nlattr *a = (void *)((char *)nlh + attr_off(nlh, INET_DIAG_CONG));
+	struct conn c;
+
+	(void)state;
+	a->nla_type = 200;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_false(c.have & CONN_HAS_CONG);
+	assert_true(c.have & CONN_HAS_INFO);
+	free(nlh);
+}
+
+static void congestion_name_without_nul_is_bounded_and_printable(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct nlattr *a = (void *)((char *)nlh + attr_off(nlh, INET_DIAG_CONG));
+	size_t len = a->nla_len - MNL_ATTR_HDRLEN;
+	char *p = (char *)a + MNL_ATTR_HDRLEN;
+	struct conn c;
+
+	(void)state;
+	memset(p, '\x1b', len); /* escape bytes, no terminator */
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_true(strlen(c.cong) < sizeof(c.cong));
+	assert_null(strchr(c.cong, '\x1b'));
+	free(nlh);
+}
+
+/* Every message of every fixture parses, and random corruption never crashes. */
+struct corrupt_ctx {
+	unsigned seed;
+	int parsed;
+};
+
+static void corrupt_one(const struct nlmsghdr *src, void *arg)
+{
+	struct corrupt_ctx *cc = arg;
+	struct nlmsghdr *nlh = malloc(src->nlmsg_len);
+	struct conn c;
+
+	memcpy(nlh, src, src->nlmsg_len);
+	assert_int_equal(parse(nlh, &c), 0);
+	cc->parsed++;
+	for (int round = 0; round < 200; round++) {
+		size_t at = MNL_NLMSG_HDRLEN + (size_t)(rand_r(&cc->seed) %
+							(int)(src->nlmsg_len - MNL_NLMSG_HDRLEN));
+
+		memcpy(nlh, src, src->nlmsg_len);
+		((unsigned char *)nlh)[at] = (unsigned char)rand_r(&cc->seed);
+		parse(nlh, &c); /* may fail; must not crash or read out of bounds */
+	}
+	free(nlh);
+}
+
+static void every_recorded_message_parses_and_corruption_is_survived(void **state)
+{
+	static const char *const names[] = { "ipv4_bulk.rec", "ipv6_bulk.rec",
+					     "listen_overflow.rec", "states.rec", "synrecv.rec" };
+	struct corrupt_ctx cc = { 12345, 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct replay *r = tu_replay(names[i]);
+
+		tu_each_msg(r, 0, corrupt_one, &cc);
+		replay_free(r);
+	}
+	assert_true(cc.parsed > 30);
+}
+
+/* libmnl trusts (int)nlmsg_len: a huge length must be caught before it. */
+static void netlink_length_beyond_int_max_is_refused(void **state)
+{
+	uint32_t buf[64] = { 0 };
+	struct nlmsghdr *nlh = (void *)buf;
+	struct sample s = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	nlh->nlmsg_len = 0xfffffff0u;
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	assert_int_equal(diag_feed(buf, sizeof(buf), &s, &e), -1);
+	assert_int_equal(s.n, 0);
+	nlh->nlmsg_len = sizeof(buf) + 4; /* one past the buffer */
+	assert_int_equal(diag_feed(buf, sizeof(buf), &s, &e), -1);
+	sample_free(&s);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	arena_free(&arena);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(established_ipv4_has_tcp_info_skmem_and_cong),
+		cmocka_unit_test(ipv6_addresses_keep_their_family),
+		cmocka_unit_test(listener_reports_queue_and_limit),
+		cmocka_unit_test(time_wait_has_no_info_no_owner),
+		cmocka_unit_test(request_socket_is_syn_recv_without_owner),
+		cmocka_unit_test(tcp_info_from_a_2_6_kernel_leaves_newer_fields_unavailable),
+		cmocka_unit_test(tcp_info_from_6_1_has_snd_wnd_but_not_rcv_wnd),
+		cmocka_unit_test(longer_tcp_info_from_a_newer_kernel_is_clamped),
+		cmocka_unit_test(short_skmem_leaves_drops_unavailable),
+		cmocka_unit_test(skmem_of_odd_length_is_an_error),
+		cmocka_unit_test(attribute_longer_than_the_message_is_an_error),
+		cmocka_unit_test(message_cut_inside_an_attribute_is_an_error),
+		cmocka_unit_test(message_shorter_than_inet_diag_msg_is_an_error),
+		cmocka_unit_test(unknown_family_and_type_are_errors),
+		cmocka_unit_test(unknown_attributes_are_ignored),
+		cmocka_unit_test(congestion_name_without_nul_is_bounded_and_printable),
+		cmocka_unit_test(every_recorded_message_parses_and_corruption_is_survived),
+		cmocka_unit_test(netlink_length_beyond_int_max_is_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}

@@ -1,0 +1,422 @@
+/* test_model: rates, deltas, sweep, listeners and states computed from consecutive samples. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "model.h"
+#include "testutil.h"
+
+#define SEC 1000000000ull
+
+/* Builds sockets into a frame by hand: the arithmetic is what is under test. */
+static struct conn *add(struct frame *f, uint64_t cookie, unsigned state)
+{
+	struct conn *c = sample_push(&f->sample);
+
+	c->cookie = cookie;
+	c->state = (uint8_t)state;
+	c->family = AF_INET;
+	inet_pton(AF_INET, "10.0.0.1", c->src);
+	inet_pton(AF_INET, "10.0.0.2", c->dst);
+	c->sport = 1000;
+	c->dport = 2000;
+	return c;
+}
+
+static struct tcpi *info(struct frame *f, struct conn *c)
+{
+	struct tcpi *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+
+	memset(ti, 0, sizeof(*ti));
+	c->info = ti;
+	c->info_len = sizeof(*ti);
+	c->have |= CONN_HAS_INFO;
+	return ti;
+}
+
+static uint32_t *skmem(struct frame *f, struct conn *c, uint32_t drops)
+{
+	uint32_t *m = arena_alloc(&f->sample.arena, SKM_N * sizeof(uint32_t));
+
+	memset(m, 0, SKM_N * sizeof(uint32_t));
+	m[SKM_DROPS] = drops;
+	c->skmem = m;
+	c->skmem_n = SKM_N;
+	return m;
+}
+
+static void begin(struct frame *f, uint64_t t_ns)
+{
+	frame_reset(f);
+	f->mono_ns = t_ns;
+}
+
+static const struct row *row_of(const struct frame *f, uint64_t cookie)
+{
+	return frame_find(f, cookie);
+}
+
+static void new_socket_has_no_rates_until_its_second_sample(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct tcpi *ti;
+
+	(void)state;
+	begin(&f, 1 * SEC);
+	ti = info(&f, add(&f, 7, TS_ESTABLISHED));
+	ti->bytes_acked = 5000;
+	model_update(m, &f);
+	assert_true(row_of(&f, 7)->flags & ROW_NEW);
+	assert_false(row_of(&f, 7)->flags & ROW_RATES);
+	assert_close(f.interval, 0, 0);
+
+	begin(&f, 2 * SEC);
+	ti = info(&f, add(&f, 7, TS_ESTABLISHED));
+	ti->bytes_acked = 6000;
+	model_update(m, &f);
+	assert_false(row_of(&f, 7)->flags & ROW_NEW);
+	assert_true(row_of(&f, 7)->flags & ROW_RATES);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void rates_are_byte_deltas_in_bits_per_second_over_the_real_interval(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct tcpi *ti;
+
+	(void)state;
+	begin(&f, 10 * SEC);
+	ti = info(&f, add(&f, 1, TS_ESTABLISHED));
+	ti->bytes_acked = 1000;
+	ti->bytes_received = 500;
+	model_update(m, &f);
+	begin(&f, 10 * SEC + SEC / 2); /* 0.5 s later */
+	ti = info(&f, add(&f, 1, TS_ESTABLISHED));
+	ti->bytes_acked = 1000 + 62500;   /* 62500 B in 0.5 s = 1 Mbit/s */
+	ti->bytes_received = 500 + 12500; /* 200 kbit/s */
+	model_update(m, &f);
+	assert_close(row_of(&f, 1)->tx_bps, 1e6, 1e-6);
+	assert_close(row_of(&f, 1)->rx_bps, 2e5, 1e-6);
+	assert_close(row_of(&f, 1)->dt, 0.5, 1e-9);
+	assert_close(f.interval, 0.5, 1e-9);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void retransmit_and_limited_time_deltas(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct tcpi *ti;
+	const struct row *r;
+
+	(void)state;
+	begin(&f, SEC);
+	ti = info(&f, add(&f, 1, TS_ESTABLISHED));
+	ti->total_retrans = 3;
+	ti->busy_time = 1000;
+	ti->rwnd_limited = 100;
+	ti->sndbuf_limited = 10;
+	model_update(m, &f);
+	begin(&f, 2 * SEC);
+	ti = info(&f, add(&f, 1, TS_ESTABLISHED));
+	ti->total_retrans = 8;
+	ti->busy_time = 901000;
+	ti->rwnd_limited = 800100;
+	ti->sndbuf_limited = 50010;
+	model_update(m, &f);
+	r = row_of(&f, 1);
+	assert_true(r->flags & ROW_D_RETRANS);
+	assert_int_equal(r->d_retrans, 5);
+	assert_true(r->flags & ROW_D_LIMITS);
+	assert_int_equal(r->d_busy_us, 900000);
+	assert_int_equal(r->d_rwnd_us, 800000);
+	assert_int_equal(r->d_sndbuf_us, 50000);
+	frame_free(&f);
+	model_free(m);
+}
+
+/* An older kernel without busy_time: no limit deltas, but rates still work. */
+static void fields_the_kernel_did_not_send_give_no_delta(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct conn *c;
+
+	(void)state;
+	for (int i = 1; i <= 2; i++) {
+		begin(&f, (uint64_t)i * SEC);
+		c = add(&f, 1, TS_ESTABLISHED);
+		info(&f, c)->bytes_acked = (uint64_t)i * 1000;
+		c->info_len = 160; /* 4.6: bytes_acked yes, busy_time no */
+		model_update(m, &f);
+	}
+	assert_true(row_of(&f, 1)->flags & ROW_RATES);
+	assert_false(row_of(&f, 1)->flags & ROW_D_LIMITS);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void a_vanished_socket_is_forgotten(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, SEC);
+	info(&f, add(&f, 1, TS_ESTABLISHED))->bytes_acked = 100;
+	info(&f, add(&f, 2, TS_ESTABLISHED))->bytes_acked = 100;
+	model_update(m, &f);
+	assert_int_equal(model_size(m), 2);
+	begin(&f, 2 * SEC);
+	info(&f, add(&f, 1, TS_ESTABLISHED))->bytes_acked = 200;
+	model_update(m, &f);
+	assert_int_equal(model_size(m), 1);
+	begin(&f, 3 * SEC);
+	info(&f, add(&f, 1, TS_ESTABLISHED))->bytes_acked = 300;
+	info(&f, add(&f, 2, TS_ESTABLISHED))->bytes_acked = 900;
+	model_update(m, &f);
+	/* cookie 2 came back: a new socket to the model, no rate against its old sample */
+	assert_true(row_of(&f, 2)->flags & ROW_NEW);
+	assert_false(row_of(&f, 2)->flags & ROW_RATES);
+	assert_true(row_of(&f, 1)->flags & ROW_RATES);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void byte_counters_going_backwards_give_no_rate(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, SEC);
+	info(&f, add(&f, 1, TS_ESTABLISHED))->bytes_acked = 5000;
+	model_update(m, &f);
+	begin(&f, 2 * SEC);
+	info(&f, add(&f, 1, TS_ESTABLISHED))->bytes_acked = 10;
+	model_update(m, &f);
+	assert_false(row_of(&f, 1)->flags & ROW_RATES);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void state_counts_and_their_change(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, SEC);
+	add(&f, 1, TS_ESTABLISHED);
+	add(&f, 2, TS_TIME_WAIT);
+	add(&f, 3, TS_TIME_WAIT);
+	model_update(m, &f);
+	assert_int_equal(f.states[TS_TIME_WAIT], 2);
+	assert_false(f.has_states_delta);
+	begin(&f, 2 * SEC);
+	add(&f, 1, TS_CLOSE_WAIT);
+	add(&f, 3, TS_TIME_WAIT);
+	model_update(m, &f);
+	assert_true(f.has_states_delta);
+	assert_int_equal(f.states[TS_CLOSE_WAIT], 1);
+	assert_int_equal(f.states_delta[TS_TIME_WAIT], -1);
+	assert_int_equal(f.states_delta[TS_ESTABLISHED], -1);
+	assert_int_equal(f.states_delta[TS_CLOSE_WAIT], 1);
+	frame_free(&f);
+	model_free(m);
+}
+
+static struct conn *listener(struct frame *f, uint64_t cookie, int family, const char *addr,
+			     uint16_t port)
+{
+	struct conn *c = add(f, cookie, TS_LISTEN);
+
+	c->family = (uint8_t)family;
+	memset(c->src, 0, 16);
+	memset(c->dst, 0, 16);
+	inet_pton(family, addr, c->src);
+	c->sport = port;
+	c->dport = 0;
+	return c;
+}
+
+static void request(struct frame *f, uint64_t cookie, int family, const char *addr, uint16_t port)
+{
+	struct conn *c = add(f, cookie, TS_SYN_RECV);
+
+	c->family = (uint8_t)family;
+	memset(c->src, 0, 16);
+	inet_pton(family, addr, c->src);
+	c->sport = port;
+}
+
+static const struct listener *lst(const struct frame *f, uint64_t cookie)
+{
+	const struct row *r = row_of(f, cookie);
+
+	return r ? r->lst : NULL;
+}
+
+static void syn_requests_go_to_the_exact_listener_else_the_wildcard(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, SEC);
+	listener(&f, 1, AF_INET, "0.0.0.0", 80);
+	listener(&f, 2, AF_INET, "10.0.0.1", 80);
+	listener(&f, 3, AF_INET6, "::", 443); /* dual-stack */
+	listener(&f, 4, AF_INET6, "::", 8443)->v6only = 1;
+	listener(&f, 5, AF_INET, "0.0.0.0", 8443);
+	request(&f, 10, AF_INET, "10.0.0.1", 80);     /* -> 2 (exact) */
+	request(&f, 11, AF_INET, "10.0.0.9", 80);     /* -> 1 (wildcard) */
+	request(&f, 12, AF_INET, "192.168.1.1", 80);  /* -> 1 */
+	request(&f, 13, AF_INET, "10.0.0.1", 443);    /* -> 3 (dual-stack takes IPv4) */
+	request(&f, 14, AF_INET6, "2001:db8::1", 443); /* -> 3 */
+	request(&f, 15, AF_INET, "10.0.0.1", 8443);   /* -> 5, not the v6only 4 */
+	request(&f, 16, AF_INET6, "::1", 8443);       /* -> 4 */
+	request(&f, 17, AF_INET, "10.0.0.1", 9999);   /* nobody's */
+	model_update(m, &f);
+	assert_int_equal(f.nlisteners, 5);
+	assert_int_equal(lst(&f, 1)->syn_q, 2);
+	assert_int_equal(lst(&f, 2)->syn_q, 1);
+	assert_int_equal(lst(&f, 3)->syn_q, 2);
+	assert_int_equal(lst(&f, 4)->syn_q, 1);
+	assert_int_equal(lst(&f, 5)->syn_q, 1);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void reuseport_listeners_share_their_syn_queue(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, SEC);
+	listener(&f, 1, AF_INET, "0.0.0.0", 80);
+	listener(&f, 2, AF_INET, "0.0.0.0", 80);
+	listener(&f, 3, AF_INET, "0.0.0.0", 81);
+	for (uint64_t i = 0; i < 5; i++)
+		request(&f, 100 + i, AF_INET, "10.0.0.1", 80);
+	model_update(m, &f);
+	assert_int_equal(lst(&f, 1)->shared, 2);
+	assert_int_equal(lst(&f, 2)->shared, 2);
+	assert_int_equal(lst(&f, 1)->syn_q, 5);
+	assert_int_equal(lst(&f, 2)->syn_q, 5);
+	assert_int_equal(lst(&f, 3)->shared, 1);
+	assert_int_equal(lst(&f, 3)->syn_q, 0);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void listener_queue_and_drops_delta(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct conn *c;
+
+	(void)state;
+	begin(&f, SEC);
+	c = listener(&f, 1, AF_INET, "0.0.0.0", 80);
+	c->rqueue = 129;
+	c->wqueue = 128;
+	skmem(&f, c, 40);
+	model_update(m, &f);
+	assert_int_equal(lst(&f, 1)->accept_q, 129);
+	assert_int_equal(lst(&f, 1)->accept_max, 128);
+	assert_true(lst(&f, 1)->flags & LST_DROPS);
+	assert_false(lst(&f, 1)->flags & LST_DROPS_DELTA);
+	begin(&f, 2 * SEC);
+	c = listener(&f, 1, AF_INET, "0.0.0.0", 80);
+	skmem(&f, c, 55);
+	model_update(m, &f);
+	assert_true(lst(&f, 1)->flags & LST_DROPS_DELTA);
+	assert_int_equal(lst(&f, 1)->drops_delta, 15);
+	assert_int_equal(lst(&f, 1)->drops, 55);
+	frame_free(&f);
+	model_free(m);
+}
+
+static void selected_connection_carries_its_last_60_samples(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	model_select(m, 9);
+	for (int i = 0; i < 70; i++) {
+		struct tcpi *ti;
+
+		begin(&f, (uint64_t)(i + 1) * SEC);
+		ti = info(&f, add(&f, 9, TS_ESTABLISHED));
+		ti->rtt = (uint32_t)(1000 * (i + 1)); /* i+1 ms */
+		ti->snd_cwnd = 10;
+		ti->bytes_acked = (uint64_t)i * 125000; /* 1 Mbit/s */
+		info(&f, add(&f, 10, TS_ESTABLISHED));
+		model_update(m, &f);
+	}
+	assert_int_equal(f.hist.cookie, 9);
+	assert_int_equal(f.hist.n, HIST_LEN);
+	assert_close(f.hist.v[HIST_RTT][HIST_LEN - 1], 70.0f, 1e-4);
+	assert_close(f.hist.v[HIST_RTT][0], 11.0f, 1e-4);
+	assert_close(f.hist.v[HIST_TX][HIST_LEN - 1], 1e6f, 1.0f);
+	frame_free(&f);
+	model_free(m);
+}
+
+/* The recording's two refreshes, replayed: the rate is exactly what its bytes say. */
+static void recorded_bulk_transfer_rate_matches_its_bytes(void **state)
+{
+	struct frame fr[2];
+	const struct row *r1 = NULL;
+	const struct row *r0;
+	double want;
+
+	(void)state;
+	tu_frames("ipv4_bulk.rec", fr, 2);
+	for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
+		if (fr[1].rows[i].c->state == TS_ESTABLISHED && fr[1].rows[i].c->dport == 5001)
+			r1 = &fr[1].rows[i];
+	assert_non_null(r1);
+	r0 = frame_find(&fr[0], r1->c->cookie);
+	assert_non_null(r0);
+	want = (double)(r1->c->info->bytes_acked - r0->c->info->bytes_acked) * 8 /
+	       ((double)(fr[1].mono_ns - fr[0].mono_ns) / 1e9);
+	assert_true(want > 0);
+	assert_close(r1->tx_bps, want, want * 1e-9);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(new_socket_has_no_rates_until_its_second_sample),
+		cmocka_unit_test(rates_are_byte_deltas_in_bits_per_second_over_the_real_interval),
+		cmocka_unit_test(retransmit_and_limited_time_deltas),
+		cmocka_unit_test(fields_the_kernel_did_not_send_give_no_delta),
+		cmocka_unit_test(a_vanished_socket_is_forgotten),
+		cmocka_unit_test(byte_counters_going_backwards_give_no_rate),
+		cmocka_unit_test(state_counts_and_their_change),
+		cmocka_unit_test(syn_requests_go_to_the_exact_listener_else_the_wildcard),
+		cmocka_unit_test(reuseport_listeners_share_their_syn_queue),
+		cmocka_unit_test(listener_queue_and_drops_delta),
+		cmocka_unit_test(selected_connection_carries_its_last_60_samples),
+		cmocka_unit_test(recorded_bulk_transfer_rate_matches_its_bytes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,233 @@
+/* test_output: JSON escaping, number formats, column layout, sorting and the text snapshot. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "json.h"
+#include "out.h"
+#include "table.h"
+#include "testutil.h"
+#include "view.h"
+
+static void json_strings_are_escaped(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	json_quote(&sb, "a\"b\\c\n\t\x01\x1b[31m", 13);
+	assert_string_equal(sb.s, "\"a\\\"b\\\\c\\n\\t\\u0001\\u001b[31m\"");
+	sb_reset(&sb);
+	json_quote(&sb, "caf\xc3\xa9 \xff\xfe x", 10); /* valid UTF-8 kept, invalid replaced */
+	assert_string_equal(sb.s, "\"caf\xc3\xa9 \\ufffd\\ufffd x\"");
+	sb_reset(&sb);
+	json_quote(&sb, "\xc0\xaf", 2); /* overlong '/' */
+	assert_string_equal(sb.s, "\"\\ufffd\\ufffd\"");
+	sb_free(&sb);
+}
+
+static void json_objects_and_arrays_get_their_commas(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json j;
+
+	(void)state;
+	json_init(&j, &sb);
+	json_obj_begin(&j, NULL);
+	json_u64(&j, "a", 1);
+	json_arr_begin(&j, "b");
+	json_i64(&j, NULL, -2);
+	json_null(&j, NULL);
+	json_arr_end(&j);
+	json_f64(&j, "c", 1.0 / 0.0);
+	json_fixed(&j, "t", 12.3456, 3);
+	json_obj_end(&j);
+	assert_string_equal(sb.s, "{\"a\":1,\"b\":[-2,null],\"c\":null,\"t\":12.346}");
+	sb_free(&sb);
+}
+
+static void numbers_are_formatted_for_narrow_columns(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(fmt_bytes(512, b, sizeof(b)), "512");
+	assert_string_equal(fmt_bytes(1536, b, sizeof(b)), "1.5K");
+	assert_string_equal(fmt_bytes(131072, b, sizeof(b)), "128K");
+	assert_string_equal(fmt_bytes(4u << 20, b, sizeof(b)), "4.0M");
+	assert_string_equal(fmt_bits(0, b, sizeof(b)), "0");
+	assert_string_equal(fmt_bits(812000, b, sizeof(b)), "812k");
+	assert_string_equal(fmt_bits(94.2e6, b, sizeof(b)), "94.2M");
+	assert_string_equal(fmt_bits(1.25e9, b, sizeof(b)), "1.2G");
+	assert_string_equal(fmt_count(12345, 6, b, sizeof(b)), "12345");
+	assert_string_equal(fmt_count(12345678, 6, b, sizeof(b)), "12M");
+	assert_string_equal(fmt_usec_ms(51, b, sizeof(b)), "0.051");
+	assert_string_equal(fmt_usec_ms(20000, b, sizeof(b)), "20.00");
+	assert_string_equal(fmt_usec_ms(1234567, b, sizeof(b)), "1235");
+	assert_string_equal(fmt_secs(75, b, sizeof(b)), "75s");
+	assert_string_equal(fmt_secs(7300, b, sizeof(b)), "2h01m");
+}
+
+static void long_text_is_cut_in_the_middle(void **state)
+{
+	char b[64];
+
+	(void)state;
+	table_fit_text("[2001:db8:1:2:3:4:5:6]:443", 16, ALIGN_LEFT, b, sizeof(b));
+	assert_string_equal(b, "[2001:d~5:6]:443");
+	table_fit_text("42", 5, ALIGN_RIGHT, b, sizeof(b));
+	assert_string_equal(b, "   42");
+}
+
+static void narrow_screens_drop_columns_by_priority(void **state)
+{
+	struct layout l;
+	int wide, narrow;
+
+	(void)state;
+	layout_fit(&l, column_default_view, column_default_view_len, 400);
+	wide = l.n;
+	assert_int_equal(wide, (int)column_default_view_len);
+	assert_true(l.width[0] > column_get(COL_LOCAL)->width); /* spare width to addresses */
+	layout_fit(&l, column_default_view, column_default_view_len, 80);
+	narrow = l.n;
+	assert_true(narrow < wide);
+	assert_true(l.total <= 80);
+	/* the priority-1 columns stay */
+	for (int want = COL_LOCAL; want <= COL_STATE; want++) {
+		bool found = false;
+
+		for (int i = 0; i < l.n; i++)
+			found |= l.col[i]->id == (enum col_id)want;
+		assert_true(found);
+	}
+	/* order is kept */
+	for (int i = 1; i < l.n; i++) {
+		int a = -1, b = -1;
+
+		for (size_t k = 0; k < column_default_view_len; k++) {
+			if (column_default_view[k] == l.col[i - 1]->id)
+				a = (int)k;
+			if (column_default_view[k] == l.col[i]->id)
+				b = (int)k;
+		}
+		assert_true(a < b);
+	}
+}
+
+static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+	const struct column *rtt = column_get(COL_RTT);
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	for (int rev = 0; rev < 2; rev++) {
+		bool seen_none = false;
+
+		view_build(&v, &fr[1], rtt, rev, NULL, NULL);
+		assert_int_equal(v.n, frame_nrows(&fr[1]));
+		for (size_t i = 0; i < v.n; i++) {
+			const struct row *r = &fr[1].rows[v.order[i]];
+			bool none = r->c->info == NULL;
+
+			assert_false(seen_none && !none); /* TIME-WAIT (no rtt) only at the end */
+			seen_none |= none;
+			if (i && !none) {
+				const struct row *p = &fr[1].rows[v.order[i - 1]];
+
+				if (rev)
+					assert_true(p->c->info->rtt <= r->c->info->rtt);
+				else
+					assert_true(p->c->info->rtt >= r->c->info->rtt);
+				if (p->c->info->rtt == r->c->info->rtt)
+					assert_true(p->c->cookie < r->c->cookie);
+			}
+		}
+		assert_true(seen_none);
+	}
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void endpoints_sort_numerically(void **state)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	view_build(&v, &fr[1], column_get(COL_LOCAL), false, NULL, NULL);
+	for (size_t i = 1; i < v.n; i++)
+		assert_true(fr[1].rows[v.order[i - 1]].c->sport <= fr[1].rows[v.order[i]].c->sport);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void render(const char *fixture, void (*writer)(const struct frame *,
+							const struct out_ctx *, struct view *,
+							struct strbuf *),
+		   const char *golden)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct out_ctx ctx = { "testhost", "6.18.0", column_default_view, column_default_view_len,
+			       column_get(COL_RATE), false, NULL, NULL, NULL };
+	char path[256];
+
+	tu_frames(fixture, fr, 2);
+	writer(&fr[1], &ctx, &v, &sb);
+	snprintf(path, sizeof(path), "tests/golden/%s", golden);
+	assert_true(tu_golden(path, sb.s));
+	sb_free(&sb);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void text_snapshot_of_recorded_states_matches_golden(void **state)
+{
+	(void)state;
+	render("states.rec", out_text_frame, "states.txt");
+}
+
+static void text_snapshot_of_recorded_listener_matches_golden(void **state)
+{
+	(void)state;
+	render("listen_overflow.rec", out_text_frame, "listen_overflow.txt");
+}
+
+static void json_of_recorded_bulk_transfer_matches_golden(void **state)
+{
+	(void)state;
+	render("ipv4_bulk.rec", out_json_frame, "ipv4_bulk.json");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_strings_are_escaped),
+		cmocka_unit_test(json_objects_and_arrays_get_their_commas),
+		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
+		cmocka_unit_test(long_text_is_cut_in_the_middle),
+		cmocka_unit_test(narrow_screens_drop_columns_by_priority),
+		cmocka_unit_test(sorting_is_deterministic_and_unavailable_sorts_last),
+		cmocka_unit_test(endpoints_sort_numerically),
+		cmocka_unit_test(text_snapshot_of_recorded_states_matches_golden),
+		cmocka_unit_test(text_snapshot_of_recorded_listener_matches_golden),
+		cmocka_unit_test(json_of_recorded_bulk_transfer_matches_golden),
+	};
+
+	/* the snapshot header shows local time */
+	setenv("TZ", "UTC", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

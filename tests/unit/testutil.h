@@ -1,0 +1,31 @@
+/* testutil: fixture loading shared by the unit tests. */
+#ifndef TCPTOP_TESTUTIL_H
+#define TCPTOP_TESTUTIL_H
+
+#include <linux/netlink.h>
+#include <stddef.h>
+
+#include "frame.h"
+#include "record.h"
+
+/* The path of a fixture under tests/fixtures (or $FIXTURES); static buffer. */
+const char *tu_fixture(const char *name);
+/* A whole file, NUL-terminated; aborts the test run if missing. */
+char *tu_read(const char *path, size_t *len);
+/* A recording; aborts if it does not load. */
+struct replay *tu_replay(const char *name);
+/* Frame i of a recording replayed through the collector into a fresh frame, model applied in order. */
+void tu_frames(const char *name, struct frame *frames, size_t n);
+/* Calls fn for every netlink message of recorded frame `fi`. */
+void tu_each_msg(const struct replay *r, size_t fi,
+		 void (*fn)(const struct nlmsghdr *nlh, void *ctx), void *ctx);
+/* A malloc'd copy of the first SOCK_DIAG message of frame 0 with this state. */
+struct nlmsghdr *tu_msg_with_state(const char *name, unsigned state);
+/* A golden-file comparison: writes `got` beside the golden as .out when they differ. */
+int tu_golden(const char *golden, const char *got);
+
+/* Doubles within eps (cmocka 1.1.5's float assertion loses precision); prints both on failure. */
+void tu_assert_close(double got, double want, double eps, const char *file, int line);
+#define assert_close(got, want, eps) tu_assert_close((got), (want), (eps), __FILE__, __LINE__)
+
+#endif
