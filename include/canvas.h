@@ -10,12 +10,12 @@
 /* Semantic attributes: what a cell means, not its colour (the curses canvas maps them). */
 enum attr {
 	A_NORMAL,
-	A_TITLE,   /* summary header labels */
-	A_HEADER,  /* table column headers */
-	A_SORTED,  /* the header of the sort column */
-	A_DIM,     /* unavailable values, idle rows */
+	A_TITLE,  /* summary header labels */
+	A_HEADER, /* table column headers */
+	A_SORTED, /* the header of the sort column */
+	A_DIM,    /* unavailable values, idle rows */
 	A_SELECTED,
-	A_STATUS,  /* status/message line */
+	A_STATUS, /* status/message line */
 	A_ERROR,
 	A_GOOD,
 	A_WARN,

@@ -151,8 +151,7 @@ struct sortkey {
 	uint64_t cookie;   /* tie-break: deterministic order */
 	uint32_t idx;      /* row index */
 };
-void column_sortkey(const struct column *col, const struct row *r, uint32_t idx,
-		    struct sortkey *k);
+void column_sortkey(const struct column *col, const struct row *r, uint32_t idx, struct sortkey *k);
 /* Orders keys; `desc` reverses the value order but not "unavailable last" or the tie-break. */
 int column_sortkey_cmp(const struct sortkey *a, const struct sortkey *b, bool numeric, bool desc);
 bool column_is_numeric(const struct column *col);

@@ -41,15 +41,15 @@ enum {
 
 /* Indices into the INET_DIAG_SKMEMINFO array (SK_MEMINFO_*). */
 enum {
-	SKM_RMEM_ALLOC, /* r */
-	SKM_RCVBUF,     /* rb */
-	SKM_WMEM_ALLOC, /* t */
-	SKM_SNDBUF,     /* tb */
-	SKM_FWD_ALLOC,  /* f */
+	SKM_RMEM_ALLOC,  /* r */
+	SKM_RCVBUF,      /* rb */
+	SKM_WMEM_ALLOC,  /* t */
+	SKM_SNDBUF,      /* tb */
+	SKM_FWD_ALLOC,   /* f */
 	SKM_WMEM_QUEUED, /* w */
-	SKM_OPTMEM,     /* o */
-	SKM_BACKLOG,    /* bl */
-	SKM_DROPS,      /* d */
+	SKM_OPTMEM,      /* o */
+	SKM_BACKLOG,     /* bl */
+	SKM_DROPS,       /* d */
 	SKM_N
 };
 
@@ -71,12 +71,12 @@ struct conn {
 	uint8_t family; /* AF_INET or AF_INET6, as the kernel reported */
 	uint8_t state;  /* enum tcp_state; NEW_SYN_RECV folded into SYN_RECV */
 	uint8_t timer;
-	uint8_t retrans; /* idiag_retrans: backoff/probe count of the running timer */
+	uint8_t retrans;  /* idiag_retrans: backoff/probe count of the running timer */
 	uint8_t shutdown; /* bit 0: receive side shut, bit 1: send side */
 	uint8_t v6only;
 	uint8_t skmem_n;
 	uint8_t pad0;
-	uint16_t have; /* CONN_HAS_* */
+	uint16_t have;     /* CONN_HAS_* */
 	uint16_t info_len; /* bytes of tcp_info the kernel sent (before clamping) */
 	uint32_t expires_ms;
 	uint32_t rqueue; /* LISTEN: accept queue length; else unread bytes */
@@ -117,7 +117,7 @@ char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_
 int addr_family(int family, const uint8_t *a);
 
 /* The tcp_info field when the kernel sent it: fills *v and returns true. */
-#define CONN_INFO(c, f, v) \
+#define CONN_INFO(c, f, v)                                                                         \
 	((c)->info && TCPI_HAS((c)->info_len, f) ? (*(v) = (c)->info->f, true) : false)
 
 #endif

@@ -29,7 +29,7 @@ struct listener {
 
 /* row.flags: which derived values are valid. */
 enum {
-	ROW_RATES = 1 << 0,    /* tx_bps / rx_bps */
+	ROW_RATES = 1 << 0,     /* tx_bps / rx_bps */
 	ROW_D_RETRANS = 1 << 1, /* d_retrans */
 	ROW_D_LIMITS = 1 << 2,  /* d_busy_us, d_rwnd_us, d_sndbuf_us */
 	ROW_NEW = 1 << 3,       /* first time this cookie was seen */

@@ -14,9 +14,9 @@ enum opts_action { OPTS_RUN, OPTS_HELP, OPTS_VERSION };
 
 struct opts {
 	enum opts_action action;
-	bool batch;         /* -b given */
-	long frames;        /* -n; -1 = not given */
-	double interval;    /* -d, seconds */
+	bool batch;      /* -b given */
+	long frames;     /* -n; -1 = not given */
+	double interval; /* -d, seconds */
 	const struct column *sort;
 	bool reverse;
 	enum out_fmt out;

@@ -36,8 +36,8 @@ int recorder_close(struct recorder *r, struct terr *e);
 struct rec_blob {
 	const void *data; /* borrowed from the replay buffer */
 	size_t len;
-	int family; /* NETLINK */
-	int err;    /* FILE */
+	int family;       /* NETLINK */
+	int err;          /* FILE */
 	const char *name; /* FILE, NUL-terminated copy */
 };
 

@@ -14,7 +14,7 @@ struct layout {
 	const struct column *col[COL_N];
 	int width[COL_N];
 	int n;
-	int total; /* cells used, separators included */
+	int total;   /* cells used, separators included */
 	int dropped; /* wanted columns that did not fit */
 };
 

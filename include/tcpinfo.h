@@ -111,7 +111,7 @@ _Static_assert(offsetof(struct tcpi, total_rto) == 240, "tcp_info layout");
 _Static_assert(sizeof(struct tcpi) == 280, "tcp_info layout (6.18 size)");
 
 /* True when the kernel sent field `f` (info_len is the length it sent). */
-#define TCPI_HAS(info_len, f) \
+#define TCPI_HAS(info_len, f)                                                                      \
 	((size_t)(info_len) >= offsetof(struct tcpi, f) + sizeof(((struct tcpi *)0)->f))
 
 /* Kernel TCP congestion-avoidance states (tcpi_ca_state). */

@@ -72,14 +72,21 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 		fprintf(err, "tcptop: %s\n", e.msg);
 		return 1;
 	}
-	ctx = (struct out_ctx){ collector_hostname(c), collector_kernel(c), o->cols, o->ncols,
-				o->sort, o->reverse, o->filter, cfg->match, cfg->match_ctx };
+	ctx = (struct out_ctx){ collector_hostname(c),
+				collector_kernel(c),
+				o->cols,
+				o->ncols,
+				o->sort,
+				o->reverse,
+				o->filter,
+				cfg->match,
+				cfg->match_ctx };
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	/* The first sample only primes the rates: every printed frame has them. */
 	r = collector_step(c, prev);
 	if (r < 0 || r == 1) {
-		status = fail(c, err, r == 1 ? "the recording holds no complete refresh"
-					     : prev->status);
+		status = fail(c, err,
+			      r == 1 ? "the recording holds no complete refresh" : prev->status);
 		goto out;
 	}
 	for (long i = 0; todo == 0 || i < todo; i++) {

@@ -34,12 +34,12 @@ static void set_str(struct cval *v, const char *s)
  * it, and for LISTEN sockets, whose tcp_info describes no flow (tcpi_unacked
  * is the accept queue there; the listener columns show that).
  */
-#define INFO_GETTER(fn, field)                                          \
-	static void fn(const struct row *r, struct cval *v)             \
-	{                                                               \
-		uint64_t x;                                             \
-		if (r->c->state != TS_LISTEN && CONN_INFO(r->c, field, &x)) \
-			set_u64(v, x);                                  \
+#define INFO_GETTER(fn, field)                                                                     \
+	static void fn(const struct row *r, struct cval *v)                                        \
+	{                                                                                          \
+		uint64_t x;                                                                        \
+		if (r->c->state != TS_LISTEN && CONN_INFO(r->c, field, &x))                        \
+			set_u64(v, x);                                                             \
 	}
 
 INFO_GETTER(get_cwnd, snd_cwnd)
@@ -325,8 +325,7 @@ static void get_accept_fill(const struct row *r, struct cval *v)
 		return;
 	snprintf(v->buf, sizeof(v->buf), "%u/%u", r->lst->accept_q, r->lst->accept_max);
 	set_str(v, v->buf);
-	v->u = r->lst->accept_max ? (uint64_t)r->lst->accept_q * 1000000u / r->lst->accept_max
-				  : 0;
+	v->u = r->lst->accept_max ? (uint64_t)r->lst->accept_q * 1000000u / r->lst->accept_max : 0;
 }
 
 static void get_synq(const struct row *r, struct cval *v)
@@ -366,17 +365,22 @@ static enum attr attr_accept(const struct row *r)
 static enum attr attr_drops_delta(const struct row *r)
 {
 	return r->lst && (r->lst->flags & LST_DROPS_DELTA) && r->lst->drops_delta ? A_ALARM
-										 : A_NORMAL;
+										  : A_NORMAL;
 }
 
 static enum attr attr_state(const struct row *r)
 {
 	static const enum attr by_state[TS_MAX] = {
-		[TS_ESTABLISHED] = A_ST_ESTAB, [TS_SYN_SENT] = A_ST_SYN,
-		[TS_SYN_RECV] = A_ST_SYN,      [TS_FIN_WAIT1] = A_ST_CLOSING,
-		[TS_FIN_WAIT2] = A_ST_CLOSING, [TS_TIME_WAIT] = A_ST_TW,
-		[TS_CLOSE] = A_DIM,	       [TS_CLOSE_WAIT] = A_ST_CLOSING,
-		[TS_LAST_ACK] = A_ST_CLOSING,  [TS_LISTEN] = A_ST_LISTEN,
+		[TS_ESTABLISHED] = A_ST_ESTAB,
+		[TS_SYN_SENT] = A_ST_SYN,
+		[TS_SYN_RECV] = A_ST_SYN,
+		[TS_FIN_WAIT1] = A_ST_CLOSING,
+		[TS_FIN_WAIT2] = A_ST_CLOSING,
+		[TS_TIME_WAIT] = A_ST_TW,
+		[TS_CLOSE] = A_DIM,
+		[TS_CLOSE_WAIT] = A_ST_CLOSING,
+		[TS_LAST_ACK] = A_ST_CLOSING,
+		[TS_LISTEN] = A_ST_LISTEN,
 		[TS_CLOSING] = A_ST_CLOSING,
 	};
 
@@ -420,19 +424,19 @@ static enum attr attr_timer(const struct row *r)
 
 static const struct column columns[COL_N] = {
 	[COL_COOKIE] = { COL_COOKIE, "cookie", "cookie", "Cookie",
-			 "socket cookie: the kernel's unique id of the socket", 8, 0, R,
-			 CF_COUNT, 9, 0, COLF_ASC, get_cookie, NULL, NULL },
-	[COL_LOCAL] = { COL_LOCAL, "local", "local", "Local Address:Port",
-			"local address and port", 21, 47, L, CF_ENDPOINT, 1, 0,
-			COLF_DEFAULT | COLF_ASC | COLF_FLEX, get_local, NULL, NULL },
+			 "socket cookie: the kernel's unique id of the socket", 8, 0, R, CF_COUNT,
+			 9, 0, COLF_ASC, get_cookie, NULL, NULL },
+	[COL_LOCAL] = { COL_LOCAL, "local", "local", "Local Address:Port", "local address and port",
+			21, 47, L, CF_ENDPOINT, 1, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX,
+			get_local, NULL, NULL },
 	[COL_REMOTE] = { COL_REMOTE, "remote", "remote", "Peer Address:Port",
 			 "peer address and port", 21, 47, L, CF_ENDPOINT, 1, 0,
 			 COLF_DEFAULT | COLF_ASC | COLF_FLEX, get_remote, NULL, NULL },
 	[COL_STATE] = { COL_STATE, "state", "state", "State", "TCP state (ss names)", 10, 0, L,
 			CF_TEXT, 1, 0, COLF_DEFAULT | COLF_ASC, get_state, NULL, attr_state },
 	[COL_RECVQ] = { COL_RECVQ, "recv_q", "recv_q", "Recv-Q",
-			"bytes not yet read by the application; LISTEN: accept queue length", 6,
-			0, R, CF_COUNT, 3, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
+			"bytes not yet read by the application; LISTEN: accept queue length", 6, 0,
+			R, CF_COUNT, 3, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
 	[COL_SENDQ] = { COL_SENDQ, "send_q", "send_q", "Send-Q",
 			"bytes not yet acknowledged or sent; LISTEN: accept queue limit", 6, 0, R,
 			CF_COUNT, 3, 0, COLF_DEFAULT, get_sendq, NULL, NULL },
@@ -440,12 +444,12 @@ static const struct column columns[COL_N] = {
 		     "receive rate in the last interval, bits/s (bytes_received)", 6, 0, R,
 		     CF_BITRATE, 1, NEED_INFO, COLF_DEFAULT, get_rx, NULL, NULL },
 	[COL_TX] = { COL_TX, "tx", "tx_bps", "TX b/s",
-		     "send rate in the last interval, bits/s (bytes_acked)", 6, 0, R, CF_BITRATE,
-		     1, NEED_INFO, COLF_DEFAULT, get_tx, NULL, NULL },
-	[COL_RATE] = { COL_RATE, "rate", NULL, "Rate", "TX + RX in the last interval, bits/s",
-		       6, 0, R, CF_BITRATE, 4, NEED_INFO, 0, get_rate, NULL, NULL },
-	[COL_RTT] = { COL_RTT, "rtt", "rtt_us", "RTT ms", "smoothed round-trip time, ms", 7, 0,
-		      R, CF_USEC_MS, 2, NEED_INFO, COLF_DEFAULT, get_rtt, NULL, NULL },
+		     "send rate in the last interval, bits/s (bytes_acked)", 6, 0, R, CF_BITRATE, 1,
+		     NEED_INFO, COLF_DEFAULT, get_tx, NULL, NULL },
+	[COL_RATE] = { COL_RATE, "rate", NULL, "Rate", "TX + RX in the last interval, bits/s", 6, 0,
+		       R, CF_BITRATE, 4, NEED_INFO, 0, get_rate, NULL, NULL },
+	[COL_RTT] = { COL_RTT, "rtt", "rtt_us", "RTT ms", "smoothed round-trip time, ms", 7, 0, R,
+		      CF_USEC_MS, 2, NEED_INFO, COLF_DEFAULT, get_rtt, NULL, NULL },
 	[COL_RTTVAR] = { COL_RTTVAR, "rttvar", "rttvar_us", "RTTvar",
 			 "round-trip time variation, ms", 6, 0, R, CF_USEC_MS, 7, NEED_INFO,
 			 COLF_DEFAULT, get_rttvar, NULL, NULL },
@@ -460,17 +464,17 @@ static const struct column columns[COL_N] = {
 	[COL_MSS] = { COL_MSS, "mss", "mss", "MSS", "send maximum segment size, bytes", 5, 0, R,
 		      CF_COUNT, 8, NEED_INFO, 0, get_mss, NULL, NULL },
 	[COL_RWND] = { COL_RWND, "rwnd", "rwnd", "RWnd",
-		       "the peer's advertised receive window, bytes (tcpi_snd_wnd, 5.4+)", 6, 0,
-		       R, CF_BYTES, 3, NEED_INFO, COLF_DEFAULT, get_rwnd, NULL, attr_rwnd },
+		       "the peer's advertised receive window, bytes (tcpi_snd_wnd, 5.4+)", 6, 0, R,
+		       CF_BYTES, 3, NEED_INFO, COLF_DEFAULT, get_rwnd, NULL, attr_rwnd },
 	[COL_RCVWND] = { COL_RCVWND, "rcv_wnd", "rcv_wnd", "OurWnd",
-			 "the window we advertise, bytes (6.2+)", 6, 0, R, CF_BYTES, 7,
-			 NEED_INFO, 0, get_rcvwnd, NULL, NULL },
+			 "the window we advertise, bytes (6.2+)", 6, 0, R, CF_BYTES, 7, NEED_INFO,
+			 0, get_rcvwnd, NULL, NULL },
 	[COL_RCVSPACE] = { COL_RCVSPACE, "rcv_space", "rcv_space", "RcvSpc",
 			   "receive-buffer autotuning estimate, bytes", 6, 0, R, CF_BYTES, 7,
 			   NEED_INFO, COLF_DEFAULT, get_rcvspace, NULL, NULL },
 	[COL_UNACKED] = { COL_UNACKED, "unacked", "unacked", "Unack",
-			  "segments sent and not yet acknowledged", 5, 0, R, CF_COUNT, 5,
-			  NEED_INFO, COLF_DEFAULT, get_unacked, NULL, NULL },
+			  "segments sent and not yet acknowledged", 5, 0, R, CF_COUNT, 5, NEED_INFO,
+			  COLF_DEFAULT, get_unacked, NULL, NULL },
 	[COL_RETRANS] = { COL_RETRANS, "retrans", "retrans_delta", "Rtx",
 			  "segments retransmitted in the last interval", 4, 0, R, CF_COUNT, 3,
 			  NEED_INFO, COLF_DEFAULT, get_retrans, NULL, attr_retrans },
@@ -484,21 +488,22 @@ static const struct column columns[COL_N] = {
 		       CF_COUNT, 8, NEED_INFO, 0, get_lost, NULL, NULL },
 	[COL_SKMEM] = { COL_SKMEM, "skmem", "skmem", "Mem r/rb t/tb",
 			"socket memory: receive used/buffer, send used/buffer, bytes", 15, 0, L,
-			CF_TEXT, 6, NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM, get_skmem, json_skmem, NULL },
+			CF_TEXT, 6, NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM, get_skmem, json_skmem,
+			NULL },
 	[COL_CONG] = { COL_CONG, "cong", "cong", "CC", "congestion control algorithm", 6, 0, L,
 		       CF_TEXT, 8, NEED_CONG, COLF_DEFAULT | COLF_ASC, get_cong, NULL, NULL },
 	[COL_CASTATE] = { COL_CASTATE, "ca_state", "ca_state", "CA",
 			  "congestion-avoidance state: open, disorder, cwr, recovery, loss", 8, 0,
 			  L, CF_TEXT, 8, NEED_INFO, COLF_ASC, get_castate, NULL, NULL },
 	[COL_TIMER] = { COL_TIMER, "timer", "timer", "Timer",
-			"running timer, ms left, backoff (persist: zero-window probing)", 14, 0,
-			L, CF_TEXT, 8, 0, COLF_ASC | COLF_SORTNUM, get_timer, json_timer, attr_timer },
+			"running timer, ms left, backoff (persist: zero-window probing)", 14, 0, L,
+			CF_TEXT, 8, 0, COLF_ASC | COLF_SORTNUM, get_timer, json_timer, attr_timer },
 	[COL_SHUTDOWN] = { COL_SHUTDOWN, "shutdown", "shutdown", "Shut",
 			   "shut down directions: rd (receive), wr (send)", 4, 0, L, CF_TEXT, 9, 0,
 			   COLF_ASC, get_shutdown, json_shutdown, NULL },
 	[COL_BYTES_ACKED] = { COL_BYTES_ACKED, "bytes_acked", "bytes_acked", "Acked",
-			      "bytes sent and acknowledged (4.1+)", 6, 0, R, CF_BYTES, 8,
-			      NEED_INFO, 0, get_bytes_acked, NULL, NULL },
+			      "bytes sent and acknowledged (4.1+)", 6, 0, R, CF_BYTES, 8, NEED_INFO,
+			      0, get_bytes_acked, NULL, NULL },
 	[COL_BYTES_RECEIVED] = { COL_BYTES_RECEIVED, "bytes_received", "bytes_received", "Rcvd",
 				 "bytes received (4.1+)", 6, 0, R, CF_BYTES, 8, NEED_INFO, 0,
 				 get_bytes_received, NULL, NULL },
@@ -512,14 +517,13 @@ static const struct column columns[COL_N] = {
 		       "time with data in flight over the connection's life (4.10+)", 6, 0, R,
 		       CF_USEC_S, 8, NEED_INFO, 0, get_busy, NULL, NULL },
 	[COL_RWND_LIMITED] = { COL_RWND_LIMITED, "rwnd_limited", "rwnd_limited_us", "RwndLim",
-			       "time limited by the peer's receive window, lifetime (4.10+)", 7,
-			       0, R, CF_USEC_S, 8, NEED_INFO, 0, get_rwnd_limited, NULL, NULL },
+			       "time limited by the peer's receive window, lifetime (4.10+)", 7, 0,
+			       R, CF_USEC_S, 8, NEED_INFO, 0, get_rwnd_limited, NULL, NULL },
 	[COL_SNDBUF_LIMITED] = { COL_SNDBUF_LIMITED, "sndbuf_limited", "sndbuf_limited_us",
 				 "SbufLim", "time limited by the send buffer, lifetime (4.10+)", 7,
 				 0, R, CF_USEC_S, 8, NEED_INFO, 0, get_sndbuf_limited, NULL, NULL },
-	[COL_PACING] = { COL_PACING, "pacing", "pacing_rate_bps", "Pacing",
-			 "pacing rate, bits/s", 6, 0, R, CF_BITRATE, 8, NEED_INFO, 0, get_pacing,
-			 NULL, NULL },
+	[COL_PACING] = { COL_PACING, "pacing", "pacing_rate_bps", "Pacing", "pacing rate, bits/s",
+			 6, 0, R, CF_BITRATE, 8, NEED_INFO, 0, get_pacing, NULL, NULL },
 	[COL_DELIVERY] = { COL_DELIVERY, "delivery", "delivery_rate_bps", "Deliv",
 			   "delivery rate measured by the kernel, bits/s (4.9+)", 6, 0, R,
 			   CF_BITRATE, 8, NEED_INFO, 0, get_delivery, NULL, NULL },
@@ -531,18 +535,18 @@ static const struct column columns[COL_N] = {
 			  get_rcv_rtt, NULL, NULL },
 	[COL_UID] = { COL_UID, "uid", "uid", "UID", "owner user id", 6, 0, R, CF_COUNT, 9, 0, 0,
 		      get_uid, NULL, NULL },
-	[COL_INODE] = { COL_INODE, "inode", "inode", "Inode", "socket inode", 8, 0, R, CF_COUNT,
-			9, 0, 0, get_inode, NULL, NULL },
+	[COL_INODE] = { COL_INODE, "inode", "inode", "Inode", "socket inode", 8, 0, R, CF_COUNT, 9,
+			0, 0, get_inode, NULL, NULL },
 	[COL_ACCEPTQ] = { COL_ACCEPTQ, "accept_queue", "accept_queue", "AcceptQ",
 			  "connections waiting in the accept queue", 7, 0, R, CF_COUNT, 2, 0,
 			  COLF_LISTEN, get_acceptq, NULL, attr_accept },
 	[COL_ACCEPTMAX] = { COL_ACCEPTMAX, "accept_max", "accept_max", "Limit",
-			    "accept queue limit: min(listen backlog, somaxconn)", 6, 0, R,
-			    CF_COUNT, 3, 0, COLF_LISTEN, get_acceptmax, NULL, NULL },
+			    "accept queue limit: min(listen backlog, somaxconn)", 6, 0, R, CF_COUNT,
+			    3, 0, COLF_LISTEN, get_acceptmax, NULL, NULL },
 	[COL_ACCEPT_FILL] = { COL_ACCEPT_FILL, "accept", NULL, "Accept Q",
-			      "accept queue as current/limit; it holds limit+1 before dropping",
-			      11, 0, R, CF_TEXT, 1, 0, COLF_LISTEN | COLF_SORTNUM,
-			      get_accept_fill, NULL, attr_accept },
+			      "accept queue as current/limit; it holds limit+1 before dropping", 11,
+			      0, R, CF_TEXT, 1, 0, COLF_LISTEN | COLF_SORTNUM, get_accept_fill,
+			      NULL, attr_accept },
 	[COL_SYNQ] = { COL_SYNQ, "syn_queue", "syn_queue", "SYN-Q",
 		       "SYN-RECV request sockets owned by this listener (the SYN queue)", 6, 0, R,
 		       CF_COUNT, 1, 0, COLF_LISTEN, get_synq, NULL, NULL },
@@ -550,9 +554,8 @@ static const struct column columns[COL_N] = {
 			"SYNs this listener dropped, lifetime (skmem d)", 6, 0, R, CF_COUNT, 2,
 			NEED_SKMEM, COLF_LISTEN, get_drops, NULL, NULL },
 	[COL_DROPS_DELTA] = { COL_DROPS_DELTA, "drops_delta", "drops_delta", "Drops+",
-			      "SYNs this listener dropped in the last interval", 6, 0, R,
-			      CF_COUNT, 1, NEED_SKMEM, COLF_LISTEN, get_drops_delta, NULL,
-			      attr_drops_delta },
+			      "SYNs this listener dropped in the last interval", 6, 0, R, CF_COUNT,
+			      1, NEED_SKMEM, COLF_LISTEN, get_drops_delta, NULL, attr_drops_delta },
 	[COL_REUSEPORT] = { COL_REUSEPORT, "reuseport", "reuseport_group", "Group",
 			    "listeners sharing this address and port (SO_REUSEPORT)", 5, 0, R,
 			    CF_COUNT, 4, 0, COLF_LISTEN, get_reuseport, NULL, NULL },
@@ -562,8 +565,8 @@ static const struct column columns[COL_N] = {
 #undef R
 
 const enum col_id column_default_view[] = {
-	COL_LOCAL,  COL_REMOTE, COL_STATE, COL_RECVQ,    COL_SENDQ,   COL_RX,
-	COL_TX,	    COL_RTT,	COL_RTTVAR, COL_CWND,    COL_SSTHRESH, COL_RWND,
+	COL_LOCAL,    COL_REMOTE,  COL_STATE,   COL_RECVQ, COL_SENDQ,    COL_RX,
+	COL_TX,       COL_RTT,     COL_RTTVAR,  COL_CWND,  COL_SSTHRESH, COL_RWND,
 	COL_RCVSPACE, COL_UNACKED, COL_RETRANS, COL_SKMEM, COL_CONG,
 };
 const size_t column_default_view_len = sizeof(column_default_view) / sizeof(column_default_view[0]);
@@ -597,8 +600,7 @@ uint8_t column_needs(const enum col_id *cols, size_t n)
 	return needs;
 }
 
-char *column_format(const struct column *col, const struct row *r, int width, char *buf,
-		    size_t len)
+char *column_format(const struct column *col, const struct row *r, int width, char *buf, size_t len)
 {
 	struct cval v = { 0 };
 
@@ -711,8 +713,7 @@ bool column_sort_desc(const struct column *col)
 	return !(col->flags & COLF_ASC);
 }
 
-void column_sortkey(const struct column *col, const struct row *r, uint32_t idx,
-		    struct sortkey *k)
+void column_sortkey(const struct column *col, const struct row *r, uint32_t idx, struct sortkey *k)
 {
 	struct cval v = { 0 };
 

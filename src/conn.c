@@ -50,7 +50,7 @@ unsigned conn_state_from_name(const char *name)
 }
 
 static const char *const timer_names[] = {
-	[TIMER_NONE] = "off",	     [TIMER_RETRANS] = "on",	 [TIMER_KEEPALIVE] = "keepalive",
+	[TIMER_NONE] = "off",          [TIMER_RETRANS] = "on",      [TIMER_KEEPALIVE] = "keepalive",
 	[TIMER_TIMEWAIT] = "timewait", [TIMER_PERSIST] = "persist", [TIMER_DELACK] = "delack",
 };
 

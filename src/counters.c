@@ -9,8 +9,8 @@
 
 /* Levels and constants in /proc/net/snmp: their change is not a rate. */
 static const char *const gauges[] = {
-	"TcpRtoAlgorithm", "TcpRtoMin", "TcpRtoMax", "TcpMaxConn", "TcpCurrEstab",
-	"IpForwarding", "IpDefaultTTL",
+	"TcpRtoAlgorithm", "TcpRtoMin",    "TcpRtoMax",    "TcpMaxConn",
+	"TcpCurrEstab",    "IpForwarding", "IpDefaultTTL",
 };
 
 static bool is_gauge(const char *name)

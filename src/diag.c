@@ -217,7 +217,8 @@ static int dump_once(struct diag *d, int family, const struct diag_req *req, str
 					 family_name(family));
 				return 1;
 			}
-			terr_set(e, "sock_diag dump (%s): %s", family_name(family), strerror(errno));
+			terr_set(e, "sock_diag dump (%s): %s", family_name(family),
+				 strerror(errno));
 			return -1;
 		}
 		s->stats.bytes += (uint32_t)n;
@@ -229,7 +230,8 @@ static int dump_once(struct diag *d, int family, const struct diag_req *req, str
 			/* The dump of a family the kernel lacks (IPv6 disabled) fails with ENOENT. */
 			if (errno == ENOENT && family == AF_INET6)
 				return 0;
-			terr_set(e, "sock_diag dump (%s): %s", family_name(family), strerror(errno));
+			terr_set(e, "sock_diag dump (%s): %s", family_name(family),
+				 strerror(errno));
 			return -1;
 		}
 		if (ret == 0)
@@ -260,8 +262,10 @@ int diag_dump(struct diag *d, int family, const struct diag_req *req, struct sam
 			return ret;
 		if (attempt == DIAG_RETRIES) {
 			s->stats.partial = 1;
-			terr_set(e, "sock_diag dump (%s) still inconsistent after %d retries: "
-				    "partial snapshot", family_name(family), DIAG_RETRIES);
+			terr_set(e,
+				 "sock_diag dump (%s) still inconsistent after %d retries: "
+				 "partial snapshot",
+				 family_name(family), DIAG_RETRIES);
 			return 0;
 		}
 		s->stats.interrupted++;

@@ -70,7 +70,8 @@ static int attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case INET_DIAG_SKMEMINFO:
 		if (len % sizeof(uint32_t)) {
-			terr_set(p->e, "INET_DIAG_SKMEMINFO length %zu is not a multiple of 4", len);
+			terr_set(p->e, "INET_DIAG_SKMEMINFO length %zu is not a multiple of 4",
+				 len);
 			return MNL_CB_ERROR;
 		}
 		put_skmem(p, attr);
@@ -115,7 +116,8 @@ static int parse_attrs(const struct nlmsghdr *nlh, struct parse_ctx *p)
 		if (left < sizeof(struct nlattr))
 			break; /* alignment padding */
 		if (!mnl_attr_ok(attr, (int)left)) {
-			terr_set(p->e, "truncated attribute (type %u, %u bytes, %zu left) at offset %zu",
+			terr_set(p->e,
+				 "truncated attribute (type %u, %u bytes, %zu left) at offset %zu",
 				 attr->nla_type & NLA_TYPE_MASK, attr->nla_len, left, off);
 			return -1;
 		}

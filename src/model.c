@@ -218,8 +218,7 @@ static void derive(struct row *r, const struct entry *now, const struct entry *w
 	if (now->mono_ns <= was->mono_ns)
 		return;
 	r->dt = (double)(now->mono_ns - was->mono_ns) / 1e9;
-	if ((now->have & was->have & ME_BYTES) &&
-	    delta64(now->bytes_acked, was->bytes_acked, &a) &&
+	if ((now->have & was->have & ME_BYTES) && delta64(now->bytes_acked, was->bytes_acked, &a) &&
 	    delta64(now->bytes_received, was->bytes_received, &b)) {
 		r->tx_bps = (double)a * 8.0 / r->dt;
 		r->rx_bps = (double)b * 8.0 / r->dt;
@@ -381,7 +380,8 @@ static void update_listeners(struct model *m, struct frame *f)
 
 		if (c->state != TS_LISTEN)
 			continue;
-		f->listeners = xgrow(f->listeners, &f->listeners_cap, nl + 1, sizeof(*f->listeners));
+		f->listeners =
+			xgrow(f->listeners, &f->listeners_cap, nl + 1, sizeof(*f->listeners));
 		m->lkeys = xgrow(m->lkeys, &m->lkeys_cap, nl + 1, sizeof(*m->lkeys));
 		l = &f->listeners[nl];
 		memset(l, 0, sizeof(*l));

@@ -140,7 +140,8 @@ int opts_parse_columns(const char *list, enum col_id *cols, size_t *ncols, struc
 		at = find_col(out, n, c->id);
 		if (op == '-') {
 			if (at >= 0) {
-				memmove(&out[at], &out[at + 1], (n - (size_t)at - 1) * sizeof(*out));
+				memmove(&out[at], &out[at + 1],
+					(n - (size_t)at - 1) * sizeof(*out));
 				n--;
 			}
 		} else if (at < 0) {
@@ -160,14 +161,14 @@ int opts_parse_columns(const char *list, enum col_id *cols, size_t *ncols, struc
 }
 
 static const struct option long_opts[] = {
-	{ "batch", no_argument, NULL, 'b' },	 { "frames", required_argument, NULL, 'n' },
-	{ "delay", required_argument, NULL, 'd' }, { "sort", required_argument, NULL, 's' },
-	{ "reverse", no_argument, NULL, 'r' },	 { "output", required_argument, NULL, 'o' },
+	{ "batch", no_argument, NULL, 'b' },         { "frames", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },   { "sort", required_argument, NULL, 's' },
+	{ "reverse", no_argument, NULL, 'r' },       { "output", required_argument, NULL, 'o' },
 	{ "columns", required_argument, NULL, 'c' }, { "filter", required_argument, NULL, 'f' },
-	{ "write", required_argument, NULL, 'w' }, { "record", required_argument, NULL, 1 },
-	{ "replay", required_argument, NULL, 2 },	 { "no-color", no_argument, NULL, 3 },
-	{ "no-colour", no_argument, NULL, 3 },	 { "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },	 { NULL, 0, NULL, 0 },
+	{ "write", required_argument, NULL, 'w' },   { "record", required_argument, NULL, 1 },
+	{ "replay", required_argument, NULL, 2 },    { "no-color", no_argument, NULL, 3 },
+	{ "no-colour", no_argument, NULL, 3 },       { "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },       { NULL, 0, NULL, 0 },
 };
 
 /*
@@ -175,8 +176,7 @@ static const struct option long_opts[] = {
  * before its value when the value was a separate word, else the word itself
  * without "=value" or the joined value of "-d5".
  */
-static const char *opt_name(char **argv, int optind_after, const char *arg, char *buf,
-			    size_t len)
+static const char *opt_name(char **argv, int optind_after, const char *arg, char *buf, size_t len)
 {
 	const char *a = argv[optind_after - 1];
 
@@ -248,7 +248,8 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 			} else if (!strcmp(optarg, "json")) {
 				o->out = OUT_JSON;
 			} else {
-				terr_set(&ve, "'%s' is not an output format (text or json)", optarg);
+				terr_set(&ve, "'%s' is not an output format (text or json)",
+					 optarg);
 				goto bad_value;
 			}
 			break;
@@ -290,7 +291,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 			return -1;
 		}
 		continue;
-bad_value:
+	bad_value:
 		terr_set(e, "%s: %s", opt_name(argv, optind, optarg, nb, sizeof(nb)), ve.msg);
 		return -1;
 	}

@@ -23,7 +23,8 @@ static void header(const struct frame *f, const struct out_ctx *ctx, const struc
 		uint64_t d;
 
 		if (summary_delta(f, summary_counters[i].counter, &d))
-			sb_printf(sb, "  %s %llu", summary_counters[i].label, (unsigned long long)d);
+			sb_printf(sb, "  %s %llu", summary_counters[i].label,
+				  (unsigned long long)d);
 		else
 			sb_printf(sb, "  %s -", summary_counters[i].label);
 	}

@@ -20,8 +20,8 @@ struct recorder {
 	int failed;
 };
 
-static void put_chunk(struct recorder *r, uint32_t type, const void *a, size_t alen,
-		      const void *b, size_t blen)
+static void put_chunk(struct recorder *r, uint32_t type, const void *a, size_t alen, const void *b,
+		      size_t blen)
 {
 	static const char pad[4];
 	uint32_t hdr[2] = { type, (uint32_t)(alen + blen) };
@@ -308,7 +308,8 @@ struct replay *replay_open(const char *path, struct terr *e)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			terr_set(e, "cannot read %s: %s", path, n < 0 ? strerror(errno) : "short read");
+			terr_set(e, "cannot read %s: %s", path,
+				 n < 0 ? strerror(errno) : "short read");
 			free(buf);
 			close(fd);
 			return NULL;

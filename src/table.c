@@ -58,8 +58,8 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 		int drop = -1;
 
 		for (size_t i = 0; i < nwant; i++)
-			if (keep[i] && (drop < 0 || column_get(want[i])->prio >=
-							    column_get(want[drop])->prio))
+			if (keep[i] &&
+			    (drop < 0 || column_get(want[i])->prio >= column_get(want[drop])->prio))
 				drop = (int)i;
 		keep[drop] = false;
 		used -= column_get(want[drop])->width + 1;

@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < s.n; i++) {
 		/* touch what the parser produced: sanitizers check it is in bounds */
 		volatile uint32_t x = s.conns[i].info ? s.conns[i].info->rtt : 0;
-		volatile uint32_t y = s.conns[i].skmem ? s.conns[i].skmem[s.conns[i].skmem_n ? 0 : 0] : 0;
+		volatile uint32_t y =
+			s.conns[i].skmem ? s.conns[i].skmem[s.conns[i].skmem_n ? 0 : 0] : 0;
 		(void)x;
 		(void)y;
 	}

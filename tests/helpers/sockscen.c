@@ -114,7 +114,7 @@ static int listener(const struct cfg *c, int *port)
 	len = sizeof(ss);
 	getsockname(fd, (struct sockaddr *)&ss, &len);
 	*port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-					    : ((struct sockaddr_in *)&ss)->sin_port);
+					       : ((struct sockaddr_in *)&ss)->sin_port);
 	return fd;
 }
 

@@ -351,8 +351,8 @@ static void corrupt_one(const struct nlmsghdr *src, void *arg)
 	assert_int_equal(parse(nlh, &c), 0);
 	cc->parsed++;
 	for (int round = 0; round < 200; round++) {
-		size_t at = MNL_NLMSG_HDRLEN + (size_t)(rand_r(&cc->seed) %
-							(int)(src->nlmsg_len - MNL_NLMSG_HDRLEN));
+		size_t at = MNL_NLMSG_HDRLEN +
+			    (size_t)(rand_r(&cc->seed) % (int)(src->nlmsg_len - MNL_NLMSG_HDRLEN));
 
 		memcpy(nlh, src, src->nlmsg_len);
 		((unsigned char *)nlh)[at] = (unsigned char)rand_r(&cc->seed);

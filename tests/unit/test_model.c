@@ -280,14 +280,14 @@ static void syn_requests_go_to_the_exact_listener_else_the_wildcard(void **state
 	listener(&f, 3, AF_INET6, "::", 443); /* dual-stack */
 	listener(&f, 4, AF_INET6, "::", 8443)->v6only = 1;
 	listener(&f, 5, AF_INET, "0.0.0.0", 8443);
-	request(&f, 10, AF_INET, "10.0.0.1", 80);     /* -> 2 (exact) */
-	request(&f, 11, AF_INET, "10.0.0.9", 80);     /* -> 1 (wildcard) */
-	request(&f, 12, AF_INET, "192.168.1.1", 80);  /* -> 1 */
-	request(&f, 13, AF_INET, "10.0.0.1", 443);    /* -> 3 (dual-stack takes IPv4) */
+	request(&f, 10, AF_INET, "10.0.0.1", 80);      /* -> 2 (exact) */
+	request(&f, 11, AF_INET, "10.0.0.9", 80);      /* -> 1 (wildcard) */
+	request(&f, 12, AF_INET, "192.168.1.1", 80);   /* -> 1 */
+	request(&f, 13, AF_INET, "10.0.0.1", 443);     /* -> 3 (dual-stack takes IPv4) */
 	request(&f, 14, AF_INET6, "2001:db8::1", 443); /* -> 3 */
-	request(&f, 15, AF_INET, "10.0.0.1", 8443);   /* -> 5, not the v6only 4 */
-	request(&f, 16, AF_INET6, "::1", 8443);       /* -> 4 */
-	request(&f, 17, AF_INET, "10.0.0.1", 9999);   /* nobody's */
+	request(&f, 15, AF_INET, "10.0.0.1", 8443);    /* -> 5, not the v6only 4 */
+	request(&f, 16, AF_INET6, "::1", 8443);        /* -> 4 */
+	request(&f, 17, AF_INET, "10.0.0.1", 9999);    /* nobody's */
 	model_update(m, &f);
 	assert_int_equal(f.nlisteners, 5);
 	assert_int_equal(lst(&f, 1)->syn_q, 2);

@@ -17,7 +17,11 @@ static int parse(struct terr *e, struct opts *o, int argc, const char **argv)
 	return opts_parse(o, argc, v, e);
 }
 
-#define ARGV(...) (const char *[]){ "tcptop", __VA_ARGS__, NULL }
+#define ARGV(...)                                                                                  \
+	(const char *[])                                                                           \
+	{                                                                                          \
+		"tcptop", __VA_ARGS__, NULL                                                        \
+	}
 #define ARGC(...) ((int)(sizeof((const char *[]){ "tcptop", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(o, e, ...) parse(e, o, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
 
@@ -45,8 +49,8 @@ static void every_option_is_understood(void **state)
 	struct terr e;
 
 	(void)state;
-	assert_int_equal(PARSE(&o, &e, "-b", "-n", "3", "-d", "0.5", "-s", "rtt", "-r", "-o", "json",
-			       "-w", "/tmp/x", "--record", "a.rec", "--no-color"),
+	assert_int_equal(PARSE(&o, &e, "-b", "-n", "3", "-d", "0.5", "-s", "rtt", "-r", "-o",
+			       "json", "-w", "/tmp/x", "--record", "a.rec", "--no-color"),
 			 0);
 	assert_true(o.batch);
 	assert_int_equal(o.frames, 3);

@@ -172,16 +172,23 @@ static void endpoints_sort_numerically(void **state)
 	frame_free(&fr[1]);
 }
 
-static void render(const char *fixture, void (*writer)(const struct frame *,
-							const struct out_ctx *, struct view *,
-							struct strbuf *),
+static void render(const char *fixture,
+		   void (*writer)(const struct frame *, const struct out_ctx *, struct view *,
+				  struct strbuf *),
 		   const char *golden)
 {
 	struct frame fr[2];
 	struct view v = { 0 };
 	struct strbuf sb = STRBUF_INIT;
-	struct out_ctx ctx = { "testhost", "6.18.0", column_default_view, column_default_view_len,
-			       column_get(COL_RATE), false, NULL, NULL, NULL };
+	struct out_ctx ctx = { "testhost",
+			       "6.18.0",
+			       column_default_view,
+			       column_default_view_len,
+			       column_get(COL_RATE),
+			       false,
+			       NULL,
+			       NULL,
+			       NULL };
 	char path[256];
 
 	tu_frames(fixture, fr, 2);

@@ -154,7 +154,8 @@ int tu_golden(const char *golden, const char *got)
 void tu_assert_close(double got, double want, double eps, const char *file, int line)
 {
 	if (!(fabs(got - want) <= eps)) {
-		print_error("%s:%d: got %.9g, want %.9g (within %.3g)\n", file, line, got, want, eps);
+		print_error("%s:%d: got %.9g, want %.9g (within %.3g)\n", file, line, got, want,
+			    eps);
 		_fail(file, line);
 	}
 }
