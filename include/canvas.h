@@ -9,25 +9,25 @@
 
 /* Semantic attributes: what a cell means, not its colour (the curses canvas maps them). */
 enum attr {
-	A_NORMAL,
-	A_TITLE,  /* summary header labels */
-	A_HEADER, /* table column headers */
-	A_SORTED, /* the header of the sort column */
-	A_DIM,    /* unavailable values, idle rows */
-	A_SELECTED,
-	A_STATUS, /* status/message line */
-	A_ERROR,
-	A_GOOD,
-	A_WARN,
-	A_ALARM,
-	A_ST_ESTAB,
-	A_ST_LISTEN,
-	A_ST_SYN,
-	A_ST_CLOSING, /* CLOSE-WAIT, LAST-ACK, FIN-WAIT, CLOSING */
-	A_ST_TW,
-	A_BAR,
-	A_KEY, /* key names in help and the footer */
-	A_N
+	AT_NORMAL,
+	AT_TITLE,  /* summary header labels */
+	AT_HEADER, /* table column headers */
+	AT_SORTED, /* the header of the sort column */
+	AT_DIM,    /* unavailable values, idle rows */
+	AT_SELECTED,
+	AT_STATUS, /* status/message line */
+	AT_ERROR,
+	AT_GOOD,
+	AT_WARN,
+	AT_ALARM,
+	AT_ST_ESTAB,
+	AT_ST_LISTEN,
+	AT_ST_SYN,
+	AT_ST_CLOSING, /* CLOSE-WAIT, LAST-ACK, FIN-WAIT, CLOSING */
+	AT_ST_TW,
+	AT_BAR,
+	AT_KEY, /* key names in help and the footer */
+	AT_N
 };
 
 struct cell {

@@ -140,7 +140,7 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 		    size_t len);
 /* Emits "key": value for the column into a JSON object (nothing if it has no key). */
 void column_json(const struct column *col, const struct row *r, struct json *j);
-/* The attribute for the cell (A_NORMAL if nothing special, A_DIM when unavailable). */
+/* The attribute for the cell (AT_NORMAL if nothing special, AT_DIM when unavailable). */
 enum attr column_attr(const struct column *col, const struct row *r);
 
 /* Sort keys: build one per row, then sort the keys. */

@@ -106,7 +106,8 @@ bool addr_is_any(int family, const uint8_t *a);
 
 /*
  * Formats an address ("10.0.0.1", "::1"; v4-mapped IPv6 as IPv4) and an
- * endpoint ("10.0.0.1:80", "[::1]:80", "0.0.0.0:80", "[::]:80"). Returns buf.
+ * endpoint ("10.0.0.1:80", "[::1]:80", "0.0.0.0:80", "[::]:80"; a listener's peer, any
+ * address and port 0, as "0.0.0.0:*" like ss). Returns buf.
  */
 #define ADDR_STRLEN 48
 #define ENDPOINT_STRLEN 56

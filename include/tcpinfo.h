@@ -129,4 +129,16 @@ enum {
 	TCPI_OPT_TFO_CHILD = 128,
 };
 
+/* Every field, for views that list them all (the detail view). */
+struct tcpi_field {
+	const char *name;
+	uint16_t off;
+	uint8_t size;
+	const char *unit; /* "us", "ms", "B", "B/s", "seg", "" */
+};
+extern const struct tcpi_field tcpi_fields[];
+extern const size_t tcpi_nfields;
+/* The field's value from a copy of tcp_info (the caller checks availability). */
+uint64_t tcpi_value(const struct tcpi *ti, const struct tcpi_field *f);
+
 #endif

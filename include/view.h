@@ -16,8 +16,12 @@ struct view {
 	uint32_t *order; /* row indices, sorted */
 	size_t n;
 	size_t cap;
+	uint64_t *cookies; /* cookie of each order[] entry: survives the frame */
+	size_t cookies_cap;
 	struct sortkey *keys;
 	size_t keys_cap;
+	uint32_t *index; /* scratch: cookie hash -> row + 1 */
+	size_t index_cap;
 };
 
 /*
@@ -30,6 +34,13 @@ void view_build(struct view *v, const struct frame *f, const struct column *sort
 		view_match_fn match, void *ctx);
 /* Re-sorts only the rows already in v->order (the same frame). */
 void view_sort(struct view *v, const struct frame *f, const struct column *sort, bool reverse);
+/*
+ * Like view_build, but keeps the previous order: sockets still present (and
+ * matching) keep their place by cookie, new ones follow in sort order, gone
+ * ones drop out. Used while the user navigates, so rows do not jump.
+ */
+void view_follow(struct view *v, const struct frame *f, const struct column *sort, bool reverse,
+		 view_match_fn match, void *ctx);
 /* Position of the row with this cookie in v->order, or -1. */
 long view_find(const struct view *v, const struct frame *f, uint64_t cookie);
 void view_free(struct view *v);

@@ -40,7 +40,7 @@ void canvas_clear(struct canvas *c)
 {
 	for (int i = 0; i < c->w * c->h; i++) {
 		c->cells[i].ch = ' ';
-		c->cells[i].attr = A_NORMAL;
+		c->cells[i].attr = AT_NORMAL;
 	}
 }
 

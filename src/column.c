@@ -356,35 +356,35 @@ static void get_reuseport(const struct row *r, struct cval *v)
 static enum attr attr_accept(const struct row *r)
 {
 	if (!r->lst || !r->lst->accept_max)
-		return A_NORMAL;
+		return AT_NORMAL;
 	if (r->lst->accept_q > r->lst->accept_max)
-		return A_ALARM;
-	return r->lst->accept_q * 4 >= r->lst->accept_max * 3 ? A_WARN : A_NORMAL;
+		return AT_ALARM;
+	return r->lst->accept_q * 4 >= r->lst->accept_max * 3 ? AT_WARN : AT_NORMAL;
 }
 
 static enum attr attr_drops_delta(const struct row *r)
 {
-	return r->lst && (r->lst->flags & LST_DROPS_DELTA) && r->lst->drops_delta ? A_ALARM
-										  : A_NORMAL;
+	return r->lst && (r->lst->flags & LST_DROPS_DELTA) && r->lst->drops_delta ? AT_ALARM
+										  : AT_NORMAL;
 }
 
 static enum attr attr_state(const struct row *r)
 {
 	static const enum attr by_state[TS_MAX] = {
-		[TS_ESTABLISHED] = A_ST_ESTAB,
-		[TS_SYN_SENT] = A_ST_SYN,
-		[TS_SYN_RECV] = A_ST_SYN,
-		[TS_FIN_WAIT1] = A_ST_CLOSING,
-		[TS_FIN_WAIT2] = A_ST_CLOSING,
-		[TS_TIME_WAIT] = A_ST_TW,
-		[TS_CLOSE] = A_DIM,
-		[TS_CLOSE_WAIT] = A_ST_CLOSING,
-		[TS_LAST_ACK] = A_ST_CLOSING,
-		[TS_LISTEN] = A_ST_LISTEN,
-		[TS_CLOSING] = A_ST_CLOSING,
+		[TS_ESTABLISHED] = AT_ST_ESTAB,
+		[TS_SYN_SENT] = AT_ST_SYN,
+		[TS_SYN_RECV] = AT_ST_SYN,
+		[TS_FIN_WAIT1] = AT_ST_CLOSING,
+		[TS_FIN_WAIT2] = AT_ST_CLOSING,
+		[TS_TIME_WAIT] = AT_ST_TW,
+		[TS_CLOSE] = AT_DIM,
+		[TS_CLOSE_WAIT] = AT_ST_CLOSING,
+		[TS_LAST_ACK] = AT_ST_CLOSING,
+		[TS_LISTEN] = AT_ST_LISTEN,
+		[TS_CLOSING] = AT_ST_CLOSING,
 	};
 
-	return r->c->state < TS_MAX ? by_state[r->c->state] : A_NORMAL;
+	return r->c->state < TS_MAX ? by_state[r->c->state] : AT_NORMAL;
 }
 
 /* The peer's window is zero while we have data for it: the receiver is stuck. */
@@ -393,30 +393,30 @@ static enum attr attr_rwnd(const struct row *r)
 	uint64_t w;
 
 	if (r->c->state == TS_ESTABLISHED && CONN_INFO(r->c, snd_wnd, &w) && w == 0)
-		return A_ALARM;
-	return A_NORMAL;
+		return AT_ALARM;
+	return AT_NORMAL;
 }
 
 static enum attr attr_retrans(const struct row *r)
 {
-	return (r->flags & ROW_D_RETRANS) && r->d_retrans ? A_WARN : A_NORMAL;
+	return (r->flags & ROW_D_RETRANS) && r->d_retrans ? AT_WARN : AT_NORMAL;
 }
 
 /* A listener's accept queue beyond its limit drops SYNs. */
 static enum attr attr_recvq(const struct row *r)
 {
 	if (r->c->state == TS_LISTEN && r->c->wqueue && r->c->rqueue >= r->c->wqueue)
-		return A_ALARM;
-	return A_NORMAL;
+		return AT_ALARM;
+	return AT_NORMAL;
 }
 
 static enum attr attr_timer(const struct row *r)
 {
 	if (r->c->timer == TIMER_PERSIST)
-		return A_ALARM;
+		return AT_ALARM;
 	if (r->c->timer == TIMER_RETRANS && r->c->retrans > 1)
-		return A_WARN;
-	return A_NORMAL;
+		return AT_WARN;
+	return AT_NORMAL;
 }
 
 #define L ALIGN_LEFT
@@ -614,13 +614,6 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 		break;
 	case CV_EP:
 		endpoint_str(v.family, v.addr, v.port, buf, len);
-		/* a listener's peer: any address, port 0, shown as ss does */
-		if (v.port == 0 && addr_is_any(v.family, v.addr)) {
-			char *colon = strrchr(buf, ':');
-
-			if (colon && (size_t)(colon - buf) + 2 < len)
-				strcpy(colon + 1, "*");
-		}
 		break;
 	case CV_F64:
 		if (col->fmt == CF_BITRATE)
@@ -699,8 +692,8 @@ enum attr column_attr(const struct column *col, const struct row *r)
 
 	col->get(r, &v);
 	if (v.kind == CV_NONE)
-		return A_DIM;
-	return col->attr ? col->attr(r) : A_NORMAL;
+		return AT_DIM;
+	return col->attr ? col->attr(r) : AT_NORMAL;
 }
 
 bool column_is_numeric(const struct column *col)

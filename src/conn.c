@@ -96,11 +96,18 @@ char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_
 	char ab[ADDR_STRLEN];
 	int eff = addr_family(family, a);
 
-	if (family == AF_INET6 && addr_is_any(family, a) && !addr_is_v4mapped(a))
-		snprintf(buf, len, "[::]:%u", port);
-	else if (eff == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", addr_str(family, a, ab, sizeof(ab)), port);
+	char pb[8];
+
+	/* a listener's peer: any address, no port, as ss shows it */
+	if (port == 0 && addr_is_any(family, a))
+		snprintf(pb, sizeof(pb), "*");
 	else
-		snprintf(buf, len, "%s:%u", addr_str(family, a, ab, sizeof(ab)), port);
+		snprintf(pb, sizeof(pb), "%u", port);
+	if (family == AF_INET6 && addr_is_any(family, a) && !addr_is_v4mapped(a))
+		snprintf(buf, len, "[::]:%s", pb);
+	else if (eff == AF_INET6)
+		snprintf(buf, len, "[%s]:%s", addr_str(family, a, ab, sizeof(ab)), pb);
+	else
+		snprintf(buf, len, "%s:%s", addr_str(family, a, ab, sizeof(ab)), pb);
 	return buf;
 }

@@ -42,10 +42,13 @@ static void finish(struct layout *l)
 		l->total += l->width[i] + (i ? 1 : 0);
 }
 
+/* The narrowest a flexible column (an address) gets before columns are dropped. */
+#define FLEX_MIN 15
+
 void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int avail)
 {
 	bool keep[COL_N];
-	int used = 0, nkeep = 0;
+	int used = 0, nkeep = 0, shrink = 0, nflex = 0;
 
 	memset(l, 0, sizeof(*l));
 	if (nwant > COL_N)
@@ -53,16 +56,31 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 	for (size_t i = 0; i < nwant; i++) {
 		keep[i] = true;
 		used += column_get(want[i])->width + (nkeep++ ? 1 : 0);
+		if (column_get(want[i])->flags & COLF_FLEX) {
+			shrink += column_get(want[i])->width - FLEX_MIN;
+			nflex++;
+		}
 	}
-	while (used > avail && nkeep > 1) {
+	/*
+	 * Drop by priority (the largest number first, the rightmost among
+	 * equals); before giving up an essential (priority 1) column, narrow
+	 * the addresses instead.
+	 */
+	while (used - shrink > avail || used > avail) {
 		int drop = -1;
 
 		for (size_t i = 0; i < nwant; i++)
-			if (keep[i] &&
-			    (drop < 0 || column_get(want[i])->prio >= column_get(want[drop])->prio))
+			if (keep[i] && (drop < 0 || column_get(want[i])->prio >=
+							    column_get(want[drop])->prio))
 				drop = (int)i;
+		if (drop < 0 || nkeep <= 1)
+			break;
+		if (column_get(want[drop])->prio <= 1 && used - shrink <= avail)
+			break; /* narrowing the addresses is enough */
 		keep[drop] = false;
 		used -= column_get(want[drop])->width + 1;
+		if (column_get(want[drop])->flags & COLF_FLEX)
+			shrink -= column_get(want[drop])->width - FLEX_MIN;
 		nkeep--;
 		l->dropped++;
 	}
@@ -72,6 +90,17 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 		l->col[l->n] = column_get(want[i]);
 		l->width[l->n] = l->col[l->n]->width;
 		l->n++;
+	}
+	/* Too wide still: take cells from the addresses, in turns, down to FLEX_MIN. */
+	for (bool took = true; used > avail && took && nflex;) {
+		took = false;
+		for (int i = 0; i < l->n && used > avail; i++) {
+			if ((l->col[i]->flags & COLF_FLEX) && l->width[i] > FLEX_MIN) {
+				l->width[i]--;
+				used--;
+				took = true;
+			}
+		}
 	}
 	/* Spare cells go to flexible columns, in turns, up to their maximum. */
 	for (bool grew = true; used < avail && grew;) {
@@ -119,7 +148,13 @@ void layout_all(struct layout *l, const enum col_id *want, size_t nwant, const s
 
 void table_header_cell(const struct layout *l, int i, char *buf, size_t len)
 {
-	table_fit_text(l->col[i]->header, l->width[i], l->col[i]->align, buf, len);
+	/* a header reads from its start: cut its end, not its middle */
+	int w = l->width[i];
+
+	if ((int)strlen(l->col[i]->header) > w && (size_t)w < len)
+		snprintf(buf, len, "%.*s", w, l->col[i]->header);
+	else
+		table_fit_text(l->col[i]->header, w, l->col[i]->align, buf, len);
 }
 
 void table_cell(const struct layout *l, int i, const struct row *r, char *buf, size_t len)

@@ -2,6 +2,7 @@
 #include "view.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "fatal.h"
 
@@ -31,6 +32,21 @@ void view_sort(struct view *v, const struct frame *f, const struct column *sort,
 		v->order[i] = v->keys[i].idx;
 }
 
+static void keep_cookies(struct view *v, const struct frame *f)
+{
+	v->cookies = xgrow(v->cookies, &v->cookies_cap, v->n, sizeof(*v->cookies));
+	for (size_t i = 0; i < v->n; i++)
+		v->cookies[i] = f->rows[v->order[i]].c->cookie;
+}
+
+static size_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x;
+}
+
 void view_build(struct view *v, const struct frame *f, const struct column *sort, bool reverse,
 		view_match_fn match, void *ctx)
 {
@@ -42,6 +58,61 @@ void view_build(struct view *v, const struct frame *f, const struct column *sort
 		if (!match || match(&f->rows[i], ctx))
 			v->order[v->n++] = (uint32_t)i;
 	view_sort(v, f, sort, reverse);
+	keep_cookies(v, f);
+}
+
+void view_follow(struct view *v, const struct frame *f, const struct column *sort, bool reverse,
+		 view_match_fn match, void *ctx)
+{
+	size_t n = frame_nrows(f), cap = 16, kept = 0, old = v->n;
+	unsigned char *placed;
+
+	while (cap < n * 2)
+		cap *= 2;
+	v->index = xgrow(v->index, &v->index_cap, cap, sizeof(*v->index));
+	memset(v->index, 0, cap * sizeof(*v->index));
+	for (size_t i = 0; i < n; i++) {
+		size_t h = hash64(f->rows[i].c->cookie) & (cap - 1);
+
+		while (v->index[h])
+			h = (h + 1) & (cap - 1);
+		v->index[h] = (uint32_t)i + 1;
+	}
+	v->order = xgrow(v->order, &v->cap, n > old ? n : old, sizeof(*v->order));
+	placed = xcalloc(n ? n : 1, 1);
+	/* 1. the old order, for sockets still here and matching */
+	for (size_t k = 0; k < old; k++) {
+		size_t h = hash64(v->cookies[k]) & (cap - 1);
+
+		for (; v->index[h]; h = (h + 1) & (cap - 1)) {
+			uint32_t i = v->index[h] - 1;
+
+			if (f->rows[i].c->cookie != v->cookies[k])
+				continue;
+			if (!placed[i] && (!match || match(&f->rows[i], ctx))) {
+				placed[i] = 1;
+				v->order[kept++] = i;
+			}
+			break;
+		}
+	}
+	/* 2. newcomers, sorted among themselves, after them */
+	v->n = 0;
+	{
+		struct view fresh = { 0 };
+
+		fresh.order = xmalloc((n ? n : 1) * sizeof(*fresh.order));
+		fresh.cap = n;
+		for (size_t i = 0; i < n; i++)
+			if (!placed[i] && (!match || match(&f->rows[i], ctx)))
+				fresh.order[fresh.n++] = (uint32_t)i;
+		view_sort(&fresh, f, sort, reverse);
+		memcpy(v->order + kept, fresh.order, fresh.n * sizeof(*v->order));
+		v->n = kept + fresh.n;
+		view_free(&fresh);
+	}
+	free(placed);
+	keep_cookies(v, f);
 }
 
 long view_find(const struct view *v, const struct frame *f, uint64_t cookie)
@@ -56,7 +127,7 @@ void view_free(struct view *v)
 {
 	free(v->order);
 	free(v->keys);
-	v->order = NULL;
-	v->keys = NULL;
-	v->n = v->cap = v->keys_cap = 0;
+	free(v->cookies);
+	free(v->index);
+	memset(v, 0, sizeof(*v));
 }

@@ -1,8 +1,10 @@
 /* main: parses the command line and starts batch mode or the interactive view. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "batch.h"
 #include "conn.h"
 #include "opts.h"
@@ -41,7 +43,17 @@ int main(int argc, char **argv)
 	bc.collector.src.record_path = o.record_path;
 	bc.collector.req.states = TS_ALL_MASK;
 	bc.collector.req.ext = batch_needs(&o);
-	status = batch_run(&bc, stdout, stderr);
+	/* interactive only on a terminal, like top */
+	if (!o.batch && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct app_cfg ac = { 0 };
+
+		setlocale(LC_ALL, "");
+		ac.opts = &o;
+		ac.collector = bc.collector;
+		status = app_run(&ac);
+	} else {
+		status = batch_run(&bc, stdout, stderr);
+	}
 	opts_free(&o);
 	return status;
 }

@@ -1,0 +1,46 @@
+/* pump: runs the collector in its own thread and hands finished frames to the UI. */
+#ifndef TCPTOP_PUMP_H
+#define TCPTOP_PUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collector.h"
+#include "frame.h"
+#include "terr.h"
+
+/*
+ * A refresh of 200,000 sockets takes hundreds of milliseconds in the kernel;
+ * the UI must answer keys meanwhile. The pump owns the collector and three
+ * frames: the one the UI shows, the newest finished one, and the one being
+ * filled. The UI takes frames with pump_take(); a frame it holds is never
+ * touched by the thread. pump_fd() becomes readable when a frame is ready.
+ */
+struct pump;
+
+/* Takes ownership of the collector. Starts the thread. */
+struct pump *pump_start(struct collector *c, double interval, struct terr *e);
+/* Stops the thread, frees the frames, closes the collector (-1 + e if a recording failed). */
+int pump_stop(struct pump *p, struct terr *e);
+
+/* A file descriptor that polls readable when a new frame is ready. */
+int pump_fd(const struct pump *p);
+/*
+ * Swaps in the newest frame: returns it (the pump will not touch it until the
+ * next pump_take), or NULL when nothing new arrived. The previously taken
+ * frame goes back to the pump. Drains pump_fd.
+ */
+const struct frame *pump_take(struct pump *p);
+/* Empties the notification pipe without taking a frame (while the UI is paused). */
+void pump_drain(struct pump *p);
+/* The result of the last refresh: 0, 1 (end of a recording), -1 (failed). */
+int pump_status(struct pump *p);
+
+/* Requests applied before the next refresh. */
+void pump_set_interval(struct pump *p, double seconds);
+void pump_set_req(struct pump *p, const struct diag_req *req);
+void pump_select(struct pump *p, uint64_t cookie);
+/* Refresh now instead of at the next tick (after a filter change). */
+void pump_kick(struct pump *p);
+
+#endif

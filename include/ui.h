@@ -1,0 +1,156 @@
+/* ui: the interactive view's state, key handling and drawing onto a canvas (no curses here). */
+#ifndef TCPTOP_UI_H
+#define TCPTOP_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "canvas.h"
+#include "column.h"
+#include "frame.h"
+#include "terr.h"
+#include "view.h"
+
+/* Keys, independent of curses (the curses canvas translates). Printable keys are themselves. */
+enum {
+	K_ESC = 27,
+	K_ENTER = '\n',
+	K_TAB = '\t',
+	K_BACKSPACE = 0x7f,
+	K_UP = 0x1000,
+	K_DOWN,
+	K_LEFT,
+	K_RIGHT,
+	K_PGUP,
+	K_PGDN,
+	K_HOME,
+	K_END,
+	K_BTAB,
+	K_DEL,
+	K_RESIZE,
+	K_F1,
+	K_F2,
+	K_F3,
+	K_F4,
+	K_F5,
+	K_F6,
+	K_F7,
+	K_F8,
+	K_F9,
+	K_F10,
+};
+#define K_CTRL(c) ((c) & 0x1f)
+
+enum screen_id {
+	SCR_CONN,
+	SCR_LISTEN,
+	SCR_STATES,
+	SCR_COUNTERS,
+	SCR_DETAIL,
+	SCR_HELP,
+	SCR_PICK, /* column picker / sort menu */
+	SCR_N
+};
+
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_INTERVAL };
+enum pick_mode { PICK_COLUMNS, PICK_SORT };
+
+/* What a key asks the app loop to do besides redrawing (bits). */
+enum {
+	R_REDRAW = 1 << 0,
+	R_QUIT = 1 << 1,
+	R_INTERVAL = 1 << 2, /* ui.interval changed: tell the collector */
+	R_FILTER = 1 << 3,   /* the filter changed: new kernel request, refresh now */
+	R_SNAPSHOT = 1 << 4, /* write the screen to a file */
+	R_SELECT = 1 << 5,   /* the selected connection changed: history follows it */
+	R_COLUMNS = 1 << 6,  /* visible columns changed: kernel extensions may change */
+};
+
+/*
+ * Applies a filter typed at the prompt: returns 0 (ui.filter_text updated by
+ * the callee), or -1 with e set (the old filter stays). NULL = no filter support.
+ */
+typedef int (*ui_filter_fn)(void *ctx, const char *text, struct terr *e);
+typedef bool (*ui_match_fn)(const struct row *r, void *ctx);
+
+struct ui_scroll {
+	long top; /* first row shown */
+	long sel; /* selected row (screens with a selection) */
+};
+
+/* Owns its strings and view; borrows the frame. */
+struct ui {
+	const struct frame *frame;
+	struct view view; /* connection rows in display order */
+	uint64_t order_seq; /* frame seq the view was built for */
+
+	enum screen_id screen;
+	enum screen_id back; /* where Esc returns from detail/help/picker */
+	struct ui_scroll scroll[SCR_N];
+
+	enum col_id cols[COL_N];
+	size_t ncols;
+	const struct column *sort;
+	bool reverse;
+	uint64_t sel_cookie; /* the selection follows the socket, not the row */
+	bool chosen;         /* the user moved the selection: follow it (until then: the top row) */
+	uint64_t detail_cookie; /* the socket the detail view shows */
+	uint64_t hold_until_ns; /* no re-sorting while the user navigates */
+
+	bool paused;
+	double interval;
+	char *filter_text; /* owned; NULL = none */
+	ui_filter_fn apply_filter;
+	ui_match_fn match; /* user-space matcher of the current filter */
+	void *filter_ctx;
+
+	enum prompt_kind prompt;
+	char prompt_buf[256];
+	size_t prompt_len;
+	char prompt_err[512];
+
+	enum pick_mode pick_mode;
+	bool counters_nonzero; /* counters view: only counters that moved or are set */
+
+	char status[512]; /* a message for the status line */
+	uint64_t status_until_ns;
+	bool status_error;
+
+	int body_h; /* rows of the view body at the last draw (paging) */
+
+	const char *hostname; /* borrowed */
+	const char *kernel;
+	const char *netns; /* display name of the watched namespace, or NULL */
+	bool replay;
+};
+
+/* Defaults: connection screen, default columns, sort by rate. */
+void ui_init(struct ui *ui, const enum col_id *cols, size_t ncols, const struct column *sort,
+	     bool reverse, double interval);
+void ui_free(struct ui *ui);
+
+/* A new frame to show (ignored while paused; the caller keeps it alive until the next). */
+void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns);
+/* Handles one key; returns R_* bits. */
+unsigned ui_key(struct ui *ui, int key, uint64_t now_ns);
+/* Draws the whole screen. */
+void ui_draw(struct ui *ui, struct canvas *c, uint64_t now_ns);
+/* Shows a message in the status line for a few seconds. */
+void ui_message(struct ui *ui, bool error, uint64_t now_ns, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Re-sorts the connections now (sort, direction or filter changed); R_* bits. */
+unsigned ui_resort(struct ui *ui, uint64_t now_ns);
+
+/* The socket whose history the collector should keep for us (detail, else selection). */
+uint64_t ui_history_cookie(const struct ui *ui);
+
+/* The connection shown as selected, or NULL. */
+const struct row *ui_selected(const struct ui *ui);
+
+/* Screen size below which only a "terminal too small" line is drawn. */
+#define UI_MIN_W 40
+#define UI_MIN_H 10
+
+#endif

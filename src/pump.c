@@ -1,0 +1,236 @@
+/* pump: the collector thread and the frame hand-over. */
+#include "pump.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fatal.h"
+
+#define NFRAMES 3
+
+struct pump {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct collector *col;
+	struct frame frames[NFRAMES];
+	struct frame *free_list[NFRAMES];
+	int nfree;
+	struct frame *ready; /* newest finished frame, not yet taken */
+	struct frame *shown; /* the frame the UI holds */
+	int fds[2];          /* notification pipe: thread writes, UI polls */
+	/* requests, guarded by mu */
+	double interval;
+	struct diag_req req;
+	bool req_changed;
+	uint64_t selected;
+	bool kick;
+	bool quit;
+	int status;
+};
+
+static struct frame *take_free(struct pump *p)
+{
+	if (p->nfree == 0)
+		fatal("pump: no free frame (invariant broken)");
+	return p->free_list[--p->nfree];
+}
+
+static void give_free(struct pump *p, struct frame *f)
+{
+	p->free_list[p->nfree++] = f;
+}
+
+static struct timespec deadline_after(const struct timespec *from, double secs)
+{
+	struct timespec t = *from;
+	double whole = floor(secs);
+
+	t.tv_sec += (time_t)whole;
+	t.tv_nsec += (long)((secs - whole) * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static void *run(void *arg)
+{
+	struct pump *p = arg;
+	struct timespec start, due, now;
+	bool ended = false;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->quit) {
+		struct frame *f;
+		int rc = 1;
+
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		if (p->req_changed) {
+			collector_set_req(p->col, &p->req);
+			p->req_changed = false;
+		}
+		collector_select(p->col, p->selected);
+		p->kick = false;
+		if (!ended) {
+			f = take_free(p);
+			pthread_mutex_unlock(&p->mu);
+			rc = collector_step(p->col, f);
+			pthread_mutex_lock(&p->mu);
+			p->status = rc;
+			if (rc == 1) {
+				/* end of a recording: keep showing the last frame */
+				give_free(p, f);
+				ended = true;
+			} else {
+				if (p->ready)
+					give_free(p, p->ready); /* the UI skipped it */
+				p->ready = f;
+			}
+			if (write(p->fds[1], "", 1) < 0 && errno != EAGAIN)
+				fatal("pump: cannot notify the UI: %s", strerror(errno));
+		}
+		/* Sleep until the next tick, a kick, a new interval or quit. */
+		for (;;) {
+			due = deadline_after(&start, p->interval);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (p->quit || p->kick || !before(&now, &due))
+				break;
+			pthread_cond_timedwait(&p->cv, &p->mu, &due);
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct pump *pump_start(struct collector *c, double interval, struct terr *e)
+{
+	struct pump *p = xcalloc(1, sizeof(*p));
+	pthread_condattr_t ca;
+
+	p->col = c;
+	p->interval = interval;
+	for (int i = 0; i < NFRAMES; i++)
+		give_free(p, &p->frames[i]);
+	if (pipe2(p->fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		terr_set(e, "pipe: %s", strerror(errno));
+		free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&p->thread, NULL, run, p) != 0) {
+		terr_set(e, "cannot start the collector thread");
+		close(p->fds[0]);
+		close(p->fds[1]);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int pump_stop(struct pump *p, struct terr *e)
+{
+	int ret;
+
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	ret = collector_close(p->col, e);
+	for (int i = 0; i < NFRAMES; i++)
+		frame_free(&p->frames[i]);
+	close(p->fds[0]);
+	close(p->fds[1]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
+	return ret;
+}
+
+int pump_fd(const struct pump *p)
+{
+	return p->fds[0];
+}
+
+void pump_drain(struct pump *p)
+{
+	char buf[64];
+
+	while (read(p->fds[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+const struct frame *pump_take(struct pump *p)
+{
+	struct frame *f = NULL;
+
+	pump_drain(p);
+	pthread_mutex_lock(&p->mu);
+	if (p->ready) {
+		if (p->shown)
+			give_free(p, p->shown);
+		p->shown = p->ready;
+		p->ready = NULL;
+		f = p->shown;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return f;
+}
+
+int pump_status(struct pump *p)
+{
+	int s;
+
+	pthread_mutex_lock(&p->mu);
+	s = p->status;
+	pthread_mutex_unlock(&p->mu);
+	return s;
+}
+
+void pump_set_interval(struct pump *p, double seconds)
+{
+	pthread_mutex_lock(&p->mu);
+	p->interval = seconds;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_set_req(struct pump *p, const struct diag_req *req)
+{
+	pthread_mutex_lock(&p->mu);
+	p->req = *req;
+	p->req_changed = true;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_select(struct pump *p, uint64_t cookie)
+{
+	pthread_mutex_lock(&p->mu);
+	p->selected = cookie;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_kick(struct pump *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->kick = true;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}

@@ -1,0 +1,311 @@
+/* app: the interactive main loop: keys, frames from the collector thread, signals, snapshots. */
+#include "app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "canvas.h"
+#include "fatal.h"
+#include "pump.h"
+#include "safefile.h"
+#include "screen.h"
+#include "strbuf.h"
+#include "term.h"
+
+/* Signals reach the loop through this pipe: the handlers only write a byte. */
+static int signal_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+
+	if (write(signal_pipe[1], &b, 1) < 0) {
+		/* the pipe is full: the loop has signals to read anyway */
+	}
+	errno = saved;
+}
+
+/* A crash must not leave the terminal in raw mode on the alternate screen. */
+static void on_crash(int sig)
+{
+	term_emergency_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	static const int clean[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++)
+		sigaction(clean[i], &sa, NULL);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
+		sigaction(crash[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+struct app {
+	const struct app_cfg *cfg;
+	struct ui ui;
+	struct canvas canvas;
+	struct pump *pump;
+	uint8_t ext; /* kernel extensions asked for now */
+	struct diag_req req;
+	bool dirty;
+	bool end_noted;
+	int exit_status;
+	bool quit;
+};
+
+/* The extensions the visible views need; the detail view shows everything. */
+static uint8_t ui_needs(const struct ui *ui)
+{
+	uint8_t n = column_needs(ui->cols, ui->ncols) | ui->sort->needs |
+		    column_needs(column_listen_view, column_listen_view_len);
+
+	if (ui->screen == SCR_DETAIL)
+		n |= DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG;
+	return n;
+}
+
+static void update_req(struct app *a, bool force)
+{
+	uint8_t ext = ui_needs(&a->ui);
+
+	if (ext == a->ext && !force)
+		return;
+	a->ext = ext;
+	a->req.ext = ext;
+	pump_set_req(a->pump, &a->req);
+}
+
+static void snapshot(struct app *a, uint64_t now)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct terr e;
+	char path[256];
+	const char *p = a->cfg->opts->write_path;
+
+	if (!p) {
+		time_t t = time(NULL);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(path, sizeof(path), "tcptop-%Y%m%d-%H%M%S.txt", &tm);
+		p = path;
+	}
+	/* exactly what is on the screen now: the canvas as last drawn */
+	canvas_to_text(&a->canvas, &sb);
+	if (safefile_write(p, sb.s, sb.len, &e) < 0)
+		ui_message(&a->ui, true, now, "snapshot failed: %s", e.msg);
+	else
+		ui_message(&a->ui, false, now, "snapshot written to %s", p);
+	sb_free(&sb);
+}
+
+static void handle_bits(struct app *a, unsigned r, uint64_t now)
+{
+	if (r & R_QUIT)
+		a->quit = true;
+	if (r & R_INTERVAL)
+		pump_set_interval(a->pump, a->ui.interval);
+	if (r & R_FILTER) {
+		if (a->cfg->filter_req)
+			a->cfg->filter_req(a->cfg->filter_ctx, &a->req);
+		update_req(a, true);
+		pump_kick(a->pump);
+	}
+	if (r & R_SNAPSHOT)
+		snapshot(a, now);
+	if (r & (R_SELECT | R_REDRAW))
+		pump_select(a->pump, ui_history_cookie(&a->ui));
+	/* screen or column changes may change what the kernel must send */
+	update_req(a, false);
+	if (r)
+		a->dirty = true;
+}
+
+static void resize(struct app *a)
+{
+	int w, h;
+
+	term_resize();
+	term_size(&w, &h);
+	canvas_resize(&a->canvas, w, h);
+	a->dirty = true;
+}
+
+static void read_signals(struct app *a)
+{
+	unsigned char sigs[16];
+	ssize_t n;
+
+	while ((n = read(signal_pipe[0], sigs, sizeof(sigs))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (sigs[i] == SIGWINCH) {
+				resize(a);
+			} else {
+				a->quit = true;
+				a->exit_status = 128 + sigs[i];
+			}
+		}
+	}
+}
+
+static void take_frame(struct app *a, uint64_t now)
+{
+	const struct frame *f;
+
+	if (a->ui.paused) {
+		/* frozen: leave new frames in the pump, which recycles them */
+		pump_drain(a->pump);
+		return;
+	}
+	f = pump_take(a->pump);
+	if (f) {
+		ui_set_frame(&a->ui, f, now);
+		pump_select(a->pump, ui_history_cookie(&a->ui));
+		a->dirty = true;
+	}
+	if (!a->end_noted && pump_status(a->pump) == 1) {
+		a->end_noted = true;
+		ui_message(&a->ui, false, now, "end of the recording: q quits");
+	}
+}
+
+static int loop(struct app *a)
+{
+	bool was_paused = false;
+
+	while (!a->quit) {
+		struct pollfd p[3] = {
+			{ STDIN_FILENO, POLLIN, 0 },
+			{ pump_fd(a->pump), POLLIN, 0 },
+			{ signal_pipe[0], POLLIN, 0 },
+		};
+		uint64_t now = now_ns();
+		int timeout = 1000;
+
+		if (a->dirty) {
+			ui_draw(&a->ui, &a->canvas, now);
+			term_blit(&a->canvas);
+			a->dirty = false;
+		}
+		/* wake up when a status message expires */
+		if (a->ui.status_until_ns > now)
+			timeout = (int)((a->ui.status_until_ns - now) / 1000000u) + 1;
+		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+			return 1;
+		now = now_ns();
+		if (a->ui.status_until_ns && now >= a->ui.status_until_ns) {
+			a->ui.status_until_ns = 0;
+			a->dirty = true;
+		}
+		if (p[2].revents & POLLIN)
+			read_signals(a);
+		if (p[0].revents & (POLLHUP | POLLERR)) {
+			a->quit = true; /* the terminal went away */
+			break;
+		}
+		if (p[0].revents & POLLIN) {
+			int k;
+
+			while ((k = term_getkey()) != -1 && !a->quit) {
+				if (k == K_RESIZE) {
+					resize(a);
+					continue;
+				}
+				handle_bits(a, ui_key(&a->ui, k, now), now);
+			}
+		}
+		if (was_paused && !a->ui.paused)
+			p[1].revents |= POLLIN; /* resume with the newest frame at once */
+		was_paused = a->ui.paused;
+		if (p[1].revents & POLLIN)
+			take_frame(a, now);
+	}
+	return a->exit_status;
+}
+
+int app_run(const struct app_cfg *cfg)
+{
+	struct app a;
+	struct collector *col;
+	struct terr e = { { 0 } };
+	const struct opts *o = cfg->opts;
+	bool color = !o->no_color && !getenv("NO_COLOR");
+	int w, h, status;
+
+	memset(&a, 0, sizeof(a));
+	a.cfg = cfg;
+	a.req = cfg->collector.req;
+	col = collector_new(&cfg->collector, &e);
+	if (!col) {
+		fprintf(stderr, "tcptop: %s\n", e.msg);
+		return 1;
+	}
+	ui_init(&a.ui, o->cols, o->ncols, o->sort, o->reverse, o->interval);
+	a.ui.hostname = collector_hostname(col);
+	a.ui.kernel = collector_kernel(col);
+	a.ui.replay = collector_is_replay(col);
+	a.ui.netns = cfg->netns;
+	a.ui.apply_filter = cfg->apply_filter;
+	a.ui.match = cfg->match;
+	a.ui.filter_ctx = cfg->filter_ctx;
+	if (o->filter)
+		a.ui.filter_text = xstrdup(o->filter);
+	a.ext = a.req.ext = ui_needs(&a.ui);
+	collector_set_req(col, &a.req);
+	a.pump = pump_start(col, o->interval, &e);
+	if (!a.pump) {
+		fprintf(stderr, "tcptop: %s\n", e.msg);
+		collector_close(col, &e);
+		return 1;
+	}
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || term_open(color, &e) < 0) {
+		fprintf(stderr, "tcptop: %s\n", terr_isset(&e) ? e.msg : strerror(errno));
+		pump_stop(a.pump, &e);
+		return 1;
+	}
+	fatal_set_cleanup(term_emergency_restore);
+	install_signals();
+	term_size(&w, &h);
+	canvas_init(&a.canvas, w, h, term_utf8());
+	a.dirty = true;
+	status = loop(&a);
+	term_close();
+	fatal_set_cleanup(NULL);
+	if (pump_stop(a.pump, &e) < 0) {
+		fprintf(stderr, "tcptop: %s\n", e.msg);
+		status = status ? status : 1;
+	}
+	canvas_free(&a.canvas);
+	ui_free(&a.ui);
+	close(signal_pipe[0]);
+	close(signal_pipe[1]);
+	return status;
+}

@@ -1,0 +1,149 @@
+/* screen_counters: the TcpExt and Tcp counters with their change, like nstat, each explained. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screen.h"
+#include "widgets.h"
+
+/* What the counters an incident turns on mean (nstat names). */
+static const struct {
+	const char *name;
+	const char *what;
+} explain[] = {
+	{ "TcpActiveOpens", "connections this host opened (connect)" },
+	{ "TcpPassiveOpens", "connections accepted by listeners" },
+	{ "TcpAttemptFails", "connect attempts that failed (refused, timed out)" },
+	{ "TcpEstabResets", "established connections reset" },
+	{ "TcpCurrEstab", "connections now ESTAB or CLOSE-WAIT (a level)" },
+	{ "TcpInSegs", "segments received" },
+	{ "TcpOutSegs", "segments sent" },
+	{ "TcpRetransSegs", "segments retransmitted: loss or a slow peer" },
+	{ "TcpInErrs", "bad segments received (checksum, ...)" },
+	{ "TcpOutRsts", "resets sent" },
+	{ "TcpExtListenOverflows", "SYN or ACK dropped: a listener's accept queue was full" },
+	{ "TcpExtListenDrops", "SYNs dropped by listeners for any reason" },
+	{ "TcpExtTCPReqQFullDrop", "SYN dropped: SYN queue full and syncookies off" },
+	{ "TcpExtTCPReqQFullDoCookies", "SYN queue full: answered with a syncookie" },
+	{ "TcpExtSyncookiesSent", "syncookies sent (SYN flood or a full SYN queue)" },
+	{ "TcpExtSyncookiesRecv", "valid syncookie ACKs received" },
+	{ "TcpExtSyncookiesFailed", "invalid syncookie ACKs" },
+	{ "TcpExtEmbryonicRsts", "resets in SYN-RECV" },
+	{ "TcpExtTCPWantZeroWindowAdv", "we wanted to advertise a zero window" },
+	{ "TcpExtTCPToZeroWindowAdv", "we advertised a zero window: our reader is slow" },
+	{ "TcpExtTCPFromZeroWindowAdv", "we reopened a zero window" },
+	{ "TcpExtTCPZeroWindowDrop", "segments dropped: our window was zero" },
+	{ "TcpExtTCPRcvQDrop", "segments dropped: receive queue over its buffer" },
+	{ "TcpExtTCPWinProbe", "zero-window probes sent" },
+	{ "TcpExtPruneCalled", "receive queue pruned under memory pressure" },
+	{ "TcpExtRcvPruned", "packets dropped from a receive queue after collapsing" },
+	{ "TcpExtOfoPruned", "out-of-order queue dropped under memory pressure" },
+	{ "TcpExtTCPRcvCollapsed", "receive queue collapsed to save memory" },
+	{ "TcpExtTCPBacklogDrop", "dropped: socket backlog full while the socket was busy" },
+	{ "TcpExtTCPOFODrop", "out-of-order segments dropped: no receive memory" },
+	{ "TcpExtTCPMemoryPressures", "times TCP entered memory pressure (tcp_mem)" },
+	{ "TcpExtTW", "TIME-WAIT sockets that ended normally" },
+	{ "TcpExtTWRecycled", "TIME-WAIT sockets reused by timestamp" },
+	{ "TcpExtTWKilled", "TIME-WAIT sockets killed early" },
+	{ "TcpExtTCPTimeWaitOverflow", "TIME-WAIT refused: tcp_max_tw_buckets reached" },
+	{ "TcpExtDelayedACKs", "delayed ACKs sent" },
+	{ "TcpExtDelayedACKLocked", "delayed ACK postponed: socket locked by the app" },
+	{ "TcpExtDelayedACKLost", "quick ACKs after duplicate data (our ACK was lost)" },
+	{ "TcpExtTCPTimeouts", "retransmission timeouts (RTO)" },
+	{ "TcpExtTCPLostRetransmit", "retransmissions that were lost again" },
+	{ "TcpExtTCPFastRetrans", "fast retransmits" },
+	{ "TcpExtTCPSlowStartRetrans", "retransmits in slow start" },
+	{ "TcpExtTCPSynRetrans", "SYN and SYN-ACK retransmits" },
+	{ "TcpExtTCPAbortOnData", "reset: data arrived after close" },
+	{ "TcpExtTCPAbortOnClose", "reset: closed with unread data" },
+	{ "TcpExtTCPAbortOnMemory", "reset: out of memory (orphans, tcp_mem)" },
+	{ "TcpExtTCPAbortOnTimeout", "reset: too many retransmit timeouts" },
+	{ "TcpExtTCPAbortOnLinger", "reset: linger timeout" },
+	{ "TcpExtTCPAbortFailed", "could not send a reset" },
+	{ "TcpExtTCPOrigDataSent", "segments with new data sent" },
+	{ "TcpExtTCPAutoCorking", "small writes corked together" },
+	{ "TcpExtTCPHystartTrainDetect", "slow start left by HyStart (ACK train)" },
+	{ "TcpExtTCPHystartDelayDetect", "slow start left by HyStart (delay)" },
+	{ "TcpExtPAWSEstab", "segments dropped by PAWS (old timestamp)" },
+	{ "TcpExtTCPACKSkippedSeq", "ACKs rate-limited (out-of-window)" },
+	{ "TcpExtTCPChallengeACK", "challenge ACKs sent (RFC 5961)" },
+	{ "TcpExtTCPSACKReneging", "the peer reneged on SACKed data" },
+	{ "TcpExtTCPDSACKRecv", "duplicate SACKs received: spurious retransmits" },
+	{ "TcpExtTCPSpuriousRTOs", "retransmit timeouts found spurious" },
+	{ "TcpExtTCPKeepAlive", "keepalive probes sent" },
+	{ "TcpExtTCPMTUPFail", "MTU probes that failed" },
+};
+
+static const char *explanation(const char *name)
+{
+	for (size_t i = 0; i < sizeof(explain) / sizeof(explain[0]); i++)
+		if (!strcmp(explain[i].name, name))
+			return explain[i].what;
+	return "";
+}
+
+static bool shown(const struct ui *ui, const struct counter *ct)
+{
+	if (strncmp(ct->name, "Tcp", 3) != 0)
+		return false;
+	return !ui->counters_nonzero || ct->value || ((ct->flags & CTR_DELTA) && ct->delta);
+}
+
+long screen_counters_rows(const struct ui *ui)
+{
+	long n = 0;
+
+	if (!ui->frame)
+		return 0;
+	for (size_t i = 0; i < ui->frame->counters.n; i++)
+		n += shown(ui, &ui->frame->counters.v[i]);
+	return n;
+}
+
+int screen_counters_key(struct ui *ui, int key, uint64_t now_ns)
+{
+	if (key != 'z')
+		return -1;
+	ui->counters_nonzero = !ui->counters_nonzero;
+	ui->scroll[SCR_COUNTERS].top = 0;
+	ui_message(ui, false, now_ns, "%s", ui->counters_nonzero ? "showing counters that are set"
+								 : "showing every counter");
+	return R_REDRAW;
+}
+
+void screen_counters_draw(struct ui *ui, struct canvas *c, int y, int h)
+{
+	const struct frame *f = ui->frame;
+	struct scrollwin sw;
+	int rows = h - 1;
+
+	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
+	canvas_printf(c, y, 0, -1, AT_HEADER, "%-28s %14s %10s %10s  %s", "Counter", "Total",
+		      "Change", "Per s", ui->counters_nonzero ? "(z: set only)" : "(z: set only)");
+	ui->body_h = rows;
+	widget_scroll_fit(&ui->scroll[SCR_COUNTERS], screen_counters_rows(ui), rows, false);
+	sw_begin(&sw, c, y + 1, rows, ui->scroll[SCR_COUNTERS].top);
+	for (size_t i = 0; i < f->counters.n; i++) {
+		const struct counter *ct = &f->counters.v[i];
+		char d[32], ps[32];
+		enum attr a = AT_NORMAL;
+		int ly;
+
+		if (!shown(ui, ct) || (ly = sw_next(&sw)) < 0)
+			continue;
+		if (ct->flags & CTR_DELTA) {
+			snprintf(d, sizeof(d), "%llu", (unsigned long long)ct->delta);
+			snprintf(ps, sizeof(ps), "%.1f",
+				 f->interval > 0 ? (double)ct->delta / f->interval : 0.0);
+			if (ct->delta)
+				a = AT_WARN;
+		} else {
+			snprintf(d, sizeof(d), "%s", (ct->flags & CTR_RESET) ? "reset" : "-");
+			snprintf(ps, sizeof(ps), "-");
+		}
+		canvas_printf(c, ly, 0, -1, a, "%-28s %14lld %10s %10s", ct->name,
+			      (ct->flags & CTR_NEG) ? (long long)(int64_t)ct->value
+						    : (long long)ct->value,
+			      d, ps);
+		canvas_put(c, ly, 67, -1, AT_DIM, explanation(ct->name));
+	}
+}

@@ -1,0 +1,204 @@
+/* screen_detail: one socket in full: every tcp_info field the kernel gave, memory, timers, history. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "screen.h"
+#include "widgets.h"
+
+static const struct row *subject(const struct ui *ui)
+{
+	return ui->frame ? frame_find(ui->frame, ui->detail_cookie) : NULL;
+}
+
+/* Lines the detail body has (for scrolling); depends on the fields the kernel sent. */
+long screen_detail_rows(const struct ui *ui)
+{
+	const struct row *r = subject(ui);
+	long n = 14;
+
+	if (r && r->c->info)
+		n += (long)(tcpi_nfields / 2) + 2;
+	return n;
+}
+
+static void spark_line(struct scrollwin *sw, const struct hist *h, int k, const char *label,
+		       const char *now)
+{
+	int y = sw_next(sw), w = sw->c->w - 30;
+
+	if (y < 0)
+		return;
+	canvas_printf(sw->c, y, 0, 8, AT_TITLE, "%s", label);
+	if (w > HIST_LEN)
+		w = HIST_LEN;
+	if (w > 4 && h->n)
+		widget_spark(sw->c, y, 8, w, h->v[k], h->n, AT_BAR);
+	canvas_put(sw->c, y, 8 + (w > 0 ? w : 0) + 2, -1, AT_NORMAL, now);
+}
+
+static void history(struct ui *ui, struct scrollwin *sw, const struct row *r)
+{
+	const struct hist *h = &ui->frame->hist;
+	char a[32], b[32];
+
+	if (h->cookie != r->c->cookie || h->n == 0) {
+		int y = sw_next(sw);
+
+		if (y >= 0)
+			canvas_put(sw->c, y, 0, -1, AT_DIM,
+				   "history: collecting (the last 60 refreshes appear here)");
+		return;
+	}
+	snprintf(a, sizeof(a), "%.3f ms", h->v[HIST_RTT][h->n - 1]);
+	spark_line(sw, h, HIST_RTT, "rtt", a);
+	snprintf(a, sizeof(a), "%.0f seg", h->v[HIST_CWND][h->n - 1]);
+	spark_line(sw, h, HIST_CWND, "cwnd", a);
+	snprintf(b, sizeof(b), "%s b/s",
+		 isfinite(h->v[HIST_TX][h->n - 1]) ? fmt_bits(h->v[HIST_TX][h->n - 1], a, sizeof(a))
+						   : "-");
+	spark_line(sw, h, HIST_TX, "TX", b);
+	snprintf(b, sizeof(b), "%s b/s",
+		 isfinite(h->v[HIST_RX][h->n - 1]) ? fmt_bits(h->v[HIST_RX][h->n - 1], a, sizeof(a))
+						   : "-");
+	spark_line(sw, h, HIST_RX, "RX", b);
+}
+
+static void summary_lines(struct ui *ui, struct scrollwin *sw, const struct row *r)
+{
+	const struct conn *c = r->c;
+	char l[ENDPOINT_STRLEN], p[ENDPOINT_STRLEN], a[32], b[32];
+	int y;
+
+	(void)ui;
+	if ((y = sw_next(sw)) >= 0)
+		canvas_printf(sw->c, y, 0, -1, AT_TITLE, "%s  ->  %s   %s",
+			      endpoint_str(c->family, c->src, c->sport, l, sizeof(l)),
+			      endpoint_str(c->family, c->dst, c->dport, p, sizeof(p)),
+			      conn_state_name(c->state));
+	if ((y = sw_next(sw)) >= 0) {
+		int x = 0;
+
+		snprintf(a, sizeof(a), "%llu", (unsigned long long)c->cookie);
+		x = widget_pair(sw->c, y, x, sw->c->w, "cookie", a, AT_NORMAL);
+		if (c->have & CONN_HAS_UID) {
+			snprintf(a, sizeof(a), "%u", c->uid);
+			x = widget_pair(sw->c, y, x, sw->c->w, "uid", a, AT_NORMAL);
+		}
+		if (c->inode) {
+			snprintf(a, sizeof(a), "%u", c->inode);
+			x = widget_pair(sw->c, y, x, sw->c->w, "inode", a, AT_NORMAL);
+		}
+		if (c->have & CONN_HAS_CONG)
+			x = widget_pair(sw->c, y, x, sw->c->w, "cc", c->cong, AT_NORMAL);
+		snprintf(a, sizeof(a), "%u", c->rqueue);
+		x = widget_pair(sw->c, y, x, sw->c->w, "recv-q", a, AT_NORMAL);
+		snprintf(a, sizeof(a), "%u", c->wqueue);
+		widget_pair(sw->c, y, x, sw->c->w, "send-q", a, AT_NORMAL);
+	}
+	if ((y = sw_next(sw)) >= 0) {
+		int x = 0;
+
+		if (c->timer)
+			snprintf(a, sizeof(a), "%s %ums backoff %u", conn_timer_name(c->timer),
+				 c->expires_ms, c->retrans);
+		else
+			snprintf(a, sizeof(a), "none");
+		x = widget_pair(sw->c, y, x, sw->c->w, "timer", a,
+				c->timer == TIMER_PERSIST ? AT_ALARM : AT_NORMAL);
+		if (c->have & CONN_HAS_SHUTDOWN)
+			x = widget_pair(sw->c, y, x, sw->c->w, "shutdown",
+					(const char *[]){ "none", "receive", "send",
+							  "both" }[c->shutdown & 3],
+					AT_NORMAL);
+		if (r->flags & ROW_RATES) {
+			snprintf(b, sizeof(b), "%s b/s", fmt_bits(r->tx_bps, a, sizeof(a)));
+			x = widget_pair(sw->c, y, x, sw->c->w, "TX", b, AT_NORMAL);
+			snprintf(b, sizeof(b), "%s b/s", fmt_bits(r->rx_bps, a, sizeof(a)));
+			x = widget_pair(sw->c, y, x, sw->c->w, "RX", b, AT_NORMAL);
+		}
+		if (r->flags & ROW_D_RETRANS) {
+			snprintf(a, sizeof(a), "%llu", (unsigned long long)r->d_retrans);
+			widget_pair(sw->c, y, x, sw->c->w, "retrans/interval", a,
+				    r->d_retrans ? AT_WARN : AT_NORMAL);
+		}
+	}
+	if ((y = sw_next(sw)) >= 0) {
+		static const char *const names[SKM_N] = { "r", "rb", "t", "tb", "f",
+							  "w", "o", "bl", "d" };
+		int x = widget_pair(sw->c, y, 0, sw->c->w, "skmem", "", AT_NORMAL);
+
+		if (!c->skmem)
+			canvas_put(sw->c, y, x, -1, AT_DIM, "not reported");
+		for (int i = 0; c->skmem && i < c->skmem_n; i++) {
+			snprintf(a, sizeof(a), "%u", c->skmem[i]);
+			x = widget_pair(sw->c, y, x, sw->c->w, names[i], a, AT_NORMAL);
+		}
+	}
+	if ((r->flags & ROW_D_LIMITS) && r->dt > 0 && c->state != TS_LISTEN &&
+	    (y = sw_next(sw)) >= 0) {
+		/* shares of the last interval: busy includes both limited times */
+		double t = r->dt * 1e6;
+
+		canvas_printf(sw->c, y, 0, -1, AT_NORMAL,
+			      "last interval: busy %.0f%%  rwnd-limited %.0f%%  sndbuf-limited %.0f%%",
+			      100.0 * (double)r->d_busy_us / t, 100.0 * (double)r->d_rwnd_us / t,
+			      100.0 * (double)r->d_sndbuf_us / t);
+	}
+	sw_next(sw);
+}
+
+static void fields(struct scrollwin *sw, const struct row *r)
+{
+	const struct conn *c = r->c;
+	int y, col = 0, colw = sw->c->w / 2 > 38 ? sw->c->w / 2 : sw->c->w;
+	int percol = colw == sw->c->w ? 1 : 2;
+
+	if ((y = sw_next(sw)) >= 0)
+		canvas_printf(sw->c, y, 0, -1, AT_HEADER,
+			      "tcp_info: %u bytes from the kernel (%zu known), %s", c->info_len,
+			      sizeof(struct tcpi),
+			      c->info_len < sizeof(struct tcpi) ? "fields past it unavailable"
+								: "every field");
+	y = -1;
+	for (size_t i = 0; i < tcpi_nfields; i++) {
+		const struct tcpi_field *fd = &tcpi_fields[i];
+		char v[48];
+
+		if ((size_t)fd->off + fd->size > c->info_len)
+			continue; /* not sent by this kernel */
+		if (col == 0)
+			y = sw_next(sw);
+		if (y >= 0) {
+			snprintf(v, sizeof(v), "%llu %s", (unsigned long long)tcpi_value(c->info, fd),
+				 fd->unit);
+			canvas_printf(sw->c, y, col * colw, colw - 1, AT_TITLE, "%-22s", fd->name);
+			canvas_put(sw->c, y, col * colw + 23, colw - 24, AT_NORMAL, v);
+		}
+		col = (col + 1) % percol;
+	}
+}
+
+void screen_detail_draw(struct ui *ui, struct canvas *c, int y, int h)
+{
+	const struct row *r = subject(ui);
+	struct scrollwin sw;
+
+	ui->body_h = h;
+	if (!r) {
+		canvas_put(c, y + 1, 1, -1, AT_DIM,
+			   "this socket is gone (closed since). Esc goes back.");
+		return;
+	}
+	widget_scroll_fit(&ui->scroll[SCR_DETAIL], screen_detail_rows(ui), h, false);
+	sw_begin(&sw, c, y, h, ui->scroll[SCR_DETAIL].top);
+	summary_lines(ui, &sw, r);
+	history(ui, &sw, r);
+	sw_next(&sw);
+	if (r->c->info)
+		fields(&sw, r);
+	else if ((y = sw_next(&sw)) >= 0)
+		canvas_put(c, y, 0, -1, AT_DIM,
+			   "no tcp_info: the kernel sends none for TIME-WAIT and request sockets");
+}

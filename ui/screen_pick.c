@@ -1,0 +1,106 @@
+/* screen_pick: the column chooser and the sort menu (one list of every connection column). */
+#include <string.h>
+
+#include "screen.h"
+#include "widgets.h"
+
+/* Connection columns in table order (listener-only ones are not pickable). */
+static int pickable(enum col_id out[COL_N])
+{
+	int n = 0;
+
+	for (int i = 0; i < COL_N; i++)
+		if (!(column_get(i)->flags & COLF_LISTEN))
+			out[n++] = (enum col_id)i;
+	return n;
+}
+
+static int shown_at(const struct ui *ui, enum col_id id)
+{
+	for (size_t i = 0; i < ui->ncols; i++)
+		if (ui->cols[i] == id)
+			return (int)i;
+	return -1;
+}
+
+long screen_pick_position(enum col_id id)
+{
+	enum col_id ids[COL_N];
+	int n = pickable(ids);
+
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return i;
+	return 0;
+}
+
+long screen_pick_rows(const struct ui *ui)
+{
+	enum col_id ids[COL_N];
+
+	(void)ui;
+	return pickable(ids);
+}
+
+int screen_pick_key(struct ui *ui, int key, uint64_t now_ns)
+{
+	enum col_id ids[COL_N];
+	int n = pickable(ids);
+	long sel = ui->scroll[SCR_PICK].sel;
+	int at;
+
+	if (sel < 0 || sel >= n)
+		return -1;
+	if (ui->pick_mode == PICK_SORT && (key == K_ENTER || key == '\r')) {
+		ui->sort = column_get(ids[sel]);
+		ui->reverse = false;
+		ui->screen = ui->back;
+		ui_message(ui, false, now_ns, "sorted by %s", ui->sort->name);
+		return (int)ui_resort(ui, now_ns);
+	}
+	if (ui->pick_mode == PICK_COLUMNS && key == ' ') {
+		at = shown_at(ui, ids[sel]);
+		if (at >= 0 && ui->ncols > 1) {
+			memmove(&ui->cols[at], &ui->cols[at + 1],
+				(ui->ncols - (size_t)at - 1) * sizeof(ui->cols[0]));
+			ui->ncols--;
+		} else if (at < 0) {
+			ui->cols[ui->ncols++] = ids[sel];
+		}
+		return R_REDRAW | R_COLUMNS;
+	}
+	if (ui->pick_mode == PICK_COLUMNS && (key == K_ENTER || key == '\r')) {
+		ui->screen = ui->back;
+		return R_REDRAW;
+	}
+	return -1;
+}
+
+void screen_pick_draw(struct ui *ui, struct canvas *c, int y, int h)
+{
+	enum col_id ids[COL_N];
+	int n = pickable(ids), rows = h - 1;
+	struct ui_scroll *s = &ui->scroll[SCR_PICK];
+
+	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
+	canvas_put(c, y, 0, -1, AT_HEADER,
+		   ui->pick_mode == PICK_SORT
+			   ? " Sort by: Enter chooses, Esc cancels"
+			   : " Columns: Space shows/hides (shown ones keep their order), Enter/Esc done");
+	ui->body_h = rows;
+	widget_scroll_fit(s, n, rows, true);
+	for (int i = 0; i < rows && s->top + i < n; i++) {
+		const struct column *col = column_get(ids[s->top + i]);
+		int ry = y + 1 + i;
+		const char *mark;
+
+		if (ui->pick_mode == PICK_SORT)
+			mark = col == ui->sort ? "(*)" : "( )";
+		else
+			mark = shown_at(ui, col->id) >= 0 ? "[x]" : "[ ]";
+		canvas_printf(c, ry, 1, -1, AT_NORMAL, "%s %-15s %-14s %s", mark, col->name,
+			      col->header, col->help);
+		if (s->top + i == s->sel)
+			canvas_attr(c, ry, 0, c->w, AT_SELECTED);
+	}
+}

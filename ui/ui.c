@@ -1,0 +1,202 @@
+/* ui: the interactive view's state: frames in, keys in, a drawn canvas out. */
+#include "ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fatal.h"
+#include "keys.h"
+#include "opts.h"
+#include "screen.h"
+#include "widgets.h"
+
+#define MESSAGE_NS (4ull * 1000000000ull)
+/* After a movement key, rows keep their places this long (no re-sort under the cursor). */
+#define NAV_HOLD_NS (3ull * 1000000000ull)
+
+void ui_init(struct ui *ui, const enum col_id *cols, size_t ncols, const struct column *sort,
+	     bool reverse, double interval)
+{
+	memset(ui, 0, sizeof(*ui));
+	memcpy(ui->cols, cols, ncols * sizeof(*cols));
+	ui->ncols = ncols;
+	ui->sort = sort;
+	ui->reverse = reverse;
+	ui->interval = interval;
+	ui->screen = SCR_CONN;
+	ui->back = SCR_CONN;
+	ui->hostname = "?";
+	ui->kernel = "?";
+	ui->body_h = 20; /* until the first draw tells */
+}
+
+void ui_free(struct ui *ui)
+{
+	view_free(&ui->view);
+	free(ui->filter_text);
+	ui->filter_text = NULL;
+}
+
+void ui_message(struct ui *ui, bool error, uint64_t now_ns, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
+	va_end(ap);
+	ui->status_error = error;
+	ui->status_until_ns = now_ns + MESSAGE_NS;
+}
+
+const struct row *ui_selected(const struct ui *ui)
+{
+	long sel = ui->scroll[SCR_CONN].sel;
+
+	if (!ui->frame || sel < 0 || (size_t)sel >= ui->view.n)
+		return NULL;
+	return &ui->frame->rows[ui->view.order[sel]];
+}
+
+uint64_t ui_history_cookie(const struct ui *ui)
+{
+	return ui->screen == SCR_DETAIL ? ui->detail_cookie : ui->sel_cookie;
+}
+
+/* Rebuilds the connection order for the current frame, sort, filter and hold. */
+static unsigned rebuild(struct ui *ui, uint64_t now_ns, bool hold)
+{
+	struct ui_scroll *s = &ui->scroll[SCR_CONN];
+	uint64_t before = ui->sel_cookie;
+	long at;
+
+	if (!ui->frame)
+		return 0;
+	if (hold && ui->view.n)
+		view_follow(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match,
+			    ui->filter_ctx);
+	else
+		view_build(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match, ui->filter_ctx);
+	ui->order_seq = ui->frame->seq;
+	(void)now_ns;
+	/* the selection follows its socket; if it is gone, the row now under the cursor */
+	at = ui->chosen && ui->sel_cookie ? view_find(&ui->view, ui->frame, ui->sel_cookie) : -1;
+	if (at >= 0)
+		s->sel = at;
+	else if (!ui->chosen)
+		s->sel = 0; /* nothing chosen yet: the busiest connection, like top */
+	widget_scroll_fit(s, (long)ui->view.n, ui->body_h, true);
+	if (s->sel >= 0 && (size_t)s->sel < ui->view.n)
+		ui->sel_cookie = ui->frame->rows[ui->view.order[s->sel]].c->cookie;
+	else
+		ui->sel_cookie = 0;
+	return ui->sel_cookie != before ? R_SELECT : 0;
+}
+
+void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns)
+{
+	ui->frame = f;
+	rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
+}
+
+/* Re-sort now (sort column, direction or filter changed). */
+static unsigned resort(struct ui *ui, uint64_t now_ns)
+{
+	ui->hold_until_ns = 0;
+	return rebuild(ui, now_ns, false) | R_REDRAW;
+}
+
+static unsigned prompt_key(struct ui *ui, int key, uint64_t now_ns)
+{
+	struct terr e = { { 0 } };
+
+	switch (key) {
+	case K_ESC:
+		ui->prompt = PROMPT_NONE;
+		return R_REDRAW;
+	case K_BACKSPACE:
+	case 8:
+		if (ui->prompt_len)
+			ui->prompt_buf[--ui->prompt_len] = '\0';
+		ui->prompt_err[0] = '\0';
+		return R_REDRAW;
+	case K_CTRL('u'):
+		ui->prompt_len = 0;
+		ui->prompt_buf[0] = '\0';
+		return R_REDRAW;
+	case K_ENTER:
+	case '\r':
+		break;
+	default:
+		if (key >= 0x20 && key < 0x7f && ui->prompt_len + 1 < sizeof(ui->prompt_buf)) {
+			ui->prompt_buf[ui->prompt_len++] = (char)key;
+			ui->prompt_buf[ui->prompt_len] = '\0';
+			ui->prompt_err[0] = '\0';
+		}
+		return R_REDRAW;
+	}
+	if (ui->prompt == PROMPT_INTERVAL) {
+		double v;
+
+		if (opts_parse_interval(ui->prompt_buf, &v, &e) < 0) {
+			snprintf(ui->prompt_err, sizeof(ui->prompt_err), "%s", e.msg);
+			return R_REDRAW;
+		}
+		ui->interval = v;
+		ui->prompt = PROMPT_NONE;
+		ui_message(ui, false, now_ns, "refresh every %g s", v);
+		return R_REDRAW | R_INTERVAL;
+	}
+	/* PROMPT_FILTER: an empty line clears; a bad one keeps the old filter */
+	if (!ui->apply_filter) {
+		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "filters are not available");
+		return R_REDRAW;
+	}
+	if (ui->apply_filter(ui->filter_ctx, ui->prompt_buf, &e) < 0) {
+		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "%s", e.msg);
+		return R_REDRAW;
+	}
+	ui->prompt = PROMPT_NONE;
+	ui->scroll[SCR_CONN].top = 0;
+	return resort(ui, now_ns) | R_FILTER;
+}
+
+unsigned ui_key(struct ui *ui, int key, uint64_t now_ns)
+{
+	const struct screen *s = screen_get(ui->screen);
+	int r;
+
+	if (key == K_RESIZE)
+		return R_REDRAW;
+	if (ui->prompt != PROMPT_NONE)
+		return prompt_key(ui, key, now_ns);
+	if (s->key) {
+		r = s->key(ui, key, now_ns);
+		if (r >= 0)
+			return (unsigned)r;
+	}
+	if (s->nrows) {
+		long n = s->nrows(ui);
+
+		if (widget_scroll_key(&ui->scroll[ui->screen], key, n, ui->body_h,
+				      s->selectable)) {
+			if (ui->screen == SCR_CONN) {
+				const struct row *sel = ui_selected(ui);
+				uint64_t was = ui->sel_cookie;
+
+				ui->hold_until_ns = now_ns + NAV_HOLD_NS;
+				ui->chosen = true;
+				ui->sel_cookie = sel ? sel->c->cookie : 0;
+				return R_REDRAW | (ui->sel_cookie != was ? R_SELECT : 0);
+			}
+			return R_REDRAW;
+		}
+	}
+	return keys_dispatch(ui, key, now_ns);
+}
+
+unsigned ui_resort(struct ui *ui, uint64_t now_ns)
+{
+	return resort(ui, now_ns);
+}
