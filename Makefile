@@ -43,6 +43,10 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UI_OBJ := $(UI_SRC:%.c=$(BUILD)/%.o)
+# The views draw on the canvas without curses: unit tests link them too.
+UI_CORE_SRC := $(filter-out ui/main.c ui/app.c ui/canvas_curses.c,$(UI_SRC))
+UI_CORE_OBJ := $(UI_CORE_SRC:%.c=$(BUILD)/%.o)
+UI_LIB := $(BUILD)/libtcptop-ui.a
 LIB := $(BUILD)/libtcptop.a
 BIN := $(BUILD)/tcptop
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -65,12 +69,17 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(UI_LIB): $(UI_CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(BIN): $(UI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UI_OBJ) $(LIB) $(LIB_LIBS) $(UI_LIBS) -lpthread -lm
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(LIB)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(UI_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(LIB) $(LIB_LIBS) $(TEST_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(UI_LIB) $(LIB) $(LIB_LIBS) \
+		$(TEST_LIBS) -lm
 
 $(BUILD)/helpers/%: $(BUILD)/tests/helpers/%.o
 	@mkdir -p $(dir $@)

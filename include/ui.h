@@ -40,7 +40,7 @@ enum {
 	K_F9,
 	K_F10,
 };
-#define K_CTRL(c) ((c) & 0x1f)
+#define K_CTRL(c) ((c)&0x1f)
 
 enum screen_id {
 	SCR_CONN,
@@ -82,7 +82,7 @@ struct ui_scroll {
 /* Owns its strings and view; borrows the frame. */
 struct ui {
 	const struct frame *frame;
-	struct view view; /* connection rows in display order */
+	struct view view;   /* connection rows in display order */
 	uint64_t order_seq; /* frame seq the view was built for */
 
 	enum screen_id screen;

@@ -45,7 +45,41 @@ static void finish(struct layout *l)
 /* The narrowest a flexible column (an address) gets before columns are dropped. */
 #define FLEX_MIN 15
 
+static int natural_width(const struct column *col, const uint8_t *natural)
+{
+	if (natural && (col->flags & COLF_FLEX) && natural[col->id])
+		return natural[col->id];
+	return col->width;
+}
+
 void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int avail)
+{
+	layout_fit_data(l, want, nwant, avail, NULL);
+}
+
+void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint8_t natural[COL_N])
+{
+	static const enum col_id flex[] = { COL_LOCAL, COL_REMOTE };
+
+	memset(natural, 0, COL_N);
+	for (size_t k = 0; k < sizeof(flex) / sizeof(flex[0]); k++) {
+		const struct column *col = column_get(flex[k]);
+		size_t w = strlen(col->header) < 9 ? strlen(col->header) : 9;
+
+		for (size_t i = 0; i < n; i++) {
+			char buf[ENDPOINT_STRLEN];
+			size_t len = strlen(
+				column_format(col, &f->rows[order[i]], 64, buf, sizeof(buf)));
+
+			if (len > w)
+				w = len;
+		}
+		natural[col->id] = (uint8_t)(w > col->maxwidth ? col->maxwidth : w);
+	}
+}
+
+void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, int avail,
+		     const uint8_t natural[COL_N])
 {
 	bool keep[COL_N];
 	int used = 0, nkeep = 0, shrink = 0, nflex = 0;
@@ -55,9 +89,11 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 		nwant = COL_N;
 	for (size_t i = 0; i < nwant; i++) {
 		keep[i] = true;
-		used += column_get(want[i])->width + (nkeep++ ? 1 : 0);
+		used += natural_width(column_get(want[i]), natural) + (nkeep++ ? 1 : 0);
 		if (column_get(want[i])->flags & COLF_FLEX) {
-			shrink += column_get(want[i])->width - FLEX_MIN;
+			int nw = natural_width(column_get(want[i]), natural);
+
+			shrink += nw > FLEX_MIN ? nw - FLEX_MIN : 0;
 			nflex++;
 		}
 	}
@@ -70,17 +106,20 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 		int drop = -1;
 
 		for (size_t i = 0; i < nwant; i++)
-			if (keep[i] && (drop < 0 || column_get(want[i])->prio >=
-							    column_get(want[drop])->prio))
+			if (keep[i] &&
+			    (drop < 0 || column_get(want[i])->prio >= column_get(want[drop])->prio))
 				drop = (int)i;
 		if (drop < 0 || nkeep <= 1)
 			break;
 		if (column_get(want[drop])->prio <= 1 && used - shrink <= avail)
 			break; /* narrowing the addresses is enough */
 		keep[drop] = false;
-		used -= column_get(want[drop])->width + 1;
+		used -= natural_width(column_get(want[drop]), natural) + 1;
 		if (column_get(want[drop])->flags & COLF_FLEX)
-			shrink -= column_get(want[drop])->width - FLEX_MIN;
+			shrink -=
+				natural_width(column_get(want[drop]), natural) > FLEX_MIN
+					? natural_width(column_get(want[drop]), natural) - FLEX_MIN
+					: 0;
 		nkeep--;
 		l->dropped++;
 	}
@@ -88,7 +127,7 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 		if (!keep[i])
 			continue;
 		l->col[l->n] = column_get(want[i]);
-		l->width[l->n] = l->col[l->n]->width;
+		l->width[l->n] = natural_width(l->col[l->n], natural);
 		l->n++;
 	}
 	/* Too wide still: take cells from the addresses, in turns, down to FLEX_MIN. */
@@ -102,8 +141,8 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 			}
 		}
 	}
-	/* Spare cells go to flexible columns, in turns, up to their maximum. */
-	for (bool grew = true; used < avail && grew;) {
+	/* Spare cells go to flexible columns, in turns, up to their maximum (data-sized ones stay). */
+	for (bool grew = !natural; used < avail && grew;) {
 		grew = false;
 		for (int i = 0; i < l->n && used < avail; i++) {
 			if ((l->col[i]->flags & COLF_FLEX) && l->width[i] < l->col[i]->maxwidth) {

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
-#define F(field, unit) { #field, offsetof(struct tcpi, field), sizeof(((struct tcpi *)0)->field), unit }
+#define F(field, unit)                                                                             \
+	{                                                                                          \
+#field, offsetof(struct tcpi, field), sizeof(((struct tcpi *)0)->field), unit      \
+	}
 
 const struct tcpi_field tcpi_fields[] = {
 	F(state, ""),

@@ -160,14 +160,30 @@ static const struct {
 	int curses;
 	int ours;
 } keymap[] = {
-	{ KEY_UP, K_UP },	  { KEY_DOWN, K_DOWN },	    { KEY_LEFT, K_LEFT },
-	{ KEY_RIGHT, K_RIGHT },	  { KEY_PPAGE, K_PGUP },    { KEY_NPAGE, K_PGDN },
-	{ KEY_HOME, K_HOME },	  { KEY_END, K_END },	    { KEY_BTAB, K_BTAB },
-	{ KEY_DC, K_DEL },	  { KEY_RESIZE, K_RESIZE }, { KEY_ENTER, K_ENTER },
-	{ KEY_BACKSPACE, K_BACKSPACE }, { '\r', K_ENTER },	    { KEY_F(1), K_F1 },
-	{ KEY_F(2), K_F2 },	  { KEY_F(3), K_F3 },	    { KEY_F(4), K_F4 },
-	{ KEY_F(5), K_F5 },	  { KEY_F(6), K_F6 },	    { KEY_F(7), K_F7 },
-	{ KEY_F(8), K_F8 },	  { KEY_F(9), K_F9 },	    { KEY_F(10), K_F10 },
+	{ KEY_UP, K_UP },
+	{ KEY_DOWN, K_DOWN },
+	{ KEY_LEFT, K_LEFT },
+	{ KEY_RIGHT, K_RIGHT },
+	{ KEY_PPAGE, K_PGUP },
+	{ KEY_NPAGE, K_PGDN },
+	{ KEY_HOME, K_HOME },
+	{ KEY_END, K_END },
+	{ KEY_BTAB, K_BTAB },
+	{ KEY_DC, K_DEL },
+	{ KEY_RESIZE, K_RESIZE },
+	{ KEY_ENTER, K_ENTER },
+	{ KEY_BACKSPACE, K_BACKSPACE },
+	{ '\r', K_ENTER },
+	{ KEY_F(1), K_F1 },
+	{ KEY_F(2), K_F2 },
+	{ KEY_F(3), K_F3 },
+	{ KEY_F(4), K_F4 },
+	{ KEY_F(5), K_F5 },
+	{ KEY_F(6), K_F6 },
+	{ KEY_F(7), K_F7 },
+	{ KEY_F(8), K_F8 },
+	{ KEY_F(9), K_F9 },
+	{ KEY_F(10), K_F10 },
 };
 
 int term_getkey(void)

@@ -36,8 +36,7 @@ static void title_line(struct ui *ui, struct canvas *c)
 /* The states that matter in an incident always; the others when present. */
 static void states_line(struct ui *ui, struct canvas *c, int y)
 {
-	static const unsigned always[] = { TS_ESTABLISHED, TS_TIME_WAIT, TS_CLOSE_WAIT,
-					   TS_LISTEN };
+	static const unsigned always[] = { TS_ESTABLISHED, TS_TIME_WAIT, TS_CLOSE_WAIT, TS_LISTEN };
 	const struct frame *f = ui->frame;
 	char v[32];
 	int x = 0;
@@ -122,7 +121,7 @@ static const struct {
 	const char *key;
 	const char *what;
 } hints[] = {
-	{ "h", "help" },      { "Enter", "detail" }, { "/", "filter" }, { "<>", "sort" },
+	{ "h", "help" },      { "Enter", "detail" }, { "/", "filter" },  { "<>", "sort" },
 	{ "Space", "pause" }, { "s", "snapshot" },   { "c", "columns" }, { "q", "quit" },
 };
 

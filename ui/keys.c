@@ -148,8 +148,8 @@ static unsigned act_reverse(struct ui *ui, uint64_t now_ns)
 static unsigned act_pause(struct ui *ui, uint64_t now_ns)
 {
 	ui->paused = !ui->paused;
-	ui_message(ui, false, now_ns, "%s", ui->paused ? "paused: the data is frozen, keys work"
-						       : "running");
+	ui_message(ui, false, now_ns, "%s",
+		   ui->paused ? "paused: the data is frozen, keys work" : "running");
 	return R_REDRAW;
 }
 

@@ -49,13 +49,37 @@ void screen_table_row(struct canvas *c, int y, const struct layout *l, const str
 	}
 }
 
+/* Most rows a draw measures: the top of the order and the visible window, not all 200,000. */
+#define MEASURE_TOP 1000
+
+/* Address columns as wide as the addresses the user sees and will see first. */
+static void measure(const struct ui *ui, long top, int rows, uint8_t natural[COL_N])
+{
+	uint8_t more[COL_N];
+	size_t n = ui->view.n < MEASURE_TOP ? ui->view.n : MEASURE_TOP;
+
+	layout_measure(ui->frame, ui->view.order, n, natural);
+	if (top < (long)ui->view.n && top + rows > (long)n) {
+		size_t from = (size_t)top > n ? (size_t)top : n;
+		size_t to = (size_t)(top + rows) < ui->view.n ? (size_t)(top + rows) : ui->view.n;
+
+		layout_measure(ui->frame, ui->view.order + from, to - from, more);
+		for (int i = 0; i < COL_N; i++)
+			if (more[i] > natural[i])
+				natural[i] = more[i];
+	}
+}
+
 void screen_conn_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
 	struct ui_scroll *s = &ui->scroll[SCR_CONN];
+	uint8_t natural[COL_N];
 	struct layout l;
 	int rows = h - 1;
 
-	layout_fit(&l, ui->cols, ui->ncols, c->w);
+	widget_scroll_fit(s, (long)ui->view.n, rows, true);
+	measure(ui, s->top, rows, natural);
+	layout_fit_data(&l, ui->cols, ui->ncols, c->w, natural);
 	screen_table_header(ui, c, y, &l, ui->sort);
 	ui->body_h = rows;
 	widget_scroll_fit(s, (long)ui->view.n, rows, true);

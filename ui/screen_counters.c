@@ -105,8 +105,9 @@ int screen_counters_key(struct ui *ui, int key, uint64_t now_ns)
 		return -1;
 	ui->counters_nonzero = !ui->counters_nonzero;
 	ui->scroll[SCR_COUNTERS].top = 0;
-	ui_message(ui, false, now_ns, "%s", ui->counters_nonzero ? "showing counters that are set"
-								 : "showing every counter");
+	ui_message(ui, false, now_ns, "%s",
+		   ui->counters_nonzero ? "showing counters that are set"
+					: "showing every counter");
 	return R_REDRAW;
 }
 

@@ -125,8 +125,8 @@ static void summary_lines(struct ui *ui, struct scrollwin *sw, const struct row 
 		}
 	}
 	if ((y = sw_next(sw)) >= 0) {
-		static const char *const names[SKM_N] = { "r", "rb", "t", "tb", "f",
-							  "w", "o", "bl", "d" };
+		static const char *const names[SKM_N] = { "r", "rb", "t",  "tb", "f",
+							  "w", "o",  "bl", "d" };
 		int x = widget_pair(sw->c, y, 0, sw->c->w, "skmem", "", AT_NORMAL);
 
 		if (!c->skmem)
@@ -141,10 +141,11 @@ static void summary_lines(struct ui *ui, struct scrollwin *sw, const struct row 
 		/* shares of the last interval: busy includes both limited times */
 		double t = r->dt * 1e6;
 
-		canvas_printf(sw->c, y, 0, -1, AT_NORMAL,
-			      "last interval: busy %.0f%%  rwnd-limited %.0f%%  sndbuf-limited %.0f%%",
-			      100.0 * (double)r->d_busy_us / t, 100.0 * (double)r->d_rwnd_us / t,
-			      100.0 * (double)r->d_sndbuf_us / t);
+		canvas_printf(
+			sw->c, y, 0, -1, AT_NORMAL,
+			"last interval: busy %.0f%%  rwnd-limited %.0f%%  sndbuf-limited %.0f%%",
+			100.0 * (double)r->d_busy_us / t, 100.0 * (double)r->d_rwnd_us / t,
+			100.0 * (double)r->d_sndbuf_us / t);
 	}
 	sw_next(sw);
 }
@@ -171,8 +172,8 @@ static void fields(struct scrollwin *sw, const struct row *r)
 		if (col == 0)
 			y = sw_next(sw);
 		if (y >= 0) {
-			snprintf(v, sizeof(v), "%llu %s", (unsigned long long)tcpi_value(c->info, fd),
-				 fd->unit);
+			snprintf(v, sizeof(v), "%llu %s",
+				 (unsigned long long)tcpi_value(c->info, fd), fd->unit);
 			canvas_printf(sw->c, y, col * colw, colw - 1, AT_TITLE, "%-22s", fd->name);
 			canvas_put(sw->c, y, col * colw + 23, colw - 24, AT_NORMAL, v);
 		}

@@ -121,8 +121,7 @@ static int counters_block(struct ui *ui, struct canvas *c, int y, int maxy)
 		char v[32];
 
 		if (f->tun.n[listen_tunables[i]])
-			snprintf(v, sizeof(v), "%lld",
-				 (long long)f->tun.v[listen_tunables[i]][0]);
+			snprintf(v, sizeof(v), "%lld", (long long)f->tun.v[listen_tunables[i]][0]);
 		else
 			snprintf(v, sizeof(v), "-");
 		if (x + (int)strlen(name) + (int)strlen(v) + 3 > c->w) {
@@ -181,7 +180,9 @@ void screen_listen_draw(struct ui *ui, struct canvas *c, int y, int h)
 								  : 0;
 
 				widget_bar(c, ry, x, BAR_W - 1, ratio,
-					   ratio > 1 ? AT_ALARM : ratio >= 0.75 ? AT_WARN : AT_BAR);
+					   ratio > 1       ? AT_ALARM
+					   : ratio >= 0.75 ? AT_WARN
+							   : AT_BAR);
 				x += BAR_W;
 			}
 		}

@@ -84,9 +84,9 @@ void screen_pick_draw(struct ui *ui, struct canvas *c, int y, int h)
 
 	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
 	canvas_put(c, y, 0, -1, AT_HEADER,
-		   ui->pick_mode == PICK_SORT
-			   ? " Sort by: Enter chooses, Esc cancels"
-			   : " Columns: Space shows/hides (shown ones keep their order), Enter/Esc done");
+		   ui->pick_mode == PICK_SORT ? " Sort by: Enter chooses, Esc cancels"
+					      : " Columns: Space shows/hides (shown ones keep "
+						"their order), Enter/Esc done");
 	ui->body_h = rows;
 	widget_scroll_fit(s, n, rows, true);
 	for (int i = 0; i < rows && s->top + i < n; i++) {

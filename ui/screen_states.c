@@ -18,7 +18,7 @@ struct tally {
 		uint8_t key[19]; /* family, address, port (port only: bytes 17-18) */
 		uint8_t used;
 		uint32_t n;
-	} *v;
+	} * v;
 	size_t cap;
 };
 
@@ -144,8 +144,8 @@ static void breakdown_lines(struct ui *ui, struct scrollwin *sw, unsigned state)
 		if (i < b.nremote) {
 			const struct tally_slot *t = &b.remote[i];
 
-			endpoint_str(t->key[0], t->key + 1, (uint16_t)(t->key[17] << 8 | t->key[18]),
-				     ep, sizeof(ep));
+			endpoint_str(t->key[0], t->key + 1,
+				     (uint16_t)(t->key[17] << 8 | t->key[18]), ep, sizeof(ep));
 			canvas_printf(sw->c, y, 2, half - 2, AT_NORMAL, "%7u  %s", t->n, ep);
 		}
 		if (i < b.nlocal) {
@@ -191,7 +191,8 @@ static void draw_all(struct ui *ui, struct scrollwin *sw)
 	}
 	sw_next(sw);
 	if ((y = sw_next(sw)) >= 0) {
-		const struct counter *ovf = counters_find(&f->counters, "TcpExtTCPTimeWaitOverflow");
+		const struct counter *ovf =
+			counters_find(&f->counters, "TcpExtTCPTimeWaitOverflow");
 
 		if (twmax > 0) {
 			double share = (double)f->states[TS_TIME_WAIT] / (double)twmax;

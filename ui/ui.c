@@ -74,8 +74,7 @@ static unsigned rebuild(struct ui *ui, uint64_t now_ns, bool hold)
 	if (!ui->frame)
 		return 0;
 	if (hold && ui->view.n)
-		view_follow(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match,
-			    ui->filter_ctx);
+		view_follow(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match, ui->filter_ctx);
 	else
 		view_build(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match, ui->filter_ctx);
 	ui->order_seq = ui->frame->seq;
@@ -179,8 +178,7 @@ unsigned ui_key(struct ui *ui, int key, uint64_t now_ns)
 	if (s->nrows) {
 		long n = s->nrows(ui);
 
-		if (widget_scroll_key(&ui->scroll[ui->screen], key, n, ui->body_h,
-				      s->selectable)) {
+		if (widget_scroll_key(&ui->scroll[ui->screen], key, n, ui->body_h, s->selectable)) {
 			if (ui->screen == SCR_CONN) {
 				const struct row *sel = ui_selected(ui);
 				uint64_t was = ui->sel_cookie;

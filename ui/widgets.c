@@ -7,8 +7,8 @@
 void widget_bar(struct canvas *c, int y, int x, int w, double ratio, enum attr a)
 {
 	/* eighths of a cell in UTF-8, whole cells in ASCII */
-	static const uint32_t eighths[] = { ' ', 0x258f, 0x258e, 0x258d, 0x258c, 0x258b, 0x258a,
-					    0x2589 };
+	static const uint32_t eighths[] = { ' ',    0x258f, 0x258e, 0x258d,
+					    0x258c, 0x258b, 0x258a, 0x2589 };
 	bool over = ratio > 1.0;
 	int inner = w - (over ? 1 : 0);
 	double cells;

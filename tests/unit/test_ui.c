@@ -1,0 +1,470 @@
+/* test_ui: every view rendered on the text canvas (golden files), and the keys' effects on the UI state. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "model.h"
+#include "screen.h"
+#include "testutil.h"
+#include "ui.h"
+
+#define SEC 1000000000ull
+
+static void setup_ui(struct ui *ui)
+{
+	ui_init(ui, column_default_view, column_default_view_len, column_get(COL_RATE), false, 1.0);
+	ui->hostname = "testhost";
+	ui->kernel = "6.18.0";
+}
+
+static char *render(struct ui *ui, int w, int h, bool utf8)
+{
+	struct canvas c;
+	struct strbuf sb = STRBUF_INIT;
+
+	canvas_init(&c, w, h, utf8);
+	ui_draw(ui, &c, 0);
+	canvas_to_text(&c, &sb);
+	canvas_free(&c);
+	return sb.s;
+}
+
+/* Renders a view of a recording at a size and compares with tests/golden/ui-NAME.txt. */
+static void golden_view(const char *fixture, enum screen_id scr, int w, int h, bool utf8,
+			const char *name)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char path[256], *text;
+
+	tu_frames(fixture, fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui.screen = scr;
+	if (scr == SCR_DETAIL) {
+		/* the busiest connection */
+		ui.detail_cookie = ui_selected(&ui)->c->cookie;
+		ui.back = SCR_CONN;
+	}
+	text = render(&ui, w, h, utf8);
+	snprintf(path, sizeof(path), "tests/golden/ui-%s.txt", name);
+	assert_true(tu_golden(path, text));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void connections_view_at_80x24_and_200x50(void **state)
+{
+	(void)state;
+	golden_view("ipv4_bulk.rec", SCR_CONN, 80, 24, true, "conn-80x24");
+	golden_view("listen_overflow.rec", SCR_CONN, 200, 50, true, "conn-200x50");
+}
+
+static void listen_view_at_80x24_and_200x50(void **state)
+{
+	(void)state;
+	golden_view("listen_overflow.rec", SCR_LISTEN, 80, 24, true, "listen-80x24");
+	golden_view("listen_overflow.rec", SCR_LISTEN, 200, 50, true, "listen-200x50");
+}
+
+static void states_view_at_80x24_and_200x50(void **state)
+{
+	(void)state;
+	golden_view("states.rec", SCR_STATES, 80, 24, true, "states-80x24");
+	golden_view("states.rec", SCR_STATES, 200, 50, true, "states-200x50");
+}
+
+static void counters_view_at_80x24_and_200x50(void **state)
+{
+	(void)state;
+	golden_view("listen_overflow.rec", SCR_COUNTERS, 80, 24, true, "counters-80x24");
+	golden_view("listen_overflow.rec", SCR_COUNTERS, 200, 50, true, "counters-200x50");
+}
+
+static void detail_view_at_80x24_and_200x50(void **state)
+{
+	(void)state;
+	golden_view("ipv4_bulk.rec", SCR_DETAIL, 80, 24, true, "detail-80x24");
+	golden_view("ipv4_bulk.rec", SCR_DETAIL, 200, 50, true, "detail-200x50");
+}
+
+static void help_view_at_80x24(void **state)
+{
+	(void)state;
+	golden_view("states.rec", SCR_HELP, 80, 24, true, "help-80x24");
+}
+
+static void ascii_fallback_has_no_utf8(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	golden_view("states.rec", SCR_STATES, 80, 24, false, "states-80x24-ascii");
+	tu_frames("listen_overflow.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	for (int s = SCR_CONN; s <= SCR_COUNTERS; s++) {
+		ui.screen = (enum screen_id)s;
+		text = render(&ui, 120, 40, false);
+		for (const char *p = text; *p; p++)
+			assert_true((unsigned char)*p < 0x80);
+		free(text);
+	}
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void tiny_terminal_gets_one_clear_line(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	text = render(&ui, 39, 9, true);
+	assert_string_equal(text, "terminal too small (39x9, need 40x10)\n\n\n\n\n\n\n\n\n");
+	free(text);
+	/* 40x10 is enough for the real thing */
+	text = render(&ui, 40, 10, true);
+	assert_non_null(strstr(text, "Sockets 17"));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+/* Synthetic frames whose order changes: rates decide the rate sort. */
+static void fill(struct frame *f, struct model *m, uint64_t t, const uint64_t *bytes, int n)
+{
+	frame_reset(f);
+	f->mono_ns = t;
+	for (int i = 0; i < n; i++) {
+		struct conn *c = sample_push(&f->sample);
+		struct tcpi *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+
+		memset(ti, 0, sizeof(*ti));
+		c->cookie = (uint64_t)i + 1;
+		c->state = TS_ESTABLISHED;
+		c->family = AF_INET;
+		inet_pton(AF_INET, "10.0.0.1", c->src);
+		inet_pton(AF_INET, "10.0.0.2", c->dst);
+		c->sport = (uint16_t)(1000 + i);
+		c->dport = 80;
+		ti->bytes_acked = bytes[i];
+		c->info = ti;
+		c->info_len = sizeof(*ti);
+	}
+	model_update(m, f);
+}
+
+static uint64_t cookie_at(const struct ui *ui, size_t pos)
+{
+	return ui->frame->rows[ui->view.order[pos]].c->cookie;
+}
+
+static void selection_follows_its_socket_after_the_user_picks_it(void **state)
+{
+	struct model *m = model_new();
+	struct frame f[3] = { 0 };
+	struct ui ui;
+	uint64_t b0[4] = { 0, 0, 0, 0 }, b1[4] = { 100, 400, 300, 200 },
+		 b2[4] = { 200, 500, 1300, 300 };
+	uint64_t picked;
+
+	(void)state;
+	setup_ui(&ui);
+	fill(&f[0], m, SEC, b0, 4);
+	fill(&f[1], m, 2 * SEC, b1, 4);
+	ui_set_frame(&ui, &f[1], 0);
+	/* rate order: 2 (400), 3 (300), 4 (200), 1 (100); the cursor is on the top row */
+	assert_int_equal(cookie_at(&ui, 0), 2);
+	assert_int_equal(ui.sel_cookie, 2);
+	ui_key(&ui, K_DOWN, 0);
+	picked = ui.sel_cookie;
+	assert_int_equal(picked, 3);
+	/* next refresh, after the hold: cookie 3 is now the busiest; the cursor went with it */
+	fill(&f[2], m, 3 * SEC, b2, 4);
+	ui_set_frame(&ui, &f[2], 10 * SEC);
+	assert_int_equal(cookie_at(&ui, 0), 3);
+	assert_int_equal(ui.scroll[SCR_CONN].sel, 0);
+	assert_int_equal(ui.sel_cookie, picked);
+	ui_free(&ui);
+	for (int i = 0; i < 3; i++)
+		frame_free(&f[i]);
+	model_free(m);
+}
+
+static void rows_hold_their_places_while_the_user_navigates(void **state)
+{
+	struct model *m = model_new();
+	struct frame f[3] = { 0 };
+	struct ui ui;
+	uint64_t b0[4] = { 0 }, b1[4] = { 100, 400, 300, 200 }, b2[4] = { 1100, 500, 400, 300 };
+
+	(void)state;
+	setup_ui(&ui);
+	fill(&f[0], m, SEC, b0, 4);
+	fill(&f[1], m, 2 * SEC, b1, 4);
+	ui_set_frame(&ui, &f[1], 0);
+	ui_key(&ui, K_DOWN, 5 * SEC); /* navigating: hold for a while */
+	fill(&f[2], m, 3 * SEC, b2, 4);
+	ui_set_frame(&ui, &f[2], 5 * SEC + SEC / 2);
+	/* cookie 1 is now the busiest but the order is held */
+	assert_int_equal(cookie_at(&ui, 0), 2);
+	assert_int_equal(cookie_at(&ui, 3), 1);
+	/* the hold ends; the same frame sorts again */
+	ui_set_frame(&ui, &f[2], 60 * SEC);
+	assert_int_equal(cookie_at(&ui, 0), 1);
+	ui_free(&ui);
+	for (int i = 0; i < 3; i++)
+		frame_free(&f[i]);
+	model_free(m);
+}
+
+static void sort_keys_cycle_columns_and_reverse(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	unsigned r;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui.sort = column_get(COL_RTT);
+	r = ui_key(&ui, '>', 0);
+	assert_true(r & R_REDRAW);
+	assert_int_equal(ui.sort->id, COL_RTTVAR); /* the next visible column */
+	ui_key(&ui, '<', 0);
+	ui_key(&ui, '<', 0);
+	assert_int_equal(ui.sort->id, COL_TX);
+	ui.sort = column_get(COL_LOCAL);
+	ui_resort(&ui, 0);
+	assert_true(ui.frame->rows[ui.view.order[0]].c->sport <=
+		    ui.frame->rows[ui.view.order[ui.view.n - 1]].c->sport);
+	ui_key(&ui, 'r', 0);
+	assert_true(ui.reverse);
+	assert_true(ui.frame->rows[ui.view.order[0]].c->sport >=
+		    ui.frame->rows[ui.view.order[ui.view.n - 1]].c->sport);
+	/* F6 opens the sort menu; Enter picks the highlighted column */
+	ui_key(&ui, K_F6, 0);
+	assert_int_equal(ui.screen, SCR_PICK);
+	ui_key(&ui, K_DOWN, 0);
+	ui_key(&ui, K_ENTER, 0);
+	assert_int_equal(ui.screen, SCR_CONN);
+	assert_int_equal(ui.sort->id, COL_REMOTE);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void views_switch_by_tab_and_number_and_back_with_esc(void **state)
+{
+	struct ui ui;
+
+	(void)state;
+	setup_ui(&ui);
+	ui_key(&ui, K_TAB, 0);
+	assert_int_equal(ui.screen, SCR_LISTEN);
+	ui_key(&ui, K_TAB, 0);
+	ui_key(&ui, K_TAB, 0);
+	assert_int_equal(ui.screen, SCR_COUNTERS);
+	ui_key(&ui, K_TAB, 0);
+	assert_int_equal(ui.screen, SCR_CONN);
+	ui_key(&ui, K_BTAB, 0);
+	assert_int_equal(ui.screen, SCR_COUNTERS);
+	ui_key(&ui, '3', 0);
+	assert_int_equal(ui.screen, SCR_STATES);
+	ui_key(&ui, 'h', 0);
+	assert_int_equal(ui.screen, SCR_HELP);
+	ui_key(&ui, K_ESC, 0);
+	assert_int_equal(ui.screen, SCR_STATES);
+	ui_key(&ui, K_F1, 0);
+	ui_key(&ui, '?', 0);
+	assert_int_equal(ui.screen, SCR_STATES);
+	assert_true(ui_key(&ui, 'q', 0) & R_QUIT);
+	assert_true(ui_key(&ui, K_F10, 0) & R_QUIT);
+	ui_free(&ui);
+}
+
+static void enter_opens_the_selected_connection_and_a_gone_one_says_so(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	tu_frames("ipv4_bulk.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	assert_true(ui_key(&ui, K_ENTER, 0) & R_SELECT);
+	assert_int_equal(ui.screen, SCR_DETAIL);
+	assert_int_equal(ui.detail_cookie, ui.sel_cookie);
+	assert_int_equal(ui_history_cookie(&ui), ui.detail_cookie);
+	ui.detail_cookie = 999999999;
+	text = render(&ui, 80, 24, true);
+	assert_non_null(strstr(text, "this socket is gone"));
+	free(text);
+	ui_key(&ui, K_ESC, 0);
+	assert_int_equal(ui.screen, SCR_CONN);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+/* A stand-in filter: accepts "port N", refuses anything else. */
+static int fake_filter(void *ctx, const char *text, struct terr *e)
+{
+	struct ui *ui = ctx;
+
+	if (*text && strncmp(text, "port ", 5) != 0) {
+		terr_set(e, "%s: expected a primitive at column 1", text);
+		return -1;
+	}
+	free(ui->filter_text);
+	ui->filter_text = *text ? strdup(text) : NULL;
+	return 0;
+}
+
+static void type(struct ui *ui, const char *s)
+{
+	for (; *s; s++)
+		ui_key(ui, *s, 0);
+}
+
+static void filter_prompt_applies_keeps_old_on_error_and_cancels(void **state)
+{
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	setup_ui(&ui);
+	ui.apply_filter = fake_filter;
+	ui.filter_ctx = &ui;
+	ui_key(&ui, '/', 0);
+	assert_int_equal(ui.prompt, PROMPT_FILTER);
+	type(&ui, "port 443");
+	assert_true(ui_key(&ui, K_ENTER, 0) & R_FILTER);
+	assert_string_equal(ui.filter_text, "port 443");
+	assert_int_equal(ui.prompt, PROMPT_NONE);
+	/* a bad one: inline error, the old filter stays, the prompt stays open */
+	ui_key(&ui, '/', 0);
+	assert_string_equal(ui.prompt_buf, "port 443"); /* starts from the current filter */
+	ui_key(&ui, K_CTRL('u'), 0);
+	type(&ui, "bogus");
+	assert_false(ui_key(&ui, K_ENTER, 0) & R_FILTER);
+	assert_int_equal(ui.prompt, PROMPT_FILTER);
+	assert_non_null(strstr(ui.prompt_err, "expected a primitive"));
+	text = render(&ui, 100, 24, true);
+	assert_non_null(strstr(text, "expected a primitive at column 1"));
+	free(text);
+	assert_string_equal(ui.filter_text, "port 443");
+	/* Esc cancels */
+	ui_key(&ui, K_ESC, 0);
+	assert_int_equal(ui.prompt, PROMPT_NONE);
+	assert_string_equal(ui.filter_text, "port 443");
+	/* empty clears */
+	ui_key(&ui, '/', 0);
+	ui_key(&ui, K_CTRL('u'), 0);
+	assert_true(ui_key(&ui, K_ENTER, 0) & R_FILTER);
+	assert_null(ui.filter_text);
+	ui_free(&ui);
+}
+
+static void interval_prompt_validates(void **state)
+{
+	struct ui ui;
+
+	(void)state;
+	setup_ui(&ui);
+	ui_key(&ui, 'd', 0);
+	type(&ui, "0.25");
+	assert_true(ui_key(&ui, K_ENTER, 0) & R_INTERVAL);
+	assert_true(ui.interval == 0.25);
+	ui_key(&ui, 'd', 0);
+	type(&ui, "-3");
+	assert_false(ui_key(&ui, K_ENTER, 0) & R_INTERVAL);
+	assert_non_null(strstr(ui.prompt_err, "out of range"));
+	assert_true(ui.interval == 0.25);
+	ui_free(&ui);
+}
+
+static void space_pauses_and_resumes(void **state)
+{
+	struct ui ui;
+
+	(void)state;
+	setup_ui(&ui);
+	ui_key(&ui, ' ', 0);
+	assert_true(ui.paused);
+	ui_key(&ui, ' ', 0);
+	assert_false(ui.paused);
+	assert_true(ui_key(&ui, 's', 0) & R_SNAPSHOT);
+	ui_free(&ui);
+}
+
+static void column_chooser_shows_and_hides_columns(void **state)
+{
+	struct ui ui;
+	size_t n;
+
+	(void)state;
+	setup_ui(&ui);
+	n = ui.ncols;
+	ui_key(&ui, 'c', 0);
+	assert_int_equal(ui.screen, SCR_PICK);
+	/* the first pickable column is the cookie, hidden by default */
+	assert_true(ui_key(&ui, ' ', 0) & R_COLUMNS);
+	assert_int_equal(ui.ncols, n + 1);
+	assert_int_equal(ui.cols[n], COL_COOKIE);
+	ui_key(&ui, ' ', 0);
+	assert_int_equal(ui.ncols, n);
+	ui_key(&ui, K_DOWN, 0); /* local: shown, hide it */
+	ui_key(&ui, ' ', 0);
+	assert_int_equal(ui.ncols, n - 1);
+	assert_int_not_equal(ui.cols[0], COL_LOCAL);
+	ui_key(&ui, K_ENTER, 0);
+	assert_int_equal(ui.screen, SCR_CONN);
+	ui_free(&ui);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(connections_view_at_80x24_and_200x50),
+		cmocka_unit_test(listen_view_at_80x24_and_200x50),
+		cmocka_unit_test(states_view_at_80x24_and_200x50),
+		cmocka_unit_test(counters_view_at_80x24_and_200x50),
+		cmocka_unit_test(detail_view_at_80x24_and_200x50),
+		cmocka_unit_test(help_view_at_80x24),
+		cmocka_unit_test(ascii_fallback_has_no_utf8),
+		cmocka_unit_test(tiny_terminal_gets_one_clear_line),
+		cmocka_unit_test(selection_follows_its_socket_after_the_user_picks_it),
+		cmocka_unit_test(rows_hold_their_places_while_the_user_navigates),
+		cmocka_unit_test(sort_keys_cycle_columns_and_reverse),
+		cmocka_unit_test(views_switch_by_tab_and_number_and_back_with_esc),
+		cmocka_unit_test(enter_opens_the_selected_connection_and_a_gone_one_says_so),
+		cmocka_unit_test(filter_prompt_applies_keeps_old_on_error_and_cancels),
+		cmocka_unit_test(interval_prompt_validates),
+		cmocka_unit_test(space_pauses_and_resumes),
+		cmocka_unit_test(column_chooser_shows_and_hides_columns),
+	};
+
+	setenv("TZ", "UTC", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
