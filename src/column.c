@@ -487,7 +487,7 @@ static const struct column columns[COL_N] = {
 	[COL_LOST] = { COL_LOST, "lost", "lost", "Lost", "segments presumed lost", 5, 0, R,
 		       CF_COUNT, 8, NEED_INFO, 0, get_lost, NULL, NULL },
 	[COL_SKMEM] = { COL_SKMEM, "skmem", "skmem", "Mem r/rb t/tb",
-			"socket memory: receive used/buffer, send used/buffer, bytes", 15, 0, L,
+			"socket memory: receive used/buffer, send used/buffer, bytes", 17, 0, L,
 			CF_TEXT, 6, NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM, get_skmem, json_skmem,
 			NULL },
 	[COL_CONG] = { COL_CONG, "cong", "cong", "CC", "congestion control algorithm", 6, 0, L,
