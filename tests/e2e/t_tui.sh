@@ -147,4 +147,45 @@ else
 fi
 key q
 
+
+# A monochrome terminal (vt100 has no colours) still works.
+key clear Enter
+key "TERM=vt100 ip netns exec $ns $TCPTOP -d 0.5" Enter
+shows "1 Connections" 5
+if $TM capture-pane -e -p -t e2e | grep -q $'\e\[3[0-7]m'; then
+	not_ok "a monochrome terminal gets no colours"
+else
+	ok "a monochrome terminal gets no colours"
+fi
+key 3
+expect "monochrome: the states view still draws" "TIME-WAIT by remote endpoint"
+key q
+
+# The C locale: ASCII bars and no UTF-8 at all.
+key clear Enter
+key "LANG=C LC_ALL=C ip netns exec $ns $TCPTOP -d 0.5" Enter
+shows "1 Connections" 5
+key 3
+expect "C locale: bars are ASCII" "###"
+if screen | LC_ALL=C grep -q $'[\x80-\xff]'; then not_ok "C locale: nothing but ASCII on the screen"
+else ok "C locale: nothing but ASCII on the screen"; fi
+key q
+
+# A /proc file that disappears: the status line says so and the view keeps running.
+fake=$T_TMP/proc
+mkdir -p "$fake/net" "$fake/sys/net/core" "$fake/sys/net/ipv4"
+ip netns exec "$ns" sh -c "cat /proc/net/netstat > $fake/net/netstat; cat /proc/net/snmp > $fake/net/snmp"
+echo 4096 >"$fake/sys/net/core/somaxconn"
+key clear Enter
+key "PROC_ROOT=$fake ip netns exec $ns $TCPTOP -d 0.3; echo EXIT=\$?" Enter
+shows "1 Connections" 5
+mv "$fake/net/netstat" "$fake/net/netstat.away"
+expect "a failing /proc read shows in the status line" "cannot read $fake/net/netstat"
+expect "the view keeps running through it" "127.0.0.1:5001"
+mv "$fake/net/netstat.away" "$fake/net/netstat"
+if wait_for 5 sh -c "! $TM capture-pane -p -t e2e | grep -q 'cannot read'"; then ok "the message goes when the file is back"
+else not_ok "the message goes when the file is back" "$(screen | tail -2)"; fi
+key q
+expect "and it still quits cleanly" "EXIT=0"
+
 done_testing
