@@ -76,7 +76,7 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *ctx = data;
 	struct conn *c;
-	struct terr e;
+	struct terr e = { { 0 } };
 
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		ctx->interrupted = 1;

@@ -31,6 +31,8 @@ void sb_free(struct strbuf *sb)
 
 void sb_add(struct strbuf *sb, const char *data, size_t n)
 {
+	if (n == 0)
+		return; /* memcpy from a NULL pointer is undefined even for 0 bytes */
 	reserve(sb, n);
 	memcpy(sb->s + sb->len, data, n);
 	sb->len += n;
