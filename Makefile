@@ -170,8 +170,13 @@ FORMAT_FILES = $(wildcard src/*.c ui/*.c include/*.h tests/unit/*.c tests/unit/*
 format:
 	clang-format -i $(FORMAT_FILES)
 
-lint:
+lint: lint-format lint-cppcheck
+
+.PHONY: lint-format lint-cppcheck
+lint-format:
 	clang-format --dry-run -Werror $(FORMAT_FILES)
+
+lint-cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Iinclude --suppress=missingIncludeSystem \
 		--inline-suppr src ui

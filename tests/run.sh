@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 export BUILD
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit integration e2e sanitize fuzz)
+[ ${#suites[@]} -eq 0 ] && suites=(lint unit integration e2e sanitize fuzz)
 
 pass=0 fail=0 skipped=0
 log=$(mktemp)
@@ -73,8 +73,30 @@ fuzz() {
 	done
 }
 
+# Style is checked like everything else: clang-format and cppcheck, one test each.
+lint_tap() {
+	if make --no-print-directory -s lint-format >/dev/null 2>&1; then
+		echo "ok 1 - every source file is clang-formatted"
+	else
+		echo "not ok 1 - every source file is clang-formatted (run make format)"
+		make --no-print-directory -s lint-format 2>&1 | grep -m5 warning | sed 's/^/#   /'
+	fi
+	if out=$(make --no-print-directory -s lint-cppcheck 2>&1); then
+		echo "ok 2 - cppcheck finds nothing"
+	else
+		echo "not ok 2 - cppcheck finds nothing"
+		printf '%s\n' "$out" | sed 's/^/#   /' | head -20
+	fi
+	echo "1..2"
+}
+
+lint() {
+	run_tap "lint" lint_tap
+}
+
 for s in "${suites[@]}"; do
 	case "$s" in
+	lint) lint ;;
 	unit) unit ;;
 	integration) shell_suite integration ;;
 	e2e) shell_suite e2e ;;
