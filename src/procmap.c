@@ -395,8 +395,12 @@ static uint64_t scan_proc(struct procmap *pm, struct proc *p, enum scan_mode mod
 			snprintf(name, sizeof(name), "%d", (int)fdn);
 			len = readlinkat(dirfd(dir), name, link, sizeof(link));
 			links++;
-			if (len < 0)
-				continue; /* closed meanwhile */
+			if (len < 0) {
+				/* a listable directory can still refuse its links (ptrace checks) */
+				if (errno == EACCES || errno == EPERM)
+					p->denied = 1;
+				continue; /* else closed meanwhile */
+			}
 			inode = parse_socket_link(link, len);
 		}
 		pm->sfd[out] = fdn;
