@@ -49,6 +49,7 @@ struct proc {
 	int64_t dir_size; /* st_size of /proc/PID/fd: open fds (6.2+) */
 	uint32_t scan_gen, full_gen, comm_gen;
 	uint32_t held;           /* dumped sockets it held at the last join */
+	uint32_t prev_held;      /* ... at the end of the previous update */
 	uint32_t slot_gen, slot; /* its one-holder procinfo in the frame being attributed */
 	char comm[PROC_COMM_LEN];
 };
@@ -558,13 +559,24 @@ static size_t found_in(struct procmap *pm, const struct proc *p)
 	return n;
 }
 
-/* Most sockets held first (the likeliest to have opened new ones), then by pid. */
-static int cmp_held(const void *a, const void *b, void *arg)
+/*
+ * Search order: processes that lost dumped sockets since the last update
+ * first (they closed some, and Linux hands the freed fd numbers to the next
+ * sockets they open), then those holding the most (busy servers), then pid.
+ */
+static uint32_t lost(const struct proc *p)
+{
+	return p->prev_held > p->held ? p->prev_held - p->held : 0;
+}
+
+static int cmp_likely(const void *a, const void *b, void *arg)
 {
 	const struct procmap *pm = arg;
 	const struct proc *x = pm->procs[*(const uint32_t *)a],
 			  *y = pm->procs[*(const uint32_t *)b];
 
+	if (lost(x) != lost(y))
+		return lost(x) > lost(y) ? -1 : 1;
 	if (x->held != y->held)
 		return x->held > y->held ? -1 : 1;
 	return (x->pid > y->pid) - (x->pid < y->pid);
@@ -586,7 +598,7 @@ static size_t search(struct procmap *pm, size_t missing, enum scan_mode mode,
 			continue;
 		pm->order[n++] = (uint32_t)i;
 	}
-	qsort_r(pm->order, n, sizeof(*pm->order), cmp_held, pm);
+	qsort_r(pm->order, n, sizeof(*pm->order), cmp_likely, pm);
 	for (size_t k = 0; k < n && missing; k++) {
 		struct proc *p = pm->procs[pm->order[k]];
 		size_t f;
@@ -685,6 +697,7 @@ void procmap_update(struct procmap *pm, const struct sample *smp, struct procmap
 		/* names change (exec, prctl): re-read those on screen */
 		if (p->held && p->comm_gen != pm->gen)
 			read_comm(pm, p);
+		p->prev_held = p->held;
 	}
 }
 

@@ -278,6 +278,25 @@ static void a_new_socket_behind_an_unchanged_fd_count_is_found(void **state)
 	assert_int_equal(fk->st.scanned, 1);
 }
 
+static void the_search_reads_first_the_process_that_closed_sockets(void **state)
+{
+	struct fake *fk = *state;
+
+	mkproc(fk, 100, "busy");
+	for (int i = 0; i < 10; i++)
+		setfd(fk, 100, 3 + i, 1000 + (unsigned)i);
+	mkproc(fk, 200, "quiet");
+	setfd(fk, 200, 3, 2000);
+	setfd(fk, 200, 4, 2001);
+	DUMP(fk, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 2000, 2001);
+	/* quiet closes 2001 and its fd number goes to a new socket: the count stays */
+	setfd(fk, 200, 4, 2002);
+	DUMP(fk, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 2000, 2002);
+	assert_int_equal(fk->st.fallback, 1);
+	assert_int_equal(fk->st.scanned, 1); /* not busy, though it holds more */
+	assert_int_equal(proc_of(fk, 11)->pid, 200);
+}
+
 static void an_alive_socket_moved_behind_a_reused_fd_is_found_by_the_full_search(void **state)
 {
 	struct fake *fk = *state;
@@ -477,6 +496,7 @@ int main(void)
 		T(an_unchanged_process_is_not_read_again),
 		T(a_changed_fd_count_reads_only_that_process_and_only_new_links),
 		T(a_new_socket_behind_an_unchanged_fd_count_is_found),
+		T(the_search_reads_first_the_process_that_closed_sockets),
 		T(an_alive_socket_moved_behind_a_reused_fd_is_found_by_the_full_search),
 		T(a_socket_nobody_holds_is_searched_for_once),
 		T(a_process_that_exits_is_forgotten),
