@@ -68,6 +68,7 @@ struct procmap_stats {
 	uint32_t unowned; /* dumped sockets with an inode no readable process holds */
 	uint32_t sockets; /* dumped sockets with an inode */
 	bool first;       /* everything was read: the first update */
+	uint8_t threads;  /* threads that read processes (more only for large reads) */
 };
 
 struct procmap; /* opaque: per-process fd tables, the dump's inode table, user names */
@@ -91,6 +92,9 @@ void procmap_attribute(struct procmap *pm, struct frame *f);
 
 /* Points f's rows that carry a uid at that uid's name (row.user); names are looked up once. */
 void procmap_users(struct procmap *pm, struct frame *f);
+
+/* Caps the threads a large read may use (1: the caller's only); for benchmarks and tests. */
+void procmap_set_threads(struct procmap *pm, int n);
 
 /* The lowest pid holding this inode after the last update, 0 if none; and how many hold it. */
 int32_t procmap_lookup(const struct procmap *pm, uint32_t inode, uint32_t *count);

@@ -4,7 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,10 @@
 
 enum scan_mode { SCAN_TARGETED, SCAN_FULL };
 
+#define PROCMAP_MAX_THREADS 4
+/* Fewer fds to read than this: one thread (starting threads costs more than it saves). */
+#define PROCMAP_PARALLEL_FDS 16384
+
 struct proc {
 	int32_t pid;
 	uint8_t denied; /* EACCES/EPERM on the fd directory */
@@ -69,6 +76,21 @@ struct extra {
 	uint32_t next; /* index + 1 */
 };
 
+/* Scratch of one directory scan; one per thread so scans can run side by side. */
+struct scanner {
+	int32_t *sfd;
+	uint32_t *sino;
+	size_t scap;
+	uint64_t links;
+};
+
+struct job {
+	uint32_t proc;  /* index into procs */
+	uint8_t mode;   /* enum scan_mode */
+	uint8_t comm;   /* also read its name */
+	int64_t weight; /* fds expected: largest first */
+};
+
 struct uslot {
 	struct username *u;
 };
@@ -94,9 +116,10 @@ struct procmap {
 	uint32_t *neg; /* sorted: inodes no readable process held */
 	size_t nneg, neg_cap;
 
-	int32_t *sfd; /* scratch of one directory scan */
-	uint32_t *sino;
-	size_t scap;
+	struct scanner scan[PROCMAP_MAX_THREADS]; /* [0]: the calling thread's */
+	struct job *jobs;                         /* processes to read in this update */
+	size_t njobs, jobs_cap;
+	int nthreads;    /* CPUs we may run on, at most PROCMAP_MAX_THREADS */
 	uint32_t *order; /* scratch: fallback order */
 	size_t order_cap;
 	uint32_t *rowslot; /* scratch: per row procinfo index + 1 */
@@ -120,6 +143,19 @@ static inline size_t hash32(uint32_t x)
 	return x;
 }
 
+/* The CPUs this process may run on, capped: scanning is bound by procfs, not by us. */
+static int cpus(void)
+{
+	cpu_set_t set;
+	int n = 1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	if (n > PROCMAP_MAX_THREADS)
+		n = PROCMAP_MAX_THREADS;
+	return n > 0 ? n : 1;
+}
+
 struct procmap *procmap_new(const char *proc_root, struct terr *e)
 {
 	struct procmap *pm = xcalloc(1, sizeof(*pm));
@@ -136,6 +172,7 @@ struct procmap *procmap_new(const char *proc_root, struct terr *e)
 		return NULL;
 	}
 	pm->rootfd = fd;
+	pm->nthreads = cpus();
 	return pm;
 }
 
@@ -162,8 +199,11 @@ void procmap_free(struct procmap *pm)
 	free(pm->d);
 	free(pm->extra);
 	free(pm->neg);
-	free(pm->sfd);
-	free(pm->sino);
+	for (int i = 0; i < PROCMAP_MAX_THREADS; i++) {
+		free(pm->scan[i].sfd);
+		free(pm->scan[i].sino);
+	}
+	free(pm->jobs);
 	free(pm->order);
 	free(pm->rowslot);
 	free(pm->hstart);
@@ -287,7 +327,7 @@ static bool sorted_i32(const int32_t *v, size_t n)
 	return true;
 }
 
-static void read_comm(struct procmap *pm, struct proc *p)
+static void read_comm(const struct procmap *pm, struct proc *p)
 {
 	char path[32], buf[64];
 	ssize_t n;
@@ -311,15 +351,15 @@ static void read_comm(struct procmap *pm, struct proc *p)
 	p->comm[n] = '\0';
 }
 
-static void ensure_scratch(struct procmap *pm, size_t n)
+static void ensure_scratch(struct scanner *sc, size_t n)
 {
-	if (n <= pm->scap)
+	if (n <= sc->scap)
 		return;
-	size_t cap = pm->scap;
+	size_t cap = sc->scap;
 
-	pm->sfd = xgrow(pm->sfd, &cap, n, sizeof(*pm->sfd));
-	pm->sino = xrealloc(pm->sino, cap * sizeof(*pm->sino));
-	pm->scap = cap;
+	sc->sfd = xgrow(sc->sfd, &cap, n, sizeof(*sc->sfd));
+	sc->sino = xrealloc(sc->sino, cap * sizeof(*sc->sino));
+	sc->scap = cap;
 }
 
 static void proc_clear(struct proc *p)
@@ -332,7 +372,8 @@ static void proc_clear(struct proc *p)
  * the inode of an fd that held a socket still in the dump without reading
  * its link again. Returns the number of links read.
  */
-static uint64_t scan_proc(struct procmap *pm, struct proc *p, enum scan_mode mode)
+static uint64_t scan_proc(const struct procmap *pm, struct scanner *sc, struct proc *p,
+			  enum scan_mode mode)
 {
 	char path[32], link[64];
 	struct dirent *de;
@@ -366,16 +407,16 @@ static uint64_t scan_proc(struct procmap *pm, struct proc *p, enum scan_mode mod
 
 		if (v < 0)
 			continue;
-		ensure_scratch(pm, n + 1);
-		pm->sfd[n++] = v;
+		ensure_scratch(sc, n + 1);
+		sc->sfd[n++] = v;
 	}
 	/* procfs lists fds in order; anything else (a test tree) is sorted here */
-	if (!sorted_i32(pm->sfd, n))
-		qsort(pm->sfd, n, sizeof(*pm->sfd), cmp_i32);
+	if (!sorted_i32(sc->sfd, n))
+		qsort(sc->sfd, n, sizeof(*sc->sfd), cmp_i32);
 	size_t out = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int32_t fdn = pm->sfd[i];
+		int32_t fdn = sc->sfd[i];
 		uint32_t inode = 0;
 		bool keep = false;
 		ssize_t len;
@@ -404,8 +445,8 @@ static uint64_t scan_proc(struct procmap *pm, struct proc *p, enum scan_mode mod
 			}
 			inode = parse_socket_link(link, len);
 		}
-		pm->sfd[out] = fdn;
-		pm->sino[out] = inode;
+		sc->sfd[out] = fdn;
+		sc->sino[out] = inode;
 		out++;
 	}
 	closedir(dir);
@@ -417,8 +458,8 @@ static uint64_t scan_proc(struct procmap *pm, struct proc *p, enum scan_mode mod
 		p->capfd = (uint32_t)cap;
 	}
 	if (out) {
-		memcpy(p->fds, pm->sfd, out * sizeof(*p->fds));
-		memcpy(p->ino, pm->sino, out * sizeof(*p->ino));
+		memcpy(p->fds, sc->sfd, out * sizeof(*p->fds));
+		memcpy(p->ino, sc->sino, out * sizeof(*p->ino));
 	}
 	p->nfd = (uint32_t)out;
 	return links;
@@ -603,7 +644,7 @@ static size_t search(struct procmap *pm, size_t missing, enum scan_mode mode,
 		struct proc *p = pm->procs[pm->order[k]];
 		size_t f;
 
-		st->links += scan_proc(pm, p, mode);
+		st->links += scan_proc(pm, &pm->scan[0], p, mode);
 		st->scanned++;
 		f = found_in(pm, p);
 		missing = f > missing ? 0 : missing - f;
@@ -627,6 +668,95 @@ static void remember_unowned(struct procmap *pm, struct procmap_stats *st)
 		qsort(pm->neg, pm->nneg, sizeof(*pm->neg), cmp_u32);
 }
 
+/* ---- reading processes, in parallel when there is a lot to read ---- */
+
+static void add_job(struct procmap *pm, size_t proc, enum scan_mode mode, bool comm, int64_t fds)
+{
+	pm->jobs = xgrow(pm->jobs, &pm->jobs_cap, pm->njobs + 1, sizeof(*pm->jobs));
+	/* before Linux 6.2 the size says nothing: count a typical process */
+	pm->jobs[pm->njobs++] =
+		(struct job){ (uint32_t)proc, (uint8_t)mode, comm, fds > 0 ? fds : 64 };
+}
+
+static int cmp_job(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return (x->proc > y->proc) - (x->proc < y->proc);
+}
+
+struct runner {
+	struct procmap *pm;
+	struct scanner *sc;
+	atomic_size_t *next;
+};
+
+/*
+ * Workers share only read-only state (the root fd, the dump's inode table)
+ * and take whole processes, so no two touch the same struct proc.
+ */
+static void *run(void *arg)
+{
+	struct runner *r = arg;
+	size_t k;
+
+	while ((k = atomic_fetch_add(r->next, 1)) < r->pm->njobs) {
+		const struct job *j = &r->pm->jobs[k];
+		struct proc *p = r->pm->procs[j->proc];
+
+		r->sc->links += scan_proc(r->pm, r->sc, p, (enum scan_mode)j->mode);
+		if (j->comm)
+			read_comm(r->pm, p);
+	}
+	return NULL;
+}
+
+/*
+ * A first build reads every fd of every process, and procfs costs a few
+ * microseconds per fd (a lookup and a readlink; more while its dentries
+ * are cold): spread over the CPUs, largest processes first. A usual
+ * refresh reads a few processes and stays on the calling thread.
+ */
+static void run_jobs(struct procmap *pm, struct procmap_stats *st)
+{
+	pthread_t tid[PROCMAP_MAX_THREADS];
+	struct runner r[PROCMAP_MAX_THREADS];
+	atomic_size_t next = 0;
+	int64_t work = 0;
+	int n = 1, started = 1;
+
+	for (size_t k = 0; k < pm->njobs; k++)
+		work += pm->jobs[k].weight;
+	if (work >= PROCMAP_PARALLEL_FDS && pm->njobs > 1) {
+		n = pm->nthreads < (int)pm->njobs ? pm->nthreads : (int)pm->njobs;
+		qsort(pm->jobs, pm->njobs, sizeof(*pm->jobs), cmp_job);
+	}
+	for (int i = 0; i < n; i++) {
+		pm->scan[i].links = 0;
+		r[i] = (struct runner){ pm, &pm->scan[i], &next };
+	}
+	/* a thread that cannot start leaves its share to the others */
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&tid[started], NULL, run, &r[i]) == 0)
+			started++;
+	run(&r[0]);
+	for (int i = 1; i < started; i++)
+		pthread_join(tid[i], NULL);
+	for (int i = 0; i < n; i++)
+		st->links += pm->scan[i].links;
+	st->scanned += (uint32_t)pm->njobs;
+	st->threads = (uint8_t)started;
+}
+
+void procmap_set_threads(struct procmap *pm, int n)
+{
+	int max = cpus();
+
+	pm->nthreads = n < 1 ? 1 : n > max ? max : n;
+}
+
 /* ---- the update ---- */
 
 void procmap_update(struct procmap *pm, const struct sample *smp, struct procmap_stats *st)
@@ -635,6 +765,7 @@ void procmap_update(struct procmap *pm, const struct sample *smp, struct procmap
 	char path[32];
 
 	memset(st, 0, sizeof(*st));
+	pm->njobs = 0;
 	st->first = pm->gen == 0;
 	pm->gen++;
 	build_dents(pm, smp);
@@ -662,15 +793,13 @@ void procmap_update(struct procmap *pm, const struct sample *smp, struct procmap
 			p->dir_ino = (uint64_t)sb.st_ino;
 			p->dir_size = (int64_t)sb.st_size;
 			p->denied = 0;
-			st->links += scan_proc(pm, p, SCAN_FULL);
-			st->scanned++;
-			read_comm(pm, p);
+			add_job(pm, i, SCAN_FULL, true, sb.st_size);
 		} else if ((int64_t)sb.st_size != p->dir_size) {
 			p->dir_size = (int64_t)sb.st_size;
-			st->links += scan_proc(pm, p, SCAN_TARGETED);
-			st->scanned++;
+			add_job(pm, i, SCAN_TARGETED, false, sb.st_size);
 		}
 	}
+	run_jobs(pm, st);
 	join_all(pm);
 	missing = count_missing(pm);
 	if (missing) {

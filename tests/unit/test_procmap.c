@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,6 +419,56 @@ static void closed_fds_leave_the_map(void **state)
 	assert_int_equal(count, 0);
 }
 
+static void a_large_first_build_read_by_several_threads_equals_one_thread(void **state)
+{
+	struct fake *fk = *state;
+	enum { PROCS = 8, FDS = 2200 }; /* 17600 fds: over the parallel threshold */
+	static unsigned inodes[PROCS * FDS + 1];
+	struct procmap *one;
+	struct frame f1 = { 0 };
+	cpu_set_t cpus;
+	size_t n = 0;
+
+	for (int p = 0; p < PROCS; p++) {
+		mkproc(fk, 100 + p, "worker");
+		for (int i = 0; i < FDS; i++) {
+			/* every 100th socket of a process is also held by the next one */
+			unsigned ino = 10000 + (unsigned)(p * FDS + i);
+
+			setfd(fk, 100 + p, 3 + i, ino);
+			inodes[n++] = ino;
+			if (p > 0 && i % 100 == 0)
+				setfd(fk, 100 + p, 3 + FDS + i, ino - FDS);
+		}
+	}
+	dump(fk, inodes, n);
+	assert_int_equal(fk->st.links, PROCS * FDS + (PROCS - 1) * (FDS / 100));
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 1)
+		assert_true(fk->st.threads > 1); /* the parallel path really ran */
+	one = procmap_new(fk->root, &(struct terr){ { 0 } });
+	procmap_set_threads(one, 1);
+	f1.sample = fk->f.sample; /* borrowed: not freed through f1 */
+	f1.rows = calloc(n, sizeof(*f1.rows));
+	for (size_t i = 0; i < n; i++)
+		f1.rows[i].c = &f1.sample.conns[i];
+	procmap_update(one, &f1.sample, &(struct procmap_stats){ 0 });
+	procmap_attribute(one, &f1);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(fk->f.rows[i].proc->pid, f1.rows[i].proc->pid);
+		assert_int_equal(fk->f.rows[i].proc->count, f1.rows[i].proc->count);
+	}
+	/* worker 100's first socket is also held by 101 (101's fd 3+FDS) */
+	assert_int_equal(fk->f.rows[0].proc->count, 2);
+	assert_int_equal(fk->f.rows[0].proc->pid, 100);
+	assert_int_equal(fk->f.rows[FDS].proc->count, 2); /* 101's first, held by 102 too */
+	assert_int_equal(fk->f.rows[FDS].proc->pid, 101);
+	assert_int_equal(fk->f.rows[1].proc->count, 1);
+	free(f1.procs);
+	free(f1.holders);
+	free(f1.rows);
+	procmap_free(one);
+}
+
 /* ---- the real /proc ---- */
 
 static unsigned sock_inode(int fd)
@@ -505,6 +556,7 @@ int main(void)
 		T(a_name_with_escape_sequences_is_raw_in_comm_and_safe_in_text),
 		T(user_names_come_from_the_sockets_uid),
 		T(closed_fds_leave_the_map),
+		T(a_large_first_build_read_by_several_threads_equals_one_thread),
 		T(live_sockets_of_this_process_carry_its_pid_and_name),
 		T(live_socket_shared_after_fork_counts_both),
 #undef T
