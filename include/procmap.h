@@ -66,6 +66,7 @@ struct procmap_stats {
 	uint64_t links;   /* fd links read (readlink) */
 	uint8_t fallback; /* search for unknown sockets: 0 none, 1 targeted, 2 full */
 	uint32_t unowned; /* dumped sockets with an inode no readable process holds */
+	uint32_t hidden;  /* of them, other uids' while not root: owners we may not see */
 	uint32_t sockets; /* dumped sockets with an inode */
 	bool first;       /* everything was read: the first update */
 	uint8_t threads;  /* threads that read processes (more only for large reads) */

@@ -193,7 +193,7 @@ static void attribute(struct collector *c, struct frame *f)
 	procmap_update(c->procmap, &f->sample, &st);
 	procmap_attribute(c->procmap, f);
 	f->attribution_secs = now_secs() - t0;
-	if (st.denied) {
+	if (st.denied || st.hidden) {
 		f->attribution = ATTR_PARTIAL;
 		if (geteuid() == 0)
 			snprintf(f->attribution_note, sizeof(f->attribution_note),
@@ -202,8 +202,9 @@ static void attribute(struct collector *c, struct frame *f)
 				 (unsigned)st.denied, (unsigned)st.procs);
 		else
 			snprintf(f->attribution_note, sizeof(f->attribution_note),
-				 "partial: the fds of %u of %u processes are not readable (other "
-				 "users': root sees them)",
+				 "partial: not root, so other users' processes cannot be read (%u "
+				 "of "
+				 "%u); their sockets show as ?",
 				 (unsigned)st.denied, (unsigned)st.procs);
 	} else {
 		f->attribution = ATTR_FULL;

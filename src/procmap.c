@@ -50,8 +50,8 @@ struct proc {
 	uint8_t denied; /* EACCES/EPERM on the fd directory */
 	uint8_t gone;   /* exited between listing /proc and reading it */
 	uint32_t nfd, capfd;
-	int32_t *fds;     /* ascending */
-	uint32_t *ino;    /* parallel to fds: socket inode, 0 for anything else */
+	int32_t *fds;     /* its socket fds, ascending */
+	uint32_t *ino;    /* parallel to fds: the socket inode */
 	uint64_t dir_ino; /* st_ino of /proc/PID/fd */
 	int64_t dir_size; /* st_size of /proc/PID/fd: open fds (6.2+) */
 	uint32_t scan_gen, full_gen, comm_gen;
@@ -69,6 +69,8 @@ struct dent {
 	uint32_t more, tail;  /* further holders: a list in pm->extra (index + 1) */
 	uint8_t neg;          /* not found in an earlier update: no search for it */
 	uint8_t found;        /* seen during this update's search */
+	uint8_t has_uid;
+	uint32_t uid; /* the socket's owner */
 };
 
 struct extra {
@@ -268,6 +270,8 @@ static void build_dents(struct procmap *pm, const struct sample *smp)
 			continue; /* the same socket twice in a dump (IPv4 and IPv6 views) */
 		pm->d[i].inode = inode;
 		pm->d[i].neg = pm->nneg && neg_has(pm, inode);
+		pm->d[i].has_uid = (smp->conns[k].have & CONN_HAS_UID) != 0;
+		pm->d[i].uid = smp->conns[k].uid;
 		pm->dn++;
 	}
 }
@@ -368,7 +372,7 @@ static void proc_clear(struct proc *p)
 }
 
 /*
- * Lists /proc/PID/fd and fills the process's fd table. SCAN_TARGETED keeps
+ * Lists /proc/PID/fd and fills the process's socket fd table. SCAN_TARGETED keeps
  * the inode of an fd that held a socket still in the dump without reading
  * its link again. Returns the number of links read.
  */
@@ -423,7 +427,7 @@ static uint64_t scan_proc(const struct procmap *pm, struct scanner *sc, struct p
 
 		while (j < p->nfd && p->fds[j] < fdn)
 			j++;
-		if (mode == SCAN_TARGETED && j < p->nfd && p->fds[j] == fdn && p->ino[j]) {
+		if (mode == SCAN_TARGETED && j < p->nfd && p->fds[j] == fdn) {
 			const struct dent *e = dent_find(pm, p->ino[j]);
 
 			if (e) {
@@ -445,6 +449,9 @@ static uint64_t scan_proc(const struct procmap *pm, struct scanner *sc, struct p
 			}
 			inode = parse_socket_link(link, len);
 		}
+		/* only sockets are kept: any other fd is read again anyway */
+		if (!inode)
+			continue;
 		sc->sfd[out] = fdn;
 		sc->sino[out] = inode;
 		out++;
@@ -652,8 +659,15 @@ static size_t search(struct procmap *pm, size_t missing, enum scan_mode mode,
 	return missing;
 }
 
+/*
+ * Keeps the inodes nobody readable holds, so they start no search next time.
+ * Not root, one owned by another uid most likely belongs to a process we
+ * cannot see at all (/proc mounted with hidepid=): counted as hidden.
+ */
 static void remember_unowned(struct procmap *pm, struct procmap_stats *st)
 {
+	uid_t me = geteuid();
+
 	pm->nneg = 0;
 	for (size_t i = 0; i < pm->dcap; i++) {
 		const struct dent *e = &pm->d[i];
@@ -661,6 +675,8 @@ static void remember_unowned(struct procmap *pm, struct procmap_stats *st)
 		if (e->inode && !e->count) {
 			pm->neg = xgrow(pm->neg, &pm->neg_cap, pm->nneg + 1, sizeof(*pm->neg));
 			pm->neg[pm->nneg++] = e->inode;
+			if (me != 0 && e->has_uid && e->uid != (uint32_t)me)
+				st->hidden++;
 		}
 	}
 	st->unowned = (uint32_t)pm->nneg;
@@ -812,7 +828,7 @@ void procmap_update(struct procmap *pm, const struct sample *smp, struct procmap
 		join_all(pm);
 	}
 	remember_unowned(pm, st);
-	pm->partial = false;
+	pm->partial = st->hidden > 0;
 	for (size_t i = 0; i < pm->nprocs; i++) {
 		struct proc *p = pm->procs[i];
 

@@ -112,7 +112,7 @@ t_non_root() {
 	ip netns exec "$ns" "$bin/asnobody" "$bin/tcptop" -b -o json -d 0.2 >"$out"
 	ip netns exec "$ns" "$bin/asnobody" "$bin/tcptop" -b -d 0.2 -c local,state,proc >"$txt"
 	eq "non-root: attribution is partial" "$(jqv "$out" -r .attribution)" partial
-	check "non-root: the note says why" grep -q "not readable (other users'" "$out"
+	check "non-root: the note says why" grep -q "partial: not root, so other users' processes cannot be read" "$out"
 	eq "non-root: root's listener is unknown (pid null)" \
 		"$(conn "$out" "$rport" LISTEN | jq -c .process)" '{"pid":null,"comm":null,"count":null}'
 	eq "non-root: our own process's listener is named" "$(conn "$out" "$SCEN_PORT" LISTEN | jq -r .process.comm)" tt-nobody
