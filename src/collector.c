@@ -202,9 +202,8 @@ static void attribute(struct collector *c, struct frame *f)
 				 (unsigned)st.denied, (unsigned)st.procs);
 		else
 			snprintf(f->attribution_note, sizeof(f->attribution_note),
-				 "partial: not root, so other users' processes cannot be read (%u "
-				 "of "
-				 "%u); their sockets show as ?",
+				 "partial: not root, so other users' processes cannot be read "
+				 "(%u of %u); their sockets show as ?",
 				 (unsigned)st.denied, (unsigned)st.procs);
 	} else {
 		f->attribution = ATTR_FULL;
