@@ -181,4 +181,5 @@ lint-cppcheck:
 		--std=c11 -D_GNU_SOURCE -Iinclude --suppress=missingIncludeSystem \
 		--inline-suppr src ui
 
--include $(LIB_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(UNIT_BIN:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+# Every object's header dependencies, tests and benches included.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

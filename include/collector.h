@@ -10,9 +10,19 @@
 #include "source.h"
 #include "terr.h"
 
+/*
+ * Process attribution (which pid/comm holds each socket). AUTO: on, but
+ * turned off when the process scan costs more than a quarter of the refresh
+ * interval on two refreshes in a row (the frame says so). ON: never turned
+ * off. A replay never has it (recordings hold no process data).
+ */
+enum procs_mode { PROCS_AUTO, PROCS_ON, PROCS_OFF };
+
 struct collector_cfg {
 	struct source_cfg src;
-	struct diag_req req; /* states, extensions, filter bytecode (borrowed) */
+	struct diag_req req;   /* states, extensions, filter bytecode (borrowed) */
+	enum procs_mode procs; /* live only */
+	const char *netns;     /* name of the namespace watched, for frames (borrowed); or NULL */
 };
 
 struct collector; /* opaque: the source and the model */
@@ -33,6 +43,14 @@ int collector_step(struct collector *c, struct frame *f);
 void collector_set_req(struct collector *c, const struct diag_req *req);
 /* Which connection's history frames should carry. */
 void collector_select(struct collector *c, uint64_t cookie);
+
+/*
+ * Turns process attribution on (and keeps it on, whatever it costs) or off
+ * from the next refresh; the TUI's `p` key. No effect on a replay.
+ */
+void collector_set_procs(struct collector *c, bool on);
+/* Whether the next refresh attributes sockets to processes. */
+bool collector_procs(const struct collector *c);
 
 bool collector_is_replay(const struct collector *c);
 const char *collector_hostname(const struct collector *c);

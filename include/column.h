@@ -64,6 +64,9 @@ enum col_id {
 	COL_DROPS,
 	COL_DROPS_DELTA,
 	COL_REUSEPORT,
+	COL_PROC,
+	COL_PID,
+	COL_USER,
 	COL_N
 };
 

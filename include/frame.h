@@ -11,6 +11,10 @@
 #include "sample.h"
 #include "tunables.h"
 
+struct procinfo;    /* procmap.h */
+struct proc_holder; /* procmap.h */
+struct username;    /* procmap.h */
+
 enum {
 	LST_DROPS = 1 << 0,       /* drops valid (skmem d) */
 	LST_DROPS_DELTA = 1 << 1, /* drops_delta valid */
@@ -46,7 +50,18 @@ struct row {
 	uint64_t d_rwnd_us;
 	uint64_t d_sndbuf_us;
 	const struct listener *lst; /* LISTEN rows: their entry in frame.listeners; else NULL */
+	/* Who holds the socket (frame.procs); NULL: none known. The filter's lookup. */
+	const struct procinfo *proc;
+	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
 	uint16_t flags;
+};
+
+/* frame.attribution: whether row.proc was filled, and how completely. */
+enum attribution {
+	ATTR_OFF,         /* turned off, by the user or because it could not keep up */
+	ATTR_FULL,        /* every process's fds were read */
+	ATTR_PARTIAL,     /* some could not be (other users' processes, not root): "?" rows */
+	ATTR_UNAVAILABLE, /* a replay: recordings hold no process data */
 };
 
 #define HIST_LEN 60
@@ -81,6 +96,15 @@ struct frame {
 
 	char status[512]; /* this refresh's error or warning; "" when clean */
 	bool failed;      /* the dump failed: sockets are missing */
+
+	const char *netns;   /* the watched network namespace's name (borrowed); NULL: not known */
+	uint8_t attribution; /* enum attribution */
+	char attribution_note[160]; /* why it is partial, off or unavailable; "" otherwise */
+	double attribution_secs;    /* time the process scan took; < 0 when it did not run */
+	struct procinfo *procs;     /* owned; rows point into it */
+	size_t nprocs, procs_cap;
+	struct proc_holder *holders; /* owned; procs point into it */
+	size_t nholders, holders_cap;
 };
 
 void frame_reset(struct frame *f);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "collector.h"
 #include "column.h"
 #include "terr.h"
 
@@ -26,6 +27,8 @@ struct opts {
 	const char *record_path; /* --record */
 	const char *replay_path; /* --replay */
 	bool no_color;
+	const char *netns;     /* -N: NAME, /path or pid:PID; NULL: the current namespace */
+	enum procs_mode procs; /* -p: PROCS_ON, --no-processes: PROCS_OFF; default PROCS_AUTO */
 	char *filter; /* filter expression (-f or the remaining arguments); owned, NULL if none */
 };
 

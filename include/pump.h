@@ -40,6 +40,8 @@ int pump_status(struct pump *p);
 void pump_set_interval(struct pump *p, double seconds);
 void pump_set_req(struct pump *p, const struct diag_req *req);
 void pump_select(struct pump *p, uint64_t cookie);
+/* Process attribution on or off from the next refresh (the collector belongs to the thread). */
+void pump_set_procs(struct pump *p, bool on);
 /* Refresh now instead of at the next tick (after a filter change). */
 void pump_kick(struct pump *p);
 

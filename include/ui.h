@@ -65,6 +65,7 @@ enum {
 	R_SNAPSHOT = 1 << 4, /* write the screen to a file */
 	R_SELECT = 1 << 5,   /* the selected connection changed: history follows it */
 	R_COLUMNS = 1 << 6,  /* visible columns changed: kernel extensions may change */
+	R_PROCS = 1 << 7,    /* ui.procs changed: switch process attribution */
 };
 
 /*
@@ -99,6 +100,7 @@ struct ui {
 	uint64_t hold_until_ns; /* no re-sorting while the user navigates */
 
 	bool paused;
+	bool procs; /* process attribution wanted (the p key) */
 	double interval;
 	char *filter_text; /* owned; NULL = none */
 	ui_filter_fn apply_filter;

@@ -4,18 +4,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "counters.h"
 #include "fatal.h"
 #include "model.h"
+#include "procmap.h"
 #include "strbuf.h"
 #include "tunables.h"
+
+/* Auto-off: the scan may take this share of the interval ... */
+#define PROCS_BUDGET 0.25
+/* ... and is turned off after this many refreshes in a row over it. */
+#define PROCS_OVER_MAX 2
 
 struct collector {
 	struct source *src;
 	struct model *model;
 	struct diag_req req;
 	struct strbuf buf; /* file reads, reused */
+
+	char *proc_root;
+	const char *netns;
+	struct procmap *procmap; /* created on first use */
+	enum procs_mode procs;
+	bool procs_auto_off; /* AUTO turned it off: it could not keep up */
+	bool procs_fresh;    /* the next scan reads everything: not held against the budget */
+	int procs_over;      /* refreshes in a row over the budget */
+	char procs_off_why[128];
+	char procs_error[160]; /* /proc could not be opened */
 };
 
 struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
@@ -29,6 +47,12 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 	}
 	c->model = model_new();
 	c->req = cfg->req;
+	/* the same proc root the source reads its files from */
+	c->proc_root =
+		xstrdup(cfg->src.proc_root && *cfg->src.proc_root ? cfg->src.proc_root : "/proc");
+	c->netns = cfg->netns;
+	c->procs = cfg->procs;
+	c->procs_fresh = true;
 	return c;
 }
 
@@ -40,6 +64,8 @@ int collector_close(struct collector *c, struct terr *e)
 		return 0;
 	ret = source_close(c->src, e);
 	model_free(c->model);
+	procmap_free(c->procmap);
+	free(c->proc_root);
 	sb_free(&c->buf);
 	free(c);
 	return ret;
@@ -87,6 +113,104 @@ static void read_tunables(struct collector *c, struct frame *f)
 	}
 }
 
+void collector_set_procs(struct collector *c, bool on)
+{
+	if (on && !collector_procs(c))
+		c->procs_fresh = true;
+	c->procs = on ? PROCS_ON : PROCS_OFF;
+	c->procs_auto_off = false;
+	c->procs_over = 0;
+}
+
+bool collector_procs(const struct collector *c)
+{
+	return !source_is_replay(c->src) && c->procs != PROCS_OFF && !c->procs_auto_off &&
+	       !c->procs_error[0];
+}
+
+static double now_secs(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The AUTO rule: a scan that keeps eating the interval is turned off, and the frame says why. */
+static void judge_cost(struct collector *c, const struct frame *f, double secs, bool fresh)
+{
+	if (c->procs != PROCS_AUTO || fresh || f->interval <= 0)
+		return;
+	if (secs <= PROCS_BUDGET * f->interval) {
+		c->procs_over = 0;
+		return;
+	}
+	if (++c->procs_over < PROCS_OVER_MAX)
+		return;
+	c->procs_auto_off = true;
+	snprintf(c->procs_off_why, sizeof(c->procs_off_why),
+		 "off: the process scan took %.2f s of a %.2f s interval (p or -p keeps it on)",
+		 secs, f->interval);
+}
+
+static void attribute(struct collector *c, struct frame *f)
+{
+	struct procmap_stats st;
+	struct terr e = { { 0 } };
+	double t0;
+	bool fresh;
+
+	if (source_is_replay(c->src)) {
+		f->attribution = ATTR_UNAVAILABLE;
+		snprintf(f->attribution_note, sizeof(f->attribution_note),
+			 "unavailable: a recording holds no process data");
+		return;
+	}
+	if (!c->procmap && !c->procs_error[0]) {
+		c->procmap = procmap_new(c->proc_root, &e);
+		if (!c->procmap)
+			snprintf(c->procs_error, sizeof(c->procs_error), "%.140s", e.msg);
+	}
+	/* user names need no process scan: always there when live */
+	if (c->procmap)
+		procmap_users(c->procmap, f);
+	if (!collector_procs(c)) {
+		f->attribution = ATTR_OFF;
+		if (c->procs_error[0])
+			snprintf(f->attribution_note, sizeof(f->attribution_note), "off: %.140s",
+				 c->procs_error);
+		else if (c->procs_auto_off)
+			snprintf(f->attribution_note, sizeof(f->attribution_note), "%s",
+				 c->procs_off_why);
+		else
+			snprintf(f->attribution_note, sizeof(f->attribution_note),
+				 "off: turned off (p or -p turns it on)");
+		return;
+	}
+	t0 = now_secs();
+	fresh = c->procs_fresh;
+	c->procs_fresh = false;
+	procmap_update(c->procmap, &f->sample, &st);
+	procmap_attribute(c->procmap, f);
+	f->attribution_secs = now_secs() - t0;
+	if (st.denied || st.hidden) {
+		f->attribution = ATTR_PARTIAL;
+		if (geteuid() == 0)
+			snprintf(f->attribution_note, sizeof(f->attribution_note),
+				 "partial: %u of %u processes refused to show their fds "
+				 "(ptrace checks)",
+				 (unsigned)st.denied, (unsigned)st.procs);
+		else
+			snprintf(f->attribution_note, sizeof(f->attribution_note),
+				 "partial: not root, so other users' processes cannot be read "
+				 "(%u of %u); their sockets show as ?",
+				 (unsigned)st.denied, (unsigned)st.procs);
+	} else {
+		f->attribution = ATTR_FULL;
+	}
+	judge_cost(c, f, f->attribution_secs, fresh);
+}
+
 int collector_step(struct collector *c, struct frame *f)
 {
 	struct terr e = { { 0 } };
@@ -109,6 +233,8 @@ int collector_step(struct collector *c, struct frame *f)
 	read_tunables(c, f);
 	source_end(c->src);
 	model_update(c->model, f);
+	f->netns = c->netns;
+	attribute(c, f);
 	return failed ? -1 : 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "fmt.h"
+#include "procmap.h"
 
 #define NEED_INFO DIAG_EXT_INFO
 #define NEED_SKMEM DIAG_EXT_SKMEM
@@ -352,6 +353,65 @@ static void get_reuseport(const struct row *r, struct cval *v)
 		set_u64(v, r->lst->shared);
 }
 
+/*
+ * The process holding the socket: "pid/comm", "+N" when N more share it, "?"
+ * when attribution is partial and nobody we may look at holds it. The text
+ * is sanitised (procmap); sorting groups by pid, unknown after known.
+ */
+static void get_proc(const struct row *r, struct cval *v)
+{
+	if (!r->proc)
+		return;
+	set_str(v, r->proc->text);
+	v->u = procinfo_known(r->proc) ? (uint64_t)r->proc->pid : UINT64_MAX;
+}
+
+/* {pid, comm, count}; unknown: all three null; no process: null. comm raw, escaped by json.c. */
+static void json_proc(const struct row *r, struct json *j, const char *key)
+{
+	const struct procinfo *p = r->proc;
+
+	if (!p) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_begin(j, key);
+	if (procinfo_known(p)) {
+		json_u64(j, "pid", (uint64_t)p->pid);
+		json_str(j, "comm", p->comm);
+		json_u64(j, "count", p->count);
+	} else {
+		json_null(j, "pid");
+		json_null(j, "comm");
+		json_null(j, "count");
+	}
+	json_obj_end(j);
+}
+
+static enum attr attr_proc(const struct row *r)
+{
+	return procinfo_known(r->proc) ? AT_NORMAL : AT_DIM;
+}
+
+static void get_pid(const struct row *r, struct cval *v)
+{
+	if (procinfo_known(r->proc))
+		set_u64(v, (uint64_t)r->proc->pid);
+}
+
+/* The name of the socket's uid (the kernel's owner, as ss -e shows it), sanitised. */
+static void get_user(const struct row *r, struct cval *v)
+{
+	if (r->user)
+		set_str(v, r->user->text);
+}
+
+/* The raw name, or null when the uid has no name (or on a replay). */
+static void json_user(const struct row *r, struct json *j, const char *key)
+{
+	json_str(j, key, r->user ? r->user->name : NULL);
+}
+
 /* Full (the kernel drops at ack_backlog > max, so q == max is the last free slot). */
 static enum attr attr_accept(const struct row *r)
 {
@@ -559,6 +619,16 @@ static const struct column columns[COL_N] = {
 	[COL_REUSEPORT] = { COL_REUSEPORT, "reuseport", "reuseport_group", "Group",
 			    "listeners sharing this address and port (SO_REUSEPORT)", 5, 0, R,
 			    CF_COUNT, 4, 0, COLF_LISTEN, get_reuseport, NULL, NULL },
+	[COL_PROC] = { COL_PROC, "proc", "process", "Process",
+		       "process holding the socket: pid/command, +N: N more share it, ?: not "
+		       "allowed to look (not root)",
+		       16, 30, L, CF_TEXT, 4, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX | COLF_SORTNUM,
+		       get_proc, json_proc, attr_proc },
+	[COL_PID] = { COL_PID, "pid", "pid", "PID",
+		      "pid of the process holding the socket (the lowest when shared)", 7, 0, R,
+		      CF_COUNT, 9, 0, COLF_ASC, get_pid, NULL, NULL },
+	[COL_USER] = { COL_USER, "user", "user", "User", "name of the socket's owner (uid)", 8, 0,
+		       L, CF_TEXT, 9, 0, COLF_ASC, get_user, json_user, NULL },
 };
 
 #undef L
@@ -567,12 +637,12 @@ static const struct column columns[COL_N] = {
 const enum col_id column_default_view[] = {
 	COL_LOCAL,    COL_REMOTE,  COL_STATE,   COL_RECVQ, COL_SENDQ,    COL_RX,
 	COL_TX,       COL_RTT,     COL_RTTVAR,  COL_CWND,  COL_SSTHRESH, COL_RWND,
-	COL_RCVSPACE, COL_UNACKED, COL_RETRANS, COL_SKMEM, COL_CONG,
+	COL_RCVSPACE, COL_UNACKED, COL_RETRANS, COL_SKMEM, COL_CONG,     COL_PROC,
 };
 const size_t column_default_view_len = sizeof(column_default_view) / sizeof(column_default_view[0]);
 
 const enum col_id column_listen_view[] = {
-	COL_LOCAL, COL_ACCEPT_FILL, COL_SYNQ, COL_DROPS_DELTA, COL_DROPS, COL_REUSEPORT,
+	COL_LOCAL, COL_ACCEPT_FILL, COL_SYNQ, COL_DROPS_DELTA, COL_DROPS, COL_REUSEPORT, COL_PROC,
 };
 const size_t column_listen_view_len = sizeof(column_listen_view) / sizeof(column_listen_view[0]);
 

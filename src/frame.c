@@ -18,6 +18,11 @@ void frame_reset(struct frame *f)
 	memset(&f->tun, 0, sizeof(f->tun));
 	f->hist.cookie = 0;
 	f->hist.n = 0;
+	f->attribution = ATTR_OFF;
+	f->attribution_note[0] = '\0';
+	f->attribution_secs = -1;
+	f->nprocs = 0;
+	f->nholders = 0;
 }
 
 void frame_free(struct frame *f)
@@ -26,6 +31,8 @@ void frame_free(struct frame *f)
 	counters_free(&f->counters);
 	free(f->rows);
 	free(f->listeners);
+	free(f->procs);
+	free(f->holders);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -34,6 +34,12 @@ static const char usage_text[] =
 	"      --record FILE    also write every refresh's raw inputs (netlink bytes,\n"
 	"                       /proc files) to FILE, for a bug report or a test\n"
 	"      --replay FILE    read the inputs from a recording instead of the kernel\n"
+	"  -N, --netns NS       watch another network namespace: a NAME under /run/netns,\n"
+	"                       a /path to a namespace file, or pid:PID (that process's,\n"
+	"                       e.g. a container's); needs root\n"
+	"  -p, --processes      always show which process holds each socket (by default\n"
+	"                       it turns itself off when scanning /proc cannot keep up)\n"
+	"      --no-processes   do not scan /proc for the processes holding sockets\n"
 	"      --no-color       no colours (also when NO_COLOR is set)\n"
 	"  -h, --help           this text\n"
 	"  -V, --version        the version\n"
@@ -161,14 +167,25 @@ int opts_parse_columns(const char *list, enum col_id *cols, size_t *ncols, struc
 }
 
 static const struct option long_opts[] = {
-	{ "batch", no_argument, NULL, 'b' },         { "frames", required_argument, NULL, 'n' },
-	{ "delay", required_argument, NULL, 'd' },   { "sort", required_argument, NULL, 's' },
-	{ "reverse", no_argument, NULL, 'r' },       { "output", required_argument, NULL, 'o' },
-	{ "columns", required_argument, NULL, 'c' }, { "filter", required_argument, NULL, 'f' },
-	{ "write", required_argument, NULL, 'w' },   { "record", required_argument, NULL, 1 },
-	{ "replay", required_argument, NULL, 2 },    { "no-color", no_argument, NULL, 3 },
-	{ "no-colour", no_argument, NULL, 3 },       { "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },       { NULL, 0, NULL, 0 },
+	{ "batch", no_argument, NULL, 'b' },
+	{ "frames", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "reverse", no_argument, NULL, 'r' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "columns", required_argument, NULL, 'c' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "record", required_argument, NULL, 1 },
+	{ "replay", required_argument, NULL, 2 },
+	{ "no-color", no_argument, NULL, 3 },
+	{ "no-colour", no_argument, NULL, 3 },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "netns", required_argument, NULL, 'N' },
+	{ "processes", no_argument, NULL, 'p' },
+	{ "no-processes", no_argument, NULL, 4 },
+	{ NULL, 0, NULL, 0 },
 };
 
 /*
@@ -218,7 +235,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at the first non-option, so a filter like "not port 22" stays whole. */
-	while ((c = getopt_long(argc, argv, "+:bn:d:s:ro:c:f:w:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:bn:d:s:ro:c:f:w:N:phV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o->batch = true;
@@ -272,6 +289,19 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 		case 3:
 			o->no_color = true;
 			break;
+		case 'N':
+			if (!*optarg) {
+				terr_set(&ve, "an empty name is not a network namespace");
+				goto bad_value;
+			}
+			o->netns = optarg;
+			break;
+		case 'p':
+			o->procs = PROCS_ON;
+			break;
+		case 4:
+			o->procs = PROCS_OFF;
+			break;
 		case 'h':
 			o->action = OPTS_HELP;
 			return 0;
@@ -297,6 +327,17 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 	}
 	for (int i = optind; i < argc; i++)
 		add_filter(o, argv[i]);
+	/* a recording was made in some namespace, with no process data: say so, do not pretend */
+	if (o->replay_path && o->netns) {
+		terr_set(e,
+			 "--netns cannot be used with --replay (a recording is of one namespace)");
+		return -1;
+	}
+	if (o->replay_path && o->procs == PROCS_ON) {
+		terr_set(e, "--processes cannot be used with --replay (a recording holds no "
+			    "process data)");
+		return -1;
+	}
 	return 0;
 }
 

@@ -82,6 +82,24 @@ static void tunables(const struct frame *f, struct json *j)
 	json_obj_end(j);
 }
 
+/* Whether "process" fields were filled, and how completely (see doc/PROCESSES.md). */
+static void attribution(const struct frame *f, struct json *j)
+{
+	static const char *const names[] = {
+		[ATTR_OFF] = "off",
+		[ATTR_FULL] = "full",
+		[ATTR_PARTIAL] = "partial",
+		[ATTR_UNAVAILABLE] = "unavailable",
+	};
+
+	json_str(j, "attribution", f->attribution < 4 ? names[f->attribution] : "off");
+	json_str(j, "attribution_note", f->attribution_note[0] ? f->attribution_note : NULL);
+	if (f->attribution_secs >= 0)
+		json_f64(j, "attribution_ms", round(f->attribution_secs * 1e4) / 10);
+	else
+		json_null(j, "attribution_ms");
+}
+
 static void listener(const struct row *r, struct json *j)
 {
 	json_obj_begin(j, NULL);
@@ -89,6 +107,7 @@ static void listener(const struct row *r, struct json *j)
 	for (int i = 0; i < COL_N; i++)
 		if (column_get(i)->flags & COLF_LISTEN)
 			column_json(column_get(i), r, j);
+	column_json(column_get(COL_PROC), r, j); /* which service listens */
 	json_u64(j, "cookie", r->c->cookie);
 	json_obj_end(j);
 }
@@ -115,10 +134,12 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	json_u64(&j, "seq", f->seq);
 	json_str(&j, "host", ctx->hostname);
 	json_str(&j, "kernel", ctx->kernel);
+	json_str(&j, "netns", f->netns);
 	json_str(&j, "filter", ctx->filter);
 	json_str(&j, "status", f->status[0] ? f->status : NULL);
 	json_u64(&j, "sockets", frame_nrows(f));
 	json_u64(&j, "matched", v->n);
+	attribution(f, &j);
 	states(f, &j);
 	counters(f, &j);
 	tunables(f, &j);

@@ -2,20 +2,32 @@
 #include "out.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "fmt.h"
+#include "sanitize.h"
 #include "summary.h"
 #include "table.h"
 
 static void header(const struct frame *f, const struct out_ctx *ctx, const struct view *v,
 		   struct strbuf *sb)
 {
-	char t[32];
+	char t[32], ns[SANITIZE_SIZE(64)];
 
-	sb_printf(sb, "tcptop %s  host %s  Linux %s  %s  interval %.2fs\n", TCPTOP_VERSION,
+	sb_printf(sb, "tcptop %s  host %s  Linux %s  %s  interval %.2fs", TCPTOP_VERSION,
 		  ctx->hostname, ctx->kernel, fmt_time(f->real_ns, t, sizeof(t)), f->interval);
+	/* the namespace name comes from the command line or /run/netns: not trusted either */
+	if (f->netns)
+		sb_printf(sb, "  netns %s",
+			  sanitize_text(ns, sizeof(ns), f->netns, strlen(f->netns)) ? ns : "?");
+	sb_putc(sb, '\n');
 	if (f->status[0])
 		sb_printf(sb, "warning: %s\n", f->status);
+	if (f->attribution == ATTR_FULL)
+		sb_puts(sb, "processes: full\n");
+	else
+		sb_printf(sb, "processes: %s\n",
+			  f->attribution_note[0] ? f->attribution_note : "off");
 	sb_printf(sb, "sockets %zu:  ", summary_total(f));
 	summary_states(f, sb);
 	sb_puts(sb, "\nin the interval:");

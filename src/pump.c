@@ -30,6 +30,7 @@ struct pump {
 	struct diag_req req;
 	bool req_changed;
 	uint64_t selected;
+	int procs; /* -1: no request; 0/1: switch attribution off/on */
 	bool kick;
 	bool quit;
 	int status;
@@ -83,6 +84,10 @@ static void *run(void *arg)
 			p->req_changed = false;
 		}
 		collector_select(p->col, p->selected);
+		if (p->procs >= 0) {
+			collector_set_procs(p->col, p->procs == 1);
+			p->procs = -1;
+		}
 		p->kick = false;
 		if (!ended) {
 			f = take_free(p);
@@ -122,6 +127,7 @@ struct pump *pump_start(struct collector *c, double interval, struct terr *e)
 
 	p->col = c;
 	p->interval = interval;
+	p->procs = -1;
 	for (int i = 0; i < NFRAMES; i++)
 		give_free(p, &p->frames[i]);
 	if (pipe2(p->fds, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -224,6 +230,13 @@ void pump_select(struct pump *p, uint64_t cookie)
 {
 	pthread_mutex_lock(&p->mu);
 	p->selected = cookie;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_set_procs(struct pump *p, bool on)
+{
+	pthread_mutex_lock(&p->mu);
+	p->procs = on ? 1 : 0;
 	pthread_mutex_unlock(&p->mu);
 }
 

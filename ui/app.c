@@ -141,6 +141,10 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 	}
 	if (r & R_SNAPSHOT)
 		snapshot(a, now);
+	if (r & R_PROCS) {
+		pump_set_procs(a->pump, a->ui.procs);
+		pump_kick(a->pump);
+	}
 	if (r & (R_SELECT | R_REDRAW))
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 	/* screen or column changes may change what the kernel must send */
@@ -273,6 +277,7 @@ int app_run(const struct app_cfg *cfg)
 	a.ui.kernel = collector_kernel(col);
 	a.ui.replay = collector_is_replay(col);
 	a.ui.netns = cfg->netns;
+	a.ui.procs = collector_procs(col);
 	a.ui.apply_filter = cfg->apply_filter;
 	a.ui.match = cfg->match;
 	a.ui.filter_ctx = cfg->filter_ctx;

@@ -20,13 +20,20 @@ static void title_line(struct ui *ui, struct canvas *c)
 	x += canvas_put(c, 0, x, w - x, AT_NORMAL, "  ");
 	x = widget_pair(c, 0, x, w, "host", ui->hostname, AT_NORMAL);
 	x = widget_pair(c, 0, x, w, "Linux", ui->kernel, AT_NORMAL);
-	if (ui->netns)
+	if (f && f->netns)
+		x = widget_pair(c, 0, x, w, "netns", f->netns,
+				strcmp(f->netns, "host") ? AT_WARN : AT_NORMAL);
+	else if (ui->netns)
 		x = widget_pair(c, 0, x, w, "netns", ui->netns, AT_WARN);
 	if (f)
 		x = widget_pair(c, 0, x, w, "at", fmt_time(f->real_ns, t, sizeof(t)) + 11,
 				AT_NORMAL);
 	snprintf(iv, sizeof(iv), "%gs", ui->interval);
 	x = widget_pair(c, 0, x, w, "every", iv, AT_NORMAL);
+	if (f && f->attribution == ATTR_PARTIAL)
+		x = widget_pair(c, 0, x, w, "procs", "partial", AT_WARN);
+	else if (f && f->attribution == ATTR_OFF && f->attribution_note[0])
+		x = widget_pair(c, 0, x, w, "procs", "off", AT_WARN);
 	if (ui->paused)
 		x += canvas_put(c, 0, x, w - x, AT_ALARM, "PAUSED  ");
 	if (ui->replay)

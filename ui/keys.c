@@ -183,6 +183,18 @@ static unsigned act_interval(struct ui *ui, uint64_t now_ns)
 	return open_prompt(ui, PROMPT_INTERVAL, NULL);
 }
 
+static unsigned act_procs(struct ui *ui, uint64_t now_ns)
+{
+	if (ui->replay) {
+		ui_message(ui, true, now_ns, "a recording holds no process data");
+		return R_REDRAW;
+	}
+	ui->procs = !ui->procs;
+	ui_message(ui, false, now_ns, "process attribution %s",
+		   ui->procs ? "on (from the next refresh)" : "off");
+	return R_REDRAW | R_PROCS;
+}
+
 static unsigned act_snapshot(struct ui *ui, uint64_t now_ns)
 {
 	(void)ui;
@@ -224,6 +236,7 @@ static const struct keybind table[] = {
 	{ 'd', "d", "set the refresh interval", act_interval },
 	{ 's', "s", "write exactly this screen to a text file", act_snapshot },
 	{ 'c', "c F2", "choose the connection columns", act_columns },
+	{ 'p', "p", "process attribution on/off (the Process column)", act_procs },
 	{ K_F2, NULL, "columns", act_columns },
 	{ K_CTRL('l'), "^L", "redraw the screen", act_redraw },
 };

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "batch.h"
 #include "conn.h"
+#include "netns.h"
 #include "opts.h"
 #include "terr.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct terr e = { { 0 } };
 	struct batch_cfg bc = { 0 };
+	char nsname[NETNS_NAME_LEN];
 	int status;
 
 	if (opts_parse(&o, argc, argv, &e) < 0) {
@@ -37,7 +39,22 @@ int main(int argc, char **argv)
 		opts_free(&o);
 		return 2;
 	}
+	/*
+	 * Before anything opens a socket or starts a thread: setns moves only
+	 * the calling thread, and the netlink socket belongs to the namespace
+	 * it was created in.
+	 */
+	if (o.netns && netns_enter(o.netns, &e) < 0) {
+		fprintf(stderr, "tcptop: %s\n", e.msg);
+		opts_free(&o);
+		return 2;
+	}
 	bc.opts = &o;
+	if (!o.replay_path) {
+		netns_describe(o.netns, nsname, sizeof(nsname));
+		bc.collector.netns = nsname;
+	}
+	bc.collector.procs = o.procs;
 	bc.collector.src.proc_root = getenv("PROC_ROOT");
 	bc.collector.src.replay_path = o.replay_path;
 	bc.collector.src.record_path = o.record_path;

@@ -53,6 +53,14 @@ expect "4: the counters view lists TcpExt counters with explanations" "SYNs drop
 key Tab
 expect "Tab wraps around to the connections" "Local Addr:Port"
 
+expect "the Process column names the owner" "/sockscen"
+key p
+expect "p switches process attribution off" "process attribution off"
+if wait_for 5 sh -c "! $TM capture-pane -p -t e2e | grep -q '/sockscen'"; then ok "with it off, no process names"
+else not_ok "with it off, no process names" "$(screen | head -8)"; fi
+key p
+expect "p switches it back on" "/sockscen"
+
 key '>'
 expect "> sorts by the next visible column" "sort local"
 key r

@@ -1,0 +1,36 @@
+/* netns: entering the network namespace tcptop watches (-N), and naming it for the header. */
+#ifndef TCPTOP_NETNS_H
+#define TCPTOP_NETNS_H
+
+#include <stddef.h>
+
+#include "terr.h"
+
+#define NETNS_RUN_DIR "/run/netns" /* where `ip netns add` puts named namespaces */
+#define NETNS_NAME_LEN 288
+
+/*
+ * The file that names the namespace of a -N spec: NAME (under /run/netns),
+ * a path (anything with a '/'), or pid:PID (/proc/PID/ns/net). Returns 0, or
+ * -1 with e set when the spec itself is malformed. Pure: it opens nothing.
+ */
+int netns_path(const char *spec, char *path, size_t len, struct terr *e);
+
+/*
+ * Moves the process into the spec's network namespace (setns CLONE_NEWNET).
+ * It moves only the calling thread, so call it before any thread starts and
+ * before any socket is opened: afterwards sock_diag dumps, the files under
+ * /proc/net (a link to /proc/self/net) and under /proc/sys/net (looked up
+ * in the opener's namespace) all belong to that namespace. Returns 0, or -1 with e holding one line
+ * ("no network namespace 'x' under /run/netns", "cannot enter ...: ...").
+ */
+int netns_enter(const char *spec, struct terr *e);
+
+/*
+ * A name for the namespace this process is in now, for headers: the spec
+ * when one was given, else "host" (the initial namespace), the /run/netns
+ * name it was entered by (ip netns exec), or "net:[INODE]".
+ */
+void netns_describe(const char *spec, char *buf, size_t len);
+
+#endif
