@@ -38,6 +38,7 @@ int pump_status(struct pump *p);
 
 /* Requests applied before the next refresh. */
 void pump_set_interval(struct pump *p, double seconds);
+/* The next dumps' request; the bytecode is copied (the caller may free it at once). */
 void pump_set_req(struct pump *p, const struct diag_req *req);
 void pump_select(struct pump *p, uint64_t cookie);
 /* Process attribution on or off from the next refresh (the collector belongs to the thread). */

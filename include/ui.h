@@ -104,8 +104,9 @@ struct ui {
 	double interval;
 	char *filter_text; /* owned; NULL = none */
 	ui_filter_fn apply_filter;
-	ui_match_fn match; /* user-space matcher of the current filter */
-	void *filter_ctx;
+	void *apply_ctx;   /* apply_filter's context */
+	ui_match_fn match; /* user-space matcher of the current filter (NULL: none) */
+	void *filter_ctx;  /* match's context */
 
 	enum prompt_kind prompt;
 	char prompt_buf[256];

@@ -29,6 +29,13 @@ struct pump {
 	double interval;
 	struct diag_req req;
 	bool req_changed;
+	/*
+	 * Filter bytecode, copied: the UI may free its filter while a dump is
+	 * running with the old program. The UI fills `pending`; only the thread
+	 * swaps it with `applied`, between dumps.
+	 */
+	unsigned char *bc_pending, *bc_applied;
+	size_t bc_pending_len, bc_applied_len;
 	uint64_t selected;
 	int procs; /* -1: no request; 0/1: switch attribution off/on */
 	bool kick;
@@ -80,6 +87,13 @@ static void *run(void *arg)
 
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		if (p->req_changed) {
+			unsigned char *t = p->bc_applied;
+
+			p->bc_applied = p->bc_pending;
+			p->bc_applied_len = p->bc_pending_len;
+			p->bc_pending = t;
+			p->req.bc = p->bc_applied_len ? p->bc_applied : NULL;
+			p->req.bclen = p->bc_applied_len;
 			collector_set_req(p->col, &p->req);
 			p->req_changed = false;
 		}
@@ -166,6 +180,8 @@ int pump_stop(struct pump *p, struct terr *e)
 	close(p->fds[1]);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
+	free(p->bc_pending);
+	free(p->bc_applied);
 	free(p);
 	return ret;
 }
@@ -222,6 +238,10 @@ void pump_set_req(struct pump *p, const struct diag_req *req)
 {
 	pthread_mutex_lock(&p->mu);
 	p->req = *req;
+	p->bc_pending = xrealloc(p->bc_pending, req->bclen ? req->bclen : 1);
+	if (req->bclen)
+		memcpy(p->bc_pending, req->bc, req->bclen);
+	p->bc_pending_len = req->bclen;
 	p->req_changed = true;
 	pthread_mutex_unlock(&p->mu);
 }

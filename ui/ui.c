@@ -152,7 +152,7 @@ static unsigned prompt_key(struct ui *ui, int key, uint64_t now_ns)
 		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "filters are not available");
 		return R_REDRAW;
 	}
-	if (ui->apply_filter(ui->filter_ctx, ui->prompt_buf, &e) < 0) {
+	if (ui->apply_filter(ui->apply_ctx, ui->prompt_buf, &e) < 0) {
 		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "%s", e.msg);
 		return R_REDRAW;
 	}

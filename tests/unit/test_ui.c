@@ -355,7 +355,7 @@ static void filter_prompt_applies_keeps_old_on_error_and_cancels(void **state)
 	(void)state;
 	setup_ui(&ui);
 	ui.apply_filter = fake_filter;
-	ui.filter_ctx = &ui;
+	ui.apply_ctx = &ui;
 	ui_key(&ui, '/', 0);
 	assert_int_equal(ui.prompt, PROMPT_FILTER);
 	type(&ui, "port 443");
