@@ -5,6 +5,7 @@
 
 #include "batch.h"
 #include "conn.h"
+#include "filter.h"
 #include "opts.h"
 #include "terr.h"
 
@@ -13,6 +14,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct terr e = { { 0 } };
 	struct batch_cfg bc = { 0 };
+	struct filter *flt;
 	int status;
 
 	if (opts_parse(&o, argc, argv, &e) < 0) {
@@ -30,8 +32,10 @@ int main(int argc, char **argv)
 		opts_free(&o);
 		return 0;
 	}
-	if (o.filter) {
-		fprintf(stderr, "tcptop: filters are not supported yet: '%s'\n", o.filter);
+	/* NULL without an error: no filter (none given, or blank). */
+	flt = filter_parse(o.filter, &e);
+	if (!flt && terr_isset(&e)) {
+		fprintf(stderr, "tcptop: %s\n", e.msg);
 		opts_free(&o);
 		return 2;
 	}
@@ -41,7 +45,13 @@ int main(int argc, char **argv)
 	bc.collector.src.record_path = o.record_path;
 	bc.collector.req.states = TS_ALL_MASK;
 	bc.collector.req.ext = batch_needs(&o);
+	filter_kernel_req(flt, &bc.collector.req);
+	if (flt) {
+		bc.match = filter_view_match;
+		bc.match_ctx = flt;
+	}
 	status = batch_run(&bc, stdout, stderr);
+	filter_free(flt);
 	opts_free(&o);
 	return status;
 }
