@@ -463,7 +463,7 @@ static bool parse_hostspec(struct parser *p, size_t pos, size_t n, struct fleaf 
 	l->family = AF_UNSPEC;
 	l->plen = 0;
 	l->port = -1;
-	if (w[0] == '*' || w[0] == ':') {
+	if (w[0] == '*' || (w[0] == ':' && (n == 1 || w[1] != ':'))) {
 		has_addr = false;
 		rest = w[0] == '*';
 	} else if (w[0] == '[') {
@@ -511,7 +511,7 @@ static bool parse_hostspec(struct parser *p, size_t pos, size_t n, struct fleaf 
 		long v;
 
 		if (!has_addr) {
-			perr(p, pos + rest, 1, NULL, "a prefix length needs an address");
+			perr(p, pos + rest, n - rest, NULL, "a prefix length needs an address");
 			return false;
 		}
 		while (e < n && w[e] != ':')
