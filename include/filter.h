@@ -32,9 +32,15 @@
 
 struct filter; /* opaque: the parsed expression, its text and its kernel part */
 
-/* Limits that keep every input cheap and the recursion shallow. */
+/*
+ * Limits that keep every input cheap and the recursion shallow. The depth
+ * counts every `not` and every and-group and or-group an operand is inside,
+ * which is the nesting of the canonical form (filter_describe). Parentheses
+ * that group nothing new are free, up to FILTER_MAX_PARENS.
+ */
 #define FILTER_MAX_TEXT 4096 /* bytes of expression text */
-#define FILTER_MAX_DEPTH 64  /* nested parentheses and `not`s */
+#define FILTER_MAX_DEPTH 64
+#define FILTER_MAX_PARENS 256 /* nested '(' and `not` as written */
 /*
  * Longest bytecode handed to the kernel. diag.c builds the request in a
  * page-sized buffer and accepts half of it; a filter whose program would be
@@ -73,7 +79,10 @@ void filter_kernel_req(const struct filter *f, struct diag_req *req);
 
 /* The text as the user wrote it (borrowed), NULL for no filter. */
 const char *filter_text(const struct filter *f);
-/* Fully parenthesised canonical form; it parses back to the same filter. */
+/*
+ * Fully parenthesised canonical form; it parses back to the same filter
+ * (unless spelling every operator out makes it longer than FILTER_MAX_TEXT).
+ */
 void filter_describe(const struct filter *f, struct strbuf *sb);
 
 /*

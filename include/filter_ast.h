@@ -42,8 +42,9 @@ enum fnode_type { FN_LEAF, FN_AND, FN_OR, FN_NOT, FN_TRUE, FN_FALSE };
 /* Nodes live in one array and point at each other by index (-1: none). */
 struct fnode {
 	uint8_t type;
-	int32_t kid;  /* first child (AND, OR: n children; NOT: one) */
-	int32_t next; /* next sibling */
+	uint16_t height; /* levels of and/or/not below and including this node */
+	int32_t kid;     /* first child (AND, OR: n children; NOT: one) */
+	int32_t next;    /* next sibling */
 	struct fleaf leaf;
 };
 

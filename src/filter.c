@@ -250,12 +250,30 @@ static int32_t new_leaf(struct parser *p, uint8_t prim)
 	return i;
 }
 
-static int32_t new_not(struct parser *p, int32_t kid)
+/* Gives node i its height; false (error at column `start`) when that is too deep. */
+static bool set_height(struct parser *p, int32_t i, size_t start)
+{
+	struct fast *a = p->ast;
+	uint16_t h = 0;
+
+	for (int32_t k = a->v[i].kid; k >= 0; k = a->v[k].next)
+		if (a->v[k].height > h)
+			h = a->v[k].height;
+	a->v[i].height = (uint16_t)(h + 1);
+	if (a->v[i].height > FILTER_MAX_DEPTH) {
+		perr_end(p, start, "expression nested too deeply (more than %d levels)",
+			 FILTER_MAX_DEPTH);
+		return false;
+	}
+	return true;
+}
+
+static int32_t new_not(struct parser *p, int32_t kid, size_t start)
 {
 	int32_t i = fast_add(p->ast, FN_NOT);
 
 	p->ast->v[i].kid = kid;
-	return i;
+	return set_height(p, i, start) ? i : -1;
 }
 
 /* "expected a primitive" as a message, built from the table. */
@@ -359,7 +377,7 @@ static int32_t parse_port(struct parser *p, uint8_t prim)
 	switch (cmp) {
 	case CMP_NE:
 		/* "port != 22": neither end is 22, the negation of "port 22". */
-		return new_not(p, port_leaf(p, prim, a, a));
+		return new_not(p, port_leaf(p, prim, a, a), w.pos);
 	case CMP_GE:
 		return port_leaf(p, prim, a, 65535);
 	case CMP_LE:
@@ -571,7 +589,7 @@ static int32_t parse_host(struct parser *p, uint8_t prim)
 	i = new_leaf(p, prim);
 	if (!parse_hostspec(p, w.pos, w.len, &p->ast->v[i].leaf))
 		return -1;
-	return negate ? new_not(p, i) : i;
+	return negate ? new_not(p, i, w.pos) : i;
 }
 
 /*
@@ -781,9 +799,10 @@ static int32_t parse_unary(struct parser *p)
 		}
 		return parse_primitive(p);
 	}
-	if (++p->depth > FILTER_MAX_DEPTH) {
-		perr(p, t.pos, t.len, NULL, "expression nested too deeply (more than %d levels)",
-		     FILTER_MAX_DEPTH);
+	/* Bounds the recursion; the depth that counts is the tree's (set_height). */
+	if (++p->depth > FILTER_MAX_PARENS) {
+		perr(p, t.pos, t.len, NULL, "more than %d nested parentheses and 'not's",
+		     FILTER_MAX_PARENS);
 		return -1;
 	}
 	next(p);
@@ -794,7 +813,7 @@ static int32_t parse_unary(struct parser *p)
 	if (t.type == T_NOT) {
 		kid = parse_unary(p);
 		p->depth--;
-		return kid < 0 ? -1 : new_not(p, kid);
+		return kid < 0 ? -1 : new_not(p, kid, t.pos);
 	}
 	kid = parse_or(p);
 	if (kid < 0)
@@ -817,6 +836,7 @@ static int32_t parse_unary(struct parser *p)
 /* A run of operands joined by `type` (and: also by juxtaposition) as one n-ary node. */
 static int32_t parse_list(struct parser *p, uint8_t type)
 {
+	size_t start = p->tok.pos;
 	int32_t first = type == FN_OR ? parse_list(p, FN_AND) : parse_unary(p);
 	int32_t node = -1, last = first;
 	uint8_t op = type == FN_OR ? T_OR : T_AND;
@@ -846,6 +866,8 @@ static int32_t parse_list(struct parser *p, uint8_t type)
 		p->ast->v[last].next = k;
 		last = k;
 	}
+	if (node >= 0 && !set_height(p, node, start))
+		return -1;
 	return node < 0 ? first : node;
 }
 

@@ -323,20 +323,40 @@ static void nesting_and_length_are_limited(void **state)
 	size_t k = 0;
 
 	(void)state;
+	/* 64 levels of `not` are fine, 65 are not. */
 	for (int i = 0; i < FILTER_MAX_DEPTH; i++)
+		k += (size_t)sprintf(buf + k, "not ");
+	sprintf(buf + k, "port 1");
+	assert_non_null(strstr(canon(buf), "not not port 1"));
+	sprintf(buf + k, "not port 1");
+	assert_string_equal(error_of(buf), "...ot not not not not not not not not not port 1: "
+					   "expression nested too deeply (more than 64 levels) at "
+					   "column 1");
+
+	/* and/or groups count as levels, as the canonical form writes them. */
+	k = 0;
+	for (int i = 0; i < 33; i++) /* two levels each: or, and */
+		k += (size_t)sprintf(buf + k, "(port %d or port 2 port 3 and ", i);
+	k += (size_t)sprintf(buf + k, "port 1");
+	for (int i = 0; i < 33; i++)
+		buf[k++] = ')';
+	buf[k] = '\0';
+	assert_non_null(strstr(error_of(buf), "expression nested too deeply (more than 64 levels) "
+					      "at column 1"));
+
+	/* Parentheses that group nothing new are free, up to a bound on the recursion. */
+	k = 0;
+	for (int i = 0; i < FILTER_MAX_PARENS; i++)
 		buf[k++] = '(';
 	k += (size_t)sprintf(buf + k, "port 1");
-	for (int i = 0; i < FILTER_MAX_DEPTH; i++)
+	for (int i = 0; i < FILTER_MAX_PARENS; i++)
 		buf[k++] = ')';
 	buf[k] = '\0';
 	assert_string_equal(canon(buf), "port 1");
-
-	k = 0;
-	for (int i = 0; i <= FILTER_MAX_DEPTH; i++)
-		k += (size_t)sprintf(buf + k, "not ");
-	sprintf(buf + k, "port 1");
-	assert_non_null(
-		strstr(error_of(buf), "nested too deeply (more than 64 levels) at column 257"));
+	memmove(buf + 1, buf, k + 1);
+	buf[0] = '(';
+	assert_non_null(strstr(error_of(buf), "more than 256 nested parentheses and 'not's at "
+					      "column 257"));
 
 	memset(buf, ' ', FILTER_MAX_TEXT + 1);
 	memcpy(buf, "port 1", 6);
