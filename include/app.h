@@ -6,16 +6,14 @@
 #include "opts.h"
 #include "ui.h"
 
-/* What main prepared; borrowed. */
+struct filter;
+
+/* What main prepared; borrowed, except the filter. */
 struct app_cfg {
 	const struct opts *opts;
-	struct collector_cfg collector;
-	ui_filter_fn apply_filter; /* NULL: no filter support */
-	ui_match_fn match;         /* user-space matcher of the initial filter */
-	void *filter_ctx;
-	/* the kernel request to use after the filter changed (called on R_FILTER) */
-	void (*filter_req)(void *ctx, struct diag_req *req);
-	const char *netns; /* display name, or NULL */
+	struct collector_cfg collector; /* its request already carries the filter's kernel part */
+	struct filter *filter;          /* owned by the app from here on; NULL: none */
+	const char *netns;              /* display name, or NULL */
 };
 
 /* Runs until q or a signal; returns the exit status. */

@@ -18,6 +18,8 @@
 /* Netlink dumps fill at most 32 KiB per message batch; read them whole. */
 #define DIAG_BUFSIZE (64u * 1024u)
 #define DIAG_RETRIES 3
+/* dump_once: the kernel refused the request's filter bytecode. */
+#define DUMP_BC_REJECTED (-2)
 
 struct diag {
 	struct mnl_socket *nl;
@@ -26,6 +28,8 @@ struct diag {
 	char *buf;
 	diag_raw_fn raw;
 	void *raw_ctx;
+	const void *rejected_bc; /* bytecode the kernel refused: not sent again */
+	size_t rejected_len;
 };
 
 struct dump_ctx {
@@ -107,6 +111,26 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+/*
+ * The kernel's refusal of a request (EINVAL for bytecode it does not accept).
+ * libmnl skips NLMSG_ERROR when a control array lacks an entry for it, and
+ * the receive loop would then wait forever.
+ */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	(void)data;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	errno = err->error < 0 ? -err->error : err->error;
+	return MNL_CB_ERROR;
+}
+
 static int noop_cb(const struct nlmsghdr *nlh, void *data)
 {
 	(void)nlh;
@@ -140,7 +164,9 @@ static bool framing_ok(const void *buf, size_t len)
 static int run_buffer(const void *buf, size_t len, unsigned seq, unsigned portid,
 		      struct dump_ctx *ctx)
 {
-	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = { [NLMSG_NOOP] = noop_cb, [NLMSG_DONE] = done_cb };
+	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
+		[NLMSG_NOOP] = noop_cb, [NLMSG_ERROR] = error_cb, [NLMSG_DONE] = done_cb
+	};
 	int ret;
 
 	if (len > INT32_MAX || !framing_ok(buf, len)) {
@@ -191,12 +217,14 @@ static int dump_once(struct diag *d, int family, const struct diag_req *req, str
 	struct nlmsghdr *nlh;
 	struct dump_ctx ctx = { .s = s };
 	unsigned seq = ++d->seq;
+	size_t start;
 
 	terr_clear(e);
 	if (req->bclen > sizeof(reqbuf) / 2) {
 		terr_set(e, "filter bytecode of %zu bytes is too long for one request", req->bclen);
 		return -1;
 	}
+	start = s->n;
 	nlh = mnl_nlmsg_put_header(reqbuf);
 	build_request(nlh, family, req, seq);
 	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0) {
@@ -230,6 +258,9 @@ static int dump_once(struct diag *d, int family, const struct diag_req *req, str
 			/* The dump of a family the kernel lacks (IPv6 disabled) fails with ENOENT. */
 			if (errno == ENOENT && family == AF_INET6)
 				return 0;
+			/* An older kernel refuses bytecode with an op it does not know. */
+			if (errno == EINVAL && req->bclen && s->n == start)
+				return DUMP_BC_REJECTED;
 			terr_set(e, "sock_diag dump (%s): %s", family_name(family),
 				 strerror(errno));
 			return -1;
@@ -253,11 +284,33 @@ static void drain(struct diag *d)
 int diag_dump(struct diag *d, int family, const struct diag_req *req, struct sample *s,
 	      struct terr *e)
 {
+	struct diag_req plain = *req;
 	size_t start = s->n;
+	bool refused = false;
 
+	/*
+	 * Without the bytecode the kernel sends a superset, and every socket is
+	 * matched again in user space: only the kernel-side saving is lost.
+	 */
+	plain.bc = NULL;
+	plain.bclen = 0;
+	if (req->bclen && req->bc == d->rejected_bc && req->bclen == d->rejected_len)
+		req = &plain;
 	for (int attempt = 0;; attempt++) {
 		int ret = dump_once(d, family, req, s, e);
 
+		if (ret == DUMP_BC_REJECTED) {
+			d->rejected_bc = req->bc;
+			d->rejected_len = req->bclen;
+			req = &plain;
+			refused = true;
+			ret = dump_once(d, family, req, s, e);
+		}
+		if (ret == 0 && refused && !terr_isset(e))
+			terr_set(e,
+				 "the kernel refused the filter's bytecode (%s): "
+				 "filtering in user space only",
+				 strerror(EINVAL));
 		if (ret <= 0)
 			return ret;
 		if (attempt == DIAG_RETRIES) {

@@ -44,6 +44,17 @@ static const char usage_text[] =
 	"  -h, --help           this text\n"
 	"  -V, --version        the version\n"
 	"\n"
+	"FILTERS (the FILTER words and -f EXPR form one expression):\n"
+	"  sport|dport|port [OP] N    local, remote, either port; OP is = != < <= > >=\n"
+	"                             (eq ne lt le gt ge); N-M is a range; :N is port N\n"
+	"  src|dst|host ADDR          10.0.0.1, 10.0.0.0/8, ::1, [fe80::]/10, each with\n"
+	"                             an optional :PORT ([::1]:22); *:PORT: any address\n"
+	"  state NAME                 established syn-sent syn-recv fin-wait-1 fin-wait-2\n"
+	"                             time-wait close close-wait last-ack listen closing,\n"
+	"                             or a group: connected synchronized bucket big all\n"
+	"  not, and (may be left out), or, parentheses; not binds tightest, then and.\n"
+	"  e.g.  tcptop dport 5432    tcptop 'dst 10.0.0.0/8 and state established'\n"
+	"\n"
 	"environment: PROC_ROOT reads /proc files from another directory (tests).\n";
 
 void opts_usage(FILE *out)

@@ -13,6 +13,7 @@
 
 #include "canvas.h"
 #include "fatal.h"
+#include "filter.h"
 #include "pump.h"
 #include "safefile.h"
 #include "screen.h"
@@ -75,6 +76,7 @@ struct app {
 	struct pump *pump;
 	uint8_t ext; /* kernel extensions asked for now */
 	struct diag_req req;
+	struct filter *filter; /* owned; the pump keeps its own copy of the bytecode */
 	bool dirty;
 	bool end_noted;
 	int exit_status;
@@ -127,6 +129,25 @@ static void snapshot(struct app *a, uint64_t now)
 	sb_free(&sb);
 }
 
+/* The filter prompt's Enter: a new filter, or -1 and the old one stays. */
+static int apply_filter(void *ctx, const char *text, struct terr *e)
+{
+	struct app *a = ctx;
+	struct filter *f = filter_parse(text, e);
+
+	if (!f && terr_isset(e))
+		return -1;
+	filter_free(a->filter);
+	a->filter = f;
+	free(a->ui.filter_text);
+	a->ui.filter_text = f ? xstrdup(filter_text(f)) : NULL;
+	a->ui.match = f ? filter_view_match : NULL;
+	a->ui.filter_ctx = f;
+	/* the new kernel part; pump_set_req copies the bytecode */
+	filter_kernel_req(f, &a->req);
+	return 0;
+}
+
 static void handle_bits(struct app *a, unsigned r, uint64_t now)
 {
 	if (r & R_QUIT)
@@ -134,8 +155,6 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 	if (r & R_INTERVAL)
 		pump_set_interval(a->pump, a->ui.interval);
 	if (r & R_FILTER) {
-		if (a->cfg->filter_req)
-			a->cfg->filter_req(a->cfg->filter_ctx, &a->req);
 		update_req(a, true);
 		pump_kick(a->pump);
 	}
@@ -270,6 +289,7 @@ int app_run(const struct app_cfg *cfg)
 	col = collector_new(&cfg->collector, &e);
 	if (!col) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
+		filter_free(cfg->filter);
 		return 1;
 	}
 	ui_init(&a.ui, o->cols, o->ncols, o->sort, o->reverse, o->interval);
@@ -278,11 +298,14 @@ int app_run(const struct app_cfg *cfg)
 	a.ui.replay = collector_is_replay(col);
 	a.ui.netns = cfg->netns;
 	a.ui.procs = collector_procs(col);
-	a.ui.apply_filter = cfg->apply_filter;
-	a.ui.match = cfg->match;
-	a.ui.filter_ctx = cfg->filter_ctx;
-	if (o->filter)
-		a.ui.filter_text = xstrdup(o->filter);
+	a.filter = cfg->filter;
+	a.ui.apply_filter = apply_filter;
+	a.ui.apply_ctx = &a;
+	if (a.filter) {
+		a.ui.match = filter_view_match;
+		a.ui.filter_ctx = a.filter;
+		a.ui.filter_text = xstrdup(filter_text(a.filter));
+	}
 	a.ext = a.req.ext = ui_needs(&a.ui);
 	collector_set_req(col, &a.req);
 	a.pump = pump_start(col, o->interval, &e);
@@ -310,6 +333,7 @@ int app_run(const struct app_cfg *cfg)
 	}
 	canvas_free(&a.canvas);
 	ui_free(&a.ui);
+	filter_free(a.filter);
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
 	return status;

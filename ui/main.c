@@ -7,6 +7,7 @@
 #include "app.h"
 #include "batch.h"
 #include "conn.h"
+#include "filter.h"
 #include "netns.h"
 #include "opts.h"
 #include "terr.h"
@@ -17,6 +18,7 @@ int main(int argc, char **argv)
 	struct terr e = { { 0 } };
 	struct batch_cfg bc = { 0 };
 	char nsname[NETNS_NAME_LEN];
+	struct filter *flt;
 	int status;
 
 	if (opts_parse(&o, argc, argv, &e) < 0) {
@@ -34,10 +36,17 @@ int main(int argc, char **argv)
 		opts_free(&o);
 		return 0;
 	}
-	if (o.filter) {
-		fprintf(stderr, "tcptop: filters are not supported yet: '%s'\n", o.filter);
+	/* NULL without an error: no filter (none given, or blank). */
+	flt = filter_parse(o.filter, &e);
+	if (!flt && terr_isset(&e)) {
+		fprintf(stderr, "tcptop: %s\n", e.msg);
 		opts_free(&o);
 		return 2;
+	}
+	if (!flt) {
+		/* blank text is no filter: outputs say null, not "   " */
+		free(o.filter);
+		o.filter = NULL;
 	}
 	/*
 	 * Before anything opens a socket or starts a thread: setns moves only
@@ -60,6 +69,11 @@ int main(int argc, char **argv)
 	bc.collector.src.record_path = o.record_path;
 	bc.collector.req.states = TS_ALL_MASK;
 	bc.collector.req.ext = batch_needs(&o);
+	filter_kernel_req(flt, &bc.collector.req);
+	if (flt) {
+		bc.match = filter_view_match;
+		bc.match_ctx = flt;
+	}
 	/* interactive only on a terminal, like top */
 	if (!o.batch && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		struct app_cfg ac = { 0 };
@@ -67,9 +81,11 @@ int main(int argc, char **argv)
 		setlocale(LC_ALL, "");
 		ac.opts = &o;
 		ac.collector = bc.collector;
+		ac.filter = flt; /* the app owns it now: the user may replace it */
 		status = app_run(&ac);
 	} else {
 		status = batch_run(&bc, stdout, stderr);
+		filter_free(flt);
 	}
 	opts_free(&o);
 	return status;

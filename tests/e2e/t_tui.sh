@@ -89,6 +89,21 @@ key /
 expect "/ opens the filter prompt" "Filter:"
 key Escape
 if wait_for 3 sh -c "! $TM capture-pane -p -t e2e | grep -q 'Filter:'"; then ok "Esc cancels the prompt"; else not_ok "Esc cancels the prompt"; fi
+key / "dport 5001 and state established" Enter
+expect "a filter shows in the header" "filter: dport 5001 and state established"
+only_5001() { # every connection row has peer port 5001
+	local rows
+	rows=$(screen | sed -n '6,38p' | grep -E '^[0-9\[]' )
+	[ -n "$rows" ] && ! printf '%s\n' "$rows" | grep -vqE '^[^ ]+ +[^ ]+:5001 +ESTAB'
+}
+if wait_for 5 only_5001; then ok "the filter leaves only matching rows"; else not_ok "the filter leaves only matching rows" "$(screen | head -12)"; fi
+key / C-u "dport 99999" Enter
+expect "a bad filter gets an inline error with its column" "port out of range at column 7"
+key Escape
+expect "and the old filter stays" "filter: dport 5001 and state established"
+key / C-u Enter
+if wait_for 5 sh -c "! $TM capture-pane -p -t e2e | grep -q 'filter:'"; then ok "an empty filter clears it"; else not_ok "an empty filter clears it" "$(screen | head -5)"; fi
+expect "and every socket is back" "CLOSE-WAIT"
 
 key d 0 . 2 5 Enter
 expect "d sets the interval" "every 0.25s"
