@@ -34,7 +34,9 @@ void diag_close(struct diag *d);
 void diag_set_raw_hook(struct diag *d, diag_raw_fn fn, void *ctx);
 
 /*
- * Dumps TCP sockets of `family` matching req into s (appending). Restarts an
+ * Dumps TCP sockets of `family` matching req into s (appending); AF_UNSPEC
+ * dumps both families in one walk of the kernel's socket hash (the
+ * TCPDIAG_GETSOCK request), where a kernel still has it. Restarts an
  * interrupted dump (NLM_F_DUMP_INTR) up to 3 times, then keeps the partial
  * result and sets s->stats.partial. Returns 0, or -1 with e set; a family the
  * kernel does not support (no IPv6) is not an error: nothing is added.

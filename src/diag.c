@@ -187,26 +187,42 @@ static int run_buffer(const void *buf, size_t len, unsigned seq, unsigned portid
 	return 1;
 }
 
+/*
+ * SOCK_DIAG_BY_FAMILY dumps one family, and the kernel walks the whole
+ * (shared) socket hash for each: two walks for IPv4 and IPv6. The older
+ * TCPDIAG_GETSOCK request is dumped with AF_UNSPEC: both families in one
+ * walk, same messages, same extensions and bytecode. With a filter that
+ * matches little, the walk is most of the cost, so AF_UNSPEC here means
+ * "both, in one walk".
+ */
 static void build_request(struct nlmsghdr *nlh, int family, const struct diag_req *req,
 			  unsigned seq)
 {
-	struct inet_diag_req_v2 *r;
-
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
-	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
-	r->sdiag_family = (uint8_t)family;
-	r->sdiag_protocol = IPPROTO_TCP;
-	r->idiag_states = req->states;
-	r->idiag_ext = req->ext;
+	if (family == AF_UNSPEC) {
+		struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		r->idiag_family = AF_INET; /* ignored for dumps: the kernel uses AF_UNSPEC */
+		r->idiag_states = req->states;
+		r->idiag_ext = req->ext;
+	} else {
+		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		r->sdiag_family = (uint8_t)family;
+		r->sdiag_protocol = IPPROTO_TCP;
+		r->idiag_states = req->states;
+		r->idiag_ext = req->ext;
+	}
 	if (req->bc && req->bclen)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, req->bclen, req->bc);
 }
 
 static const char *family_name(int family)
 {
-	return family == AF_INET ? "IPv4" : "IPv6";
+	return family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IPv4+IPv6";
 }
 
 /* One attempt: 0 done, 1 interrupted (retry), -1 error. */

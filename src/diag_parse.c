@@ -134,7 +134,8 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 	struct parse_ctx p = { c, a, e };
 	unsigned state;
 
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+	/* TCPDIAG_GETSOCK answers carry the same inet_diag_msg (the one-walk dump) */
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK) {
 		terr_set(e, "unexpected netlink message type %u", nlh->nlmsg_type);
 		return -1;
 	}

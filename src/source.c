@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct source {
 	size_t next_frame;
 	const struct rec_frame *cur;
 	struct recorder *rec;
+	bool per_family; /* the kernel refused the one-walk dump */
 	char hostname[256];
 	char kernel[128];
 };
@@ -134,10 +136,23 @@ int source_dump(struct source *s, const struct diag_req *req, struct sample *smp
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	struct terr fe;
+	size_t start = smp->n;
 	int ret = 0;
 
 	if (s->replay)
 		return replay_dump(s, smp, e);
+	/* one walk for both families while the kernel answers the compat request */
+	if (!s->per_family) {
+		terr_clear(&fe);
+		if (diag_dump(s->diag, AF_UNSPEC, req, smp, &fe) == 0) {
+			if (terr_isset(&fe))
+				*e = fe;
+			return 0;
+		}
+		/* refused (EOPNOTSUPP without the compat hook): per family from now on */
+		s->per_family = true;
+		sample_truncate(smp, start);
+	}
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		terr_clear(&fe);
 		if (diag_dump(s->diag, families[i], req, smp, &fe) < 0)

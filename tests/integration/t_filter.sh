@@ -42,8 +42,8 @@ declare -A SS_NAME=([established]=ESTAB [syn-sent]=SYN-SENT [syn-recv]=SYN-RECV
 	[close-wait]=CLOSE-WAIT [last-ack]=LAST-ACK [listening]=LISTEN [closing]=CLOSING)
 
 # ss's view in tcptop's spelling: "STATE LOCAL PEER", sorted. ss writes a
-# dual-stack wildcard as "*", a wildcard port as "*", v4-mapped addresses in
-# brackets, CLOSE as UNCONN, and leaves the State column out when the query
+# dual-stack wildcard as "*" (a listener's peer port "*" is spelled alike),
+# v4-mapped addresses in brackets, CLOSE as UNCONN, and leaves the State column out when the query
 # asks for one state only: then it is that state ("?" if that is not known).
 ss_lines() {
 	local one=? a n=0
@@ -56,7 +56,6 @@ ss_lines() {
 		sed -E \
 		-e 's/^UNCONN /CLOSE /' \
 		-e 's/ \*:/ [::]:/g' \
-		-e 's/:\*( |$)/:0\1/g' \
 		-e 's/\[::ffff:([0-9.]+)\]/\1/g'
 }
 

@@ -305,6 +305,21 @@ static void unknown_family_and_type_are_errors(void **state)
 	free(nlh);
 }
 
+/* The one-walk dump (TCPDIAG_GETSOCK) answers with the same message under its own type. */
+static void one_walk_dump_messages_parse_alike(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv6_bulk.rec", TS_ESTABLISHED);
+	struct conn a, b;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &a), 0);
+	nlh->nlmsg_type = TCPDIAG_GETSOCK;
+	assert_int_equal(parse(nlh, &b), 0);
+	assert_int_equal(a.cookie, b.cookie);
+	assert_memory_equal(a.info, b.info, sizeof(struct tcpi));
+	free(nlh);
+}
+
 static void unknown_attributes_are_ignored(void **state)
 {
 	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
@@ -419,6 +434,7 @@ int main(void)
 		cmocka_unit_test(message_cut_inside_an_attribute_is_an_error),
 		cmocka_unit_test(message_shorter_than_inet_diag_msg_is_an_error),
 		cmocka_unit_test(unknown_family_and_type_are_errors),
+		cmocka_unit_test(one_walk_dump_messages_parse_alike),
 		cmocka_unit_test(unknown_attributes_are_ignored),
 		cmocka_unit_test(congestion_name_without_nul_is_bounded_and_printable),
 		cmocka_unit_test(every_recorded_message_parses_and_corruption_is_survived),
