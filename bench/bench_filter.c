@@ -200,11 +200,19 @@ static double walk_floor(bool one_walk)
 	return best;
 }
 
+/* The holders have PR_SET_PDEATHSIG: they go with us. */
+static void on_term(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
-	long total = argc > 1 ? atol(argv[1]) : 200000;
-	long share = argc > 2 ? atol(argv[2]) : 50;
-	long pairs = total * share / 200, per_holder, tw;
+	/* --hold: build the sockets, say "ready pid=N", keep them until SIGTERM (bench/tui.sh) */
+	bool hold = argc > 1 && !strcmp(argv[1], "--hold");
+	long total, share;
+	long pairs, per_holder, tw;
 	pid_t holders[64];
 	int nholders = 0;
 	const char *text = "dport 5042";
@@ -219,6 +227,13 @@ int main(int argc, char **argv)
 	struct filter *f;
 	double t0;
 
+	if (hold) {
+		argc--;
+		argv++;
+	}
+	total = argc > 1 ? atol(argv[1]) : 200000;
+	share = argc > 2 ? atol(argv[2]) : 50;
+	pairs = total * share / 200;
 	if (geteuid() != 0) {
 		printf("bench_filter: skipped (needs root for a private network namespace)\n");
 		return 0;
@@ -263,6 +278,14 @@ int main(int argc, char **argv)
 	}
 	printf("built %ld sockets (%d listeners, %ld established, %ld TIME-WAIT) in %.1f s\n",
 	       total, NPORTS, 2 * pairs, tw, now_s() - t0);
+	if (hold) {
+		printf("ready pid=%d\n", (int)getpid());
+		fflush(stdout);
+		signal(SIGTERM, on_term);
+		signal(SIGINT, on_term);
+		for (;;)
+			pause();
+	}
 
 	f = filter_parse(text, &e);
 	if (!f) {

@@ -31,6 +31,7 @@ long screen_listen_rows(const struct ui *ui);
 int screen_listen_key(struct ui *ui, int key, uint64_t now_ns);
 void screen_states_draw(struct ui *ui, struct canvas *c, int y, int h);
 long screen_states_rows(const struct ui *ui);
+void screen_states_free(struct ui *ui);
 void screen_counters_draw(struct ui *ui, struct canvas *c, int y, int h);
 long screen_counters_rows(const struct ui *ui);
 int screen_counters_key(struct ui *ui, int key, uint64_t now_ns);

@@ -80,11 +80,14 @@ struct ui_scroll {
 	long sel; /* selected row (screens with a selection) */
 };
 
+struct states_cache; /* screen_states.c: its tallies, kept per frame */
+
 /* Owns its strings and view; borrows the frame. */
 struct ui {
 	const struct frame *frame;
 	struct view view;   /* connection rows in display order */
 	uint64_t order_seq; /* frame seq the view was built for */
+	uint64_t view_gen;  /* bumped when the sort or the filter changes */
 
 	enum screen_id screen;
 	enum screen_id back; /* where Esc returns from detail/help/picker */
@@ -120,7 +123,8 @@ struct ui {
 	uint64_t status_until_ns;
 	bool status_error;
 
-	int body_h; /* rows of the view body at the last draw (paging) */
+	int body_h;                        /* rows of the view body at the last draw (paging) */
+	struct states_cache *states_cache; /* owned */
 
 	const char *hostname; /* borrowed */
 	const char *kernel;
@@ -135,6 +139,13 @@ void ui_free(struct ui *ui);
 
 /* A new frame to show (ignored while paused; the caller keeps it alive until the next). */
 void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns);
+/*
+ * The same with an order already built for it (by the collector thread) for
+ * view generation `gen`: used as is when it matches and rows are not held.
+ * Returns R_SELECT when the selected socket changed.
+ */
+unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, const struct view *order,
+			      uint64_t gen, uint64_t now_ns);
 /* Handles one key; returns R_* bits. */
 unsigned ui_key(struct ui *ui, int key, uint64_t now_ns);
 /* Draws the whole screen. */

@@ -7,12 +7,15 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fatal.h"
+#include "filter.h"
 
 #define NFRAMES 3
+#define PUMP_NICE 5
 
 struct pump {
 	pthread_t thread;
@@ -38,6 +41,15 @@ struct pump {
 	size_t bc_pending_len, bc_applied_len;
 	uint64_t selected;
 	int procs; /* -1: no request; 0/1: switch attribution off/on */
+	/* the UI's order: sort, direction, filter, and its generation */
+	const struct column *sort;
+	bool reverse;
+	char *filter_text;
+	bool filter_changed;
+	uint64_t view_gen;
+	struct filter *filter;       /* the thread's own parse of filter_text */
+	struct view views[NFRAMES];  /* the order of each frame, built by the thread */
+	uint64_t views_gen[NFRAMES]; /* 0: not built */
 	bool kick;
 	bool quit;
 	int status;
@@ -53,6 +65,34 @@ static struct frame *take_free(struct pump *p)
 static void give_free(struct pump *p, struct frame *f)
 {
 	p->free_list[p->nfree++] = f;
+}
+
+static size_t slot(const struct pump *p, const struct frame *f)
+{
+	return (size_t)(f - p->frames);
+}
+
+/* Sorts a finished frame the way the UI wants it (called with mu held; unlocks meanwhile). */
+static void order_frame(struct pump *p, struct frame *f)
+{
+	const struct column *sort = p->sort;
+	bool reverse = p->reverse;
+	uint64_t gen = p->view_gen;
+	size_t i = slot(p, f);
+	struct terr e;
+
+	p->views_gen[i] = 0;
+	if (!sort)
+		return;
+	if (p->filter_changed) {
+		filter_free(p->filter);
+		p->filter = filter_parse(p->filter_text, &e); /* the UI already checked it */
+		p->filter_changed = false;
+	}
+	pthread_mutex_unlock(&p->mu);
+	view_build(&p->views[i], f, sort, reverse, p->filter ? filter_view_match : NULL, p->filter);
+	pthread_mutex_lock(&p->mu);
+	p->views_gen[i] = gen;
 }
 
 static struct timespec deadline_after(const struct timespec *from, double secs)
@@ -79,6 +119,14 @@ static void *run(void *arg)
 	struct pump *p = arg;
 	struct timespec start, due, now;
 	bool ended = false;
+
+	/*
+	 * Collecting is background work: on a busy host (or two cores) the UI
+	 * thread must get the CPU first to answer keys. Linux nice is per thread.
+	 */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), PUMP_NICE) < 0) {
+		/* not fatal: keys are answered, only later under load */
+	}
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->quit) {
@@ -114,6 +162,7 @@ static void *run(void *arg)
 				give_free(p, f);
 				ended = true;
 			} else {
+				order_frame(p, f);
 				if (p->ready)
 					give_free(p, p->ready); /* the UI skipped it */
 				p->ready = f;
@@ -182,6 +231,10 @@ int pump_stop(struct pump *p, struct terr *e)
 	pthread_cond_destroy(&p->cv);
 	free(p->bc_pending);
 	free(p->bc_applied);
+	for (int i = 0; i < NFRAMES; i++)
+		view_free(&p->views[i]);
+	filter_free(p->filter);
+	free(p->filter_text);
 	free(p);
 	return ret;
 }
@@ -258,6 +311,35 @@ void pump_set_procs(struct pump *p, bool on)
 	pthread_mutex_lock(&p->mu);
 	p->procs = on ? 1 : 0;
 	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_set_view(struct pump *p, uint64_t gen, const struct column *sort, bool reverse,
+		   const char *filter_text)
+{
+	pthread_mutex_lock(&p->mu);
+	p->view_gen = gen;
+	p->sort = sort;
+	p->reverse = reverse;
+	if (strcmp(filter_text ? filter_text : "", p->filter_text ? p->filter_text : "") != 0) {
+		free(p->filter_text);
+		p->filter_text = filter_text ? xstrdup(filter_text) : NULL;
+		p->filter_changed = true;
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+const struct view *pump_order(struct pump *p, uint64_t *gen)
+{
+	const struct view *v = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	*gen = 0;
+	if (p->shown) {
+		*gen = p->views_gen[slot(p, p->shown)];
+		v = &p->views[slot(p, p->shown)];
+	}
+	pthread_mutex_unlock(&p->mu);
+	return v;
 }
 
 void pump_kick(struct pump *p)

@@ -77,6 +77,7 @@ struct app {
 	uint8_t ext; /* kernel extensions asked for now */
 	struct diag_req req;
 	struct filter *filter; /* owned; the pump keeps its own copy of the bytecode */
+	uint64_t sent_gen;     /* the view generation the pump knows */
 	bool dirty;
 	bool end_noted;
 	int exit_status;
@@ -168,6 +169,12 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 	/* screen or column changes may change what the kernel must send */
 	update_req(a, false);
+	/* a new sort or filter: the thread orders the next frames that way */
+	if (a->ui.view_gen != a->sent_gen) {
+		a->sent_gen = a->ui.view_gen;
+		pump_set_view(a->pump, a->ui.view_gen, a->ui.sort, a->ui.reverse,
+			      a->ui.filter_text);
+	}
 	if (r)
 		a->dirty = true;
 }
@@ -210,7 +217,10 @@ static void take_frame(struct app *a, uint64_t now)
 	}
 	f = pump_take(a->pump);
 	if (f) {
-		ui_set_frame(&a->ui, f, now);
+		uint64_t gen;
+		const struct view *order = pump_order(a->pump, &gen);
+
+		ui_set_frame_ordered(&a->ui, f, order, gen, now);
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 		a->dirty = true;
 	}
@@ -319,6 +329,9 @@ int app_run(const struct app_cfg *cfg)
 		pump_stop(a.pump, &e);
 		return 1;
 	}
+	a.ui.view_gen = 1;
+	a.sent_gen = 1;
+	pump_set_view(a.pump, 1, a.ui.sort, a.ui.reverse, a.ui.filter_text);
 	fatal_set_cleanup(term_emergency_restore);
 	install_signals();
 	term_size(&w, &h);

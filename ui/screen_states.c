@@ -122,12 +122,44 @@ static void counts(const struct ui *ui, uint32_t n[TS_MAX])
 	}
 }
 
+/*
+ * The tallies cost a pass over up to 200,000 rows and a sort of their keys:
+ * done once per frame (and sort or filter), not on every key press.
+ */
+struct states_cache {
+	uint64_t seq, gen;
+	size_t n;
+	struct breakdown tw, cw;
+};
+
+static const struct breakdown *cached(struct ui *ui, unsigned state)
+{
+	struct states_cache *sc = ui->states_cache;
+
+	if (!sc)
+		sc = ui->states_cache = xcalloc(1, sizeof(*sc));
+	if (sc->seq != ui->frame->seq || sc->gen != ui->view_gen || sc->n != ui->view.n ||
+	    !sc->seq) {
+		breakdown(ui, TS_TIME_WAIT, &sc->tw);
+		breakdown(ui, TS_CLOSE_WAIT, &sc->cw);
+		sc->seq = ui->frame->seq;
+		sc->gen = ui->view_gen;
+		sc->n = ui->view.n;
+	}
+	return state == TS_TIME_WAIT ? &sc->tw : &sc->cw;
+}
+
+void screen_states_free(struct ui *ui)
+{
+	free(ui->states_cache);
+	ui->states_cache = NULL;
+}
+
 static void breakdown_lines(struct ui *ui, struct scrollwin *sw, unsigned state)
 {
-	struct breakdown b;
+	struct breakdown b = *cached(ui, state);
 	int y, half = sw->c->w / 2;
 
-	breakdown(ui, state, &b);
 	if ((y = sw_next(sw)) >= 0) {
 		canvas_printf(sw->c, y, 0, half, AT_TITLE, "%s by remote endpoint",
 			      conn_state_name(state));

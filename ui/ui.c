@@ -34,6 +34,7 @@ void ui_init(struct ui *ui, const enum col_id *cols, size_t ncols, const struct 
 
 void ui_free(struct ui *ui)
 {
+	screen_states_free(ui);
 	view_free(&ui->view);
 	free(ui->filter_text);
 	ui->filter_text = NULL;
@@ -64,21 +65,14 @@ uint64_t ui_history_cookie(const struct ui *ui)
 	return ui->screen == SCR_DETAIL ? ui->detail_cookie : ui->sel_cookie;
 }
 
-/* Rebuilds the connection order for the current frame, sort, filter and hold. */
-static unsigned rebuild(struct ui *ui, uint64_t now_ns, bool hold)
+/* Selection and scrolling after the order changed. */
+static unsigned settle(struct ui *ui)
 {
 	struct ui_scroll *s = &ui->scroll[SCR_CONN];
 	uint64_t before = ui->sel_cookie;
 	long at;
 
-	if (!ui->frame)
-		return 0;
-	if (hold && ui->view.n)
-		view_follow(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match, ui->filter_ctx);
-	else
-		view_build(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match, ui->filter_ctx);
 	ui->order_seq = ui->frame->seq;
-	(void)now_ns;
 	/* the selection follows its socket; if it is gone, the row now under the cursor */
 	at = ui->chosen && ui->sel_cookie ? view_find(&ui->view, ui->frame, ui->sel_cookie) : -1;
 	if (at >= 0)
@@ -93,16 +87,49 @@ static unsigned rebuild(struct ui *ui, uint64_t now_ns, bool hold)
 	return ui->sel_cookie != before ? R_SELECT : 0;
 }
 
+/* Rebuilds the connection order for the current frame, sort, filter and hold. */
+static unsigned rebuild(struct ui *ui, uint64_t now_ns, bool hold)
+{
+	(void)now_ns;
+	if (!ui->frame)
+		return 0;
+	if (hold && ui->view.n)
+		view_follow(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match, ui->filter_ctx);
+	else
+		view_build(&ui->view, ui->frame, ui->sort, ui->reverse, ui->match, ui->filter_ctx);
+	return settle(ui);
+}
+
 void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns)
 {
 	ui->frame = f;
 	rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
 }
 
+unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, const struct view *order,
+			      uint64_t gen, uint64_t now_ns)
+{
+	struct view *v = &ui->view;
+
+	ui->frame = f;
+	if (!order || gen != ui->view_gen || now_ns < ui->hold_until_ns)
+		return rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
+	/* the thread sorted it already: take its order (a copy: the thread reuses it) */
+	v->order = xgrow(v->order, &v->cap, order->n, sizeof(*v->order));
+	v->cookies = xgrow(v->cookies, &v->cookies_cap, order->n, sizeof(*v->cookies));
+	if (order->n) {
+		memcpy(v->order, order->order, order->n * sizeof(*v->order));
+		memcpy(v->cookies, order->cookies, order->n * sizeof(*v->cookies));
+	}
+	v->n = order->n;
+	return settle(ui);
+}
+
 /* Re-sort now (sort column, direction or filter changed). */
 static unsigned resort(struct ui *ui, uint64_t now_ns)
 {
 	ui->hold_until_ns = 0;
+	ui->view_gen++;
 	return rebuild(ui, now_ns, false) | R_REDRAW;
 }
 

@@ -236,6 +236,39 @@ static void rows_hold_their_places_while_the_user_navigates(void **state)
 	model_free(m);
 }
 
+/* The collector thread's order is taken when built for the current sort, else rebuilt. */
+static void an_order_built_elsewhere_is_used_only_for_the_current_sort(void **state)
+{
+	struct model *m = model_new();
+	struct frame f[2] = { 0 };
+	struct ui ui;
+	struct view other = { 0 };
+	uint64_t b0[4] = { 0 }, b1[4] = { 100, 400, 300, 200 };
+
+	(void)state;
+	setup_ui(&ui);
+	fill(&f[0], m, SEC, b0, 4);
+	fill(&f[1], m, 2 * SEC, b1, 4);
+	/* an order by local address, tagged with the UI's generation: taken as is */
+	view_build(&other, &f[1], column_get(COL_LOCAL), false, NULL, NULL);
+	ui_set_frame_ordered(&ui, &f[1], &other, ui.view_gen, 0);
+	assert_int_equal(cookie_at(&ui, 0), 1);
+	/* the user re-sorts: the generation moves on, an old order is not used */
+	ui_key(&ui, 'r', 0);
+	ui_set_frame_ordered(&ui, &f[1], &other, ui.view_gen - 1, 0);
+	assert_int_equal(cookie_at(&ui, 0), 1); /* rate, reversed: the slowest (cookie 1) first */
+	assert_int_equal(cookie_at(&ui, 3), 2);
+	ui.reverse = false;
+	ui_resort(&ui, 0);
+	ui_set_frame_ordered(&ui, &f[1], &other, ui.view_gen - 1, 0);
+	assert_int_equal(cookie_at(&ui, 0), 2); /* by rate, not the stale local order */
+	view_free(&other);
+	ui_free(&ui);
+	frame_free(&f[0]);
+	frame_free(&f[1]);
+	model_free(m);
+}
+
 static void sort_keys_cycle_columns_and_reverse(void **state)
 {
 	struct frame fr[2];
@@ -456,6 +489,7 @@ int main(void)
 		cmocka_unit_test(tiny_terminal_gets_one_clear_line),
 		cmocka_unit_test(selection_follows_its_socket_after_the_user_picks_it),
 		cmocka_unit_test(rows_hold_their_places_while_the_user_navigates),
+		cmocka_unit_test(an_order_built_elsewhere_is_used_only_for_the_current_sort),
 		cmocka_unit_test(sort_keys_cycle_columns_and_reverse),
 		cmocka_unit_test(views_switch_by_tab_and_number_and_back_with_esc),
 		cmocka_unit_test(enter_opens_the_selected_connection_and_a_gone_one_says_so),
