@@ -64,6 +64,9 @@ enum col_id {
 	COL_DROPS,
 	COL_DROPS_DELTA,
 	COL_REUSEPORT,
+	COL_LIMIT, /* diagnosis: what limited sending (diagnose.c) */
+	COL_FLAGS, /* diagnosis: the connection's finding codes */
+	COL_BDP,   /* diagnosis: estimated bandwidth-delay product */
 	COL_N
 };
 

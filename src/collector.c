@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "diagnose.h"
 #include "fatal.h"
 #include "model.h"
 #include "strbuf.h"
@@ -14,6 +15,7 @@
 struct collector {
 	struct source *src;
 	struct model *model;
+	struct diagnoser *diagnoser;
 	struct diag_req req;
 	struct strbuf buf; /* file reads, reused */
 };
@@ -28,6 +30,7 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 		return NULL;
 	}
 	c->model = model_new();
+	c->diagnoser = diagnose_new();
 	c->req = cfg->req;
 	return c;
 }
@@ -40,6 +43,7 @@ int collector_close(struct collector *c, struct terr *e)
 		return 0;
 	ret = source_close(c->src, e);
 	model_free(c->model);
+	diagnose_free(c->diagnoser);
 	sb_free(&c->buf);
 	free(c);
 	return ret;
@@ -109,6 +113,7 @@ int collector_step(struct collector *c, struct frame *f)
 	read_tunables(c, f);
 	source_end(c->src);
 	model_update(c->model, f);
+	diagnose_frame(c->diagnoser, f);
 	return failed ? -1 : 0;
 }
 

@@ -1,0 +1,1443 @@
+/* diagnose: per-connection limits and findings, listener and host findings, from a frame alone. */
+#include "diagnose.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fatal.h"
+
+/*
+ * Thresholds, in one place. Each says why it is where it is; doc/DIAGNOSIS.md
+ * repeats them for users.
+ */
+static const struct {
+	/*
+	 * A specific limit (peer window, send buffer) is named once it held
+	 * sending back for a quarter of the interval, even when the remaining
+	 * busy time is larger: that remainder is a catch-all (cwnd, pacing, TSQ)
+	 * and a buffer- or window-capped connection inflates it itself, because
+	 * its capped delivery rate makes the pacer (BBR) or the small queue
+	 * wait. Measured on 6.18 with BBR: a 32 KiB send buffer on a 20 ms path
+	 * shows 41% sndbuf-limited and 59% other busy time.
+	 */
+	double limit_share;
+	/*
+	 * A limiting window or buffer is "smaller than the BDP" only while it is
+	 * below this multiple of the BDP estimate. A limited connection's rate is
+	 * capped by the limit, so its estimate comes out near the limit (measured:
+	 * 18.8 KiB window, 17.5 KiB estimate); a window many times the estimate
+	 * limited because the receiver was slow to read or queueing inflated the
+	 * RTT (a healthy loopback transfer: 1.5 MiB window, 16 KiB estimate), not
+	 * because of its size. 2 leaves room for pacing-gain phases and delayed ACKs.
+	 */
+	double bdp_ratio;
+	/* Below this busy share with nothing acknowledged, a connection is idle, not app-limited. */
+	double idle_busy;
+	/*
+	 * Receive side: the data arriving per round trip fills at least this
+	 * share of the window we advertise: the window sets the pace. A sender
+	 * that is not window-limited keeps well below it (healthy transfers on
+	 * a 20 ms path measured 0.24; a 32 KiB buffer 0.89).
+	 */
+	double rcvwin_fill;
+	/* ...while the application keeps up: unread data below this share of rb. */
+	double rcvq_reading;
+	/* rmem_alloc over rb that means "full" when the kernel does not report rcv_wnd (< 6.2). */
+	double rcvq_full;
+	/* Recv-Q "growing": grew in this many consecutive intervals and holds this share of rb. */
+	unsigned grow_streak;
+	double rq_grow_share;
+	/* notsent_bytes "piling up": grew as often as above and is at least this large. */
+	uint32_t unsent_min;
+	/* RTO backoff: this many doublings is a stall (RTO 4x: ~1 s gone on a 200 ms RTO)... */
+	unsigned backoff_min;
+	/* ...and this many (32x: several seconds without an ACK) is critical. */
+	unsigned backoff_crit;
+	/* CLOSE-WAIT: a socket held this long after the peer's FIN is not being closed... */
+	double cw_hold_s;
+	/* ...and this many held on one port or toward one peer is a leak, not a slow close. */
+	unsigned cw_min;
+	/* TIME-WAIT sockets at this share of tcp_max_tw_buckets: overflow is near. */
+	double tw_share;
+	/* Ephemeral ports toward one destination: warn and critical shares of the range. */
+	double ports_warn, ports_crit;
+	/* An accept queue limit this many times below somaxconn is the application's choice. */
+	unsigned backlog_ratio;
+} TH = {
+	.limit_share = 0.25,
+	.bdp_ratio = 2.0,
+	.idle_busy = 0.01,
+	.rcvwin_fill = 0.75,
+	.rcvq_reading = 0.5,
+	.rcvq_full = 0.9,
+	.grow_streak = 2,
+	.rq_grow_share = 0.25,
+	.unsent_min = 64 * 1024,
+	.backoff_min = 2,
+	.backoff_crit = 5,
+	.cw_hold_s = 1.0,
+	.cw_min = 4,
+	.tw_share = 0.8,
+	.ports_warn = 0.5,
+	.ports_crit = 0.9,
+	.backlog_ratio = 4,
+};
+
+static const struct diag_code_def codes[DX_N] = {
+	[DX_SNDBUF_BDP] = { "sndbuf<BDP", DS_WARN,
+			    "the send buffer limits sending: smaller than the path's "
+			    "bandwidth-delay product",
+			    "remove or raise SO_SNDBUF in the application; net.ipv4.tcp_wmem, "
+			    "net.core.wmem_max" },
+	[DX_SNDBUF_FIXED] = { "sndbuf-fixed", DS_INFO,
+			      "the limiting send buffer is fixed by the application (SO_SNDBUF): "
+			      "no autotuning",
+			      "remove the SO_SNDBUF setsockopt or raise it (net.core.wmem_max caps "
+			      "it)" },
+	[DX_RWND_BDP] = { "rwnd<BDP", DS_WARN, "the peer's receive window limits sending",
+			  "the receiver's SO_RCVBUF and net.ipv4.tcp_rmem, and whether it reads "
+			  "promptly" },
+	[DX_RCVBUF_BDP] = { "rcvbuf<BDP", DS_WARN,
+			    "our receive window is full every round trip: smaller than the path's "
+			    "bandwidth-delay product",
+			    "remove or raise SO_RCVBUF in the application; net.ipv4.tcp_rmem, "
+			    "net.core.rmem_max" },
+	[DX_RCVBUF_FIXED] = { "rcvbuf-fixed", DS_INFO,
+			      "the limiting receive buffer is fixed by the application "
+			      "(SO_RCVBUF): no autotuning",
+			      "remove the SO_RCVBUF setsockopt or raise it (net.core.rmem_max caps "
+			      "it)" },
+	[DX_ZWIN] = { "zwin", DS_WARN, "the peer advertises a zero window: sending is stalled",
+		      "the receiving application: it is not reading (its Recv-Q is full)" },
+	[DX_RCVQ_FULL] = { "rcvq-full", DS_WARN,
+			   "our receive queue is full: we advertise a zero window",
+			   "the application on this socket: it is not reading fast enough" },
+	[DX_RECVQ_GROWING] = { "recvq-growing", DS_INFO, "unread data keeps growing",
+			       "the application on this socket reads slower than data arrives" },
+	[DX_UNSENT_GROWING] = { "unsent-growing", DS_INFO,
+				"unsent data keeps piling up in the send buffer",
+				"the application writes faster than the connection sends; "
+				"TCP_NOTSENT_LOWAT, net.ipv4.tcp_notsent_lowat" },
+	[DX_RTO_BACKOFF] = { "rto-backoff", DS_WARN,
+			     "retransmission timeouts back off: nothing is acknowledged",
+			     "reachability of the peer, firewalls or a path dropping packets" },
+	[DX_ACCEPT_OVERFLOW] = { "accept-overflow", DS_CRIT,
+				 "the accept queue overflows: connection attempts are dropped",
+				 "the application's accept() rate; its listen() backlog; "
+				 "net.core.somaxconn" },
+	[DX_ACCEPT_FULL] = { "accept-full", DS_WARN,
+			     "the accept queue is full: the next connections will be dropped",
+			     "the application's accept() loop" },
+	[DX_BACKLOG_SMALL] = { "backlog<somaxconn", DS_WARN,
+			       "the listen() backlog is far below net.core.somaxconn",
+			       "the backlog argument the application passes to listen()" },
+	[DX_SYNQ_OVERFLOW] = { "synq-overflow", DS_CRIT,
+			       "the SYN queue overflows with syncookies off: SYNs are dropped",
+			       "a SYN flood or handshakes not completing; net.ipv4.tcp_syncookies, "
+			       "the listen() backlog" },
+	[DX_LISTEN_DROPS] = { "listen-drops", DS_CRIT, "the listener drops connection attempts",
+			      "TcpExtListenDrops and the listener's queues" },
+	[DX_SYNCOOKIES] = { "syncookies", DS_WARN,
+			    "the SYN queue overflows: syncookies answer SYNs",
+			    "a SYN flood, or a listen() backlog too small for the connection "
+			    "rate" },
+	[DX_ABORT_ON_OVERFLOW] = { "abort-on-overflow", DS_WARN,
+				   "accept queues overflow with tcp_abort_on_overflow on: clients "
+				   "get resets",
+				   "net.ipv4.tcp_abort_on_overflow (0 lets clients retry)" },
+	[DX_CLOSE_WAIT] = { "close-wait", DS_WARN,
+			    "connections stay in CLOSE-WAIT: the application does not close them",
+			    "the application: a missing close() after the peer closed (a "
+			    "descriptor leak)" },
+	[DX_TIME_WAIT] = { "time-wait", DS_WARN,
+			   "TIME-WAIT sockets near or over net.ipv4.tcp_max_tw_buckets",
+			   "many short connections: reuse them (keep-alive, pooling)" },
+	[DX_PORTS] = { "ephemeral-ports", DS_WARN,
+		       "ephemeral ports toward one destination are running out",
+		       "connection reuse; net.ipv4.ip_local_port_range, tcp_tw_reuse" },
+};
+
+static const char *const severity_names[] = { "info", "warn", "crit" };
+static const char *const limit_names[DL_N] = { NULL, "rwnd", "sndbuf", "cwnd", "app", "idle" };
+static const char *const basis_names[DB_N] = { NULL, "interval", "mixed", "state" };
+
+const struct diag_code_def *diagnose_code(unsigned code)
+{
+	return code < DX_N ? &codes[code] : NULL;
+}
+
+int diagnose_code_by_name(const char *name)
+{
+	for (int i = 0; i < DX_N; i++)
+		if (!strcmp(codes[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *diagnose_severity_name(unsigned severity)
+{
+	return severity <= DS_CRIT ? severity_names[severity] : "?";
+}
+
+const char *diagnose_limit_name(unsigned limit)
+{
+	return limit < DL_N ? limit_names[limit] : NULL;
+}
+
+const char *diagnose_basis_name(unsigned basis)
+{
+	return basis < DB_N ? basis_names[basis] : NULL;
+}
+
+/* ---- reading a socket ---- */
+
+static uint32_t skm(const struct conn *c, int i)
+{
+	return c->skmem && c->skmem_n > i ? c->skmem[i] : 0;
+}
+
+static bool has_skmem(const struct conn *c)
+{
+	return c->skmem && c->skmem_n > SKM_WMEM_QUEUED;
+}
+
+/* The path's round trip without queueing, µs: min_rtt, else srtt; 0 when unknown. */
+static uint32_t base_rtt_us(const struct conn *c)
+{
+	uint32_t v;
+
+	if (CONN_INFO(c, min_rtt, &v) && v > 0 && v != UINT32_MAX)
+		return v;
+	if (CONN_INFO(c, rtt, &v) && v > 0)
+		return v;
+	return 0;
+}
+
+/* Bytes queued and not yet sent: notsent_bytes (4.6+), else Send-Q minus what is in flight. */
+static uint64_t unsent_bytes(const struct conn *c)
+{
+	uint32_t v;
+	uint64_t inflight;
+
+	if (CONN_INFO(c, notsent_bytes, &v))
+		return v;
+	inflight = (uint64_t)c->info->unacked * c->info->snd_mss;
+	return c->wqueue > inflight ? c->wqueue - inflight : 0;
+}
+
+/* States in which the socket may still send: the ones LIMIT speaks about. */
+static bool may_send(const struct conn *c)
+{
+	static const bool sending[TS_MAX] = {
+		[TS_ESTABLISHED] = true, [TS_CLOSE_WAIT] = true, [TS_FIN_WAIT1] = true,
+		[TS_FIN_WAIT2] = true,   [TS_CLOSING] = true,    [TS_LAST_ACK] = true,
+	};
+
+	return c->info && c->state < TS_MAX && sending[c->state];
+}
+
+/* The peer advertises a zero window while we have data for it (a zero-window probe runs). */
+static bool zero_window(const struct conn *c)
+{
+	uint32_t w;
+
+	if (c->timer == TIMER_PERSIST)
+		return true;
+	return CONN_INFO(c, snd_wnd, &w) && w == 0 && c->wqueue > 0;
+}
+
+/*
+ * What holds sending back at the sample instant, by the kernel's own tests:
+ * the window (tcp_snd_wnd_test failing with data waiting), or the send
+ * buffer (tcp_cwnd_validate's SNDBUF_LIMITED: the buffer is full, everything
+ * in it is sent, cwnd is not full). With `any`, also cwnd, app and idle.
+ */
+static unsigned state_limit(const struct row *r, bool any)
+{
+	const struct conn *c = r->c;
+	const struct tcpi *ti = c->info;
+	uint64_t unsent = unsent_bytes(c), inflight = (uint64_t)ti->unacked * ti->snd_mss;
+	uint32_t wnd;
+	bool has_wnd = CONN_INFO(c, snd_wnd, &wnd);
+
+	if (zero_window(c))
+		return DL_RWND;
+	if (has_wnd && unsent >= ti->snd_mss && inflight + ti->snd_mss > wnd)
+		return DL_RWND;
+	if (has_skmem(c) && skm(c, SKM_WMEM_QUEUED) >= skm(c, SKM_SNDBUF) && unsent < ti->snd_mss &&
+	    ti->unacked < ti->snd_cwnd)
+		return DL_SNDBUF;
+	if (!any)
+		return DL_NONE;
+	if (ti->unacked >= ti->snd_cwnd || unsent >= ti->snd_mss)
+		return DL_CWND;
+	return c->wqueue ? DL_APP : DL_IDLE;
+}
+
+static uint8_t pct(double share)
+{
+	double p = round(share * 100.0);
+
+	return (uint8_t)(p < 0 ? 0 : p > 100 ? 100 : p);
+}
+
+static double share_of(uint64_t us, double dt)
+{
+	double s = (double)us / (dt * 1e6);
+
+	return s > 1 ? 1 : s;
+}
+
+/*
+ * LIMIT from the interval's chrono times. The kernel runs one chronograph
+ * at a time (tcp_chrono_start: the higher type wins) and reports busy_time
+ * as the sum of all three, so rwnd and sndbuf are parts of busy and the rest
+ * of busy is "cwnd": data in flight or queued with neither limit. 1 - busy
+ * is time with nothing to send.
+ */
+static void classify_interval(struct row *r)
+{
+	double rw = share_of(r->d_rwnd_us, r->dt), sb = share_of(r->d_sndbuf_us, r->dt);
+	double busy = share_of(r->d_busy_us, r->dt);
+	double other = busy - rw - sb, idle = 1 - busy;
+	unsigned st;
+
+	if (other < 0)
+		other = 0;
+	r->limit_basis = DB_INTERVAL;
+	if (rw >= TH.limit_share || sb >= TH.limit_share) {
+		r->limited_by = rw >= sb ? DL_RWND : DL_SNDBUF;
+		r->limited_pct = pct(rw >= sb ? rw : sb);
+	} else if (other >= idle) {
+		r->limited_by = DL_CWND;
+		r->limited_pct = pct(other);
+		/*
+		 * The sndbuf chrono starts only when a send empties the write
+		 * queue (a Nagle or autocork tail keeps it from starting), so a
+		 * buffer-bound connection can show as busy. When the socket is
+		 * plainly window- or buffer-bound at the sample, say so.
+		 */
+		st = state_limit(r, false);
+		if (st != DL_NONE) {
+			r->limited_by = (uint8_t)st;
+			r->limited_pct = pct(other + (st == DL_RWND ? rw : sb));
+			r->limit_basis = DB_MIXED;
+		}
+	} else {
+		bool sent = !(r->flags & ROW_RATES) || r->tx_bps > 0;
+
+		r->limited_by = busy < TH.idle_busy && !sent ? DL_IDLE : DL_APP;
+		r->limited_pct = pct(idle);
+	}
+}
+
+static void classify(struct row *r)
+{
+	r->limited_by = DL_NONE;
+	r->limited_pct = 0;
+	r->limit_basis = DB_NONE;
+	if (!may_send(r->c))
+		return;
+	if ((r->flags & ROW_D_LIMITS) && r->dt > 0) {
+		classify_interval(r);
+		return;
+	}
+	r->limited_by = (uint8_t)state_limit(r, true);
+	r->limit_basis = DB_STATE;
+}
+
+/*
+ * BDP = rate x min_rtt. The rate is the kernel's delivery rate, unless that
+ * sample was application-limited (the sender did not fill the pipe, so it
+ * shows the application, not the path): then the pacing rate, what the
+ * congestion control would send at, if higher. A connection that only
+ * receives uses its receive rate. Only for connections that moved data in
+ * the interval: an idle one has no meaningful rate.
+ */
+static void estimate_bdp(struct row *r)
+{
+	const struct conn *c = r->c;
+	uint64_t del = 0, pace = 0;
+	double rate = 0;
+	uint32_t rtt = base_rtt_us(c);
+	bool moved = !(r->flags & ROW_RATES) || r->tx_bps > 0 || r->rx_bps > 0;
+
+	r->bdp_bytes = 0;
+	if (!rtt || !moved || c->state == TS_LISTEN)
+		return;
+	if (CONN_INFO(c, pacing_rate, &pace) && pace == UINT64_MAX)
+		pace = 0; /* ~0: no pacing rate set */
+	if (CONN_INFO(c, delivery_rate, &del) && del > 0 &&
+	    (!(r->flags & ROW_RATES) || r->tx_bps > 0)) {
+		bool app_limited = c->info->flags8 & 1;
+
+		rate = (double)(app_limited && pace > del ? pace : del);
+	} else if ((r->flags & ROW_RATES) && r->rx_bps > 0) {
+		rate = r->rx_bps / 8;
+	} else if (!TCPI_HAS(c->info_len, delivery_rate) && (r->flags & ROW_RATES) &&
+		   r->tx_bps > 0) {
+		rate = (double)pace; /* before 4.9 */
+	}
+	r->bdp_bytes = (uint64_t)(rate * rtt / 1e6);
+}
+
+/* Highest value of a three-value sysctl (tcp_wmem's max); 0 when unknown. */
+static int64_t tun_max(const struct tunables *t, enum tun_id id)
+{
+	return t->n[id] == 3 ? t->v[id][2] : 0;
+}
+
+/* Our receive window and the data arriving per round trip; false when unknown. */
+static bool rcv_window(const struct row *r, uint32_t *wnd, double *per_rtt, uint32_t *rtt)
+{
+	const struct conn *c = r->c;
+	uint32_t w, rr = 0;
+
+	if (!(r->flags & ROW_RATES) || r->rx_bps <= 0)
+		return false;
+	/* rcv_wnd (6.2+) is what we advertised last; rcv_ssthresh bounds it on older kernels */
+	if (!CONN_INFO(c, rcv_wnd, &w) && !CONN_INFO(c, rcv_ssthresh, &w))
+		return false;
+	if (!CONN_INFO(c, rcv_rtt, &rr) || rr == 0)
+		rr = base_rtt_us(c);
+	if (!rr)
+		return false;
+	*wnd = w;
+	*rtt = rr;
+	*per_rtt = r->rx_bps / 8 * rr / 1e6;
+	return true;
+}
+
+static bool rcvq_full(const struct row *r)
+{
+	const struct conn *c = r->c;
+	uint32_t w;
+
+	if (c->rqueue == 0)
+		return false;
+	if (CONN_INFO(c, rcv_wnd, &w))
+		return w == 0;
+	return has_skmem(c) && skm(c, SKM_RCVBUF) &&
+	       skm(c, SKM_RMEM_ALLOC) >= TH.rcvq_full * skm(c, SKM_RCVBUF);
+}
+
+/* A limit of `bytes` is about the path's BDP or below (see TH.bdp_ratio); unknown BDP: yes. */
+static bool below_bdp(const struct row *r, uint64_t bytes)
+{
+	return !r->bdp_bytes || (double)bytes < TH.bdp_ratio * (double)r->bdp_bytes;
+}
+
+static uint8_t backoff_of(const struct conn *c)
+{
+	uint8_t b;
+
+	return CONN_INFO(c, backoff, &b) ? b : c->retrans;
+}
+
+static void conn_findings(const struct frame *f, struct row *r)
+{
+	const struct conn *c = r->c;
+	uint32_t bits = 0, wnd, rtt;
+	double per_rtt;
+	bool prev_skmem = (r->flags & ROW_PREV) && (r->prev.have & PREV_SKMEM);
+
+	r->dflags = 0;
+	/* a handshake in progress has no window yet (snd_wnd 0 in SYN-SENT) */
+	if (!may_send(c))
+		goto out;
+	/* a window or buffer limit: the delivery rate is capped by it */
+	if (r->limited_by == DL_RWND || r->limited_by == DL_SNDBUF)
+		r->dflags |= ROWD_BDP_MIN;
+	if (r->limited_by == DL_SNDBUF && below_bdp(r, skm(c, SKM_SNDBUF))) {
+		int64_t wmax = tun_max(&f->tun, TUN_TCP_WMEM);
+		uint32_t tb = skm(c, SKM_SNDBUF);
+
+		bits |= 1u << DX_SNDBUF_BDP;
+		if (wmax > 0 && tb >= wmax)
+			r->dflags |= ROWD_SNDBUF_AT_MAX;
+		else if (prev_skmem && tb && r->prev.sndbuf == tb)
+			bits |= 1u << DX_SNDBUF_FIXED; /* autotuning grows a limiting buffer */
+	}
+	if (zero_window(c))
+		bits |= 1u << DX_ZWIN;
+	else if (r->limited_by == DL_RWND && (!CONN_INFO(c, snd_wnd, &wnd) || below_bdp(r, wnd)))
+		bits |= 1u << DX_RWND_BDP;
+	if (rcvq_full(r)) {
+		bits |= 1u << DX_RCVQ_FULL;
+	} else if (has_skmem(c) && r->rq_grew >= TH.grow_streak &&
+		   c->rqueue >= TH.rq_grow_share * skm(c, SKM_RCVBUF)) {
+		bits |= 1u << DX_RECVQ_GROWING;
+	}
+	if (has_skmem(c) && prev_skmem && rcv_window(r, &wnd, &per_rtt, &rtt) && wnd > 0 &&
+	    per_rtt >= TH.rcvwin_fill * wnd &&
+	    skm(c, SKM_RMEM_ALLOC) < TH.rcvq_reading * skm(c, SKM_RCVBUF) &&
+	    skm(c, SKM_RCVBUF) <= r->prev.rcvbuf) {
+		int64_t rmax = tun_max(&f->tun, TUN_TCP_RMEM);
+
+		bits |= 1u << DX_RCVBUF_BDP;
+		if (rmax > 0 && skm(c, SKM_RCVBUF) >= rmax)
+			r->dflags |= ROWD_RCVBUF_AT_MAX;
+		else if (skm(c, SKM_RCVBUF) == r->prev.rcvbuf)
+			bits |= 1u << DX_RCVBUF_FIXED;
+	}
+	/* unsent data piling up while the buffer does not grow and no window explains it */
+	if (r->notsent_grew >= TH.grow_streak && unsent_bytes(c) >= TH.unsent_min &&
+	    !(bits & (1u << DX_ZWIN)) && r->limited_by != DL_RWND && prev_skmem &&
+	    skm(c, SKM_SNDBUF) <= r->prev.sndbuf)
+		bits |= 1u << DX_UNSENT_GROWING;
+	if (c->timer == TIMER_RETRANS) {
+		uint8_t b = backoff_of(c);
+		bool known = (r->flags & ROW_PREV) && (r->prev.have & PREV_BACKOFF);
+
+		/* rising between samples; or so high that it has been stuck for seconds anyway */
+		if ((b >= TH.backoff_min && (!known || b > r->prev.backoff)) ||
+		    b >= TH.backoff_crit)
+			bits |= 1u << DX_RTO_BACKOFF;
+	}
+out:
+	r->findings = bits;
+}
+
+static uint8_t conn_severity(const struct row *r, unsigned code)
+{
+	if (code == DX_RTO_BACKOFF && backoff_of(r->c) >= TH.backoff_crit)
+		return DS_CRIT;
+	return codes[code].severity;
+}
+
+/* ---- findings list ---- */
+
+struct gkey {
+	uint8_t a[16], b[16];
+	uint16_t port;
+	uint32_t row;
+};
+
+struct diagnoser {
+	struct finding *v; /* staging: every finding of the frame, before sorting */
+	size_t n, cap;
+	struct gkey *keys;
+	size_t keys_cap;
+};
+
+struct diagnoser *diagnose_new(void)
+{
+	return xcalloc(1, sizeof(struct diagnoser));
+}
+
+void diagnose_free(struct diagnoser *d)
+{
+	if (!d)
+		return;
+	free(d->v);
+	free(d->keys);
+	free(d);
+}
+
+static struct finding *add(struct diagnoser *d, unsigned code, unsigned severity,
+			   const char *subject)
+{
+	struct finding *x;
+
+	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	x = &d->v[d->n++];
+	memset(x, 0, sizeof(*x));
+	x->code = (uint8_t)code;
+	x->severity = (uint8_t)severity;
+	x->count = 1;
+	x->row = UINT32_MAX;
+	snprintf(x->subject, sizeof(x->subject), "%s", subject);
+	return x;
+}
+
+static void ev(struct finding *x, const char *key, int64_t v)
+{
+	if (x->nev < FINDING_EVIDENCE_MAX)
+		x->ev[x->nev++] = (struct evidence){ key, v };
+}
+
+static bool ev_get(const struct finding *x, const char *key, int64_t *v)
+{
+	for (int i = 0; i < x->nev; i++) {
+		if (!strcmp(x->ev[i].key, key)) {
+			*v = x->ev[i].v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int64_t evd(const struct finding *x, const char *key)
+{
+	int64_t v = 0;
+
+	ev_get(x, key, &v);
+	return v;
+}
+
+/* A counter's delta in this frame; 0 when unavailable. */
+static uint64_t cdelta(const struct frame *f, const char *name)
+{
+	const struct counter *c = counters_find(&f->counters, name);
+
+	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
+}
+
+static void conn_subject(const struct row *r, char *buf, size_t len)
+{
+	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
+
+	snprintf(buf, len, "%s -> %s",
+		 endpoint_str(r->c->family, r->c->src, r->c->sport, a, sizeof(a)),
+		 endpoint_str(r->c->family, r->c->dst, r->c->dport, b, sizeof(b)));
+}
+
+/* The numbers behind one connection code, as JSON evidence. */
+static void conn_evidence(const struct frame *f, const struct row *r, unsigned code,
+			  struct finding *x)
+{
+	const struct conn *c = r->c;
+	uint32_t wnd = 0, rtt = 0;
+	double per_rtt = 0;
+
+	switch (code) {
+	case DX_SNDBUF_BDP:
+	case DX_SNDBUF_FIXED:
+		ev(x, "sndbuf", skm(c, SKM_SNDBUF));
+		ev(x, "wmem_queued", skm(c, SKM_WMEM_QUEUED));
+		if (r->limit_basis != DB_STATE)
+			ev(x, "limited_pct", r->limited_pct);
+		if (r->bdp_bytes)
+			ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+		ev(x, "min_rtt_us", base_rtt_us(c));
+		if (code == DX_SNDBUF_FIXED && tun_max(&f->tun, TUN_TCP_WMEM))
+			ev(x, "tcp_wmem_max", tun_max(&f->tun, TUN_TCP_WMEM));
+		break;
+	case DX_RWND_BDP:
+		if (CONN_INFO(c, snd_wnd, &wnd))
+			ev(x, "rwnd", wnd);
+		if (r->limit_basis != DB_STATE)
+			ev(x, "limited_pct", r->limited_pct);
+		if (r->bdp_bytes)
+			ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+		ev(x, "min_rtt_us", base_rtt_us(c));
+		break;
+	case DX_RCVBUF_BDP:
+	case DX_RCVBUF_FIXED:
+		ev(x, "rcvbuf", skm(c, SKM_RCVBUF));
+		if (rcv_window(r, &wnd, &per_rtt, &rtt)) {
+			ev(x, "rcv_wnd", wnd);
+			ev(x, "bytes_per_rtt", (int64_t)per_rtt);
+			ev(x, "rtt_us", rtt);
+		}
+		if (code == DX_RCVBUF_FIXED && tun_max(&f->tun, TUN_TCP_RMEM))
+			ev(x, "tcp_rmem_max", tun_max(&f->tun, TUN_TCP_RMEM));
+		break;
+	case DX_ZWIN:
+		ev(x, "rwnd", 0);
+		ev(x, "send_q", c->wqueue);
+		if (c->timer == TIMER_PERSIST)
+			ev(x, "probes", c->retrans);
+		break;
+	case DX_RCVQ_FULL:
+	case DX_RECVQ_GROWING:
+		ev(x, "recv_q", c->rqueue);
+		if (r->flags & ROW_PREV)
+			ev(x, "recv_q_prev", r->prev.rqueue);
+		ev(x, "rmem_alloc", skm(c, SKM_RMEM_ALLOC));
+		ev(x, "rcvbuf", skm(c, SKM_RCVBUF));
+		if (CONN_INFO(c, rcv_wnd, &wnd))
+			ev(x, "rcv_wnd", wnd);
+		break;
+	case DX_UNSENT_GROWING:
+		ev(x, "notsent", (int64_t)unsent_bytes(c));
+		ev(x, "notsent_prev", r->prev.notsent);
+		ev(x, "intervals", r->notsent_grew);
+		ev(x, "sndbuf", skm(c, SKM_SNDBUF));
+		break;
+	case DX_RTO_BACKOFF:
+		ev(x, "backoff", backoff_of(c));
+		if ((r->flags & ROW_PREV) && (r->prev.have & PREV_BACKOFF))
+			ev(x, "backoff_prev", r->prev.backoff);
+		ev(x, "rto_us", c->info->rto);
+		ev(x, "timer_ms", c->expires_ms);
+		break;
+	default:
+		break;
+	}
+}
+
+/* One finding per connection code: how many connections have it, and the busiest as example. */
+static void summarise_connections(struct diagnoser *d, const struct frame *f)
+{
+	size_t n = frame_nrows(f);
+
+	for (unsigned code = 0; code < DX_CONN_N; code++) {
+		const struct row *best = NULL;
+		uint32_t count = 0, best_i = 0;
+		uint8_t sev = DS_INFO;
+		struct finding *x;
+		char subj[FINDING_SUBJECT_MAX];
+
+		for (size_t i = 0; i < n; i++) {
+			const struct row *r = &f->rows[i];
+			double w, bw;
+
+			if (!(r->findings & (1u << code)))
+				continue;
+			count++;
+			if (conn_severity(r, code) > sev)
+				sev = conn_severity(r, code);
+			w = (r->flags & ROW_RATES) ? r->tx_bps + r->rx_bps : 0;
+			bw = best && (best->flags & ROW_RATES) ? best->tx_bps + best->rx_bps : 0;
+			if (!best || w > bw || (w == bw && r->c->cookie < best->c->cookie)) {
+				best = r;
+				best_i = (uint32_t)i;
+			}
+		}
+		if (!best)
+			continue;
+		conn_subject(best, subj, sizeof(subj));
+		x = add(d, code, sev, subj);
+		x->count = count;
+		x->row = best_i;
+		x->cookie = best->c->cookie;
+		ev(x, "connections", count);
+		conn_evidence(f, best, code, x);
+	}
+}
+
+static void listener_subject(const struct frame *f, const struct listener *l, char *buf, size_t len)
+{
+	const struct conn *c = f->rows[l->row].c;
+
+	endpoint_str(c->family, c->src, c->sport, buf, len);
+}
+
+static struct finding *add_listener(struct diagnoser *d, const struct frame *f,
+				    const struct listener *l, unsigned code)
+{
+	char subj[FINDING_SUBJECT_MAX];
+	struct finding *x;
+
+	listener_subject(f, l, subj, sizeof(subj));
+	x = add(d, code, codes[code].severity, subj);
+	x->row = l->row;
+	x->cookie = f->rows[l->row].c->cookie;
+	return x;
+}
+
+/*
+ * A listener's drops (skmem d) count every SYN it dropped: accept queue full
+ * (ListenOverflows), SYN queue full without syncookies (TCPReqQFullDrop),
+ * and the rest of ListenDrops. The queues at the sample and the host
+ * counters say which.
+ */
+static void listener_findings(struct diagnoser *d, const struct frame *f, bool *synq_named)
+{
+	int64_t somaxconn = tunables_get(&f->tun, TUN_SOMAXCONN, 0);
+	uint64_t ovf = cdelta(f, "TcpExtListenOverflows");
+	uint64_t qfull = cdelta(f, "TcpExtTCPReqQFullDrop");
+
+	for (size_t i = 0; i < f->nlisteners; i++) {
+		const struct listener *l = &f->listeners[i];
+		uint64_t drops = (l->flags & LST_DROPS_DELTA) ? l->drops_delta : 0;
+		bool full = l->accept_max && l->accept_q >= l->accept_max;
+		bool synfull = l->accept_max && l->syn_q >= l->accept_max;
+		bool overflowing = false;
+		struct finding *x;
+
+		if (drops && (full || (ovf && !synfull))) {
+			x = add_listener(d, f, l, DX_ACCEPT_OVERFLOW);
+			ev(x, "drops_delta", (int64_t)drops);
+			ev(x, "accept_queue", l->accept_q);
+			ev(x, "accept_max", l->accept_max);
+			ev(x, "listen_overflows_delta", (int64_t)ovf);
+			if (somaxconn)
+				ev(x, "somaxconn", somaxconn);
+			overflowing = true;
+		} else if (drops && (synfull || qfull)) {
+			x = add_listener(d, f, l, DX_SYNQ_OVERFLOW);
+			ev(x, "drops_delta", (int64_t)drops);
+			ev(x, "syn_queue", l->syn_q);
+			ev(x, "accept_max", l->accept_max);
+			ev(x, "reqqfull_drop_delta", (int64_t)qfull);
+			ev(x, "tcp_syncookies", tunables_get(&f->tun, TUN_SYNCOOKIES, -1));
+			*synq_named = true;
+		} else if (drops) {
+			x = add_listener(d, f, l, DX_LISTEN_DROPS);
+			ev(x, "drops_delta", (int64_t)drops);
+			ev(x, "accept_queue", l->accept_q);
+			ev(x, "accept_max", l->accept_max);
+			ev(x, "syn_queue", l->syn_q);
+		} else if (full) {
+			x = add_listener(d, f, l, DX_ACCEPT_FULL);
+			ev(x, "accept_queue", l->accept_q);
+			ev(x, "accept_max", l->accept_max);
+			overflowing = true;
+		}
+		if (overflowing && somaxconn > 0 &&
+		    (int64_t)l->accept_max * TH.backlog_ratio <= somaxconn) {
+			x = add_listener(d, f, l, DX_BACKLOG_SMALL);
+			ev(x, "accept_max", l->accept_max);
+			ev(x, "somaxconn", somaxconn);
+			ev(x, "accept_queue", l->accept_q);
+		}
+	}
+}
+
+static void host_listen_findings(struct diagnoser *d, const struct frame *f, bool synq_named)
+{
+	uint64_t ovf = cdelta(f, "TcpExtListenOverflows");
+	uint64_t qfull = cdelta(f, "TcpExtTCPReqQFullDrop");
+	uint64_t cookies = cdelta(f, "TcpExtTCPReqQFullDoCookies");
+	uint64_t sent = cdelta(f, "TcpExtSyncookiesSent");
+	struct finding *x;
+
+	if (qfull && !synq_named) {
+		x = add(d, DX_SYNQ_OVERFLOW, DS_CRIT, "host");
+		ev(x, "reqqfull_drop_delta", (int64_t)qfull);
+		ev(x, "tcp_syncookies", tunables_get(&f->tun, TUN_SYNCOOKIES, -1));
+	}
+	if (cookies || sent) {
+		const struct listener *l = NULL;
+
+		/* the listener whose SYN queue is full, if the dump shows one */
+		for (size_t i = 0; i < f->nlisteners; i++)
+			if (f->listeners[i].accept_max &&
+			    f->listeners[i].syn_q >= f->listeners[i].accept_max &&
+			    (!l || f->listeners[i].syn_q > l->syn_q))
+				l = &f->listeners[i];
+		x = l ? add_listener(d, f, l, DX_SYNCOOKIES)
+		      : add(d, DX_SYNCOOKIES, DS_WARN, "host");
+		ev(x, "syncookies_sent_delta", (int64_t)sent);
+		ev(x, "reqqfull_docookies_delta", (int64_t)cookies);
+		if (l) {
+			ev(x, "syn_queue", l->syn_q);
+			ev(x, "accept_max", l->accept_max);
+		}
+	}
+	if (ovf && tunables_get(&f->tun, TUN_ABORT_ON_OVERFLOW, 0) == 1) {
+		x = add(d, DX_ABORT_ON_OVERFLOW, DS_WARN, "host");
+		ev(x, "tcp_abort_on_overflow", 1);
+		ev(x, "listen_overflows_delta", (int64_t)ovf);
+		ev(x, "out_rsts_delta", (int64_t)cdelta(f, "TcpOutRsts"));
+	}
+}
+
+/* An address as IPv6 (IPv4 mapped), so both families group together. */
+static void mapped(const struct conn *c, const uint8_t *a, uint8_t out[16])
+{
+	if (c->family == AF_INET) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, a, 4);
+	} else {
+		memcpy(out, a, 16);
+	}
+}
+
+static int cmp_gkey(const void *x, const void *y)
+{
+	const struct gkey *p = x, *q = y;
+	int c = memcmp(p->a, q->a, 16);
+
+	if (!c)
+		c = memcmp(p->b, q->b, 16);
+	if (!c && p->port != q->port)
+		c = p->port < q->port ? -1 : 1;
+	if (!c && p->row != q->row)
+		c = p->row < q->row ? -1 : 1;
+	return c;
+}
+
+static bool same_group(const struct gkey *p, const struct gkey *q)
+{
+	return !memcmp(p->a, q->a, 16) && !memcmp(p->b, q->b, 16) && p->port == q->port;
+}
+
+static size_t keys_sorted(struct diagnoser *d, size_t n)
+{
+	qsort(d->keys, n, sizeof(*d->keys), cmp_gkey);
+	return n;
+}
+
+/*
+ * CLOSE-WAIT grouped twice: by local port (a server that does not close
+ * what its clients closed) and by remote endpoint (a client that does not
+ * close what its server closed). Each connection sits in one large group
+ * and in many single ones, so groups above the threshold do not overlap.
+ */
+static void close_wait_findings(struct diagnoser *d, const struct frame *f)
+{
+	size_t n = frame_nrows(f);
+
+	for (int by_remote = 0; by_remote < 2; by_remote++) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct conn *c = f->rows[i].c;
+			struct gkey *g;
+
+			if (c->state != TS_CLOSE_WAIT)
+				continue;
+			d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
+			g = &d->keys[k++];
+			memset(g, 0, sizeof(*g));
+			if (by_remote) {
+				mapped(c, c->dst, g->a);
+				g->port = c->dport;
+			} else {
+				g->port = c->sport;
+			}
+			g->row = (uint32_t)i;
+		}
+		keys_sorted(d, k);
+		for (size_t i = 0; i < k;) {
+			size_t j = i;
+			uint32_t held = 0, fresh = 0;
+
+			for (; j < k && same_group(&d->keys[i], &d->keys[j]); j++) {
+				const struct row *r = &f->rows[d->keys[j].row];
+
+				if ((double)(f->mono_ns - r->state_since_ns) / 1e9 >=
+					    TH.cw_hold_s &&
+				    (r->flags & ROW_PREV))
+					held++;
+				if (!(r->flags & ROW_PREV) || r->prev.state != TS_CLOSE_WAIT)
+					fresh++;
+			}
+			if (held >= TH.cw_min) {
+				const struct row *r0 = &f->rows[d->keys[i].row];
+				char subj[FINDING_SUBJECT_MAX], ep[ENDPOINT_STRLEN];
+				struct finding *x;
+
+				if (by_remote)
+					snprintf(subj, sizeof(subj), "-> %s",
+						 endpoint_str(r0->c->family, r0->c->dst,
+							      r0->c->dport, ep, sizeof(ep)));
+				else
+					snprintf(subj, sizeof(subj), "port %u", r0->c->sport);
+				x = add(d, DX_CLOSE_WAIT, DS_WARN, subj);
+				x->count = (uint32_t)(j - i);
+				ev(x, "close_wait", (int64_t)(j - i));
+				ev(x, "held", held);
+				ev(x, "new", fresh);
+				if (f->has_states_delta)
+					ev(x, "close_wait_delta_host",
+					   f->states_delta[TS_CLOSE_WAIT]);
+			}
+			i = j;
+		}
+	}
+}
+
+static void time_wait_findings(struct diagnoser *d, const struct frame *f)
+{
+	int64_t max = tunables_get(&f->tun, TUN_MAX_TW_BUCKETS, 0);
+	uint64_t ovf = cdelta(f, "TcpExtTCPTimeWaitOverflow");
+	uint32_t tw = f->states[TS_TIME_WAIT];
+	struct finding *x;
+
+	if (!ovf && !(max > 0 && tw >= TH.tw_share * (double)max))
+		return;
+	x = add(d, DX_TIME_WAIT, ovf ? DS_CRIT : DS_WARN, "host");
+	x->count = tw;
+	ev(x, "time_wait", tw);
+	if (max > 0)
+		ev(x, "max_tw_buckets", max);
+	ev(x, "tw_overflow_delta", (int64_t)ovf);
+}
+
+/*
+ * Ephemeral ports per (source address, destination): connect() needs a free
+ * local port per 4-tuple, so each destination has the whole range to itself,
+ * and TIME-WAIT sockets hold theirs (unless tcp_tw_reuse lets connect take
+ * them over).
+ */
+static void port_findings(struct diagnoser *d, const struct frame *f)
+{
+	size_t n = frame_nrows(f), k = 0;
+	int64_t lo, hi, size;
+
+	if (f->tun.n[TUN_LOCAL_PORT_RANGE] < 2)
+		return;
+	lo = f->tun.v[TUN_LOCAL_PORT_RANGE][0];
+	hi = f->tun.v[TUN_LOCAL_PORT_RANGE][1];
+	size = hi - lo + 1;
+	if (size <= 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct conn *c = f->rows[i].c;
+		struct gkey *g;
+
+		if (c->state == TS_LISTEN || c->sport < lo || c->sport > hi || c->dport == 0)
+			continue;
+		d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
+		g = &d->keys[k++];
+		memset(g, 0, sizeof(*g));
+		mapped(c, c->src, g->a);
+		mapped(c, c->dst, g->b);
+		g->port = c->dport;
+		g->row = (uint32_t)i;
+	}
+	keys_sorted(d, k);
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		uint32_t tw = 0;
+
+		for (; j < k && same_group(&d->keys[i], &d->keys[j]); j++)
+			tw += f->rows[d->keys[j].row].c->state == TS_TIME_WAIT;
+		if ((double)(j - i) >= TH.ports_warn * (double)size) {
+			const struct conn *c0 = f->rows[d->keys[i].row].c;
+			char subj[FINDING_SUBJECT_MAX], a[ADDR_STRLEN], ep[ENDPOINT_STRLEN];
+			bool crit = (double)(j - i) >= TH.ports_crit * (double)size;
+			struct finding *x;
+
+			snprintf(subj, sizeof(subj), "%s -> %s",
+				 addr_str(c0->family, c0->src, a, sizeof(a)),
+				 endpoint_str(c0->family, c0->dst, c0->dport, ep, sizeof(ep)));
+			x = add(d, DX_PORTS, crit ? DS_CRIT : DS_WARN, subj);
+			x->count = (uint32_t)(j - i);
+			ev(x, "used", (int64_t)(j - i));
+			ev(x, "range_size", size);
+			ev(x, "range_lo", lo);
+			ev(x, "range_hi", hi);
+			ev(x, "time_wait", tw);
+			ev(x, "tcp_tw_reuse", tunables_get(&f->tun, TUN_TW_REUSE, -1));
+		}
+		i = j;
+	}
+}
+
+/* Most severe first; then by code (the table's order), subject and cookie: deterministic. */
+static int cmp_finding(const void *x, const void *y)
+{
+	const struct finding *p = x, *q = y;
+	int c;
+
+	if (p->severity != q->severity)
+		return p->severity > q->severity ? -1 : 1;
+	if (p->code != q->code)
+		return p->code < q->code ? -1 : 1;
+	c = strcmp(p->subject, q->subject);
+	if (c)
+		return c;
+	return p->cookie < q->cookie ? -1 : p->cookie > q->cookie;
+}
+
+void diagnose_frame(struct diagnoser *d, struct frame *f)
+{
+	size_t n = frame_nrows(f);
+	bool synq_named = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct row *r = &f->rows[i];
+
+		classify(r);
+		estimate_bdp(r);
+		conn_findings(f, r);
+	}
+	d->n = 0;
+	summarise_connections(d, f);
+	listener_findings(d, f, &synq_named);
+	host_listen_findings(d, f, synq_named);
+	close_wait_findings(d, f);
+	time_wait_findings(d, f);
+	port_findings(d, f);
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), cmp_finding);
+	f->nfindings = (uint32_t)(d->n < FRAME_FINDINGS_MAX ? d->n : FRAME_FINDINGS_MAX);
+	f->findings_dropped = (uint32_t)(d->n - f->nfindings);
+	if (f->nfindings)
+		memcpy(f->findings, d->v, f->nfindings * sizeof(*d->v));
+}
+
+/* ---- text ---- */
+
+/* Appends to buf at *off, never past len. */
+static void put(char *buf, size_t len, size_t *off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void put(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*off >= len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*off = *off + (size_t)w < len ? *off + (size_t)w : len - 1;
+}
+
+/* "800 B", "16 KiB", "1.5 MiB". */
+static const char *iec(uint64_t v, char *buf, size_t len)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double x = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%llu B", (unsigned long long)v);
+		return buf;
+	}
+	while (x >= 1024 && u < 3) {
+		x /= 1024;
+		u++;
+	}
+	if (x < 10 && fabs(x - round(x)) > 0.05)
+		snprintf(buf, len, "%.1f %s", x, unit[u]);
+	else
+		snprintf(buf, len, "%.0f %s", x, unit[u]);
+	return buf;
+}
+
+/* "20.1 ms", "45 us". */
+static const char *usec(uint64_t us, char *buf, size_t len)
+{
+	if (us >= 1000)
+		snprintf(buf, len, "%.1f ms", (double)us / 1000.0);
+	else
+		snprintf(buf, len, "%llu us", (unsigned long long)us);
+	return buf;
+}
+
+/* Bytes/s as "15.3 Mbit/s". */
+static const char *bitrate(double bytes_per_s, char *buf, size_t len)
+{
+	static const char *const unit[] = { "bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s" };
+	double x = bytes_per_s * 8;
+	int u = 0;
+
+	while (x >= 1000 && u < 4) {
+		x /= 1000;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", x, unit[u]);
+	return buf;
+}
+
+char *diagnose_limit_str(const struct row *r, char *buf, size_t len)
+{
+	const char *name = diagnose_limit_name(r->limited_by);
+
+	if (!name)
+		snprintf(buf, len, "%s", "");
+	else if (r->limit_basis == DB_STATE)
+		snprintf(buf, len, "%s?", name);
+	else
+		snprintf(buf, len, "%s%s%u%%", name, r->limit_basis == DB_MIXED ? "~" : " ",
+			 r->limited_pct);
+	return buf;
+}
+
+char *diagnose_flags_str(const struct row *r, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned code = 0; code < DX_CONN_N; code++)
+		if (r->findings & (1u << code))
+			put(buf, len, &off, "%s%s", off ? "," : "", codes[code].name);
+	return buf;
+}
+
+/* How the limit was measured, for the explanations. */
+static void put_limit_share(const struct row *r, char *buf, size_t len, size_t *off)
+{
+	if (r->limit_basis == DB_INTERVAL)
+		put(buf, len, off, "%u%% of the interval", r->limited_pct);
+	else if (r->limit_basis == DB_MIXED)
+		put(buf, len, off,
+		    "%u%% of the interval (busy time the kernel did not attribute; at the sample "
+		    "the socket was bound by it)",
+		    r->limited_pct);
+	else
+		put(buf, len, off, "at the sample (no interval times from this kernel yet)");
+}
+
+/* "; BDP >= 72 KiB (29.0 Mbit/s x 20.1 ms)" when known; ">=" when measured while limited. */
+static void put_bdp(const struct row *r, char *buf, size_t len, size_t *off)
+{
+	char b[24], rt[24], rate[32];
+	uint32_t rtt = base_rtt_us(r->c);
+
+	if (!r->bdp_bytes || !rtt)
+		return;
+	put(buf, len, off, "; BDP %s%s (%s x %s)", r->dflags & ROWD_BDP_MIN ? ">= " : "",
+	    iec(r->bdp_bytes, b, sizeof(b)),
+	    bitrate((double)r->bdp_bytes * 1e6 / rtt, rate, sizeof(rate)),
+	    usec(rtt, rt, sizeof(rt)));
+}
+
+char *diagnose_explain_limit(const struct row *r, char *buf, size_t len)
+{
+	static const char *const what[DL_N] = {
+		[DL_RWND] = "the peer's receive window",
+		[DL_SNDBUF] = "its own send buffer",
+		[DL_CWND] = "the congestion window or pacing (the network)",
+		[DL_APP] = "the application: it had nothing more to send",
+		[DL_IDLE] = "nothing: it sent nothing",
+	};
+	size_t off = 0;
+
+	if (r->limited_by == DL_NONE || r->limited_by >= DL_N) {
+		snprintf(buf, len, "no sending limit applies to this socket");
+		return buf;
+	}
+	put(buf, len, &off, "sending was limited by %s, ", what[r->limited_by]);
+	put_limit_share(r, buf, len, &off);
+	put_bdp(r, buf, len, &off);
+	return buf;
+}
+
+char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len)
+{
+	const struct conn *c = r->c;
+	char a[24], b[24], e[24], t[24];
+	uint32_t wnd = 0, rtt = 0;
+	double per_rtt = 0;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (code >= DX_CONN_N || !(r->findings & (1u << code))) {
+		snprintf(buf, len, "%s: not found on this connection",
+			 code < DX_N ? codes[code].name : "?");
+		return buf;
+	}
+	switch (code) {
+	case DX_SNDBUF_BDP:
+		put(buf, len, &off, "send buffer %s held sending back ",
+		    iec(skm(c, SKM_SNDBUF), a, sizeof(a)));
+		put_limit_share(r, buf, len, &off);
+		put(buf, len, &off, ": all of it in flight, the congestion window allowed more");
+		put_bdp(r, buf, len, &off);
+		if (r->findings & (1u << DX_SNDBUF_FIXED))
+			put(buf, len, &off,
+			    "; the application sets SO_SNDBUF (%s, doubled): remove it or raise "
+			    "it, see net.core.wmem_max",
+			    iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
+		else if (r->dflags & ROWD_SNDBUF_AT_MAX)
+			put(buf, len, &off,
+			    "; autotuning reached the net.ipv4.tcp_wmem maximum: raise it");
+		else
+			put(buf, len, &off, "; check net.ipv4.tcp_wmem and memory pressure");
+		break;
+	case DX_SNDBUF_FIXED:
+		put(buf, len, &off,
+		    "send buffer %s did not grow while it limited sending: the application fixed "
+		    "it with SO_SNDBUF %s (the kernel doubles it and turns autotuning off); remove "
+		    "the setsockopt or raise it, see net.core.wmem_max",
+		    iec(skm(c, SKM_SNDBUF), a, sizeof(a)),
+		    iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
+		break;
+	case DX_RWND_BDP:
+		CONN_INFO(c, snd_wnd, &wnd);
+		put(buf, len, &off, "the peer's receive window %s held sending back ",
+		    iec(wnd, a, sizeof(a)));
+		put_limit_share(r, buf, len, &off);
+		put(buf, len, &off, " while the congestion window allowed more");
+		put_bdp(r, buf, len, &off);
+		put(buf, len, &off,
+		    "; the receiver's buffer is too small for this path (its SO_RCVBUF, "
+		    "net.ipv4.tcp_rmem) or it reads slowly");
+		break;
+	case DX_RCVBUF_BDP:
+		rcv_window(r, &wnd, &per_rtt, &rtt);
+		put(buf, len, &off,
+		    "our receive window %s (buffer %s) is filled every round trip (%s per %s) "
+		    "while the application keeps up: the window sets the pace",
+		    iec(wnd, a, sizeof(a)), iec(skm(c, SKM_RCVBUF), b, sizeof(b)),
+		    iec((uint64_t)per_rtt, e, sizeof(e)), usec(rtt, t, sizeof(t)));
+		if (r->findings & (1u << DX_RCVBUF_FIXED))
+			put(buf, len, &off,
+			    "; the application sets SO_RCVBUF (%s, doubled): remove it or raise "
+			    "it, see net.core.rmem_max",
+			    iec(skm(c, SKM_RCVBUF) / 2, a, sizeof(a)));
+		else if (r->dflags & ROWD_RCVBUF_AT_MAX)
+			put(buf, len, &off,
+			    "; autotuning reached the net.ipv4.tcp_rmem maximum: raise it");
+		else
+			put(buf, len, &off, "; check net.ipv4.tcp_rmem and tcp_moderate_rcvbuf");
+		break;
+	case DX_RCVBUF_FIXED:
+		put(buf, len, &off,
+		    "receive buffer %s does not grow although its window is full every round trip: "
+		    "the application fixed it with SO_RCVBUF %s (doubled, autotuning off); remove "
+		    "the setsockopt or raise it, see net.core.rmem_max",
+		    iec(skm(c, SKM_RCVBUF), a, sizeof(a)),
+		    iec(skm(c, SKM_RCVBUF) / 2, b, sizeof(b)));
+		break;
+	case DX_ZWIN:
+		put(buf, len, &off, "the peer advertises a zero window with %s waiting to be sent",
+		    iec(c->wqueue, a, sizeof(a)));
+		if (c->timer == TIMER_PERSIST)
+			put(buf, len, &off, " (zero-window probe %u)", c->retrans);
+		put(buf, len, &off,
+		    ": the receiving application is not reading; look at its Recv-Q");
+		break;
+	case DX_RCVQ_FULL:
+		put(buf, len, &off,
+		    "receive queue full: %s unread, %s of the %s buffer used, we advertise a zero "
+		    "window; the application on this socket is not reading",
+		    iec(c->rqueue, a, sizeof(a)), iec(skm(c, SKM_RMEM_ALLOC), b, sizeof(b)),
+		    iec(skm(c, SKM_RCVBUF), e, sizeof(e)));
+		break;
+	case DX_RECVQ_GROWING:
+		put(buf, len, &off,
+		    "unread data grew %u intervals in a row to %s (buffer %s): the application "
+		    "reads slower than data arrives",
+		    r->rq_grew, iec(c->rqueue, a, sizeof(a)),
+		    iec(skm(c, SKM_RCVBUF), b, sizeof(b)));
+		break;
+	case DX_UNSENT_GROWING:
+		put(buf, len, &off,
+		    "unsent data grew %u intervals in a row to %s: the application writes faster "
+		    "than the connection sends, which adds latency; TCP_NOTSENT_LOWAT "
+		    "(net.ipv4.tcp_notsent_lowat) bounds it",
+		    r->notsent_grew, iec(unsent_bytes(c), a, sizeof(a)));
+		break;
+	case DX_RTO_BACKOFF:
+		put(buf, len, &off,
+		    "retransmission timeout backed off %u times (RTO %s, next in %u ms): nothing "
+		    "acknowledged; check that the peer is reachable and nothing drops its packets",
+		    backoff_of(c), usec(c->info->rto, a, sizeof(a)), c->expires_ms);
+		break;
+	default:
+		break;
+	}
+	return buf;
+}
+
+char *diagnose_message(const struct frame *f, const struct finding *x, char *buf, size_t len)
+{
+	size_t off = 0;
+	int64_t v;
+
+	buf[0] = '\0';
+	if (x->code < DX_CONN_N) {
+		if (x->row < frame_nrows(f)) {
+			if (x->count > 1)
+				put(buf, len, &off, "%u connections, e.g. this one: ", x->count);
+			diagnose_explain(&f->rows[x->row], x->code, buf + off, len - off);
+		}
+		return buf;
+	}
+	switch (x->code) {
+	case DX_ACCEPT_OVERFLOW:
+		put(buf, len, &off,
+		    "accept queue overflowing: %lld connection attempts dropped in the interval, "
+		    "queue %lld/%lld (TcpExtListenOverflows +%lld); the application accepts too "
+		    "slowly",
+		    (long long)evd(x, "drops_delta"), (long long)evd(x, "accept_queue"),
+		    (long long)evd(x, "accept_max"), (long long)evd(x, "listen_overflows_delta"));
+		if (ev_get(x, "somaxconn", &v) && v == evd(x, "accept_max"))
+			put(buf, len, &off, "; the limit is net.core.somaxconn (%lld)",
+			    (long long)v);
+		break;
+	case DX_ACCEPT_FULL:
+		put(buf, len, &off,
+		    "accept queue full (%lld/%lld): the next connections will be dropped; the "
+		    "application is not accepting",
+		    (long long)evd(x, "accept_queue"), (long long)evd(x, "accept_max"));
+		break;
+	case DX_BACKLOG_SMALL:
+		put(buf, len, &off,
+		    "listen() backlog %lld is far below net.core.somaxconn %lld while the queue "
+		    "fills: raise the backlog the application passes to listen()",
+		    (long long)evd(x, "accept_max"), (long long)evd(x, "somaxconn"));
+		break;
+	case DX_SYNQ_OVERFLOW:
+		if (x->row == UINT32_MAX)
+			put(buf, len, &off,
+			    "SYN queues overflowing with syncookies off: TcpExtTCPReqQFullDrop "
+			    "+%lld in the interval",
+			    (long long)evd(x, "reqqfull_drop_delta"));
+		else
+			put(buf, len, &off,
+			    "SYN queue full (%lld/%lld) with syncookies off: %lld SYNs dropped in "
+			    "the interval (TcpExtTCPReqQFullDrop +%lld)",
+			    (long long)evd(x, "syn_queue"), (long long)evd(x, "accept_max"),
+			    (long long)evd(x, "drops_delta"),
+			    (long long)evd(x, "reqqfull_drop_delta"));
+		put(buf, len, &off,
+		    "; a SYN flood or handshakes that never complete: enable "
+		    "net.ipv4.tcp_syncookies or raise the backlog");
+		break;
+	case DX_LISTEN_DROPS:
+		put(buf, len, &off,
+		    "%lld connection attempts dropped by this listener in the interval (accept "
+		    "queue %lld/%lld, SYN queue %lld)",
+		    (long long)evd(x, "drops_delta"), (long long)evd(x, "accept_queue"),
+		    (long long)evd(x, "accept_max"), (long long)evd(x, "syn_queue"));
+		break;
+	case DX_SYNCOOKIES:
+		put(buf, len, &off,
+		    "SYN queue overflowing: %lld syncookies sent in the interval "
+		    "(TcpExtTCPReqQFullDoCookies +%lld)",
+		    (long long)evd(x, "syncookies_sent_delta"),
+		    (long long)evd(x, "reqqfull_docookies_delta"));
+		if (ev_get(x, "syn_queue", &v))
+			put(buf, len, &off, ", SYN queue %lld/%lld", (long long)v,
+			    (long long)evd(x, "accept_max"));
+		put(buf, len, &off,
+		    "; a SYN flood, or a listen() backlog too small for the connection rate");
+		break;
+	case DX_ABORT_ON_OVERFLOW:
+		put(buf, len, &off,
+		    "net.ipv4.tcp_abort_on_overflow is 1 while accept queues overflow (+%lld in "
+		    "the interval): clients get a reset instead of retrying; 0 lets them retry",
+		    (long long)evd(x, "listen_overflows_delta"));
+		break;
+	case DX_CLOSE_WAIT:
+		put(buf, len, &off,
+		    "%lld connections in CLOSE-WAIT on %s, %lld of them for over %.0f s",
+		    (long long)evd(x, "close_wait"), x->subject, (long long)evd(x, "held"),
+		    TH.cw_hold_s);
+		if (evd(x, "new") > 0)
+			put(buf, len, &off, ", %lld new in the interval", (long long)evd(x, "new"));
+		put(buf, len, &off,
+		    ": the peer closed and the application never called close(); a descriptor "
+		    "leak");
+		break;
+	case DX_TIME_WAIT:
+		if (evd(x, "tw_overflow_delta") > 0)
+			put(buf, len, &off,
+			    "TIME-WAIT table overflowing: %lld connections closed without "
+			    "TIME-WAIT in the interval (TcpExtTCPTimeWaitOverflow), %lld in "
+			    "TIME-WAIT, net.ipv4.tcp_max_tw_buckets %lld",
+			    (long long)evd(x, "tw_overflow_delta"), (long long)evd(x, "time_wait"),
+			    (long long)evd(x, "max_tw_buckets"));
+		else
+			put(buf, len, &off,
+			    "%lld sockets in TIME-WAIT, %.0f%% of net.ipv4.tcp_max_tw_buckets %lld",
+			    (long long)evd(x, "time_wait"),
+			    100.0 * (double)evd(x, "time_wait") /
+				    (double)(evd(x, "max_tw_buckets") ? evd(x, "max_tw_buckets")
+								      : 1),
+			    (long long)evd(x, "max_tw_buckets"));
+		put(buf, len, &off, ": many short connections; reuse them (keep-alive, pooling)");
+		break;
+	case DX_PORTS:
+		put(buf, len, &off,
+		    "%lld of %lld ephemeral ports (%lld-%lld) in use for %s, %lld in TIME-WAIT: "
+		    "new connections to it fail with EADDRNOTAVAIL when they run out; reuse "
+		    "connections or widen net.ipv4.ip_local_port_range",
+		    (long long)evd(x, "used"), (long long)evd(x, "range_size"),
+		    (long long)evd(x, "range_lo"), (long long)evd(x, "range_hi"), x->subject,
+		    (long long)evd(x, "time_wait"));
+		if (evd(x, "tcp_tw_reuse") == 0)
+			put(buf, len, &off, " (net.ipv4.tcp_tw_reuse is 0)");
+		break;
+	default:
+		break;
+	}
+	return buf;
+}
