@@ -53,11 +53,16 @@ static const struct {
 	double rq_grow_share;
 	/* notsent_bytes "piling up": grew as often as above and is at least this large. */
 	uint32_t unsent_min;
-	/* RTO backoff: this many doublings is a stall (RTO 4x: ~1 s gone on a 200 ms RTO)... */
+	/* RTO backoff: two timeouts in a row without progress (~600 ms at the 200 ms minimum RTO)... */
 	unsigned backoff_min;
 	/* ...and this many (32x: several seconds without an ACK) is critical. */
 	unsigned backoff_crit;
-	/* CLOSE-WAIT: a socket held this long after the peer's FIN is not being closed... */
+	/*
+	 * CLOSE-WAIT: a socket seen in the state across a refresh this long is
+	 * not being closed (a close after EOF takes microseconds). The observed
+	 * age only bounds the real one from below and a 1 s refresh comes back
+	 * after 0.999 s as often as after 1.001 s: 0.9 s means "one default refresh".
+	 */
 	double cw_hold_s;
 	/* ...and this many held on one port or toward one peer is a leak, not a slow close. */
 	unsigned cw_min;
@@ -79,7 +84,7 @@ static const struct {
 	.unsent_min = 64 * 1024,
 	.backoff_min = 2,
 	.backoff_crit = 5,
-	.cw_hold_s = 1.0,
+	.cw_hold_s = 0.9,
 	.cw_min = 4,
 	.tw_share = 0.8,
 	.ports_warn = 0.5,
@@ -123,7 +128,7 @@ static const struct diag_code_def codes[DX_N] = {
 				"the application writes faster than the connection sends; "
 				"TCP_NOTSENT_LOWAT, net.ipv4.tcp_notsent_lowat" },
 	[DX_RTO_BACKOFF] = { "rto-backoff", DS_WARN,
-			     "retransmission timeouts back off: nothing is acknowledged",
+			     "timeouts back off: nothing is acknowledged, or nothing gets sent",
 			     "reachability of the peer, firewalls or a path dropping packets" },
 	[DX_ACCEPT_OVERFLOW] = { "accept-overflow", DS_CRIT,
 				 "the accept queue overflows: connection attempts are dropped",
@@ -240,14 +245,20 @@ static bool may_send(const struct conn *c)
 	return c->info && c->state < TS_MAX && sending[c->state];
 }
 
-/* The peer advertises a zero window while we have data for it (a zero-window probe runs). */
+/*
+ * The peer advertises a zero window while we have data for it. snd_wnd
+ * (5.4+) says so directly. The persist timer is only a stand-in for older
+ * kernels: the kernel arms it whenever nothing is in flight and nothing can
+ * be sent (tcp_check_probe_timer), which a local qdisc dropping every packet
+ * also causes, with the window open.
+ */
 static bool zero_window(const struct conn *c)
 {
 	uint32_t w;
 
-	if (c->timer == TIMER_PERSIST)
-		return true;
-	return CONN_INFO(c, snd_wnd, &w) && w == 0 && c->wqueue > 0;
+	if (CONN_INFO(c, snd_wnd, &w))
+		return w == 0 && c->wqueue > 0;
+	return c->timer == TIMER_PERSIST;
 }
 
 /*
@@ -337,6 +348,7 @@ static void classify_interval(struct row *r)
 
 static void classify(struct row *r)
 {
+	r->dflags = 0;
 	r->limited_by = DL_NONE;
 	r->limited_pct = 0;
 	r->limit_basis = DB_NONE;
@@ -351,12 +363,15 @@ static void classify(struct row *r)
 }
 
 /*
- * BDP = rate x min_rtt. The rate is the kernel's delivery rate, unless that
- * sample was application-limited (the sender did not fill the pipe, so it
- * shows the application, not the path): then the pacing rate, what the
- * congestion control would send at, if higher. A connection that only
- * receives uses its receive rate. Only for connections that moved data in
- * the interval: an idle one has no meaningful rate.
+ * BDP = rate x min_rtt. The rate is the kernel's delivery rate. A sender
+ * bound by its send buffer is marked application-limited by the kernel
+ * (tcp_rate_check_app_limited: little unsent data, cwnd not full), so its
+ * delivery rate shows the buffer, not the path: then the pacing rate, what
+ * the congestion control would send at, if higher. Any other app-limited
+ * sample is kept as a lower bound: when the application is the limit, the
+ * pacing rate (cwnd/srtt x gain) says nothing about the path. A connection
+ * that only receives uses its receive rate. Only for connections that moved
+ * data in the interval.
  */
 static void estimate_bdp(struct row *r)
 {
@@ -374,8 +389,11 @@ static void estimate_bdp(struct row *r)
 	if (CONN_INFO(c, delivery_rate, &del) && del > 0 &&
 	    (!(r->flags & ROW_RATES) || r->tx_bps > 0)) {
 		bool app_limited = c->info->flags8 & 1;
+		bool by_sndbuf = r->limited_by == DL_SNDBUF;
 
-		rate = (double)(app_limited && pace > del ? pace : del);
+		rate = (double)(app_limited && by_sndbuf && pace > del ? pace : del);
+		if (app_limited)
+			r->dflags |= ROWD_BDP_MIN;
 	} else if ((r->flags & ROW_RATES) && r->rx_bps > 0) {
 		rate = r->rx_bps / 8;
 	} else if (!TCPI_HAS(c->info_len, delivery_rate) && (r->flags & ROW_RATES) &&
@@ -445,22 +463,27 @@ static void conn_findings(const struct frame *f, struct row *r)
 	double per_rtt;
 	bool prev_skmem = (r->flags & ROW_PREV) && (r->prev.have & PREV_SKMEM);
 
-	r->dflags = 0;
 	/* a handshake in progress has no window yet (snd_wnd 0 in SYN-SENT) */
 	if (!may_send(c))
 		goto out;
 	/* a window or buffer limit: the delivery rate is capped by it */
 	if (r->limited_by == DL_RWND || r->limited_by == DL_SNDBUF)
 		r->dflags |= ROWD_BDP_MIN;
-	if (r->limited_by == DL_SNDBUF && below_bdp(r, skm(c, SKM_SNDBUF))) {
+	if (r->limited_by == DL_SNDBUF) {
 		int64_t wmax = tun_max(&f->tun, TUN_TCP_WMEM);
 		uint32_t tb = skm(c, SKM_SNDBUF);
 
-		bits |= 1u << DX_SNDBUF_BDP;
+		if (below_bdp(r, tb))
+			bits |= 1u << DX_SNDBUF_BDP;
+		/*
+		 * Autotuning grows a buffer that limits sending (tcp_new_space ->
+		 * tcp_sndbuf_expand) unless SO_SNDBUF locked it or it is at the
+		 * tcp_wmem maximum: one interval without growth is enough.
+		 */
 		if (wmax > 0 && tb >= wmax)
 			r->dflags |= ROWD_SNDBUF_AT_MAX;
 		else if (prev_skmem && tb && r->prev.sndbuf == tb)
-			bits |= 1u << DX_SNDBUF_FIXED; /* autotuning grows a limiting buffer */
+			bits |= 1u << DX_SNDBUF_FIXED;
 	}
 	if (zero_window(c))
 		bits |= 1u << DX_ZWIN;
@@ -489,15 +512,18 @@ static void conn_findings(const struct frame *f, struct row *r)
 	    !(bits & (1u << DX_ZWIN)) && r->limited_by != DL_RWND && prev_skmem &&
 	    skm(c, SKM_SNDBUF) <= r->prev.sndbuf)
 		bits |= 1u << DX_UNSENT_GROWING;
-	if (c->timer == TIMER_RETRANS) {
-		uint8_t b = backoff_of(c);
-		bool known = (r->flags & ROW_PREV) && (r->prev.have & PREV_BACKOFF);
-
-		/* rising between samples; or so high that it has been stuck for seconds anyway */
-		if ((b >= TH.backoff_min && (!known || b > r->prev.backoff)) ||
-		    b >= TH.backoff_crit)
-			bits |= 1u << DX_RTO_BACKOFF;
-	}
+	/*
+	 * icsk_backoff counts consecutive timeouts without progress (an ACK of
+	 * new data resets it), so two or more under a running timer is the
+	 * backoff rising; between two samples a doubling does not always fire,
+	 * so growth since the last sample is not required. Also the probe timer
+	 * backing off with the window open: transmissions fail locally (a qdisc
+	 * or netfilter drops them), nothing gets in flight, and the kernel
+	 * probes as it would a zero window.
+	 */
+	if ((c->timer == TIMER_RETRANS || (c->timer == TIMER_PERSIST && !zero_window(c))) &&
+	    backoff_of(c) >= TH.backoff_min)
+		bits |= 1u << DX_RTO_BACKOFF;
 out:
 	r->findings = bits;
 }
@@ -1102,7 +1128,9 @@ static const char *iec(uint64_t v, char *buf, size_t len)
 /* "20.1 ms", "45 us". */
 static const char *usec(uint64_t us, char *buf, size_t len)
 {
-	if (us >= 1000)
+	if (us >= 100000)
+		snprintf(buf, len, "%.0f ms", (double)us / 1000.0);
+	else if (us >= 1000)
 		snprintf(buf, len, "%.1f ms", (double)us / 1000.0);
 	else
 		snprintf(buf, len, "%llu us", (unsigned long long)us);
@@ -1305,10 +1333,20 @@ char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len
 		    r->notsent_grew, iec(unsent_bytes(c), a, sizeof(a)));
 		break;
 	case DX_RTO_BACKOFF:
-		put(buf, len, &off,
-		    "retransmission timeout backed off %u times (RTO %s, next in %u ms): nothing "
-		    "acknowledged; check that the peer is reachable and nothing drops its packets",
-		    backoff_of(c), usec(c->info->rto, a, sizeof(a)), c->expires_ms);
+		if (c->timer == TIMER_PERSIST)
+			put(buf, len, &off,
+			    "nothing gets sent although the peer's window is open: the probe timer "
+			    "backed off %u times (next in %u ms); a local qdisc or firewall rule "
+			    "drops "
+			    "the transmissions",
+			    backoff_of(c), c->expires_ms);
+		else
+			put(buf, len, &off,
+			    "retransmission timeout backed off %u times (RTO %s, next in %u ms): "
+			    "nothing acknowledged; check that the peer is reachable and nothing "
+			    "drops "
+			    "its packets",
+			    backoff_of(c), usec(c->info->rto, a, sizeof(a)), c->expires_ms);
 		break;
 	default:
 		break;
@@ -1393,14 +1431,16 @@ char *diagnose_message(const struct frame *f, const struct finding *x, char *buf
 	case DX_ABORT_ON_OVERFLOW:
 		put(buf, len, &off,
 		    "net.ipv4.tcp_abort_on_overflow is 1 while accept queues overflow (+%lld in "
-		    "the interval): clients get a reset instead of retrying; 0 lets them retry",
-		    (long long)evd(x, "listen_overflows_delta"));
+		    "the interval, %lld resets sent): a client whose handshake completes while "
+		    "the queue is full gets a reset instead of a retry; 0 lets it retry",
+		    (long long)evd(x, "listen_overflows_delta"),
+		    (long long)evd(x, "out_rsts_delta"));
 		break;
 	case DX_CLOSE_WAIT:
 		put(buf, len, &off,
-		    "%lld connections in CLOSE-WAIT on %s, %lld of them for over %.0f s",
-		    (long long)evd(x, "close_wait"), x->subject, (long long)evd(x, "held"),
-		    TH.cw_hold_s);
+		    "%lld connections in CLOSE-WAIT on %s, %lld of them since the previous refresh "
+		    "or longer",
+		    (long long)evd(x, "close_wait"), x->subject, (long long)evd(x, "held"));
 		if (evd(x, "new") > 0)
 			put(buf, len, &off, ", %lld new in the interval", (long long)evd(x, "new"));
 		put(buf, len, &off,
