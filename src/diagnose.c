@@ -48,11 +48,18 @@ static const struct {
 	double rcvq_reading;
 	/* rmem_alloc over rb that means "full" when the kernel does not report rcv_wnd (< 6.2). */
 	double rcvq_full;
-	/* Recv-Q "growing": grew in this many consecutive intervals and holds this share of rb. */
+	/*
+	 * Recv-Q and notsent "piling up": grew in this many consecutive
+	 * intervals, in the last one by at least this share of the bytes
+	 * received (sent) meanwhile, i.e. the application reads a quarter
+	 * slower (writes a quarter faster) than the connection moves data, and holds at
+	 * least queue_min. A full buffer at the autotuning ceiling wobbles up
+	 * by a few percent of the traffic (measured: +65 KB while sending
+	 * 2.5 MB), a real backlog by half of it.
+	 */
 	unsigned grow_streak;
-	double rq_grow_share;
-	/* notsent_bytes "piling up": grew as often as above and is at least this large. */
-	uint32_t unsent_min;
+	double grow_share;
+	uint32_t queue_min;
 	/* RTO backoff: two timeouts in a row without progress (~600 ms at the 200 ms minimum RTO)... */
 	unsigned backoff_min;
 	/* ...and this many (32x: several seconds without an ACK) is critical. */
@@ -80,8 +87,8 @@ static const struct {
 	.rcvq_reading = 0.5,
 	.rcvq_full = 0.9,
 	.grow_streak = 2,
-	.rq_grow_share = 0.25,
-	.unsent_min = 64 * 1024,
+	.grow_share = 0.25,
+	.queue_min = 64 * 1024,
 	.backoff_min = 2,
 	.backoff_crit = 5,
 	.cw_hold_s = 0.9,
@@ -491,8 +498,9 @@ static void conn_findings(const struct frame *f, struct row *r)
 		bits |= 1u << DX_RWND_BDP;
 	if (rcvq_full(r)) {
 		bits |= 1u << DX_RCVQ_FULL;
-	} else if (has_skmem(c) && r->rq_grew >= TH.grow_streak &&
-		   c->rqueue >= TH.rq_grow_share * skm(c, SKM_RCVBUF)) {
+	} else if (r->rq_grew >= TH.grow_streak && c->rqueue >= TH.queue_min &&
+		   (r->flags & ROW_RATES) &&
+		   c->rqueue - r->prev.rqueue >= TH.grow_share * r->rx_bps / 8 * r->dt) {
 		bits |= 1u << DX_RECVQ_GROWING;
 	}
 	if (has_skmem(c) && prev_skmem && rcv_window(r, &wnd, &per_rtt, &rtt) && wnd > 0 &&
@@ -508,7 +516,9 @@ static void conn_findings(const struct frame *f, struct row *r)
 			bits |= 1u << DX_RCVBUF_FIXED;
 	}
 	/* unsent data piling up while the buffer does not grow and no window explains it */
-	if (r->notsent_grew >= TH.grow_streak && unsent_bytes(c) >= TH.unsent_min &&
+	if (r->notsent_grew >= TH.grow_streak && unsent_bytes(c) >= TH.queue_min &&
+	    (r->flags & ROW_RATES) &&
+	    unsent_bytes(c) - r->prev.notsent >= TH.grow_share * r->tx_bps / 8 * r->dt &&
 	    !(bits & (1u << DX_ZWIN)) && r->limited_by != DL_RWND && prev_skmem &&
 	    skm(c, SKM_SNDBUF) <= r->prev.sndbuf)
 		bits |= 1u << DX_UNSENT_GROWING;
@@ -1191,18 +1201,30 @@ static void put_limit_share(const struct row *r, char *buf, size_t len, size_t *
 		put(buf, len, off, "at the sample (no interval times from this kernel yet)");
 }
 
-/* "; BDP >= 72 KiB (29.0 Mbit/s x 20.1 ms)" when known; ">=" when measured while limited. */
-static void put_bdp(const struct row *r, char *buf, size_t len, size_t *off)
+/*
+ * "; BDP >= 72 KiB (29.0 Mbit/s x 20.1 ms)" when known; ">=" when measured
+ * while limited. A limit of `limit` bytes caps the rate the estimate comes
+ * from, so an estimate below the limit says so instead of reading as
+ * "buffer < BDP" with the numbers the other way round.
+ */
+static void put_bdp(const struct row *r, uint64_t limit, char *buf, size_t len, size_t *off)
 {
 	char b[24], rt[24], rate[32];
 	uint32_t rtt = base_rtt_us(r->c);
 
 	if (!r->bdp_bytes || !rtt)
 		return;
-	put(buf, len, off, "; BDP %s%s (%s x %s)", r->dflags & ROWD_BDP_MIN ? ">= " : "",
-	    iec(r->bdp_bytes, b, sizeof(b)),
-	    bitrate((double)r->bdp_bytes * 1e6 / rtt, rate, sizeof(rate)),
-	    usec(rtt, rt, sizeof(rt)));
+	iec(r->bdp_bytes, b, sizeof(b));
+	bitrate((double)r->bdp_bytes * 1e6 / rtt, rate, sizeof(rate));
+	usec(rtt, rt, sizeof(rt));
+	if (limit && r->bdp_bytes < limit && (r->dflags & ROWD_BDP_MIN))
+		put(buf, len, off,
+		    "; the measured %s x %s = %s is capped by this limit itself, the path takes "
+		    "more",
+		    rate, rt, b);
+	else
+		put(buf, len, off, "; BDP %s%s (%s x %s)", r->dflags & ROWD_BDP_MIN ? ">= " : "", b,
+		    rate, rt);
 }
 
 char *diagnose_explain_limit(const struct row *r, char *buf, size_t len)
@@ -1222,7 +1244,7 @@ char *diagnose_explain_limit(const struct row *r, char *buf, size_t len)
 	}
 	put(buf, len, &off, "sending was limited by %s, ", what[r->limited_by]);
 	put_limit_share(r, buf, len, &off);
-	put_bdp(r, buf, len, &off);
+	put_bdp(r, 0, buf, len, &off);
 	return buf;
 }
 
@@ -1246,7 +1268,7 @@ char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len
 		    iec(skm(c, SKM_SNDBUF), a, sizeof(a)));
 		put_limit_share(r, buf, len, &off);
 		put(buf, len, &off, ": all of it in flight, the congestion window allowed more");
-		put_bdp(r, buf, len, &off);
+		put_bdp(r, skm(c, SKM_SNDBUF), buf, len, &off);
 		if (r->findings & (1u << DX_SNDBUF_FIXED))
 			put(buf, len, &off,
 			    "; the application sets SO_SNDBUF (%s, doubled): remove it or raise "
@@ -1272,7 +1294,7 @@ char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len
 		    iec(wnd, a, sizeof(a)));
 		put_limit_share(r, buf, len, &off);
 		put(buf, len, &off, " while the congestion window allowed more");
-		put_bdp(r, buf, len, &off);
+		put_bdp(r, wnd, buf, len, &off);
 		put(buf, len, &off,
 		    "; the receiver's buffer is too small for this path (its SO_RCVBUF, "
 		    "net.ipv4.tcp_rmem) or it reads slowly");
