@@ -896,10 +896,11 @@ static bool same_group(const struct gkey *p, const struct gkey *q)
 	return !memcmp(p->a, q->a, 16) && !memcmp(p->b, q->b, 16) && p->port == q->port;
 }
 
-static size_t keys_sorted(struct diagnoser *d, size_t n)
+/* keys is NULL until the first group: qsort must not see it then. */
+static void sort_keys(struct diagnoser *d, size_t n)
 {
-	qsort(d->keys, n, sizeof(*d->keys), cmp_gkey);
-	return n;
+	if (n > 1)
+		qsort(d->keys, n, sizeof(*d->keys), cmp_gkey);
 }
 
 /*
@@ -932,7 +933,7 @@ static void close_wait_findings(struct diagnoser *d, const struct frame *f)
 			}
 			g->row = (uint32_t)i;
 		}
-		keys_sorted(d, k);
+		sort_keys(d, k);
 		for (size_t i = 0; i < k;) {
 			size_t j = i;
 			uint32_t held = 0, fresh = 0;
@@ -1021,7 +1022,7 @@ static void port_findings(struct diagnoser *d, const struct frame *f)
 		g->port = c->dport;
 		g->row = (uint32_t)i;
 	}
-	keys_sorted(d, k);
+	sort_keys(d, k);
 	for (size_t i = 0; i < k;) {
 		size_t j = i;
 		uint32_t tw = 0;
