@@ -1329,8 +1329,8 @@ char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len
 	case DX_ZWIN:
 		put(buf, len, &off, "the peer advertises a zero window with %s waiting to be sent",
 		    iec(c->wqueue, a, sizeof(a)));
-		if (c->timer == TIMER_PERSIST)
-			put(buf, len, &off, " (zero-window probe %u)", c->retrans);
+		if (c->timer == TIMER_PERSIST && c->retrans)
+			put(buf, len, &off, ", %u zero-window probes unanswered", c->retrans);
 		put(buf, len, &off,
 		    ": the receiving application is not reading; look at its Recv-Q");
 		break;
