@@ -632,80 +632,116 @@ static void conn_subject(const struct row *r, char *buf, size_t len)
 		 endpoint_str(r->c->family, r->c->dst, r->c->dport, b, sizeof(b)));
 }
 
-/* The numbers behind one connection code, as JSON evidence. */
-static void conn_evidence(const struct frame *f, const struct row *r, unsigned code,
-			  struct finding *x)
+/* The numbers behind each connection code, as JSON evidence (those of the example connection). */
+static void evidence_sndbuf(const struct frame *f, const struct row *r, struct finding *x)
 {
-	const struct conn *c = r->c;
-	uint32_t wnd = 0, rtt = 0;
-	double per_rtt = 0;
+	(void)f;
+	ev(x, "sndbuf", skm(r->c, SKM_SNDBUF));
+	ev(x, "wmem_queued", skm(r->c, SKM_WMEM_QUEUED));
+	if (r->limit_basis != DB_STATE)
+		ev(x, "limited_pct", r->limited_pct);
+	if (r->bdp_bytes)
+		ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	ev(x, "min_rtt_us", base_rtt_us(r->c));
+}
 
-	switch (code) {
-	case DX_SNDBUF_BDP:
-	case DX_SNDBUF_FIXED:
-		ev(x, "sndbuf", skm(c, SKM_SNDBUF));
-		ev(x, "wmem_queued", skm(c, SKM_WMEM_QUEUED));
-		if (r->limit_basis != DB_STATE)
-			ev(x, "limited_pct", r->limited_pct);
-		if (r->bdp_bytes)
-			ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
-		ev(x, "min_rtt_us", base_rtt_us(c));
-		if (code == DX_SNDBUF_FIXED && tun_max(&f->tun, TUN_TCP_WMEM))
-			ev(x, "tcp_wmem_max", tun_max(&f->tun, TUN_TCP_WMEM));
-		break;
-	case DX_RWND_BDP:
-		if (CONN_INFO(c, snd_wnd, &wnd))
-			ev(x, "rwnd", wnd);
-		if (r->limit_basis != DB_STATE)
-			ev(x, "limited_pct", r->limited_pct);
-		if (r->bdp_bytes)
-			ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
-		ev(x, "min_rtt_us", base_rtt_us(c));
-		break;
-	case DX_RCVBUF_BDP:
-	case DX_RCVBUF_FIXED:
-		ev(x, "rcvbuf", skm(c, SKM_RCVBUF));
-		if (rcv_window(r, &wnd, &per_rtt, &rtt)) {
-			ev(x, "rcv_wnd", wnd);
-			ev(x, "bytes_per_rtt", (int64_t)per_rtt);
-			ev(x, "rtt_us", rtt);
-		}
-		if (code == DX_RCVBUF_FIXED && tun_max(&f->tun, TUN_TCP_RMEM))
-			ev(x, "tcp_rmem_max", tun_max(&f->tun, TUN_TCP_RMEM));
-		break;
-	case DX_ZWIN:
-		ev(x, "rwnd", 0);
-		ev(x, "send_q", c->wqueue);
-		if (c->timer == TIMER_PERSIST)
-			ev(x, "probes", c->retrans);
-		break;
-	case DX_RCVQ_FULL:
-	case DX_RECVQ_GROWING:
-		ev(x, "recv_q", c->rqueue);
-		if (r->flags & ROW_PREV)
-			ev(x, "recv_q_prev", r->prev.rqueue);
-		ev(x, "rmem_alloc", skm(c, SKM_RMEM_ALLOC));
-		ev(x, "rcvbuf", skm(c, SKM_RCVBUF));
-		if (CONN_INFO(c, rcv_wnd, &wnd))
-			ev(x, "rcv_wnd", wnd);
-		break;
-	case DX_UNSENT_GROWING:
-		ev(x, "notsent", (int64_t)unsent_bytes(c));
-		ev(x, "notsent_prev", r->prev.notsent);
-		ev(x, "intervals", r->notsent_grew);
-		ev(x, "sndbuf", skm(c, SKM_SNDBUF));
-		break;
-	case DX_RTO_BACKOFF:
-		ev(x, "backoff", backoff_of(c));
-		if ((r->flags & ROW_PREV) && (r->prev.have & PREV_BACKOFF))
-			ev(x, "backoff_prev", r->prev.backoff);
-		ev(x, "rto_us", c->info->rto);
-		ev(x, "timer_ms", c->expires_ms);
-		break;
-	default:
-		break;
+static void evidence_sndbuf_fixed(const struct frame *f, const struct row *r, struct finding *x)
+{
+	evidence_sndbuf(f, r, x);
+	if (tun_max(&f->tun, TUN_TCP_WMEM))
+		ev(x, "tcp_wmem_max", tun_max(&f->tun, TUN_TCP_WMEM));
+}
+
+static void evidence_rwnd(const struct frame *f, const struct row *r, struct finding *x)
+{
+	uint32_t wnd;
+
+	(void)f;
+	if (CONN_INFO(r->c, snd_wnd, &wnd))
+		ev(x, "rwnd", wnd);
+	if (r->limit_basis != DB_STATE)
+		ev(x, "limited_pct", r->limited_pct);
+	if (r->bdp_bytes)
+		ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	ev(x, "min_rtt_us", base_rtt_us(r->c));
+}
+
+static void evidence_rcvbuf(const struct frame *f, const struct row *r, struct finding *x)
+{
+	uint32_t wnd, rtt;
+	double per_rtt;
+
+	(void)f;
+	ev(x, "rcvbuf", skm(r->c, SKM_RCVBUF));
+	if (rcv_window(r, &wnd, &per_rtt, &rtt)) {
+		ev(x, "rcv_wnd", wnd);
+		ev(x, "bytes_per_rtt", (int64_t)per_rtt);
+		ev(x, "rtt_us", rtt);
 	}
 }
+
+static void evidence_rcvbuf_fixed(const struct frame *f, const struct row *r, struct finding *x)
+{
+	evidence_rcvbuf(f, r, x);
+	if (tun_max(&f->tun, TUN_TCP_RMEM))
+		ev(x, "tcp_rmem_max", tun_max(&f->tun, TUN_TCP_RMEM));
+}
+
+static void evidence_zwin(const struct frame *f, const struct row *r, struct finding *x)
+{
+	(void)f;
+	ev(x, "rwnd", 0);
+	ev(x, "send_q", r->c->wqueue);
+	if (r->c->timer == TIMER_PERSIST)
+		ev(x, "probes", r->c->retrans);
+}
+
+static void evidence_recvq(const struct frame *f, const struct row *r, struct finding *x)
+{
+	uint32_t wnd;
+
+	(void)f;
+	ev(x, "recv_q", r->c->rqueue);
+	if (r->flags & ROW_PREV)
+		ev(x, "recv_q_prev", r->prev.rqueue);
+	ev(x, "rmem_alloc", skm(r->c, SKM_RMEM_ALLOC));
+	ev(x, "rcvbuf", skm(r->c, SKM_RCVBUF));
+	if (CONN_INFO(r->c, rcv_wnd, &wnd))
+		ev(x, "rcv_wnd", wnd);
+}
+
+static void evidence_unsent(const struct frame *f, const struct row *r, struct finding *x)
+{
+	(void)f;
+	ev(x, "notsent", (int64_t)unsent_bytes(r->c));
+	ev(x, "notsent_prev", r->prev.notsent);
+	ev(x, "intervals", r->notsent_grew);
+	ev(x, "sndbuf", skm(r->c, SKM_SNDBUF));
+}
+
+static void evidence_rto(const struct frame *f, const struct row *r, struct finding *x)
+{
+	(void)f;
+	ev(x, "backoff", backoff_of(r->c));
+	if ((r->flags & ROW_PREV) && (r->prev.have & PREV_BACKOFF))
+		ev(x, "backoff_prev", r->prev.backoff);
+	ev(x, "rto_us", r->c->info->rto);
+	ev(x, "timer_ms", r->c->expires_ms);
+}
+
+static void (*const evidence_of[DX_CONN_N])(const struct frame *, const struct row *,
+					    struct finding *) = {
+	[DX_SNDBUF_BDP] = evidence_sndbuf,
+	[DX_SNDBUF_FIXED] = evidence_sndbuf_fixed,
+	[DX_RWND_BDP] = evidence_rwnd,
+	[DX_RCVBUF_BDP] = evidence_rcvbuf,
+	[DX_RCVBUF_FIXED] = evidence_rcvbuf_fixed,
+	[DX_ZWIN] = evidence_zwin,
+	[DX_RCVQ_FULL] = evidence_recvq,
+	[DX_RECVQ_GROWING] = evidence_recvq,
+	[DX_UNSENT_GROWING] = evidence_unsent,
+	[DX_RTO_BACKOFF] = evidence_rto,
+};
 
 /* One finding per connection code: how many connections have it, and the busiest as example. */
 static void summarise_connections(struct diagnoser *d, const struct frame *f)
@@ -743,7 +779,7 @@ static void summarise_connections(struct diagnoser *d, const struct frame *f)
 		x->row = best_i;
 		x->cookie = best->c->cookie;
 		ev(x, "connections", count);
-		conn_evidence(f, best, code, x);
+		evidence_of[code](f, best, x);
 	}
 }
 
@@ -1096,22 +1132,27 @@ void diagnose_frame(struct diagnoser *d, struct frame *f)
 
 /* ---- text ---- */
 
-/* Appends to buf at *off, never past len. */
-static void put(char *buf, size_t len, size_t *off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* A line being written: the buffer, its size, how much is used. */
+struct text {
+	char *buf;
+	size_t len, off;
+};
 
-static void put(char *buf, size_t len, size_t *off, const char *fmt, ...)
+/* Appends, never past the end (a long line is cut). */
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
 	int w;
 
-	if (*off >= len)
+	if (t->off >= t->len)
 		return;
 	va_start(ap, fmt);
-	w = vsnprintf(buf + *off, len - *off, fmt, ap);
+	w = vsnprintf(t->buf + t->off, t->len - t->off, fmt, ap);
 	va_end(ap);
 	if (w > 0)
-		*off = *off + (size_t)w < len ? *off + (size_t)w : len - 1;
+		t->off = t->off + (size_t)w < t->len ? t->off + (size_t)w : t->len - 1;
 }
 
 /* "800 B", "16 KiB", "1.5 MiB". */
@@ -1179,27 +1220,27 @@ char *diagnose_limit_str(const struct row *r, char *buf, size_t len)
 
 char *diagnose_flags_str(const struct row *r, char *buf, size_t len)
 {
-	size_t off = 0;
+	struct text t = { buf, len, 0 };
 
 	buf[0] = '\0';
 	for (unsigned code = 0; code < DX_CONN_N; code++)
 		if (r->findings & (1u << code))
-			put(buf, len, &off, "%s%s", off ? "," : "", codes[code].name);
+			put(&t, "%s%s", t.off ? "," : "", codes[code].name);
 	return buf;
 }
 
 /* How the limit was measured, for the explanations. */
-static void put_limit_share(const struct row *r, char *buf, size_t len, size_t *off)
+static void put_limit_share(const struct row *r, struct text *t)
 {
 	if (r->limit_basis == DB_INTERVAL)
-		put(buf, len, off, "%u%% of the interval", r->limited_pct);
+		put(t, "%u%% of the interval", r->limited_pct);
 	else if (r->limit_basis == DB_MIXED)
-		put(buf, len, off,
+		put(t,
 		    "%u%% of the interval (busy time the kernel did not attribute; at the sample "
 		    "the socket was bound by it)",
 		    r->limited_pct);
 	else
-		put(buf, len, off, "at the sample (no interval times from this kernel yet)");
+		put(t, "at the sample (no interval times from this kernel yet)");
 }
 
 /*
@@ -1208,7 +1249,7 @@ static void put_limit_share(const struct row *r, char *buf, size_t len, size_t *
  * from, so an estimate below the limit says so instead of reading as
  * "buffer < BDP" with the numbers the other way round.
  */
-static void put_bdp(const struct row *r, uint64_t limit, char *buf, size_t len, size_t *off)
+static void put_bdp(const struct row *r, uint64_t limit, struct text *t)
 {
 	char b[24], rt[24], rate[32];
 	uint32_t rtt = base_rtt_us(r->c);
@@ -1219,13 +1260,12 @@ static void put_bdp(const struct row *r, uint64_t limit, char *buf, size_t len, 
 	bitrate((double)r->bdp_bytes * 1e6 / rtt, rate, sizeof(rate));
 	usec(rtt, rt, sizeof(rt));
 	if (limit && r->bdp_bytes < limit && (r->dflags & ROWD_BDP_MIN))
-		put(buf, len, off,
+		put(t,
 		    "; the measured %s x %s = %s is capped by this limit itself, the path takes "
 		    "more",
 		    rate, rt, b);
 	else
-		put(buf, len, off, "; BDP %s%s (%s x %s)", r->dflags & ROWD_BDP_MIN ? ">= " : "", b,
-		    rate, rt);
+		put(t, "; BDP %s%s (%s x %s)", r->dflags & ROWD_BDP_MIN ? ">= " : "", b, rate, rt);
 }
 
 char *diagnose_explain_limit(const struct row *r, char *buf, size_t len)
@@ -1237,25 +1277,321 @@ char *diagnose_explain_limit(const struct row *r, char *buf, size_t len)
 		[DL_APP] = "the application: it had nothing more to send",
 		[DL_IDLE] = "nothing: it sent nothing",
 	};
-	size_t off = 0;
+	struct text t = { buf, len, 0 };
 
 	if (r->limited_by == DL_NONE || r->limited_by >= DL_N) {
 		snprintf(buf, len, "no sending limit applies to this socket");
 		return buf;
 	}
-	put(buf, len, &off, "sending was limited by %s, ", what[r->limited_by]);
-	put_limit_share(r, buf, len, &off);
-	put_bdp(r, 0, buf, len, &off);
+	put(&t, "sending was limited by %s, ", what[r->limited_by]);
+	put_limit_share(r, &t);
+	put_bdp(r, 0, &t);
 	return buf;
 }
 
-char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len)
+/* ---- one text per code ---- */
+
+static void explain_sndbuf_bdp(const struct row *r, struct text *t)
 {
 	const struct conn *c = r->c;
-	char a[24], b[24], e[24], t[24];
+	char a[24], b[24];
+
+	put(t, "send buffer %s held sending back ", iec(skm(c, SKM_SNDBUF), a, sizeof(a)));
+	put_limit_share(r, t);
+	put(t, ": all of it in flight, the congestion window allowed more");
+	put_bdp(r, skm(c, SKM_SNDBUF), t);
+	if (r->findings & (1u << DX_SNDBUF_FIXED))
+		put(t,
+		    "; the application sets SO_SNDBUF (%s, doubled): remove it or raise "
+		    "it, see net.core.wmem_max",
+		    iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
+	else if (r->dflags & ROWD_SNDBUF_AT_MAX)
+		put(t, "; autotuning reached the net.ipv4.tcp_wmem maximum: raise it");
+	else
+		put(t, "; check net.ipv4.tcp_wmem and memory pressure");
+}
+
+static void explain_sndbuf_fixed(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24], b[24];
+
+	put(t,
+	    "send buffer %s did not grow while it limited sending: the application fixed "
+	    "it with SO_SNDBUF %s (the kernel doubles it and turns autotuning off); remove "
+	    "the setsockopt or raise it, see net.core.wmem_max",
+	    iec(skm(c, SKM_SNDBUF), a, sizeof(a)), iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
+}
+
+static void explain_rwnd_bdp(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24];
+	uint32_t wnd = 0;
+
+	CONN_INFO(c, snd_wnd, &wnd);
+	put(t, "the peer's receive window %s held sending back ", iec(wnd, a, sizeof(a)));
+	put_limit_share(r, t);
+	put(t, " while the congestion window allowed more");
+	put_bdp(r, wnd, t);
+	put(t, "; the receiver's buffer is too small for this path (its SO_RCVBUF, "
+	       "net.ipv4.tcp_rmem) or it reads slowly");
+}
+
+static void explain_rcvbuf_bdp(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24], b[24], e[24], u[24];
 	uint32_t wnd = 0, rtt = 0;
 	double per_rtt = 0;
-	size_t off = 0;
+
+	rcv_window(r, &wnd, &per_rtt, &rtt);
+	put(t,
+	    "our receive window %s (buffer %s) is filled every round trip (%s per %s) "
+	    "while the application keeps up: the window sets the pace",
+	    iec(wnd, a, sizeof(a)), iec(skm(c, SKM_RCVBUF), b, sizeof(b)),
+	    iec((uint64_t)per_rtt, e, sizeof(e)), usec(rtt, u, sizeof(u)));
+	if (r->findings & (1u << DX_RCVBUF_FIXED))
+		put(t,
+		    "; the application sets SO_RCVBUF (%s, doubled): remove it or raise "
+		    "it, see net.core.rmem_max",
+		    iec(skm(c, SKM_RCVBUF) / 2, a, sizeof(a)));
+	else if (r->dflags & ROWD_RCVBUF_AT_MAX)
+		put(t, "; autotuning reached the net.ipv4.tcp_rmem maximum: raise it");
+	else
+		put(t, "; check net.ipv4.tcp_rmem and tcp_moderate_rcvbuf");
+}
+
+static void explain_rcvbuf_fixed(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24], b[24];
+
+	put(t,
+	    "receive buffer %s does not grow although its window is full every round trip: "
+	    "the application fixed it with SO_RCVBUF %s (doubled, autotuning off); remove "
+	    "the setsockopt or raise it, see net.core.rmem_max",
+	    iec(skm(c, SKM_RCVBUF), a, sizeof(a)), iec(skm(c, SKM_RCVBUF) / 2, b, sizeof(b)));
+}
+
+static void explain_zwin(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24];
+
+	put(t, "the peer advertises a zero window with %s waiting to be sent",
+	    iec(c->wqueue, a, sizeof(a)));
+	if (c->timer == TIMER_PERSIST && c->retrans)
+		put(t, ", %u zero-window probes unanswered", c->retrans);
+	put(t, ": the receiving application is not reading; look at its Recv-Q");
+}
+
+static void explain_rcvq_full(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24], b[24], e[24];
+
+	put(t,
+	    "receive queue full: %s unread, %s of the %s buffer used, we advertise a zero "
+	    "window; the application on this socket is not reading",
+	    iec(c->rqueue, a, sizeof(a)), iec(skm(c, SKM_RMEM_ALLOC), b, sizeof(b)),
+	    iec(skm(c, SKM_RCVBUF), e, sizeof(e)));
+}
+
+static void explain_recvq_growing(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24], b[24];
+
+	put(t,
+	    "unread data grew %u intervals in a row to %s (buffer %s): the application "
+	    "reads slower than data arrives",
+	    r->rq_grew, iec(c->rqueue, a, sizeof(a)), iec(skm(c, SKM_RCVBUF), b, sizeof(b)));
+}
+
+static void explain_unsent_growing(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24];
+
+	put(t,
+	    "unsent data grew %u intervals in a row to %s: the application writes faster "
+	    "than the connection sends, which adds latency; TCP_NOTSENT_LOWAT "
+	    "(net.ipv4.tcp_notsent_lowat) bounds it",
+	    r->notsent_grew, iec(unsent_bytes(c), a, sizeof(a)));
+}
+
+static void explain_rto_backoff(const struct row *r, struct text *t)
+{
+	const struct conn *c = r->c;
+	char a[24];
+
+	if (c->timer == TIMER_PERSIST)
+		put(t,
+		    "nothing gets sent although the peer's window is open: the probe timer "
+		    "backed off %u times (next in %u ms); a local qdisc or firewall rule "
+		    "drops the transmissions",
+		    backoff_of(c), c->expires_ms);
+	else
+		put(t,
+		    "retransmission timeout backed off %u times (RTO %s, next in %u ms): "
+		    "nothing acknowledged; check that the peer is reachable and nothing "
+		    "drops its packets",
+		    backoff_of(c), usec(c->info->rto, a, sizeof(a)), c->expires_ms);
+}
+
+static void message_accept_overflow(const struct finding *x, struct text *t)
+{
+	int64_t v;
+
+	put(t,
+	    "accept queue overflowing: %lld connection attempts dropped in the interval, "
+	    "queue %lld/%lld (TcpExtListenOverflows +%lld); the application accepts too "
+	    "slowly",
+	    (long long)evd(x, "drops_delta"), (long long)evd(x, "accept_queue"),
+	    (long long)evd(x, "accept_max"), (long long)evd(x, "listen_overflows_delta"));
+	if (ev_get(x, "somaxconn", &v) && v == evd(x, "accept_max"))
+		put(t, "; the limit is net.core.somaxconn (%lld)", (long long)v);
+}
+
+static void message_accept_full(const struct finding *x, struct text *t)
+{
+	put(t,
+	    "accept queue full (%lld/%lld): the next connections will be dropped; the "
+	    "application is not accepting",
+	    (long long)evd(x, "accept_queue"), (long long)evd(x, "accept_max"));
+}
+
+static void message_backlog_small(const struct finding *x, struct text *t)
+{
+	put(t,
+	    "listen() backlog %lld is far below net.core.somaxconn %lld while the queue "
+	    "fills: raise the backlog the application passes to listen()",
+	    (long long)evd(x, "accept_max"), (long long)evd(x, "somaxconn"));
+}
+
+static void message_synq_overflow(const struct finding *x, struct text *t)
+{
+	if (x->row == UINT32_MAX)
+		put(t,
+		    "SYN queues overflowing with syncookies off: TcpExtTCPReqQFullDrop "
+		    "+%lld in the interval",
+		    (long long)evd(x, "reqqfull_drop_delta"));
+	else
+		put(t,
+		    "SYN queue full (%lld/%lld) with syncookies off: %lld SYNs dropped in "
+		    "the interval (TcpExtTCPReqQFullDrop +%lld)",
+		    (long long)evd(x, "syn_queue"), (long long)evd(x, "accept_max"),
+		    (long long)evd(x, "drops_delta"), (long long)evd(x, "reqqfull_drop_delta"));
+	put(t, "; a SYN flood or handshakes that never complete: enable "
+	       "net.ipv4.tcp_syncookies or raise the backlog");
+}
+
+static void message_listen_drops(const struct finding *x, struct text *t)
+{
+	put(t,
+	    "%lld connection attempts dropped by this listener in the interval (accept "
+	    "queue %lld/%lld, SYN queue %lld)",
+	    (long long)evd(x, "drops_delta"), (long long)evd(x, "accept_queue"),
+	    (long long)evd(x, "accept_max"), (long long)evd(x, "syn_queue"));
+}
+
+static void message_syncookies(const struct finding *x, struct text *t)
+{
+	int64_t v;
+
+	put(t,
+	    "SYN queue overflowing: %lld syncookies sent in the interval "
+	    "(TcpExtTCPReqQFullDoCookies +%lld)",
+	    (long long)evd(x, "syncookies_sent_delta"),
+	    (long long)evd(x, "reqqfull_docookies_delta"));
+	if (ev_get(x, "syn_queue", &v))
+		put(t, ", SYN queue %lld/%lld", (long long)v, (long long)evd(x, "accept_max"));
+	put(t, "; a SYN flood, or a listen() backlog too small for the connection rate");
+}
+
+static void message_abort_on_overflow(const struct finding *x, struct text *t)
+{
+	put(t,
+	    "net.ipv4.tcp_abort_on_overflow is 1 while accept queues overflow (+%lld in "
+	    "the interval, %lld resets sent): a client whose handshake completes while "
+	    "the queue is full gets a reset instead of a retry; 0 lets it retry",
+	    (long long)evd(x, "listen_overflows_delta"), (long long)evd(x, "out_rsts_delta"));
+}
+
+static void message_close_wait(const struct finding *x, struct text *t)
+{
+	put(t,
+	    "%lld connections in CLOSE-WAIT on %s, %lld of them since the previous refresh "
+	    "or longer",
+	    (long long)evd(x, "close_wait"), x->subject, (long long)evd(x, "held"));
+	if (evd(x, "new") > 0)
+		put(t, ", %lld new in the interval", (long long)evd(x, "new"));
+	put(t, ": the peer closed and the application never called close(); a descriptor "
+	       "leak");
+}
+
+static void message_time_wait(const struct finding *x, struct text *t)
+{
+	if (evd(x, "tw_overflow_delta") > 0)
+		put(t,
+		    "TIME-WAIT table overflowing: %lld connections closed without "
+		    "TIME-WAIT in the interval (TcpExtTCPTimeWaitOverflow), %lld in "
+		    "TIME-WAIT, net.ipv4.tcp_max_tw_buckets %lld",
+		    (long long)evd(x, "tw_overflow_delta"), (long long)evd(x, "time_wait"),
+		    (long long)evd(x, "max_tw_buckets"));
+	else
+		put(t, "%lld sockets in TIME-WAIT, %.0f%% of net.ipv4.tcp_max_tw_buckets %lld",
+		    (long long)evd(x, "time_wait"),
+		    100.0 * (double)evd(x, "time_wait") /
+			    (double)(evd(x, "max_tw_buckets") ? evd(x, "max_tw_buckets") : 1),
+		    (long long)evd(x, "max_tw_buckets"));
+	put(t, ": many short connections; reuse them (keep-alive, pooling)");
+}
+
+static void message_ports(const struct finding *x, struct text *t)
+{
+	put(t,
+	    "%lld of %lld ephemeral ports (%lld-%lld) in use for %s, %lld in TIME-WAIT: "
+	    "new connections to it fail with EADDRNOTAVAIL when they run out; reuse "
+	    "connections or widen net.ipv4.ip_local_port_range",
+	    (long long)evd(x, "used"), (long long)evd(x, "range_size"),
+	    (long long)evd(x, "range_lo"), (long long)evd(x, "range_hi"), x->subject,
+	    (long long)evd(x, "time_wait"));
+	if (evd(x, "tcp_tw_reuse") == 0)
+		put(t, " (net.ipv4.tcp_tw_reuse is 0)");
+}
+
+/* Per code: the one-line text, from the row (connection codes) or from the evidence (the rest). */
+static const struct {
+	void (*explain)(const struct row *r, struct text *t);
+	void (*message)(const struct finding *x, struct text *t);
+} texts[DX_N] = {
+	[DX_SNDBUF_BDP] = { explain_sndbuf_bdp, NULL },
+	[DX_SNDBUF_FIXED] = { explain_sndbuf_fixed, NULL },
+	[DX_RWND_BDP] = { explain_rwnd_bdp, NULL },
+	[DX_RCVBUF_BDP] = { explain_rcvbuf_bdp, NULL },
+	[DX_RCVBUF_FIXED] = { explain_rcvbuf_fixed, NULL },
+	[DX_ZWIN] = { explain_zwin, NULL },
+	[DX_RCVQ_FULL] = { explain_rcvq_full, NULL },
+	[DX_RECVQ_GROWING] = { explain_recvq_growing, NULL },
+	[DX_UNSENT_GROWING] = { explain_unsent_growing, NULL },
+	[DX_RTO_BACKOFF] = { explain_rto_backoff, NULL },
+	[DX_ACCEPT_OVERFLOW] = { NULL, message_accept_overflow },
+	[DX_ACCEPT_FULL] = { NULL, message_accept_full },
+	[DX_BACKLOG_SMALL] = { NULL, message_backlog_small },
+	[DX_SYNQ_OVERFLOW] = { NULL, message_synq_overflow },
+	[DX_LISTEN_DROPS] = { NULL, message_listen_drops },
+	[DX_SYNCOOKIES] = { NULL, message_syncookies },
+	[DX_ABORT_ON_OVERFLOW] = { NULL, message_abort_on_overflow },
+	[DX_CLOSE_WAIT] = { NULL, message_close_wait },
+	[DX_TIME_WAIT] = { NULL, message_time_wait },
+	[DX_PORTS] = { NULL, message_ports },
+};
+
+char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len)
+{
+	struct text t = { buf, len, 0 };
 
 	buf[0] = '\0';
 	if (code >= DX_CONN_N || !(r->findings & (1u << code))) {
@@ -1263,244 +1599,25 @@ char *diagnose_explain(const struct row *r, unsigned code, char *buf, size_t len
 			 code < DX_N ? codes[code].name : "?");
 		return buf;
 	}
-	switch (code) {
-	case DX_SNDBUF_BDP:
-		put(buf, len, &off, "send buffer %s held sending back ",
-		    iec(skm(c, SKM_SNDBUF), a, sizeof(a)));
-		put_limit_share(r, buf, len, &off);
-		put(buf, len, &off, ": all of it in flight, the congestion window allowed more");
-		put_bdp(r, skm(c, SKM_SNDBUF), buf, len, &off);
-		if (r->findings & (1u << DX_SNDBUF_FIXED))
-			put(buf, len, &off,
-			    "; the application sets SO_SNDBUF (%s, doubled): remove it or raise "
-			    "it, see net.core.wmem_max",
-			    iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
-		else if (r->dflags & ROWD_SNDBUF_AT_MAX)
-			put(buf, len, &off,
-			    "; autotuning reached the net.ipv4.tcp_wmem maximum: raise it");
-		else
-			put(buf, len, &off, "; check net.ipv4.tcp_wmem and memory pressure");
-		break;
-	case DX_SNDBUF_FIXED:
-		put(buf, len, &off,
-		    "send buffer %s did not grow while it limited sending: the application fixed "
-		    "it with SO_SNDBUF %s (the kernel doubles it and turns autotuning off); remove "
-		    "the setsockopt or raise it, see net.core.wmem_max",
-		    iec(skm(c, SKM_SNDBUF), a, sizeof(a)),
-		    iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
-		break;
-	case DX_RWND_BDP:
-		CONN_INFO(c, snd_wnd, &wnd);
-		put(buf, len, &off, "the peer's receive window %s held sending back ",
-		    iec(wnd, a, sizeof(a)));
-		put_limit_share(r, buf, len, &off);
-		put(buf, len, &off, " while the congestion window allowed more");
-		put_bdp(r, wnd, buf, len, &off);
-		put(buf, len, &off,
-		    "; the receiver's buffer is too small for this path (its SO_RCVBUF, "
-		    "net.ipv4.tcp_rmem) or it reads slowly");
-		break;
-	case DX_RCVBUF_BDP:
-		rcv_window(r, &wnd, &per_rtt, &rtt);
-		put(buf, len, &off,
-		    "our receive window %s (buffer %s) is filled every round trip (%s per %s) "
-		    "while the application keeps up: the window sets the pace",
-		    iec(wnd, a, sizeof(a)), iec(skm(c, SKM_RCVBUF), b, sizeof(b)),
-		    iec((uint64_t)per_rtt, e, sizeof(e)), usec(rtt, t, sizeof(t)));
-		if (r->findings & (1u << DX_RCVBUF_FIXED))
-			put(buf, len, &off,
-			    "; the application sets SO_RCVBUF (%s, doubled): remove it or raise "
-			    "it, see net.core.rmem_max",
-			    iec(skm(c, SKM_RCVBUF) / 2, a, sizeof(a)));
-		else if (r->dflags & ROWD_RCVBUF_AT_MAX)
-			put(buf, len, &off,
-			    "; autotuning reached the net.ipv4.tcp_rmem maximum: raise it");
-		else
-			put(buf, len, &off, "; check net.ipv4.tcp_rmem and tcp_moderate_rcvbuf");
-		break;
-	case DX_RCVBUF_FIXED:
-		put(buf, len, &off,
-		    "receive buffer %s does not grow although its window is full every round trip: "
-		    "the application fixed it with SO_RCVBUF %s (doubled, autotuning off); remove "
-		    "the setsockopt or raise it, see net.core.rmem_max",
-		    iec(skm(c, SKM_RCVBUF), a, sizeof(a)),
-		    iec(skm(c, SKM_RCVBUF) / 2, b, sizeof(b)));
-		break;
-	case DX_ZWIN:
-		put(buf, len, &off, "the peer advertises a zero window with %s waiting to be sent",
-		    iec(c->wqueue, a, sizeof(a)));
-		if (c->timer == TIMER_PERSIST && c->retrans)
-			put(buf, len, &off, ", %u zero-window probes unanswered", c->retrans);
-		put(buf, len, &off,
-		    ": the receiving application is not reading; look at its Recv-Q");
-		break;
-	case DX_RCVQ_FULL:
-		put(buf, len, &off,
-		    "receive queue full: %s unread, %s of the %s buffer used, we advertise a zero "
-		    "window; the application on this socket is not reading",
-		    iec(c->rqueue, a, sizeof(a)), iec(skm(c, SKM_RMEM_ALLOC), b, sizeof(b)),
-		    iec(skm(c, SKM_RCVBUF), e, sizeof(e)));
-		break;
-	case DX_RECVQ_GROWING:
-		put(buf, len, &off,
-		    "unread data grew %u intervals in a row to %s (buffer %s): the application "
-		    "reads slower than data arrives",
-		    r->rq_grew, iec(c->rqueue, a, sizeof(a)),
-		    iec(skm(c, SKM_RCVBUF), b, sizeof(b)));
-		break;
-	case DX_UNSENT_GROWING:
-		put(buf, len, &off,
-		    "unsent data grew %u intervals in a row to %s: the application writes faster "
-		    "than the connection sends, which adds latency; TCP_NOTSENT_LOWAT "
-		    "(net.ipv4.tcp_notsent_lowat) bounds it",
-		    r->notsent_grew, iec(unsent_bytes(c), a, sizeof(a)));
-		break;
-	case DX_RTO_BACKOFF:
-		if (c->timer == TIMER_PERSIST)
-			put(buf, len, &off,
-			    "nothing gets sent although the peer's window is open: the probe timer "
-			    "backed off %u times (next in %u ms); a local qdisc or firewall rule "
-			    "drops "
-			    "the transmissions",
-			    backoff_of(c), c->expires_ms);
-		else
-			put(buf, len, &off,
-			    "retransmission timeout backed off %u times (RTO %s, next in %u ms): "
-			    "nothing acknowledged; check that the peer is reachable and nothing "
-			    "drops "
-			    "its packets",
-			    backoff_of(c), usec(c->info->rto, a, sizeof(a)), c->expires_ms);
-		break;
-	default:
-		break;
-	}
+	texts[code].explain(r, &t);
 	return buf;
 }
 
 char *diagnose_message(const struct frame *f, const struct finding *x, char *buf, size_t len)
 {
-	size_t off = 0;
-	int64_t v;
+	struct text t = { buf, len, 0 };
 
 	buf[0] = '\0';
-	if (x->code < DX_CONN_N) {
-		if (x->row < frame_nrows(f)) {
-			if (x->count > 1)
-				put(buf, len, &off, "%u connections, e.g. this one: ", x->count);
-			diagnose_explain(&f->rows[x->row], x->code, buf + off, len - off);
-		}
+	if (x->code >= DX_N)
+		return buf;
+	if (x->code >= DX_CONN_N) {
+		texts[x->code].message(x, &t);
 		return buf;
 	}
-	switch (x->code) {
-	case DX_ACCEPT_OVERFLOW:
-		put(buf, len, &off,
-		    "accept queue overflowing: %lld connection attempts dropped in the interval, "
-		    "queue %lld/%lld (TcpExtListenOverflows +%lld); the application accepts too "
-		    "slowly",
-		    (long long)evd(x, "drops_delta"), (long long)evd(x, "accept_queue"),
-		    (long long)evd(x, "accept_max"), (long long)evd(x, "listen_overflows_delta"));
-		if (ev_get(x, "somaxconn", &v) && v == evd(x, "accept_max"))
-			put(buf, len, &off, "; the limit is net.core.somaxconn (%lld)",
-			    (long long)v);
-		break;
-	case DX_ACCEPT_FULL:
-		put(buf, len, &off,
-		    "accept queue full (%lld/%lld): the next connections will be dropped; the "
-		    "application is not accepting",
-		    (long long)evd(x, "accept_queue"), (long long)evd(x, "accept_max"));
-		break;
-	case DX_BACKLOG_SMALL:
-		put(buf, len, &off,
-		    "listen() backlog %lld is far below net.core.somaxconn %lld while the queue "
-		    "fills: raise the backlog the application passes to listen()",
-		    (long long)evd(x, "accept_max"), (long long)evd(x, "somaxconn"));
-		break;
-	case DX_SYNQ_OVERFLOW:
-		if (x->row == UINT32_MAX)
-			put(buf, len, &off,
-			    "SYN queues overflowing with syncookies off: TcpExtTCPReqQFullDrop "
-			    "+%lld in the interval",
-			    (long long)evd(x, "reqqfull_drop_delta"));
-		else
-			put(buf, len, &off,
-			    "SYN queue full (%lld/%lld) with syncookies off: %lld SYNs dropped in "
-			    "the interval (TcpExtTCPReqQFullDrop +%lld)",
-			    (long long)evd(x, "syn_queue"), (long long)evd(x, "accept_max"),
-			    (long long)evd(x, "drops_delta"),
-			    (long long)evd(x, "reqqfull_drop_delta"));
-		put(buf, len, &off,
-		    "; a SYN flood or handshakes that never complete: enable "
-		    "net.ipv4.tcp_syncookies or raise the backlog");
-		break;
-	case DX_LISTEN_DROPS:
-		put(buf, len, &off,
-		    "%lld connection attempts dropped by this listener in the interval (accept "
-		    "queue %lld/%lld, SYN queue %lld)",
-		    (long long)evd(x, "drops_delta"), (long long)evd(x, "accept_queue"),
-		    (long long)evd(x, "accept_max"), (long long)evd(x, "syn_queue"));
-		break;
-	case DX_SYNCOOKIES:
-		put(buf, len, &off,
-		    "SYN queue overflowing: %lld syncookies sent in the interval "
-		    "(TcpExtTCPReqQFullDoCookies +%lld)",
-		    (long long)evd(x, "syncookies_sent_delta"),
-		    (long long)evd(x, "reqqfull_docookies_delta"));
-		if (ev_get(x, "syn_queue", &v))
-			put(buf, len, &off, ", SYN queue %lld/%lld", (long long)v,
-			    (long long)evd(x, "accept_max"));
-		put(buf, len, &off,
-		    "; a SYN flood, or a listen() backlog too small for the connection rate");
-		break;
-	case DX_ABORT_ON_OVERFLOW:
-		put(buf, len, &off,
-		    "net.ipv4.tcp_abort_on_overflow is 1 while accept queues overflow (+%lld in "
-		    "the interval, %lld resets sent): a client whose handshake completes while "
-		    "the queue is full gets a reset instead of a retry; 0 lets it retry",
-		    (long long)evd(x, "listen_overflows_delta"),
-		    (long long)evd(x, "out_rsts_delta"));
-		break;
-	case DX_CLOSE_WAIT:
-		put(buf, len, &off,
-		    "%lld connections in CLOSE-WAIT on %s, %lld of them since the previous refresh "
-		    "or longer",
-		    (long long)evd(x, "close_wait"), x->subject, (long long)evd(x, "held"));
-		if (evd(x, "new") > 0)
-			put(buf, len, &off, ", %lld new in the interval", (long long)evd(x, "new"));
-		put(buf, len, &off,
-		    ": the peer closed and the application never called close(); a descriptor "
-		    "leak");
-		break;
-	case DX_TIME_WAIT:
-		if (evd(x, "tw_overflow_delta") > 0)
-			put(buf, len, &off,
-			    "TIME-WAIT table overflowing: %lld connections closed without "
-			    "TIME-WAIT in the interval (TcpExtTCPTimeWaitOverflow), %lld in "
-			    "TIME-WAIT, net.ipv4.tcp_max_tw_buckets %lld",
-			    (long long)evd(x, "tw_overflow_delta"), (long long)evd(x, "time_wait"),
-			    (long long)evd(x, "max_tw_buckets"));
-		else
-			put(buf, len, &off,
-			    "%lld sockets in TIME-WAIT, %.0f%% of net.ipv4.tcp_max_tw_buckets %lld",
-			    (long long)evd(x, "time_wait"),
-			    100.0 * (double)evd(x, "time_wait") /
-				    (double)(evd(x, "max_tw_buckets") ? evd(x, "max_tw_buckets")
-								      : 1),
-			    (long long)evd(x, "max_tw_buckets"));
-		put(buf, len, &off, ": many short connections; reuse them (keep-alive, pooling)");
-		break;
-	case DX_PORTS:
-		put(buf, len, &off,
-		    "%lld of %lld ephemeral ports (%lld-%lld) in use for %s, %lld in TIME-WAIT: "
-		    "new connections to it fail with EADDRNOTAVAIL when they run out; reuse "
-		    "connections or widen net.ipv4.ip_local_port_range",
-		    (long long)evd(x, "used"), (long long)evd(x, "range_size"),
-		    (long long)evd(x, "range_lo"), (long long)evd(x, "range_hi"), x->subject,
-		    (long long)evd(x, "time_wait"));
-		if (evd(x, "tcp_tw_reuse") == 0)
-			put(buf, len, &off, " (net.ipv4.tcp_tw_reuse is 0)");
-		break;
-	default:
-		break;
+	if (x->row < frame_nrows(f)) {
+		if (x->count > 1)
+			put(&t, "%u connections, e.g. this one: ", x->count);
+		diagnose_explain(&f->rows[x->row], x->code, buf + t.off, len - t.off);
 	}
 	return buf;
 }
