@@ -296,6 +296,12 @@ static unsigned state_limit(const struct row *r, bool any)
 	return c->wqueue ? DL_APP : DL_IDLE;
 }
 
+/* A byte count from a rate product; saturates (a recording can hold any value). */
+static uint64_t bytes_of(double v)
+{
+	return v <= 0 ? 0 : v >= 9.2e18 ? (uint64_t)INT64_MAX : (uint64_t)v;
+}
+
 static uint8_t pct(double share)
 {
 	double p = round(share * 100.0);
@@ -407,7 +413,7 @@ static void estimate_bdp(struct row *r)
 		   r->tx_bps > 0) {
 		rate = (double)pace; /* before 4.9 */
 	}
-	r->bdp_bytes = (uint64_t)(rate * rtt / 1e6);
+	r->bdp_bytes = bytes_of(rate * rtt / 1e6);
 }
 
 /* Highest value of a three-value sysctl (tcp_wmem's max); 0 when unknown. */
@@ -675,7 +681,7 @@ static void evidence_rcvbuf(const struct frame *f, const struct row *r, struct f
 	ev(x, "rcvbuf", skm(r->c, SKM_RCVBUF));
 	if (rcv_window(r, &wnd, &per_rtt, &rtt)) {
 		ev(x, "rcv_wnd", wnd);
-		ev(x, "bytes_per_rtt", (int64_t)per_rtt);
+		ev(x, "bytes_per_rtt", (int64_t)bytes_of(per_rtt));
 		ev(x, "rtt_us", rtt);
 	}
 }
@@ -1350,7 +1356,7 @@ static void explain_rcvbuf_bdp(const struct row *r, struct text *t)
 	    "our receive window %s (buffer %s) is filled every round trip (%s per %s) "
 	    "while the application keeps up: the window sets the pace",
 	    iec(wnd, a, sizeof(a)), iec(skm(c, SKM_RCVBUF), b, sizeof(b)),
-	    iec((uint64_t)per_rtt, e, sizeof(e)), usec(rtt, u, sizeof(u)));
+	    iec(bytes_of(per_rtt), e, sizeof(e)), usec(rtt, u, sizeof(u)));
 	if (r->findings & (1u << DX_RCVBUF_FIXED))
 		put(t,
 		    "; the application sets SO_RCVBUF (%s, doubled): remove it or raise "
