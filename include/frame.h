@@ -41,6 +41,8 @@ enum {
 	PREV_SKMEM = 1 << 0,   /* sndbuf, rcvbuf */
 	PREV_NOTSENT = 1 << 1, /* notsent */
 	PREV_BACKOFF = 1 << 2, /* backoff */
+	PREV_SND_WND = 1 << 3, /* snd_wnd (5.4+) */
+	PREV_RCV_WND = 1 << 4, /* rcv_wnd (6.2+) */
 };
 
 /* The socket's values at its previous sample: what changes across refreshes are judged by. */
@@ -49,7 +51,10 @@ struct row_prev {
 	uint32_t rcvbuf; /* skmem rb */
 	uint32_t rqueue;
 	uint32_t notsent;
+	uint32_t snd_wnd; /* a zero window is a stall only if it lasts */
+	uint32_t rcv_wnd;
 	uint8_t state;
+	uint8_t timer;
 	uint8_t backoff; /* tcpi_backoff: RTO doublings */
 	uint8_t have;    /* PREV_* */
 };

@@ -269,6 +269,20 @@ static bool zero_window(const struct conn *c)
 }
 
 /*
+ * ...and it already was at the previous sample. A zero window is a stall
+ * when it lasts a refresh: on a busy host a starved reader closes its window
+ * for a moment (seen in a healthy loopback transfer on a shared 2-core box).
+ */
+static bool zero_window_held(const struct row *r)
+{
+	if (!zero_window(r->c) || !(r->flags & ROW_PREV))
+		return false;
+	if (r->prev.have & PREV_SND_WND)
+		return r->prev.snd_wnd == 0;
+	return r->prev.timer == TIMER_PERSIST;
+}
+
+/*
  * What holds sending back at the sample instant, by the kernel's own tests:
  * the window (tcp_snd_wnd_test failing with data waiting), or the send
  * buffer (tcp_cwnd_validate's SNDBUF_LIMITED: the buffer is full, everything
@@ -443,16 +457,21 @@ static bool rcv_window(const struct row *r, uint32_t *wnd, double *per_rtt, uint
 	return true;
 }
 
+/*
+ * We advertise a zero window with data unread (rcv_wnd, 6.2+), now and at
+ * the previous sample (see zero_window_held). Older kernels: the buffer
+ * nearly full, with unread data at the previous sample too.
+ */
 static bool rcvq_full(const struct row *r)
 {
 	const struct conn *c = r->c;
 	uint32_t w;
 
-	if (c->rqueue == 0)
+	if (c->rqueue == 0 || !(r->flags & ROW_PREV))
 		return false;
 	if (CONN_INFO(c, rcv_wnd, &w))
-		return w == 0;
-	return has_skmem(c) && skm(c, SKM_RCVBUF) &&
+		return w == 0 && (r->prev.have & PREV_RCV_WND) && r->prev.rcv_wnd == 0;
+	return has_skmem(c) && skm(c, SKM_RCVBUF) && r->prev.rqueue > 0 &&
 	       skm(c, SKM_RMEM_ALLOC) >= TH.rcvq_full * skm(c, SKM_RCVBUF);
 }
 
@@ -498,9 +517,10 @@ static void conn_findings(const struct frame *f, struct row *r)
 		else if (prev_skmem && tb && r->prev.sndbuf == tb)
 			bits |= 1u << DX_SNDBUF_FIXED;
 	}
-	if (zero_window(c))
-		bits |= 1u << DX_ZWIN;
-	else if (r->limited_by == DL_RWND && (!CONN_INFO(c, snd_wnd, &wnd) || below_bdp(r, wnd)))
+	if (zero_window(c)) {
+		if (zero_window_held(r))
+			bits |= 1u << DX_ZWIN;
+	} else if (r->limited_by == DL_RWND && (!CONN_INFO(c, snd_wnd, &wnd) || below_bdp(r, wnd)))
 		bits |= 1u << DX_RWND_BDP;
 	if (rcvq_full(r)) {
 		bits |= 1u << DX_RCVQ_FULL;
@@ -525,7 +545,7 @@ static void conn_findings(const struct frame *f, struct row *r)
 	if (r->notsent_grew >= TH.grow_streak && unsent_bytes(c) >= TH.queue_min &&
 	    (r->flags & ROW_RATES) &&
 	    unsent_bytes(c) - r->prev.notsent >= TH.grow_share * r->tx_bps / 8 * r->dt &&
-	    !(bits & (1u << DX_ZWIN)) && r->limited_by != DL_RWND && prev_skmem &&
+	    !zero_window(c) && r->limited_by != DL_RWND && prev_skmem &&
 	    skm(c, SKM_SNDBUF) <= r->prev.sndbuf)
 		bits |= 1u << DX_UNSENT_GROWING;
 	/*
@@ -874,6 +894,7 @@ static void host_listen_findings(struct diagnoser *d, const struct frame *f, boo
 	uint64_t qfull = cdelta(f, "TcpExtTCPReqQFullDrop");
 	uint64_t cookies = cdelta(f, "TcpExtTCPReqQFullDoCookies");
 	uint64_t sent = cdelta(f, "TcpExtSyncookiesSent");
+	uint32_t full = 0;
 	struct finding *x;
 
 	if (qfull && !synq_named) {
@@ -899,10 +920,18 @@ static void host_listen_findings(struct diagnoser *d, const struct frame *f, boo
 			ev(x, "accept_max", l->accept_max);
 		}
 	}
-	if (ovf && tunables_get(&f->tun, TUN_ABORT_ON_OVERFLOW, 0) == 1) {
+	/*
+	 * The sysctl acts whenever an accept queue is full: overflows come in
+	 * bursts (SYN retries after 1 s, 3 s...), a full queue is there between.
+	 */
+	for (size_t i = 0; i < f->nlisteners; i++)
+		full += f->listeners[i].accept_max &&
+			f->listeners[i].accept_q >= f->listeners[i].accept_max;
+	if ((ovf || full) && tunables_get(&f->tun, TUN_ABORT_ON_OVERFLOW, 0) == 1) {
 		x = add(d, DX_ABORT_ON_OVERFLOW, DS_WARN, "host");
 		ev(x, "tcp_abort_on_overflow", 1);
 		ev(x, "listen_overflows_delta", (int64_t)ovf);
+		ev(x, "full_accept_queues", full);
 		ev(x, "out_rsts_delta", (int64_t)cdelta(f, "TcpOutRsts"));
 	}
 }
@@ -1519,10 +1548,12 @@ static void message_syncookies(const struct finding *x, struct text *t)
 static void message_abort_on_overflow(const struct finding *x, struct text *t)
 {
 	put(t,
-	    "net.ipv4.tcp_abort_on_overflow is 1 while accept queues overflow (+%lld in "
-	    "the interval, %lld resets sent): a client whose handshake completes while "
-	    "the queue is full gets a reset instead of a retry; 0 lets it retry",
-	    (long long)evd(x, "listen_overflows_delta"), (long long)evd(x, "out_rsts_delta"));
+	    "net.ipv4.tcp_abort_on_overflow is 1 while accept queues are full (%lld full, "
+	    "+%lld overflows and %lld resets sent in the interval): a client whose handshake "
+	    "completes while the queue is full gets a reset instead of a retry; 0 lets it "
+	    "retry",
+	    (long long)evd(x, "full_accept_queues"), (long long)evd(x, "listen_overflows_delta"),
+	    (long long)evd(x, "out_rsts_delta"));
 }
 
 static void message_close_wait(const struct finding *x, struct text *t)

@@ -17,6 +17,8 @@ enum {
 	ME_SKMEM = 16,
 	ME_NOTSENT = 32,
 	ME_BACKOFF = 64,
+	ME_SND_WND = 128,
+	ME_RCV_WND = 256,
 };
 
 struct entry {
@@ -34,9 +36,10 @@ struct entry {
 	uint64_t state_since_ns;
 	uint32_t tb, rb; /* skmem sndbuf, rcvbuf */
 	uint32_t rqueue, notsent;
-	uint8_t state, backoff;
+	uint32_t snd_wnd, rcv_wnd;
+	uint8_t state, timer, backoff;
 	uint8_t rq_grew, notsent_grew;
-	uint8_t have;
+	uint16_t have;
 	uint8_t used;
 };
 
@@ -223,7 +226,12 @@ static void remember(struct entry *e, const struct conn *c, uint64_t mono_ns)
 		e->have |= ME_NOTSENT;
 	if (CONN_INFO(c, backoff, &e->backoff))
 		e->have |= ME_BACKOFF;
+	if (CONN_INFO(c, snd_wnd, &e->snd_wnd))
+		e->have |= ME_SND_WND;
+	if (CONN_INFO(c, rcv_wnd, &e->rcv_wnd))
+		e->have |= ME_RCV_WND;
 	e->state = c->state;
+	e->timer = c->timer;
 	e->rqueue = c->rqueue;
 }
 
@@ -242,11 +250,16 @@ static void carry(struct row *r, struct entry *now, const struct entry *was)
 	p->rcvbuf = was->rb;
 	p->rqueue = was->rqueue;
 	p->notsent = was->notsent;
+	p->snd_wnd = was->snd_wnd;
+	p->rcv_wnd = was->rcv_wnd;
 	p->state = was->state;
+	p->timer = was->timer;
 	p->backoff = was->backoff;
 	p->have = (uint8_t)(((was->have & ME_SKMEM) ? PREV_SKMEM : 0) |
 			    ((was->have & ME_NOTSENT) ? PREV_NOTSENT : 0) |
-			    ((was->have & ME_BACKOFF) ? PREV_BACKOFF : 0));
+			    ((was->have & ME_BACKOFF) ? PREV_BACKOFF : 0) |
+			    ((was->have & ME_SND_WND) ? PREV_SND_WND : 0) |
+			    ((was->have & ME_RCV_WND) ? PREV_RCV_WND : 0));
 	r->flags |= ROW_PREV;
 	now->state_since_ns = was->state == now->state ? was->state_since_ns : now->mono_ns;
 	now->rq_grew = was->state == now->state ? grew(was->rq_grew, now->rqueue, was->rqueue) : 0;

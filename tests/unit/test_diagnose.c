@@ -588,6 +588,31 @@ static void an_old_kernel_falls_back_to_the_state_and_says_so(void **state)
 	run_free(&r);
 }
 
+/*
+ * A reader that misses a beat on a busy host closes its window for a moment:
+ * a zero window (or zero receive window) at one sample is not yet a stall.
+ */
+static void a_zero_window_at_one_sample_only_is_not_yet_a_stall(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+
+	(void)state;
+	run_init(&r);
+	step(&r, &s, 1, NULL);
+	s.ti.snd_wnd = 0;
+	s.ti.rcv_wnd = 0;
+	s.rqueue = 5000;
+	step(&r, &s, 1, NULL);
+	assert_false(has(row(&r, 1), DX_ZWIN));
+	assert_false(has(row(&r, 1), DX_RCVQ_FULL));
+	assert_false(has(row(&r, 1), DX_RWND_BDP)); /* a closed window is not "small" */
+	step(&r, &s, 1, NULL);
+	assert_true(has(row(&r, 1), DX_ZWIN));
+	assert_true(has(row(&r, 1), DX_RCVQ_FULL));
+	run_free(&r);
+}
+
 /* The persist timer also runs when local drops keep anything from leaving: not a zero window. */
 static void a_persist_timer_with_the_window_open_is_a_local_stall(void **state)
 {
@@ -819,6 +844,35 @@ static void findings_are_most_severe_first_and_capped(void **state)
 	run_free(&r);
 }
 
+/* With tcp_abort_on_overflow 1 a full queue matters between the bursts of overflows too. */
+static void abort_on_overflow_is_raised_while_a_queue_is_full(void **state)
+{
+	struct run r;
+	struct sock l = { 0 };
+
+	(void)state;
+	l.cookie = 1;
+	l.state = TS_LISTEN;
+	l.rqueue = 3;
+	l.wqueue = 2;
+	run_init(&r);
+	step(&r, &l, 1, NULL);
+	assert_null(finding(&r.f, DX_ABORT_ON_OVERFLOW)); /* sysctl 0 */
+	frame_reset(&r.f);
+	r.t += SEC;
+	r.f.mono_ns = r.t;
+	put_sock(&r.f, &l);
+	tun(&r.f, TUN_SOMAXCONN, 4096, 0, 0, 1);
+	tun(&r.f, TUN_ABORT_ON_OVERFLOW, 1, 0, 0, 1);
+	counters_index(&r.f.counters);
+	model_update(r.m, &r.f);
+	diagnose_frame(r.d, &r.f);
+	assert_non_null(finding(&r.f, DX_ABORT_ON_OVERFLOW));
+	assert_int_equal(evidence(finding(&r.f, DX_ABORT_ON_OVERFLOW), "full_accept_queues"), 1);
+	assert_non_null(finding(&r.f, DX_ACCEPT_FULL));
+	run_free(&r);
+}
+
 static void flags_list_the_codes_and_explain_refuses_codes_the_row_lacks(void **state)
 {
 	struct run r;
@@ -878,6 +932,7 @@ int main(void)
 		cmocka_unit_test(not_busy_is_idle_without_traffic_and_app_limited_with_some),
 		cmocka_unit_test(a_full_buffer_all_in_flight_relabels_busy_time_as_sndbuf),
 		cmocka_unit_test(an_old_kernel_falls_back_to_the_state_and_says_so),
+		cmocka_unit_test(a_zero_window_at_one_sample_only_is_not_yet_a_stall),
 		cmocka_unit_test(a_persist_timer_with_the_window_open_is_a_local_stall),
 		cmocka_unit_test(retransmission_backoff_is_flagged_from_two_and_critical_from_five),
 		cmocka_unit_test(a_window_far_above_the_bdp_is_not_flagged),
@@ -888,6 +943,7 @@ int main(void)
 		cmocka_unit_test(
 			ephemeral_ports_toward_one_destination_warn_at_half_and_crit_at_ninety),
 		cmocka_unit_test(findings_are_most_severe_first_and_capped),
+		cmocka_unit_test(abort_on_overflow_is_raised_while_a_queue_is_full),
 		cmocka_unit_test(flags_list_the_codes_and_explain_refuses_codes_the_row_lacks),
 		cmocka_unit_test(the_code_table_is_complete),
 	};
