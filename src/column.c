@@ -653,7 +653,7 @@ static const struct column columns[COL_N] = {
 	[COL_LIMIT] = { COL_LIMIT, "limit", "limited_by", "Limit",
 			"what limited sending in the interval and for what share: rwnd, sndbuf, "
 			"cwnd, app, idle (~: cause from the socket's state, ?: no interval times)",
-			10, 0, L, CF_TEXT, 1, NEED_INFO | NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM,
+			11, 0, L, CF_TEXT, 1, NEED_INFO | NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM,
 			get_limit, json_limit, attr_limit },
 	[COL_FLAGS] = { COL_FLAGS, "flags", "findings", "Flags",
 			"the connection's findings (sndbuf<BDP, rwnd<BDP, zwin, rcvq-full...; see "
