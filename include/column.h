@@ -67,6 +67,9 @@ enum col_id {
 	COL_PROC,
 	COL_PID,
 	COL_USER,
+	COL_LIMIT, /* diagnosis: what limited sending (diagnose.c) */
+	COL_FLAGS, /* diagnosis: the connection's finding codes */
+	COL_BDP,   /* diagnosis: estimated bandwidth-delay product */
 	COL_N
 };
 

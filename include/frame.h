@@ -37,6 +37,37 @@ enum {
 	ROW_D_RETRANS = 1 << 1, /* d_retrans */
 	ROW_D_LIMITS = 1 << 2,  /* d_busy_us, d_rwnd_us, d_sndbuf_us */
 	ROW_NEW = 1 << 3,       /* first time this cookie was seen */
+	ROW_PREV = 1 << 4,      /* prev holds the socket's previous sample */
+};
+
+/* row_prev.have: which previous values were available. */
+enum {
+	PREV_SKMEM = 1 << 0,   /* sndbuf, rcvbuf */
+	PREV_NOTSENT = 1 << 1, /* notsent */
+	PREV_BACKOFF = 1 << 2, /* backoff */
+	PREV_SND_WND = 1 << 3, /* snd_wnd (5.4+) */
+	PREV_RCV_WND = 1 << 4, /* rcv_wnd (6.2+) */
+};
+
+/* The socket's values at its previous sample: what changes across refreshes are judged by. */
+struct row_prev {
+	uint32_t sndbuf; /* skmem tb: stays put when the application fixed it (SO_SNDBUF) */
+	uint32_t rcvbuf; /* skmem rb */
+	uint32_t rqueue;
+	uint32_t notsent;
+	uint32_t snd_wnd; /* a zero window is a stall only if it lasts */
+	uint32_t rcv_wnd;
+	uint8_t state;
+	uint8_t timer;
+	uint8_t backoff; /* tcpi_backoff: RTO doublings */
+	uint8_t have;    /* PREV_* */
+};
+
+/* row.dflags: qualifiers of the diagnosis. */
+enum {
+	ROWD_BDP_MIN = 1 << 0,       /* bdp_bytes is a lower bound (measured while limited) */
+	ROWD_SNDBUF_AT_MAX = 1 << 1, /* tb reached net.ipv4.tcp_wmem's maximum */
+	ROWD_RCVBUF_AT_MAX = 1 << 2, /* rb reached net.ipv4.tcp_rmem's maximum */
 };
 
 /* Per-socket values derived from this sample and the previous one. */
@@ -54,6 +85,20 @@ struct row {
 	const struct procinfo *proc;
 	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
 	uint16_t flags;
+
+	/* History (model.c) */
+	struct row_prev prev;    /* valid with ROW_PREV */
+	uint64_t state_since_ns; /* mono time the socket was first seen in its current state */
+	uint8_t rq_grew;         /* consecutive intervals Recv-Q grew, this one included */
+	uint8_t notsent_grew;    /* the same for notsent_bytes */
+
+	/* Diagnosis (diagnose.c; see doc/DIAGNOSIS.md) */
+	uint8_t limited_by;  /* enum diag_limit; DL_NONE: not applicable or unknown */
+	uint8_t limited_pct; /* share of the interval, 0..100, when limit_basis has one */
+	uint8_t limit_basis; /* enum diag_basis: how limited_by was decided */
+	uint8_t dflags;      /* ROWD_* */
+	uint32_t findings;   /* bit (1u << DX_...) per connection finding */
+	uint64_t bdp_bytes;  /* estimated bandwidth-delay product; 0: unknown */
 };
 
 /* frame.attribution: whether row.proc was filled, and how completely. */
@@ -74,6 +119,34 @@ struct hist {
 	float v[HIST_N][HIST_LEN];
 };
 
+/* One number a finding rests on, named as in JSON ("accept_queue"). */
+struct evidence {
+	const char *key; /* static string */
+	int64_t v;
+};
+
+#define FINDING_EVIDENCE_MAX 8
+#define FINDING_SUBJECT_MAX 128
+
+/*
+ * A host, listener or (aggregated) connection finding of one refresh. For
+ * connection codes one finding stands for every connection that has it:
+ * `count` of them, `row` the example whose numbers the evidence shows.
+ */
+struct finding {
+	uint8_t code;     /* enum diag_code */
+	uint8_t severity; /* enum diag_severity */
+	uint8_t nev;
+	uint32_t count;                    /* sockets or connections concerned */
+	uint32_t row;                      /* index in rows[] of the subject; UINT32_MAX: host */
+	uint64_t cookie;                   /* its cookie; 0 for host findings */
+	char subject[FINDING_SUBJECT_MAX]; /* "127.0.0.1:8080", "host", "10.0.0.1:4711 -> ..." */
+	struct evidence ev[FINDING_EVIDENCE_MAX];
+};
+
+/* Findings kept per frame; the most severe first, the rest only counted. */
+#define FRAME_FINDINGS_MAX 32
+
 struct frame {
 	uint64_t seq;
 	uint64_t mono_ns;
@@ -93,6 +166,11 @@ struct frame {
 	struct counters counters;
 	struct tunables tun;
 	struct hist hist; /* of the selected connection */
+
+	/* Diagnosis: filled by diagnose_frame(), the most severe first. */
+	struct finding findings[FRAME_FINDINGS_MAX];
+	uint32_t nfindings;
+	uint32_t findings_dropped; /* findings beyond FRAME_FINDINGS_MAX (the least severe) */
 
 	char status[512]; /* this refresh's error or warning; "" when clean */
 	bool failed;      /* the dump failed: sockets are missing */

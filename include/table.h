@@ -32,7 +32,8 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
  */
 void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, int avail,
 		     const uint8_t natural[COL_N]);
-/* The widest value of each flexible column among rows `order` (into natural[]). */
+/* The widest value of each flexible column among rows `order` (into natural[]); costs a
+ * format per flexible column and row: callers bound n. */
 void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint8_t natural[COL_N]);
 
 /*

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "diagnose.h"
 #include "fatal.h"
 #include "model.h"
 #include "procmap.h"
@@ -22,6 +23,7 @@
 struct collector {
 	struct source *src;
 	struct model *model;
+	struct diagnoser *diagnoser;
 	struct diag_req req;
 	struct strbuf buf; /* file reads, reused */
 
@@ -46,6 +48,7 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 		return NULL;
 	}
 	c->model = model_new();
+	c->diagnoser = diagnose_new();
 	c->req = cfg->req;
 	/* the same proc root the source reads its files from */
 	c->proc_root =
@@ -66,6 +69,7 @@ int collector_close(struct collector *c, struct terr *e)
 	model_free(c->model);
 	procmap_free(c->procmap);
 	free(c->proc_root);
+	diagnose_free(c->diagnoser);
 	sb_free(&c->buf);
 	free(c);
 	return ret;
@@ -235,6 +239,7 @@ int collector_step(struct collector *c, struct frame *f)
 	model_update(c->model, f);
 	f->netns = c->netns;
 	attribute(c, f);
+	diagnose_frame(c->diagnoser, f);
 	return failed ? -1 : 0;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "diag.h"
+#include "diagnose.h"
 #include "fmt.h"
 #include "procmap.h"
 
@@ -479,6 +480,96 @@ static enum attr attr_timer(const struct row *r)
 	return AT_NORMAL;
 }
 
+/*
+ * LIMIT sorts the specific limits (window, buffer) first, then cwnd, app,
+ * idle, each by its share: the connections to look at come first.
+ */
+static void get_limit(const struct row *r, struct cval *v)
+{
+	static const uint8_t rank[DL_N] = {
+		[DL_RWND] = 5, [DL_SNDBUF] = 5, [DL_CWND] = 3, [DL_APP] = 2, [DL_IDLE] = 1
+	};
+
+	if (r->limited_by == DL_NONE || r->limited_by >= DL_N)
+		return;
+	diagnose_limit_str(r, v->buf, sizeof(v->buf));
+	set_str(v, v->buf);
+	v->u = (uint64_t)rank[r->limited_by] * 1000 + r->limited_pct;
+}
+
+static void json_limit(const struct row *r, struct json *j, const char *key)
+{
+	const char *name = diagnose_limit_name(r->limited_by);
+
+	(void)key;
+	if (name)
+		json_str(j, "limited_by", name);
+	else
+		json_null(j, "limited_by");
+	if (name && r->limit_basis != DB_STATE)
+		json_u64(j, "limited_pct", r->limited_pct);
+	else
+		json_null(j, "limited_pct");
+	if (name)
+		json_str(j, "limited_basis", diagnose_basis_name(r->limit_basis));
+	else
+		json_null(j, "limited_basis");
+}
+
+/* Highlighted only when a finding makes the limit a problem, not for every window-bound moment. */
+static enum attr attr_limit(const struct row *r)
+{
+	const uint32_t problem = (1u << DX_SNDBUF_BDP) | (1u << DX_RWND_BDP) | (1u << DX_ZWIN);
+
+	return r->findings & problem ? AT_WARN : AT_NORMAL;
+}
+
+/* Sorts by the most severe code, then by how many. */
+static void get_flags(const struct row *r, struct cval *v)
+{
+	unsigned worst = 0, n = 0;
+
+	diagnose_flags_str(r, v->buf, sizeof(v->buf));
+	set_str(v, v->buf);
+	for (unsigned code = 0; code < DX_CONN_N; code++) {
+		if (r->findings & (1u << code)) {
+			n++;
+			if (diagnose_code(code)->severity + 1u > worst)
+				worst = diagnose_code(code)->severity + 1u;
+		}
+	}
+	v->u = (uint64_t)worst * 100 + n;
+}
+
+static void json_flags(const struct row *r, struct json *j, const char *key)
+{
+	json_arr_begin(j, key);
+	for (unsigned code = 0; code < DX_CONN_N; code++)
+		if (r->findings & (1u << code))
+			json_str(j, NULL, diagnose_code(code)->name);
+	json_arr_end(j);
+}
+
+static enum attr attr_flags(const struct row *r)
+{
+	enum attr a = AT_NORMAL;
+
+	for (unsigned code = 0; code < DX_CONN_N; code++) {
+		if (!(r->findings & (1u << code)))
+			continue;
+		if (diagnose_code(code)->severity >= DS_WARN)
+			return AT_ALARM;
+		a = AT_WARN;
+	}
+	return a;
+}
+
+static void get_bdp(const struct row *r, struct cval *v)
+{
+	if (r->bdp_bytes)
+		set_u64(v, r->bdp_bytes);
+}
+
 #define L ALIGN_LEFT
 #define R ALIGN_RIGHT
 
@@ -629,15 +720,31 @@ static const struct column columns[COL_N] = {
 		      CF_COUNT, 9, 0, COLF_ASC, get_pid, NULL, NULL },
 	[COL_USER] = { COL_USER, "user", "user", "User", "name of the socket's owner (uid)", 8, 0,
 		       L, CF_TEXT, 9, 0, COLF_ASC, get_user, json_user, NULL },
+	[COL_LIMIT] = { COL_LIMIT, "limit", "limited_by", "Limit",
+			"what limited sending in the interval and for what share: rwnd, sndbuf, "
+			"cwnd, app, idle (~: cause from the socket's state, ?: no interval times)",
+			11, 0, L, CF_TEXT, 1, NEED_INFO | NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM,
+			get_limit, json_limit, attr_limit },
+	[COL_FLAGS] = { COL_FLAGS, "flags", "findings", "Flags",
+			"the connection's findings (sndbuf<BDP, rwnd<BDP, zwin, rcvq-full...; see "
+			"DIAGNOSIS)",
+			12, 40, L, CF_TEXT, 2, NEED_INFO | NEED_SKMEM,
+			COLF_DEFAULT | COLF_SORTNUM | COLF_FLEX, get_flags, json_flags,
+			attr_flags },
+	[COL_BDP] = { COL_BDP, "bdp", "bdp_bytes", "BDP",
+		      "estimated bandwidth-delay product, bytes: delivery (or pacing) rate x min "
+		      "RTT",
+		      6, 0, R, CF_BYTES, 7, NEED_INFO, 0, get_bdp, NULL, NULL },
 };
 
 #undef L
 #undef R
 
+/* LIMIT right after the rates it explains; FLAGS last, where it may take spare width. */
 const enum col_id column_default_view[] = {
-	COL_LOCAL,    COL_REMOTE,  COL_STATE,   COL_RECVQ, COL_SENDQ,    COL_RX,
-	COL_TX,       COL_RTT,     COL_RTTVAR,  COL_CWND,  COL_SSTHRESH, COL_RWND,
-	COL_RCVSPACE, COL_UNACKED, COL_RETRANS, COL_SKMEM, COL_CONG,     COL_PROC,
+	COL_LOCAL,   COL_REMOTE,  COL_STATE,  COL_RECVQ, COL_SENDQ,    COL_RX,   COL_TX,
+	COL_LIMIT,   COL_RTT,     COL_RTTVAR, COL_CWND,  COL_SSTHRESH, COL_RWND, COL_RCVSPACE,
+	COL_UNACKED, COL_RETRANS, COL_SKMEM,  COL_CONG,  COL_FLAGS,    COL_PROC,
 };
 const size_t column_default_view_len = sizeof(column_default_view) / sizeof(column_default_view[0]);
 

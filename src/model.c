@@ -9,7 +9,17 @@
 #include "fatal.h"
 
 /* Entry.have bits: which remembered values are valid. */
-enum { ME_BYTES = 1, ME_RETRANS = 2, ME_LIMITS = 4, ME_DROPS = 8 };
+enum {
+	ME_BYTES = 1,
+	ME_RETRANS = 2,
+	ME_LIMITS = 4,
+	ME_DROPS = 8,
+	ME_SKMEM = 16,
+	ME_NOTSENT = 32,
+	ME_BACKOFF = 64,
+	ME_SND_WND = 128,
+	ME_RCV_WND = 256,
+};
 
 struct entry {
 	uint64_t cookie;
@@ -22,7 +32,14 @@ struct entry {
 	uint32_t total_retrans;
 	uint32_t drops;
 	uint32_t hist; /* history slot + 1; 0 = none */
-	uint8_t have;
+	/* for the diagnosis: buffers that never grow, queues that keep growing, backoff */
+	uint64_t state_since_ns;
+	uint32_t tb, rb; /* skmem sndbuf, rcvbuf */
+	uint32_t rqueue, notsent;
+	uint32_t snd_wnd, rcv_wnd;
+	uint8_t state, timer, backoff;
+	uint8_t rq_grew, notsent_grew;
+	uint16_t have;
 	uint8_t used;
 };
 
@@ -200,6 +217,55 @@ static void remember(struct entry *e, const struct conn *c, uint64_t mono_ns)
 		e->drops = c->skmem[SKM_DROPS];
 		e->have |= ME_DROPS;
 	}
+	if (c->skmem && c->skmem_n > SKM_SNDBUF) {
+		e->tb = c->skmem[SKM_SNDBUF];
+		e->rb = c->skmem[SKM_RCVBUF];
+		e->have |= ME_SKMEM;
+	}
+	if (CONN_INFO(c, notsent_bytes, &e->notsent))
+		e->have |= ME_NOTSENT;
+	if (CONN_INFO(c, backoff, &e->backoff))
+		e->have |= ME_BACKOFF;
+	if (CONN_INFO(c, snd_wnd, &e->snd_wnd))
+		e->have |= ME_SND_WND;
+	if (CONN_INFO(c, rcv_wnd, &e->rcv_wnd))
+		e->have |= ME_RCV_WND;
+	e->state = c->state;
+	e->timer = c->timer;
+	e->rqueue = c->rqueue;
+}
+
+/* A streak of consecutive growth, saturating. */
+static uint8_t grew(uint8_t streak, uint32_t now, uint32_t before)
+{
+	return now > before ? (uint8_t)(streak < UINT8_MAX ? streak + 1 : streak) : 0;
+}
+
+/* What the diagnosis compares across refreshes; O(1), no allocation. */
+static void carry(struct row *r, struct entry *now, const struct entry *was)
+{
+	struct row_prev *p = &r->prev;
+
+	p->sndbuf = was->tb;
+	p->rcvbuf = was->rb;
+	p->rqueue = was->rqueue;
+	p->notsent = was->notsent;
+	p->snd_wnd = was->snd_wnd;
+	p->rcv_wnd = was->rcv_wnd;
+	p->state = was->state;
+	p->timer = was->timer;
+	p->backoff = was->backoff;
+	p->have = (uint8_t)(((was->have & ME_SKMEM) ? PREV_SKMEM : 0) |
+			    ((was->have & ME_NOTSENT) ? PREV_NOTSENT : 0) |
+			    ((was->have & ME_BACKOFF) ? PREV_BACKOFF : 0) |
+			    ((was->have & ME_SND_WND) ? PREV_SND_WND : 0) |
+			    ((was->have & ME_RCV_WND) ? PREV_RCV_WND : 0));
+	r->flags |= ROW_PREV;
+	now->state_since_ns = was->state == now->state ? was->state_since_ns : now->mono_ns;
+	now->rq_grew = was->state == now->state ? grew(was->rq_grew, now->rqueue, was->rqueue) : 0;
+	now->notsent_grew = (now->have & was->have & ME_NOTSENT)
+				    ? grew(was->notsent_grew, now->notsent, was->notsent)
+				    : 0;
 }
 
 /* Counter deltas with wrap and reset treated as "no value". */
@@ -274,9 +340,11 @@ static void update_rows(struct model *m, struct frame *f)
 		if (dup)
 			continue; /* the same socket twice in one dump: keep the first */
 		remember(e, c, f->mono_ns);
+		e->state_since_ns = f->mono_ns;
 		was = table_find(&m->prev, c->cookie);
 		if (was) {
 			derive(r, e, was);
+			carry(r, e, was);
 			e->hist = was->hist;
 			was->hist = 0; /* moved: not released in the sweep */
 		} else {
@@ -292,6 +360,9 @@ static void update_rows(struct model *m, struct frame *f)
 			f->hist.cookie = c->cookie;
 			ring_copy(&m->rings[e->hist - 1], &f->hist);
 		}
+		r->state_since_ns = e->state_since_ns;
+		r->rq_grew = e->rq_grew;
+		r->notsent_grew = e->notsent_grew;
 	}
 	/* Sweep: sockets that did not come back give their history slots back. */
 	for (size_t i = 0; i < m->prev.cap; i++)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "diagnose.h"
 #include "json.h"
 #include "tunables.h"
 
@@ -100,6 +101,35 @@ static void attribution(const struct frame *f, struct json *j)
 		json_null(j, "attribution_ms");
 }
 
+/* The frame's findings, most severe first, each with the numbers it rests on. */
+static void findings(const struct frame *f, struct json *j)
+{
+	char msg[1024];
+
+	json_arr_begin(j, "findings");
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		const struct finding *x = &f->findings[i];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "code", diagnose_code(x->code)->name);
+		json_str(j, "severity", diagnose_severity_name(x->severity));
+		json_str(j, "subject", x->subject);
+		json_u64(j, "count", x->count);
+		if (x->cookie)
+			json_u64(j, "cookie", x->cookie);
+		else
+			json_null(j, "cookie");
+		json_str(j, "message", diagnose_message(f, x, msg, sizeof(msg)));
+		json_obj_begin(j, "evidence");
+		for (int k = 0; k < x->nev; k++)
+			json_i64(j, x->ev[k].key, x->ev[k].v);
+		json_obj_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_u64(j, "findings_dropped", f->findings_dropped);
+}
+
 static void listener(const struct row *r, struct json *j)
 {
 	json_obj_begin(j, NULL);
@@ -140,6 +170,7 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	json_u64(&j, "sockets", frame_nrows(f));
 	json_u64(&j, "matched", v->n);
 	attribution(f, &j);
+	findings(f, &j);
 	states(f, &j);
 	counters(f, &j);
 	tunables(f, &j);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "fmt.h"
 #include "sanitize.h"
 #include "summary.h"
@@ -94,6 +95,23 @@ static void listeners(const struct frame *f, const struct out_ctx *ctx, struct s
 	view_free(&lv);
 }
 
+/* Host, listener and summarised connection findings, most severe first. */
+static void findings(const struct frame *f, struct strbuf *sb)
+{
+	char msg[1024];
+
+	sb_printf(sb, "\nfindings: %u\n", f->nfindings + f->findings_dropped);
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		const struct finding *x = &f->findings[i];
+
+		sb_printf(sb, "%-4s %-17s %s: %s\n", diagnose_severity_name(x->severity),
+			  diagnose_code(x->code)->name, x->subject,
+			  diagnose_message(f, x, msg, sizeof(msg)));
+	}
+	if (f->findings_dropped)
+		sb_printf(sb, "(%u less severe findings not shown)\n", f->findings_dropped);
+}
+
 void out_text_frame(const struct frame *f, const struct out_ctx *ctx, struct view *v,
 		    struct strbuf *sb)
 {
@@ -101,4 +119,5 @@ void out_text_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	header(f, ctx, v, sb);
 	connections(f, ctx, v, sb);
 	listeners(f, ctx, sb);
+	findings(f, sb);
 }

@@ -59,22 +59,22 @@ void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int ava
 
 void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint8_t natural[COL_N])
 {
-	static const enum col_id flex[] = { COL_LOCAL, COL_REMOTE };
-
 	memset(natural, 0, COL_N);
-	for (size_t k = 0; k < sizeof(flex) / sizeof(flex[0]); k++) {
-		const struct column *col = column_get(flex[k]);
+	for (int id = 0; id < COL_N; id++) {
+		const struct column *col = column_get(id);
 		size_t w = strlen(col->header) < 9 ? strlen(col->header) : 9;
 
+		if (!(col->flags & COLF_FLEX))
+			continue;
 		for (size_t i = 0; i < n; i++) {
-			char buf[ENDPOINT_STRLEN];
+			char buf[160];
 			size_t len = strlen(
-				column_format(col, &f->rows[order[i]], 64, buf, sizeof(buf)));
+				column_format(col, &f->rows[order[i]], 160, buf, sizeof(buf)));
 
 			if (len > w)
 				w = len;
 		}
-		natural[col->id] = (uint8_t)(w > col->maxwidth ? col->maxwidth : w);
+		natural[id] = (uint8_t)(w > col->maxwidth ? col->maxwidth : w);
 	}
 }
 

@@ -23,7 +23,7 @@ expect() { # expect NAME TEXT [SECS]
 }
 
 # A shell in the pane, so the terminal modes can be compared after tcptop exits.
-$TM new-session -d -s e2e -x 120 -y 40 "env LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
+$TM new-session -d -s e2e -x 170 -y 40 "env LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
 sleep 0.3
 key "stty -g > $T_TMP/stty.before; ip netns exec $ns $TCPTOP -d 0.5 -w $T_TMP/snap.txt; echo EXIT=\$?" Enter
 
@@ -130,7 +130,7 @@ else
 fi
 $TM resize-window -t e2e -x 30 -y 8
 expect "below 40x10 a clear 'too small' line" "terminal too small"
-$TM resize-window -t e2e -x 120 -y 40
+$TM resize-window -t e2e -x 170 -y 40
 expect "back to a normal size" "Local Addr:Port"
 
 key q

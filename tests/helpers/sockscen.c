@@ -2,7 +2,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -28,6 +33,12 @@
  *   --read-rate R receiver reads at most R bytes/s (0: never reads)
  *   --write-rate R sender writes at most R bytes/s
  *   --name NAME   process name (prctl PR_SET_NAME), for process attribution
+ *   --server-ns PATH  create the listening socket in the network namespace at PATH
+ *                 (/run/netns/NAME): client and server in different namespaces
+ *   --every MS    closewait, timewait: build one connection every MS ms instead of
+ *                 all at once ("ready" after the first), so the count grows
+ *   --delay-ms MS link: one-way delay of the emulated path (default 10)
+ *   --cc NAME     congestion control of the sending side (TCP_CONGESTION)
  * scenarios:
  *   bulk          one connection, the client sends without pause
  *   listen N      a listener that never accepts, N clients connecting to it
@@ -36,6 +47,10 @@
  *   synrecv N     N connects to a listener (the test drops SYN-ACKs: SYN-RECV)
  *   idle N        N established connections with keepalive and no data
  *   fork N        one accepted socket shared by N processes (fork after accept)
+ *   link          a path with real propagation delay between this namespace and
+ *                 --server-ns: TUN device tt0 here, tt1 there, and a forwarder
+ *                 that holds every packet --delay-ms before passing it on (netem
+ *                 stand-in); the caller adds addresses and any tbf shaping
  * Prints "ready port=P pid=PID" when the situation is built, then waits for SIGTERM.
  */
 
@@ -48,6 +63,10 @@ struct cfg {
 	int sndbuf, rcvbuf;
 	long read_rate, write_rate;
 	const char *name;
+	const char *server_ns;
+	int every_ms;
+	int delay_ms;
+	const char *cc;
 };
 
 static void die(const char *fmt, ...)
@@ -96,12 +115,37 @@ static socklen_t make_caddr(const struct cfg *c, int port, struct sockaddr_stora
 	return make_addr_str(c->caddr ? c->caddr : c->addr, c->family, port, ss);
 }
 
+/* Switches this thread to the network namespace at path; returns a handle to the old one. */
+static int enter_ns(const char *path)
+{
+	int old = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (old < 0 || fd < 0)
+		die("open %s", path);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		die("setns %s", path);
+	close(fd);
+	return old;
+}
+
+static void leave_ns(int old)
+{
+	if (setns(old, CLONE_NEWNET) < 0)
+		die("setns back");
+	close(old);
+}
+
+/* A socket keeps the namespace it was created in: only creation needs the switch. */
 static int listener(const struct cfg *c, int *port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(c, c->port, &ss);
+	int old = c->server_ns ? enter_ns(c->server_ns) : -1;
 	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM, 0);
 
+	if (old >= 0)
+		leave_ns(old);
 	if (fd < 0)
 		die("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -240,6 +284,9 @@ static void scen_bulk(const struct cfg *c)
 	int sfd = accept_one(lfd, c->rcvbuf);
 
 	set_blocking(cfd);
+	if (c->cc &&
+	    setsockopt(cfd, IPPROTO_TCP, TCP_CONGESTION, c->cc, (socklen_t)strlen(c->cc)) < 0)
+		die("TCP_CONGESTION %s", c->cc);
 	start_pump(cfd, c->write_rate ? c->write_rate : -1, 1);
 	if (c->read_rate != 0)
 		start_pump(sfd, c->read_rate > 0 ? c->read_rate : -1, 0);
@@ -256,39 +303,65 @@ static void scen_listen(const struct cfg *c, int n)
 	ready(port);
 }
 
+static void closewait_one(const struct cfg *c, int lfd, int port)
+{
+	int cfd = connect_wait(c, port, 0);
+
+	accept_one(lfd, 0); /* kept open: this end stays in CLOSE-WAIT */
+	close(cfd);
+}
+
 static void scen_closewait(const struct cfg *c, int n)
 {
 	int port, lfd = listener(c, &port);
 
-	for (int i = 0; i < n; i++) {
-		int cfd = connect_wait(c, port, 0);
-
-		accept_one(lfd, 0); /* kept open: this end stays in CLOSE-WAIT */
-		close(cfd);
+	if (c->every_ms > 0) {
+		/* a leaking server: the listener stays, CLOSE-WAIT grows by one per tick */
+		closewait_one(c, lfd, port);
+		usleep(100000);
+		ready(port);
+		for (int i = 1; i < n; i++) {
+			usleep((useconds_t)c->every_ms * 1000);
+			closewait_one(c, lfd, port);
+		}
+		return;
 	}
+	for (int i = 0; i < n; i++)
+		closewait_one(c, lfd, port);
 	close(lfd);
 	usleep(100000); /* let the FINs arrive */
 	ready(port);
 }
 
+static void timewait_one(const struct cfg *c, int lfd, int port)
+{
+	int cfd = connect_wait(c, port, 0);
+	int sfd = accept_one(lfd, 0);
+	char b;
+
+	close(cfd); /* the client closes first: it will hold the TIME-WAIT */
+	while (read(sfd, &b, 1) > 0)
+		;
+	close(sfd);
+}
+
 static void scen_timewait(const struct cfg *c, int n)
 {
 	int port, lfd = listener(c, &port);
-	int *sfd = calloc((size_t)n, sizeof(int));
 
-	for (int i = 0; i < n; i++) {
-		int cfd = connect_wait(c, port, 0);
-		char b;
-
-		sfd[i] = accept_one(lfd, 0);
-		close(cfd); /* the client closes first: it will hold the TIME-WAIT */
-		while (read(sfd[i], &b, 1) > 0)
-			;
-		close(sfd[i]);
+	if (c->every_ms > 0) {
+		timewait_one(c, lfd, port);
+		ready(port);
+		for (int i = 1; i < n; i++) {
+			usleep((useconds_t)c->every_ms * 1000);
+			timewait_one(c, lfd, port);
+		}
+		return;
 	}
+	for (int i = 0; i < n; i++)
+		timewait_one(c, lfd, port);
 	close(lfd);
 	usleep(100000);
-	free(sfd);
 	ready(port);
 }
 
@@ -339,6 +412,119 @@ static void scen_fork(const struct cfg *c, int n)
 	ready(port);
 }
 
+/* A TUN device named `name` in the calling thread's network namespace. */
+static int tun_open(const char *name)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open /dev/net/tun");
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		die("TUNSETIFF %s", name);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+/* One direction of the path: a FIFO of packets, each released at its due time. */
+#define LINK_SLOTS 4096
+#define LINK_MTU 2048
+struct lane {
+	int in, out;
+	unsigned head, n;
+	double due[LINK_SLOTS];
+	unsigned short len[LINK_SLOTS];
+	unsigned char pkt[LINK_SLOTS][LINK_MTU];
+};
+
+static void lane_read(struct lane *l, double delay)
+{
+	for (;;) {
+		unsigned slot = (l->head + l->n) % LINK_SLOTS;
+		ssize_t n = read(l->in, l->pkt[slot], LINK_MTU);
+
+		if (n <= 0)
+			return;
+		if (l->n == LINK_SLOTS)
+			continue; /* full: a tail drop, as a router's queue would */
+		l->len[slot] = (unsigned short)n;
+		l->due[slot] = now() + delay;
+		l->n++;
+	}
+}
+
+/* Writes what is due; returns seconds until the next packet is (or 1 when empty). */
+static double lane_write(struct lane *l)
+{
+	while (l->n) {
+		double wait = l->due[l->head] - now();
+
+		if (wait > 0)
+			return wait;
+		if (write(l->out, l->pkt[l->head], l->len[l->head]) < 0 && errno == EAGAIN)
+			return 0.0005;
+		l->head = (l->head + 1) % LINK_SLOTS;
+		l->n--;
+	}
+	return 1;
+}
+
+struct link {
+	struct lane lane[2];
+	double delay; /* seconds, each way */
+};
+
+static void *link_run(void *arg)
+{
+	struct link *k = arg;
+
+	for (;;) {
+		struct pollfd p[2] = { { k->lane[0].in, POLLIN, 0 }, { k->lane[1].in, POLLIN, 0 } };
+		double w0 = lane_write(&k->lane[0]), w1 = lane_write(&k->lane[1]);
+		double w = w0 < w1 ? w0 : w1;
+
+		poll(p, 2, (int)(w * 1000.0 + 0.999));
+		lane_read(&k->lane[0], k->delay);
+		lane_read(&k->lane[1], k->delay);
+	}
+	return NULL;
+}
+
+/*
+ * netem is not available: the delay comes from a forwarder between two TUN
+ * devices. Every packet waits delay-ms, so min_rtt is twice that and a shaped
+ * path has a real bandwidth-delay product.
+ */
+static void scen_link(const struct cfg *c)
+{
+	struct link *k = calloc(1, sizeof(*k));
+	int a, b, old;
+	pthread_t t;
+
+	if (!k)
+		die("calloc");
+	if (!c->server_ns) {
+		fprintf(stderr, "sockscen: link needs --server-ns\n");
+		exit(2);
+	}
+	a = tun_open("tt0");
+	old = enter_ns(c->server_ns);
+	b = tun_open("tt1");
+	leave_ns(old);
+	k->lane[0].in = a;
+	k->lane[0].out = b;
+	k->lane[1].in = b;
+	k->lane[1].out = a;
+	k->delay = (double)(c->delay_ms > 0 ? c->delay_ms : 10) / 1000.0;
+	if (pthread_create(&t, NULL, link_run, k) != 0)
+		die("pthread_create");
+	pthread_detach(t);
+	ready(0);
+}
+
 static void on_term(int sig)
 {
 	(void)sig;
@@ -350,7 +536,7 @@ static void on_term(int sig)
 
 int main(int argc, char **argv)
 {
-	struct cfg c = { AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL };
+	struct cfg c = { AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL };
 	int i = 1, n;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -385,6 +571,14 @@ int main(int argc, char **argv)
 			c.write_rate = atol(v);
 		else if (!strcmp(o, "--name"))
 			c.name = v;
+		else if (!strcmp(o, "--server-ns"))
+			c.server_ns = v;
+		else if (!strcmp(o, "--every"))
+			c.every_ms = atoi(v);
+		else if (!strcmp(o, "--delay-ms"))
+			c.delay_ms = atoi(v);
+		else if (!strcmp(o, "--cc"))
+			c.cc = v;
 		else {
 			fprintf(stderr, "sockscen: unknown option %s\n", o);
 			return 2;
@@ -414,6 +608,8 @@ int main(int argc, char **argv)
 		scen_idle(&c, n);
 	else if (!strcmp(argv[i], "fork"))
 		scen_fork(&c, n);
+	else if (!strcmp(argv[i], "link"))
+		scen_link(&c);
 	else {
 		fprintf(stderr, "sockscen: unknown scenario %s\n", argv[i]);
 		return 2;

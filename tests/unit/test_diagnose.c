@@ -1,0 +1,952 @@
+/* test_diagnose: limits, findings and their text, from recorded scenarios and from constructed sockets. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "diagnose.h"
+#include "model.h"
+#include "out.h"
+#include "testutil.h"
+
+#define SEC 1000000000ull
+#define NFR 3 /* the diag_*.rec recordings hold three refreshes, 1 s apart */
+
+/* ---- recordings (tests/fixtures/record_diag.sh) ---- */
+
+static void load(const char *name, struct frame fr[NFR])
+{
+	tu_frames(name, fr, NFR);
+}
+
+static void unload(struct frame fr[NFR])
+{
+	for (int i = 0; i < NFR; i++)
+		frame_free(&fr[i]);
+}
+
+/* The established socket whose remote (sender side) or local (receiver side) port is `port`. */
+static const struct row *conn_to(const struct frame *f, uint16_t port)
+{
+	for (size_t i = 0; i < frame_nrows(f); i++)
+		if (f->rows[i].c->state == TS_ESTABLISHED && f->rows[i].c->dport == port)
+			return &f->rows[i];
+	return NULL;
+}
+
+static const struct row *conn_at(const struct frame *f, uint16_t port)
+{
+	for (size_t i = 0; i < frame_nrows(f); i++)
+		if (f->rows[i].c->state == TS_ESTABLISHED && f->rows[i].c->sport == port)
+			return &f->rows[i];
+	return NULL;
+}
+
+static bool has(const struct row *r, unsigned code)
+{
+	return r->findings & (1u << code);
+}
+
+static const struct finding *finding(const struct frame *f, unsigned code)
+{
+	for (uint32_t i = 0; i < f->nfindings; i++)
+		if (f->findings[i].code == code)
+			return &f->findings[i];
+	return NULL;
+}
+
+static int64_t evidence(const struct finding *x, const char *key)
+{
+	for (int i = 0; i < x->nev; i++)
+		if (!strcmp(x->ev[i].key, key))
+			return x->ev[i].v;
+	fail_msg("finding %s has no evidence %s", diagnose_code(x->code)->name, key);
+	return 0;
+}
+
+static void recorded_healthy_bulk_raises_no_finding(void **state)
+{
+	struct frame fr[NFR];
+
+	(void)state;
+	load("diag_healthy.rec", fr);
+	for (int i = 1; i < NFR; i++) {
+		const struct row *tx = conn_to(&fr[i], 5101);
+
+		assert_non_null(tx);
+		assert_int_equal(fr[i].nfindings, 0);
+		for (size_t k = 0; k < frame_nrows(&fr[i]); k++)
+			assert_int_equal(fr[i].rows[k].findings, 0);
+		assert_true(tx->limited_by != DL_SNDBUF);
+		assert_int_equal(tx->limit_basis, DB_INTERVAL);
+	}
+	unload(fr);
+}
+
+/* The case: SO_SNDBUF 16 KiB on a 20 ms, 40 Mbit/s path. */
+static void recorded_small_sndbuf_on_a_delayed_path_is_sndbuf_limited_and_fixed(void **state)
+{
+	struct frame fr[NFR];
+	char buf[512];
+
+	(void)state;
+	load("diag_sndbuf.rec", fr);
+	for (int i = 1; i < NFR; i++) {
+		const struct row *r = conn_to(&fr[i], 5102);
+
+		assert_non_null(r);
+		assert_int_equal(r->c->skmem[SKM_SNDBUF], 32768);
+		assert_int_equal(r->limited_by, DL_SNDBUF);
+		assert_true(r->limited_pct >= 25);
+		assert_true(has(r, DX_SNDBUF_BDP));
+		assert_true(has(r, DX_SNDBUF_FIXED));
+		assert_true(r->dflags & ROWD_BDP_MIN);
+		assert_true(r->bdp_bytes > 16384);
+	}
+	diagnose_explain(conn_to(&fr[2], 5102), DX_SNDBUF_BDP, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "send buffer 32 KiB"));
+	assert_non_null(strstr(buf, "SO_SNDBUF (16 KiB, doubled)"));
+	assert_non_null(strstr(buf, "net.core.wmem_max"));
+	assert_non_null(finding(&fr[2], DX_SNDBUF_BDP));
+	assert_int_equal(evidence(finding(&fr[2], DX_SNDBUF_BDP), "sndbuf"), 32768);
+	unload(fr);
+}
+
+/* SO_RCVBUF 16 KiB, fast reader, same path: the sender's side and the receiver's side. */
+static void recorded_small_rcvbuf_limits_the_sender_by_window_and_flags_the_receiver(void **state)
+{
+	struct frame a[NFR], b[NFR];
+
+	(void)state;
+	load("diag_rwnd.rec", a);
+	load("diag_rcvbuf.rec", b);
+	for (int i = 1; i < NFR; i++) {
+		const struct row *tx = conn_to(&a[i], 5103), *rx = conn_at(&b[i], 5103);
+		uint32_t wnd;
+
+		assert_non_null(tx);
+		assert_non_null(rx);
+		assert_int_equal(tx->limited_by, DL_RWND);
+		assert_true(tx->limited_pct >= 25);
+		assert_true(CONN_INFO(tx->c, snd_wnd, &wnd) && wnd > 0);
+		assert_true(has(tx, DX_RWND_BDP));
+		assert_false(has(tx, DX_ZWIN));
+		assert_true(has(rx, DX_RCVBUF_BDP));
+		assert_true(has(rx, DX_RCVBUF_FIXED));
+		assert_int_equal(rx->c->skmem[SKM_RCVBUF], 32768);
+		assert_int_equal(rx->limited_by, DL_IDLE); /* it only receives */
+	}
+	unload(a);
+	unload(b);
+}
+
+static void recorded_slow_reader_shows_zero_window_on_both_ends(void **state)
+{
+	struct frame fr[NFR];
+
+	(void)state;
+	load("diag_zwin.rec", fr);
+	for (int i = 1; i < NFR; i++) {
+		const struct row *tx = conn_to(&fr[i], 5104), *rx = conn_at(&fr[i], 5104);
+
+		assert_int_equal(tx->limited_by, DL_RWND);
+		assert_true(tx->limited_pct >= 90);
+		assert_true(has(tx, DX_ZWIN));
+		assert_false(has(tx, DX_RWND_BDP));
+		assert_true(has(rx, DX_RCVQ_FULL));
+		assert_non_null(finding(&fr[i], DX_ZWIN));
+		assert_non_null(finding(&fr[i], DX_RCVQ_FULL));
+	}
+	unload(fr);
+}
+
+static void recorded_accept_overflow_is_critical_with_its_numbers(void **state)
+{
+	struct frame fr[NFR];
+	const struct finding *x = NULL;
+	char msg[1024];
+	int at = 0;
+
+	(void)state;
+	load("diag_accept.rec", fr);
+	/* SYN retries come 1 s and 3 s after the first: some interval holds drops */
+	for (int i = 1; i < NFR && !x; i++)
+		x = finding(&fr[at = i], DX_ACCEPT_OVERFLOW);
+	assert_non_null(x);
+	assert_int_equal(x->severity, DS_CRIT);
+	assert_string_equal(x->subject, "127.0.0.1:5105");
+	assert_true(evidence(x, "drops_delta") > 0);
+	assert_int_equal(evidence(x, "accept_queue"), 3);
+	assert_int_equal(evidence(x, "accept_max"), 2);
+	assert_true(evidence(x, "listen_overflows_delta") > 0);
+	for (int i = 1; i < NFR; i++) {
+		assert_non_null(finding(&fr[i], DX_BACKLOG_SMALL));
+		assert_int_equal(fr[i].findings[0].severity,
+				 finding(&fr[i], DX_ACCEPT_OVERFLOW) ? DS_CRIT : DS_WARN);
+	}
+	diagnose_message(&fr[at], x, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "queue 3/2"));
+	unload(fr);
+}
+
+static void recorded_syn_queue_overflow_without_syncookies_drops(void **state)
+{
+	struct frame fr[NFR];
+	const struct finding *x = NULL;
+
+	(void)state;
+	load("diag_synq.rec", fr);
+	for (int i = 1; i < NFR && !x; i++)
+		x = finding(&fr[i], DX_SYNQ_OVERFLOW);
+	assert_non_null(x);
+	assert_int_equal(x->severity, DS_CRIT);
+	assert_string_equal(x->subject, "127.0.0.1:5106");
+	assert_true(evidence(x, "reqqfull_drop_delta") > 0);
+	assert_true(evidence(x, "syn_queue") >= evidence(x, "accept_max"));
+	assert_int_equal(evidence(x, "tcp_syncookies"), 0);
+	for (int i = 1; i < NFR; i++)
+		assert_null(finding(&fr[i], DX_SYNCOOKIES));
+	unload(fr);
+}
+
+static void recorded_close_wait_leak_is_found_on_the_server_port(void **state)
+{
+	struct frame fr[NFR];
+	const struct finding *x;
+
+	(void)state;
+	load("diag_closewait.rec", fr);
+	x = finding(&fr[2], DX_CLOSE_WAIT);
+	assert_non_null(x);
+	assert_string_equal(x->subject, "port 5107");
+	assert_int_equal(evidence(x, "close_wait"), fr[2].states[TS_CLOSE_WAIT]);
+	assert_true(evidence(x, "held") >= 4);
+	assert_true(evidence(x, "new") > 0);
+	unload(fr);
+}
+
+static void recorded_time_wait_burst_overflows_and_uses_up_ports(void **state)
+{
+	struct frame fr[NFR];
+	const struct finding *x;
+	int64_t overflow = 0;
+
+	(void)state;
+	load("diag_timewait.rec", fr);
+	for (int i = 1; i < NFR; i++) {
+		x = finding(&fr[i], DX_TIME_WAIT);
+		assert_non_null(x);
+		assert_int_equal(evidence(x, "max_tw_buckets"), 120);
+		if (evidence(x, "tw_overflow_delta") > 0) {
+			assert_int_equal(x->severity, DS_CRIT);
+			overflow += evidence(x, "tw_overflow_delta");
+		}
+		x = finding(&fr[i], DX_PORTS);
+		assert_non_null(x);
+		assert_string_equal(x->subject, "127.0.0.1 -> 127.0.0.1:5108");
+		assert_int_equal(evidence(x, "range_size"), 200);
+		assert_true(evidence(x, "used") >= 100);
+	}
+	assert_true(overflow > 0);
+	unload(fr);
+}
+
+/* The same recording twice gives the same findings in the same order. */
+static void replay_is_deterministic(void **state)
+{
+	struct frame a[NFR], b[NFR];
+
+	(void)state;
+	load("diag_accept.rec", a);
+	load("diag_accept.rec", b);
+	for (int i = 0; i < NFR; i++) {
+		assert_int_equal(a[i].nfindings, b[i].nfindings);
+		for (uint32_t k = 0; k < a[i].nfindings; k++) {
+			assert_int_equal(a[i].findings[k].code, b[i].findings[k].code);
+			assert_string_equal(a[i].findings[k].subject, b[i].findings[k].subject);
+		}
+	}
+	unload(a);
+	unload(b);
+}
+
+static void json_carries_limit_findings_and_bdp(void **state)
+{
+	struct frame fr[NFR];
+	struct view v = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct out_ctx ctx = { "h",
+			       "k",
+			       column_default_view,
+			       column_default_view_len,
+			       column_get(COL_RATE),
+			       false,
+			       NULL,
+			       NULL,
+			       NULL };
+
+	(void)state;
+	load("diag_sndbuf.rec", fr);
+	out_json_frame(&fr[2], &ctx, &v, &sb);
+	assert_non_null(strstr(sb.s, "\"limited_by\":\"sndbuf\""));
+	assert_non_null(strstr(sb.s, "\"limited_basis\":\"interval\""));
+	assert_non_null(strstr(sb.s, "\"findings\":[\"sndbuf<BDP\",\"sndbuf-fixed\"]"));
+	assert_non_null(strstr(sb.s, "\"bdp_bytes\":"));
+	assert_non_null(
+		strstr(sb.s, "\"findings\":[{\"code\":\"sndbuf<BDP\",\"severity\":\"warn\""));
+	assert_non_null(strstr(sb.s, "\"evidence\":{\"connections\":1,\"sndbuf\":32768"));
+	assert_non_null(strstr(sb.s, "\"findings_dropped\":0"));
+	sb_free(&sb);
+	view_free(&v);
+	unload(fr);
+}
+
+/* ---- constructed sockets: the rules at their edges ---- */
+
+struct sock {
+	uint64_t cookie;
+	unsigned state;
+	uint16_t sport, dport;
+	const char *src, *dst;
+	struct tcpi ti;
+	uint16_t info_len; /* 0: the whole struct (6.18) */
+	bool no_info;
+	uint32_t skmem[SKM_N];
+	bool no_skmem;
+	uint32_t rqueue, wqueue;
+	uint8_t timer, retrans;
+};
+
+static struct conn *put_sock(struct frame *f, const struct sock *s)
+{
+	struct conn *c = sample_push(&f->sample);
+
+	memset(c, 0, sizeof(*c));
+	c->cookie = s->cookie;
+	c->state = (uint8_t)s->state;
+	c->family = AF_INET;
+	inet_pton(AF_INET, s->src ? s->src : "10.0.0.1", c->src);
+	inet_pton(AF_INET, s->dst ? s->dst : "10.0.0.2", c->dst);
+	c->sport = s->sport ? s->sport : 1000;
+	c->dport = s->dport ? s->dport : 2000;
+	c->rqueue = s->rqueue;
+	c->wqueue = s->wqueue;
+	c->timer = s->timer;
+	c->retrans = s->retrans;
+	if (!s->no_info) {
+		struct tcpi *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+
+		*ti = s->ti;
+		c->info = ti;
+		c->info_len = s->info_len ? s->info_len : sizeof(*ti);
+		c->have |= CONN_HAS_INFO;
+	}
+	if (!s->no_skmem) {
+		uint32_t *m = arena_alloc(&f->sample.arena, sizeof(s->skmem));
+
+		memcpy(m, s->skmem, sizeof(s->skmem));
+		c->skmem = m;
+		c->skmem_n = SKM_N;
+		c->have |= CONN_HAS_SKMEM;
+	}
+	return c;
+}
+
+/* A sending socket in steady state: 1448-byte segments, cwnd 100, 20 ms min RTT. */
+static struct sock sender(uint64_t cookie)
+{
+	struct sock s = { 0 };
+
+	s.cookie = cookie;
+	s.state = TS_ESTABLISHED;
+	s.ti.snd_mss = 1448;
+	s.ti.snd_cwnd = 100;
+	s.ti.rtt = 21000;
+	s.ti.min_rtt = 20000;
+	s.ti.snd_wnd = 4 << 20;
+	s.ti.rcv_wnd = 65536;
+	s.ti.unacked = 50;
+	s.ti.notsent_bytes = 1 << 20;
+	s.ti.delivery_rate = 5000000; /* 5 MB/s: BDP 100 kB */
+	s.ti.pacing_rate = 6000000;
+	s.skmem[SKM_SNDBUF] = 4 << 20;
+	s.skmem[SKM_RCVBUF] = 131072;
+	s.skmem[SKM_WMEM_QUEUED] = 2 << 20;
+	s.wqueue = (1 << 20) + 50 * 1448;
+	return s;
+}
+
+struct run {
+	struct model *m;
+	struct diagnoser *d;
+	struct frame f;
+	uint64_t t;
+	int64_t ports_lo, ports_hi; /* ip_local_port_range */
+};
+
+static void run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->m = model_new();
+	r->d = diagnose_new();
+	r->ports_lo = 32768;
+	r->ports_hi = 60999;
+}
+
+static void run_free(struct run *r)
+{
+	frame_free(&r->f);
+	model_free(r->m);
+	diagnose_free(r->d);
+}
+
+static void tun(struct frame *f, enum tun_id id, int64_t a, int64_t b, int64_t c, int n)
+{
+	f->tun.v[id][0] = a;
+	f->tun.v[id][1] = b;
+	f->tun.v[id][2] = c;
+	f->tun.n[id] = (uint8_t)n;
+}
+
+/* One refresh of the given sockets, 1 s after the previous one. */
+static void step(struct run *r, const struct sock *s, size_t n, const char *counters)
+{
+	struct terr e;
+
+	frame_reset(&r->f);
+	r->t += SEC;
+	r->f.mono_ns = r->t;
+	for (size_t i = 0; i < n; i++)
+		put_sock(&r->f, &s[i]);
+	tun(&r->f, TUN_TCP_WMEM, 4096, 16384, 4194304, 3);
+	tun(&r->f, TUN_TCP_RMEM, 4096, 131072, 33554432, 3);
+	tun(&r->f, TUN_SOMAXCONN, 4096, 0, 0, 1);
+	tun(&r->f, TUN_LOCAL_PORT_RANGE, r->ports_lo, r->ports_hi, 0, 2);
+	tun(&r->f, TUN_MAX_TW_BUCKETS, 1000, 0, 0, 1);
+	if (counters)
+		counters_parse(&r->f.counters, counters, strlen(counters), &e);
+	counters_index(&r->f.counters);
+	model_update(r->m, &r->f);
+	diagnose_frame(r->d, &r->f);
+}
+
+static const struct row *row(const struct run *r, uint64_t cookie)
+{
+	return frame_find(&r->f, cookie);
+}
+
+/* Two refreshes where the chronographs advanced by busy/rwnd/sndbuf µs in 1 s. */
+static const struct row *chrono(struct run *r, struct sock *s, uint64_t busy, uint64_t rwnd,
+				uint64_t sndbuf, uint64_t acked)
+{
+	s->ti.busy_time = 1000;
+	s->ti.bytes_acked = 1000;
+	step(r, s, 1, NULL);
+	s->ti.busy_time += busy;
+	s->ti.rwnd_limited += rwnd;
+	s->ti.sndbuf_limited += sndbuf;
+	s->ti.bytes_acked += acked;
+	step(r, s, 1, NULL);
+	return row(r, s->cookie);
+}
+
+static void limit_shares_come_from_the_interval_chronographs(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+	char buf[64];
+
+	(void)state;
+	run_init(&r);
+	x = chrono(&r, &s, 1000000, 960000, 0, 1000000);
+	assert_int_equal(x->limited_by, DL_RWND);
+	assert_int_equal(x->limited_pct, 96);
+	assert_int_equal(x->limit_basis, DB_INTERVAL);
+	assert_string_equal(diagnose_limit_str(x, buf, sizeof(buf)), "rwnd 96%");
+	run_free(&r);
+}
+
+/*
+ * busy_time includes both limited times: 30% sndbuf of a fully busy interval
+ * leaves 70% "other busy", yet the buffer is named (a capped sender inflates
+ * the rest itself).
+ */
+static void a_quarter_of_buffer_limited_time_beats_a_larger_busy_remainder(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	x = chrono(&r, &s, 1000000, 0, 300000, 1000000);
+	assert_int_equal(x->limited_by, DL_SNDBUF);
+	assert_int_equal(x->limited_pct, 30);
+	run_free(&r);
+}
+
+static void below_a_quarter_the_busy_remainder_is_cwnd(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	x = chrono(&r, &s, 1000000, 200000, 0, 1000000);
+	assert_int_equal(x->limited_by, DL_CWND);
+	assert_int_equal(x->limited_pct, 80);
+	assert_int_equal(x->findings, 0);
+	run_free(&r);
+}
+
+static void not_busy_is_idle_without_traffic_and_app_limited_with_some(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	s.ti.notsent_bytes = 0;
+	s.ti.unacked = 0;
+	s.wqueue = 0;
+	x = chrono(&r, &s, 0, 0, 0, 0);
+	assert_int_equal(x->limited_by, DL_IDLE);
+	assert_int_equal(x->limited_pct, 100);
+	run_free(&r);
+	run_init(&r);
+	x = chrono(&r, &s, 100000, 0, 0, 5000);
+	assert_int_equal(x->limited_by, DL_APP);
+	assert_int_equal(x->limited_pct, 90);
+	run_free(&r);
+}
+
+/*
+ * The sndbuf chrono starts only when a send empties the write queue; a
+ * buffer-bound sender can show as busy. Full buffer, all of it in flight,
+ * cwnd not full: the state names the buffer, marked as mixed.
+ */
+static void a_full_buffer_all_in_flight_relabels_busy_time_as_sndbuf(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+	char buf[64];
+
+	(void)state;
+	run_init(&r);
+	s.skmem[SKM_SNDBUF] = 32768;
+	s.skmem[SKM_WMEM_QUEUED] = 66000;
+	s.ti.notsent_bytes = 0;
+	s.ti.unacked = 20;
+	s.wqueue = 20 * 1448;
+	x = chrono(&r, &s, 1000000, 0, 0, 1000000);
+	assert_int_equal(x->limited_by, DL_SNDBUF);
+	assert_int_equal(x->limit_basis, DB_MIXED);
+	assert_string_equal(diagnose_limit_str(x, buf, sizeof(buf)), "sndbuf~100%");
+	assert_true(has(x, DX_SNDBUF_FIXED)); /* tb stayed 32 KiB below tcp_wmem's max */
+	run_free(&r);
+}
+
+/* Kernels before 4.10 send no busy/rwnd/sndbuf times: the state decides, and says so. */
+static void an_old_kernel_falls_back_to_the_state_and_says_so(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+	char buf[64];
+	struct strbuf sb = STRBUF_INIT;
+	struct json j;
+
+	(void)state;
+	run_init(&r);
+	s.info_len = 160; /* 4.6: no delivery_rate, busy_time or snd_wnd */
+	s.timer = TIMER_PERSIST;
+	step(&r, &s, 1, NULL);
+	step(&r, &s, 1, NULL);
+	x = row(&r, 1);
+	assert_false(x->flags & ROW_D_LIMITS);
+	assert_int_equal(x->limited_by, DL_RWND);
+	assert_int_equal(x->limit_basis, DB_STATE);
+	assert_string_equal(diagnose_limit_str(x, buf, sizeof(buf)), "rwnd?");
+	assert_true(has(x, DX_ZWIN)); /* without snd_wnd the persist timer stands in */
+	json_init(&j, &sb);
+	json_obj_begin(&j, NULL);
+	column_json(column_get(COL_LIMIT), x, &j);
+	json_obj_end(&j);
+	assert_string_equal(
+		sb.s, "{\"limited_by\":\"rwnd\",\"limited_pct\":null,\"limited_basis\":\"state\"}");
+	sb_free(&sb);
+	run_free(&r);
+}
+
+/*
+ * A reader that misses a beat on a busy host closes its window for a moment:
+ * a zero window (or zero receive window) at one sample is not yet a stall.
+ */
+static void a_zero_window_at_one_sample_only_is_not_yet_a_stall(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+
+	(void)state;
+	run_init(&r);
+	step(&r, &s, 1, NULL);
+	s.ti.snd_wnd = 0;
+	s.ti.rcv_wnd = 0;
+	s.rqueue = 5000;
+	step(&r, &s, 1, NULL);
+	assert_false(has(row(&r, 1), DX_ZWIN));
+	assert_false(has(row(&r, 1), DX_RCVQ_FULL));
+	assert_false(has(row(&r, 1), DX_RWND_BDP)); /* a closed window is not "small" */
+	step(&r, &s, 1, NULL);
+	assert_true(has(row(&r, 1), DX_ZWIN));
+	assert_true(has(row(&r, 1), DX_RCVQ_FULL));
+	run_free(&r);
+}
+
+/* The persist timer also runs when local drops keep anything from leaving: not a zero window. */
+static void a_persist_timer_with_the_window_open_is_a_local_stall(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+	char buf[512];
+
+	(void)state;
+	run_init(&r);
+	s.timer = TIMER_PERSIST;
+	s.ti.unacked = 0;
+	s.ti.backoff = 3;
+	x = chrono(&r, &s, 1000000, 0, 0, 0);
+	assert_false(has(x, DX_ZWIN));
+	assert_true(has(x, DX_RTO_BACKOFF));
+	diagnose_explain(x, DX_RTO_BACKOFF, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "window is open"));
+	run_free(&r);
+}
+
+static void retransmission_backoff_is_flagged_from_two_and_critical_from_five(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+
+	(void)state;
+	run_init(&r);
+	s.timer = TIMER_RETRANS;
+	s.ti.backoff = 1;
+	step(&r, &s, 1, NULL);
+	assert_false(has(row(&r, 1), DX_RTO_BACKOFF));
+	s.ti.backoff = 2;
+	step(&r, &s, 1, NULL);
+	assert_true(has(row(&r, 1), DX_RTO_BACKOFF));
+	assert_int_equal(finding(&r.f, DX_RTO_BACKOFF)->severity, DS_WARN);
+	s.ti.backoff = 5;
+	step(&r, &s, 1, NULL);
+	assert_int_equal(finding(&r.f, DX_RTO_BACKOFF)->severity, DS_CRIT);
+	run_free(&r);
+}
+
+/*
+ * A window many times the BDP estimate limited because the receiver read
+ * slowly (the recorded healthy loopback transfer: 1.5 MiB vs 16 KiB), not
+ * because of its size: no rwnd<BDP. Near the estimate it is flagged.
+ */
+static void a_window_far_above_the_bdp_is_not_flagged(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	s.ti.snd_wnd = 1536 * 1024;
+	x = chrono(&r, &s, 1000000, 600000, 0, 1000000);
+	assert_int_equal(x->limited_by, DL_RWND);
+	assert_false(has(x, DX_RWND_BDP));
+	run_free(&r);
+	run_init(&r);
+	s = sender(1);
+	s.ti.snd_wnd = 120000; /* BDP 100 kB */
+	x = chrono(&r, &s, 1000000, 600000, 0, 1000000);
+	assert_true(has(x, DX_RWND_BDP));
+	run_free(&r);
+}
+
+static void a_send_buffer_that_grows_or_sits_at_the_maximum_is_not_fixed(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	s.skmem[SKM_SNDBUF] = 65536;
+	s.ti.busy_time = 1000;
+	step(&r, &s, 1, NULL);
+	s.skmem[SKM_SNDBUF] = 131072; /* autotuning grew it */
+	s.ti.busy_time += 1000000;
+	s.ti.sndbuf_limited += 500000;
+	s.ti.bytes_acked += 1000000;
+	step(&r, &s, 1, NULL);
+	x = row(&r, 1);
+	assert_int_equal(x->limited_by, DL_SNDBUF);
+	assert_true(has(x, DX_SNDBUF_BDP));
+	assert_false(has(x, DX_SNDBUF_FIXED));
+	run_free(&r);
+	run_init(&r);
+	s = sender(1); /* tb 4 MiB = tcp_wmem max */
+	x = chrono(&r, &s, 1000000, 0, 500000, 1000000);
+	assert_false(has(x, DX_SNDBUF_FIXED));
+	assert_true(x->dflags & ROWD_SNDBUF_AT_MAX);
+	run_free(&r);
+}
+
+static void a_growing_recv_queue_needs_the_reader_a_quarter_behind(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	int i;
+
+	(void)state;
+	run_init(&r);
+	s.ti.bytes_received = 1;
+	/* receiving 1 MB/s, the queue growing 100 kB/s: keeping up, more or less */
+	for (i = 0; i < 4; i++) {
+		s.rqueue = 100000 + (uint32_t)i * 100000;
+		s.ti.bytes_received += 1000000;
+		step(&r, &s, 1, NULL);
+	}
+	assert_false(has(row(&r, 1), DX_RECVQ_GROWING));
+	/* the queue growing 400 kB/s: the reader is well behind */
+	for (i = 0; i < 3; i++) {
+		s.rqueue += 400000;
+		s.ti.bytes_received += 1000000;
+		step(&r, &s, 1, NULL);
+	}
+	assert_true(has(row(&r, 1), DX_RECVQ_GROWING));
+	run_free(&r);
+}
+
+/* A handshake in progress has no window yet: SYN-SENT is never a zero window. */
+static void sockets_still_connecting_get_no_connection_finding(void **state)
+{
+	struct run r;
+	struct sock s = { 0 };
+
+	(void)state;
+	run_init(&r);
+	s.cookie = 1;
+	s.state = TS_SYN_SENT;
+	s.wqueue = 1;
+	s.ti.snd_cwnd = 1;
+	step(&r, &s, 1, NULL);
+	step(&r, &s, 1, NULL);
+	assert_int_equal(row(&r, 1)->findings, 0);
+	assert_int_equal(row(&r, 1)->limited_by, DL_NONE);
+	run_free(&r);
+}
+
+static void close_wait_counts_only_sockets_held_since_the_previous_refresh(void **state)
+{
+	struct run r;
+	struct sock s[6];
+
+	(void)state;
+	run_init(&r);
+	for (int i = 0; i < 6; i++) {
+		s[i] = sender((uint64_t)i + 1);
+		s[i].state = TS_CLOSE_WAIT;
+		s[i].sport = 8080;
+		s[i].dport = (uint16_t)(50000 + i);
+	}
+	step(&r, s, 4, NULL);
+	assert_null(finding(&r.f, DX_CLOSE_WAIT)); /* all new */
+	step(&r, s, 6, NULL);
+	assert_non_null(finding(&r.f, DX_CLOSE_WAIT));
+	assert_string_equal(finding(&r.f, DX_CLOSE_WAIT)->subject, "port 8080");
+	assert_int_equal(evidence(finding(&r.f, DX_CLOSE_WAIT), "held"), 4);
+	assert_int_equal(evidence(finding(&r.f, DX_CLOSE_WAIT), "new"), 2);
+	run_free(&r);
+}
+
+static void ephemeral_ports_toward_one_destination_warn_at_half_and_crit_at_ninety(void **state)
+{
+	static struct sock s[300];
+	struct run r;
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].cookie = (uint64_t)i + 1;
+		s[i].state = TS_TIME_WAIT;
+		s[i].no_info = s[i].no_skmem = true;
+		s[i].sport = (uint16_t)(40000 + i);
+		s[i].dport = 443;
+	}
+	run_init(&r);
+	r.ports_lo = 40000;
+	r.ports_hi = 40199;
+	step(&r, s, 90, NULL);
+	assert_null(finding(&r.f, DX_PORTS));
+	step(&r, s, 100, NULL);
+	assert_int_equal(finding(&r.f, DX_PORTS)->severity, DS_WARN);
+	assert_int_equal(evidence(finding(&r.f, DX_PORTS), "used"), 100);
+	step(&r, s, 200, NULL);
+	assert_int_equal(finding(&r.f, DX_PORTS)->severity, DS_CRIT);
+	assert_string_equal(finding(&r.f, DX_PORTS)->subject, "10.0.0.1 -> 10.0.0.2:443");
+	run_free(&r);
+}
+
+/* Forty overflowing listeners: the frame keeps 32, the most severe first, and counts the rest. */
+static void findings_are_most_severe_first_and_capped(void **state)
+{
+	static struct sock s[41];
+	struct run r;
+
+	(void)state;
+	for (int i = 0; i < 41; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].cookie = (uint64_t)i + 1;
+		s[i].state = TS_LISTEN;
+		s[i].sport = (uint16_t)(8000 + i);
+		s[i].dst = "0.0.0.0";
+		s[i].rqueue = 129;
+		s[i].wqueue = 128;
+	}
+	/* one established connection with a zero window (warn) */
+	s[40] = sender(100);
+	s[40].ti.snd_wnd = 0;
+	run_init(&r);
+	step(&r, s, 41, "TcpExt: ListenOverflows\nTcpExt: 10\n");
+	for (int i = 0; i < 40; i++)
+		s[i].skmem[SKM_DROPS] = 7;
+	step(&r, s, 41, "TcpExt: ListenOverflows\nTcpExt: 290\n");
+	/* 40 accept-overflow (crit), 40 backlog<somaxconn (warn), 1 zwin (warn) */
+	assert_int_equal(r.f.nfindings, FRAME_FINDINGS_MAX);
+	assert_int_equal(r.f.findings_dropped, 81 - FRAME_FINDINGS_MAX);
+	for (uint32_t i = 0; i < r.f.nfindings; i++) {
+		assert_int_equal(r.f.findings[i].code, DX_ACCEPT_OVERFLOW);
+		if (i)
+			assert_true(strcmp(r.f.findings[i - 1].subject, r.f.findings[i].subject) <
+				    0);
+	}
+	assert_int_equal(evidence(&r.f.findings[0], "drops_delta"), 7);
+	assert_int_equal(evidence(&r.f.findings[0], "listen_overflows_delta"), 280);
+	run_free(&r);
+}
+
+/* With tcp_abort_on_overflow 1 a full queue matters between the bursts of overflows too. */
+static void abort_on_overflow_is_raised_while_a_queue_is_full(void **state)
+{
+	struct run r;
+	struct sock l = { 0 };
+
+	(void)state;
+	l.cookie = 1;
+	l.state = TS_LISTEN;
+	l.rqueue = 3;
+	l.wqueue = 2;
+	run_init(&r);
+	step(&r, &l, 1, NULL);
+	assert_null(finding(&r.f, DX_ABORT_ON_OVERFLOW)); /* sysctl 0 */
+	frame_reset(&r.f);
+	r.t += SEC;
+	r.f.mono_ns = r.t;
+	put_sock(&r.f, &l);
+	tun(&r.f, TUN_SOMAXCONN, 4096, 0, 0, 1);
+	tun(&r.f, TUN_ABORT_ON_OVERFLOW, 1, 0, 0, 1);
+	counters_index(&r.f.counters);
+	model_update(r.m, &r.f);
+	diagnose_frame(r.d, &r.f);
+	assert_non_null(finding(&r.f, DX_ABORT_ON_OVERFLOW));
+	assert_int_equal(evidence(finding(&r.f, DX_ABORT_ON_OVERFLOW), "full_accept_queues"), 1);
+	assert_non_null(finding(&r.f, DX_ACCEPT_FULL));
+	run_free(&r);
+}
+
+static void flags_list_the_codes_and_explain_refuses_codes_the_row_lacks(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+	char buf[256];
+
+	(void)state;
+	run_init(&r);
+	s.ti.snd_wnd = 0;
+	s.rqueue = 5000;
+	s.ti.rcv_wnd = 0;
+	x = chrono(&r, &s, 1000000, 1000000, 0, 0);
+	assert_string_equal(diagnose_flags_str(x, buf, sizeof(buf)), "zwin,rcvq-full");
+	diagnose_explain(x, DX_SNDBUF_BDP, buf, sizeof(buf));
+	assert_string_equal(buf, "sndbuf<BDP: not found on this connection");
+	diagnose_explain(x, DX_ZWIN, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "zero window"));
+	assert_int_equal(diagnose_code_by_name("zwin"), DX_ZWIN);
+	assert_int_equal(diagnose_code_by_name("nope"), -1);
+	run_free(&r);
+}
+
+/* Every code has a name, a title and a check, and names are unique. */
+static void the_code_table_is_complete(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < DX_N; i++) {
+		const struct diag_code_def *d = diagnose_code(i);
+
+		assert_non_null(d->name);
+		assert_non_null(d->title);
+		assert_non_null(d->check);
+		assert_int_equal(diagnose_code_by_name(d->name), (int)i);
+	}
+	assert_true(DX_CONN_N <= 32); /* row.findings is a 32-bit mask */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(recorded_healthy_bulk_raises_no_finding),
+		cmocka_unit_test(
+			recorded_small_sndbuf_on_a_delayed_path_is_sndbuf_limited_and_fixed),
+		cmocka_unit_test(
+			recorded_small_rcvbuf_limits_the_sender_by_window_and_flags_the_receiver),
+		cmocka_unit_test(recorded_slow_reader_shows_zero_window_on_both_ends),
+		cmocka_unit_test(recorded_accept_overflow_is_critical_with_its_numbers),
+		cmocka_unit_test(recorded_syn_queue_overflow_without_syncookies_drops),
+		cmocka_unit_test(recorded_close_wait_leak_is_found_on_the_server_port),
+		cmocka_unit_test(recorded_time_wait_burst_overflows_and_uses_up_ports),
+		cmocka_unit_test(replay_is_deterministic),
+		cmocka_unit_test(json_carries_limit_findings_and_bdp),
+		cmocka_unit_test(limit_shares_come_from_the_interval_chronographs),
+		cmocka_unit_test(a_quarter_of_buffer_limited_time_beats_a_larger_busy_remainder),
+		cmocka_unit_test(below_a_quarter_the_busy_remainder_is_cwnd),
+		cmocka_unit_test(not_busy_is_idle_without_traffic_and_app_limited_with_some),
+		cmocka_unit_test(a_full_buffer_all_in_flight_relabels_busy_time_as_sndbuf),
+		cmocka_unit_test(an_old_kernel_falls_back_to_the_state_and_says_so),
+		cmocka_unit_test(a_zero_window_at_one_sample_only_is_not_yet_a_stall),
+		cmocka_unit_test(a_persist_timer_with_the_window_open_is_a_local_stall),
+		cmocka_unit_test(retransmission_backoff_is_flagged_from_two_and_critical_from_five),
+		cmocka_unit_test(a_window_far_above_the_bdp_is_not_flagged),
+		cmocka_unit_test(a_send_buffer_that_grows_or_sits_at_the_maximum_is_not_fixed),
+		cmocka_unit_test(a_growing_recv_queue_needs_the_reader_a_quarter_behind),
+		cmocka_unit_test(sockets_still_connecting_get_no_connection_finding),
+		cmocka_unit_test(close_wait_counts_only_sockets_held_since_the_previous_refresh),
+		cmocka_unit_test(
+			ephemeral_ports_toward_one_destination_warn_at_half_and_crit_at_ninety),
+		cmocka_unit_test(findings_are_most_severe_first_and_capped),
+		cmocka_unit_test(abort_on_overflow_is_raised_while_a_queue_is_full),
+		cmocka_unit_test(flags_list_the_codes_and_explain_refuses_codes_the_row_lacks),
+		cmocka_unit_test(the_code_table_is_complete),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
