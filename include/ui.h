@@ -47,7 +47,8 @@ enum screen_id {
 	SCR_LISTEN,
 	SCR_STATES,
 	SCR_COUNTERS,
-	SCR_DETAIL,
+	SCR_FINDINGS,
+	SCR_DETAIL, /* views from here on are not tabs */
 	SCR_HELP,
 	SCR_PICK, /* column picker / sort menu */
 	SCR_N
@@ -100,6 +101,9 @@ struct ui {
 	uint64_t sel_cookie; /* the selection follows the socket, not the row */
 	bool chosen;         /* the user moved the selection: follow it (until then: the top row) */
 	uint64_t detail_cookie; /* the socket the detail view shows */
+	/* the selected finding, by identity: the list re-orders between refreshes */
+	int sel_finding_code; /* -1: none chosen */
+	char sel_finding_subject[64];
 	uint64_t hold_until_ns; /* no re-sorting while the user navigates */
 
 	bool paused;

@@ -37,5 +37,7 @@ struct scrollwin {
 void sw_begin(struct scrollwin *sw, struct canvas *c, int y0, int h, long top);
 /* The canvas row of the next line (and counts it); -1 when not visible. */
 int sw_next(struct scrollwin *sw);
+/* Writes text from column x, wrapped at word boundaries over as many lines as it needs. */
+void sw_wrap(struct scrollwin *sw, int x, enum attr a, const char *text);
 
 #endif

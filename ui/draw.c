@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "fmt.h"
 #include "screen.h"
 #include "summary.h"
@@ -34,6 +35,26 @@ static void title_line(struct ui *ui, struct canvas *c)
 		x = widget_pair(c, 0, x, w, "procs", "partial", AT_WARN);
 	else if (f && f->attribution == ATTR_OFF && f->attribution_note[0])
 		x = widget_pair(c, 0, x, w, "procs", "off", AT_WARN);
+	if (f && f->nfindings) {
+		/* visible from every view: the worst finding sets the colour; 5 lists them */
+		unsigned worst = 0, crit = 0;
+		char v[48];
+
+		for (uint32_t i = 0; i < f->nfindings; i++) {
+			if (f->findings[i].severity > worst)
+				worst = f->findings[i].severity;
+			crit += f->findings[i].severity == DS_CRIT;
+		}
+		if (crit)
+			snprintf(v, sizeof(v), "%u (%u critical)",
+				 f->nfindings + f->findings_dropped, crit);
+		else
+			snprintf(v, sizeof(v), "%u", f->nfindings + f->findings_dropped);
+		x = widget_pair(c, 0, x, w, "findings", v,
+				worst == DS_CRIT   ? AT_ALARM
+				: worst == DS_WARN ? AT_WARN
+						   : AT_NORMAL);
+	}
 	if (ui->paused)
 		x += canvas_put(c, 0, x, w - x, AT_ALARM, "PAUSED  ");
 	if (ui->replay)

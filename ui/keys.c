@@ -44,6 +44,12 @@ static unsigned act_counters(struct ui *ui, uint64_t now_ns)
 	return go(ui, SCR_COUNTERS);
 }
 
+static unsigned act_findings(struct ui *ui, uint64_t now_ns)
+{
+	(void)now_ns;
+	return go(ui, SCR_FINDINGS);
+}
+
 /* Tab walks the four tab views; from a detail/help view it continues from where it came. */
 static unsigned cycle(struct ui *ui, int dir)
 {
@@ -218,6 +224,7 @@ static const struct keybind table[] = {
 	{ '2', "2", "listeners: accept and SYN queues, drops", act_listen },
 	{ '3', "3", "TCP states: histogram, TIME-WAIT and CLOSE-WAIT breakdown", act_states },
 	{ '4', "4", "counters (TcpExt, Tcp) with their change", act_counters },
+	{ '5', "5", "findings: what is wrong, most severe first, with its numbers", act_findings },
 	{ K_ENTER, "Enter", "details of the selected connection", act_detail },
 	{ '\r', NULL, "details", act_detail },
 	{ K_ESC, "Esc", "back from details, help or a menu", act_back },

@@ -10,6 +10,8 @@ static const struct screen screens[SCR_N] = {
 			 NULL },
 	[SCR_COUNTERS] = { SCR_COUNTERS, "Counters", '4', false, screen_counters_draw,
 			   screen_counters_rows, screen_counters_key },
+	[SCR_FINDINGS] = { SCR_FINDINGS, "Findings", '5', true, screen_findings_draw,
+			   screen_findings_rows, screen_findings_key },
 	[SCR_DETAIL] = { SCR_DETAIL, "Detail", 0, false, screen_detail_draw, screen_detail_rows,
 			 NULL },
 	[SCR_HELP] = { SCR_HELP, "Help", 0, false, screen_help_draw, screen_help_rows, NULL },

@@ -1,8 +1,10 @@
 /* screen_detail: one socket in full: every tcp_info field the kernel gave, memory, timers, history. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "fmt.h"
 #include "screen.h"
 #include "widgets.h"
@@ -16,7 +18,7 @@ static const struct row *subject(const struct ui *ui)
 long screen_detail_rows(const struct ui *ui)
 {
 	const struct row *r = subject(ui);
-	long n = 14;
+	long n = 14 + 3 * (DX_CONN_N + 1);
 
 	if (r && r->c->info)
 		n += (long)(tcpi_nfields / 2) + 2;
@@ -150,6 +152,51 @@ static void summary_lines(struct ui *ui, struct scrollwin *sw, const struct row 
 	sw_next(sw);
 }
 
+/* Findings about this socket as a listener (they live in the frame's list). */
+static bool listener_findings(const struct frame *f, const struct row *r)
+{
+	for (uint32_t i = 0; i < f->nfindings; i++)
+		if (f->findings[i].cookie == r->c->cookie && f->findings[i].code >= DX_CONN_N)
+			return true;
+	return false;
+}
+
+/* What limited this connection, and every finding on it, each with what to check. */
+static void diagnosis(const struct frame *f, struct scrollwin *sw, const struct row *r)
+{
+	char buf[1024];
+	int y;
+
+	if (r->limited_by == DL_NONE && !r->findings && !listener_findings(f, r))
+		return;
+	if ((y = sw_next(sw)) >= 0)
+		canvas_put(sw->c, y, 0, -1, AT_HEADER, "diagnosis");
+	if (r->limited_by != DL_NONE)
+		sw_wrap(sw, 2, AT_NORMAL, diagnose_explain_limit(r, buf, sizeof(buf)));
+	for (unsigned code = 0; code < DX_CONN_N; code++) {
+		const struct diag_code_def *d = diagnose_code(code);
+
+		if (!(r->findings & (1u << code)))
+			continue;
+		if ((y = sw_next(sw)) >= 0)
+			canvas_printf(sw->c, y, 2, -1, d->severity == DS_CRIT ? AT_ALARM : AT_WARN,
+				      "%s: %s", d->name, d->title);
+		sw_wrap(sw, 4, AT_NORMAL, diagnose_explain(r, code, buf, sizeof(buf)));
+	}
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		const struct finding *x = &f->findings[i];
+		const struct diag_code_def *d = diagnose_code(x->code);
+
+		if (x->cookie != r->c->cookie || x->code < DX_CONN_N)
+			continue;
+		if ((y = sw_next(sw)) >= 0)
+			canvas_printf(sw->c, y, 2, -1, x->severity == DS_CRIT ? AT_ALARM : AT_WARN,
+				      "%s: %s", d->name, d->title);
+		sw_wrap(sw, 4, AT_NORMAL, diagnose_message(f, x, buf, sizeof(buf)));
+	}
+	sw_next(sw);
+}
+
 static void fields(struct scrollwin *sw, const struct row *r)
 {
 	const struct conn *c = r->c;
@@ -195,6 +242,7 @@ void screen_detail_draw(struct ui *ui, struct canvas *c, int y, int h)
 	widget_scroll_fit(&ui->scroll[SCR_DETAIL], screen_detail_rows(ui), h, false);
 	sw_begin(&sw, c, y, h, ui->scroll[SCR_DETAIL].top);
 	summary_lines(ui, &sw, r);
+	diagnosis(ui->frame, &sw, r);
 	history(ui, &sw, r);
 	sw_next(&sw);
 	if (r->c->info)

@@ -30,6 +30,7 @@ void ui_init(struct ui *ui, const enum col_id *cols, size_t ncols, const struct 
 	ui->hostname = "?";
 	ui->kernel = "?";
 	ui->body_h = 20; /* until the first draw tells */
+	ui->sel_finding_code = -1;
 }
 
 void ui_free(struct ui *ui)

@@ -2,6 +2,7 @@
 #include "widgets.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void widget_bar(struct canvas *c, int y, int x, int w, double ratio, enum attr a)
@@ -152,4 +153,36 @@ int sw_next(struct scrollwin *sw)
 	if (i < sw->top || i >= sw->top + sw->h)
 		return -1;
 	return sw->y0 + (int)(i - sw->top);
+}
+
+void sw_wrap(struct scrollwin *sw, int x, enum attr a, const char *text)
+{
+	int w = sw->c->w - x;
+	const char *p = text;
+
+	if (w < 10)
+		w = 10;
+	while (*p) {
+		size_t n = strlen(p);
+		int y;
+
+		if ((int)n > w) {
+			/* break at the last space that fits, else cut */
+			n = (size_t)w;
+			while (n > (size_t)w / 2 && p[n] != ' ')
+				n--;
+			if (p[n] != ' ')
+				n = (size_t)w;
+		}
+		y = sw_next(sw);
+		if (y >= 0) {
+			char line[512];
+
+			snprintf(line, sizeof(line), "%.*s", (int)n, p);
+			canvas_put(sw->c, y, x, -1, a, line);
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
 }

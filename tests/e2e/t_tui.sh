@@ -51,6 +51,16 @@ expect "3: TIME-WAIT is measured against tcp_max_tw_buckets" "of tcp_max_tw_buck
 key 4
 expect "4: the counters view lists TcpExt counters with explanations" "SYNs dropped by listeners for any reason"
 key Tab
+expect "Tab goes on to the findings" "Sev   Finding"
+expect "5: the overflowing listener is a critical finding" "accept-overflow    127.0.0.1:5003"
+expect "5: the selected finding is explained with its numbers" "accept_queue 3  accept_max 2"
+expect "the header counts the findings from any view" "findings"
+key Enter
+expect "Enter on a finding opens its socket" "127.0.0.1:5003  ->  0.0.0.0:*   LISTEN"
+expect "the detail view explains the listener's finding" "accept-overflow: the accept queue overflows"
+key Escape
+expect "Esc returns to the findings" "Sev   Finding"
+key Tab
 expect "Tab wraps around to the connections" "Local Addr:Port"
 
 expect "the Process column names the owner" "/sockscen"

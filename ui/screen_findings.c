@@ -1,0 +1,130 @@
+/* screen_findings: what the diagnosis found, most severe first; the selected one in full with its numbers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "diagnose.h"
+#include "screen.h"
+#include "widgets.h"
+
+/* Lines kept under the list for the selected finding's message and evidence. */
+#define DETAIL_LINES 6
+
+static const enum attr severity_attr[] = { AT_STATUS, AT_WARN, AT_ALARM };
+
+long screen_findings_rows(const struct ui *ui)
+{
+	return ui->frame ? (long)ui->frame->nfindings : 0;
+}
+
+/* Remembers the finding under the cursor by what it is, not where it is. */
+static void remember(struct ui *ui)
+{
+	long sel = ui->scroll[SCR_FINDINGS].sel;
+	const struct finding *x;
+
+	if (!ui->frame || sel < 0 || sel >= (long)ui->frame->nfindings)
+		return;
+	x = &ui->frame->findings[sel];
+	ui->sel_finding_code = x->code;
+	snprintf(ui->sel_finding_subject, sizeof(ui->sel_finding_subject), "%s", x->subject);
+}
+
+/* Puts the cursor back on the remembered finding in a new frame's list. */
+static void follow(struct ui *ui)
+{
+	const struct frame *f = ui->frame;
+
+	if (ui->sel_finding_code < 0)
+		return;
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		if (f->findings[i].code == ui->sel_finding_code &&
+		    !strcmp(f->findings[i].subject, ui->sel_finding_subject)) {
+			ui->scroll[SCR_FINDINGS].sel = i;
+			return;
+		}
+	}
+}
+
+int screen_findings_key(struct ui *ui, int key, uint64_t now_ns)
+{
+	long sel = ui->scroll[SCR_FINDINGS].sel;
+	const struct finding *x;
+
+	(void)now_ns;
+	if (widget_scroll_key(&ui->scroll[SCR_FINDINGS], key, screen_findings_rows(ui), ui->body_h,
+			      true)) {
+		remember(ui);
+		return R_REDRAW;
+	}
+	if (key != K_ENTER && key != '\r')
+		return -1;
+	if (!ui->frame || sel < 0 || sel >= (long)ui->frame->nfindings)
+		return R_REDRAW;
+	x = &ui->frame->findings[sel];
+	if (!x->cookie)
+		return R_REDRAW; /* a host finding has no socket to show */
+	ui->detail_cookie = x->cookie;
+	ui->back = SCR_FINDINGS;
+	ui->screen = SCR_DETAIL;
+	ui->scroll[SCR_DETAIL].top = 0;
+	return R_REDRAW | R_SELECT;
+}
+
+static void selected(struct ui *ui, struct canvas *c, int y, int h, const struct finding *x)
+{
+	struct scrollwin sw;
+	char msg[1024], ev[512];
+	size_t n = 0;
+	int ly;
+
+	canvas_fill(c, y, 0, c->w, c->utf8 ? 0x2500 : '-', AT_DIM);
+	sw_begin(&sw, c, y + 1, h - 1, 0);
+	if ((ly = sw_next(&sw)) >= 0)
+		canvas_printf(c, ly, 0, -1, severity_attr[x->severity % 3], "%s: %s",
+			      diagnose_code(x->code)->name, diagnose_code(x->code)->title);
+	sw_wrap(&sw, 2, AT_NORMAL, diagnose_message(ui->frame, x, msg, sizeof(msg)));
+	ev[0] = '\0';
+	for (int k = 0; k < x->nev && n < sizeof(ev); k++)
+		n += (size_t)snprintf(ev + n, sizeof(ev) - n, "%s%s %lld", k ? "  " : "",
+				      x->ev[k].key, (long long)x->ev[k].v);
+	if (x->nev)
+		sw_wrap(&sw, 2, AT_DIM, ev);
+	sw_wrap(&sw, 2, AT_TITLE, diagnose_code(x->code)->check);
+}
+
+void screen_findings_draw(struct ui *ui, struct canvas *c, int y, int h)
+{
+	const struct frame *f = ui->frame;
+	struct ui_scroll *s = &ui->scroll[SCR_FINDINGS];
+	int list = h - 1 - (f->nfindings ? DETAIL_LINES : 0);
+
+	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
+	canvas_printf(c, y, 0, -1, AT_HEADER, "%-5s %-18s %-40s %s", "Sev", "Finding", "Subject",
+		      "Count");
+	if (f->nfindings == 0) {
+		canvas_put(c, y + 1, 1, -1, AT_GOOD, "nothing looks wrong in the last interval");
+		ui->body_h = h - 1;
+		return;
+	}
+	if (list < 1)
+		list = 1;
+	ui->body_h = list;
+	follow(ui);
+	widget_scroll_fit(s, (long)f->nfindings, list, true);
+	for (int i = 0; i < list && s->top + i < (long)f->nfindings; i++) {
+		const struct finding *x = &f->findings[s->top + i];
+		int ry = y + 1 + i;
+
+		canvas_printf(c, ry, 0, -1, severity_attr[x->severity % 3], "%-5s",
+			      diagnose_severity_name(x->severity));
+		canvas_printf(c, ry, 6, -1, AT_NORMAL, "%-18s %-40.40s %u",
+			      diagnose_code(x->code)->name, x->subject, x->count);
+		if (s->top + i == s->sel)
+			canvas_attr(c, ry, 0, c->w, AT_SELECTED);
+	}
+	if (f->findings_dropped)
+		canvas_printf(c, y + list, 0, -1, AT_DIM, "... and %u less severe",
+			      f->findings_dropped);
+	if (s->sel >= 0 && s->sel < (long)f->nfindings)
+		selected(ui, c, y + 1 + list, DETAIL_LINES, &f->findings[s->sel]);
+}
