@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "frame.h"
 
 /*
@@ -82,6 +83,9 @@ const char *diagnose_severity_name(unsigned severity);
 const char *diagnose_limit_name(unsigned limit);
 /* "interval", "mixed", "state"; NULL for DB_NONE. */
 const char *diagnose_basis_name(unsigned basis);
+
+/* The kernel extensions the diagnosis reads (tcp_info, skmem): asked for whatever is shown. */
+#define DIAGNOSE_NEEDS (DIAG_EXT_INFO | DIAG_EXT_SKMEM)
 
 /* Scratch kept across refreshes (grouping buffers); the diagnosis itself is a function of the frame. */
 struct diagnoser;

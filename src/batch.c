@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "column.h"
+#include "diagnose.h"
 #include "out.h"
 #include "strbuf.h"
 
@@ -15,10 +16,14 @@ uint8_t batch_needs(const struct opts *o)
 {
 	uint8_t needs;
 
-	/* JSON carries every column; text the chosen ones, the sort key and the listeners. */
+	/*
+	 * JSON carries every column; text the chosen ones, the sort key, the
+	 * listeners, and the findings section (the diagnosis reads tcp_info and
+	 * skmem whatever columns are shown).
+	 */
 	if (o->out == OUT_JSON)
 		return DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG;
-	needs = column_needs(o->cols, o->ncols);
+	needs = column_needs(o->cols, o->ncols) | DIAGNOSE_NEEDS;
 	needs |= column_needs(column_listen_view, column_listen_view_len);
 	needs |= o->sort->needs;
 	return needs;

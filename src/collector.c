@@ -38,6 +38,20 @@ struct collector {
 	char procs_error[160]; /* /proc could not be opened */
 };
 
+/*
+ * A listener's SYN queue is counted from its SYN-RECV request sockets: when
+ * listeners are asked for (a filter like "state listen"), ask for those too.
+ * They only add to the dump; the user-space matcher still hides them.
+ */
+static struct diag_req with_requests(const struct diag_req *req)
+{
+	struct diag_req r = *req;
+
+	if (r.states & (1u << TS_LISTEN))
+		r.states |= 1u << TS_SYN_RECV;
+	return r;
+}
+
 struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 {
 	struct collector *c = xcalloc(1, sizeof(*c));
@@ -49,7 +63,7 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 	}
 	c->model = model_new();
 	c->diagnoser = diagnose_new();
-	c->req = cfg->req;
+	c->req = with_requests(&cfg->req);
 	/* the same proc root the source reads its files from */
 	c->proc_root =
 		xstrdup(cfg->src.proc_root && *cfg->src.proc_root ? cfg->src.proc_root : "/proc");
@@ -77,7 +91,7 @@ int collector_close(struct collector *c, struct terr *e)
 
 void collector_set_req(struct collector *c, const struct diag_req *req)
 {
-	c->req = *req;
+	c->req = with_requests(req);
 }
 
 void collector_select(struct collector *c, uint64_t cookie)

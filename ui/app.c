@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "canvas.h"
+#include "diagnose.h"
 #include "fatal.h"
 #include "filter.h"
 #include "pump.h"
@@ -87,8 +88,9 @@ struct app {
 /* The extensions the visible views need; the detail view shows everything. */
 static uint8_t ui_needs(const struct ui *ui)
 {
+	/* the findings (header count, view 5) are computed whatever columns are shown */
 	uint8_t n = column_needs(ui->cols, ui->ncols) | ui->sort->needs |
-		    column_needs(column_listen_view, column_listen_view_len);
+		    column_needs(column_listen_view, column_listen_view_len) | DIAGNOSE_NEEDS;
 
 	if (ui->screen == SCR_DETAIL)
 		n |= DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG;

@@ -57,6 +57,8 @@ t_accept_overflow() {
 		"$(jq -r --arg p ":$SCEN_PORT" '.listeners[] | select(.local | endswith($p)) | .drops_delta' "$out" | sort -n | tail -1)" 0
 	gt "accept overflow: TcpExtListenOverflows grew" \
 		"$(jq -s '[.[].counters.TcpExtListenOverflows.delta] | add' "$out")" 0
+	check "accept overflow: text output with few columns still lists the finding" \
+		sh -c "ip netns exec $ns $TCPTOP -b -d 1 -c local,state | grep -q accept-overflow"
 	eq "accept overflow: the listener's lifetime drops equal ListenDrops" \
 		"$(jqv "$out" --arg p ":$SCEN_PORT" '.listeners[] | select(.local | endswith($p)) | .drops')" \
 		"$(jqv "$out" '.counters.TcpExtListenDrops.total')"
@@ -99,6 +101,8 @@ t_syn_recv() {
 		"$(jqv "$out" --arg p ":$SCEN_PORT" '.listeners[] | select(.local | endswith($p)) | .syn_queue')" 4
 	eq "syn queue: 4 SYN-RECV in the state counts" "$(jqv "$out" '.states["SYN-RECV"]')" 4
 	eq "syn queue: 4 SYN-SENT clients" "$(jqv "$out" '.states["SYN-SENT"]')" 4
+	eq "syn queue: still counted when the filter asks for listeners only" \
+		"$(tt "$ns" -b -o json -d 0.1 state listen | jq -r --arg p ":$SCEN_PORT" '.listeners[] | select(.local | endswith($p)) | .syn_queue')" 4
 	eq "syn queue: request sockets have no uid (null)" \
 		"$(jqv "$out" '[.connections[] | select(.state == "SYN-RECV") | .uid] | unique | tostring')" "[null]"
 }
