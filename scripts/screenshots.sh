@@ -13,7 +13,8 @@ TM="tmux -L tcptop-shots-$$ -f /dev/null"
 trap '$TM kill-server 2>/dev/null || true; t_cleanup' EXIT
 
 # The situation: a shaped bulk transfer, a listener overflowing, a SYN queue
-# filling (SYN-ACKs dropped), a CLOSE-WAIT leak and a TIME-WAIT burst.
+# filling (SYN-ACKs dropped), a CLOSE-WAIT leak, a TIME-WAIT burst and a
+# receiver that stopped reading.
 ns_new
 ns=$NS
 # tbf drops packets larger than its bucket: keep the MTU well below the burst
@@ -34,6 +35,8 @@ scen "$ns" -p 6004 closewait 6
 scen "$ns" -p 6005 timewait 25
 scen "$ns" -p 6006 synrecv 5
 scen "$ns" -p 6007 idle 3
+# a receiver that stopped reading behind a small buffer: the sender sees a zero window
+scen "$ns" -p 6008 --rcvbuf 16384 --read-rate 0 bulk
 
 $TM new-session -d -s shots -x "$COLS" -y "$ROWS" \
 	"env LANG=C.UTF-8 TERM=xterm-256color ip netns exec $ns $TCPTOP -d 1"
@@ -77,6 +80,7 @@ shot connections
 shot listen 2
 shot states 3
 shot counters 4
+shot findings 5
 # the busiest connection is the top row (sorted by rate)
 shot detail 1 Enter
 shot help Escape h
