@@ -215,7 +215,11 @@ t_kernel_filters() {
 	eq "kernel: bytecode returns only dport $B's sockets" "$(jq .sockets "$one")" "$(jq .matched "$one")"
 	gt "kernel: ... which are a small part of all" "$((total / 10))" "$(jq .sockets "$one")"
 	tt_json "state listen" >"$one"
-	eq "kernel: the state mask alone returns only listeners" "$(jq .sockets "$one")" \
+	# listeners come with their SYN-RECV request sockets (their SYN queues), nothing else
+	eq "kernel: the state mask alone returns only listeners and their requests" \
+		"$(jq .sockets "$one")" \
+		"$(jq '[.connections[] | select(.state == "LISTEN" or .state == "SYN-RECV")] | length' "$all")"
+	eq "kernel: ... of which the filter shows the listeners" "$(jq .matched "$one")" \
 		"$(jq '[.connections[] | select(.state == "LISTEN")] | length' "$all")"
 	tt_json "state listen or dport $B" >"$one"
 	eq "kernel: an 'or' across a state asks for everything (superset)" "$(jq .sockets "$one")" "$total"
