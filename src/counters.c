@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fatal.h"
+#include "hash.h"
 
 /* Levels and constants in /proc/net/snmp: their change is not a rate. */
 static const char *const gauges[] = {
@@ -166,11 +167,7 @@ int counters_parse(struct counters *c, const char *text, size_t len, struct terr
 
 static uint32_t hash_name(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return hash_bytes(s, strlen(s));
 }
 
 void counters_index(struct counters *c)

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "fatal.h"
+#include "hash.h"
 
 /* Entry.have bits: which remembered values are valid. */
 enum {
@@ -110,14 +111,6 @@ size_t model_size(const struct model *m)
 	return m->cur.n;
 }
 
-static inline size_t hash64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (size_t)x;
-}
-
 static void table_prepare(struct table *t, size_t n)
 {
 	size_t cap = 1024;
@@ -139,7 +132,7 @@ static struct entry *table_find(const struct table *t, uint64_t cookie)
 
 	if (!t->cap)
 		return NULL;
-	for (i = hash64(cookie) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1))
+	for (i = hash_u64(cookie) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1))
 		if (t->v[i].cookie == cookie)
 			return &t->v[i];
 	return NULL;
@@ -150,7 +143,7 @@ static struct entry *table_insert(struct table *t, uint64_t cookie, bool *dup)
 {
 	size_t i;
 
-	for (i = hash64(cookie) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1)) {
+	for (i = hash_u64(cookie) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1)) {
 		if (t->v[i].cookie == cookie) {
 			*dup = true;
 			return &t->v[i];

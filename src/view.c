@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fatal.h"
+#include "hash.h"
 
 struct sort_ctx {
 	bool numeric;
@@ -39,14 +40,6 @@ static void keep_cookies(struct view *v, const struct frame *f)
 		v->cookies[i] = f->rows[v->order[i]].c->cookie;
 }
 
-static size_t hash64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (size_t)x;
-}
-
 void view_build(struct view *v, const struct frame *f, const struct column *sort, bool reverse,
 		view_match_fn match, void *ctx)
 {
@@ -72,7 +65,7 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 	v->index = xgrow(v->index, &v->index_cap, cap, sizeof(*v->index));
 	memset(v->index, 0, cap * sizeof(*v->index));
 	for (size_t i = 0; i < n; i++) {
-		size_t h = hash64(f->rows[i].c->cookie) & (cap - 1);
+		size_t h = hash_u64(f->rows[i].c->cookie) & (cap - 1);
 
 		while (v->index[h])
 			h = (h + 1) & (cap - 1);
@@ -82,7 +75,7 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 	placed = xcalloc(n ? n : 1, 1);
 	/* 1. the old order, for sockets still here and matching */
 	for (size_t k = 0; k < old; k++) {
-		size_t h = hash64(v->cookies[k]) & (cap - 1);
+		size_t h = hash_u64(v->cookies[k]) & (cap - 1);
 
 		for (; v->index[h]; h = (h + 1) & (cap - 1)) {
 			uint32_t i = v->index[h] - 1;

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "fatal.h"
+#include "hash.h"
 #include "fmt.h"
 #include "screen.h"
 #include "tunables.h"
@@ -24,12 +25,9 @@ struct tally {
 
 static void tally_add(struct tally *t, const uint8_t key[19])
 {
-	uint32_t h = 2166136261u;
 	size_t i;
 
-	for (int k = 0; k < 19; k++)
-		h = (h ^ key[k]) * 16777619u;
-	for (i = h & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1)) {
+	for (i = hash_bytes(key, 19) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1)) {
 		if (!memcmp(t->v[i].key, key, 19)) {
 			t->v[i].n++;
 			return;
