@@ -65,6 +65,11 @@ void filter_free(struct filter *f);
 /* The exact test, always applied in user space to what the kernel returned. */
 bool filter_match(const struct filter *f, const struct row *r);
 bool filter_match_conn(const struct filter *f, const struct conn *c);
+/*
+ * True when the filter uses `proc` or `pid`: they match the process
+ * attribution of a row (row.proc), so attribution must stay on.
+ */
+bool filter_needs_procs(const struct filter *f);
 /* filter_match as a view_match_fn: ctx is the filter. */
 bool filter_view_match(const struct row *r, void *ctx);
 

@@ -23,6 +23,7 @@ enum fshape {
 	FS_PORT,  /* lo..hi on the chosen side(s) */
 	FS_HOST,  /* family/prefix (and optional port) on the chosen side(s) */
 	FS_STATE, /* a set of states */
+	FS_PROC,  /* a process name or pid: user space only (procmap) */
 };
 
 struct fleaf {
@@ -35,6 +36,8 @@ struct fleaf {
 	int32_t port;     /* FS_HOST: -1 = any */
 	uint32_t states;  /* FS_STATE: bit per enum tcp_state */
 	uint8_t addr[16]; /* FS_HOST: network order; IPv4 in the first 4 bytes */
+	int32_t pid;      /* FS_PROC: `pid N`; 0 for `proc NAME` */
+	char comm[16];    /* FS_PROC: `proc NAME`, as the kernel keeps it (15 bytes) */
 };
 
 enum fnode_type { FN_LEAF, FN_AND, FN_OR, FN_NOT, FN_TRUE, FN_FALSE };
@@ -56,6 +59,7 @@ struct fast {
 
 struct filter {
 	char *text;
+	bool procs; /* uses proc/pid: needs process attribution */
 	struct fast ast;
 	uint32_t states; /* kernel state mask (superset) */
 	uint8_t *bc;     /* kernel bytecode (superset); NULL: accept all */

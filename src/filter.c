@@ -12,6 +12,7 @@
 
 #include "fatal.h"
 #include "filter_ast.h"
+#include "procmap.h"
 
 enum tok_type { T_END, T_WORD, T_LPAREN, T_RPAREN, T_NOT, T_AND, T_OR, T_CMP };
 enum cmp { CMP_EQ, CMP_NE, CMP_GT, CMP_LT, CMP_GE, CMP_LE };
@@ -31,6 +32,7 @@ struct parser {
 	int depth;
 	struct terr *e;
 	bool failed;
+	bool procs; /* a proc/pid primitive was parsed */
 };
 
 /* Punctuation, longest first so "&&" is not read as two "&". */
@@ -199,26 +201,31 @@ struct fprim {
 	uint8_t shape;
 	uint8_t side;
 	int32_t (*parse)(struct parser *p, uint8_t prim);
-	bool (*match)(const struct fleaf *l, const struct conn *c);
+	/* r is NULL when only a conn is matched (no process data then) */
+	bool (*match)(const struct fleaf *l, const struct conn *c, const struct row *r);
 	void (*describe)(const struct fleaf *l, const char *name, struct strbuf *sb);
 };
 
 static int32_t parse_port(struct parser *p, uint8_t prim);
 static int32_t parse_host(struct parser *p, uint8_t prim);
 static int32_t parse_state(struct parser *p, uint8_t prim);
-static bool match_port(const struct fleaf *l, const struct conn *c);
-static bool match_host(const struct fleaf *l, const struct conn *c);
-static bool match_state(const struct fleaf *l, const struct conn *c);
+static int32_t parse_proc(struct parser *p, uint8_t prim);
+static int32_t parse_pid(struct parser *p, uint8_t prim);
+static bool match_port(const struct fleaf *l, const struct conn *c, const struct row *r);
+static bool match_host(const struct fleaf *l, const struct conn *c, const struct row *r);
+static bool match_state(const struct fleaf *l, const struct conn *c, const struct row *r);
+static bool match_proc(const struct fleaf *l, const struct conn *c, const struct row *r);
 static void describe_port(const struct fleaf *l, const char *name, struct strbuf *sb);
 static void describe_host(const struct fleaf *l, const char *name, struct strbuf *sb);
 static void describe_state(const struct fleaf *l, const char *name, struct strbuf *sb);
+static void describe_proc(const struct fleaf *l, const char *name, struct strbuf *sb);
 
 /*
  * The primitive table. `kernel` says what the kernel can do with the
  * primitive; a user-space-only primitive (FK_NONE) needs nothing else: the
  * bytecode compiler treats it as "maybe" and the state mask as "any state".
  */
-enum { P_PORT, P_SPORT, P_DPORT, P_SRC, P_DST, P_HOST, P_STATE };
+enum { P_PORT, P_SPORT, P_DPORT, P_SRC, P_DST, P_HOST, P_STATE, P_PROC, P_PID };
 static const struct fprim prims[] = {
 	[P_PORT] = { "port", FK_BYTECODE, FS_PORT, FSIDE_BOTH, parse_port, match_port,
 		     describe_port },
@@ -231,6 +238,9 @@ static const struct fprim prims[] = {
 	[P_HOST] = { "host", FK_BYTECODE, FS_HOST, FSIDE_BOTH, parse_host, match_host,
 		     describe_host },
 	[P_STATE] = { "state", FK_STATES, FS_STATE, 0, parse_state, match_state, describe_state },
+	/* process attribution (procmap): user space only, "maybe" for the kernel */
+	[P_PROC] = { "proc", FK_NONE, FS_PROC, 0, parse_proc, match_proc, describe_proc },
+	[P_PID] = { "pid", FK_NONE, FS_PROC, 0, parse_pid, match_proc, describe_proc },
 };
 
 enum fkernel filter_leaf_kernel(const struct fleaf *l)
@@ -404,8 +414,9 @@ static bool port_in(const struct fleaf *l, unsigned port)
 	return port >= l->lo && port <= l->hi;
 }
 
-static bool match_port(const struct fleaf *l, const struct conn *c)
+static bool match_port(const struct fleaf *l, const struct conn *c, const struct row *r)
 {
+	(void)r;
 	return ((l->side & FSIDE_SRC) && port_in(l, c->sport)) ||
 	       ((l->side & FSIDE_DST) && port_in(l, c->dport));
 }
@@ -624,8 +635,9 @@ static bool host_side(const struct fleaf *l, int family, const uint8_t *addr, un
 	return prefix_match(addr, l->addr, l->plen);
 }
 
-static bool match_host(const struct fleaf *l, const struct conn *c)
+static bool match_host(const struct fleaf *l, const struct conn *c, const struct row *r)
 {
+	(void)r;
 	return ((l->side & FSIDE_SRC) && host_side(l, c->family, c->src, c->sport)) ||
 	       ((l->side & FSIDE_DST) && host_side(l, c->family, c->dst, c->dport));
 }
@@ -716,8 +728,9 @@ static int32_t parse_state(struct parser *p, uint8_t prim)
 	return i;
 }
 
-static bool match_state(const struct fleaf *l, const struct conn *c)
+static bool match_state(const struct fleaf *l, const struct conn *c, const struct row *r)
 {
+	(void)r;
 	return c->state < 32 && (l->states & SB(c->state));
 }
 
@@ -741,6 +754,76 @@ static void describe_state(const struct fleaf *l, const char *name, struct strbu
 			sb_printf(sb, "%s%s %s", n++ ? " or " : "", name, conn_state_keyword(s));
 	if (n != 1)
 		sb_putc(sb, ')');
+}
+
+/* ---- processes ---------------------------------------------------------- */
+
+/* `proc NAME`: the kernel keeps 15 bytes of a command name, so a longer one is cut to match. */
+static int32_t parse_proc(struct parser *p, uint8_t prim)
+{
+	struct tok w = p->tok;
+	int32_t i;
+
+	if (w.type != T_WORD) {
+		perr(p, w.pos, w.len, NULL, "expected a process name");
+		return -1;
+	}
+	next(p);
+	i = new_leaf(p, prim);
+	snprintf(p->ast->v[i].leaf.comm, sizeof(p->ast->v[i].leaf.comm), "%.*s",
+		 (int)(w.len < 15 ? w.len : 15), p->s + w.pos);
+	p->procs = true;
+	return i;
+}
+
+/* `pid N`: 1 to 4194304, the kernel's PID_MAX_LIMIT. */
+static int32_t parse_pid(struct parser *p, uint8_t prim)
+{
+	struct tok w = p->tok;
+	char tb[40];
+	long v = 0;
+	int32_t i;
+
+	if (w.type != T_WORD) {
+		perr(p, w.pos, w.len, NULL, "expected a process id");
+		return -1;
+	}
+	for (size_t k = 0; k < w.len; k++) {
+		char ch = p->s[w.pos + k];
+
+		if (ch < '0' || ch > '9' || v > 4194304) {
+			perr(p, w.pos, w.len, NULL, "'%s' is not a process id",
+			     tok_text(p, &w, tb, sizeof(tb)));
+			return -1;
+		}
+		v = v * 10 + (ch - '0');
+	}
+	if (v < 1 || v > 4194304) {
+		perr(p, w.pos, w.len, NULL, "process id out of range");
+		return -1;
+	}
+	next(p);
+	i = new_leaf(p, prim);
+	p->ast->v[i].leaf.pid = (int32_t)v;
+	p->procs = true;
+	return i;
+}
+
+/* Any holder of a shared socket matches, not only the one shown. */
+static bool match_proc(const struct fleaf *l, const struct conn *c, const struct row *r)
+{
+	(void)c;
+	if (!r)
+		return false;
+	return l->pid ? procinfo_has_pid(r->proc, l->pid) : procinfo_has_comm(r->proc, l->comm);
+}
+
+static void describe_proc(const struct fleaf *l, const char *name, struct strbuf *sb)
+{
+	if (l->pid)
+		sb_printf(sb, "%s %d", name, l->pid);
+	else
+		sb_printf(sb, "%s %s", name, l->comm);
 }
 
 /* ---- expressions ------------------------------------------------------ */
@@ -910,6 +993,7 @@ struct filter *filter_parse(const char *text, struct terr *e)
 	f = xcalloc(1, sizeof(*f));
 	f->text = xstrdup(p.s);
 	f->ast = ast;
+	f->procs = p.procs;
 	filter_compile(f);
 	return f;
 }
@@ -924,25 +1008,25 @@ void filter_free(struct filter *f)
 	free(f);
 }
 
-static bool eval(const struct fast *a, int32_t i, const struct conn *c)
+static bool eval(const struct fast *a, int32_t i, const struct conn *c, const struct row *r)
 {
 	const struct fnode *n = &a->v[i];
 
 	switch (n->type) {
 	case FN_LEAF:
-		return prims[n->leaf.prim].match(&n->leaf, c);
+		return prims[n->leaf.prim].match(&n->leaf, c, r);
 	case FN_AND:
 		for (int32_t k = n->kid; k >= 0; k = a->v[k].next)
-			if (!eval(a, k, c))
+			if (!eval(a, k, c, r))
 				return false;
 		return true;
 	case FN_OR:
 		for (int32_t k = n->kid; k >= 0; k = a->v[k].next)
-			if (eval(a, k, c))
+			if (eval(a, k, c, r))
 				return true;
 		return false;
 	case FN_NOT:
-		return !eval(a, n->kid, c);
+		return !eval(a, n->kid, c, r);
 	default:
 		return n->type == FN_TRUE;
 	}
@@ -950,12 +1034,17 @@ static bool eval(const struct fast *a, int32_t i, const struct conn *c)
 
 bool filter_match_conn(const struct filter *f, const struct conn *c)
 {
-	return !f || eval(&f->ast, f->ast.root, c);
+	return !f || eval(&f->ast, f->ast.root, c, NULL);
 }
 
 bool filter_match(const struct filter *f, const struct row *r)
 {
-	return filter_match_conn(f, r->c);
+	return !f || eval(&f->ast, f->ast.root, r->c, r);
+}
+
+bool filter_needs_procs(const struct filter *f)
+{
+	return f && f->procs;
 }
 
 bool filter_view_match(const struct row *r, void *ctx)

@@ -52,6 +52,7 @@ static const char usage_text[] =
 	"  state NAME                 established syn-sent syn-recv fin-wait-1 fin-wait-2\n"
 	"                             time-wait close close-wait last-ack listen closing,\n"
 	"                             or a group: connected synchronized bucket big all\n"
+	"  proc NAME, pid N           a process holding the socket (needs attribution)\n"
 	"  not, and (may be left out), or, parentheses; not binds tightest, then and.\n"
 	"  e.g.  tcptop dport 5432    tcptop 'dst 10.0.0.0/8 and state established'\n"
 	"\n"

@@ -140,6 +140,16 @@ static int apply_filter(void *ctx, const char *text, struct terr *e)
 
 	if (!f && terr_isset(e))
 		return -1;
+	if (filter_needs_procs(f) && a->ui.replay) {
+		terr_set(e, "proc and pid need process attribution: a recording holds none");
+		filter_free(f);
+		return -1;
+	}
+	if (filter_needs_procs(f) && !a->ui.procs) {
+		/* proc and pid match the attribution: switch it on and keep it on */
+		a->ui.procs = true;
+		pump_set_procs(a->pump, true);
+	}
 	filter_free(a->filter);
 	a->filter = f;
 	free(a->ui.filter_text);

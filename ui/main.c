@@ -48,6 +48,22 @@ int main(int argc, char **argv)
 		free(o.filter);
 		o.filter = NULL;
 	}
+	/* proc and pid match the process attribution: it must exist and stay on */
+	if (filter_needs_procs(flt)) {
+		const char *why = o.replay_path          ? "a recording holds no process data"
+				  : o.procs == PROCS_OFF ? "--no-processes turns it off"
+							 : NULL;
+
+		if (why) {
+			fprintf(stderr,
+				"tcptop: the filter's proc/pid need process attribution: %s\n",
+				why);
+			filter_free(flt);
+			opts_free(&o);
+			return 2;
+		}
+		o.procs = PROCS_ON;
+	}
 	/*
 	 * Before anything opens a socket or starts a thread: setns moves only
 	 * the calling thread, and the netlink socket belongs to the namespace

@@ -195,7 +195,37 @@ t_off_and_replay() {
 	eq "--replay with -p: one clear line" "$err" "tcptop: --processes cannot be used with --replay (a recording holds no process data)"
 }
 
+# proc NAME and pid N select by the process holding the socket (any holder of a shared one).
+t_filter_by_process() {
+	local ns out a apid b child
+	ns_new && ns=$NS || { not_ok "namespace for process filters"; return; }
+	scen "$ns" --name tt-web bulk && a=$SCEN_PORT apid=$SCEN_PID &&
+		scen "$ns" --name tt-db idle 2 && b=$SCEN_PORT ||
+		{ not_ok "named scenarios for process filters start"; return; }
+	out=$T_TMP/pfilter.json
+	tt "$ns" -b -o json -d 0.2 proc tt-web >"$out"
+	eq "proc NAME: only tt-web's sockets" \
+		"$(jqv "$out" -r '[.connections[].process.comm] | unique | join(",")')" tt-web
+	eq "proc NAME: all of them (listener, client, accepted)" "$(jqv "$out" .matched)" \
+		"$(tt "$ns" -b -o json -d 0.2 | jq --arg p ":$a" '[.connections[] | select((.local | endswith($p)) or (.remote | endswith($p))) | select(.state != "TIME-WAIT")] | length')"
+	tt "$ns" -b -o json -d 0.2 pid "$apid" >"$out"
+	eq "pid N: the same sockets by pid" "$(jqv "$out" -r '[.connections[].process.pid] | unique | join(",")')" "$apid"
+	tt "$ns" -b -o json -d 0.2 "not proc tt-web and state listen" >"$out"
+	eq "not proc NAME, with other primitives" \
+		"$(jqv "$out" -r '[.connections[].local] | join(",")')" "127.0.0.1:$b"
+	ns_new && ns=$NS && scen "$ns" --name tt-share fork 3 || { not_ok "fork scenario for pid filters"; return; }
+	child=$(pgrep -P "$SCEN_PID" | head -1)
+	eq "pid N matches a socket shared with that child, not only the one shown" \
+		"$(tt "$ns" -b -o json -d 0.2 pid "$child" state established | jq -r '.connections[0].process.count')" 3
+	check "proc/pid with --no-processes: exit 2" \
+		sh -c "ip netns exec $ns $TCPTOP -b --no-processes proc x 2>/dev/null; [ \$? -eq 2 ]"
+	eq "proc/pid with --no-processes: one line saying why" \
+		"$(ip netns exec "$ns" "$TCPTOP" -b --no-processes proc x 2>&1)" \
+		"tcptop: the filter's proc/pid need process attribution: --no-processes turns it off"
+}
+
 t_known_children
+t_filter_by_process
 t_shared_after_fork
 t_process_exits_between_refreshes
 t_escape_sequences_in_names

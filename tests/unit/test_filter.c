@@ -178,6 +178,55 @@ static void every_state_name_and_group(void **state)
 	check_canon(cases, NELEM(cases));
 }
 
+/* proc and pid match the process attribution, in user space only. */
+static void process_primitives_parse_and_stay_out_of_the_kernel(void **state)
+{
+	static const struct canon_case cases[] = {
+		{ "proc nginx", "proc nginx" },
+		{ "pid 812", "pid 812" },
+		{ "proc a-very-long-command-name", "proc a-very-long-com" }, /* comm: 15 bytes */
+		{ "dport 80 and proc nginx", "(dport 80 and proc nginx)" },
+	};
+	struct terr e = { { 0 } };
+	struct filter *f;
+	struct diag_req req = { 0 };
+
+	(void)state;
+	check_canon(cases, sizeof(cases) / sizeof(cases[0]));
+	assert_null(filter_parse("pid 0", &e));
+	assert_string_equal(e.msg, "pid 0: process id out of range at column 5");
+	assert_null(filter_parse("pid x1", &e));
+	assert_string_equal(e.msg, "pid x1: 'x1' is not a process id at column 5");
+	assert_null(filter_parse("proc", &e));
+	assert_string_equal(e.msg, "proc: expected a process name at column 5");
+	/* the kernel part: a process primitive is "maybe"; the port still narrows */
+	f = filter_parse("dport 80 and proc nginx", &e);
+	assert_non_null(f);
+	assert_true(filter_needs_procs(f));
+	filter_kernel_req(f, &req);
+	assert_non_null(req.bc);
+	filter_free(f);
+	f = filter_parse("proc nginx", &e);
+	req = (struct diag_req){ 0 };
+	filter_kernel_req(f, &req);
+	assert_null(req.bc); /* nothing for the kernel to test */
+	filter_free(f);
+	f = filter_parse("dport 80", &e);
+	assert_false(filter_needs_procs(f));
+	filter_free(f);
+	/* a conn alone carries no process: proc never matches it, not proc always does */
+	{
+		struct conn c = { 0 };
+
+		f = filter_parse("proc nginx", &e);
+		assert_false(filter_match_conn(f, &c));
+		filter_free(f);
+		f = filter_parse("not proc nginx", &e);
+		assert_true(filter_match_conn(f, &c));
+		filter_free(f);
+	}
+}
+
 static void not_binds_tighter_than_and_and_tighter_than_or(void **state)
 {
 	static const struct canon_case cases[] = {
@@ -229,21 +278,21 @@ static void errors_name_the_column_and_what_was_expected(void **state)
 		  "port 80 and (sport 1 or dport 2)): unbalanced ')' at column 33" },
 		{ "port 80 and (sport 1", "port 80 and (sport 1: unbalanced '(' at column 13" },
 		{ ")", "): unbalanced ')' at column 1" },
-		{ "foo",
-		  "foo: expected a primitive (port, sport, dport, src, dst, host, state, :PORT), "
-		  "'not' or '(' at column 1" },
+		{ "foo", "foo: expected a primitive (port, sport, dport, src, dst, host, state, "
+			 "proc, pid, :PORT), "
+			 "'not' or '(' at column 1" },
 		{ "port 80 and",
 		  "port 80 and: expected a primitive (port, sport, dport, src, dst, host, state, "
-		  ":PORT), 'not' or '(' after 'and' at column 12" },
+		  "proc, pid, :PORT), 'not' or '(' after 'and' at column 12" },
 		{ "port 80 or or port 1",
 		  "port 80 or or: expected a primitive (port, sport, dport, src, dst, host, state, "
-		  ":PORT), 'not' or '(' after 'or' at column 12" },
-		{ "not",
-		  "not: expected a primitive (port, sport, dport, src, dst, host, state, :PORT), "
-		  "'not' or '(' after 'not' at column 4" },
-		{ "()",
-		  "(): expected a primitive (port, sport, dport, src, dst, host, state, :PORT), "
-		  "'not' or '(' after '(' at column 2" },
+		  "proc, pid, :PORT), 'not' or '(' after 'or' at column 12" },
+		{ "not", "not: expected a primitive (port, sport, dport, src, dst, host, state, "
+			 "proc, pid, :PORT), "
+			 "'not' or '(' after 'not' at column 4" },
+		{ "()", "(): expected a primitive (port, sport, dport, src, dst, host, state, "
+			"proc, pid, :PORT), "
+			"'not' or '(' after '(' at column 2" },
 		{ "port 80 = 3", "port 80 =: unexpected '=' at column 9" },
 		{ "src", "src: expected an address at column 4" },
 		{ "src 80", "src 80: expected an address like 10.0.0.1, 10.0.0.0/8 or [::1] at "
@@ -982,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(every_port_primitive_and_comparison),
 		cmocka_unit_test(every_address_form),
 		cmocka_unit_test(every_state_name_and_group),
+		cmocka_unit_test(process_primitives_parse_and_stay_out_of_the_kernel),
 		cmocka_unit_test(not_binds_tighter_than_and_and_tighter_than_or),
 		cmocka_unit_test(errors_name_the_column_and_what_was_expected),
 		cmocka_unit_test(a_long_expression_is_quoted_from_its_end),
