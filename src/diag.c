@@ -143,21 +143,46 @@ static int noop_cb(const struct nlmsghdr *nlh, void *data)
  * (int)nlmsg_len, so a length above INT_MAX passes and mnl_cb_run walks off
  * the buffer; the kernel never sends that, but a recording is untrusted.
  */
-static bool framing_ok(const void *buf, size_t len)
+static bool framing_ok(const void *buf, size_t len, bool *intr)
 {
 	const unsigned char *p = buf;
 	size_t off = 0;
 
+	*intr = false;
 	while (len - off >= sizeof(struct nlmsghdr)) {
 		const struct nlmsghdr *nlh = (const void *)(p + off);
 
 		if (nlh->nlmsg_len < sizeof(struct nlmsghdr) || nlh->nlmsg_len > len - off)
 			return false;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = true;
 		off += MNL_ALIGN((size_t)nlh->nlmsg_len);
 		if (off > len)
 			break; /* the last message's padding may be missing */
 	}
 	return true;
+}
+
+/*
+ * libmnl stops at the first message flagged NLM_F_DUMP_INTR with EINTR,
+ * before any callback sees it: the rest of the buffer, and the end of the
+ * dump, would be lost. We note the flag ourselves (the dump is then redone)
+ * and let libmnl parse a copy without it.
+ */
+static void *without_intr(const void *buf, size_t len)
+{
+	unsigned char *copy = xmalloc(len);
+	size_t off = 0;
+
+	memcpy(copy, buf, len);
+	/* the framing was checked: every nlmsg_len fits; only the padding may not */
+	while (off <= len && len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr *nlh = (void *)(copy + off);
+
+		nlh->nlmsg_flags &= (uint16_t)~NLM_F_DUMP_INTR;
+		off += MNL_ALIGN((size_t)nlh->nlmsg_len);
+	}
+	return copy;
 }
 
 /* Runs one buffer through the callbacks: >0 more to come, 0 end of dump, -1 error (errno). */
@@ -168,12 +193,19 @@ static int run_buffer(const void *buf, size_t len, unsigned seq, unsigned portid
 		[NLMSG_NOOP] = noop_cb, [NLMSG_ERROR] = error_cb, [NLMSG_DONE] = done_cb
 	};
 	int ret;
+	bool intr;
+	void *copy = NULL;
 
-	if (len > INT32_MAX || !framing_ok(buf, len)) {
+	if (len > INT32_MAX || !framing_ok(buf, len, &intr)) {
 		errno = EBADMSG;
 		return -1;
 	}
+	if (intr) {
+		ctx->interrupted = 1;
+		buf = copy = without_intr(buf, len);
+	}
 	ret = mnl_cb_run2(buf, len, seq, portid, data_cb, ctx, ctl_cb, NLMSG_MIN_TYPE);
+	free(copy);
 
 	if (ret < 0)
 		return -1;

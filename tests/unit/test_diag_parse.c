@@ -410,6 +410,22 @@ static void netlink_length_beyond_int_max_is_refused(void **state)
 	sample_free(&s);
 }
 
+/* A dump the kernel marks inconsistent (NLM_F_DUMP_INTR) is noticed, and its sockets kept. */
+static void an_interrupted_dump_is_counted(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct sample s = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	nlh->nlmsg_flags |= NLM_F_DUMP_INTR;
+	assert_int_equal(diag_feed(nlh, nlh->nlmsg_len, &s, &e), 0);
+	assert_int_equal(s.stats.interrupted, 1);
+	assert_int_equal(s.n, 1);
+	sample_free(&s);
+	free(nlh);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -439,6 +455,7 @@ int main(void)
 		cmocka_unit_test(congestion_name_without_nul_is_bounded_and_printable),
 		cmocka_unit_test(every_recorded_message_parses_and_corruption_is_survived),
 		cmocka_unit_test(netlink_length_beyond_int_max_is_refused),
+		cmocka_unit_test(an_interrupted_dump_is_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
