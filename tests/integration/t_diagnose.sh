@@ -238,13 +238,16 @@ t_recvq_growing() {
 }
 
 # Writer at 2 MB/s into a path shaped to 1 MB/s with a fixed 4 MiB send buffer: unsent
-# data piles up interval after interval.
+# data piles up interval after interval. The receiver gets a large buffer so that, even
+# starved of CPU on a loaded machine, its window never becomes what limits the sender
+# (which would rightly explain the pile-up instead).
 t_unsent_growing() {
 	local out c
 	ns_new || return
 	ip netns exec "$NS" tc qdisc add dev lo root tbf rate 8mbit burst 256k limit 1m ||
 		{ not_ok "tbf on lo"; return; }
-	scen "$NS" --sndbuf 4194304 --write-rate 2000000 bulk || { not_ok "unsent-growing scenario starts"; return; }
+	scen "$NS" --sndbuf 4194304 --rcvbuf 4194304 --write-rate 2000000 bulk ||
+		{ not_ok "unsent-growing scenario starts"; return; }
 	out=$T_TMP/unsent.json
 	diag "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
