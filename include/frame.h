@@ -25,6 +25,7 @@ struct listener {
 	uint32_t accept_q;   /* current accept queue (idiag_rqueue) */
 	uint32_t accept_max; /* its limit (idiag_wqueue) */
 	uint32_t syn_q;      /* SYN-RECV request sockets it owns */
+	uint32_t syn_max;    /* the SYN queue's limit (KERNEL.md); 0: not known */
 	uint16_t shared;     /* listeners on the same address and port (SO_REUSEPORT) */
 	uint8_t flags;
 	uint64_t drops;

@@ -4,10 +4,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "collector.h"
 #include "column.h"
+#include "group.h"
 #include "terr.h"
 
 enum out_fmt { OUT_TEXT, OUT_JSON };
@@ -30,6 +32,18 @@ struct opts {
 	const char *netns;     /* -N: NAME, /path or pid:PID; NULL: the current namespace */
 	enum procs_mode procs; /* -p: PROCS_ON, --no-processes: PROCS_OFF; default PROCS_AUTO */
 	char *filter; /* filter expression (-f or the remaining arguments); owned, NULL if none */
+	int group_by;   /* --group-by: an enum group_key (GROUP_NONE when not given) */
+	bool no_config; /* --no-config: ignore the settings file */
+	uint32_t given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
+};
+
+/* opts.given bits. */
+enum {
+	OPTS_GIVEN_SORT = 1 << 0,    /* -s */
+	OPTS_GIVEN_REVERSE = 1 << 1, /* -r */
+	OPTS_GIVEN_COLUMNS = 1 << 2, /* -c */
+	OPTS_GIVEN_DELAY = 1 << 3,   /* -d */
+	OPTS_GIVEN_GROUP = 1 << 4,   /* --group-by */
 };
 
 /*

@@ -40,6 +40,9 @@ static const char usage_text[] =
 	"  -p, --processes      always show which process holds each socket (by default\n"
 	"                       it turns itself off when scanning /proc cannot keep up)\n"
 	"      --no-processes   do not scan /proc for the processes holding sockets\n"
+	"      --group-by KEY   one line per group: process, remote (host), port (local\n"
+	"                       service port), state, or none\n"
+	"      --no-config      ignore the settings file (~/.config/tcptop/tcptoprc)\n"
 	"      --no-color       no colours (also when NO_COLOR is set)\n"
 	"  -h, --help           this text\n"
 	"  -V, --version        the version\n"
@@ -197,6 +200,8 @@ static const struct option long_opts[] = {
 	{ "netns", required_argument, NULL, 'N' },
 	{ "processes", no_argument, NULL, 'p' },
 	{ "no-processes", no_argument, NULL, 4 },
+	{ "group-by", required_argument, NULL, 5 },
+	{ "no-config", no_argument, NULL, 6 },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -259,6 +264,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 		case 'd':
 			if (opts_parse_interval(optarg, &o->interval, &ve) < 0)
 				goto bad_value;
+			o->given |= OPTS_GIVEN_DELAY;
 			break;
 		case 's':
 			o->sort = column_by_name(optarg);
@@ -267,9 +273,11 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 					 optarg);
 				goto bad_value;
 			}
+			o->given |= OPTS_GIVEN_SORT;
 			break;
 		case 'r':
 			o->reverse = true;
+			o->given |= OPTS_GIVEN_REVERSE;
 			break;
 		case 'o':
 			if (!strcmp(optarg, "text")) {
@@ -285,6 +293,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 		case 'c':
 			if (opts_parse_columns(optarg, o->cols, &o->ncols, &ve) < 0)
 				goto bad_value;
+			o->given |= OPTS_GIVEN_COLUMNS;
 			break;
 		case 'f':
 			add_filter(o, optarg);
@@ -313,6 +322,18 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 			break;
 		case 4:
 			o->procs = PROCS_OFF;
+			break;
+		case 5:
+			o->group_by = group_key_by_name(optarg);
+			if (o->group_by < 0) {
+				terr_set(&ve, "'%s' is not a grouping (none, process, remote, port, state)",
+					 optarg);
+				goto bad_value;
+			}
+			o->given |= OPTS_GIVEN_GROUP;
+			break;
+		case 6:
+			o->no_config = true;
 			break;
 		case 'h':
 			o->action = OPTS_HELP;
