@@ -19,8 +19,8 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libmnl ncursesw 2>/dev/null)
-LIB_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+PKG_CFLAGS := $(shell pkg-config --cflags libmnl libzstd ncursesw 2>/dev/null)
+LIB_LIBS := $(shell pkg-config --libs libmnl libzstd 2>/dev/null || echo -lmnl -lzstd)
 UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -127,8 +127,8 @@ sanitize:
 
 # libFuzzer targets, built with clang against the library sources.
 FUZZ_DIR := build-fuzz
-FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude \
-	$(shell pkg-config --cflags libmnl 2>/dev/null)
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags libmnl libzstd 2>/dev/null)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 fuzz-bin: $(FUZZ_BIN)
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/*.h)

@@ -3,7 +3,7 @@
 # usage: deps.sh build|test|screenshots|fuzz ...
 set -eu
 
-pkgs_build="gcc make pkg-config libmnl-dev libncurses-dev"
+pkgs_build="gcc make pkg-config libmnl-dev libncurses-dev libzstd-dev"
 pkgs_test="libcmocka-dev iproute2 nftables jq tmux procps util-linux"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_screenshots="tmux aha chromium"
