@@ -23,6 +23,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags libmnl libzstd ncursesw 2>/dev/null)
 LIB_LIBS := $(shell pkg-config --libs libmnl libzstd 2>/dev/null || echo -lmnl -lzstd)
 UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# --version names the libmnl it was built against (libmnl has no version call).
+LIBMNL_VERSION := $(shell pkg-config --modversion libmnl 2>/dev/null || echo unknown)
 
 OPT ?= -O2 -g
 CFLAGS ?= $(OPT)
@@ -64,6 +66,8 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/src/version.o: CPPFLAGS += -DTCPTOP_LIBMNL_VERSION='"$(LIBMNL_VERSION)"'
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
