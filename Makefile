@@ -54,11 +54,14 @@ BIN := $(BUILD)/tcptop
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# Shell completions, written by a program linking the same tables as tcptop.
+GEN := $(BUILD)/completion/tcptop-gen
+COMPLETIONS := $(BUILD)/completion/tcptop.bash $(BUILD)/completion/_tcptop
 
 .PHONY: all run test deps deps-test unit integration e2e sanitize fuzz fuzz-smoke bench \
 	install uninstall clean format lint screenshots check-clean
 
-all: $(BIN)
+all: $(BIN) $(COMPLETIONS)
 
 # Objects of test and helper programs are not intermediates to delete.
 .SECONDARY:
@@ -84,6 +87,15 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(UI_LI
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(UI_LIB) $(LIB) $(LIB_LIBS) \
 		$(TEST_LIBS) -lm
+
+$(GEN): $(BUILD)/completion/tcptop-gen.o $(UI_LIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(UI_LIB) $(LIB) $(LIB_LIBS) -lpthread -lm
+
+$(BUILD)/completion/tcptop.bash: $(GEN)
+	$(GEN) bash >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/completion/_tcptop: $(GEN)
+	$(GEN) zsh >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/helpers/%: $(BUILD)/tests/helpers/%.o
 	@mkdir -p $(dir $@)
@@ -170,7 +182,7 @@ clean:
 	rm -rf build build-san build-fuzz
 
 FORMAT_FILES = $(wildcard src/*.c ui/*.c include/*.h tests/unit/*.c tests/unit/*.h \
-	tests/helpers/*.c tests/fuzz/*.c bench/*.c)
+	tests/helpers/*.c tests/fuzz/*.c bench/*.c completion/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 
@@ -183,7 +195,7 @@ lint-format:
 lint-cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Iinclude --suppress=missingIncludeSystem \
-		--inline-suppr src ui
+		--inline-suppr src ui completion
 
 # Every object's header dependencies, tests and benches included.
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
