@@ -3,6 +3,9 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# zsh's fpath has site-functions under /usr/local; Debian's package uses vendor-completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 CC ?= cc
@@ -171,12 +174,16 @@ screenshots: deps-screenshots all $(HELPER_BIN)
 	./scripts/screenshots.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tcptop
-	install -m 0644 doc/tcptop.1 $(DESTDIR)$(MANDIR)/man1/tcptop.1
+	install -m 0644 doc/tcptop.8 $(DESTDIR)$(MANDIR)/man8/tcptop.8
+	install -m 0644 $(BUILD)/completion/tcptop.bash $(DESTDIR)$(BASHCOMPDIR)/tcptop
+	install -m 0644 $(BUILD)/completion/_tcptop $(DESTDIR)$(ZSHCOMPDIR)/_tcptop
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tcptop $(DESTDIR)$(MANDIR)/man1/tcptop.1
+	rm -f $(DESTDIR)$(BINDIR)/tcptop $(DESTDIR)$(MANDIR)/man8/tcptop.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/tcptop $(DESTDIR)$(ZSHCOMPDIR)/_tcptop
 
 clean:
 	rm -rf build build-san build-fuzz
