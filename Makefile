@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tcptop: build, test, install. `make run` and `make test` are the two entry points.
 
 PREFIX ?= /usr/local
@@ -195,7 +196,11 @@ format:
 
 lint: lint-format lint-cppcheck
 
-.PHONY: lint-format lint-cppcheck
+.PHONY: lint-format lint-cppcheck lint-spdx
+# Not part of `make lint` until every file has its line (scripts/spdx.sh add); tests/run.sh lint runs it.
+lint-spdx:
+	./scripts/spdx.sh --check
+
 lint-format:
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts: the command line: parsing, validation with one-line errors, and the usage text. */
 #ifndef TCPTOP_OPTS_H
 #define TCPTOP_OPTS_H

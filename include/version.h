@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* version: what `tcptop --version` reports: the build, the kernel features found, the libraries. */
 #ifndef TCPTOP_VERSION_H
 #define TCPTOP_VERSION_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages a make target needs, or says how to.
 # usage: deps.sh build|test|package|screenshots|fuzz ...
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts: command-line parsing and usage. */
 #include "opts.h"
 

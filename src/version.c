@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* version: probes the kernel features tcptop uses and writes the --version report. */
 #include "version.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_completion: the generated bash and zsh completions offer exactly what tcptop --help lists, and bash really completes.
 . "$(dirname "$0")/../lib.sh"
 

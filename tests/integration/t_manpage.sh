@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_manpage: tcptop(8) renders without a groff warning, man finds it after make install, and it documents everything the program has.
 . "$(dirname "$0")/../lib.sh"
 

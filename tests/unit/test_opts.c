@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_opts: options parse, and every bad one gets one line naming it. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_version: --version probes the running kernel and names what it found and what is missing. */
 #include <stdarg.h>
 #include <stddef.h>
