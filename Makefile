@@ -162,6 +162,22 @@ fuzz: deps-fuzz fuzz-bin
 		echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus-$$n \
 		tests/fuzz/seeds/$${n#fuzz_} || exit 1; done
 
+# The Debian package, built from a copy of this tree (as it is, uncommitted changes
+# included) so that dpkg-buildpackage's clean and its ../*.deb stay inside $(BUILD)/deb.
+DEB_DIR := $(BUILD)/deb
+DEB_JOBS ?= 2
+.PHONY: deb deps-package
+deb: deps-package
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/tcptop-$(VERSION)
+	tar -C . --exclude=./.git --exclude='./build*' --exclude='./tests/fuzz/corpus-*' \
+		--exclude='./$(BUILD)' -cf - . | tar -C $(DEB_DIR)/tcptop-$(VERSION) -xf -
+	cd $(DEB_DIR)/tcptop-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j$(DEB_JOBS) \
+		>../build.log 2>&1 || { tail -30 ../build.log; exit 1; }
+	@ls $(DEB_DIR)/*.deb
+deps-package:
+	@./scripts/deps.sh package
+
 .PHONY: deps-fuzz deps-screenshots
 deps-fuzz:
 	@./scripts/deps.sh fuzz
