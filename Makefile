@@ -184,6 +184,12 @@ deps-fuzz:
 deps-screenshots:
 	@./scripts/deps.sh screenshots
 
+# A long run of the churn test (issue 13): sockets opened and closed for SOAK_SECONDS.
+SOAK_SECONDS ?= 3600
+.PHONY: soak
+soak: deps-test tests-bin
+	SOAK_SECONDS=$(SOAK_SECONDS) bash tests/integration/t_churn.sh
+
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
