@@ -72,6 +72,13 @@ static void probe_destroy(struct version_feature *f)
 		snprintf(f->why, sizeof(f->why), "sock_diag socket: %s", strerror(errno));
 		return;
 	}
+	/* bound: the kernel skips listeners whose port id is the sender's, 0 for an unbound one */
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		f->err = errno;
+		snprintf(f->why, sizeof(f->why), "binding a sock_diag socket: %s", strerror(errno));
+		mnl_socket_close(nl);
+		return;
+	}
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
 		int g = groups[i];
 
