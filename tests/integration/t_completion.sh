@@ -108,20 +108,35 @@ t_paths() {
 	fi
 }
 
+# zcomp WORDS...: what zsh offers for the last word, from the generated _tcptop, sorted.
+zcomp() {
+	local line="tcptop $*"
+	timeout 20 zsh -f "$TOP/tests/integration/zcomp.zsh" "$(dirname "$ZSH_COMP")" "$line"
+}
+
 t_zsh() {
-	local o missing=""
+	local o missing="" cols
 	if ! command -v zsh >/dev/null; then
 		skip "zsh completion" "zsh is not installed (scripts/deps.sh test installs it)"
 		return
 	fi
 	check "zsh: the completion file parses (zsh -n)" zsh -n "$ZSH_COMP"
-	check "zsh: it is a #compdef file for tcptop" grep -qx '#compdef tcptop' "$ZSH_COMP"
-	for o in $(help_options); do
-		grep -qE -- "(^|[{,'(])$o[+=]?([],}' [])" "$ZSH_COMP" || missing="$missing $o"
-	done
-	check "zsh: every option of --help is in _arguments${missing:+ (missing:$missing)}" test -z "$missing"
-	check "zsh: no option beyond --help" test "$(grep -cE "^	'" "$ZSH_COMP")" -eq \
-		"$(( $(help_options | grep -c -- '^--') + 1 ))"
+	check "zsh: it is a #compdef file for tcptop" grep -qx '#compdef tcptop' <(head -n 1 "$ZSH_COMP")
+	# zsh itself, in a pseudo-terminal, pressing Tab
+	same "zsh: '-' offers every option of --help, nothing else" "$(help_options)" "$(zcomp -)"
+	cols=$(help_columns)
+	same "zsh: --sort r offers the r columns" "$(grep '^r' <<<"$cols")" "$(zcomp --sort r)"
+	same "zsh: -c local,r completes the last item of the list" "$(grep '^r' <<<"$cols")" \
+		"$(zcomp -c local,r)"
+	same "zsh: -o offers the formats" "$(comp -o '')" "$(zcomp -o '')"
+	same "zsh: --group-by offers the group keys" "$(comp --group-by '')" "$(zcomp --group-by '')"
+	same "zsh: a filter word is offered where a filter starts" "$(comp d)" "$(zcomp d)"
+	same "zsh: after 'state' the states are offered" "$(comp dport 1 state c)" \
+		"$(zcomp dport 1 state c)"
+	if need_root "zsh: -N offers the namespaces under /run/netns"; then
+		ns_new || { not_ok "a namespace for -N"; return; }
+		check "zsh: -N offers a namespace created just now ($NS)" grep -qx "$NS" <(zcomp -N '')
+	fi
 }
 
 t_registered
