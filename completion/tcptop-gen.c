@@ -23,38 +23,36 @@ static const char *const state_groups[] = { "connected", "synchronized", "bucket
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Words of one completion kind, space-separated. */
-static void words(FILE *out, enum opt_complete kind)
+static void column_words(FILE *out)
 {
 	const char *sep = "";
 
-	switch (kind) {
-	case OC_COLUMN:
-	case OC_COLUMN_LIST:
-		for (int i = 0; i < COL_N; i++) {
-			const struct column *c = column_get(i);
+	for (int i = 0; i < COL_N; i++) {
+		const struct column *c = column_get(i);
 
-			if (!(c->flags & COLF_LISTEN)) {
-				fprintf(out, "%s%s", sep, c->name);
-				sep = " ";
-			}
+		if (!(c->flags & COLF_LISTEN)) {
+			fprintf(out, "%s%s", sep, c->name);
+			sep = " ";
 		}
-		break;
-	case OC_FORMAT:
-		for (int i = 0; opts_format_name(i); i++, sep = " ")
-			fprintf(out, "%s%s", sep, opts_format_name(i));
-		break;
-	case OC_GROUP:
-		for (int i = 0; i < GROUP_N; i++, sep = " ")
-			fprintf(out, "%s%s", sep, group_key_name(i));
-		break;
-	case OC_FILTER:
-		for (size_t i = 0; i < NELEM(filter_words); i++, sep = " ")
-			fprintf(out, "%s%s", sep, filter_words[i]);
-		break;
-	default:
-		break;
 	}
+}
+
+static void format_words(FILE *out)
+{
+	for (int i = 0; opts_format_name(i); i++)
+		fprintf(out, "%s%s", i ? " " : "", opts_format_name(i));
+}
+
+static void group_words(FILE *out)
+{
+	for (int i = 0; i < GROUP_N; i++)
+		fprintf(out, "%s%s", i ? " " : "", group_key_name(i));
+}
+
+static void filter_start_words(FILE *out)
+{
+	for (size_t i = 0; i < NELEM(filter_words); i++)
+		fprintf(out, "%s%s", i ? " " : "", filter_words[i]);
 }
 
 /* The words after "state" in a filter. */
@@ -66,26 +64,51 @@ static void state_words(FILE *out)
 		fprintf(out, " %s", state_groups[i]);
 }
 
-/* The kinds with a word list, and the shell variable that holds it. */
+/* The word lists, each in a shell variable of its own in the bash script. */
+enum { WL_NONE, WL_COLUMNS, WL_FORMATS, WL_GROUPS, WL_FILTER, WL_STATES, WL_N };
+
 static const struct {
-	enum opt_complete kind;
 	const char *var;
-} lists[] = {
-	{ OC_COLUMN, "columns" },
-	{ OC_FORMAT, "formats" },
-	{ OC_GROUP, "groups" },
-	{ OC_FILTER, "filterwords" },
+	void (*words)(FILE *out);
+} lists[WL_N] = {
+	[WL_COLUMNS] = { .var = "columns", .words = column_words },
+	[WL_FORMATS] = { .var = "formats", .words = format_words },
+	[WL_GROUPS] = { .var = "groups", .words = group_words },
+	[WL_FILTER] = { .var = "filterwords", .words = filter_start_words },
+	[WL_STATES] = { .var = "states", .words = state_words },
 };
 
-static const char *list_var(enum opt_complete kind)
-{
-	if (kind == OC_COLUMN_LIST)
-		kind = OC_COLUMN;
-	for (size_t i = 0; i < NELEM(lists); i++)
-		if (lists[i].kind == kind)
-			return lists[i].var;
-	return NULL;
-}
+/*
+ * How each completion kind completes. A kind with a word list and no
+ * snippet offers the list; the snippets handle what a list cannot.
+ */
+static const struct {
+	int list;         /* WL_* */
+	const char *bash; /* case body; NULL: offer the list */
+	const char *zsh;  /* _arguments action after ":METAVAR"; NULL: the list, inline */
+} kinds[OC_N] = {
+	[OC_WORD] = { .bash = "", .zsh = ": " },
+	[OC_FILE] = { .bash = "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n", .zsh = ":_files" },
+	[OC_COLUMN] = { .list = WL_COLUMNS },
+	/* the last item of "a,b,+c": keep what is before it */
+	[OC_COLUMN_LIST] = { .list = WL_COLUMNS,
+			     .bash = "\t\tlocal pre=${cur%\"${cur##*,}\"} last=${cur##*,} sign=\n"
+				     "\t\tcase $last in [+-]*) sign=${last:0:1} last=${last:1} ;; "
+				     "esac\n"
+				     "\t\tCOMPREPLY=($(compgen -P \"$pre$sign\" -W \"$columns\" -- "
+				     "\"$last\"))\n"
+				     "\t\tcompopt -o nospace 2>/dev/null\n",
+			     .zsh = ":_sequence -s , compadd - ${=_tcptop_columns}" },
+	[OC_FORMAT] = { .list = WL_FORMATS },
+	[OC_NETNS] = { .bash = "\t\tif [[ $cur == /* ]]; then\n"
+			       "\t\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
+			       "\t\telse\n"
+			       "\t\t\tCOMPREPLY=($(compgen -W \"$(_tcptop_netns)\" -- \"$cur\"))\n"
+			       "\t\tfi\n",
+		       .zsh = ":_tcptop_netns" },
+	[OC_GROUP] = { .list = WL_GROUPS },
+	[OC_FILTER] = { .list = WL_FILTER },
+};
 
 /* "-s|--sort" for a case pattern. */
 static void bash_pattern(FILE *out, const struct opt_def *d)
@@ -123,14 +146,11 @@ static void bash(FILE *out)
 		fprintf(out, "--%s ", t[i].name);
 	}
 	fputs("'\n", out);
-	for (size_t i = 0; i < NELEM(lists); i++) {
+	for (int i = WL_NONE + 1; i < WL_N; i++) {
 		fprintf(out, "\tlocal %s='", lists[i].var);
-		words(out, lists[i].kind);
+		lists[i].words(out);
 		fputs("'\n", out);
 	}
-	fputs("\tlocal states='", out);
-	state_words(out);
-	fputs("'\n", out);
 	/* "--sort=r": bash splits at '=' (COMP_WORDBREAKS), so "=" is a word of its own */
 	fputs("\tif [ \"$cur\" = = ]; then\n"
 	      "\t\tcur=\n"
@@ -148,37 +168,11 @@ static void bash(FILE *out)
 		fputs("\t", out);
 		bash_pattern(out, d);
 		fputs(")\n", out);
-		switch (d->complete) {
-		case OC_FILE:
-			fputs("\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n", out);
-			break;
-		case OC_NETNS:
-			fputs("\t\tif [[ $cur == /* ]]; then\n"
-			      "\t\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
-			      "\t\telse\n"
-			      "\t\t\tCOMPREPLY=($(compgen -W \"$(_tcptop_netns)\" -- \"$cur\"))\n"
-			      "\t\tfi\n",
-			      out);
-			break;
-		case OC_COLUMN_LIST:
-			/* complete the last item of "a,b,+c": keep what is before it */
-			fputs("\t\tlocal pre=${cur%\"${cur##*,}\"} last=${cur##*,} sign=\n"
-			      "\t\tcase $last in [+-]*) sign=${last:0:1} last=${last:1} ;; esac\n"
-			      "\t\tCOMPREPLY=($(compgen -P \"$pre$sign\" -W \"$columns\" -- "
-			      "\"$last\"))\n"
-			      "\t\tcompopt -o nospace 2>/dev/null\n",
-			      out);
-			break;
-		case OC_COLUMN:
-		case OC_FORMAT:
-		case OC_GROUP:
-		case OC_FILTER:
+		if (kinds[d->complete].bash)
+			fputs(kinds[d->complete].bash, out);
+		else
 			fprintf(out, "\t\tCOMPREPLY=($(compgen -W \"$%s\" -- \"$cur\"))\n",
-				list_var(d->complete));
-			break;
-		default:
-			break;
-		}
+				lists[kinds[d->complete].list].var);
 		fputs("\t\treturn\n\t\t;;\n", out);
 	}
 	/* options until the first filter word: tcptop stops reading options there */
@@ -235,28 +229,13 @@ static void zsh_desc(FILE *out, const char *help)
 
 static void zsh_action(FILE *out, const struct opt_def *d)
 {
-	switch (d->complete) {
-	case OC_FILE:
-		fputs(":_files", out);
-		break;
-	case OC_NETNS:
-		fputs(":_tcptop_netns", out);
-		break;
-	case OC_COLUMN_LIST:
-		fputs(":_sequence -s , compadd - ${=_tcptop_columns}", out);
-		break;
-	case OC_COLUMN:
-	case OC_FORMAT:
-	case OC_GROUP:
-	case OC_FILTER:
-		fputs(":(", out);
-		words(out, d->complete);
-		fputs(")", out);
-		break;
-	default:
-		fputs(": ", out);
-		break;
+	if (kinds[d->complete].zsh) {
+		fputs(kinds[d->complete].zsh, out);
+		return;
 	}
+	fputs(":(", out);
+	lists[kinds[d->complete].list].words(out);
+	fputs(")", out);
 }
 
 static void zsh(FILE *out)
@@ -280,10 +259,10 @@ static void zsh(FILE *out)
 	      out);
 	state_words(out);
 	fputs("\n\telse\n\t\tcompadd - ", out);
-	words(out, OC_FILTER);
+	filter_start_words(out);
 	fputs("\n\tfi\n}\n", out);
 	fputs("_tcptop_columns='", out);
-	words(out, OC_COLUMN);
+	column_words(out);
 	fputs("'\n_arguments -s -S \\\n", out);
 	for (size_t i = 0; i < n; i++) {
 		const struct opt_def *d = &t[i];
@@ -342,8 +321,29 @@ static void names(FILE *out)
 	}
 }
 
+/* Every option with a value has a way to complete it: a kind added to opts.h needs a row here. */
+static int check_kinds(void)
+{
+	size_t n;
+	const struct opt_def *t = opts_table(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned k = (unsigned)t[i].complete;
+
+		if (t[i].metavar && (k >= OC_N || (!kinds[k].bash && !kinds[k].list))) {
+			fprintf(stderr,
+				"tcptop-gen: --%s: no completion for kind %u (add it to kinds[])\n",
+				t[i].name, k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (check_kinds() < 0)
+		return 1;
 	if (argc == 2 && !strcmp(argv[1], "bash"))
 		bash(stdout);
 	else if (argc == 2 && !strcmp(argv[1], "zsh"))
