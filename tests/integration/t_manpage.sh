@@ -2,7 +2,7 @@
 # t_manpage: tcptop(8) renders without a groff warning, man finds it after make install, and it documents everything the program has.
 . "$(dirname "$0")/../lib.sh"
 
-PAGE=$TOP/doc/tcptop.8
+PAGE=${PAGE:-$TOP/doc/tcptop.8}
 GEN=${GEN:-$TOP/$BUILD/completion/tcptop-gen}
 
 if ! command -v man >/dev/null || ! command -v groff >/dev/null; then
@@ -80,6 +80,18 @@ t_drift() {
 	# options as --help prints them: the program's own list
 	documented "option of --help" OPTIONS $("$TCPTOP" --help | sed -n '/^options:/,/^$/p' |
 		grep -oE '^ +(-[A-Za-z], )?--[a-z-]+' | tr -d ',')
+	# and the other way round: an option the program dropped must leave the page too
+	local want got
+	want=$("$TCPTOP" --help | sed -n '/^options:/,/^$/p' | grep -oE '^ +(-[A-Za-z], )?--[a-z-]+' |
+		tr -d ',' | tr ' ' '\n' | sed '/^$/d' | sort)
+	got=$(section OPTIONS | grep -oE '^       (-[A-Za-z], )?--[a-z-]+' | tr -d ',' | tr ' ' '\n' |
+		sed '/^$/d' | sort)
+	if [ "$want" = "$got" ]; then
+		ok "the page documents no option the program lacks"
+	else
+		not_ok "the page documents no option the program lacks" \
+			"only in the page: $(comm -13 <(echo "$want") <(echo "$got") | tr '\n' ' ')"
+	fi
 	documented "column" COLUMNS $(sed -n 's/^column //p' <<<"$names")
 	documented "finding code" DIAGNOSIS $(sed -n 's/^code //p' <<<"$names")
 	documented "key of the key table" KEYS $(sed -n 's/^key //p' <<<"$names")
