@@ -271,7 +271,9 @@ static void zsh(FILE *out)
 
 		if (d->flags & OPTF_ALIAS)
 			continue;
-		if (d->shortopt) {
+		if (d->shortopt && (d->flags & OPTF_REPEAT)) {
+			fprintf(out, "\t'*'{-%c%s,--%s%s}'[", d->shortopt, plus, d->name, eq);
+		} else if (d->shortopt) {
 			fprintf(out, "\t'(-%c --%s)'{-%c%s,--%s%s}'[", d->shortopt, d->name,
 				d->shortopt, plus, d->name, eq);
 		} else {

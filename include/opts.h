@@ -85,6 +85,8 @@ enum opt_complete {
 enum {
 	OPTF_ALIAS = 1 << 0, /* another spelling of the row before: not in --help, not completed */
 	OPTF_PATH = 1 << 1,  /* the value is a path: an empty one is refused */
+	OPTF_REPEAT =
+		1 << 2, /* may be given again and the values add up (-f); else the last wins */
 };
 
 /*

@@ -445,6 +445,7 @@ static const struct opt_def table[] = {
 	  .shortopt = 'f',
 	  .metavar = "EXPR",
 	  .complete = OC_FILTER,
+	  .flags = OPTF_REPEAT,
 	  .apply = add_filter,
 	  .help = "show only sockets matching EXPR (see FILTERS)" },
 	{ .name = "write",

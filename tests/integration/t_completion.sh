@@ -124,6 +124,9 @@ t_zsh() {
 	check "zsh: it is a #compdef file for tcptop" grep -qx '#compdef tcptop' <(head -n 1 "$ZSH_COMP")
 	# zsh itself, in a pseudo-terminal, pressing Tab
 	same "zsh: '-' offers every option of --help, nothing else" "$(help_options)" "$(zcomp -)"
+	check "zsh: -f may be given again (the parts join)" grep -qx -- -f <(zcomp -f x -)
+	check "zsh: -s is not offered twice (the last one would win)" \
+		sh -c '! grep -qx -- -s "$1"' _ <(zcomp -s rtt -)
 	cols=$(help_columns)
 	same "zsh: --sort r offers the r columns" "$(grep '^r' <<<"$cols")" "$(zcomp --sort r)"
 	same "zsh: -c local,r completes the last item of the list" "$(grep '^r' <<<"$cols")" \

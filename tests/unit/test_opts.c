@@ -144,6 +144,10 @@ static void remaining_words_are_the_filter(void **state)
 	assert_int_equal(PARSE(&o, &e, "-b", "dport", "5432", "and", "not", "state", "listen"), 0);
 	assert_string_equal(o.filter, "dport 5432 and not state listen");
 	opts_free(&o);
+	/* -f may be given again (OPTF_REPEAT): the parts join into one expression */
+	assert_int_equal(PARSE(&o, &e, "-f", "dport 22", "--filter=or", "sport 22"), 0);
+	assert_string_equal(o.filter, "dport 22 or sport 22");
+	opts_free(&o);
 }
 
 static void long_options_are_named_as_typed(void **state)
