@@ -1,8 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tcptop: build, test, install. `make run` and `make test` are the two entry points.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# zsh's fpath has site-functions under /usr/local; Debian's package uses vendor-completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 CC ?= cc
@@ -23,6 +27,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags libmnl libzstd ncursesw 2>/dev/null)
 LIB_LIBS := $(shell pkg-config --libs libmnl libzstd 2>/dev/null || echo -lmnl -lzstd)
 UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# --version names the libmnl it was built against (libmnl has no version call).
+LIBMNL_VERSION := $(shell pkg-config --modversion libmnl 2>/dev/null || echo unknown)
 
 OPT ?= -O2 -g
 CFLAGS ?= $(OPT)
@@ -52,11 +58,14 @@ BIN := $(BUILD)/tcptop
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# Shell completions, written by a program linking the same tables as tcptop.
+GEN := $(BUILD)/completion/tcptop-gen
+COMPLETIONS := $(BUILD)/completion/tcptop.bash $(BUILD)/completion/_tcptop
 
 .PHONY: all run test deps deps-test unit integration e2e sanitize fuzz fuzz-smoke bench \
 	install uninstall clean format lint screenshots check-clean
 
-all: $(BIN)
+all: $(BIN) $(COMPLETIONS)
 
 # Objects of test and helper programs are not intermediates to delete.
 .SECONDARY:
@@ -64,6 +73,8 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/src/version.o: CPPFLAGS += -DTCPTOP_LIBMNL_VERSION='"$(LIBMNL_VERSION)"'
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -80,6 +91,15 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(UI_LI
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(UI_LIB) $(LIB) $(LIB_LIBS) \
 		$(TEST_LIBS) -lm
+
+$(GEN): $(BUILD)/completion/tcptop-gen.o $(UI_LIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(UI_LIB) $(LIB) $(LIB_LIBS) -lpthread -lm
+
+$(BUILD)/completion/tcptop.bash: $(GEN)
+	$(GEN) bash >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/completion/_tcptop: $(GEN)
+	$(GEN) zsh >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/helpers/%: $(BUILD)/tests/helpers/%.o
 	@mkdir -p $(dir $@)
@@ -142,11 +162,33 @@ fuzz: deps-fuzz fuzz-bin
 		echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus-$$n \
 		tests/fuzz/seeds/$${n#fuzz_} || exit 1; done
 
+# The Debian package, built from a copy of this tree (as it is, uncommitted changes
+# included) so that dpkg-buildpackage's clean and its ../*.deb stay inside $(BUILD)/deb.
+DEB_DIR := $(BUILD)/deb
+DEB_JOBS ?= 2
+.PHONY: deb deps-package
+deb: deps-package
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/tcptop-$(VERSION)
+	tar -C . --exclude=./.git --exclude='./build*' --exclude='./tests/fuzz/corpus-*' \
+		--exclude='./$(BUILD)' -cf - . | tar -C $(DEB_DIR)/tcptop-$(VERSION) -xf -
+	cd $(DEB_DIR)/tcptop-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j$(DEB_JOBS) \
+		>../build.log 2>&1 || { tail -30 ../build.log; exit 1; }
+	@ls $(DEB_DIR)/*.deb
+deps-package:
+	@./scripts/deps.sh package
+
 .PHONY: deps-fuzz deps-screenshots
 deps-fuzz:
 	@./scripts/deps.sh fuzz
 deps-screenshots:
 	@./scripts/deps.sh screenshots
+
+# A long run of the churn test (issue 13): sockets opened and closed for SOAK_SECONDS.
+SOAK_SECONDS ?= 3600
+.PHONY: soak
+soak: deps-test tests-bin
+	SOAK_SECONDS=$(SOAK_SECONDS) bash tests/integration/t_churn.sh
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
@@ -155,31 +197,39 @@ screenshots: deps-screenshots all $(HELPER_BIN)
 	./scripts/screenshots.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tcptop
-	install -m 0644 doc/tcptop.1 $(DESTDIR)$(MANDIR)/man1/tcptop.1
+	install -m 0644 doc/tcptop.8 $(DESTDIR)$(MANDIR)/man8/tcptop.8
+	install -m 0644 $(BUILD)/completion/tcptop.bash $(DESTDIR)$(BASHCOMPDIR)/tcptop
+	install -m 0644 $(BUILD)/completion/_tcptop $(DESTDIR)$(ZSHCOMPDIR)/_tcptop
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tcptop $(DESTDIR)$(MANDIR)/man1/tcptop.1
+	rm -f $(DESTDIR)$(BINDIR)/tcptop $(DESTDIR)$(MANDIR)/man8/tcptop.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/tcptop $(DESTDIR)$(ZSHCOMPDIR)/_tcptop
 
 clean:
 	rm -rf build build-san build-fuzz
 
 FORMAT_FILES = $(wildcard src/*.c ui/*.c include/*.h tests/unit/*.c tests/unit/*.h \
-	tests/helpers/*.c tests/fuzz/*.c bench/*.c)
+	tests/helpers/*.c tests/fuzz/*.c bench/*.c completion/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 
 lint: lint-format lint-cppcheck
 
-.PHONY: lint-format lint-cppcheck
+.PHONY: lint-format lint-cppcheck lint-spdx
+# Not part of `make lint` until every file has its line (scripts/spdx.sh add); tests/run.sh lint runs it.
+lint-spdx:
+	./scripts/spdx.sh --check
+
 lint-format:
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 
 lint-cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Iinclude --suppress=missingIncludeSystem \
-		--inline-suppr src ui
+		--inline-suppr src ui completion
 
 # Every object's header dependencies, tests and benches included.
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts: the command line: parsing, validation with one-line errors, and the usage text. */
 #ifndef TCPTOP_OPTS_H
 #define TCPTOP_OPTS_H
@@ -31,10 +32,11 @@ struct opts {
 	bool no_color;
 	const char *netns;     /* -N: NAME, /path or pid:PID; NULL: the current namespace */
 	enum procs_mode procs; /* -p: PROCS_ON, --no-processes: PROCS_OFF; default PROCS_AUTO */
-	char *filter; /* filter expression (-f or the remaining arguments); owned, NULL if none */
+	char *filter;   /* filter expression (-f or the remaining arguments); owned, NULL if none */
 	int group_by;   /* --group-by: an enum group_key (GROUP_NONE when not given) */
 	bool no_config; /* --no-config: ignore the settings file */
-	uint32_t given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
+	uint32_t
+		given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
 };
 
 /* opts.given bits. */
@@ -62,5 +64,49 @@ int opts_parse_interval(const char *s, double *out, struct terr *e);
 
 #define OPTS_MIN_INTERVAL 0.05
 #define OPTS_MAX_INTERVAL 86400.0
+/* The longest option value taken; a longer one is refused, never cut. */
+#define OPTS_MAX_VALUE 4096
+
+/* What a shell completes for an option's value. */
+enum opt_complete {
+	OC_NONE,        /* no value */
+	OC_WORD,        /* free text or a number: nothing to offer */
+	OC_FILE,        /* a file path */
+	OC_COLUMN,      /* one column name (-s) */
+	OC_COLUMN_LIST, /* comma-separated column names, +COL/-COL edits (-c) */
+	OC_FORMAT,      /* an output format (-o) */
+	OC_NETNS,       /* a name under /run/netns, a path, pid:PID (-N) */
+	OC_GROUP,       /* a group key (--group-by) */
+	OC_FILTER,      /* a filter expression (-f) */
+	OC_N
+};
+
+/* opt_def.flags */
+enum {
+	OPTF_ALIAS = 1 << 0, /* another spelling of the row before: not in --help, not completed */
+	OPTF_PATH = 1 << 1,  /* the value is a path: an empty one is refused */
+	OPTF_REPEAT =
+		1 << 2, /* may be given again and the values add up (-f); else the last wins */
+};
+
+/*
+ * One row per option: getopt_long's table, the usage text and the shell
+ * completions are all made from these rows (tools/tcptop-gen.c).
+ */
+struct opt_def {
+	const char *name;    /* long name without "--" */
+	char shortopt;       /* 0: long only */
+	const char *metavar; /* NULL: takes no value */
+	const char *help;    /* usage text; '\n' starts an indented continuation line */
+	enum opt_complete complete;
+	unsigned flags; /* OPTF_* */
+	/* Sets o from the value (NULL without one); -1 with e set. */
+	int (*apply)(struct opts *o, const char *arg, struct terr *e);
+};
+
+/* The option table, in --help order. */
+const struct opt_def *opts_table(size_t *n);
+/* The output formats -o takes, in order ("text", "json"); NULL past the end. */
+const char *opts_format_name(int i);
 
 #endif

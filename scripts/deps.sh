@@ -1,10 +1,15 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages a make target needs, or says how to.
-# usage: deps.sh build|test|screenshots|fuzz ...
+# usage: deps.sh build|test|package|screenshots|fuzz ...
 set -eu
 
 pkgs_build="gcc make pkg-config libmnl-dev libncurses-dev libzstd-dev"
 pkgs_test="libcmocka-dev iproute2 nftables jq tmux procps util-linux"
+# the man page's checks (lexgrog, man --warnings) and the zsh completion's syntax check
+pkgs_doc="man-db groff-base zsh"
+# `make deb`: dpkg-buildpackage with debhelper (compat 13)
+pkgs_package="debhelper dpkg-dev fakeroot build-essential"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_screenshots="tmux aha chromium"
 
@@ -12,7 +17,8 @@ want=""
 for set in "$@"; do
 	case "$set" in
 	build) want="$want $pkgs_build" ;;
-	test) want="$want $pkgs_build $pkgs_test $pkgs_fuzz" ;;
+	test) want="$want $pkgs_build $pkgs_test $pkgs_fuzz $pkgs_doc $pkgs_package" ;;
+	package) want="$want $pkgs_build $pkgs_package" ;;
 	fuzz) want="$want $pkgs_build $pkgs_fuzz" ;;
 	screenshots) want="$want $pkgs_build $pkgs_screenshots" ;;
 	*) echo "deps.sh: unknown package set '$set'" >&2; exit 2 ;;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts: command-line parsing and usage. */
 #include "opts.h"
 
@@ -9,43 +10,36 @@
 #include <string.h>
 
 #include "fatal.h"
+#include "sanitize.h"
 #include "strbuf.h"
 
-static const char usage_text[] =
+/* Room for the start of a value in a message: sanitised, "..." when cut. */
+#define SHOWN_BYTES 64
+#define SHOWN_SIZE (SANITIZE_SIZE(SHOWN_BYTES) + 4)
+
+/*
+ * A value as a message may show it: a terminal title or colour escape in an
+ * argument ends up on the user's terminal through stderr otherwise.
+ */
+static const char *shown(char *buf, const char *s)
+{
+	size_t len = strlen(s);
+	size_t n = sanitize_text(buf, SHOWN_SIZE - 4, s, len < SHOWN_BYTES ? len : SHOWN_BYTES);
+
+	if (len > SHOWN_BYTES)
+		memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+static const char usage_head[] =
 	"usage: tcptop [options] [FILTER]\n"
 	"\n"
 	"A live view of every TCP socket on this host: windows, queues, rates, and why a\n"
 	"connection or listener is stuck. Interactive on a terminal; snapshots otherwise.\n"
 	"\n"
-	"options:\n"
-	"  -b, --batch          print snapshots instead of the interactive view\n"
-	"                       (the default when standard output is not a terminal)\n"
-	"  -n, --frames N       snapshots to print in batch mode (default 1; 0 = until\n"
-	"                       interrupted); every one has rates over the interval\n"
-	"  -d, --delay SECS     refresh interval in seconds, fractions allowed (default 1)\n"
-	"  -s, --sort COL       sort connections by COL (default: rate, TX+RX)\n"
-	"  -r, --reverse        reverse the sort order\n"
-	"  -o, --output FMT     batch output format: text or json (JSON Lines)\n"
-	"  -c, --columns LIST   connection columns, comma-separated; +COL adds to and\n"
-	"                       -COL removes from the default list\n"
-	"  -f, --filter EXPR    show only sockets matching EXPR (see FILTERS)\n"
-	"  -w, --write PATH     where the interactive 's' key writes its snapshot\n"
-	"                       (default tcptop-YYYYmmdd-HHMMSS.txt)\n"
-	"      --record FILE    also write every refresh's raw inputs (netlink bytes,\n"
-	"                       /proc files) to FILE, for a bug report or a test\n"
-	"      --replay FILE    read the inputs from a recording instead of the kernel\n"
-	"  -N, --netns NS       watch another network namespace: a NAME under /run/netns,\n"
-	"                       a /path to a namespace file, or pid:PID (that process's,\n"
-	"                       e.g. a container's); needs root\n"
-	"  -p, --processes      always show which process holds each socket (by default\n"
-	"                       it turns itself off when scanning /proc cannot keep up)\n"
-	"      --no-processes   do not scan /proc for the processes holding sockets\n"
-	"      --group-by KEY   one line per group: process, remote (host), port (local\n"
-	"                       service port), state, or none\n"
-	"      --no-config      ignore the settings file (~/.config/tcptop/tcptoprc)\n"
-	"      --no-color       no colours (also when NO_COLOR is set)\n"
-	"  -h, --help           this text\n"
-	"  -V, --version        the version\n"
+	"options:\n";
+
+static const char usage_tail[] =
 	"\n"
 	"FILTERS (the FILTER words and -f EXPR form one expression):\n"
 	"  sport|dport|port [OP] N    local, remote, either port; OP is = != < <= > >=\n"
@@ -61,9 +55,45 @@ static const char usage_text[] =
 	"\n"
 	"environment: PROC_ROOT reads /proc files from another directory (tests).\n";
 
+/* The help text starts in this column, as in the usage text since 0.1. */
+#define HELP_COL 23
+
+static void usage_option(FILE *out, const struct opt_def *d)
+{
+	char head[64];
+	int n;
+	const char *h = d->help;
+
+	if (d->shortopt)
+		n = snprintf(head, sizeof(head), "  -%c, --%s", d->shortopt, d->name);
+	else
+		n = snprintf(head, sizeof(head), "      --%s", d->name);
+	if (d->metavar)
+		n += snprintf(head + n, sizeof(head) - (size_t)n, " %s", d->metavar);
+	fprintf(out, "%-*s", HELP_COL, head);
+	if (n >= HELP_COL)
+		fprintf(out, "\n%*s", HELP_COL, "");
+	for (;;) {
+		size_t len = strcspn(h, "\n");
+
+		fprintf(out, "%.*s\n", (int)len, h);
+		if (!h[len])
+			break;
+		h += len + 1;
+		fprintf(out, "%*s", HELP_COL, "");
+	}
+}
+
 void opts_usage(FILE *out)
 {
-	fputs(usage_text, out);
+	size_t n;
+	const struct opt_def *t = opts_table(&n);
+
+	fputs(usage_head, out);
+	for (size_t i = 0; i < n; i++)
+		if (!(t[i].flags & OPTF_ALIAS))
+			usage_option(out, &t[i]);
+	fputs(usage_tail, out);
 	fputs("\ncolumns (-s, -c):\n", out);
 	for (int i = 0; i < COL_N; i++) {
 		const struct column *c = column_get(i);
@@ -92,15 +122,17 @@ int opts_parse_interval(const char *s, double *out, struct terr *e)
 	char *end;
 	double v;
 
+	char sb[SHOWN_SIZE];
+
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno || !isfinite(v)) {
-		terr_set(e, "'%s' is not a number of seconds", s);
+		terr_set(e, "'%s' is not a number of seconds", shown(sb, s));
 		return -1;
 	}
 	if (v < OPTS_MIN_INTERVAL || v > OPTS_MAX_INTERVAL) {
-		terr_set(e, "%s s is out of range (%.2g to %.0f seconds)", s, OPTS_MIN_INTERVAL,
-			 OPTS_MAX_INTERVAL);
+		terr_set(e, "%s s is out of range (%.2g to %.0f seconds)", shown(sb, s),
+			 OPTS_MIN_INTERVAL, OPTS_MAX_INTERVAL);
 		return -1;
 	}
 	*out = v;
@@ -109,13 +141,13 @@ int opts_parse_interval(const char *s, double *out, struct terr *e)
 
 static int parse_frames(const char *s, long *out, struct terr *e)
 {
-	char *end;
+	char *end, sb[SHOWN_SIZE];
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (end == s || *end != '\0' || errno || v < 0) {
-		terr_set(e, "'%s' is not a count of frames (0 or more)", s);
+		terr_set(e, "'%s' is not a count of frames (0 or more)", shown(sb, s));
 		return -1;
 	}
 	*out = v;
@@ -134,7 +166,7 @@ int opts_parse_columns(const char *list, enum col_id *cols, size_t *ncols, struc
 {
 	enum col_id out[COL_N];
 	size_t n = 0;
-	char *copy = xstrdup(list), *save = NULL;
+	char *copy = xstrdup(list), *save = NULL, sb[SHOWN_SIZE];
 	bool edit = list[0] == '+' || list[0] == '-';
 	int ret = 0;
 
@@ -149,12 +181,14 @@ int opts_parse_columns(const char *list, enum col_id *cols, size_t *ncols, struc
 		int at;
 
 		if (edit && tok[0] != '+' && tok[0] != '-') {
-			terr_set(e, "'%s': mix of a list and +/- edits (write +%s)", tok, tok);
+			terr_set(e, "'%s': mix of a list and +/- edits (write +%s)", shown(sb, tok),
+				 sb);
 			ret = -1;
 			break;
 		}
 		if (!c || (c->flags & COLF_LISTEN)) {
-			terr_set(e, "unknown column '%s' (tcptop --help lists them)", name);
+			terr_set(e, "unknown column '%s' (tcptop --help lists them)",
+				 shown(sb, name));
 			ret = -1;
 			break;
 		}
@@ -171,7 +205,7 @@ int opts_parse_columns(const char *list, enum col_id *cols, size_t *ncols, struc
 	}
 	free(copy);
 	if (ret == 0 && n == 0) {
-		terr_set(e, "'%s' leaves no columns", list);
+		terr_set(e, "'%s' leaves no columns", shown(sb, list));
 		ret = -1;
 	}
 	if (ret == 0) {
@@ -181,57 +215,87 @@ int opts_parse_columns(const char *list, enum col_id *cols, size_t *ncols, struc
 	return ret;
 }
 
-static const struct option long_opts[] = {
-	{ "batch", no_argument, NULL, 'b' },
-	{ "frames", required_argument, NULL, 'n' },
-	{ "delay", required_argument, NULL, 'd' },
-	{ "sort", required_argument, NULL, 's' },
-	{ "reverse", no_argument, NULL, 'r' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "columns", required_argument, NULL, 'c' },
-	{ "filter", required_argument, NULL, 'f' },
-	{ "write", required_argument, NULL, 'w' },
-	{ "record", required_argument, NULL, 1 },
-	{ "replay", required_argument, NULL, 2 },
-	{ "no-color", no_argument, NULL, 3 },
-	{ "no-colour", no_argument, NULL, 3 },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "netns", required_argument, NULL, 'N' },
-	{ "processes", no_argument, NULL, 'p' },
-	{ "no-processes", no_argument, NULL, 4 },
-	{ "group-by", required_argument, NULL, 5 },
-	{ "no-config", no_argument, NULL, 6 },
-	{ NULL, 0, NULL, 0 },
-};
-
-/*
- * The option as the user wrote it, for messages ("-d", "--delay"): the word
- * before its value when the value was a separate word, else the word itself
- * without "=value" or the joined value of "-d5".
- */
-static const char *opt_name(char **argv, int optind_after, const char *arg, char *buf, size_t len)
+static int set_batch(struct opts *o, const char *arg, struct terr *e)
 {
-	const char *a = argv[optind_after - 1];
-
-	if (arg && a == arg && optind_after >= 2)
-		a = argv[optind_after - 2];
-	if (!a || a[0] != '-')
-		return "option";
-	if (a[1] == '-') {
-		size_t n = strcspn(a, "=");
-
-		snprintf(buf, len, "%.*s", (int)(n < 60 ? n : 60), a);
-	} else {
-		snprintf(buf, len, "-%c", a[1]);
-	}
-	return buf;
+	(void)arg;
+	(void)e;
+	o->batch = true;
+	return 0;
 }
 
-static int add_filter(struct opts *o, const char *text)
+static int set_frames(struct opts *o, const char *arg, struct terr *e)
+{
+	return parse_frames(arg, &o->frames, e);
+}
+
+static int set_delay(struct opts *o, const char *arg, struct terr *e)
+{
+	if (opts_parse_interval(arg, &o->interval, e) < 0)
+		return -1;
+	o->given |= OPTS_GIVEN_DELAY;
+	return 0;
+}
+
+static int set_sort(struct opts *o, const char *arg, struct terr *e)
+{
+	const struct column *c = column_by_name(arg);
+	char sb[SHOWN_SIZE];
+
+	if (!c || (c->flags & COLF_LISTEN)) {
+		terr_set(e, "unknown column '%s' (tcptop --help lists them)", shown(sb, arg));
+		return -1;
+	}
+	o->sort = c;
+	o->given |= OPTS_GIVEN_SORT;
+	return 0;
+}
+
+static int set_reverse(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->reverse = true;
+	o->given |= OPTS_GIVEN_REVERSE;
+	return 0;
+}
+
+/* By enum out_fmt. */
+static const char *const format_names[] = { [OUT_TEXT] = "text", [OUT_JSON] = "json" };
+
+const char *opts_format_name(int i)
+{
+	if (i < 0 || (size_t)i >= sizeof(format_names) / sizeof(format_names[0]))
+		return NULL;
+	return format_names[i];
+}
+
+static int set_output(struct opts *o, const char *arg, struct terr *e)
+{
+	char sb[SHOWN_SIZE];
+
+	for (int i = 0; opts_format_name(i); i++) {
+		if (!strcmp(arg, opts_format_name(i))) {
+			o->out = (enum out_fmt)i;
+			return 0;
+		}
+	}
+	terr_set(e, "'%s' is not an output format (text or json)", shown(sb, arg));
+	return -1;
+}
+
+static int set_columns(struct opts *o, const char *arg, struct terr *e)
+{
+	if (opts_parse_columns(arg, o->cols, &o->ncols, e) < 0)
+		return -1;
+	o->given |= OPTS_GIVEN_COLUMNS;
+	return 0;
+}
+
+static int add_filter(struct opts *o, const char *text, struct terr *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	(void)e;
 	if (o->filter) {
 		sb_puts(&sb, o->filter);
 		sb_putc(&sb, ' ');
@@ -242,124 +306,386 @@ static int add_filter(struct opts *o, const char *text)
 	return 0;
 }
 
+static int set_write(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)e;
+	o->write_path = arg;
+	return 0;
+}
+
+static int set_record(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)e;
+	o->record_path = arg;
+	return 0;
+}
+
+static int set_replay(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)e;
+	o->replay_path = arg;
+	return 0;
+}
+
+static int set_netns(struct opts *o, const char *arg, struct terr *e)
+{
+	if (!*arg) {
+		terr_set(e, "an empty name is not a network namespace");
+		return -1;
+	}
+	o->netns = arg;
+	return 0;
+}
+
+static int set_procs(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->procs = PROCS_ON;
+	return 0;
+}
+
+static int set_no_procs(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->procs = PROCS_OFF;
+	return 0;
+}
+
+static int set_group(struct opts *o, const char *arg, struct terr *e)
+{
+	char sb[SHOWN_SIZE];
+
+	o->group_by = group_key_by_name(arg);
+	if (o->group_by < 0) {
+		terr_set(e, "'%s' is not a grouping (none, process, remote, port, state)",
+			 shown(sb, arg));
+		return -1;
+	}
+	o->given |= OPTS_GIVEN_GROUP;
+	return 0;
+}
+
+static int set_no_config(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->no_config = true;
+	return 0;
+}
+
+static int set_no_color(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->no_color = true;
+	return 0;
+}
+
+static int set_help(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->action = OPTS_HELP;
+	return 0;
+}
+
+static int set_version(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->action = OPTS_VERSION;
+	return 0;
+}
+
+static const struct opt_def table[] = {
+	{ .name = "batch",
+	  .shortopt = 'b',
+	  .apply = set_batch,
+	  .help = "print snapshots instead of the interactive view\n"
+		  "(the default when standard output is not a terminal)" },
+	{ .name = "frames",
+	  .shortopt = 'n',
+	  .metavar = "N",
+	  .complete = OC_WORD,
+	  .apply = set_frames,
+	  .help = "snapshots to print in batch mode (default 1; 0 = until\n"
+		  "interrupted); every one has rates over the interval" },
+	{ .name = "delay",
+	  .shortopt = 'd',
+	  .metavar = "SECS",
+	  .complete = OC_WORD,
+	  .apply = set_delay,
+	  .help = "refresh interval in seconds, fractions allowed (default 1)" },
+	{ .name = "sort",
+	  .shortopt = 's',
+	  .metavar = "COL",
+	  .complete = OC_COLUMN,
+	  .apply = set_sort,
+	  .help = "sort connections by COL (default: rate, TX+RX)" },
+	{ .name = "reverse",
+	  .shortopt = 'r',
+	  .apply = set_reverse,
+	  .help = "reverse the sort order" },
+	{ .name = "output",
+	  .shortopt = 'o',
+	  .metavar = "FMT",
+	  .complete = OC_FORMAT,
+	  .apply = set_output,
+	  .help = "batch output format: text or json (JSON Lines)" },
+	{ .name = "columns",
+	  .shortopt = 'c',
+	  .metavar = "LIST",
+	  .complete = OC_COLUMN_LIST,
+	  .apply = set_columns,
+	  .help = "connection columns, comma-separated; +COL adds to and\n"
+		  "-COL removes from the default list" },
+	{ .name = "filter",
+	  .shortopt = 'f',
+	  .metavar = "EXPR",
+	  .complete = OC_FILTER,
+	  .flags = OPTF_REPEAT,
+	  .apply = add_filter,
+	  .help = "show only sockets matching EXPR (see FILTERS)" },
+	{ .name = "write",
+	  .shortopt = 'w',
+	  .metavar = "PATH",
+	  .complete = OC_FILE,
+	  .flags = OPTF_PATH,
+	  .apply = set_write,
+	  .help = "where the interactive 's' key writes its snapshot\n"
+		  "(default tcptop-YYYYmmdd-HHMMSS.txt)" },
+	{ .name = "record",
+	  .metavar = "FILE",
+	  .complete = OC_FILE,
+	  .flags = OPTF_PATH,
+	  .apply = set_record,
+	  .help = "also write every refresh's raw inputs (netlink bytes,\n"
+		  "/proc files) to FILE, for a bug report or a test" },
+	{ .name = "replay",
+	  .metavar = "FILE",
+	  .complete = OC_FILE,
+	  .flags = OPTF_PATH,
+	  .apply = set_replay,
+	  .help = "read the inputs from a recording instead of the kernel" },
+	{ .name = "netns",
+	  .shortopt = 'N',
+	  .metavar = "NS",
+	  .complete = OC_NETNS,
+	  .apply = set_netns,
+	  .help = "watch another network namespace: a NAME under /run/netns,\n"
+		  "a /path to a namespace file, or pid:PID (that process's,\n"
+		  "e.g. a container's); needs root" },
+	{ .name = "processes",
+	  .shortopt = 'p',
+	  .apply = set_procs,
+	  .help = "always show which process holds each socket (by default\n"
+		  "it turns itself off when scanning /proc cannot keep up)" },
+	{ .name = "no-processes",
+	  .apply = set_no_procs,
+	  .help = "do not scan /proc for the processes holding sockets" },
+	{ .name = "group-by",
+	  .metavar = "KEY",
+	  .complete = OC_GROUP,
+	  .apply = set_group,
+	  .help = "one line per group: process, remote (host), port (local\n"
+		  "service port), state, or none" },
+	{ .name = "no-config",
+	  .apply = set_no_config,
+	  .help = "ignore the settings file (~/.config/tcptop/tcptoprc)" },
+	{ .name = "no-color",
+	  .apply = set_no_color,
+	  .help = "no colours (also when NO_COLOR is set)" },
+	{ .name = "no-colour", .apply = set_no_color, .flags = OPTF_ALIAS, .help = "no colours" },
+	{ .name = "help", .shortopt = 'h', .apply = set_help, .help = "this text" },
+	{ .name = "version",
+	  .shortopt = 'V',
+	  .apply = set_version,
+	  .help = "the version, the kernel features found, the libraries" },
+};
+
+#define NOPTS (sizeof(table) / sizeof(table[0]))
+/* getopt_long's val for row i of a long-only option; short options return their letter. */
+#define LONG_VAL(i) (256 + (int)(i))
+
+const struct opt_def *opts_table(size_t *n)
+{
+	*n = NOPTS;
+	return table;
+}
+
+/* The row getopt_long's return value stands for; NULL if none. */
+static const struct opt_def *row_of(int c)
+{
+	if (c >= LONG_VAL(0) && c < LONG_VAL(NOPTS))
+		return &table[c - LONG_VAL(0)];
+	for (size_t i = 0; i < NOPTS; i++)
+		if (table[i].shortopt && table[i].shortopt == c)
+			return &table[i];
+	return NULL;
+}
+
+/* getopt_long's two tables, from the option table. */
+static void build_getopt(struct option *lo, char *so)
+{
+	char *p = so;
+
+	/* "+": stop at the first non-option, so a filter like "not port 22" stays whole;
+	 * ":": a missing value is told apart from an unknown option. */
+	*p++ = '+';
+	*p++ = ':';
+	for (size_t i = 0; i < NOPTS; i++) {
+		lo[i] = (struct option){
+			.name = table[i].name,
+			.has_arg = table[i].metavar ? required_argument : no_argument,
+			.val = table[i].shortopt ? table[i].shortopt : LONG_VAL(i),
+		};
+		/* the same val: getopt_long then takes a prefix of both as one option */
+		if ((table[i].flags & OPTF_ALIAS) && i > 0)
+			lo[i].val = lo[i - 1].val;
+		if (table[i].shortopt) {
+			*p++ = table[i].shortopt;
+			if (table[i].metavar)
+				*p++ = ':';
+		}
+	}
+	lo[NOPTS] = (struct option){ 0 };
+	*p = '\0';
+}
+
+/*
+ * The option as the user wrote it, for messages: "--delay" (also for an
+ * abbreviation like "--del=5", cut at the '='), or "-d" (also inside "-bd5").
+ * `word` is the argv word the option was in; `c` the short letter if any.
+ */
+static const char *typed_name(const char *word, int c, char *buf)
+{
+	if (word && word[0] == '-' && word[1] == '-') {
+		char tmp[SHOWN_BYTES + 1];
+		size_t n = strcspn(word, "=");
+
+		if (n > SHOWN_BYTES)
+			n = SHOWN_BYTES;
+		memcpy(tmp, word, n);
+		tmp[n] = '\0';
+		return shown(buf, tmp);
+	}
+	if (c > 0 && c < 256) {
+		char ch = (char)c;
+
+		sanitize_text(buf + 1, SHOWN_SIZE - 1, &ch, 1);
+		buf[0] = '-';
+		return buf;
+	}
+	return "option";
+}
+
+/* Long options that start with word ("--no" -> no-color, no-processes, ...): how many. */
+static size_t prefix_matches(const char *word, char *list, size_t len)
+{
+	size_t n = strcspn(word + 2, "="), count = 0, at = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < NOPTS; i++) {
+		if (table[i].flags & OPTF_ALIAS || strncmp(table[i].name, word + 2, n))
+			continue;
+		if (at < len)
+			at += (size_t)snprintf(list + at, len - at, "%s--%s", count ? ", " : "",
+					       table[i].name);
+		count++;
+	}
+	return count;
+}
+
+/* The argv word getopt_long just finished with: optind moved past it (and past a value). */
+static const char *last_word(int argc, char **argv, int before)
+{
+	if (before >= 1 && before < argc)
+		return argv[before];
+	return NULL;
+}
+
+static int unknown(struct terr *e, const char *word, int c)
+{
+	char nb[SHOWN_SIZE], list[256];
+
+	if (word && word[0] == '-' && word[1] == '-') {
+		size_t n = strcspn(word + 2, "=");
+		const struct opt_def *d = NULL;
+
+		for (size_t i = 0; i < NOPTS && n; i++)
+			if (!strncmp(table[i].name, word + 2, n) && !table[i].name[n])
+				d = &table[i];
+		if (n && prefix_matches(word, list, sizeof(list)) > 1 && !d) {
+			terr_set(e, "'%s' is ambiguous: %s", typed_name(word, 0, nb), list);
+			return -1;
+		}
+		/* getopt_long's '?' for "--batch=1": a value on an option without one */
+		if (word[2 + n] == '=') {
+			terr_set(e, "%s takes no value (see tcptop --help)",
+				 typed_name(word, 0, nb));
+			return -1;
+		}
+		terr_set(e, "unknown option '%s' (see tcptop --help)", shown(nb, word));
+		return -1;
+	}
+	terr_set(e, "unknown option '%s' (see tcptop --help)", typed_name(NULL, c, nb));
+	return -1;
+}
+
 int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 {
-	struct terr ve;
-	char nb[64];
+	struct option lo[NOPTS + 1];
+	char so[2 + 2 * NOPTS + 1];
+	char nb[SHOWN_SIZE];
 	int c;
 
 	set_defaults(o);
+	build_getopt(lo, so);
 	opterr = 0;
 	optind = 1;
-	/* "+": stop at the first non-option, so a filter like "not port 22" stays whole. */
-	while ((c = getopt_long(argc, argv, "+:bn:d:s:ro:c:f:w:N:phV", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			o->batch = true;
+	for (;;) {
+		/* the word being read: getopt_long moves optind past it when it is done */
+		int before = optind;
+		const struct opt_def *d;
+		const char *word;
+		struct terr ve;
+
+		c = getopt_long(argc, argv, so, lo, NULL);
+		if (c == -1)
 			break;
-		case 'n':
-			if (parse_frames(optarg, &o->frames, &ve) < 0)
-				goto bad_value;
-			break;
-		case 'd':
-			if (opts_parse_interval(optarg, &o->interval, &ve) < 0)
-				goto bad_value;
-			o->given |= OPTS_GIVEN_DELAY;
-			break;
-		case 's':
-			o->sort = column_by_name(optarg);
-			if (!o->sort || (o->sort->flags & COLF_LISTEN)) {
-				terr_set(&ve, "unknown column '%s' (tcptop --help lists them)",
-					 optarg);
-				goto bad_value;
-			}
-			o->given |= OPTS_GIVEN_SORT;
-			break;
-		case 'r':
-			o->reverse = true;
-			o->given |= OPTS_GIVEN_REVERSE;
-			break;
-		case 'o':
-			if (!strcmp(optarg, "text")) {
-				o->out = OUT_TEXT;
-			} else if (!strcmp(optarg, "json")) {
-				o->out = OUT_JSON;
-			} else {
-				terr_set(&ve, "'%s' is not an output format (text or json)",
-					 optarg);
-				goto bad_value;
-			}
-			break;
-		case 'c':
-			if (opts_parse_columns(optarg, o->cols, &o->ncols, &ve) < 0)
-				goto bad_value;
-			o->given |= OPTS_GIVEN_COLUMNS;
-			break;
-		case 'f':
-			add_filter(o, optarg);
-			break;
-		case 'w':
-			o->write_path = optarg;
-			break;
-		case 1:
-			o->record_path = optarg;
-			break;
-		case 2:
-			o->replay_path = optarg;
-			break;
-		case 3:
-			o->no_color = true;
-			break;
-		case 'N':
-			if (!*optarg) {
-				terr_set(&ve, "an empty name is not a network namespace");
-				goto bad_value;
-			}
-			o->netns = optarg;
-			break;
-		case 'p':
-			o->procs = PROCS_ON;
-			break;
-		case 4:
-			o->procs = PROCS_OFF;
-			break;
-		case 5:
-			o->group_by = group_key_by_name(optarg);
-			if (o->group_by < 0) {
-				terr_set(&ve, "'%s' is not a grouping (none, process, remote, port, state)",
-					 optarg);
-				goto bad_value;
-			}
-			o->given |= OPTS_GIVEN_GROUP;
-			break;
-		case 6:
-			o->no_config = true;
-			break;
-		case 'h':
-			o->action = OPTS_HELP;
-			return 0;
-		case 'V':
-			o->action = OPTS_VERSION;
-			return 0;
-		case ':':
+		word = last_word(argc, argv, before);
+		if (c == '?')
+			return unknown(e, word, optopt);
+		d = row_of(c == ':' ? optopt : c);
+		if (c == ':') {
 			terr_set(e, "%s needs a value (see tcptop --help)",
-				 opt_name(argv, optind, NULL, nb, sizeof(nb)));
-			return -1;
-		default:
-			if (optopt && optopt != '?')
-				terr_set(e, "unknown option '-%c' (see tcptop --help)", optopt);
-			else
-				terr_set(e, "unknown option '%s' (see tcptop --help)",
-					 argv[optind - 1]);
+				 typed_name(word, d ? d->shortopt : optopt, nb));
 			return -1;
 		}
-		continue;
-	bad_value:
-		terr_set(e, "%s: %s", opt_name(argv, optind, optarg, nb, sizeof(nb)), ve.msg);
-		return -1;
+		if (!d)
+			return unknown(e, word, c);
+		/* long spellings are named as typed; a short one inside "-bd5" by its letter */
+		typed_name(word, d->shortopt, nb);
+		if (optarg && strlen(optarg) > OPTS_MAX_VALUE) {
+			terr_set(e, "%s: a value of %zu bytes is too long (at most %d)", nb,
+				 strlen(optarg), OPTS_MAX_VALUE);
+			return -1;
+		}
+		if (optarg && (d->flags & OPTF_PATH) && !*optarg) {
+			terr_set(e, "%s: an empty path", nb);
+			return -1;
+		}
+		if (d->apply(o, optarg, &ve) < 0) {
+			terr_set(e, "%s: %s", nb, ve.msg);
+			return -1;
+		}
+		if (o->action != OPTS_RUN)
+			return 0;
 	}
 	for (int i = optind; i < argc; i++)
-		add_filter(o, argv[i]);
+		add_filter(o, argv[i], e);
 	/* a recording was made in some namespace, with no process data: say so, do not pretend */
 	if (o->replay_path && o->netns) {
 		terr_set(e,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh: runs the test suites and sums their TAP output. Usage: run.sh [unit|integration|e2e|sanitize|fuzz]...
 # The last line is "N passed, N failed" (CI reads it).
 set -u
@@ -73,7 +74,7 @@ fuzz() {
 	done
 }
 
-# Style is checked like everything else: clang-format and cppcheck, one test each.
+# Style is checked like everything else: clang-format, cppcheck and the SPDX lines, one test each.
 lint_tap() {
 	if make --no-print-directory -s lint-format >/dev/null 2>&1; then
 		echo "ok 1 - every source file is clang-formatted"
@@ -87,7 +88,13 @@ lint_tap() {
 		echo "not ok 2 - cppcheck finds nothing"
 		printf '%s\n' "$out" | sed 's/^/#   /' | head -20
 	fi
-	echo "1..2"
+	if out=$(scripts/spdx.sh --check 2>&1); then
+		echo "ok 3 - every source file starts with its SPDX licence identifier"
+	else
+		echo "not ok 3 - every source file starts with its SPDX licence identifier"
+		printf '%s\n' "$out" | sed 's/^/#   /' | tail -6
+	fi
+	echo "1..3"
 }
 
 lint() {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_opts: options parse, and every bad one gets one line naming it. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,6 +144,189 @@ static void remaining_words_are_the_filter(void **state)
 	assert_int_equal(PARSE(&o, &e, "-b", "dport", "5432", "and", "not", "state", "listen"), 0);
 	assert_string_equal(o.filter, "dport 5432 and not state listen");
 	opts_free(&o);
+	/* -f may be given again (OPTF_REPEAT): the parts join into one expression */
+	assert_int_equal(PARSE(&o, &e, "-f", "dport 22", "--filter=or", "sport 22"), 0);
+	assert_string_equal(o.filter, "dport 22 or sport 22");
+	opts_free(&o);
+}
+
+static void long_options_are_named_as_typed(void **state)
+{
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &e, "--batch=1"), -1);
+	assert_string_equal(e.msg, "--batch takes no value (see tcptop --help)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--bat=1"), -1);
+	assert_string_equal(e.msg, "--bat takes no value (see tcptop --help)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--del=abc"), -1);
+	assert_string_equal(e.msg, "--del: 'abc' is not a number of seconds");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--frames", "x"), -1);
+	assert_string_equal(e.msg, "--frames: 'x' is not a count of frames (0 or more)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--delay"), -1);
+	assert_string_equal(e.msg, "--delay needs a value (see tcptop --help)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--record"), -1);
+	assert_string_equal(e.msg, "--record needs a value (see tcptop --help)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-bd"), -1);
+	assert_string_equal(e.msg, "-d needs a value (see tcptop --help)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-bZ"), -1);
+	assert_string_equal(e.msg, "unknown option '-Z' (see tcptop --help)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--no"), -1);
+	assert_string_equal(e.msg, "'--no' is ambiguous: --no-processes, --no-config, --no-color");
+	opts_free(&o);
+}
+
+static void a_too_long_value_is_refused_whole(void **state)
+{
+	static char big[OPTS_MAX_VALUE + 2];
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	memset(big, 'a', OPTS_MAX_VALUE);
+	big[OPTS_MAX_VALUE] = '\0';
+	assert_int_equal(PARSE(&o, &e, "-f", big), 0);
+	assert_int_equal(strlen(o.filter), OPTS_MAX_VALUE);
+	opts_free(&o);
+	big[OPTS_MAX_VALUE] = 'a';
+	big[OPTS_MAX_VALUE + 1] = '\0';
+	assert_int_equal(PARSE(&o, &e, "-f", big), -1);
+	assert_string_equal(e.msg, "-f: a value of 4097 bytes is too long (at most 4096)");
+	assert_null(o.filter);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--write", big), -1);
+	assert_string_equal(e.msg, "--write: a value of 4097 bytes is too long (at most 4096)");
+	opts_free(&o);
+}
+
+static void empty_paths_are_refused(void **state)
+{
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &e, "-w", ""), -1);
+	assert_string_equal(e.msg, "-w: an empty path");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--record", ""), -1);
+	assert_string_equal(e.msg, "--record: an empty path");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--replay="), -1);
+	assert_string_equal(e.msg, "--replay: an empty path");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-N", ""), -1);
+	assert_string_equal(e.msg, "-N: an empty name is not a network namespace");
+	opts_free(&o);
+}
+
+/* No byte of a message may be a control: it goes to a terminal. */
+static void assert_printable(const char *s)
+{
+	for (; *s; s++)
+		assert_true(*s >= 0x20 && *s < 0x7f);
+}
+
+static void echoed_values_are_sanitised(void **state)
+{
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &e, "-d", "\033]0;x\a"), -1);
+	assert_string_equal(e.msg, "-d: '\\x1b]0;x\\x07' is not a number of seconds");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--sort=\033[2J"), -1);
+	assert_string_equal(e.msg, "--sort: unknown column '\\x1b[2J' (tcptop --help lists them)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--\033[31mred"), -1);
+	assert_printable(e.msg);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-\033"), -1);
+	assert_string_equal(e.msg, "unknown option '-\\x1b' (see tcptop --help)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-c", "local,\033]0;x\a"), -1);
+	assert_printable(e.msg);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--group-by",
+			       "\x9b"
+			       "2J"),
+			 -1);
+	assert_printable(e.msg);
+	opts_free(&o);
+}
+
+static void new_options_set_their_fields_and_given_bits(void **state)
+{
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &e, "--group-by", "port", "--no-config", "-s", "rtt", "-r", "-c",
+			       "local", "-d", "2", "--no-colour", "--no-processes"),
+			 0);
+	assert_int_equal(o.group_by, GROUP_PORT);
+	assert_true(o.no_config);
+	assert_true(o.no_color);
+	assert_int_equal(o.procs, PROCS_OFF);
+	assert_int_equal(o.given, OPTS_GIVEN_GROUP | OPTS_GIVEN_SORT | OPTS_GIVEN_REVERSE |
+					  OPTS_GIVEN_COLUMNS | OPTS_GIVEN_DELAY);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-p", "-N", "pid:1"), 0);
+	assert_int_equal(o.procs, PROCS_ON);
+	assert_string_equal(o.netns, "pid:1");
+	assert_int_equal(o.given, 0);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--group-by", "nope"), -1);
+	assert_string_equal(
+		e.msg, "--group-by: 'nope' is not a grouping (none, process, remote, port, state)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--no-colo"), 0);
+	assert_true(o.no_color);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-b", "--help", "-Z"), 0);
+	assert_int_equal(o.action, OPTS_HELP);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-V"), 0);
+	assert_int_equal(o.action, OPTS_VERSION);
+	opts_free(&o);
+}
+
+/* The table is the one list: names and letters unique, every row complete. */
+static void the_option_table_is_consistent(void **state)
+{
+	size_t n;
+	const struct opt_def *t = opts_table(&n);
+
+	(void)state;
+	assert_true(n > 10);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(t[i].name);
+		assert_non_null(t[i].help);
+		assert_non_null(t[i].apply);
+		/* a value to complete exactly when there is a value */
+		assert_int_equal(t[i].metavar != NULL, t[i].complete != OC_NONE);
+		if (t[i].flags & OPTF_ALIAS) {
+			assert_true(i > 0);
+			assert_ptr_equal(t[i].apply, t[i - 1].apply);
+		}
+		for (size_t j = 0; j < i; j++) {
+			assert_string_not_equal(t[i].name, t[j].name);
+			if (t[i].shortopt)
+				assert_int_not_equal(t[i].shortopt, t[j].shortopt);
+		}
+	}
+	assert_string_equal(opts_format_name(OUT_TEXT), "text");
+	assert_string_equal(opts_format_name(OUT_JSON), "json");
+	assert_null(opts_format_name(OUT_JSON + 1));
 }
 
 int main(void)
@@ -154,6 +338,12 @@ int main(void)
 		cmocka_unit_test(bad_values_and_unknown_options),
 		cmocka_unit_test(columns_replace_or_edit_the_default_list),
 		cmocka_unit_test(remaining_words_are_the_filter),
+		cmocka_unit_test(long_options_are_named_as_typed),
+		cmocka_unit_test(a_too_long_value_is_refused_whole),
+		cmocka_unit_test(empty_paths_are_refused),
+		cmocka_unit_test(echoed_values_are_sanitised),
+		cmocka_unit_test(new_options_set_their_fields_and_given_bits),
+		cmocka_unit_test(the_option_table_is_consistent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
