@@ -42,6 +42,8 @@ struct dx_thresholds {
 	 * a 20 ms path measured 0.24; a 32 KiB buffer 0.89).
 	 */
 	double rcvwin_fill;
+	/* rcv_rtt above this multiple of srtt (or min_rtt) is the sender's pace, not the path. */
+	unsigned rcv_rtt_ratio;
 	/* ...while the application keeps up: unread data below this share of rb. */
 	double rcvq_reading;
 	/* rmem_alloc over rb that means "full" when the kernel does not report rcv_wnd (< 6.2). */
@@ -78,16 +80,14 @@ struct dx_thresholds {
 	/* An accept queue limit this many times below somaxconn is the application's choice. */
 	unsigned backlog_ratio;
 	/*
-	 * Nagle + delayed ACK: srtt at least dack_rtt_us and dack_rtt_ratio times
-	 * min_rtt (the path answers in min_rtt, the peer's ACK timer in ~40 ms),
-	 * a small unacknowledged segment with a sub-MSS remainder waiting
-	 * behind it, cwnd not full. Measured on loopback (6.18): the two-write
-	 * client shows srtt 20-40 ms against a min_rtt of 5-30 us; TCP_NODELAY,
-	 * bulk and a sparse writer keep srtt below 1 ms or send nothing while
-	 * waiting.
+	 * Nagle + delayed ACK: srtt at least this far above min_rtt (the path
+	 * answers in min_rtt, the peer's ACK timer takes 40 ms or more, srtt
+	 * smooths the two), with a small segment in flight and a sub-MSS
+	 * remainder held behind it. Measured on loopback (6.18): the two-write
+	 * client shows srtt 20.5 ms against a min_rtt of 5 us, unacked 1,
+	 * notsent 60, 23 requests/s; 10 ms is a quarter of the minimum ATO.
 	 */
-	uint32_t dack_rtt_us;
-	unsigned dack_rtt_ratio;
+	uint32_t dack_excess_us;
 	/* SYN-SENT sockets with this many SYN retransmits (1 s, 3 s, 7 s...): warn, then critical. */
 	unsigned syn_retry_min, syn_retry_crit;
 	/* Request sockets retransmitting their SYN-ACK this many times. */
@@ -215,6 +215,20 @@ static inline bool rcv_window(const struct row *r, uint32_t *wnd, double *per_rt
 		return false;
 	if (!CONN_INFO(c, rcv_rtt, &rr) || rr == 0)
 		rr = base_rtt_us(c);
+	/*
+	 * rcv_rtt is the time one window of data took to arrive: from a sender
+	 * that sends little it is the sender's pace, not the path (29 s measured
+	 * for a 23 requests/s client on loopback), and "the window arrives every
+	 * round trip" would hold by construction. Capped by what srtt/min_rtt say.
+	 */
+	{
+		uint32_t s = 0, ref = base_rtt_us(c);
+
+		if (CONN_INFO(c, rtt, &s) && s > ref)
+			ref = s;
+		if (ref && rr > dx_th.rcv_rtt_ratio * ref)
+			rr = ref;
+	}
 	if (!rr)
 		return false;
 	*wnd = w;

@@ -90,6 +90,36 @@ static void classify_interval(struct row *r)
 	}
 }
 
+/*
+ * Nagle waiting for the peer's delayed ACK, by the socket's state at the
+ * sample: less than one MSS in flight (a small segment), a sub-MSS
+ * remainder held back (tcp_nagle_check: a partial segment waits while an
+ * earlier small one is unacknowledged), cwnd not full, and srtt at least
+ * dx_th.dack_excess_us above the path's minimum: the ACK took a timer, not a
+ * round trip. A write-write-read client spends nearly all its time so (one
+ * ATO per request), so one sample finds it; TCP_NODELAY, bulk senders and
+ * writers that do not outpace the ACKs never show a held sub-MSS remainder
+ * behind a small segment with an inflated srtt.
+ */
+bool dx_nagle_wait(const struct row *r)
+{
+	const struct conn *c = r->c;
+	const struct tcpi *ti = c->info;
+	uint32_t srtt, minrtt, notsent;
+	uint64_t inflight;
+
+	if (!ti || c->state != TS_ESTABLISHED || !CONN_INFO(c, rtt, &srtt) ||
+	    !CONN_INFO(c, min_rtt, &minrtt) || !CONN_INFO(c, notsent_bytes, &notsent))
+		return false;
+	if (!minrtt || minrtt == UINT32_MAX || srtt < minrtt + dx_th.dack_excess_us)
+		return false;
+	if (!ti->snd_mss || notsent == 0 || notsent >= ti->snd_mss || ti->unacked == 0 ||
+	    ti->unacked >= ti->snd_cwnd || zero_window(c))
+		return false;
+	inflight = c->wqueue > notsent ? c->wqueue - notsent : 0;
+	return inflight > 0 && inflight < ti->snd_mss;
+}
+
 void dx_classify(struct row *r)
 {
 	r->dflags = 0;
@@ -98,12 +128,22 @@ void dx_classify(struct row *r)
 	r->limit_basis = DB_NONE;
 	if (!may_send(r->c))
 		return;
-	if ((r->flags & ROW_D_LIMITS) && r->dt > 0) {
+	if ((r->flags & ROW_D_LIMITS) && r->dt > 0)
 		classify_interval(r);
-		return;
+	else {
+		r->limited_by = (uint8_t)state_limit(r, true);
+		r->limit_basis = DB_STATE;
 	}
-	r->limited_by = (uint8_t)state_limit(r, true);
-	r->limit_basis = DB_STATE;
+	/*
+	 * The kernel counts the wait for the ACK as busy time (data queued, no
+	 * window or buffer limit): what the interval calls cwnd (or, with the
+	 * ACK timer's share small, app) is the delayed ACK. The share is kept.
+	 */
+	if ((r->limited_by == DL_CWND || r->limited_by == DL_APP) && dx_nagle_wait(r)) {
+		if (r->limited_by == DL_APP && r->limit_basis != DB_STATE)
+			r->limited_pct = pct(share_of(r->d_busy_us, r->dt));
+		r->limited_by = DL_DELACK;
+	}
 }
 
 /*
@@ -134,6 +174,11 @@ void dx_estimate_bdp(struct row *r)
 	    (!(r->flags & ROW_RATES) || r->tx_bps > 0)) {
 		bool app_limited = c->info->flags8 & 1;
 		bool by_sndbuf = r->limited_by == DL_SNDBUF;
+
+		/* one small segment's burst is no measure of the path (see dx_th.bdp_use) */
+		if (app_limited && (r->flags & ROW_RATES) &&
+		    r->tx_bps / 8 < dx_th.bdp_use * (double)del)
+			return;
 
 		rate = (double)(app_limited && by_sndbuf && pace > del ? pace : del);
 		if (app_limited)
