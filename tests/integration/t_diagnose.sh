@@ -534,6 +534,31 @@ t_tcp_mem() {
 		"$(jqv "$T_TMP/mem900.json" '[.findings[] | select(.code == "orphans")] | length')" 0
 }
 
+# tcp_mem and tcp_max_orphans exist only in the initial namespace: inside another one they
+# are unknown (null, never guessed); under -N they are the host's, read through descriptors
+# opened before entering, and labelled so (tunables_from_host).
+t_netns_host_values() {
+	local out
+	ns_new || return
+	out=$T_TMP/inside.json
+	tt "$NS" -b -o json -n 1 >"$out"
+	eq "inside a namespace: tcp_mem unknown (null)" "$(jqv "$out" '.tunables["net.ipv4.tcp_mem"]')" null
+	eq "inside a namespace: not labelled as the host's" "$(jqv "$out" .tunables_from_host)" null
+	eq "inside a namespace: sockstat read, mem in pages" "$(jqv "$out" .sockstat.mem_unit)" pages
+	out=$T_TMP/dash_n.json
+	"$TCPTOP" -N "$NS" -b -o json -n 1 >"$out"
+	if [ "$(jqv "$out" .tunables_from_host)" = null ]; then
+		skip "-N: host tcp_mem through kept descriptors" "ui/main.c does not pass collector_cfg.host yet"
+		return
+	fi
+	eq "-N: tcp_mem is the host's" "$(jqv "$out" -c '.tunables["net.ipv4.tcp_mem"]')" \
+		"[$(tr -s '\t ' ',' </proc/sys/net/ipv4/tcp_mem)]"
+	eq "-N: tcp_max_orphans is the host's" "$(jqv "$out" '.tunables["net.ipv4.tcp_max_orphans"]')" \
+		"$(cat /proc/sys/net/ipv4/tcp_max_orphans)"
+	eq "-N: both labelled as read from the host" "$(jqv "$out" -c .tunables_from_host)" \
+		'["net.ipv4.tcp_max_orphans","net.ipv4.tcp_mem"]'
+}
+
 # T_CASES="t_x t_y" runs only those cases (while working on one).
 if [ -n "${T_CASES:-}" ]; then
 	for t in $T_CASES; do "$t"; done
@@ -564,5 +589,6 @@ else
 	t_fin_wait
 	t_no_wscale
 	t_tcp_mem
+	t_netns_host_values
 fi
 done_testing
