@@ -31,11 +31,10 @@ struct opts {
 	bool no_color;
 	const char *netns;     /* -N: NAME, /path or pid:PID; NULL: the current namespace */
 	enum procs_mode procs; /* -p: PROCS_ON, --no-processes: PROCS_OFF; default PROCS_AUTO */
-	char *filter;   /* filter expression (-f or the remaining arguments); owned, NULL if none */
+	char *filter; /* filter expression (-f or the remaining arguments); owned, NULL if none */
 	int group_by;   /* --group-by: an enum group_key (GROUP_NONE when not given) */
 	bool no_config; /* --no-config: ignore the settings file */
-	uint32_t
-		given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
+	uint32_t given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
 };
 
 /* opts.given bits. */
