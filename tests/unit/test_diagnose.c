@@ -18,6 +18,8 @@
 #define SEC 1000000000ull
 #define NFR 3 /* the diag_*.rec recordings hold three refreshes, 1 s apart */
 
+static void assert_keys_documented(const struct frame *f);
+
 /* ---- recordings (tests/fixtures/record_diag.sh) ---- */
 
 static void load(const char *name, struct frame fr[NFR])
@@ -304,6 +306,35 @@ static void json_carries_limit_findings_and_bdp(void **state)
 	assert_non_null(strstr(sb.s, "\"findings_dropped\":0"));
 	sb_free(&sb);
 	view_free(&v);
+	unload(fr);
+}
+
+/* The Nagle case, recorded: two small writes per request, 23 requests/s on loopback. */
+static void recorded_two_write_client_waits_for_delayed_acks_and_has_no_bdp(void **state)
+{
+	struct frame fr[NFR];
+
+	(void)state;
+	load("diag_dack.rec", fr);
+	for (int i = 1; i < NFR; i++) {
+		const struct row *cl = conn_to(&fr[i], 5109), *sv = conn_at(&fr[i], 5109);
+		const struct finding *x = finding(&fr[i], DX_DELAYED_ACK);
+
+		assert_non_null(cl);
+		assert_int_equal(cl->limited_by, DL_DELACK);
+		assert_true(has(cl, DX_DELAYED_ACK));
+		assert_int_equal(cl->bdp_bytes, 0);
+		assert_int_equal(sv->findings, 0);
+		assert_non_null(x);
+		assert_int_equal(x->cookie, cl->c->cookie);
+		assert_true(evidence(x, "srtt_us") >= 10000);
+		assert_true(evidence(x, "delayed_acks_delta") > 0);
+		assert_int_equal(fr[i].nfindings, 1);
+		/* sockstat came through the recording */
+		assert_true(fr[i].sockstat.have & SOCKSTAT_MEM);
+		assert_int_equal(fr[i].sockstat.inuse, 3);
+		assert_keys_documented(&fr[i]);
+	}
 	unload(fr);
 }
 
@@ -1386,6 +1417,7 @@ int main(void)
 		cmocka_unit_test(abort_on_overflow_is_raised_while_a_queue_is_full),
 		cmocka_unit_test(flags_list_the_codes_and_explain_refuses_codes_the_row_lacks),
 		cmocka_unit_test(the_code_table_is_complete),
+		cmocka_unit_test(recorded_two_write_client_waits_for_delayed_acks_and_has_no_bdp),
 		cmocka_unit_test(nagle_behind_a_delayed_ack_is_named_instead_of_cwnd),
 		cmocka_unit_test(delayed_ack_needs_a_held_sub_mss_remainder_and_an_inflated_srtt),
 		cmocka_unit_test(a_bdp_needs_the_interval_to_send_a_percent_of_the_delivery_rate),
