@@ -102,6 +102,8 @@ struct diag_code_def {
 const struct diag_code_def *diagnose_code(unsigned code);
 /* Whether a connection code marks its row as a problem (false for the others). */
 bool diagnose_code_problem(unsigned code);
+/* The row.findings bits of the problem codes: `r->findings & diagnose_problem_mask()`. */
+uint32_t diagnose_problem_mask(void);
 /* "connection", "listener", "destination", "local port", "remote endpoint", ... */
 const char *diagnose_scope_name(unsigned scope);
 /* The worst severity of the row's findings, escalations included; -1 when it has none. */

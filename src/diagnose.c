@@ -357,6 +357,16 @@ bool diagnose_code_problem(unsigned code)
 	return code < DX_CONN_N && dx_codes[code].def.problem;
 }
 
+uint32_t diagnose_problem_mask(void)
+{
+	uint32_t m = 0;
+
+	for (unsigned code = 0; code < DX_CONN_N; code++)
+		if (dx_codes[code].def.problem)
+			m |= 1u << code;
+	return m;
+}
+
 const char *diagnose_scope_name(unsigned scope)
 {
 	return scope < DSC_N ? scope_names[scope] : "?";

@@ -1380,6 +1380,9 @@ static void row_severity_is_the_worst_code_with_escalations(void **state)
 	assert_true(diagnose_code_problem(DX_DELAYED_ACK));
 	assert_false(diagnose_code_problem(DX_SNDBUF_FIXED));
 	assert_false(diagnose_code_problem(DX_ACCEPT_FULL)); /* not a connection code */
+	assert_int_equal(diagnose_problem_mask(), (1u << DX_SNDBUF_BDP) | (1u << DX_RWND_BDP) |
+							  (1u << DX_ZWIN) | (1u << DX_DELAYED_ACK) |
+							  (1u << DX_NO_WSCALE));
 }
 
 int main(void)
