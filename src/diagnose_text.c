@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diagnose_int.h"
+#include "fmt.h"
 
 /*
  * iec(), usec() and bitrate() are prose units ("1.5 KiB", "20.1 ms",
@@ -506,12 +507,12 @@ void dx_message_syn_retry(const struct finding *x, struct text *t)
 	       "%lld connects to %s retry their SYN (up to %lld retransmits, the oldest waiting "
 	       "%s): nothing answers",
 	       (long long)evd(x, "sockets"), x->subject, (long long)evd(x, "max_retries"),
-	       usec((uint64_t)evd(x, "oldest_ms") * 1000, a, sizeof(a)));
+	       fmt_secs((double)evd(x, "oldest_ms") / 1000, a, sizeof(a)));
 	if (ev_get(x, "gives_up_ms", &v))
 		dx_put(t,
 		       "; the kernel gives up (ETIMEDOUT) in %s, after net.ipv4.tcp_syn_retries "
 		       "%lld",
-		       usec((uint64_t)v * 1000, a, sizeof(a)),
+		       fmt_secs((double)v / 1000, a, sizeof(a)),
 		       (long long)evd(x, "tcp_syn_retries"));
 	dx_put(t,
 	       "; in the interval TcpExtTCPSynRetrans +%lld, TcpAttemptFails +%lld, "
