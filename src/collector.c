@@ -139,8 +139,11 @@ static void read_tunables(struct collector *c, struct frame *f)
 }
 
 /*
- * /proc/net/sockstat and sockstat6 (TCP counts, TCP memory). A recording made
- * before tcptop read them has neither: the values are then simply unknown.
+ * /proc/net/sockstat and sockstat6 (TCP counts, TCP memory). Like a sysctl,
+ * a file that cannot be read leaves its values unknown (JSON null, the
+ * memory findings silent) rather than failing the refresh: sockstat6 is
+ * missing without IPv6, a recording made before tcptop read them has
+ * neither, and a proc root may be a partial copy.
  */
 static void read_sockstat(struct collector *c, struct frame *f)
 {
@@ -149,12 +152,8 @@ static void read_sockstat(struct collector *c, struct frame *f)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct terr e = { { 0 } };
 
-		if (source_read(c->src, files[i], &c->buf, &e) < 0) {
-			/* sockstat6 is missing without IPv6; a replay may predate both */
-			if (!source_is_replay(c->src) && i == 0)
-				note(f, &e);
+		if (source_read(c->src, files[i], &c->buf, &e) < 0)
 			continue;
-		}
 		if (sockstat_parse(&f->sockstat, sb_str(&c->buf), c->buf.len, &e) < 0) {
 			terr_prefix(&e, "%s", files[i]);
 			note(f, &e);
