@@ -175,9 +175,14 @@ void dx_estimate_bdp(struct row *r)
 		bool app_limited = c->info->flags8 & 1;
 		bool by_sndbuf = r->limited_by == DL_SNDBUF;
 
-		/* one small segment's burst is no measure of the path (see dx_th.bdp_use) */
-		if (app_limited && (r->flags & ROW_RATES) &&
-		    r->tx_bps / 8 < dx_th.bdp_use * (double)del)
+		/*
+		 * One small segment's burst is no measure of the path (see
+		 * dx_th.bdp_use). Not for a window- or buffer-bound connection:
+		 * its findings read an unknown BDP as "below", and its rate is
+		 * its limit's, never a trickle.
+		 */
+		if (app_limited && !by_sndbuf && r->limited_by != DL_RWND &&
+		    (r->flags & ROW_RATES) && r->tx_bps / 8 < dx_th.bdp_use * (double)del)
 			return;
 
 		rate = (double)(app_limited && by_sndbuf && pace > del ? pace : del);
