@@ -23,6 +23,12 @@ struct collector_cfg {
 	struct diag_req req;   /* states, extensions, filter bytecode (borrowed) */
 	enum procs_mode procs; /* live only */
 	const char *netns;     /* name of the namespace watched, for frames (borrowed); or NULL */
+	/*
+	 * Under -N: the host-only sysctls (tcp_mem, tcp_max_orphans) through
+	 * descriptors opened before entering the namespace (borrowed); NULL:
+	 * read them from the proc root like the rest (absent in a namespace).
+	 */
+	const struct tunables_host *host;
 };
 
 struct collector; /* opaque: the source and the model */

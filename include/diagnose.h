@@ -19,7 +19,8 @@ enum diag_limit {
 	DL_SNDBUF, /* our own send buffer */
 	DL_CWND,   /* congestion window, pacing, the network: busy, no buffer or window limit */
 	DL_APP,    /* sent some, but the application left it without data most of the time */
-	DL_IDLE,   /* nothing sent at all */
+	DL_DELACK, /* small writes wait for the peer's delayed ACK (Nagle): "delack" instead of cwnd */
+	DL_IDLE, /* nothing sent at all */
 	DL_N
 };
 
@@ -50,6 +51,8 @@ enum diag_code {
 	DX_RECVQ_GROWING,  /* "recvq-growing" */
 	DX_UNSENT_GROWING, /* "unsent-growing" */
 	DX_RTO_BACKOFF,    /* "rto-backoff" */
+	DX_DELAYED_ACK,    /* "delayed-ack" */
+	DX_NO_WSCALE,      /* "no-wscale" */
 	DX_CONN_N,
 	/* per listener */
 	DX_ACCEPT_OVERFLOW = DX_CONN_N, /* "accept-overflow" */
@@ -57,29 +60,59 @@ enum diag_code {
 	DX_BACKLOG_SMALL,               /* "backlog<somaxconn" */
 	DX_SYNQ_OVERFLOW,               /* "synq-overflow" */
 	DX_LISTEN_DROPS,                /* "listen-drops" */
+	DX_SYNACK_RETRY,                /* "synack-retry" */
+	/* per destination, local port, remote endpoint */
+	DX_SYN_RETRY, /* "syn-retry" */
+	DX_FIN_WAIT1, /* "fin-wait-1" */
+	DX_FIN_WAIT2, /* "fin-wait-2" */
 	/* host */
 	DX_SYNCOOKIES,        /* "syncookies" */
 	DX_ABORT_ON_OVERFLOW, /* "abort-on-overflow" */
 	DX_CLOSE_WAIT,        /* "close-wait" */
 	DX_TIME_WAIT,         /* "time-wait" */
 	DX_PORTS,             /* "ephemeral-ports" */
+	DX_ORPHANS,           /* "orphans" */
+	DX_TCP_MEM,           /* "tcp-mem" */
 	DX_N
 };
 
-/* One row of the code table. */
+/* What a finding is about: its subject. */
+enum diag_scope {
+	DSC_CONN,     /* one connection (a FLAGS code) */
+	DSC_LISTENER, /* a listening socket */
+	DSC_DEST,     /* a destination address:port */
+	DSC_PORT,     /* a local port */
+	DSC_REMOTE,   /* a remote endpoint */
+	DSC_GROUP,    /* a local port or a remote endpoint, whichever groups them */
+	DSC_HOST,     /* the host (or the namespace) */
+	DSC_N
+};
+
+/* One row of the code table (the public part of its descriptor). */
 struct diag_code_def {
-	const char *name;  /* short code: FLAGS column, JSON "findings" and "code" */
-	uint8_t severity;  /* the usual severity (some findings escalate) */
-	const char *title; /* what it means, one line */
-	const char *check; /* what to look at or change, one line */
+	const char *name;     /* short code: FLAGS column, JSON "findings" and "code" */
+	uint8_t severity;     /* the usual severity (some findings escalate) */
+	uint8_t scope;        /* enum diag_scope */
+	bool problem;         /* marks the connection as a problem (the FLAGS cell's colour) */
+	const char *title;    /* what it means, one line */
+	const char *check;    /* what to look at or change, one line */
+	const char *evidence; /* the evidence keys it may carry, comma-separated */
 };
 
 const struct diag_code_def *diagnose_code(unsigned code);
+/* Whether a connection code marks its row as a problem (false for the others). */
+bool diagnose_code_problem(unsigned code);
+/* The row.findings bits of the problem codes: `r->findings & diagnose_problem_mask()`. */
+uint32_t diagnose_problem_mask(void);
+/* "connection", "listener", "destination", "local port", "remote endpoint", ... */
+const char *diagnose_scope_name(unsigned scope);
+/* The worst severity of the row's findings, escalations included; -1 when it has none. */
+int diagnose_row_severity(const struct row *r);
 /* The code for a short name ("zwin"); -1 if none. */
 int diagnose_code_by_name(const char *name);
 /* "info", "warn", "crit". */
 const char *diagnose_severity_name(unsigned severity);
-/* "rwnd", "sndbuf", "cwnd", "app", "idle"; NULL for DL_NONE. */
+/* "rwnd", "sndbuf", "cwnd", "app", "delack", "idle"; NULL for DL_NONE. */
 const char *diagnose_limit_name(unsigned limit);
 /* "interval", "mixed", "state"; NULL for DB_NONE. */
 const char *diagnose_basis_name(unsigned basis);

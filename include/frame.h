@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "counters.h"
 #include "sample.h"
+#include "sockstat.h"
 #include "tunables.h"
 
 struct procinfo;    /* procmap.h */
@@ -21,12 +22,14 @@ enum {
 };
 
 struct listener {
-	uint32_t row;        /* index of the LISTEN socket in rows[] */
-	uint32_t accept_q;   /* current accept queue (idiag_rqueue) */
-	uint32_t accept_max; /* its limit (idiag_wqueue) */
-	uint32_t syn_q;      /* SYN-RECV request sockets it owns */
-	uint32_t syn_max;    /* the SYN queue's limit (KERNEL.md); 0: not known */
-	uint16_t shared;     /* listeners on the same address and port (SO_REUSEPORT) */
+	uint32_t row;          /* index of the LISTEN socket in rows[] */
+	uint32_t accept_q;     /* current accept queue (idiag_rqueue) */
+	uint32_t accept_max;   /* its limit (idiag_wqueue) */
+	uint32_t syn_q;        /* SYN-RECV request sockets it owns */
+	uint32_t syn_max;      /* the SYN queue's limit (KERNEL.md); 0: not known */
+	uint32_t syn_retrying; /* of those, request sockets that retransmitted their SYN-ACK */
+	uint8_t syn_retries;   /* the most SYN-ACK retransmits of one of them */
+	uint16_t shared;       /* listeners on the same address and port (SO_REUSEPORT) */
 	uint8_t flags;
 	uint64_t drops;
 	uint64_t drops_delta;
@@ -166,7 +169,13 @@ struct frame {
 
 	struct counters counters;
 	struct tunables tun;
-	struct hist hist; /* of the selected connection */
+	/*
+	 * /proc/net/sockstat{,6}; have == 0: not read (a recording without it).
+	 * inuse/tw are the namespace's, orphan/alloc/mem the host's.
+	 */
+	struct sockstat sockstat;
+	const char *kernel; /* the watched kernel's release ("6.18.0"; borrowed); NULL: unknown */
+	struct hist hist;   /* of the selected connection */
 
 	/* Diagnosis: filled by diagnose_frame(), the most severe first. */
 	struct finding findings[FRAME_FINDINGS_MAX];

@@ -2,6 +2,7 @@
 #ifndef TCPTOP_MODEL_H
 #define TCPTOP_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "frame.h"
@@ -22,6 +23,23 @@ void model_update(struct model *m, struct frame *f);
 
 /* Which connection's history the frames should carry (0: none). */
 void model_select(struct model *m, uint64_t cookie);
+
+/* A kernel release's major and minor ("4.3.0-1-amd64": 4, 3); false when it does not start so. */
+bool model_kernel_version(const char *release, int *major, int *minor);
+
+/*
+ * The SYN queue's limit of a listener whose accept queue limit is `backlog`
+ * (sk_max_ack_backlog: the listen() backlog capped by somaxconn) on kernel
+ * major.minor, with net.ipv4.tcp_max_syn_backlog and tcp_syncookies (< 0:
+ * unknown). Since the request-socket rework (4.4) a request is refused once
+ * the SYN queue holds backlog of them; before it the queue was a table of
+ * roundup_pow_of_two(max(8, min(backlog, tcp_max_syn_backlog)) + 1) entries.
+ * In both, with syncookies off, the last quarter of tcp_max_syn_backlog is
+ * kept for peers TCP has seen before: unproven clients get at most
+ * tcp_max_syn_backlog - tcp_max_syn_backlog / 4. 0: not known.
+ */
+uint32_t model_syn_max(int major, int minor, uint32_t backlog, int64_t max_syn_backlog,
+		       int64_t syncookies);
 
 /* Socket entries known (for benchmarks and tests). */
 size_t model_size(const struct model *m);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "terr.h"
+#include "tunables.h"
 
 #define NETNS_RUN_DIR "/run/netns" /* where `ip netns add` puts named namespaces */
 #define NETNS_NAME_LEN 288
@@ -25,6 +26,16 @@ int netns_path(const char *spec, char *path, size_t len, struct terr *e);
  * ("no network namespace 'x' under /run/netns", "cannot enter ...: ...").
  */
 int netns_enter(const char *spec, struct terr *e);
+
+/*
+ * netns_enter, after opening the host-only sysctls (tcp_mem,
+ * tcp_max_orphans: the initial namespace alone has them) under proc_root
+ * (NULL: /proc) into h, so the collector can still read the host's values
+ * (collector_cfg.host). h is filled even when entering fails; close it with
+ * tunables_host_close.
+ */
+int netns_enter_keeping_host(const char *spec, const char *proc_root, struct tunables_host *h,
+			     struct terr *e);
 
 /*
  * A name for the namespace this process is in now, for headers: the spec

@@ -2,6 +2,7 @@
 #ifndef TCPTOP_TUNABLES_H
 #define TCPTOP_TUNABLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,19 +25,55 @@ enum tun_id {
 	TUN_ADV_WIN_SCALE,
 	TUN_TW_REUSE,
 	TUN_NOTSENT_LOWAT,
+	TUN_SYN_RETRIES,
+	TUN_SYNACK_RETRIES,
+	TUN_ORPHAN_RETRIES,
+	TUN_MAX_ORPHANS, /* initial namespace only */
+	TUN_TCP_MEM,     /* initial namespace only; pages */
+	TUN_WINDOW_SCALING,
+	TUN_RETRIES2,
+	TUN_KEEPALIVE_TIME,
+	TUN_KEEPALIVE_INTVL,
+	TUN_KEEPALIVE_PROBES,
+	TUN_SLOW_START_AFTER_IDLE,
+	TUN_FASTOPEN,
 	TUN_N
 };
 
 struct tunable_def {
 	const char *name; /* sysctl name, the JSON key */
 	const char *path; /* relative to the proc root */
+	/*
+	 * Exists only in the initial network namespace's /proc/sys (registered
+	 * for init_net alone): another namespace has no such file, and its
+	 * value is the host's.
+	 */
+	bool host_only;
 };
 
 /* Values as read; n[i] == 0 means unavailable (file missing or unreadable). */
 struct tunables {
 	int64_t v[TUN_N][3];
 	uint8_t n[TUN_N];
+	/* v[i] was read from the initial namespace through a descriptor kept from before -N */
+	bool from_host[TUN_N];
 };
+
+/*
+ * Descriptors of the host-only sysctls, opened in the initial namespace
+ * before -N moves the process: /proc/sys looks files up in the opener's
+ * namespace, so only a descriptor opened before setns still reads the host's
+ * value (pread at offset 0 re-reads it). fd[i] < 0: not open.
+ */
+struct tunables_host {
+	int fd[TUN_N];
+};
+
+/* Opens the host-only sysctls under proc_root (NULL: /proc); those that fail stay -1. */
+void tunables_host_open(struct tunables_host *h, const char *proc_root);
+void tunables_host_close(struct tunables_host *h);
+/* Reads tunable id through its kept descriptor into t (from_host set); false if not open or unreadable. */
+bool tunables_host_read(const struct tunables_host *h, enum tun_id id, struct tunables *t);
 
 const struct tunable_def *tunable_def(enum tun_id id);
 /* Parses up to 3 whitespace-separated integers; returns how many. Pure. */

@@ -12,6 +12,7 @@
 #include "fatal.h"
 #include "model.h"
 #include "procmap.h"
+#include "sockstat.h"
 #include "strbuf.h"
 #include "tunables.h"
 
@@ -29,6 +30,7 @@ struct collector {
 
 	char *proc_root;
 	const char *netns;
+	const struct tunables_host *host;
 	struct procmap *procmap; /* created on first use */
 	enum procs_mode procs;
 	bool procs_auto_off; /* AUTO turned it off: it could not keep up */
@@ -68,6 +70,7 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 	c->proc_root =
 		xstrdup(cfg->src.proc_root && *cfg->src.proc_root ? cfg->src.proc_root : "/proc");
 	c->netns = cfg->netns;
+	c->host = cfg->host;
 	c->procs = cfg->procs;
 	c->procs_fresh = true;
 	return c;
@@ -125,9 +128,36 @@ static void read_tunables(struct collector *c, struct frame *f)
 	for (int i = 0; i < TUN_N; i++) {
 		struct terr e;
 
-		/* A sysctl an older kernel lacks is simply unavailable. */
+		if (tunable_def(i)->host_only && c->host && !source_is_replay(c->src)) {
+			tunables_host_read(c->host, i, &f->tun);
+			continue;
+		}
+		/* A sysctl an older kernel (or a namespace, for host-only ones) lacks is unavailable. */
 		if (source_read(c->src, tunable_def(i)->path, &c->buf, &e) == 0)
 			f->tun.n[i] = (uint8_t)tunables_parse_value(sb_str(&c->buf), f->tun.v[i]);
+	}
+}
+
+/*
+ * /proc/net/sockstat and sockstat6 (TCP counts, TCP memory). Like a sysctl,
+ * a file that cannot be read leaves its values unknown (JSON null, the
+ * memory findings silent) rather than failing the refresh: sockstat6 is
+ * missing without IPv6, a recording made before tcptop read them has
+ * neither, and a proc root may be a partial copy.
+ */
+static void read_sockstat(struct collector *c, struct frame *f)
+{
+	static const char *const files[] = { "net/sockstat", "net/sockstat6" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct terr e = { { 0 } };
+
+		if (source_read(c->src, files[i], &c->buf, &e) < 0)
+			continue;
+		if (sockstat_parse(&f->sockstat, sb_str(&c->buf), c->buf.len, &e) < 0) {
+			terr_prefix(&e, "%s", files[i]);
+			note(f, &e);
+		}
 	}
 }
 
@@ -249,7 +279,9 @@ int collector_step(struct collector *c, struct frame *f)
 	failed |= read_counters(c, f, "net/snmp") < 0;
 	counters_index(&f->counters);
 	read_tunables(c, f);
+	read_sockstat(c, f);
 	source_end(c->src);
+	f->kernel = source_kernel(c->src);
 	model_update(c->model, f);
 	f->netns = c->netns;
 	attribute(c, f);

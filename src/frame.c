@@ -16,6 +16,7 @@ void frame_reset(struct frame *f)
 	memset(f->states, 0, sizeof(f->states));
 	memset(f->states_delta, 0, sizeof(f->states_delta));
 	memset(&f->tun, 0, sizeof(f->tun));
+	memset(&f->sockstat, 0, sizeof(f->sockstat));
 	f->hist.cookie = 0;
 	f->hist.n = 0;
 	f->attribution = ATTR_OFF;

@@ -432,9 +432,73 @@ static const struct lkey *owner(const struct lkey *lk, size_t n, const struct co
 	return wild;
 }
 
+bool model_kernel_version(const char *release, int *major, int *minor)
+{
+	char *end;
+	long a, b;
+
+	if (!release)
+		return false;
+	a = strtol(release, &end, 10);
+	if (end == release || *end != '.' || a <= 0 || a > 1000)
+		return false;
+	release = end + 1;
+	b = strtol(release, &end, 10);
+	if (end == release || b < 0 || b > 1000)
+		return false;
+	*major = (int)a;
+	*minor = (int)b;
+	return true;
+}
+
+static uint32_t pow2_at_least(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p < v && p < (1u << 31))
+		p <<= 1;
+	return (uint32_t)p;
+}
+
+uint32_t model_syn_max(int major, int minor, uint32_t backlog, int64_t max_syn_backlog,
+		       int64_t syncookies)
+{
+	bool rework = major > 4 || (major == 4 && minor >= 4);
+	uint64_t lim = backlog;
+
+	if (major <= 0 || backlog == 0)
+		return 0;
+	if (!rework) {
+		uint64_t nr;
+
+		if (max_syn_backlog <= 0)
+			return 0;
+		nr = backlog < (uint64_t)max_syn_backlog ? backlog : (uint64_t)max_syn_backlog;
+		lim = pow2_at_least((nr < 8 ? 8 : nr) + 1);
+	}
+	if (syncookies == 0) {
+		uint64_t unproven;
+
+		if (max_syn_backlog <= 0)
+			return 0;
+		unproven = (uint64_t)max_syn_backlog - ((uint64_t)max_syn_backlog >> 2);
+		if (unproven < lim)
+			lim = unproven;
+	} else if (syncookies < 0 && !rework) {
+		return 0;
+	}
+	return lim > UINT32_MAX ? UINT32_MAX : (uint32_t)lim;
+}
+
 static void update_listeners(struct model *m, struct frame *f)
 {
 	size_t n = f->sample.n, nl = 0;
+	int major = 0, minor = 0;
+	int64_t msb = tunables_get(&f->tun, TUN_MAX_SYN_BACKLOG, -1);
+	int64_t cookies = tunables_get(&f->tun, TUN_SYNCOOKIES, -1);
+
+	if (!model_kernel_version(f->kernel, &major, &minor))
+		major = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = f->rows[i].c;
@@ -452,6 +516,7 @@ static void update_listeners(struct model *m, struct frame *f)
 		l->row = (uint32_t)i;
 		l->accept_q = c->rqueue;
 		l->accept_max = c->wqueue;
+		l->syn_max = model_syn_max(major, minor, l->accept_max, msb, cookies);
 		l->shared = 1;
 		if (c->skmem && c->skmem_n > SKM_DROPS) {
 			l->drops = c->skmem[SKM_DROPS];
@@ -491,19 +556,41 @@ static void update_listeners(struct model *m, struct frame *f)
 		if (c->state != TS_SYN_RECV)
 			continue;
 		k = owner(m->lkeys, nl, c);
-		if (k)
-			f->listeners[k->listener].syn_q++;
+		if (k) {
+			struct listener *l = &f->listeners[k->listener];
+
+			l->syn_q++;
+			/* idiag_retrans of a request socket: its SYN-ACK retransmits */
+			if (c->retrans) {
+				l->syn_retrying++;
+				if (c->retrans > l->syn_retries)
+					l->syn_retries = c->retrans;
+			}
+		}
 	}
 	/* SO_REUSEPORT groups: the kernel does not say which member owns a request. */
 	for (size_t i = 0; i < nl;) {
 		size_t j = i + 1;
 		uint32_t syn = f->listeners[m->lkeys[i].listener].syn_q;
 
-		while (j < nl && !cmp_lkey(&m->lkeys[i], &m->lkeys[j]))
-			syn += f->listeners[m->lkeys[j++].listener].syn_q;
+		uint32_t retrying = f->listeners[m->lkeys[i].listener].syn_retrying;
+		uint8_t retries = f->listeners[m->lkeys[i].listener].syn_retries;
+
+		while (j < nl && !cmp_lkey(&m->lkeys[i], &m->lkeys[j])) {
+			const struct listener *o = &f->listeners[m->lkeys[j++].listener];
+
+			syn += o->syn_q;
+			retrying += o->syn_retrying;
+			if (o->syn_retries > retries)
+				retries = o->syn_retries;
+		}
 		for (size_t k = i; j - i > 1 && k < j; k++) {
-			f->listeners[m->lkeys[k].listener].shared = (uint16_t)(j - i);
-			f->listeners[m->lkeys[k].listener].syn_q = syn;
+			struct listener *l = &f->listeners[m->lkeys[k].listener];
+
+			l->shared = (uint16_t)(j - i);
+			l->syn_q = syn;
+			l->syn_retrying = retrying;
+			l->syn_retries = retries;
 		}
 		i = j;
 	}

@@ -117,6 +117,14 @@ int netns_enter(const char *spec, struct terr *e)
 	return 0;
 }
 
+int netns_enter_keeping_host(const char *spec, const char *proc_root, struct tunables_host *h,
+			     struct terr *e)
+{
+	/* before setns: /proc/sys resolves names in the namespace of whoever opens them */
+	tunables_host_open(h, proc_root);
+	return netns_enter(spec, e);
+}
+
 static bool same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;

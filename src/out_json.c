@@ -2,11 +2,14 @@
 #include "out.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "diagnose.h"
 #include "json.h"
+#include "sockstat.h"
 #include "tunables.h"
 
 static void timestamp(const struct frame *f, struct json *j)
@@ -81,6 +84,70 @@ static void tunables(const struct frame *f, struct json *j)
 		}
 	}
 	json_obj_end(j);
+}
+
+/*
+ * /proc/net/sockstat{,6}: inuse is IPv4 + IPv6, mem in pages (tcp_mem's
+ * unit, as the kernel has it). orphan, alloc and mem are host-wide whichever
+ * namespace is watched; inuse and tw are the namespace's. null: not read.
+ */
+static void sockstat(const struct frame *f, struct json *j)
+{
+	static const struct {
+		const char *key;
+		uint8_t bit;
+		size_t off;
+	} keys[] = {
+		{ "orphan", SOCKSTAT_ORPHAN, offsetof(struct sockstat, orphan) },
+		{ "tw", SOCKSTAT_TW, offsetof(struct sockstat, tw) },
+		{ "alloc", SOCKSTAT_ALLOC, offsetof(struct sockstat, alloc) },
+		{ "mem", SOCKSTAT_MEM, offsetof(struct sockstat, mem) },
+	};
+	const struct sockstat *ss = &f->sockstat;
+
+	if (!ss->have) {
+		json_null(j, "sockstat");
+		return;
+	}
+	json_obj_begin(j, "sockstat");
+	if (ss->have & (SOCKSTAT_INUSE | SOCKSTAT_INUSE6))
+		json_i64(j, "inuse", ss->inuse + ss->inuse6);
+	else
+		json_null(j, "inuse");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		int64_t v;
+
+		memcpy(&v, (const char *)ss + keys[i].off, sizeof(v));
+		if (ss->have & keys[i].bit)
+			json_i64(j, keys[i].key, v);
+		else
+			json_null(j, keys[i].key);
+	}
+	json_str(j, "mem_unit", "pages");
+	json_arr_begin(j, "host_wide");
+	json_str(j, NULL, "orphan");
+	json_str(j, NULL, "alloc");
+	json_str(j, NULL, "mem");
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+/* The host-only sysctls read from the initial namespace through descriptors kept from before -N. */
+static void tunables_host(const struct frame *f, struct json *j)
+{
+	bool any = false;
+
+	for (int i = 0; i < TUN_N; i++)
+		any |= f->tun.from_host[i];
+	if (!any) {
+		json_null(j, "tunables_from_host");
+		return;
+	}
+	json_arr_begin(j, "tunables_from_host");
+	for (int i = 0; i < TUN_N; i++)
+		if (f->tun.from_host[i])
+			json_str(j, NULL, tunable_def(i)->name);
+	json_arr_end(j);
 }
 
 /* Whether "process" fields were filled, and how completely (see doc/PROCESSES.md). */
@@ -174,6 +241,8 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	states(f, &j);
 	counters(f, &j);
 	tunables(f, &j);
+	tunables_host(f, &j);
+	sockstat(f, &j);
 	json_arr_begin(&j, "listeners");
 	for (size_t i = 0; i < v->n; i++)
 		if (f->rows[v->order[i]].lst)

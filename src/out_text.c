@@ -10,13 +10,38 @@
 #include "summary.h"
 #include "table.h"
 
+/* Terminal-safe text of an untrusted string; "?" when NULL. */
+static const char *safe(char *buf, size_t len, const char *s)
+{
+	if (!s)
+		return "?";
+	sanitize_text(buf, len, s, strlen(s));
+	return buf;
+}
+
+/* sockstat's TCP line, when read: the host-wide figures labelled so. */
+static void sockstat_line(const struct frame *f, struct strbuf *sb)
+{
+	const struct sockstat *ss = &f->sockstat;
+
+	if (!ss->have)
+		return;
+	sb_printf(sb,
+		  "tcp sockets: inuse %lld  tw %lld  orphan %lld (host)  mem %lld pages (host)\n",
+		  (long long)(ss->inuse + ss->inuse6), (long long)ss->tw, (long long)ss->orphan,
+		  (long long)ss->mem);
+}
+
 static void header(const struct frame *f, const struct out_ctx *ctx, const struct view *v,
 		   struct strbuf *sb)
 {
-	char t[32], ns[SANITIZE_SIZE(64)];
+	char t[32], ns[SANITIZE_SIZE(64)], host[SANITIZE_SIZE(64)], kern[SANITIZE_SIZE(64)];
+	char flt[SANITIZE_SIZE(256)];
 
+	/* a recording's host name and release are anybody's bytes; the live ones the admin's */
 	sb_printf(sb, "tcptop %s  host %s  Linux %s  %s  interval %.2fs", TCPTOP_VERSION,
-		  ctx->hostname, ctx->kernel, fmt_time(f->real_ns, t, sizeof(t)), f->interval);
+		  safe(host, sizeof(host), ctx->hostname), safe(kern, sizeof(kern), ctx->kernel),
+		  fmt_time(f->real_ns, t, sizeof(t)), f->interval);
 	/* the namespace name comes from the command line or /run/netns: not trusted either */
 	if (f->netns)
 		sb_printf(sb, "  netns %s",
@@ -29,6 +54,7 @@ static void header(const struct frame *f, const struct out_ctx *ctx, const struc
 	else
 		sb_printf(sb, "processes: %s\n",
 			  f->attribution_note[0] ? f->attribution_note : "off");
+	sockstat_line(f, sb);
 	sb_printf(sb, "sockets %zu:  ", summary_total(f));
 	summary_states(f, sb);
 	sb_puts(sb, "\nin the interval:");
@@ -43,7 +69,7 @@ static void header(const struct frame *f, const struct out_ctx *ctx, const struc
 	}
 	sb_printf(sb, "\nconnections: %zu shown", v->n);
 	if (ctx->filter)
-		sb_printf(sb, " (filter: %s)", ctx->filter);
+		sb_printf(sb, " (filter: %s)", safe(flt, sizeof(flt), ctx->filter));
 	sb_printf(sb, ", sorted by %s%s\n", ctx->sort->name,
 		  ctx->reverse == column_sort_desc(ctx->sort) ? " ascending" : " descending");
 }

@@ -2,7 +2,10 @@
 #include "tunables.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static const struct tunable_def defs[TUN_N] = {
 	[TUN_SOMAXCONN] = { "net.core.somaxconn", "sys/net/core/somaxconn" },
@@ -24,6 +27,22 @@ static const struct tunable_def defs[TUN_N] = {
 	[TUN_ADV_WIN_SCALE] = { "net.ipv4.tcp_adv_win_scale", "sys/net/ipv4/tcp_adv_win_scale" },
 	[TUN_TW_REUSE] = { "net.ipv4.tcp_tw_reuse", "sys/net/ipv4/tcp_tw_reuse" },
 	[TUN_NOTSENT_LOWAT] = { "net.ipv4.tcp_notsent_lowat", "sys/net/ipv4/tcp_notsent_lowat" },
+	[TUN_SYN_RETRIES] = { "net.ipv4.tcp_syn_retries", "sys/net/ipv4/tcp_syn_retries" },
+	[TUN_SYNACK_RETRIES] = { "net.ipv4.tcp_synack_retries", "sys/net/ipv4/tcp_synack_retries" },
+	[TUN_ORPHAN_RETRIES] = { "net.ipv4.tcp_orphan_retries", "sys/net/ipv4/tcp_orphan_retries" },
+	[TUN_MAX_ORPHANS] = { "net.ipv4.tcp_max_orphans", "sys/net/ipv4/tcp_max_orphans",
+			      .host_only = true },
+	[TUN_TCP_MEM] = { "net.ipv4.tcp_mem", "sys/net/ipv4/tcp_mem", .host_only = true },
+	[TUN_WINDOW_SCALING] = { "net.ipv4.tcp_window_scaling", "sys/net/ipv4/tcp_window_scaling" },
+	[TUN_RETRIES2] = { "net.ipv4.tcp_retries2", "sys/net/ipv4/tcp_retries2" },
+	[TUN_KEEPALIVE_TIME] = { "net.ipv4.tcp_keepalive_time", "sys/net/ipv4/tcp_keepalive_time" },
+	[TUN_KEEPALIVE_INTVL] = { "net.ipv4.tcp_keepalive_intvl",
+				  "sys/net/ipv4/tcp_keepalive_intvl" },
+	[TUN_KEEPALIVE_PROBES] = { "net.ipv4.tcp_keepalive_probes",
+				   "sys/net/ipv4/tcp_keepalive_probes" },
+	[TUN_SLOW_START_AFTER_IDLE] = { "net.ipv4.tcp_slow_start_after_idle",
+					"sys/net/ipv4/tcp_slow_start_after_idle" },
+	[TUN_FASTOPEN] = { "net.ipv4.tcp_fastopen", "sys/net/ipv4/tcp_fastopen" },
 };
 
 const struct tunable_def *tunable_def(enum tun_id id)
@@ -59,4 +78,43 @@ int tunables_parse_value(const char *text, int64_t out[3])
 int64_t tunables_get(const struct tunables *t, enum tun_id id, int64_t dflt)
 {
 	return t->n[id] ? t->v[id][0] : dflt;
+}
+
+void tunables_host_open(struct tunables_host *h, const char *proc_root)
+{
+	for (int i = 0; i < TUN_N; i++) {
+		char path[4096];
+
+		h->fd[i] = -1;
+		if (!defs[i].host_only)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", proc_root && *proc_root ? proc_root : "/proc",
+			 defs[i].path);
+		h->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+	}
+}
+
+void tunables_host_close(struct tunables_host *h)
+{
+	for (int i = 0; i < TUN_N; i++) {
+		if (h->fd[i] >= 0)
+			close(h->fd[i]);
+		h->fd[i] = -1;
+	}
+}
+
+bool tunables_host_read(const struct tunables_host *h, enum tun_id id, struct tunables *t)
+{
+	char buf[128];
+	ssize_t n;
+
+	if (h->fd[id] < 0)
+		return false;
+	n = pread(h->fd[id], buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	t->n[id] = (uint8_t)tunables_parse_value(buf, t->v[id]);
+	t->from_host[id] = t->n[id] > 0;
+	return t->n[id] > 0;
 }

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@
  *                 all at once ("ready" after the first), so the count grows
  *   --delay-ms MS link: one-way delay of the emulated path (default 10)
  *   --cc NAME     congestion control of the sending side (TCP_CONGESTION)
+ *   --nodelay     reqresp: the client sets TCP_NODELAY
  * scenarios:
  *   bulk          one connection, the client sends without pause
  *   listen N      a listener that never accepts, N clients connecting to it
@@ -47,6 +49,11 @@
  *   synrecv N     N connects to a listener (the test drops SYN-ACKs: SYN-RECV)
  *   idle N        N established connections with keepalive and no data
  *   fork N        one accepted socket shared by N processes (fork after accept)
+ *   reqresp       one client writing each request as two small writes (40 + 60 bytes)
+ *                 and waiting for the server's 100-byte reply: Nagle + delayed ACK
+ *   sparse        one client writing 100 bytes every 200 ms, no reply
+ *   finwait1 N    N accepted connections the server fills until the client's window
+ *                 (the client never reads) is zero, then closes: FIN-WAIT-1 orphans
  *   link          a path with real propagation delay between this namespace and
  *                 --server-ns: TUN device tt0 here, tt1 there, and a forwarder
  *                 that holds every packet --delay-ms before passing it on (netem
@@ -67,6 +74,7 @@ struct cfg {
 	int every_ms;
 	int delay_ms;
 	const char *cc;
+	int nodelay;
 };
 
 static void die(const char *fmt, ...)
@@ -412,6 +420,138 @@ static void scen_fork(const struct cfg *c, int n)
 	ready(port);
 }
 
+/* Reads exactly n bytes; 0 at EOF or error. */
+static int read_all(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+/* The server of reqresp: a 100-byte reply per 100-byte request. */
+static void *reqresp_server(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char buf[100];
+
+	memset(buf, 'r', sizeof(buf));
+	while (read_all(fd, buf, sizeof(buf)))
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			break;
+	return NULL;
+}
+
+/* The client of reqresp: header and body as two writes, then the reply. */
+static void *reqresp_client(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char buf[100];
+
+	memset(buf, 'q', sizeof(buf));
+	for (;;) {
+		if (write(fd, buf, 40) != 40 || write(fd, buf + 40, 60) != 60)
+			break;
+		if (!read_all(fd, buf, sizeof(buf)))
+			break;
+	}
+	return NULL;
+}
+
+static void start_thread(void *(*fn)(void *), int fd)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, fn, (void *)(intptr_t)fd) != 0)
+		die("pthread_create");
+	pthread_detach(t);
+}
+
+static void scen_reqresp(const struct cfg *c)
+{
+	int port, lfd = listener(c, &port), one = 1;
+	int cfd = connect_wait(c, port, 0);
+	int sfd = accept_one(lfd, 0);
+
+	set_blocking(cfd);
+	if (c->nodelay && setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		die("TCP_NODELAY");
+	start_thread(reqresp_server, sfd);
+	start_thread(reqresp_client, cfd);
+	ready(port);
+}
+
+/* An interactive writer: a small message now and then, nothing waits for an answer. */
+static void *sparse_client(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char buf[100];
+
+	memset(buf, 's', sizeof(buf));
+	while (write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf))
+		usleep(200000);
+	return NULL;
+}
+
+static void scen_sparse(const struct cfg *c)
+{
+	int port, lfd = listener(c, &port);
+	int cfd = connect_wait(c, port, 0);
+	int sfd = accept_one(lfd, 0);
+
+	set_blocking(cfd);
+	start_pump(sfd, -1, 0);
+	start_thread(sparse_client, cfd);
+	ready(port);
+}
+
+/*
+ * FIN-WAIT-1 orphans: the client never reads (a small receive buffer fills at
+ * once), the server writes until its own buffer is full too and closes. The
+ * FIN waits behind the unsent data and the zero window.
+ */
+static void scen_finwait1(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port), small = 4096, sndbuf = 65536;
+	static char buf[65536];
+
+	for (int i = 0; i < n; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = make_caddr(c, port, &ss);
+		int cfd = socket(ss.ss_family, SOCK_STREAM, 0), sfd;
+
+		if (cfd < 0)
+			die("socket");
+		/* before connect: the window offered in the handshake follows it */
+		setsockopt(cfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+		if (connect(cfd, (struct sockaddr *)&ss, len) < 0)
+			die("connect");
+		sfd = accept_one(lfd, 0);
+		setsockopt(sfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+		fcntl(sfd, F_SETFL, fcntl(sfd, F_GETFL) | O_NONBLOCK);
+		/* the client's window closes after a few KiB; then our buffer fills */
+		for (int full = 0; full < 3;) {
+			if (write(sfd, buf, sizeof(buf)) >= 0)
+				continue;
+			if (errno != EAGAIN)
+				die("write");
+			full++;
+			usleep(10000);
+		}
+		close(sfd); /* an orphan now, its FIN behind the unsent data */
+	}
+	usleep(100000);
+	ready(port);
+}
+
 /* A TUN device named `name` in the calling thread's network namespace. */
 static int tun_open(const char *name)
 {
@@ -536,7 +676,7 @@ static void on_term(int sig)
 
 int main(int argc, char **argv)
 {
-	struct cfg c = { AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL };
+	struct cfg c = { AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL, 0 };
 	int i = 1, n;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -546,6 +686,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(o, "-6")) {
 			c.family = AF_INET6;
+			continue;
+		}
+		if (!strcmp(o, "--nodelay")) {
+			c.nodelay = 1;
 			continue;
 		}
 		if (!v) {
@@ -608,6 +752,12 @@ int main(int argc, char **argv)
 		scen_idle(&c, n);
 	else if (!strcmp(argv[i], "fork"))
 		scen_fork(&c, n);
+	else if (!strcmp(argv[i], "reqresp"))
+		scen_reqresp(&c);
+	else if (!strcmp(argv[i], "sparse"))
+		scen_sparse(&c);
+	else if (!strcmp(argv[i], "finwait1"))
+		scen_finwait1(&c, n);
 	else if (!strcmp(argv[i], "link"))
 		scen_link(&c);
 	else {

@@ -364,23 +364,231 @@ t_time_wait_burst() {
 	eq "TIME-WAIT burst: ... 120 of a 200-port range" "$(jq -r '"\(.evidence.used)/\(.evidence.range_size)"' <<<"$f")" 120/200
 }
 
-t_healthy_loopback
-t_healthy_path
-t_small_sndbuf bbr
-t_small_sndbuf cubic
-t_small_rcvbuf_path
-t_zero_window
-t_rate_limited
-t_idle
-t_app_limited
-t_rto_backoff input
-t_rto_backoff output
-t_recvq_growing
-t_unsent_growing
-t_accept_overflow
-t_abort_on_overflow
-t_syn_queue 0
-t_syn_queue 1
-t_close_wait_leak
-t_time_wait_burst
+# A client writing each request as two small writes and waiting for the reply (23 req/s
+# on loopback): Nagle holds the second write until the peer's delayed ACK of the first.
+t_delayed_ack() {
+	local out c f
+	ns_new && scen "$NS" reqresp || { not_ok "delayed-ack scenario starts"; return; }
+	out=$T_TMP/dack.json
+	diag "$NS" "$out"
+	c=$(client "$out" "$SCEN_PORT")
+	eq "delayed ACK: the client's LIMIT is delack, not cwnd" "$(jq -r .limited_by <<<"$c")" delack
+	check "delayed ACK: the client is flagged delayed-ack" \
+		has "$(jq -r '.findings | join(",")' <<<"$c")" delayed-ack
+	f=$(finding "$out" delayed-ack)
+	eq "delayed ACK: the finding names the client" "$(jq -r .cookie <<<"$f")" "$(jq -r .cookie <<<"$c")"
+	gt "delayed ACK: evidence srtt >= 10 ms" "$(jq -r '.evidence.srtt_us / 1000 | floor' <<<"$f")" 9
+	gt "delayed ACK: evidence min_rtt below 1 ms" "$((1000 - $(jq -r .evidence.min_rtt_us <<<"$f")))" 0
+	gt "delayed ACK: the receiver's DelayedACKs rose in the interval" \
+		"$(jq -r .evidence.delayed_acks_delta <<<"$f")" 5
+	check "delayed ACK: the message says what to do" grep -q TCP_NODELAY <<<"$(jq -r .message <<<"$f")"
+	eq "delayed ACK: no BDP from a one-segment burst" "$(jq -r .bdp_bytes <<<"$c")" null
+	eq "delayed ACK: the reply side is not flagged" \
+		"$(jq -r '.findings | length' <<<"$(server "$out" "$SCEN_PORT")")" 0
+}
+
+# The guards: the same client with TCP_NODELAY, and a writer sending 100 bytes every
+# 200 ms: no delayed-ack in any frame (the bulk transfer is t_healthy_loopback).
+t_delayed_ack_guards() {
+	local out what
+	for what in "--nodelay reqresp" sparse; do
+		# shellcheck disable=SC2086
+		ns_new && scen "$NS" $what || { not_ok "$what starts"; continue; }
+		out=$T_TMP/dack_guard.json
+		diag "$NS" "$out"
+		eq "$what: no delayed-ack in any frame" \
+			"$(jq -s '[.[].findings[] | select(.code == "delayed-ack")] | length' "$out")" 0
+		eq "$what: no connection's LIMIT is delack" \
+			"$(jq -s '[.[].connections[] | select(.limited_by == "delack")] | length' "$out")" 0
+		eq "$what: no finding at all" "$(jq -s -c '[.[].findings[].code]' "$out")" "[]"
+	done
+}
+
+# SYNs to one port dropped by nftables while another server answers: the connects to
+# the dead port retry, and only that destination is named.
+t_syn_retry() {
+	local out f dead=7001 live
+	ns_new || return
+	ip netns exec "$NS" nft -f - <<-EOF
+	table inet tcptop_syn {
+		chain c {
+			type filter hook input priority 0;
+			tcp dport $dead tcp flags & (syn | ack) == syn drop
+		}
+	}
+	EOF
+	scen "$NS" idle 2 || { not_ok "syn-retry: the live server starts"; return; }
+	live=$SCEN_PORT
+	scen "$NS" -p $dead listen 12 || { not_ok "syn-retry scenario starts"; return; }
+	out=$T_TMP/synretry.json
+	diag "$NS" "$out"
+	eq "syn-retry: one syn-retry finding" "$(jqv "$out" '[.findings[] | select(.code == "syn-retry")] | length')" 1
+	f=$(finding "$out" syn-retry)
+	eq "syn-retry: it names the dead destination" "$(jq -r .subject <<<"$f")" "127.0.0.1:$dead"
+	eq "syn-retry: all 12 connects retry" "$(jq -r .evidence.sockets <<<"$f")" 12
+	gt "syn-retry: retransmits counted" "$(jq -r .evidence.max_retries <<<"$f")" 0
+	gt "syn-retry: the oldest waited >= 1 s" "$(jq -r '.evidence.oldest_ms / 1000 | floor' <<<"$f")" 0
+	eq "syn-retry: the kernel's give-up time from tcp_syn_retries" \
+		"$(jq -r .evidence.tcp_syn_retries <<<"$f")" "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_syn_retries)"
+	gt "syn-retry: ... still ahead" "$(jq -r .evidence.gives_up_ms <<<"$f")" 0
+	gt "syn-retry: TCPSynRetrans rose" \
+		"$(jq -s '[.[].findings[] | select(.code == "syn-retry") | .evidence.syn_retrans_delta] | max' "$out")" 0
+	check "syn-retry: the live server is not named" \
+		test "$(jqv "$out" --arg p ":$live" '[.findings[] | select(.subject | endswith($p))] | length')" = 0
+}
+
+# Five clients whose final ACK is dropped (nftables: ACK-only segments to the port):
+# the listener's request sockets retransmit their SYN-ACKs.
+t_synack_retry() {
+	local out f port=7002
+	ns_new || return
+	ip netns exec "$NS" nft -f - <<-EOF
+	table inet tcptop_synack {
+		chain c {
+			type filter hook input priority 0;
+			tcp dport $port tcp flags & (syn | ack | fin | rst) == ack drop
+		}
+	}
+	EOF
+	scen "$NS" -p $port synrecv 5 || { not_ok "synack-retry scenario starts"; return; }
+	out=$T_TMP/synack.json
+	diag "$NS" "$out"
+	f=$(finding "$out" synack-retry)
+	eq "synack-retry: the listener is named" "$(jq -r .subject <<<"$f")" "127.0.0.1:$port"
+	eq "synack-retry: all 5 requests retransmit" "$(jq -r .evidence.retrying <<<"$f")" 5
+	gt "synack-retry: retransmits counted" "$(jq -r .evidence.max_retries <<<"$f")" 0
+	eq "synack-retry: tcp_synack_retries as evidence" "$(jq -r .evidence.tcp_synack_retries <<<"$f")" \
+		"$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_synack_retries)"
+	check "synack-retry: no syn-retry (the clients think they are connected)" lacks "$(codes "$out")" syn-retry
+}
+
+# Six closed sockets stuck in FIN-WAIT-1 behind zero windows (the clients never read),
+# and five FIN-WAIT-2 orphans whose server never closes.
+t_fin_wait() {
+	local out f port
+	ns_new && scen "$NS" finwait1 6 || { not_ok "FIN-WAIT-1 scenario starts"; return; }
+	port=$SCEN_PORT
+	out=$T_TMP/fw1.json
+	diag "$NS" "$out"
+	f=$(finding "$out" fin-wait-1)
+	eq "FIN-WAIT-1: the server port is named" "$(jq -r .subject <<<"$f")" "port $port"
+	eq "FIN-WAIT-1: six orphans" "$(jq -r .evidence.orphans <<<"$f")" 6
+	eq "FIN-WAIT-1: ... all behind a zero window" "$(jq -r .evidence.zero_window <<<"$f")" 6
+	gt "FIN-WAIT-1: ... holding their unsent data (> 6 x 4 KiB)" "$(jq -r .evidence.bytes <<<"$f")" 24576
+	eq "FIN-WAIT-1: the state count agrees" "$(jqv "$out" '.states["FIN-WAIT-1"]')" 6
+	ns_new && scen "$NS" closewait 5 || { not_ok "FIN-WAIT-2 scenario starts"; return; }
+	out=$T_TMP/fw2.json
+	diag "$NS" "$out"
+	f=$(finding "$out" fin-wait-2)
+	eq "FIN-WAIT-2: the server endpoint is named" "$(jq -r .subject <<<"$f")" "-> 127.0.0.1:$SCEN_PORT"
+	eq "FIN-WAIT-2: five orphans" "$(jq -r .evidence.orphans <<<"$f")" 5
+	eq "FIN-WAIT-2: info (a few are no emergency)" "$(jq -r .severity <<<"$f")" info
+	eq "FIN-WAIT-2: tcp_fin_timeout as evidence" "$(jq -r .evidence.tcp_fin_timeout <<<"$f")" \
+		"$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_fin_timeout)"
+}
+
+# tcp_window_scaling 0 on the sender over a 20 ms path shaped to 100 Mbit/s: the window
+# cannot pass 64 KiB (26 Mbit/s at 20 ms), well below the 250 KB path.
+t_no_wscale() {
+	local out c rc
+	link_new 10 100mbit; rc=$?
+	[ $rc -eq 2 ] && { skip "no window scaling" "no /dev/net/tun"; return; }
+	[ $rc -eq 0 ] && ip netns exec "$NS_A" sysctl -qw net.ipv4.tcp_window_scaling=0 &&
+		scen "$NS_A" --server-ns "/run/netns/$NS_B" -a 10.9.0.2 bulk ||
+		{ not_ok "no-wscale scenario starts"; return; }
+	out=$T_TMP/nows.json
+	diag "$NS_A" "$out"
+	c=$(client "$out" "$SCEN_PORT")
+	gt "no wscale: the window stays below 64 KiB" "$((65536 - $(jq -r .rwnd <<<"$c")))" 0
+	eq "no wscale: the sender is limited by the window" "$(jq -r .limited_by <<<"$c")" rwnd
+	check "no wscale: the sender is flagged no-wscale" has "$(jq -r '.findings | join(",")' <<<"$c")" no-wscale
+	eq "no wscale: the sysctl is evidence" \
+		"$(jq -r .evidence.tcp_window_scaling <<<"$(finding "$out" no-wscale)")" 0
+}
+
+# tcp_mem is global: never changed here. A copy of /proc through PROC_ROOT with sockstat's
+# mem and orphan figures put past the thresholds of a made-up tcp_mem and tcp_max_orphans.
+t_tcp_mem() {
+	local root=$T_TMP/proc out mem want
+	mkdir -p "$root/net" "$root/sys/net/ipv4" "$root/sys/net/core"
+	cp /proc/net/netstat /proc/net/snmp "$root/net/"
+	echo "1000 5000 10000" >"$root/sys/net/ipv4/tcp_mem"
+	echo 1000 >"$root/sys/net/ipv4/tcp_max_orphans"
+	for mem in 900:none 6000:warn 9500:crit; do
+		want=${mem#*:}
+		mem=${mem%:*}
+		printf 'sockets: used 9\nTCP: inuse 3 orphan %d tw 1 alloc 5 mem %d\nUDP: inuse 0 mem 0\n' \
+			$((mem / 20)) "$mem" >"$root/net/sockstat"
+		printf 'TCP6: inuse 2\n' >"$root/net/sockstat6"
+		out=$T_TMP/mem$mem.json
+		PROC_ROOT=$root "$TCPTOP" -b -o json -n 2 -d 0.2 --no-processes >"$out" 2>"$out.err"
+		eq "tcp-mem $mem pages of 1000/5000/10000: $want" \
+			"$(jqv "$out" '[.findings[] | select(.code == "tcp-mem") | .severity] | first // "none"')" "$want"
+		eq "tcp-mem $mem: sockstat in the JSON (pages)" \
+			"$(jqv "$out" -c '[.sockstat.mem, .sockstat.mem_unit, .sockstat.inuse, .sockstat.orphan]')" \
+			"[$mem,\"pages\",5,$((mem / 20))]"
+	done
+	eq "orphans 475 of 1000 (past a quarter): warn" \
+		"$(jqv "$out" '[.findings[] | select(.code == "orphans") | .severity] | first // "none"')" warn
+	eq "orphans 45 of 1000: none" \
+		"$(jqv "$T_TMP/mem900.json" '[.findings[] | select(.code == "orphans")] | length')" 0
+}
+
+# tcp_mem and tcp_max_orphans exist only in the initial namespace: inside another one they
+# are unknown (null, never guessed); under -N they are the host's, read through descriptors
+# opened before entering, and labelled so (tunables_from_host).
+t_netns_host_values() {
+	local out
+	ns_new || return
+	out=$T_TMP/inside.json
+	tt "$NS" -b -o json -n 1 >"$out"
+	eq "inside a namespace: tcp_mem unknown (null)" "$(jqv "$out" '.tunables["net.ipv4.tcp_mem"]')" null
+	eq "inside a namespace: not labelled as the host's" "$(jqv "$out" .tunables_from_host)" null
+	eq "inside a namespace: sockstat read, mem in pages" "$(jqv "$out" .sockstat.mem_unit)" pages
+	out=$T_TMP/dash_n.json
+	"$TCPTOP" -N "$NS" -b -o json -n 1 >"$out"
+	if [ "$(jqv "$out" .tunables_from_host)" = null ]; then
+		skip "-N: host tcp_mem through kept descriptors" "ui/main.c does not pass collector_cfg.host yet"
+		return
+	fi
+	eq "-N: tcp_mem is the host's" "$(jqv "$out" -c '.tunables["net.ipv4.tcp_mem"]')" \
+		"[$(tr -s '\t ' ',' </proc/sys/net/ipv4/tcp_mem)]"
+	eq "-N: tcp_max_orphans is the host's" "$(jqv "$out" '.tunables["net.ipv4.tcp_max_orphans"]')" \
+		"$(cat /proc/sys/net/ipv4/tcp_max_orphans)"
+	eq "-N: both labelled as read from the host" "$(jqv "$out" -c .tunables_from_host)" \
+		'["net.ipv4.tcp_max_orphans","net.ipv4.tcp_mem"]'
+}
+
+# T_CASES="t_x t_y" runs only those cases (while working on one).
+if [ -n "${T_CASES:-}" ]; then
+	for t in $T_CASES; do "$t"; done
+else
+	t_healthy_loopback
+	t_healthy_path
+	t_small_sndbuf bbr
+	t_small_sndbuf cubic
+	t_small_rcvbuf_path
+	t_zero_window
+	t_rate_limited
+	t_idle
+	t_app_limited
+	t_rto_backoff input
+	t_rto_backoff output
+	t_recvq_growing
+	t_unsent_growing
+	t_accept_overflow
+	t_abort_on_overflow
+	t_syn_queue 0
+	t_syn_queue 1
+	t_close_wait_leak
+	t_time_wait_burst
+	t_delayed_ack
+	t_delayed_ack_guards
+	t_syn_retry
+	t_synack_retry
+	t_fin_wait
+	t_no_wscale
+	t_tcp_mem
+	t_netns_host_values
+fi
 done_testing

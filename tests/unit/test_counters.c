@@ -4,11 +4,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "counters.h"
 #include "testutil.h"
+#include "sockstat.h"
 #include "tunables.h"
 
 static const struct counter *find(const struct counters *c, const char *name)
@@ -222,6 +226,99 @@ static void sysctl_values_parse_one_or_three_numbers(void **state)
 	assert_int_equal(tunables_parse_value("", v), 0);
 }
 
+static void sockstat_tcp_lines_parse_and_other_protocols_are_skipped(void **state)
+{
+	static const char v4[] = "sockets: used 14\n"
+				 "TCP: inuse 5 orphan 2 tw 7 alloc 9 mem 22\n"
+				 "UDP: inuse 3 mem 4\n"
+				 "FRAG: inuse 0 memory 0\n";
+	static const char v6[] = "TCP6: inuse 4\nUDP6: inuse 1\n";
+	struct sockstat ss = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_int_equal(sockstat_parse(&ss, v4, strlen(v4), &e), 0);
+	assert_int_equal(sockstat_parse(&ss, v6, strlen(v6), &e), 0);
+	assert_int_equal(ss.inuse, 5);
+	assert_int_equal(ss.inuse6, 4);
+	assert_int_equal(ss.orphan, 2);
+	assert_int_equal(ss.tw, 7);
+	assert_int_equal(ss.alloc, 9);
+	assert_int_equal(ss.mem, 22);
+	assert_int_equal(ss.have, SOCKSTAT_INUSE | SOCKSTAT_INUSE6 | SOCKSTAT_ORPHAN | SOCKSTAT_TW |
+					  SOCKSTAT_ALLOC | SOCKSTAT_MEM);
+	assert_false(terr_isset(&e));
+}
+
+static void sockstat_unknown_keys_are_skipped_and_missing_ones_unavailable(void **state)
+{
+	static const char t[] = "TCP: inuse 1 newthing 3 mem 8";
+	struct sockstat ss = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_int_equal(sockstat_parse(&ss, t, strlen(t), &e), 0);
+	assert_int_equal(ss.have, SOCKSTAT_INUSE | SOCKSTAT_MEM);
+	assert_int_equal(ss.mem, 8);
+	ss = (struct sockstat){ 0 };
+	assert_int_equal(sockstat_parse(&ss, "", 0, &e), 0);
+	assert_int_equal(ss.have, 0);
+}
+
+static void sockstat_garbage_names_the_token(void **state)
+{
+	static const char t[] = "TCP: inuse 1 orphan x tw 3\n";
+	struct sockstat ss = { 0 };
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_int_equal(sockstat_parse(&ss, t, strlen(t), &e), -1);
+	assert_string_equal(e.msg, "TCP line: \"orphan\" has no number after it");
+	assert_int_equal(ss.inuse, 1); /* what came before is kept */
+	assert_int_equal(sockstat_parse(&ss, "TCP: inuse", 10, &e), -1);
+}
+
+/* Host-only sysctls are read through descriptors opened before -N; others are left alone. */
+static void host_only_sysctls_are_read_through_kept_descriptors(void **state)
+{
+	char dir[] = "/tmp/tcptop-tun.XXXXXX", path[256];
+	struct tunables_host h;
+	struct tunables t = { 0 };
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sys", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/sys/net", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/tcp_mem", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("1000\t5000\t10000\n", f);
+	fclose(f);
+	assert_true(tunable_def(TUN_TCP_MEM)->host_only);
+	assert_true(tunable_def(TUN_MAX_ORPHANS)->host_only);
+	assert_false(tunable_def(TUN_SYN_RETRIES)->host_only);
+	tunables_host_open(&h, dir);
+	assert_true(h.fd[TUN_TCP_MEM] >= 0);
+	assert_true(h.fd[TUN_MAX_ORPHANS] < 0); /* missing: stays unknown */
+	assert_true(h.fd[TUN_SOMAXCONN] < 0);   /* per namespace: not kept */
+	/* the descriptor outlives the path, as it outlives setns */
+	unlink(path);
+	assert_true(tunables_host_read(&h, TUN_TCP_MEM, &t));
+	assert_int_equal(t.n[TUN_TCP_MEM], 3);
+	assert_int_equal(t.v[TUN_TCP_MEM][2], 10000);
+	assert_true(t.from_host[TUN_TCP_MEM]);
+	assert_false(tunables_host_read(&h, TUN_MAX_ORPHANS, &t));
+	assert_int_equal(t.n[TUN_MAX_ORPHANS], 0);
+	tunables_host_close(&h);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +334,10 @@ int main(void)
 		cmocka_unit_test(counter_going_backwards_is_a_reset_not_a_huge_delta),
 		cmocka_unit_test(gauges_have_no_delta),
 		cmocka_unit_test(sysctl_values_parse_one_or_three_numbers),
+		cmocka_unit_test(sockstat_tcp_lines_parse_and_other_protocols_are_skipped),
+		cmocka_unit_test(sockstat_unknown_keys_are_skipped_and_missing_ones_unavailable),
+		cmocka_unit_test(sockstat_garbage_names_the_token),
+		cmocka_unit_test(host_only_sysctls_are_read_through_kept_descriptors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

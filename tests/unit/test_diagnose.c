@@ -18,6 +18,8 @@
 #define SEC 1000000000ull
 #define NFR 3 /* the diag_*.rec recordings hold three refreshes, 1 s apart */
 
+static void assert_keys_documented(const struct frame *f);
+
 /* ---- recordings (tests/fixtures/record_diag.sh) ---- */
 
 static void load(const char *name, struct frame fr[NFR])
@@ -307,6 +309,35 @@ static void json_carries_limit_findings_and_bdp(void **state)
 	unload(fr);
 }
 
+/* The Nagle case, recorded: two small writes per request, 23 requests/s on loopback. */
+static void recorded_two_write_client_waits_for_delayed_acks_and_has_no_bdp(void **state)
+{
+	struct frame fr[NFR];
+
+	(void)state;
+	load("diag_dack.rec", fr);
+	for (int i = 1; i < NFR; i++) {
+		const struct row *cl = conn_to(&fr[i], 5109), *sv = conn_at(&fr[i], 5109);
+		const struct finding *x = finding(&fr[i], DX_DELAYED_ACK);
+
+		assert_non_null(cl);
+		assert_int_equal(cl->limited_by, DL_DELACK);
+		assert_true(has(cl, DX_DELAYED_ACK));
+		assert_int_equal(cl->bdp_bytes, 0);
+		assert_int_equal(sv->findings, 0);
+		assert_non_null(x);
+		assert_int_equal(x->cookie, cl->c->cookie);
+		assert_true(evidence(x, "srtt_us") >= 10000);
+		assert_true(evidence(x, "delayed_acks_delta") > 0);
+		assert_int_equal(fr[i].nfindings, 1);
+		/* sockstat came through the recording */
+		assert_true(fr[i].sockstat.have & SOCKSTAT_MEM);
+		assert_int_equal(fr[i].sockstat.inuse, 3);
+		assert_keys_documented(&fr[i]);
+	}
+	unload(fr);
+}
+
 /* ---- constructed sockets: the rules at their edges ---- */
 
 struct sock {
@@ -321,6 +352,8 @@ struct sock {
 	bool no_skmem;
 	uint32_t rqueue, wqueue;
 	uint8_t timer, retrans;
+	uint32_t inode;      /* 0: an orphan (closed by its application) */
+	uint32_t expires_ms; /* idiag_expires */
 };
 
 static struct conn *put_sock(struct frame *f, const struct sock *s)
@@ -339,6 +372,8 @@ static struct conn *put_sock(struct frame *f, const struct sock *s)
 	c->wqueue = s->wqueue;
 	c->timer = s->timer;
 	c->retrans = s->retrans;
+	c->inode = s->inode;
+	c->expires_ms = s->expires_ms;
 	if (!s->no_info) {
 		struct tcpi *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
 
@@ -388,6 +423,10 @@ struct run {
 	struct frame f;
 	uint64_t t;
 	int64_t ports_lo, ports_hi; /* ip_local_port_range */
+	struct sockstat ss;         /* put into every frame */
+	int64_t tcp_mem[3];         /* net.ipv4.tcp_mem; [2] == 0: unknown */
+	int64_t max_orphans;        /* 0: unknown */
+	int64_t syn_retries;        /* 0: unknown */
 };
 
 static void run_init(struct run *r)
@@ -429,6 +468,13 @@ static void step(struct run *r, const struct sock *s, size_t n, const char *coun
 	tun(&r->f, TUN_SOMAXCONN, 4096, 0, 0, 1);
 	tun(&r->f, TUN_LOCAL_PORT_RANGE, r->ports_lo, r->ports_hi, 0, 2);
 	tun(&r->f, TUN_MAX_TW_BUCKETS, 1000, 0, 0, 1);
+	if (r->tcp_mem[2])
+		tun(&r->f, TUN_TCP_MEM, r->tcp_mem[0], r->tcp_mem[1], r->tcp_mem[2], 3);
+	if (r->max_orphans)
+		tun(&r->f, TUN_MAX_ORPHANS, r->max_orphans, 0, 0, 1);
+	if (r->syn_retries)
+		tun(&r->f, TUN_SYN_RETRIES, r->syn_retries, 0, 0, 1);
+	r->f.sockstat = r->ss;
 	if (counters)
 		counters_parse(&r->f.counters, counters, strlen(counters), &e);
 	counters_index(&r->f.counters);
@@ -907,8 +953,436 @@ static void the_code_table_is_complete(void **state)
 		assert_non_null(d->title);
 		assert_non_null(d->check);
 		assert_int_equal(diagnose_code_by_name(d->name), (int)i);
+		assert_non_null(d->evidence);
+		assert_true(d->scope < DSC_N);
+		/* connection codes are FLAGS cells; the rest have a subject of their own */
+		assert_true((i < DX_CONN_N) == (d->scope == DSC_CONN));
 	}
 	assert_true(DX_CONN_N <= 32); /* row.findings is a 32-bit mask */
+}
+
+/* Every evidence key a finding carries is one its descriptor lists. */
+static void assert_keys_documented(const struct frame *f)
+{
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		const struct finding *x = &f->findings[i];
+		const char *list = diagnose_code(x->code)->evidence;
+
+		for (int k = 0; k < x->nev; k++) {
+			size_t n = strlen(x->ev[k].key);
+			const char *p = list;
+			bool found = false;
+
+			while (p && *p) {
+				const char *e = strchr(p, ',');
+				size_t len = e ? (size_t)(e - p) : strlen(p);
+
+				found |= len == n && !strncmp(p, x->ev[k].key, n);
+				p = e ? e + 1 : NULL;
+			}
+			if (!found)
+				fail_msg("%s carries %s, not in its descriptor's evidence list",
+					 diagnose_code(x->code)->name, x->ev[k].key);
+		}
+	}
+}
+
+/* The write-write-read client as measured on loopback: srtt 20.5 ms, min_rtt 5 us. */
+static struct sock nagle_client(uint64_t cookie)
+{
+	struct sock s = { 0 };
+
+	s.cookie = cookie;
+	s.state = TS_ESTABLISHED;
+	s.inode = 100;
+	s.ti.snd_mss = 32768;
+	s.ti.snd_cwnd = 10;
+	s.ti.rtt = 20500;
+	s.ti.min_rtt = 5;
+	s.ti.snd_wnd = 65536;
+	s.ti.unacked = 1;
+	s.ti.notsent_bytes = 60;
+	s.ti.delivery_rate = 6500000000ull; /* one segment's burst: 52 Gbit/s */
+	s.ti.flags8 = 1;                    /* app-limited */
+	s.skmem[SKM_SNDBUF] = 16384;
+	s.skmem[SKM_RCVBUF] = 131072;
+	s.skmem[SKM_WMEM_QUEUED] = 2304;
+	s.wqueue = 100;
+	return s;
+}
+
+static void nagle_behind_a_delayed_ack_is_named_instead_of_cwnd(void **state)
+{
+	struct run r;
+	struct sock s = nagle_client(1);
+	const struct row *x;
+	char buf[64];
+
+	(void)state;
+	run_init(&r);
+	x = chrono(&r, &s, 1000000, 0, 0, 2300); /* busy all the interval, 2.3 kB acked */
+	assert_int_equal(x->limited_by, DL_DELACK);
+	assert_string_equal(diagnose_limit_str(x, buf, sizeof(buf)), "delack 100%");
+	assert_true(has(x, DX_DELAYED_ACK));
+	assert_int_equal(x->bdp_bytes, 0); /* no 37 Gbit/s BDP from one segment */
+	assert_int_equal(evidence(finding(&r.f, DX_DELAYED_ACK), "srtt_us"), 20500);
+	assert_non_null(strstr(diagnose_explain_limit(x, buf, sizeof(buf)), "delayed ACK"));
+	assert_keys_documented(&r.f);
+	run_free(&r);
+}
+
+static void delayed_ack_needs_a_held_sub_mss_remainder_and_an_inflated_srtt(void **state)
+{
+	struct sock variants[6];
+	struct run r;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		variants[i] = nagle_client((uint64_t)(10 + i));
+	variants[0].ti.rtt = 5 + 9999;        /* srtt within 10 ms of min_rtt: a round trip */
+	variants[1].ti.notsent_bytes = 0;     /* nothing held back */
+	variants[2].ti.notsent_bytes = 32768; /* a full segment waits: not Nagle */
+	variants[3].wqueue = 60 + 32768;      /* a full segment in flight */
+	variants[4].ti.unacked = 10;          /* cwnd full */
+	variants[5].ti.unacked = 0;           /* nothing in flight */
+	for (int i = 0; i < 6; i++) {
+		const struct row *x;
+
+		run_init(&r);
+		x = chrono(&r, &variants[i], 1000000, 0, 0, 2300);
+		if (x->limited_by == DL_DELACK || has(x, DX_DELAYED_ACK))
+			fail_msg("variant %d is not Nagle behind a delayed ACK", i);
+		run_free(&r);
+	}
+	/* the edge: exactly 10 ms above the minimum is enough */
+	run_init(&r);
+	variants[0].ti.rtt = 5 + 10000;
+	assert_int_equal(chrono(&r, &variants[0], 1000000, 0, 0, 2300)->limited_by, DL_DELACK);
+	run_free(&r);
+}
+
+static void a_bdp_needs_the_interval_to_send_a_percent_of_the_delivery_rate(void **state)
+{
+	struct run r;
+	struct sock s = nagle_client(1);
+
+	(void)state;
+	run_init(&r);
+	s.ti.rtt = 30; /* not Nagle-bound: only the BDP rule is looked at */
+	/* 6.5 GB/s sample: 1% is 65 MB/s; 64 MB acked in 1 s is just under */
+	assert_int_equal(chrono(&r, &s, 1000000, 0, 0, 64000000)->bdp_bytes, 0);
+	run_free(&r);
+	run_init(&r);
+	s = nagle_client(1);
+	s.ti.rtt = 30;
+	assert_int_equal(chrono(&r, &s, 1000000, 0, 0, 66000000)->bdp_bytes, 32500);
+	run_free(&r);
+}
+
+/* A connect toward dest:port in SYN-SENT with `retrans` SYN retransmits. */
+static struct sock connecting(uint64_t cookie, const char *dst, uint16_t port, uint8_t retrans)
+{
+	struct sock s = { 0 };
+
+	s.cookie = cookie;
+	s.state = TS_SYN_SENT;
+	s.inode = 200 + (uint32_t)cookie;
+	s.dst = dst;
+	s.dport = port;
+	s.sport = (uint16_t)(40000 + cookie);
+	s.retrans = retrans;
+	s.timer = TIMER_RETRANS;
+	s.expires_ms = 1500;
+	s.ti.snd_mss = 1448;
+	return s;
+}
+
+static void syn_retries_name_only_the_destination_that_does_not_answer(void **state)
+{
+	struct run r;
+	struct sock s[4] = { connecting(1, "10.0.0.9", 80, 1), connecting(2, "10.0.0.9", 80, 1),
+			     connecting(3, "10.0.0.8", 80, 0), connecting(4, "10.0.0.9", 81, 0) };
+	const struct finding *x;
+
+	(void)state;
+	run_init(&r);
+	r.syn_retries = 6;
+	step(&r, s, 4, "TcpExt: TCPSynRetrans\nTcpExt: 0\n");
+	step(&r, s, 4, "TcpExt: TCPSynRetrans\nTcpExt: 2\n");
+	x = finding(&r.f, DX_SYN_RETRY);
+	assert_non_null(x);
+	assert_string_equal(x->subject, "10.0.0.9:80");
+	assert_int_equal(x->severity, DS_WARN);
+	assert_int_equal(evidence(x, "sockets"), 2);
+	/* one retransmit, next timer in 1.5 s: sent 3 s - 1.5 s = 1.5 s ago */
+	assert_int_equal(evidence(x, "oldest_ms"), 1500);
+	/* 6 retries: gives up 127 s after the SYN */
+	assert_int_equal(evidence(x, "gives_up_ms"), 127000 - 1500);
+	assert_int_equal(evidence(x, "syn_retrans_delta"), 2);
+	assert_int_equal(r.f.nfindings, 1); /* the other destinations are quiet */
+	s[0].retrans = 2;
+	step(&r, s, 4, NULL);
+	assert_int_equal(finding(&r.f, DX_SYN_RETRY)->severity, DS_CRIT);
+	assert_keys_documented(&r.f);
+	run_free(&r);
+}
+
+static void syn_retries_toward_a_full_local_listener_are_its_overflow_not_a_dead_peer(void **state)
+{
+	struct run r;
+	struct sock s[2] = { connecting(1, "10.0.0.1", 80, 1), { 0 } };
+
+	(void)state;
+	s[1].cookie = 9;
+	s[1].state = TS_LISTEN;
+	s[1].inode = 9;
+	s[1].src = "0.0.0.0";
+	s[1].sport = 80;
+	s[1].rqueue = 3; /* accept queue 3 of 2 */
+	s[1].wqueue = 2;
+	s[1].no_info = true;
+	run_init(&r);
+	step(&r, s, 2, NULL);
+	assert_null(finding(&r.f, DX_SYN_RETRY));
+	assert_non_null(finding(&r.f, DX_ACCEPT_FULL));
+	run_free(&r);
+}
+
+static void request_sockets_retransmitting_syn_acks_are_named_on_their_listener(void **state)
+{
+	struct run r;
+	struct sock s[4] = { { 0 } };
+	const struct finding *x;
+
+	(void)state;
+	s[0].cookie = 9;
+	s[0].state = TS_LISTEN;
+	s[0].inode = 9;
+	s[0].src = "10.0.0.1";
+	s[0].sport = 80;
+	s[0].wqueue = 128;
+	s[0].no_info = true;
+	for (int i = 1; i < 4; i++) {
+		s[i].cookie = (uint64_t)i;
+		s[i].state = TS_SYN_RECV;
+		s[i].src = "10.0.0.1";
+		s[i].sport = 80;
+		s[i].dport = (uint16_t)(5000 + i);
+		s[i].no_info = true;
+		s[i].no_skmem = true;
+		s[i].retrans = (uint8_t)(i - 1); /* 0, 1, 2 */
+	}
+	run_init(&r);
+	step(&r, s, 4, NULL);
+	x = finding(&r.f, DX_SYNACK_RETRY);
+	assert_non_null(x);
+	assert_string_equal(x->subject, "10.0.0.1:80");
+	assert_int_equal(evidence(x, "syn_queue"), 3);
+	assert_int_equal(evidence(x, "retrying"), 2);
+	assert_int_equal(evidence(x, "max_retries"), 2);
+	assert_keys_documented(&r.f);
+	s[2].retrans = s[3].retrans = 0;
+	step(&r, s, 4, NULL);
+	assert_null(finding(&r.f, DX_SYNACK_RETRY));
+	run_free(&r);
+}
+
+static void fin_wait_orphans_count_once_held_across_a_refresh(void **state)
+{
+	struct run r;
+	struct sock s[10];
+	const struct finding *x;
+
+	(void)state;
+	for (int i = 0; i < 10; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].cookie = (uint64_t)(i + 1);
+		s[i].sport = (uint16_t)(i < 6 ? 8080 : 40000 + i);
+		s[i].dport = (uint16_t)(i < 6 ? 30000 + i : 9090);
+		if (i < 6) { /* orphans in FIN-WAIT-1 with data behind a zero window */
+			s[i].state = TS_FIN_WAIT1;
+			s[i].wqueue = 200000;
+			s[i].timer = TIMER_PERSIST;
+			s[i].retrans = 3;
+			s[i].ti.snd_mss = 1448;
+			s[i].ti.snd_wnd = 0;
+		} else { /* FIN-WAIT-2 orphans toward one server: time-wait entries, no info */
+			s[i].state = TS_FIN_WAIT2;
+			s[i].no_info = true;
+			s[i].no_skmem = true;
+		}
+	}
+	run_init(&r);
+	step(&r, s, 10, NULL);
+	assert_null(finding(&r.f, DX_FIN_WAIT1)); /* just seen: a close takes a moment */
+	assert_null(finding(&r.f, DX_FIN_WAIT2));
+	step(&r, s, 10, NULL);
+	x = finding(&r.f, DX_FIN_WAIT1);
+	assert_non_null(x);
+	assert_string_equal(x->subject, "port 8080");
+	assert_int_equal(evidence(x, "orphans"), 6);
+	assert_int_equal(evidence(x, "bytes"), 6 * 200000);
+	assert_int_equal(evidence(x, "zero_window"), 6);
+	assert_int_equal(evidence(x, "max_probes"), 3);
+	x = finding(&r.f, DX_FIN_WAIT2);
+	assert_non_null(x);
+	assert_string_equal(x->subject, "-> 10.0.0.2:9090");
+	assert_int_equal(x->severity, DS_INFO);
+	assert_int_equal(evidence(x, "orphans"), 4);
+	assert_keys_documented(&r.f);
+	/* held by their application (an inode): shutdown, not orphans */
+	for (int i = 0; i < 10; i++)
+		s[i].inode = (uint32_t)(100 + i);
+	step(&r, s, 10, NULL);
+	assert_null(finding(&r.f, DX_FIN_WAIT1));
+	assert_null(finding(&r.f, DX_FIN_WAIT2));
+	run_free(&r);
+}
+
+static void orphans_warn_at_a_quarter_of_the_limit_and_crit_at_half_or_kills(void **state)
+{
+	static const struct {
+		int64_t orphans;
+		const char *counters;
+		int sev; /* -1: none */
+	} cases[] = {
+		{ 249, NULL, -1 },
+		{ 250, NULL, DS_WARN },
+		{ 499, NULL, DS_WARN },
+		{ 500, NULL, DS_CRIT },
+		{ 10, "TcpExt: TCPAbortOnMemory\nTcpExt: 4\n", DS_CRIT },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		const struct finding *x;
+
+		run_init(&r);
+		r.max_orphans = 1000;
+		r.ss.orphan = cases[i].orphans;
+		r.ss.have = SOCKSTAT_ORPHAN;
+		step(&r, NULL, 0, "TcpExt: TCPAbortOnMemory\nTcpExt: 0\n");
+		step(&r, NULL, 0,
+		     cases[i].counters ? cases[i].counters
+				       : "TcpExt: TCPAbortOnMemory\nTcpExt: 0\n");
+		x = finding(&r.f, DX_ORPHANS);
+		if (cases[i].sev < 0) {
+			assert_null(x);
+		} else {
+			assert_non_null(x);
+			assert_int_equal(x->severity, cases[i].sev);
+			assert_int_equal(evidence(x, "tcp_max_orphans"), 1000);
+			assert_keys_documented(&r.f);
+		}
+		run_free(&r);
+	}
+}
+
+static void tcp_memory_warns_past_pressure_and_is_critical_near_the_limit(void **state)
+{
+	static const struct {
+		int64_t mem;
+		bool known;
+		const char *counters;
+		int sev;
+	} cases[] = {
+		{ 5000, true, NULL, -1 }, /* at the pressure value: not past it */
+		{ 5001, true, NULL, DS_WARN },
+		{ 8999, true, NULL, DS_WARN },
+		{ 9000, true, NULL, DS_CRIT }, /* 90% of the hard limit */
+		{ 100, true, "TcpExt: TCPMemoryPressures TCPMemoryPressuresChrono\nTcpExt: 1 30\n",
+		  DS_WARN },
+		{ 9999, false, NULL, -1 }, /* tcp_mem unknown: no guess */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		const struct finding *x;
+		char msg[512];
+
+		run_init(&r);
+		if (cases[i].known) {
+			r.tcp_mem[0] = 1000;
+			r.tcp_mem[1] = 5000;
+			r.tcp_mem[2] = 10000;
+		}
+		r.ss.mem = cases[i].mem;
+		r.ss.have = SOCKSTAT_MEM;
+		step(&r, NULL, 0,
+		     "TcpExt: TCPMemoryPressures TCPMemoryPressuresChrono\nTcpExt: 0 0\n");
+		step(&r, NULL, 0,
+		     cases[i].counters ? cases[i].counters
+				       : "TcpExt: TCPMemoryPressures "
+					 "TCPMemoryPressuresChrono\nTcpExt: 0 0\n");
+		x = finding(&r.f, DX_TCP_MEM);
+		if (cases[i].sev < 0) {
+			assert_null(x);
+			run_free(&r);
+			continue;
+		}
+		assert_non_null(x);
+		assert_int_equal(x->severity, cases[i].sev);
+		assert_int_equal(evidence(x, "mem_pages"), cases[i].mem);
+		diagnose_message(&r.f, x, msg, sizeof(msg));
+		assert_non_null(strstr(msg, "pages"));
+		assert_keys_documented(&r.f);
+		run_free(&r);
+	}
+}
+
+static void a_window_capped_without_scaling_is_flagged_no_wscale(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	s.inode = 1;
+	s.ti.snd_wnd = 65535;
+	s.ti.options = TCPI_OPT_SACK | TCPI_OPT_TIMESTAMPS;
+	run_init(&r);
+	x = chrono(&r, &s, 1000000, 800000, 0, 3000000);
+	assert_int_equal(x->limited_by, DL_RWND);
+	assert_true(has(x, DX_NO_WSCALE));
+	assert_keys_documented(&r.f);
+	run_free(&r);
+	s = sender(1);
+	s.ti.snd_wnd = 65535;
+	s.ti.options = TCPI_OPT_SACK | TCPI_OPT_WSCALE;
+	run_init(&r);
+	assert_false(has(chrono(&r, &s, 1000000, 800000, 0, 3000000), DX_NO_WSCALE));
+	run_free(&r);
+}
+
+static void row_severity_is_the_worst_code_with_escalations(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	x = chrono(&r, &s, 1000000, 0, 0, 5000000);
+	assert_int_equal(diagnose_row_severity(x), -1);
+	s.timer = TIMER_RETRANS;
+	s.ti.backoff = 5;
+	step(&r, &s, 1, NULL);
+	assert_int_equal(diagnose_row_severity(row(&r, 1)), DS_CRIT);
+	s.ti.backoff = 2;
+	step(&r, &s, 1, NULL);
+	assert_int_equal(diagnose_row_severity(row(&r, 1)), DS_WARN);
+	run_free(&r);
+	assert_true(diagnose_code_problem(DX_SNDBUF_BDP));
+	assert_true(diagnose_code_problem(DX_RWND_BDP));
+	assert_true(diagnose_code_problem(DX_ZWIN));
+	assert_true(diagnose_code_problem(DX_DELAYED_ACK));
+	assert_false(diagnose_code_problem(DX_SNDBUF_FIXED));
+	assert_false(diagnose_code_problem(DX_ACCEPT_FULL)); /* not a connection code */
+	assert_int_equal(diagnose_problem_mask(), (1u << DX_SNDBUF_BDP) | (1u << DX_RWND_BDP) |
+							  (1u << DX_ZWIN) | (1u << DX_DELAYED_ACK) |
+							  (1u << DX_NO_WSCALE));
 }
 
 int main(void)
@@ -946,6 +1420,20 @@ int main(void)
 		cmocka_unit_test(abort_on_overflow_is_raised_while_a_queue_is_full),
 		cmocka_unit_test(flags_list_the_codes_and_explain_refuses_codes_the_row_lacks),
 		cmocka_unit_test(the_code_table_is_complete),
+		cmocka_unit_test(recorded_two_write_client_waits_for_delayed_acks_and_has_no_bdp),
+		cmocka_unit_test(nagle_behind_a_delayed_ack_is_named_instead_of_cwnd),
+		cmocka_unit_test(delayed_ack_needs_a_held_sub_mss_remainder_and_an_inflated_srtt),
+		cmocka_unit_test(a_bdp_needs_the_interval_to_send_a_percent_of_the_delivery_rate),
+		cmocka_unit_test(syn_retries_name_only_the_destination_that_does_not_answer),
+		cmocka_unit_test(
+			syn_retries_toward_a_full_local_listener_are_its_overflow_not_a_dead_peer),
+		cmocka_unit_test(
+			request_sockets_retransmitting_syn_acks_are_named_on_their_listener),
+		cmocka_unit_test(fin_wait_orphans_count_once_held_across_a_refresh),
+		cmocka_unit_test(orphans_warn_at_a_quarter_of_the_limit_and_crit_at_half_or_kills),
+		cmocka_unit_test(tcp_memory_warns_past_pressure_and_is_critical_near_the_limit),
+		cmocka_unit_test(a_window_capped_without_scaling_is_flagged_no_wscale),
+		cmocka_unit_test(row_severity_is_the_worst_code_with_escalations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

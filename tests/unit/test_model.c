@@ -401,6 +401,95 @@ static void recorded_bulk_transfer_rate_matches_its_bytes(void **state)
 	frame_free(&fr[1]);
 }
 
+/* Today's rule: the accept queue's limit; syncookies off keeps a quarter of tcp_max_syn_backlog. */
+static void syn_queue_limit_is_the_backlog_since_the_request_socket_rework(void **state)
+{
+	(void)state;
+	assert_int_equal(model_syn_max(6, 18, 128, 512, 1), 128);
+	assert_int_equal(model_syn_max(6, 18, 4096, 1024, 1), 4096); /* cookies: no quarter */
+	assert_int_equal(model_syn_max(6, 18, 128, 512, 0), 128);    /* 384 for strangers */
+	assert_int_equal(model_syn_max(6, 18, 4096, 1024, 0), 768);  /* 1024 - 1024/4 */
+	assert_int_equal(model_syn_max(6, 18, 4096, -1, 0), 0);      /* unknown: say so */
+	assert_int_equal(model_syn_max(6, 18, 4096, -1, 1), 4096);   /* not needed */
+	assert_int_equal(model_syn_max(6, 18, 0, 512, 1), 0);
+}
+
+/* Before 4.4: roundup_pow_of_two(max(8, min(backlog, tcp_max_syn_backlog)) + 1). */
+static void syn_queue_limit_before_4_4_is_the_power_of_two_table(void **state)
+{
+	(void)state;
+	assert_int_equal(model_syn_max(3, 10, 128, 512, 1), 256);  /* 129 -> 256 */
+	assert_int_equal(model_syn_max(3, 10, 5, 512, 1), 16);     /* max(8, 5) + 1 = 9 */
+	assert_int_equal(model_syn_max(3, 10, 1000, 100, 1), 128); /* min(1000, 100) + 1 */
+	assert_int_equal(model_syn_max(3, 10, 1000, 100, 0), 75);  /* the quarter: 100 - 25 */
+	assert_int_equal(model_syn_max(4, 3, 255, 1024, 1), 256);  /* 256 exactly */
+	assert_int_equal(model_syn_max(4, 3, 256, 1024, 1), 512);
+	assert_int_equal(model_syn_max(4, 3, 128, -1, 1), 0);
+}
+
+static void syn_queue_rule_switches_at_4_4(void **state)
+{
+	(void)state;
+	assert_int_equal(model_syn_max(4, 3, 128, 512, 1), 256);
+	assert_int_equal(model_syn_max(4, 4, 128, 512, 1), 128);
+	assert_int_equal(model_syn_max(5, 0, 128, 512, 1), 128);
+	assert_int_equal(model_syn_max(0, 0, 128, 512, 1), 0); /* unknown kernel */
+}
+
+static void kernel_release_strings_give_major_and_minor(void **state)
+{
+	int a = 0, b = 0;
+
+	(void)state;
+	assert_true(model_kernel_version("4.3.0-1-amd64", &a, &b));
+	assert_int_equal(a, 4);
+	assert_int_equal(b, 3);
+	assert_true(model_kernel_version("6.18.44-fc-v657", &a, &b));
+	assert_int_equal(a, 6);
+	assert_int_equal(b, 18);
+	assert_false(model_kernel_version("?", &a, &b));
+	assert_false(model_kernel_version("", &a, &b));
+	assert_false(model_kernel_version("6", &a, &b));
+	assert_false(model_kernel_version(NULL, &a, &b));
+}
+
+/* The model fills syn_max from the frame's kernel and sysctls; request retransmits counted. */
+static void listeners_carry_their_syn_limit_and_retransmitting_requests(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct conn *c;
+
+	(void)state;
+	begin(&f, SEC);
+	f.kernel = "6.18.0";
+	f.tun.v[TUN_MAX_SYN_BACKLOG][0] = 1024;
+	f.tun.n[TUN_MAX_SYN_BACKLOG] = 1;
+	f.tun.v[TUN_SYNCOOKIES][0] = 0;
+	f.tun.n[TUN_SYNCOOKIES] = 1;
+	c = listener(&f, 1, AF_INET, "0.0.0.0", 80);
+	c->wqueue = 4096;
+	request(&f, 10, AF_INET, "10.0.0.1", 80);
+	c = add(&f, 11, TS_SYN_RECV);
+	c->family = AF_INET;
+	memset(c->src, 0, 16);
+	inet_pton(AF_INET, "10.0.0.1", c->src);
+	c->sport = 80;
+	c->retrans = 3;
+	model_update(m, &f);
+	assert_int_equal(lst(&f, 1)->syn_max, 768);
+	assert_int_equal(lst(&f, 1)->syn_q, 2);
+	assert_int_equal(lst(&f, 1)->syn_retrying, 1);
+	assert_int_equal(lst(&f, 1)->syn_retries, 3);
+	begin(&f, 2 * SEC);
+	f.kernel = "?"; /* a recording without a release: unknown, not guessed */
+	listener(&f, 1, AF_INET, "0.0.0.0", 80)->wqueue = 4096;
+	model_update(m, &f);
+	assert_int_equal(lst(&f, 1)->syn_max, 0);
+	frame_free(&f);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +505,11 @@ int main(void)
 		cmocka_unit_test(listener_queue_and_drops_delta),
 		cmocka_unit_test(selected_connection_carries_its_last_60_samples),
 		cmocka_unit_test(recorded_bulk_transfer_rate_matches_its_bytes),
+		cmocka_unit_test(syn_queue_limit_is_the_backlog_since_the_request_socket_rework),
+		cmocka_unit_test(syn_queue_limit_before_4_4_is_the_power_of_two_table),
+		cmocka_unit_test(syn_queue_rule_switches_at_4_4),
+		cmocka_unit_test(kernel_release_strings_give_major_and_minor),
+		cmocka_unit_test(listeners_carry_their_syn_limit_and_retransmitting_requests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <unistd.h>
 
 #include <string.h>
 
@@ -93,6 +94,21 @@ static void the_given_spec_is_the_display_name(void **state)
 	assert_true(strlen(b) > 0); /* "host" or a name, depending on where the test runs */
 }
 
+/* The host's descriptors are opened even when the namespace cannot be entered. */
+static void host_sysctls_are_kept_whatever_the_spec(void **state)
+{
+	struct tunables_host h;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(netns_enter_keeping_host("tcptop-no-such-ns", NULL, &h, &e), -1);
+	if (access("/proc/sys/net/ipv4/tcp_mem", R_OK) == 0)
+		assert_true(h.fd[TUN_TCP_MEM] >= 0);
+	assert_true(h.fd[TUN_SOMAXCONN] < 0);
+	tunables_host_close(&h);
+	assert_true(h.fd[TUN_TCP_MEM] < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +120,7 @@ int main(void)
 		cmocka_unit_test(a_missing_name_says_where_it_looked),
 		cmocka_unit_test(a_file_that_is_no_namespace_is_refused),
 		cmocka_unit_test(the_given_spec_is_the_display_name),
+		cmocka_unit_test(host_sysctls_are_kept_whatever_the_spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

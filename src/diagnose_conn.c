@@ -1,0 +1,519 @@
+/* diagnose_conn: per-connection classification: LIMIT, BDP, and one detector per connection code. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diagnose_int.h"
+
+/*
+ * ...and it already was at the previous sample. A zero window is a stall
+ * when it lasts a refresh: on a busy host a starved reader closes its window
+ * for a moment (seen in a healthy loopback transfer on a shared 2-core box).
+ */
+static bool zero_window_held(const struct row *r)
+{
+	if (!zero_window(r->c) || !(r->flags & ROW_PREV))
+		return false;
+	if (r->prev.have & PREV_SND_WND)
+		return r->prev.snd_wnd == 0;
+	return r->prev.timer == TIMER_PERSIST;
+}
+
+/*
+ * What holds sending back at the sample instant, by the kernel's own tests:
+ * the window (tcp_snd_wnd_test failing with data waiting), or the send
+ * buffer (tcp_cwnd_validate's SNDBUF_LIMITED: the buffer is full, everything
+ * in it is sent, cwnd is not full). With `any`, also cwnd, app and idle.
+ */
+static unsigned state_limit(const struct row *r, bool any)
+{
+	const struct conn *c = r->c;
+	const struct tcpi *ti = c->info;
+	uint64_t unsent = unsent_bytes(c), inflight = (uint64_t)ti->unacked * ti->snd_mss;
+	uint32_t wnd;
+	bool has_wnd = CONN_INFO(c, snd_wnd, &wnd);
+
+	if (zero_window(c))
+		return DL_RWND;
+	if (has_wnd && unsent >= ti->snd_mss && inflight + ti->snd_mss > wnd)
+		return DL_RWND;
+	if (has_skmem(c) && skm(c, SKM_WMEM_QUEUED) >= skm(c, SKM_SNDBUF) && unsent < ti->snd_mss &&
+	    ti->unacked < ti->snd_cwnd)
+		return DL_SNDBUF;
+	if (!any)
+		return DL_NONE;
+	if (ti->unacked >= ti->snd_cwnd || unsent >= ti->snd_mss)
+		return DL_CWND;
+	return c->wqueue ? DL_APP : DL_IDLE;
+}
+
+/*
+ * LIMIT from the interval's chrono times. The kernel runs one chronograph
+ * at a time (tcp_chrono_start: the higher type wins) and reports busy_time
+ * as the sum of all three, so rwnd and sndbuf are parts of busy and the rest
+ * of busy is "cwnd": data in flight or queued with neither limit. 1 - busy
+ * is time with nothing to send.
+ */
+static void classify_interval(struct row *r)
+{
+	double rw = share_of(r->d_rwnd_us, r->dt), sb = share_of(r->d_sndbuf_us, r->dt);
+	double busy = share_of(r->d_busy_us, r->dt);
+	double other = busy - rw - sb, idle = 1 - busy;
+	unsigned st;
+
+	if (other < 0)
+		other = 0;
+	r->limit_basis = DB_INTERVAL;
+	if (rw >= dx_th.limit_share || sb >= dx_th.limit_share) {
+		r->limited_by = rw >= sb ? DL_RWND : DL_SNDBUF;
+		r->limited_pct = pct(rw >= sb ? rw : sb);
+	} else if (other >= idle) {
+		r->limited_by = DL_CWND;
+		r->limited_pct = pct(other);
+		/*
+		 * The sndbuf chrono starts only when a send empties the write
+		 * queue (a Nagle or autocork tail keeps it from starting), so a
+		 * buffer-bound connection can show as busy. When the socket is
+		 * plainly window- or buffer-bound at the sample, say so.
+		 */
+		st = state_limit(r, false);
+		if (st != DL_NONE) {
+			r->limited_by = (uint8_t)st;
+			r->limited_pct = pct(other + (st == DL_RWND ? rw : sb));
+			r->limit_basis = DB_MIXED;
+		}
+	} else {
+		bool sent = !(r->flags & ROW_RATES) || r->tx_bps > 0;
+
+		r->limited_by = busy < dx_th.idle_busy && !sent ? DL_IDLE : DL_APP;
+		r->limited_pct = pct(idle);
+	}
+}
+
+/*
+ * Nagle waiting for the peer's delayed ACK, by the socket's state at the
+ * sample: less than one MSS in flight (a small segment), a sub-MSS
+ * remainder held back (tcp_nagle_check: a partial segment waits while an
+ * earlier small one is unacknowledged), cwnd not full, and srtt at least
+ * dx_th.dack_excess_us above the path's minimum: the ACK took a timer, not a
+ * round trip. A write-write-read client spends nearly all its time so (one
+ * ATO per request), so one sample finds it; TCP_NODELAY, bulk senders and
+ * writers that do not outpace the ACKs never show a held sub-MSS remainder
+ * behind a small segment with an inflated srtt.
+ */
+bool dx_nagle_wait(const struct row *r)
+{
+	const struct conn *c = r->c;
+	const struct tcpi *ti = c->info;
+	uint32_t srtt, minrtt, notsent;
+	uint64_t inflight;
+
+	if (!ti || c->state != TS_ESTABLISHED || !CONN_INFO(c, rtt, &srtt) ||
+	    !CONN_INFO(c, min_rtt, &minrtt) || !CONN_INFO(c, notsent_bytes, &notsent))
+		return false;
+	if (!minrtt || minrtt == UINT32_MAX || srtt < minrtt + dx_th.dack_excess_us)
+		return false;
+	if (!ti->snd_mss || notsent == 0 || notsent >= ti->snd_mss || ti->unacked == 0 ||
+	    ti->unacked >= ti->snd_cwnd || zero_window(c))
+		return false;
+	inflight = c->wqueue > notsent ? c->wqueue - notsent : 0;
+	return inflight > 0 && inflight < ti->snd_mss;
+}
+
+void dx_classify(struct row *r)
+{
+	r->dflags = 0;
+	r->limited_by = DL_NONE;
+	r->limited_pct = 0;
+	r->limit_basis = DB_NONE;
+	if (!may_send(r->c))
+		return;
+	if ((r->flags & ROW_D_LIMITS) && r->dt > 0)
+		classify_interval(r);
+	else {
+		r->limited_by = (uint8_t)state_limit(r, true);
+		r->limit_basis = DB_STATE;
+	}
+	/*
+	 * The kernel counts the wait for the ACK as busy time (data queued, no
+	 * window or buffer limit): what the interval calls cwnd (or, with the
+	 * ACK timer's share small, app) is the delayed ACK. The share is kept.
+	 */
+	if ((r->limited_by == DL_CWND || r->limited_by == DL_APP) && dx_nagle_wait(r)) {
+		if (r->limited_by == DL_APP && r->limit_basis != DB_STATE)
+			r->limited_pct = pct(share_of(r->d_busy_us, r->dt));
+		r->limited_by = DL_DELACK;
+	}
+}
+
+/*
+ * BDP = rate x min_rtt. The rate is the kernel's delivery rate. A sender
+ * bound by its send buffer is marked application-limited by the kernel
+ * (tcp_rate_check_app_limited: little unsent data, cwnd not full), so its
+ * delivery rate shows the buffer, not the path: then the pacing rate, what
+ * the congestion control would send at, if higher. Any other app-limited
+ * sample is kept as a lower bound: when the application is the limit, the
+ * pacing rate (cwnd/srtt x gain) says nothing about the path. A connection
+ * that only receives uses its receive rate. Only for connections that moved
+ * data in the interval.
+ */
+void dx_estimate_bdp(struct row *r)
+{
+	const struct conn *c = r->c;
+	uint64_t del = 0, pace = 0;
+	double rate = 0;
+	uint32_t rtt = base_rtt_us(c);
+	bool moved = !(r->flags & ROW_RATES) || r->tx_bps > 0 || r->rx_bps > 0;
+
+	r->bdp_bytes = 0;
+	if (!rtt || !moved || c->state == TS_LISTEN)
+		return;
+	if (CONN_INFO(c, pacing_rate, &pace) && pace == UINT64_MAX)
+		pace = 0; /* ~0: no pacing rate set */
+	if (CONN_INFO(c, delivery_rate, &del) && del > 0 &&
+	    (!(r->flags & ROW_RATES) || r->tx_bps > 0)) {
+		bool app_limited = c->info->flags8 & 1;
+		bool by_sndbuf = r->limited_by == DL_SNDBUF;
+
+		/*
+		 * One small segment's burst is no measure of the path (see
+		 * dx_th.bdp_use). Not for a window- or buffer-bound connection:
+		 * its findings read an unknown BDP as "below", and its rate is
+		 * its limit's, never a trickle.
+		 */
+		if (app_limited && !by_sndbuf && r->limited_by != DL_RWND &&
+		    (r->flags & ROW_RATES) && r->tx_bps / 8 < dx_th.bdp_use * (double)del)
+			return;
+
+		rate = (double)(app_limited && by_sndbuf && pace > del ? pace : del);
+		if (app_limited)
+			r->dflags |= ROWD_BDP_MIN;
+	} else if ((r->flags & ROW_RATES) && r->rx_bps > 0) {
+		rate = r->rx_bps / 8;
+	} else if (!TCPI_HAS(c->info_len, delivery_rate) && (r->flags & ROW_RATES) &&
+		   r->tx_bps > 0) {
+		rate = (double)pace; /* before 4.9 */
+	}
+	r->bdp_bytes = bytes_of(rate * rtt / 1e6);
+}
+
+/*
+ * We advertise a zero window with data unread (rcv_wnd, 6.2+), now and at
+ * the previous sample (see zero_window_held). Older kernels: the buffer
+ * nearly full, with unread data at the previous sample too.
+ */
+static bool rcvq_full(const struct row *r)
+{
+	const struct conn *c = r->c;
+	uint32_t w;
+
+	if (c->rqueue == 0 || !(r->flags & ROW_PREV))
+		return false;
+	if (CONN_INFO(c, rcv_wnd, &w))
+		return w == 0 && (r->prev.have & PREV_RCV_WND) && r->prev.rcv_wnd == 0;
+	return has_skmem(c) && skm(c, SKM_RCVBUF) && r->prev.rqueue > 0 &&
+	       skm(c, SKM_RMEM_ALLOC) >= dx_th.rcvq_full * skm(c, SKM_RCVBUF);
+}
+
+/* A limit of `bytes` is about the path's BDP or below (see dx_th.bdp_ratio); unknown BDP: yes. */
+static bool below_bdp(const struct row *r, uint64_t bytes)
+{
+	return !r->bdp_bytes || (double)bytes < dx_th.bdp_ratio * (double)r->bdp_bytes;
+}
+
+/*
+ * The qualifiers detectors and texts read: a window or buffer limit caps the
+ * delivery rate (the BDP is a lower bound), and whether a limiting buffer
+ * sits at its sysctl maximum (then autotuning cannot grow it further).
+ */
+void dx_qualify(const struct frame *f, struct row *r)
+{
+	const struct conn *c = r->c;
+	int64_t wmax = tun_max(&f->tun, TUN_TCP_WMEM), rmax = tun_max(&f->tun, TUN_TCP_RMEM);
+
+	if (!may_send(c))
+		return;
+	if (r->limited_by == DL_RWND || r->limited_by == DL_SNDBUF)
+		r->dflags |= ROWD_BDP_MIN;
+	if (r->limited_by == DL_SNDBUF && wmax > 0 && skm(c, SKM_SNDBUF) >= wmax)
+		r->dflags |= ROWD_SNDBUF_AT_MAX;
+	if (rmax > 0 && skm(c, SKM_RCVBUF) >= rmax && dx_detect_rcvbuf_bdp(f, r))
+		r->dflags |= ROWD_RCVBUF_AT_MAX;
+}
+
+static bool prev_skmem(const struct row *r)
+{
+	return (r->flags & ROW_PREV) && (r->prev.have & PREV_SKMEM);
+}
+
+/* Detectors, one per connection code; a handshake in progress has no window yet (snd_wnd 0 in SYN-SENT). */
+
+bool dx_detect_sndbuf_bdp(const struct frame *f, const struct row *r)
+{
+	(void)f;
+	return may_send(r->c) && r->limited_by == DL_SNDBUF && below_bdp(r, skm(r->c, SKM_SNDBUF));
+}
+
+/*
+ * Autotuning grows a buffer that limits sending (tcp_new_space ->
+ * tcp_sndbuf_expand) unless SO_SNDBUF locked it or it is at the tcp_wmem
+ * maximum: one interval without growth is enough.
+ */
+bool dx_detect_sndbuf_fixed(const struct frame *f, const struct row *r)
+{
+	uint32_t tb = skm(r->c, SKM_SNDBUF);
+
+	(void)f;
+	return may_send(r->c) && r->limited_by == DL_SNDBUF && !(r->dflags & ROWD_SNDBUF_AT_MAX) &&
+	       prev_skmem(r) && tb && r->prev.sndbuf == tb;
+}
+
+bool dx_detect_zwin(const struct frame *f, const struct row *r)
+{
+	(void)f;
+	return may_send(r->c) && zero_window(r->c) && zero_window_held(r);
+}
+
+bool dx_detect_rwnd_bdp(const struct frame *f, const struct row *r)
+{
+	uint32_t wnd;
+
+	(void)f;
+	return may_send(r->c) && !zero_window(r->c) && r->limited_by == DL_RWND &&
+	       (!CONN_INFO(r->c, snd_wnd, &wnd) || below_bdp(r, wnd));
+}
+
+bool dx_detect_rcvq_full(const struct frame *f, const struct row *r)
+{
+	(void)f;
+	return may_send(r->c) && rcvq_full(r);
+}
+
+bool dx_detect_recvq_growing(const struct frame *f, const struct row *r)
+{
+	const struct conn *c = r->c;
+
+	(void)f;
+	return may_send(c) && !rcvq_full(r) && r->rq_grew >= dx_th.grow_streak &&
+	       c->rqueue >= dx_th.queue_min && (r->flags & ROW_RATES) &&
+	       c->rqueue - r->prev.rqueue >= dx_th.grow_share * r->rx_bps / 8 * r->dt;
+}
+
+/* Our advertised window filled every round trip while the application keeps up, the buffer not growing. */
+bool dx_detect_rcvbuf_bdp(const struct frame *f, const struct row *r)
+{
+	const struct conn *c = r->c;
+	uint32_t wnd, rtt;
+	double per_rtt;
+
+	(void)f;
+	return may_send(c) && has_skmem(c) && prev_skmem(r) &&
+	       rcv_window(r, &wnd, &per_rtt, &rtt) && wnd > 0 &&
+	       per_rtt >= dx_th.rcvwin_fill * wnd &&
+	       skm(c, SKM_RMEM_ALLOC) < dx_th.rcvq_reading * skm(c, SKM_RCVBUF) &&
+	       skm(c, SKM_RCVBUF) <= r->prev.rcvbuf;
+}
+
+bool dx_detect_rcvbuf_fixed(const struct frame *f, const struct row *r)
+{
+	return dx_detect_rcvbuf_bdp(f, r) && !(r->dflags & ROWD_RCVBUF_AT_MAX) &&
+	       skm(r->c, SKM_RCVBUF) == r->prev.rcvbuf;
+}
+
+/* Unsent data piling up while the buffer does not grow and no window explains it. */
+bool dx_detect_unsent_growing(const struct frame *f, const struct row *r)
+{
+	const struct conn *c = r->c;
+
+	(void)f;
+	return may_send(c) && r->notsent_grew >= dx_th.grow_streak &&
+	       unsent_bytes(c) >= dx_th.queue_min && (r->flags & ROW_RATES) &&
+	       unsent_bytes(c) - r->prev.notsent >= dx_th.grow_share * r->tx_bps / 8 * r->dt &&
+	       !zero_window(c) && r->limited_by != DL_RWND && prev_skmem(r) &&
+	       skm(c, SKM_SNDBUF) <= r->prev.sndbuf;
+}
+
+/*
+ * icsk_backoff counts consecutive timeouts without progress (an ACK of new
+ * data resets it), so two or more under a running timer is the backoff
+ * rising; between two samples a doubling does not always fire, so growth
+ * since the last sample is not required. Also the probe timer backing off
+ * with the window open: transmissions fail locally (a qdisc or netfilter
+ * drops them), nothing gets in flight, and the kernel probes as it would a
+ * zero window.
+ */
+bool dx_detect_rto_backoff(const struct frame *f, const struct row *r)
+{
+	const struct conn *c = r->c;
+
+	(void)f;
+	return may_send(c) &&
+	       (c->timer == TIMER_RETRANS || (c->timer == TIMER_PERSIST && !zero_window(c))) &&
+	       backoff_of(c) >= dx_th.backoff_min;
+}
+
+uint8_t dx_severity_rto_backoff(const struct row *r)
+{
+	return backoff_of(r->c) >= dx_th.backoff_crit ? DS_CRIT : DS_WARN;
+}
+
+bool dx_detect_delayed_ack(const struct frame *f, const struct row *r)
+{
+	(void)f;
+	return r->limited_by == DL_DELACK;
+}
+
+/*
+ * No window scaling (TCPI_OPT_WSCALE missing) while a window limits the
+ * connection: the peer's window that held sending back, or ours filled
+ * every round trip, cannot pass 64 KiB whatever the buffers say.
+ */
+bool dx_detect_no_wscale(const struct frame *f, const struct row *r)
+{
+	const struct conn *c = r->c;
+	uint32_t wnd;
+
+	if (!may_send(c) || c->state != TS_ESTABLISHED || (c->info->options & TCPI_OPT_WSCALE))
+		return false;
+	if (r->limited_by == DL_RWND && !zero_window(c))
+		return !CONN_INFO(c, snd_wnd, &wnd) || wnd <= dx_th.unscaled_max;
+	return dx_detect_rcvbuf_bdp(f, r);
+}
+
+/* The numbers behind each connection code, as JSON evidence (those of the example connection). */
+void dx_evidence_sndbuf_bdp(const struct frame *f, const struct row *r, struct finding *x)
+{
+	(void)f;
+	dx_ev(x, "sndbuf", skm(r->c, SKM_SNDBUF));
+	dx_ev(x, "wmem_queued", skm(r->c, SKM_WMEM_QUEUED));
+	if (r->limit_basis != DB_STATE)
+		dx_ev(x, "limited_pct", r->limited_pct);
+	if (r->bdp_bytes)
+		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	dx_ev(x, "min_rtt_us", base_rtt_us(r->c));
+}
+
+void dx_evidence_sndbuf_fixed(const struct frame *f, const struct row *r, struct finding *x)
+{
+	dx_evidence_sndbuf_bdp(f, r, x);
+	if (tun_max(&f->tun, TUN_TCP_WMEM))
+		dx_ev(x, "tcp_wmem_max", tun_max(&f->tun, TUN_TCP_WMEM));
+}
+
+void dx_evidence_rwnd_bdp(const struct frame *f, const struct row *r, struct finding *x)
+{
+	uint32_t wnd;
+
+	(void)f;
+	if (CONN_INFO(r->c, snd_wnd, &wnd))
+		dx_ev(x, "rwnd", wnd);
+	if (r->limit_basis != DB_STATE)
+		dx_ev(x, "limited_pct", r->limited_pct);
+	if (r->bdp_bytes)
+		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	dx_ev(x, "min_rtt_us", base_rtt_us(r->c));
+}
+
+void dx_evidence_rcvbuf_bdp(const struct frame *f, const struct row *r, struct finding *x)
+{
+	uint32_t wnd, rtt;
+	double per_rtt;
+
+	(void)f;
+	dx_ev(x, "rcvbuf", skm(r->c, SKM_RCVBUF));
+	if (rcv_window(r, &wnd, &per_rtt, &rtt)) {
+		dx_ev(x, "rcv_wnd", wnd);
+		dx_ev(x, "bytes_per_rtt", (int64_t)bytes_of(per_rtt));
+		dx_ev(x, "rtt_us", rtt);
+	}
+}
+
+void dx_evidence_rcvbuf_fixed(const struct frame *f, const struct row *r, struct finding *x)
+{
+	dx_evidence_rcvbuf_bdp(f, r, x);
+	if (tun_max(&f->tun, TUN_TCP_RMEM))
+		dx_ev(x, "tcp_rmem_max", tun_max(&f->tun, TUN_TCP_RMEM));
+}
+
+void dx_evidence_zwin(const struct frame *f, const struct row *r, struct finding *x)
+{
+	(void)f;
+	dx_ev(x, "rwnd", 0);
+	dx_ev(x, "send_q", r->c->wqueue);
+	if (r->c->timer == TIMER_PERSIST)
+		dx_ev(x, "probes", r->c->retrans);
+}
+
+void dx_evidence_rcvq_full(const struct frame *f, const struct row *r, struct finding *x)
+{
+	uint32_t wnd;
+
+	(void)f;
+	dx_ev(x, "recv_q", r->c->rqueue);
+	if (r->flags & ROW_PREV)
+		dx_ev(x, "recv_q_prev", r->prev.rqueue);
+	dx_ev(x, "rmem_alloc", skm(r->c, SKM_RMEM_ALLOC));
+	dx_ev(x, "rcvbuf", skm(r->c, SKM_RCVBUF));
+	if (CONN_INFO(r->c, rcv_wnd, &wnd))
+		dx_ev(x, "rcv_wnd", wnd);
+}
+
+void dx_evidence_unsent_growing(const struct frame *f, const struct row *r, struct finding *x)
+{
+	(void)f;
+	dx_ev(x, "notsent", (int64_t)unsent_bytes(r->c));
+	dx_ev(x, "notsent_prev", r->prev.notsent);
+	dx_ev(x, "intervals", r->notsent_grew);
+	dx_ev(x, "sndbuf", skm(r->c, SKM_SNDBUF));
+}
+
+void dx_evidence_rto_backoff(const struct frame *f, const struct row *r, struct finding *x)
+{
+	(void)f;
+	dx_ev(x, "backoff", backoff_of(r->c));
+	if ((r->flags & ROW_PREV) && (r->prev.have & PREV_BACKOFF))
+		dx_ev(x, "backoff_prev", r->prev.backoff);
+	dx_ev(x, "rto_us", r->c->info->rto);
+	dx_ev(x, "timer_ms", r->c->expires_ms);
+}
+
+void dx_evidence_recvq_growing(const struct frame *f, const struct row *r, struct finding *x)
+{
+	dx_evidence_rcvq_full(f, r, x);
+}
+
+void dx_evidence_delayed_ack(const struct frame *f, const struct row *r, struct finding *x)
+{
+	const struct conn *c = r->c;
+	uint32_t v;
+
+	if (CONN_INFO(c, rtt, &v))
+		dx_ev(x, "srtt_us", v);
+	dx_ev(x, "min_rtt_us", base_rtt_us(c));
+	dx_ev(x, "unacked", c->info->unacked);
+	dx_ev(x, "notsent", (int64_t)unsent_bytes(c));
+	dx_ev(x, "mss", c->info->snd_mss);
+	if (r->limit_basis != DB_STATE)
+		dx_ev(x, "limited_pct", r->limited_pct);
+	/* the receiver's counter: ours only when both ends are on this host (loopback) */
+	dx_ev(x, "delayed_acks_delta", (int64_t)dx_cdelta(f, "TcpExtDelayedACKs"));
+}
+
+void dx_evidence_no_wscale(const struct frame *f, const struct row *r, struct finding *x)
+{
+	const struct conn *c = r->c;
+	uint32_t wnd = 0, rtt;
+	double per_rtt;
+
+	if (r->limited_by == DL_RWND)
+		CONN_INFO(c, snd_wnd, &wnd);
+	else
+		rcv_window(r, &wnd, &per_rtt, &rtt);
+	dx_ev(x, "window", wnd);
+	if (r->limit_basis != DB_STATE && r->limited_by == DL_RWND)
+		dx_ev(x, "limited_pct", r->limited_pct);
+	if (r->bdp_bytes)
+		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	dx_ev(x, "min_rtt_us", base_rtt_us(c));
+	dx_ev(x, "tcp_window_scaling", tunables_get(&f->tun, TUN_WINDOW_SCALING, -1));
+}
