@@ -20,6 +20,7 @@
 #include "screen.h"
 #include "strbuf.h"
 #include "term.h"
+#include "widgets.h"
 
 /* Signals reach the loop through this pipe: the handlers only write a byte. */
 static int signal_pipe[2] = { -1, -1 };
@@ -92,9 +93,7 @@ static uint8_t ui_needs(const struct ui *ui)
 	uint8_t n = column_needs(ui->cols, ui->ncols) | ui->sort->needs |
 		    column_needs(column_listen_view, column_listen_view_len) | DIAGNOSE_NEEDS;
 
-	if (ui->screen == SCR_DETAIL)
-		n |= DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG;
-	return n;
+	return n | screen_get(ui->screen)->needs;
 }
 
 static void update_req(struct app *a, bool force)
@@ -108,27 +107,71 @@ static void update_req(struct app *a, bool force)
 	pump_set_req(a->pump, &a->req);
 }
 
-static void snapshot(struct app *a, uint64_t now)
+/*
+ * A snapshot never replaces an earlier one: the name (-w PATH, or a
+ * timestamped one) gets -2, -3, ... before its extension while taken.
+ */
+static int snapshot_path(const char *want, char *out, size_t n)
+{
+	const char *slash = strrchr(want, '/'), *dot = strrchr(want, '.');
+	size_t stem =
+		dot && (!slash || dot > slash) && dot != want ? (size_t)(dot - want) : strlen(want);
+
+	snprintf(out, n, "%s", want);
+	for (int i = 2; i < 10000 && access(out, F_OK) == 0; i++)
+		snprintf(out, n, "%.*s-%d%s", (int)stem, want, i, want + stem);
+	return access(out, F_OK) == 0 ? -1 : 0;
+}
+
+/* The current view drawn whole on a canvas as tall as it is (detail, help: every line). */
+static void draw_tall(struct app *a, struct canvas *tall, uint64_t now)
+{
+	struct ui *ui = &a->ui;
+	const struct screen *s = screen_get(ui->screen);
+	struct ui_scroll keep = ui->scroll[ui->screen];
+	int body_h = ui->body_h;
+	long rows = s->nrows ? s->nrows(ui) : 0;
+	int h = UI_HEADER_LINES + 1 + (int)(rows < 100000 ? rows : 100000);
+
+	canvas_init(tall, a->canvas.w, h > a->canvas.h ? h : a->canvas.h, a->canvas.utf8);
+	ui->scroll[ui->screen].top = 0;
+	ui_draw(ui, tall, now);
+	ui->scroll[ui->screen] = keep;
+	ui->body_h = body_h;
+}
+
+static void snapshot(struct app *a, bool all, uint64_t now)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct terr e;
-	char path[256];
+	char want[256], path[300];
 	const char *p = a->cfg->opts->write_path;
+	struct canvas tall;
 
 	if (!p) {
 		time_t t = time(NULL);
 		struct tm tm;
 
 		localtime_r(&t, &tm);
-		strftime(path, sizeof(path), "tcptop-%Y%m%d-%H%M%S.txt", &tm);
-		p = path;
+		strftime(want, sizeof(want), "tcptop-%Y%m%d-%H%M%S.txt", &tm);
+		p = want;
 	}
-	/* exactly what is on the screen now: the canvas as last drawn */
-	canvas_to_text(&a->canvas, &sb);
-	if (safefile_write(p, sb.s, sb.len, &e) < 0)
+	if (snapshot_path(p, path, sizeof(path)) < 0) {
+		ui_message(&a->ui, true, now, "snapshot not written: no free name beside %s", p);
+		return;
+	}
+	if (all) {
+		draw_tall(a, &tall, now);
+		canvas_to_text(&tall, &sb);
+		canvas_free(&tall);
+	} else {
+		/* exactly what is on the screen now: the canvas as last drawn */
+		canvas_to_text(&a->canvas, &sb);
+	}
+	if (safefile_write(path, sb.s, sb.len, &e) < 0)
 		ui_message(&a->ui, true, now, "snapshot failed: %s", e.msg);
 	else
-		ui_message(&a->ui, false, now, "snapshot written to %s", p);
+		ui_message(&a->ui, false, now, "snapshot written to %s", path);
 	sb_free(&sb);
 }
 
@@ -172,7 +215,7 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 		pump_kick(a->pump);
 	}
 	if (r & R_SNAPSHOT)
-		snapshot(a, now);
+		snapshot(a, (r & R_SNAPSHOT_ALL) != 0, now);
 	if (r & R_PROCS) {
 		pump_set_procs(a->pump, a->ui.procs);
 		pump_kick(a->pump);
@@ -320,6 +363,7 @@ int app_run(const struct app_cfg *cfg)
 	a.ui.replay = collector_is_replay(col);
 	a.ui.netns = cfg->netns;
 	a.ui.procs = collector_procs(col);
+	a.ui.root = geteuid() == 0;
 	a.filter = cfg->filter;
 	a.ui.apply_filter = apply_filter;
 	a.ui.apply_ctx = &a;

@@ -29,7 +29,8 @@ static const struct {
 	[AT_TITLE] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
 	[AT_HEADER] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE },
 	[AT_SORTED] = { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD | A_UNDERLINE },
-	[AT_DIM] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
+	/* missing values and notes recede: dim in the default colour, never bold blue */
+	[AT_DIM] = { -1, -1, A_DIM, A_DIM },
 	[AT_SELECTED] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
 	[AT_STATUS] = { -1, -1, A_NORMAL, A_NORMAL },
 	[AT_ERROR] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
@@ -40,7 +41,7 @@ static const struct {
 	[AT_ST_LISTEN] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 	[AT_ST_SYN] = { COLOR_YELLOW, -1, A_NORMAL, A_NORMAL },
 	[AT_ST_CLOSING] = { COLOR_MAGENTA, -1, A_NORMAL, A_NORMAL },
-	[AT_ST_TW] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
+	[AT_ST_TW] = { COLOR_BLUE, -1, A_NORMAL, A_DIM },
 	[AT_BAR] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
 	[AT_KEY] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
 };

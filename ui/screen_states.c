@@ -132,10 +132,8 @@ struct states_cache {
 
 static const struct breakdown *cached(struct ui *ui, unsigned state)
 {
-	struct states_cache *sc = ui->states_cache;
+	struct states_cache *sc = screen_state(ui, SCR_STATES);
 
-	if (!sc)
-		sc = ui->states_cache = xcalloc(1, sizeof(*sc));
 	if (sc->seq != ui->frame->seq || sc->gen != ui->view_gen || sc->n != ui->view.n ||
 	    !sc->seq) {
 		breakdown(ui, TS_TIME_WAIT, &sc->tw);
@@ -145,12 +143,6 @@ static const struct breakdown *cached(struct ui *ui, unsigned state)
 		sc->n = ui->view.n;
 	}
 	return state == TS_TIME_WAIT ? &sc->tw : &sc->cw;
-}
-
-void screen_states_free(struct ui *ui)
-{
-	free(ui->states_cache);
-	ui->states_cache = NULL;
 }
 
 static void breakdown_lines(struct ui *ui, struct scrollwin *sw, unsigned state)
@@ -243,19 +235,31 @@ static void draw_all(struct ui *ui, struct scrollwin *sw)
 	breakdown_lines(ui, sw, TS_CLOSE_WAIT);
 }
 
-long screen_states_rows(const struct ui *ui)
+static long states_rows(const struct ui *ui)
 {
 	/* header + 11 states + 3 + two breakdowns of at most 2 + TOP_N + 1 */
 	(void)ui;
 	return 1 + TS_USER_LAST + 3 + 2 * (TOP_N + 3);
 }
 
-void screen_states_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void states_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
 	struct scrollwin sw;
 
 	ui->body_h = h;
-	widget_scroll_fit(&ui->scroll[SCR_STATES], screen_states_rows(ui), h, false);
+	widget_scroll_fit(&ui->scroll[SCR_STATES], states_rows(ui), h, false);
 	sw_begin(&sw, c, y, h, ui->scroll[SCR_STATES].top);
 	draw_all(ui, &sw);
 }
+
+const struct screen screen_states = {
+	.id = SCR_STATES,
+	.name = "states",
+	.title = "States",
+	.help = "TCP states: histogram, who holds TIME-WAIT, CLOSE-WAIT",
+	.hotkey = '3',
+	.tab = true,
+	.state_size = sizeof(struct states_cache),
+	.draw = states_draw,
+	.nrows = states_rows,
+};

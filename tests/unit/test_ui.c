@@ -47,12 +47,10 @@ static void golden_view(const char *fixture, enum screen_id scr, int w, int h, b
 	tu_frames(fixture, fr, 2);
 	setup_ui(&ui);
 	ui_set_frame(&ui, &fr[1], 0);
-	ui.screen = scr;
-	if (scr == SCR_DETAIL) {
-		/* the busiest connection */
-		ui.detail_cookie = ui_selected(&ui)->c->cookie;
-		ui.back = SCR_CONN;
-	}
+	if (scr == SCR_DETAIL)
+		screen_detail_open(&ui, ui_selected(&ui)->c->cookie); /* the busiest connection */
+	else
+		ui.screen = scr;
 	text = render(&ui, w, h, utf8);
 	snprintf(path, sizeof(path), "tests/golden/ui-%s.txt", name);
 	assert_true(tu_golden(path, text));
@@ -110,10 +108,14 @@ static void golden_diag(const char *fixture, enum screen_id scr, int w, int h, c
 	ui_set_frame(&ui, &fr[2], 0);
 	ui.screen = scr;
 	if (detail_of_flagged) {
+		uint64_t cookie = 0;
+
 		for (size_t i = 0; i < frame_nrows(&fr[2]); i++)
 			if (fr[2].rows[i].findings)
-				ui.detail_cookie = fr[2].rows[i].c->cookie;
-		assert_true(ui.detail_cookie != 0);
+				cookie = fr[2].rows[i].c->cookie;
+		assert_true(cookie != 0);
+		ui.screen = SCR_CONN;
+		screen_detail_open(&ui, cookie);
 	}
 	text = render(&ui, w, h, true);
 	snprintf(path, sizeof(path), "tests/golden/ui-%s.txt", name);
@@ -154,7 +156,7 @@ static void findings_enter_opens_the_socket_and_the_cursor_follows_the_finding(v
 	free(text);
 	assert_true(fr[2].nfindings >= 2);
 	ui_key(&ui, K_DOWN, 0);
-	assert_int_equal(ui.sel_finding_code, fr[2].findings[1].code);
+	assert_int_equal(ui.scroll[SCR_FINDINGS].sel, 1);
 	/* the next refresh lists the two the other way round: the cursor goes with its finding */
 	tmp = fr[2].findings[0];
 	fr[2].findings[0] = fr[2].findings[1];
@@ -164,8 +166,13 @@ static void findings_enter_opens_the_socket_and_the_cursor_follows_the_finding(v
 	assert_int_equal(ui.scroll[SCR_FINDINGS].sel, 0);
 	assert_true(ui_key(&ui, K_ENTER, 0) & R_SELECT);
 	assert_int_equal(ui.screen, SCR_DETAIL);
-	assert_int_equal(ui.detail_cookie, fr[2].findings[0].cookie);
+	assert_int_equal(screen_detail_cookie(&ui), fr[2].findings[0].cookie);
 	ui_key(&ui, K_ESC, 0);
+	assert_int_equal(ui.screen, SCR_FINDINGS);
+	/* q in the detail view returns too; only at a tab does it quit */
+	ui_key(&ui, K_ENTER, 0);
+	assert_int_equal(ui.screen, SCR_DETAIL);
+	assert_false(ui_key(&ui, 'q', 0) & R_QUIT);
 	assert_int_equal(ui.screen, SCR_FINDINGS);
 	ui_free(&ui);
 	for (int i = 0; i < 3; i++)
@@ -407,6 +414,16 @@ static void views_switch_by_tab_and_number_and_back_with_esc(void **state)
 	ui_key(&ui, K_F1, 0);
 	ui_key(&ui, '?', 0);
 	assert_int_equal(ui.screen, SCR_STATES);
+	/* q and Backspace in help go back to the view it was opened from */
+	ui_key(&ui, 'h', 0);
+	assert_false(ui_key(&ui, 'q', 0) & R_QUIT);
+	assert_int_equal(ui.screen, SCR_STATES);
+	ui_key(&ui, 'h', 0);
+	ui_key(&ui, K_BACKSPACE, 0);
+	assert_int_equal(ui.screen, SCR_STATES);
+	/* Esc at a tab stays; q there quits */
+	ui_key(&ui, K_ESC, 0);
+	assert_int_equal(ui.screen, SCR_STATES);
 	assert_true(ui_key(&ui, 'q', 0) & R_QUIT);
 	assert_true(ui_key(&ui, K_F10, 0) & R_QUIT);
 	ui_free(&ui);
@@ -424,9 +441,9 @@ static void enter_opens_the_selected_connection_and_a_gone_one_says_so(void **st
 	ui_set_frame(&ui, &fr[1], 0);
 	assert_true(ui_key(&ui, K_ENTER, 0) & R_SELECT);
 	assert_int_equal(ui.screen, SCR_DETAIL);
-	assert_int_equal(ui.detail_cookie, ui.sel_cookie);
-	assert_int_equal(ui_history_cookie(&ui), ui.detail_cookie);
-	ui.detail_cookie = 999999999;
+	assert_int_equal(screen_detail_cookie(&ui), ui.sel_cookie);
+	assert_int_equal(ui_history_cookie(&ui), screen_detail_cookie(&ui));
+	screen_detail_open(&ui, 999999999);
 	text = render(&ui, 80, 24, true);
 	assert_non_null(strstr(text, "this socket is gone"));
 	free(text);
