@@ -72,9 +72,9 @@ key p
 expect "p switches it back on" "/sockscen"
 
 key '>'
-expect "> sorts by the next visible column" "sort local"
+expect "> sorts by the next visible column" "sort: local"
 key r
-expect "r reverses the order" "sort local▼"
+expect "r reverses the order" "sort: local▼"
 key F6
 expect "F6 opens the sort menu" "Sort by: Enter chooses"
 key Escape
@@ -120,7 +120,7 @@ expect "d sets the interval" "every 0.25s"
 
 # sort by TX through the menu (from local: six rows down); the sender is the top row
 key F6 Down Down Down Down Down Down Enter
-expect "F6 then Enter sorts by the chosen column" "sort tx▼"
+expect "F6 then Enter sorts by the chosen column" "sort: tx▼"
 key Enter
 expect "Enter opens the detail view of the top row (the sender)" "127.0.0.1:5001   ESTAB"
 expect "the detail view lists the tcp_info the kernel gave" "tcp_info: 280 bytes from the kernel"
@@ -129,11 +129,12 @@ if shows "▁" 8 || shows "█" 8; then ok "sparklines appear after a few refres
 key Escape
 expect "Esc returns from the detail view" "Local Addr:Port"
 key h
-expect "h shows the help with every key" "write exactly this screen to a text file"
+expect "h shows the help with every key" "write this view to a new file"
 key Escape
 
 $TM resize-window -t e2e -x 60 -y 15
-if wait_for 5 sh -c "$TM capture-pane -p -t e2e | grep -q 'RX b/s' && [ \$($TM capture-pane -p -t e2e | awk '{ if (length > m) m = length } END { print m }') -le 60 ]"; then
+# width in cells, not bytes: the sort arrow is one cell of three UTF-8 bytes
+if wait_for 5 sh -c "$TM capture-pane -p -t e2e | grep -q 'RX b/s' && [ \$($TM capture-pane -p -t e2e | LC_ALL=C.UTF-8 wc -L) -le 60 ]"; then
 	ok "a resize re-lays out at once: 60 columns keep the rates"
 else
 	not_ok "a resize re-lays out at once: 60 columns keep the rates" "$(screen)"
