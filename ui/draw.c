@@ -179,7 +179,7 @@ static void tabs_line(struct ui *ui, struct canvas *c, int y)
 			full += 4 + (int)strlen(s->title);
 	}
 	if (ui->screen != tab)
-		full += 3 + (int)strlen(screen_get(ui->screen)->title);
+		full += 4 + (int)strlen(screen_get(ui->screen)->title);
 	for (int i = 0; i < SCR_N; i++) {
 		const struct screen *s = screen_get(i);
 		bool cur = tab == s->id;
@@ -193,8 +193,8 @@ static void tabs_line(struct ui *ui, struct canvas *c, int y)
 		else
 			x += canvas_printf(c, y, x, c->w - x, AT_HEADER, " %c", s->hotkey);
 	}
-	if (ui->screen != tab && x + 3 + (int)strlen(screen_get(ui->screen)->title) + rl <= c->w)
-		x += canvas_printf(c, y, x, c->w - x, AT_SELECTED, "> %s ",
+	if (ui->screen != tab && x + 4 + (int)strlen(screen_get(ui->screen)->title) + rl <= c->w)
+		x += canvas_printf(c, y, x, c->w - x, AT_SELECTED, " > %s ",
 				   screen_get(ui->screen)->title);
 	canvas_put(c, y, c->w - rl > x ? c->w - rl : x, -1, AT_HEADER, right);
 }

@@ -24,10 +24,10 @@ static const struct {
 	enum group_sort sort;
 	int w;
 } cols[] = {
-	{ GS_COUNT, 8 }, { GS_PROBLEMS, 9 }, { GS_TX, 9 },
-	{ GS_RX, 9 },    { GS_SENDQ, 9 },    { GS_RECVQ, 9 },
+	{ GS_COUNT, 7 }, { GS_PROBLEMS, 8 }, { GS_TX, 8 },
+	{ GS_RX, 8 },    { GS_SENDQ, 8 },    { GS_RECVQ, 8 },
 };
-#define WORST_W 18
+#define WORST_W 14 /* "rcvbuf-fixed" */
 
 static void group_state_free(void *state)
 {
@@ -82,7 +82,7 @@ static void line(const struct group *g, int namew, char *buf, size_t n)
 	char tx[16], rx[16], sq[16], rq[16], pr[16];
 
 	snprintf(pr, sizeof(pr), "%u", g->problems);
-	snprintf(buf, n, "%-*.*s %8u %9s %9s %9s %9s %9s %-*s", namew, namew, g->name, g->count,
+	snprintf(buf, n, "%-*.*s %7u %8s %8s %8s %8s %8s %-*s", namew, namew, g->name, g->count,
 		 g->problems ? pr : "-", fmt_bits(g->tx_bps, tx, sizeof(tx)),
 		 fmt_bits(g->rx_bps, rx, sizeof(rx)), fmt_bytes(g->sendq, sq, sizeof(sq)),
 		 fmt_bytes(g->recvq, rq, sizeof(rq)), WORST_W,
@@ -209,7 +209,7 @@ static void group_draw(struct ui *ui, struct canvas *c, int y, int h)
 			      "%*s", cols[i].w, group_sort_header(cols[i].sort));
 		x += cols[i].w + 1;
 	}
-	canvas_put(c, y, x, -1, AT_HEADER, "Worst finding");
+	canvas_put(c, y, x, -1, AT_HEADER, "Worst");
 	ui->body_h = rows;
 	widget_scroll_fit(s, (long)st->gs.n, rows, true);
 	if (!st->gs.n) {

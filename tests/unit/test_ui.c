@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "group.h"
 #include "model.h"
 #include "screen.h"
 #include "testutil.h"
@@ -570,6 +571,82 @@ static void column_chooser_shows_and_hides_columns(void **state)
 	ui_free(&ui);
 }
 
+static void f3_search_moves_the_cursor_to_a_match_and_n_goes_on(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	const struct row *r;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_key(&ui, K_F3, 0);
+	assert_int_equal(ui.prompt, PROMPT_SEARCH);
+	type(&ui, "5004");
+	ui_key(&ui, K_ENTER, 0);
+	assert_int_equal(ui.prompt, PROMPT_NONE);
+	r = ui_selected(&ui);
+	assert_non_null(r);
+	assert_true(r->c->sport == 5004 || r->c->dport == 5004);
+	/* the search moves the cursor; it does not filter */
+	assert_int_equal(ui.view.n, frame_nrows(&fr[1]));
+	{
+		long first = ui.scroll[SCR_CONN].sel;
+
+		ui_key(&ui, 'n', 0);
+		r = ui_selected(&ui);
+		assert_true(r->c->sport == 5004 || r->c->dport == 5004);
+		assert_true(ui.scroll[SCR_CONN].sel != first);
+		ui_key(&ui, 'N', 0);
+		assert_int_equal(ui.scroll[SCR_CONN].sel, first);
+	}
+	ui_key(&ui, K_F3, 0);
+	ui_key(&ui, K_CTRL('u'), 0);
+	type(&ui, "no-such-text");
+	ui_key(&ui, K_ENTER, 0);
+	assert_non_null(strstr(ui.status, "not found"));
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void g_cycles_the_groupings_and_a_group_view_renders(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.screen, SCR_GROUP);
+	assert_int_equal(ui.group, GROUP_PROCESS);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_REMOTE);
+	text = render(&ui, 80, 24, true);
+	assert_true(tu_golden("tests/golden/ui-group-remote-80x24.txt", text));
+	free(text);
+	ui_key(&ui, 'g', 0);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_STATE);
+	text = render(&ui, 120, 40, true);
+	assert_true(tu_golden("tests/golden/ui-group-state-120x40.txt", text));
+	assert_non_null(strstr(text, "TIME-WAIT"));
+	free(text);
+	/* q returns to the connections; g after state turns grouping off */
+	assert_false(ui_key(&ui, 'q', 0) & R_QUIT);
+	assert_int_equal(ui.screen, SCR_CONN);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_NONE);
+	assert_int_equal(ui.screen, SCR_CONN);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -595,6 +672,8 @@ int main(void)
 		cmocka_unit_test(interval_prompt_validates),
 		cmocka_unit_test(space_pauses_and_resumes),
 		cmocka_unit_test(column_chooser_shows_and_hides_columns),
+		cmocka_unit_test(f3_search_moves_the_cursor_to_a_match_and_n_goes_on),
+		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
 	};
 
 	setenv("TZ", "UTC", 1);
