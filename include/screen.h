@@ -38,7 +38,10 @@ struct screen {
 	uint64_t (*cookie)(const struct ui *ui);
 	/* what the rows are sorted by, for the tab line ("rate v"); NULL: no sort shown */
 	void (*sort_label)(const struct ui *ui, bool utf8, char *buf, size_t n);
-	/* a mouse click on the body at canvas row y, column x (header row = body's first); -1 unhandled */
+	/*
+	 * a click at body line y (0: the header line), column x: R_* bits, -1 when
+	 * not handled, -2 when it moved the cursor (the core applies its selection rules)
+	 */
 	int (*click)(struct ui *ui, int y, int x, uint64_t now_ns);
 };
 

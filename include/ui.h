@@ -39,7 +39,11 @@ enum {
 	K_F8,
 	K_F9,
 	K_F10,
+	K_MOUSE, /* a mouse event: the terminal says which (term_mouse) */
 };
+
+/* Mouse events the UI acts on. */
+enum { MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
 #define K_CTRL(c) ((c)&0x1f)
 
 enum screen_id {
@@ -165,6 +169,9 @@ enum screen_id ui_tab(const struct ui *ui);
 
 /* Moves the cursor to the next (dir 1) or previous (-1) row containing ui.search; R_* bits. */
 unsigned ui_search(struct ui *ui, int dir, uint64_t now_ns);
+
+/* A click or wheel turn at canvas cell (y, x): header clicks sort, row clicks select; R_* bits. */
+unsigned ui_mouse(struct ui *ui, int kind, int y, int x, uint64_t now_ns);
 
 /* Handles one key; returns R_* bits. */
 unsigned ui_key(struct ui *ui, int key, uint64_t now_ns);

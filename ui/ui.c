@@ -334,6 +334,41 @@ unsigned ui_key(struct ui *ui, int key, uint64_t now_ns)
 	return keys_dispatch(ui, key, now_ns);
 }
 
+/* Lines a wheel notch moves, as in most terminals' programs. */
+#define WHEEL_LINES 3
+
+unsigned ui_mouse(struct ui *ui, int kind, int y, int x, uint64_t now_ns)
+{
+	const struct screen *s = screen_get(ui->screen);
+	struct ui_scroll *sc = &ui->scroll[ui->screen];
+	long n = s->nrows ? s->nrows(ui) : 0;
+	int r;
+
+	if (ui->prompt != PROMPT_NONE)
+		return 0;
+	if (kind == MOUSE_WHEEL_UP || kind == MOUSE_WHEEL_DOWN) {
+		for (int i = 0; i < WHEEL_LINES; i++)
+			widget_scroll_key(sc, kind == MOUSE_WHEEL_UP ? K_UP : K_DOWN, n, ui->body_h,
+					  s->selectable);
+		return moved(ui, now_ns);
+	}
+	if (y < ui->body_y || y >= ui->body_y + ui->body_h + 1)
+		return 0;
+	if (s->click) {
+		r = s->click(ui, y - ui->body_y, x, now_ns);
+		if (r == -2)
+			return moved(ui, now_ns);
+		if (r >= 0)
+			return (unsigned)r;
+	}
+	/* a table's rows start under its header line */
+	if (s->selectable && y > ui->body_y && sc->top + (y - ui->body_y - 1) < n) {
+		sc->sel = sc->top + (y - ui->body_y - 1);
+		return moved(ui, now_ns);
+	}
+	return 0;
+}
+
 unsigned ui_resort(struct ui *ui, uint64_t now_ns)
 {
 	return resort(ui, now_ns);

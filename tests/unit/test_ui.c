@@ -14,6 +14,7 @@
 #include "model.h"
 #include "screen.h"
 #include "testutil.h"
+#include "widgets.h"
 #include "ui.h"
 
 #define SEC 1000000000ull
@@ -647,6 +648,44 @@ static void g_cycles_the_groupings_and_a_group_view_renders(void **state)
 	frame_free(&fr[1]);
 }
 
+static void a_header_click_sorts_a_row_click_selects_the_wheel_scrolls(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text, *line, *at;
+	int x;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	text = render(&ui, 120, 30, true);
+	/* the header is the body's first line; find the State column in it */
+	line = text;
+	for (int i = 0; i < UI_HEADER_LINES; i++)
+		line = strchr(line, '\n') + 1;
+	at = strstr(line, "State");
+	assert_non_null(at);
+	x = (int)(at - line);
+	free(text);
+	ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES, x + 1, 0);
+	assert_int_equal(ui.sort->id, COL_STATE);
+	assert_false(ui.reverse);
+	ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES, x + 1, 0);
+	assert_true(ui.reverse); /* again: the other way */
+	/* the third row of the table */
+	assert_true(ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES + 3, 2, 0) & R_REDRAW);
+	assert_int_equal(ui.scroll[SCR_CONN].sel, 2);
+	assert_true(ui.chosen);
+	ui_mouse(&ui, MOUSE_WHEEL_DOWN, 10, 10, 0);
+	assert_int_equal(ui.scroll[SCR_CONN].sel, 5);
+	ui_mouse(&ui, MOUSE_WHEEL_UP, 10, 10, 0);
+	assert_int_equal(ui.scroll[SCR_CONN].sel, 2);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +713,7 @@ int main(void)
 		cmocka_unit_test(column_chooser_shows_and_hides_columns),
 		cmocka_unit_test(f3_search_moves_the_cursor_to_a_match_and_n_goes_on),
 		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
+		cmocka_unit_test(a_header_click_sorts_a_row_click_selects_the_wheel_scrolls),
 	};
 
 	setenv("TZ", "UTC", 1);
