@@ -232,9 +232,9 @@ static void settings_load(struct app *a, struct settings *s, char *note, size_t 
 	}
 	r = settings_parse(buf, (size_t)n, s, &e);
 	if (r < 0)
-		snprintf(note, nn, "settings %s: %s; defaults used", a->rc_path, e.msg);
+		snprintf(note, nn, "tcptoprc %s; defaults used (%s)", e.msg, a->rc_path);
 	else if (r > 0)
-		snprintf(note, nn, "settings %s: %s", a->rc_path, e.msg);
+		snprintf(note, nn, "tcptoprc %s (%s)", e.msg, a->rc_path);
 }
 
 /* What the file sets, where the command line did not say otherwise. */

@@ -167,7 +167,8 @@ static void tabs_line(struct ui *ui, struct canvas *c, int y)
 	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
 	tabs_right(ui, c, false, right, sizeof(right));
 	rl = cells(right);
-	if (rl > c->w / 2 && ui->filter_text) {
+	/* the filter yields to the sort and the row count only when the narrow tabs need the room */
+	if (rl > c->w - 26 && ui->filter_text) {
 		/* a long filter yields to the sort and the row count */
 		tabs_right(ui, c, true, right, sizeof(right));
 		rl = cells(right);
