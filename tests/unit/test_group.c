@@ -12,7 +12,9 @@
 #include "diagnose.h"
 #include "group.h"
 #include "model.h"
+#include "out_group.h"
 #include "procmap.h"
+#include "testutil.h"
 
 struct spec {
 	const char *dst;
@@ -198,6 +200,33 @@ static void groups_by_remote_host_and_state(void **state)
 	model_free(m);
 }
 
+/* Batch output of a recorded frame: text and JSON say the same counts. */
+static void batch_output_groups_a_recording_by_state(void **state)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct out_ctx ctx = { .hostname = "h", .kernel = "k", .sort = column_get(COL_LOCAL) };
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	out_group_text(&fr[1], &ctx, GROUP_STATE, &v, &sb);
+	assert_non_null(strstr(sb.s, "grouped by state"));
+	assert_non_null(strstr(sb.s, "\nTIME-WAIT         7 "));
+	assert_non_null(strstr(sb.s, "\nCLOSE-WAIT        5 "));
+	sb_reset(&sb);
+	out_group_json(&fr[1], &ctx, GROUP_STATE, &v, &sb);
+	assert_non_null(strstr(sb.s, "\"group_by\":\"state\""));
+	assert_non_null(strstr(
+		sb.s, "{\"name\":\"TIME-WAIT\",\"filter\":\"state time-wait\",\"sockets\":7,"));
+	assert_int_equal(sb.s[sb.len - 1], '\n');
+	assert_null(memchr(sb.s, '\n', sb.len - 1)); /* one line per frame */
+	sb_free(&sb);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 static void key_names_round_trip(void **state)
 {
 	(void)state;
@@ -213,6 +242,7 @@ int main(void)
 		cmocka_unit_test(groups_by_process_count_sum_and_name_the_worst_finding),
 		cmocka_unit_test(ephemeral_ports_fold_into_the_service_at_the_other_end),
 		cmocka_unit_test(groups_by_remote_host_and_state),
+		cmocka_unit_test(batch_output_groups_a_recording_by_state),
 		cmocka_unit_test(key_names_round_trip),
 	};
 
