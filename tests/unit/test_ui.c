@@ -69,6 +69,39 @@ static void connections_view_at_80x24_and_200x50(void **state)
 	golden_view("listen_overflow.rec", SCR_CONN, 200, 50, true, "conn-200x50");
 }
 
+static void connections_view_at_120x40(void **state)
+{
+	(void)state;
+	golden_view("listen_overflow.rec", SCR_CONN, 120, 40, true, "conn-120x40");
+}
+
+/* A listener's detail: both queues against their limits ("?" for an unknown SYN limit). */
+static void listener_detail_shows_its_queues(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+	uint64_t cookie = 0;
+
+	(void)state;
+	tu_frames("listen_overflow.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
+		if (fr[1].rows[i].lst)
+			cookie = fr[1].rows[i].c->cookie;
+	assert_true(cookie != 0);
+	screen_detail_open(&ui, cookie);
+	text = render(&ui, 120, 40, true);
+	assert_non_null(strstr(text, "accept queue "));
+	assert_non_null(strstr(text, "SYN queue "));
+	assert_true(tu_golden("tests/golden/ui-detail-listener-120x40.txt", text));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 static void listen_view_at_80x24_and_200x50(void **state)
 {
 	(void)state;
@@ -713,6 +746,8 @@ int main(void)
 		cmocka_unit_test(column_chooser_shows_and_hides_columns),
 		cmocka_unit_test(f3_search_moves_the_cursor_to_a_match_and_n_goes_on),
 		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
+		cmocka_unit_test(connections_view_at_120x40),
+		cmocka_unit_test(listener_detail_shows_its_queues),
 		cmocka_unit_test(a_header_click_sorts_a_row_click_selects_the_wheel_scrolls),
 	};
 
