@@ -187,12 +187,14 @@ static void tabs_line(struct ui *ui, struct canvas *c, int y)
 
 		if (!s->tab || !s->hotkey)
 			continue;
+		ui->tab_x[i][0] = x;
 		/* narrow: the current tab keeps its name, the others their hotkey */
 		if (full + rl <= c->w || cur)
 			x += canvas_printf(c, y, x, c->w - x, cur ? AT_SELECTED : AT_HEADER,
 					   " %c %s ", s->hotkey, s->title);
 		else
 			x += canvas_printf(c, y, x, c->w - x, AT_HEADER, " %c", s->hotkey);
+		ui->tab_x[i][1] = x;
 	}
 	if (ui->screen != tab && x + 4 + (int)strlen(screen_get(ui->screen)->title) + rl <= c->w)
 		x += canvas_printf(c, y, x, c->w - x, AT_SELECTED, " > %s ",

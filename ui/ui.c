@@ -352,6 +352,13 @@ unsigned ui_mouse(struct ui *ui, int kind, int y, int x, uint64_t now_ns)
 					  s->selectable);
 		return moved(ui, now_ns);
 	}
+	if (y == ui->body_y - 1) {
+		/* the tab line: a click on a tab opens it */
+		for (int i = 0; i < SCR_N; i++)
+			if (screen_get(i)->tab && x >= ui->tab_x[i][0] && x < ui->tab_x[i][1])
+				return ui_go(ui, (enum screen_id)i);
+		return 0;
+	}
 	if (y < ui->body_y || y >= ui->body_y + ui->body_h + 1)
 		return 0;
 	if (s->click) {

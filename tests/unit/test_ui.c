@@ -714,6 +714,16 @@ static void a_header_click_sorts_a_row_click_selects_the_wheel_scrolls(void **st
 	assert_int_equal(ui.scroll[SCR_CONN].sel, 5);
 	ui_mouse(&ui, MOUSE_WHEEL_UP, 10, 10, 0);
 	assert_int_equal(ui.scroll[SCR_CONN].sel, 2);
+	/* a click on a tab opens it */
+	text = render(&ui, 120, 30, true);
+	line = text;
+	for (int i = 0; i < UI_HEADER_LINES - 1; i++)
+		line = strchr(line, '\n') + 1;
+	at = strstr(line, "Findings");
+	assert_non_null(at);
+	free(text);
+	ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES - 1, (int)(at - line), 0);
+	assert_int_equal(ui.screen, SCR_FINDINGS);
 	ui_free(&ui);
 	frame_free(&fr[0]);
 	frame_free(&fr[1]);
