@@ -1,5 +1,6 @@
 /* screen_conn: the connection table, sorted, filtered, with a selection that follows its socket. */
 #include <stdio.h>
+#include <string.h>
 
 #include "procmap.h"
 #include "screen.h"
@@ -91,11 +92,22 @@ static void measure(const struct ui *ui, long top, int rows, uint8_t natural[COL
 	}
 }
 
+/* Sort keys that order by a second key among equals, and what that is (the tab line says both). */
+static const struct {
+	const char *key, *then;
+} sort_then[] = {
+	{ "problems", "rate" },
+};
+
 void screen_conn_sort_label(const struct ui *ui, bool utf8, char *buf, size_t n)
 {
 	bool desc = ui->reverse != column_sort_desc(ui->sort);
+	const char *then = NULL;
 
-	snprintf(buf, n, "%s%s", ui->sort->name,
+	for (size_t i = 0; i < sizeof(sort_then) / sizeof(sort_then[0]); i++)
+		if (!strcmp(sort_then[i].key, ui->sort->name))
+			then = sort_then[i].then;
+	snprintf(buf, n, "%s%s%s%s", ui->sort->name, then ? " > " : "", then ? then : "",
 		 desc ? (utf8 ? "\u25bc" : "v") : (utf8 ? "\u25b2" : "^"));
 }
 
