@@ -132,9 +132,9 @@ struct ui {
 	uint64_t status_until_ns;
 	bool status_error;
 
-	int body_h; /* rows of the view body at the last draw (paging) */
-	int body_y; /* canvas row of the body's first line at the last draw (mouse) */
-	int body_w; /* canvas width at the last draw */
+	int body_h;          /* rows of the view body at the last draw (paging) */
+	int body_y;          /* canvas row of the body's first line at the last draw (mouse) */
+	int body_w;          /* canvas width at the last draw */
 	int tab_x[SCR_N][2]; /* cells [from, to) of each tab's label in the tab line (mouse) */
 
 	const char *hostname; /* borrowed */

@@ -69,6 +69,33 @@ static void connections_view_at_80x24_and_200x50(void **state)
 	golden_view("listen_overflow.rec", SCR_CONN, 200, 50, true, "conn-200x50");
 }
 
+/* A message wider than the screen loses whole words at its end, never half a word. */
+static void long_messages_shorten_at_a_word(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text, *last;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_message(&ui, true, 0,
+		   "expected a primitive (sport, dport, port, src, dst, host, state, proc, pid) "
+		   "at column 12 of the filter you typed");
+	text = render(&ui, 80, 24, true);
+	last = strstr(text, "expected a primitive");
+	assert_non_null(last);
+	if (strchr(last, '\n'))
+		*strchr(last, '\n') = '\0';
+	/* it ends in "...", right after a whole word of the message */
+	assert_non_null(strstr(last, "state, proc, pid)..."));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 static void connections_view_at_120x40(void **state)
 {
 	(void)state;
@@ -757,6 +784,7 @@ int main(void)
 		cmocka_unit_test(f3_search_moves_the_cursor_to_a_match_and_n_goes_on),
 		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
 		cmocka_unit_test(connections_view_at_120x40),
+		cmocka_unit_test(long_messages_shorten_at_a_word),
 		cmocka_unit_test(listener_detail_shows_its_queues),
 		cmocka_unit_test(a_header_click_sorts_a_row_click_selects_the_wheel_scrolls),
 	};
