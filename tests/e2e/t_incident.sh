@@ -4,6 +4,9 @@
 if ! need_root "interactive view over namespace sockets"; then done_testing; exit; fi
 if ! command -v tmux >/dev/null; then skip "interactive view" "tmux is not installed"; done_testing; exit; fi
 
+# tcptop keeps its settings on quit: never in the tester's own ~/.config
+export XDG_CONFIG_HOME=$T_TMP/xdg-home
+unset TCPTOPRC
 TM="tmux -L tcptop-inc-$$ -f /dev/null"
 cleanup_tmux() { $TM kill-server 2>/dev/null; t_cleanup; }
 trap cleanup_tmux EXIT
