@@ -275,23 +275,30 @@ static int compare(const struct group *a, const struct group *b, enum group_sort
 	return d ? -d : strcmp(a->name, b->name);
 }
 
-/* A stable merge sort: a host may have thousands of remote peers. */
+/* A stable merge sort of indices (a host may have thousands of peers; groups are big to copy). */
 void group_sort(struct group_set *gs, enum group_sort by, bool reverse)
 {
-	struct group *tmp, *src = gs->v, *dst;
+	uint32_t *idx, *tmp, *src, *dst;
+	struct group *sorted;
 
 	if (gs->n < 2)
 		return;
+	idx = xmalloc(gs->n * sizeof(*idx));
 	tmp = xmalloc(gs->n * sizeof(*tmp));
+	for (size_t i = 0; i < gs->n; i++)
+		idx[i] = (uint32_t)i;
+	src = idx;
 	dst = tmp;
 	for (size_t w = 1; w < gs->n; w *= 2) {
+		uint32_t *t;
+
 		for (size_t lo = 0; lo < gs->n; lo += 2 * w) {
 			size_t mid = lo + w < gs->n ? lo + w : gs->n;
 			size_t hi = lo + 2 * w < gs->n ? lo + 2 * w : gs->n;
 			size_t i = lo, j = mid, k = lo;
 
 			while (i < mid && j < hi) {
-				int c = compare(&src[i], &src[j], by);
+				int c = compare(&gs->v[src[i]], &gs->v[src[j]], by);
 
 				dst[k++] = (reverse ? c > 0 : c <= 0) ? src[i++] : src[j++];
 			}
@@ -300,12 +307,17 @@ void group_sort(struct group_set *gs, enum group_sort by, bool reverse)
 			while (j < hi)
 				dst[k++] = src[j++];
 		}
-		struct group *t = src;
+		t = src;
 		src = dst;
 		dst = t;
 	}
-	if (src != gs->v)
-		memcpy(gs->v, src, gs->n * sizeof(*src));
+	sorted = xmalloc(gs->n * sizeof(*sorted));
+	for (size_t i = 0; i < gs->n; i++)
+		sorted[i] = gs->v[src[i]];
+	free(gs->v);
+	gs->v = sorted;
+	gs->cap = gs->n;
+	free(idx);
 	free(tmp);
 }
 

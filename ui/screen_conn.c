@@ -11,6 +11,10 @@
 struct conn_state {
 	struct layout l;
 	bool drawn;
+	/* the unnarrowed layout search reads cells with, for the columns it was made for */
+	struct layout search;
+	enum col_id search_cols[COL_N];
+	size_t search_n;
 };
 
 static long conn_rows(const struct ui *ui)
@@ -21,18 +25,25 @@ static long conn_rows(const struct ui *ui)
 /* The text a row shows in every visible column, and its owner (search). */
 static bool conn_row_text(const struct ui *ui, long i, char *buf, size_t n)
 {
+	struct conn_state *st = screen_state(ui, SCR_CONN);
 	const struct row *r;
-	struct layout l;
+	const struct layout *l;
 	size_t at = 0;
 	char cell[256];
 
 	if (!ui->frame || i < 0 || (size_t)i >= ui->view.n)
 		return false;
 	r = &ui->frame->rows[ui->view.order[i]];
-	layout_fit(&l, ui->cols, ui->ncols, 4000);
+	if (st->search_n != ui->ncols ||
+	    memcmp(st->search_cols, ui->cols, ui->ncols * sizeof(ui->cols[0]))) {
+		layout_fit(&st->search, ui->cols, ui->ncols, 4000);
+		memcpy(st->search_cols, ui->cols, ui->ncols * sizeof(ui->cols[0]));
+		st->search_n = ui->ncols;
+	}
+	l = &st->search;
 	buf[0] = '\0';
-	for (int k = 0; k < l.n && at + 1 < n; k++) {
-		table_cell(&l, k, r, cell, sizeof(cell));
+	for (int k = 0; k < l->n && at + 1 < n; k++) {
+		table_cell(l, k, r, cell, sizeof(cell));
 		at += (size_t)snprintf(buf + at, n - at, "%s ", cell);
 	}
 	if (r->proc && at + 1 < n)
