@@ -112,6 +112,7 @@ struct ui {
 	uint64_t sel_cookie; /* the selection follows the socket, not the row */
 	bool chosen;         /* the user moved the selection: follow it (until then: the top row) */
 	char search[256];    /* the last search (F3, n, N); "" = none */
+	long search_from;    /* the cursor when the search prompt opened (Esc goes back there) */
 	uint64_t hold_until_ns; /* no re-sorting while the user navigates */
 
 	bool paused;

@@ -176,6 +176,7 @@ static unsigned act_filter(struct ui *ui, uint64_t now_ns)
 static unsigned act_search(struct ui *ui, uint64_t now_ns)
 {
 	(void)now_ns;
+	ui->search_from = ui->scroll[ui->screen].sel;
 	return open_prompt(ui, PROMPT_SEARCH, ui->search);
 }
 

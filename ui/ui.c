@@ -247,24 +247,49 @@ unsigned ui_search(struct ui *ui, int dir, uint64_t now_ns)
 	return R_REDRAW;
 }
 
+/* Search as you type (htop's F3): from where the prompt opened, the first row that matches. */
+static unsigned search_live(struct ui *ui, uint64_t now_ns)
+{
+	unsigned r;
+
+	snprintf(ui->search, sizeof(ui->search), "%s", ui->prompt_buf);
+	ui->scroll[ui->screen].sel = ui->search_from;
+	if (!ui->search[0])
+		return R_REDRAW;
+	ui->scroll[ui->screen].sel--; /* the row under the cursor may be the match */
+	r = ui_search(ui, 1, now_ns);
+	if (ui->status_error) {
+		/* said in the prompt, where the eyes are */
+		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "not found");
+		ui->status[0] = '\0';
+		ui->scroll[ui->screen].sel = ui->search_from;
+	}
+	return r | R_REDRAW;
+}
+
 static unsigned prompt_key(struct ui *ui, int key, uint64_t now_ns)
 {
 	struct terr e = { { 0 } };
+	bool search = ui->prompt == PROMPT_SEARCH;
 
 	switch (key) {
 	case K_ESC:
+		/* a cancelled search puts the cursor back */
+		if (search)
+			ui->scroll[ui->screen].sel = ui->search_from;
 		ui->prompt = PROMPT_NONE;
-		return R_REDRAW;
+		return R_REDRAW | (search ? moved(ui, now_ns) : 0);
 	case K_BACKSPACE:
 	case 8:
 		if (ui->prompt_len)
 			ui->prompt_buf[--ui->prompt_len] = '\0';
 		ui->prompt_err[0] = '\0';
-		return R_REDRAW;
+		return search ? search_live(ui, now_ns) : R_REDRAW;
 	case K_CTRL('u'):
 		ui->prompt_len = 0;
 		ui->prompt_buf[0] = '\0';
-		return R_REDRAW;
+		ui->prompt_err[0] = '\0';
+		return search ? search_live(ui, now_ns) : R_REDRAW;
 	case K_ENTER:
 	case '\r':
 		break;
@@ -273,17 +298,19 @@ static unsigned prompt_key(struct ui *ui, int key, uint64_t now_ns)
 			ui->prompt_buf[ui->prompt_len++] = (char)key;
 			ui->prompt_buf[ui->prompt_len] = '\0';
 			ui->prompt_err[0] = '\0';
+			if (search)
+				return search_live(ui, now_ns);
 		}
 		return R_REDRAW;
 	}
-	if (ui->prompt == PROMPT_SEARCH) {
-		snprintf(ui->search, sizeof(ui->search), "%s", ui->prompt_buf);
+	if (search) {
+		/* the cursor is on the match already; n and N go on from it */
 		ui->prompt = PROMPT_NONE;
-		if (!ui->search[0])
-			return R_REDRAW;
-		/* from the row under the cursor: it may be the match */
-		ui->scroll[ui->screen].sel--;
-		return ui_search(ui, 1, now_ns);
+		if (ui->prompt_err[0]) {
+			ui_message(ui, true, now_ns, "\"%s\" not found", ui->search);
+			ui->prompt_err[0] = '\0';
+		}
+		return R_REDRAW;
 	}
 	if (ui->prompt == PROMPT_INTERVAL) {
 		double v;

@@ -645,6 +645,9 @@ static void f3_search_moves_the_cursor_to_a_match_and_n_goes_on(void **state)
 	ui_key(&ui, K_F3, 0);
 	assert_int_equal(ui.prompt, PROMPT_SEARCH);
 	type(&ui, "5004");
+	/* as you type, like htop: the cursor is on a match before Enter */
+	r = ui_selected(&ui);
+	assert_true(r->c->sport == 5004 || r->c->dport == 5004);
 	ui_key(&ui, K_ENTER, 0);
 	assert_int_equal(ui.prompt, PROMPT_NONE);
 	r = ui_selected(&ui);
@@ -665,8 +668,20 @@ static void f3_search_moves_the_cursor_to_a_match_and_n_goes_on(void **state)
 	ui_key(&ui, K_F3, 0);
 	ui_key(&ui, K_CTRL('u'), 0);
 	type(&ui, "no-such-text");
+	assert_string_equal(ui.prompt_err, "not found");
 	ui_key(&ui, K_ENTER, 0);
 	assert_non_null(strstr(ui.status, "not found"));
+	/* Esc puts the cursor back where the search started */
+	{
+		ui_key(&ui, K_HOME, 0);
+		ui_key(&ui, K_F3, 0);
+		ui_key(&ui, K_CTRL('u'), 0);
+		type(&ui, "5004");
+		r = ui_selected(&ui);
+		assert_true(r->c->sport == 5004 || r->c->dport == 5004);
+		ui_key(&ui, K_ESC, 0);
+		assert_int_equal(ui.scroll[SCR_CONN].sel, 0);
+	}
 	ui_free(&ui);
 	frame_free(&fr[0]);
 	frame_free(&fr[1]);
