@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "diagnose.h"
+#include "procmap.h"
 #include "screen.h"
 #include "widgets.h"
 
@@ -101,6 +102,15 @@ static void selected(struct ui *ui, struct canvas *c, int y, int h, const struct
 				      x->ev[k].key, (long long)x->ev[k].v);
 	if (x->nev)
 		sw_wrap(&sw, 2, AT_DIM, ev);
+	/* who to talk to: the process holding the finding's socket (a leak names its application) */
+	if (x->row < frame_nrows(ui->frame) && procinfo_known(ui->frame->rows[x->row].proc)) {
+		const struct procinfo *p = ui->frame->rows[x->row].proc;
+		char who[PROCINFO_TEXT_LEN + 64];
+
+		snprintf(who, sizeof(who), "held by %s%s", p->text,
+			 p->count > 1 ? " (and others: see the detail view)" : "");
+		sw_wrap(&sw, 2, AT_NORMAL, who);
+	}
 	sw_wrap(&sw, 2, AT_TITLE, diagnose_code(x->code)->check);
 }
 

@@ -81,6 +81,16 @@ expect "h opens the help" "quit; in detail, help or a menu: back"
 key q
 expect "q in the help returns" "Local Addr"
 
+# --- the findings view names the process that holds a finding's socket
+key 5
+expect "5: the findings view" "Sev   Finding"
+key F3 C-u
+key -l zwin
+key Enter
+expect "the selected finding names the process holding its socket" "held by "
+expect "... the stalled sender" "/stalled"
+key 1
+
 # --- the detail view's snapshot is the whole detail and never overwrites
 key Enter
 shows "tcp_info" 5
