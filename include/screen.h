@@ -62,6 +62,10 @@ void screen_conn_sort_label(const struct ui *ui, bool utf8, char *buf, size_t n)
 unsigned screen_detail_open(struct ui *ui, uint64_t cookie);
 /* The socket the detail view shows. */
 uint64_t screen_detail_cookie(const struct ui *ui);
+/* True (with the owner's pid and the socket's inode) when the detail view needs its fd. */
+bool screen_detail_wants_fd(const struct ui *ui, int32_t *pid, uint32_t *inode);
+/* The fd the app found (-1: none) for the shown socket in process pid. */
+void screen_detail_set_fd(struct ui *ui, int32_t pid, int fd);
 /* Opens the column chooser or the sort menu; R_* bits. */
 unsigned screen_pick_open(struct ui *ui, enum pick_mode mode);
 

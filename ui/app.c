@@ -16,6 +16,7 @@
 #include "diagnose.h"
 #include "fatal.h"
 #include "filter.h"
+#include "procfd.h"
 #include "pump.h"
 #include "group.h"
 #include "opts.h"
@@ -349,6 +350,17 @@ static int apply_filter(void *ctx, const char *text, struct terr *e)
 	return 0;
 }
 
+/* The detail view's fd: read from /proc here, once per socket shown, never in the views. */
+static void detail_fd(struct app *a)
+{
+	int32_t pid;
+	uint32_t inode;
+
+	if (screen_detail_wants_fd(&a->ui, &pid, &inode))
+		screen_detail_set_fd(&a->ui, pid,
+				     procfd_find(a->cfg->collector.src.proc_root, pid, inode));
+}
+
 static void handle_bits(struct app *a, unsigned r, uint64_t now)
 {
 	if (r & R_QUIT)
@@ -375,6 +387,7 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 		pump_set_view(a->pump, a->ui.view_gen, a->ui.sort, a->ui.reverse,
 			      a->ui.filter_text);
 	}
+	detail_fd(a);
 	if (r)
 		a->dirty = true;
 }
@@ -421,6 +434,7 @@ static void take_frame(struct app *a, uint64_t now)
 		const struct view *order = pump_order(a->pump, &gen);
 
 		ui_set_frame_ordered(&a->ui, f, order, gen, now);
+		detail_fd(a);
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 		a->dirty = true;
 	}

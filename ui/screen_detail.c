@@ -14,7 +14,11 @@
 
 struct detail_state {
 	uint64_t cookie; /* the socket shown */
-	int w;           /* canvas width at the last draw: line wrapping depends on it */
+	/* its fd in the owning process, looked up by the app (I/O stays out of the views) */
+	uint64_t fd_cookie; /* the socket fd is for; 0: not looked up */
+	int32_t fd_pid;
+	int fd; /* -1: not found */
+	int w;  /* canvas width at the last draw: line wrapping depends on it */
 };
 
 uint64_t screen_detail_cookie(const struct ui *ui)
@@ -36,6 +40,29 @@ unsigned screen_detail_open(struct ui *ui, uint64_t cookie)
 static const struct row *subject(const struct ui *ui)
 {
 	return ui->frame ? frame_find(ui->frame, screen_detail_cookie(ui)) : NULL;
+}
+
+bool screen_detail_wants_fd(const struct ui *ui, int32_t *pid, uint32_t *inode)
+{
+	const struct detail_state *st = screen_state(ui, SCR_DETAIL);
+	const struct row *r = ui->screen == SCR_DETAIL ? subject(ui) : NULL;
+
+	if (!r || !procinfo_known(r->proc) || !r->c->inode)
+		return false;
+	if (st->fd_cookie == st->cookie && st->fd_pid == r->proc->pid)
+		return false;
+	*pid = r->proc->pid;
+	*inode = r->c->inode;
+	return true;
+}
+
+void screen_detail_set_fd(struct ui *ui, int32_t pid, int fd)
+{
+	struct detail_state *st = screen_state(ui, SCR_DETAIL);
+
+	st->fd_cookie = st->cookie;
+	st->fd_pid = pid;
+	st->fd = fd;
 }
 
 static void draw_all(const struct ui *ui, struct scrollwin *sw, const struct row *r);
@@ -185,8 +212,10 @@ static void summary_lines(const struct ui *ui, struct scrollwin *sw, const struc
 }
 
 /* Who holds the socket: the incident's next question is which process to look at. */
-static void owner_lines(const struct frame *f, struct scrollwin *sw, const struct row *r)
+static void owner_lines(const struct ui *ui, struct scrollwin *sw, const struct row *r)
 {
+	const struct detail_state *st = screen_state(ui, SCR_DETAIL);
+	const struct frame *f = ui->frame;
 	const struct procinfo *p = r->proc;
 	char comm[PROC_COMM_LEN * 4 + 1], a[64];
 	int y, x = 0;
@@ -208,6 +237,11 @@ static void owner_lines(const struct frame *f, struct scrollwin *sw, const struc
 		x = widget_pair(sw->c, y, x, sw->c->w, "pid", a, AT_NORMAL);
 		sanitize_text(comm, sizeof(comm), p->comm, strlen(p->comm));
 		x = widget_pair(sw->c, y, x, sw->c->w, "command", comm, AT_NORMAL);
+		if (st->fd_cookie == st->cookie && st->fd_pid == p->pid) {
+			snprintf(a, sizeof(a), "%d", st->fd);
+			x = widget_pair(sw->c, y, x, sw->c->w, "fd", st->fd >= 0 ? a : "?",
+					AT_NORMAL);
+		}
 		if (p->count > 1) {
 			snprintf(a, sizeof(a), "%u processes", p->count);
 			x = widget_pair(sw->c, y, x, sw->c->w, "held by", a, AT_NORMAL);
@@ -334,7 +368,7 @@ static void draw_all(const struct ui *ui, struct scrollwin *sw, const struct row
 	int y;
 
 	summary_lines(ui, sw, r);
-	owner_lines(ui->frame, sw, r);
+	owner_lines(ui, sw, r);
 	listener_lines(sw, r);
 	sw_next(sw);
 	diagnosis(ui->frame, sw, r);

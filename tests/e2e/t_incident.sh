@@ -73,6 +73,9 @@ key Enter
 expect "F3 found the leaking process: Enter opens its socket" "command leaky" 5
 # --- the detail view returns with q
 expect "the detail view shows the process id" "pid "
+if wait_for 5 sh -c "$TM capture-pane -p -t inc | grep -qE 'command leaky +fd [0-9]+'"; then
+	ok "the detail view shows the fd that holds the socket"
+else not_ok "the detail view shows the fd that holds the socket" "$(screen | sed -n 5,12p)"; fi
 key q
 expect "q in the detail view returns to the connections" "Local Addr"
 if screen | grep -q "EXIT="; then not_ok "q in the detail view does not quit"; else ok "q in the detail view does not quit"; fi

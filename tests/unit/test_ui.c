@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "group.h"
 #include "model.h"
+#include "procfd.h"
 #include "screen.h"
 #include "testutil.h"
 #include "widgets.h"
@@ -771,6 +774,21 @@ static void a_header_click_sorts_a_row_click_selects_the_wheel_scrolls(void **st
 	frame_free(&fr[1]);
 }
 
+/* The fd that holds a socket, found in /proc the way the detail view's app side does. */
+static void procfd_finds_the_fd_of_a_socket(void **state)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct stat st;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(procfd_find(NULL, getpid(), (uint32_t)st.st_ino), fd);
+	assert_int_equal(procfd_find("/proc", getpid(), 1), -1); /* no such socket */
+	assert_int_equal(procfd_find("/nonexistent", getpid(), (uint32_t)st.st_ino), -1);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -800,6 +818,7 @@ int main(void)
 		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
 		cmocka_unit_test(connections_view_at_120x40),
 		cmocka_unit_test(long_messages_shorten_at_a_word),
+		cmocka_unit_test(procfd_finds_the_fd_of_a_socket),
 		cmocka_unit_test(listener_detail_shows_its_queues),
 		cmocka_unit_test(a_header_click_sorts_a_row_click_selects_the_wheel_scrolls),
 	};
