@@ -234,6 +234,48 @@ static void put_words(struct canvas *c, int y, int x, int w, enum attr a, const 
 	canvas_put(c, y, x, w, a, buf);
 }
 
+/*
+ * A message too long for the rest of the status line, wrapped at words over
+ * up to MSG_LINES lines just above it (the body's last lines), so the end of
+ * a filter error ("at column 12") stays; only what still does not fit is
+ * shortened, at a word.
+ */
+#define MSG_LINES 3
+static void wrap_above(struct canvas *c, int y, enum attr a, const char *msg)
+{
+	const char *start[MSG_LINES];
+	int len[MSG_LINES], n = 0;
+	const char *p = msg;
+
+	while (*p && n < MSG_LINES) {
+		int take = (int)strlen(p);
+
+		if (take > c->w) {
+			take = c->w;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = c->w; /* one word wider than the screen */
+		}
+		start[n] = p;
+		len[n++] = take;
+		p += take;
+		while (*p == ' ')
+			p++;
+	}
+	for (int i = 0; i < n; i++) {
+		char line[1024];
+		int row = y - n + i;
+
+		snprintf(line, sizeof(line), "%.*s", len[i], start[i]);
+		canvas_fill(c, row, 0, c->w, ' ', a);
+		if (i == n - 1 && *p)
+			put_words(c, row, 0, c->w, a, start[i]); /* still more: shorten the last */
+		else
+			canvas_put(c, row, 0, c->w, a, line);
+	}
+}
+
 static void status_line(struct ui *ui, struct canvas *c, int y, uint64_t now_ns)
 {
 	int x = 0;
@@ -247,8 +289,10 @@ static void status_line(struct ui *ui, struct canvas *c, int y, uint64_t now_ns)
 		x += canvas_put(c, y, 0, -1, AT_TITLE, label);
 		x += canvas_put(c, y, x, -1, AT_NORMAL, ui->prompt_buf);
 		canvas_fill(c, y, x, 1, ' ', AT_SELECTED); /* the cursor */
-		if (ui->prompt_err[0])
-			put_words(c, y, x + 2, c->w - x - 2, AT_ERROR, ui->prompt_err);
+		if (ui->prompt_err[0] && (int)strlen(ui->prompt_err) <= c->w - x - 2)
+			canvas_put(c, y, x + 2, -1, AT_ERROR, ui->prompt_err);
+		else if (ui->prompt_err[0])
+			wrap_above(c, y, AT_ERROR, ui->prompt_err);
 		return;
 	}
 	if (ui->status[0] && now_ns < ui->status_until_ns) {

@@ -99,6 +99,33 @@ static void long_messages_shorten_at_a_word(void **state)
 	frame_free(&fr[1]);
 }
 
+static void type(struct ui *ui, const char *s);
+
+/* A filter error too long for the prompt line wraps above it and keeps its end (the column). */
+static void a_long_filter_error_wraps_and_keeps_its_column(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_key(&ui, '/', 0);
+	type(&ui, "sport 80 and");
+	snprintf(ui.prompt_err, sizeof(ui.prompt_err), "%s",
+		 "expected a primitive (sport, dport, port, src, dst, host, state, proc, pid, or a "
+		 "bare port, address or process name) at column 13");
+	text = render(&ui, 80, 24, true);
+	assert_non_null(strstr(text, "at column 13"));
+	assert_non_null(strstr(text, "Filter: sport 80 and"));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 static void connections_view_at_120x40(void **state)
 {
 	(void)state;
@@ -818,6 +845,7 @@ int main(void)
 		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
 		cmocka_unit_test(connections_view_at_120x40),
 		cmocka_unit_test(long_messages_shorten_at_a_word),
+		cmocka_unit_test(a_long_filter_error_wraps_and_keeps_its_column),
 		cmocka_unit_test(procfd_finds_the_fd_of_a_socket),
 		cmocka_unit_test(listener_detail_shows_its_queues),
 		cmocka_unit_test(a_header_click_sorts_a_row_click_selects_the_wheel_scrolls),
