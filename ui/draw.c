@@ -296,7 +296,12 @@ static void status_line(struct ui *ui, struct canvas *c, int y, uint64_t now_ns)
 		return;
 	}
 	if (ui->status[0] && now_ns < ui->status_until_ns) {
-		put_words(c, y, 0, c->w, ui->status_error ? AT_ERROR : AT_STATUS, ui->status);
+		/* an error is read whole (wrapped above the line); a note may lose its end */
+		if (ui->status_error && (int)strlen(ui->status) > c->w)
+			wrap_above(c, y + 1, AT_ERROR, ui->status);
+		else
+			put_words(c, y, 0, c->w, ui->status_error ? AT_ERROR : AT_STATUS,
+				  ui->status);
 		return;
 	}
 	if (ui->frame && ui->frame->status[0]) {

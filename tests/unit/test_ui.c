@@ -72,7 +72,7 @@ static void connections_view_at_80x24_and_200x50(void **state)
 	golden_view("listen_overflow.rec", SCR_CONN, 200, 50, true, "conn-200x50");
 }
 
-/* A message wider than the screen loses whole words at its end, never half a word. */
+/* A note wider than the screen loses whole words at its end, never half a word; an error wraps. */
 static void long_messages_shorten_at_a_word(void **state)
 {
 	struct frame fr[2];
@@ -83,7 +83,7 @@ static void long_messages_shorten_at_a_word(void **state)
 	tu_frames("states.rec", fr, 2);
 	setup_ui(&ui);
 	ui_set_frame(&ui, &fr[1], 0);
-	ui_message(&ui, true, 0,
+	ui_message(&ui, false, 0,
 		   "expected a primitive (sport, dport, port, src, dst, host, state, proc, pid) "
 		   "at column 12 of the filter you typed");
 	text = render(&ui, 80, 24, true);
@@ -93,6 +93,13 @@ static void long_messages_shorten_at_a_word(void **state)
 		*strchr(last, '\n') = '\0';
 	/* it ends in "...", right after a whole word of the message */
 	assert_non_null(strstr(last, "state, proc, pid)..."));
+	free(text);
+	/* an error is not shortened: it wraps above the status line, whole */
+	ui_message(&ui, true, 0,
+		   "expected a primitive (sport, dport, port, src, dst, host, state, proc, pid) "
+		   "at column 12 of the filter you typed");
+	text = render(&ui, 80, 24, true);
+	assert_non_null(strstr(text, "column 12 of the filter you typed"));
 	free(text);
 	ui_free(&ui);
 	frame_free(&fr[0]);
