@@ -749,6 +749,16 @@ static void g_cycles_the_groupings_and_a_group_view_renders(void **state)
 	assert_true(tu_golden("tests/golden/ui-group-state-120x40.txt", text));
 	assert_non_null(strstr(text, "TIME-WAIT"));
 	free(text);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_NONE);
+	ui_key(&ui, 'g', 0);
+	ui_key(&ui, 'g', 0);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_PORT);
+	text = render(&ui, 200, 50, true);
+	assert_true(tu_golden("tests/golden/ui-group-port-200x50.txt", text));
+	free(text);
+	ui_key(&ui, 'g', 0);
 	/* q returns to the connections; g after state turns grouping off */
 	assert_false(ui_key(&ui, 'q', 0) & R_QUIT);
 	assert_int_equal(ui.screen, SCR_CONN);
