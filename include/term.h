@@ -25,5 +25,7 @@ bool term_utf8(void);
 void term_blit(const struct canvas *c);
 /* The next key as K_* / a character, or -1 when none is waiting. Never blocks. */
 int term_getkey(void);
+/* The event behind the last K_MOUSE: a MOUSE_* kind and the cell (0-based). */
+bool term_mouse(int *kind, int *y, int *x);
 
 #endif

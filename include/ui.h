@@ -39,7 +39,11 @@ enum {
 	K_F8,
 	K_F9,
 	K_F10,
+	K_MOUSE, /* a mouse event: the terminal says which (term_mouse) */
 };
+
+/* Mouse events the UI acts on. */
+enum { MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
 #define K_CTRL(c) ((c)&0x1f)
 
 enum screen_id {
@@ -48,26 +52,31 @@ enum screen_id {
 	SCR_STATES,
 	SCR_COUNTERS,
 	SCR_FINDINGS,
-	SCR_DETAIL, /* views from here on are not tabs */
+	SCR_GROUP, /* connections folded by process, host, port or state (the g key) */
+	SCR_DETAIL,
 	SCR_HELP,
 	SCR_PICK, /* column picker / sort menu */
 	SCR_N
 };
 
-enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_INTERVAL };
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_INTERVAL, PROMPT_SEARCH };
 enum pick_mode { PICK_COLUMNS, PICK_SORT };
 
 /* What a key asks the app loop to do besides redrawing (bits). */
 enum {
 	R_REDRAW = 1 << 0,
 	R_QUIT = 1 << 1,
-	R_INTERVAL = 1 << 2, /* ui.interval changed: tell the collector */
-	R_FILTER = 1 << 3,   /* the filter changed: new kernel request, refresh now */
-	R_SNAPSHOT = 1 << 4, /* write the screen to a file */
-	R_SELECT = 1 << 5,   /* the selected connection changed: history follows it */
-	R_COLUMNS = 1 << 6,  /* visible columns changed: kernel extensions may change */
-	R_PROCS = 1 << 7,    /* ui.procs changed: switch process attribution */
+	R_INTERVAL = 1 << 2,     /* ui.interval changed: tell the collector */
+	R_FILTER = 1 << 3,       /* the filter changed: new kernel request, refresh now */
+	R_SNAPSHOT = 1 << 4,     /* write the screen to a file */
+	R_SELECT = 1 << 5,       /* the selected connection changed: history follows it */
+	R_COLUMNS = 1 << 6,      /* visible columns changed: kernel extensions may change */
+	R_PROCS = 1 << 7,        /* ui.procs changed: switch process attribution */
+	R_SNAPSHOT_ALL = 1 << 8, /* with R_SNAPSHOT: the whole view, not just the visible lines */
 };
+
+/* How deep views opened from views nest (connections > group > detail > help). */
+#define UI_STACK 8
 
 /*
  * Applies a filter typed at the prompt: returns 0 (ui.filter_text updated by
@@ -81,8 +90,6 @@ struct ui_scroll {
 	long sel; /* selected row (screens with a selection) */
 };
 
-struct states_cache; /* screen_states.c: its tallies, kept per frame */
-
 /* Owns its strings and view; borrows the frame. */
 struct ui {
 	const struct frame *frame;
@@ -91,19 +98,21 @@ struct ui {
 	uint64_t view_gen;  /* bumped when the sort or the filter changes */
 
 	enum screen_id screen;
-	enum screen_id back; /* where Esc returns from detail/help/picker */
+	/* where q/Esc return to: the views this one was opened from (empty at a tab) */
+	enum screen_id stack[UI_STACK];
+	int depth;
 	struct ui_scroll scroll[SCR_N];
+	void *state[SCR_N]; /* each view's private state (screen.h), owned */
 
 	enum col_id cols[COL_N];
 	size_t ncols;
 	const struct column *sort;
 	bool reverse;
+	int group;           /* enum group_key: what the grouping view folds by */
 	uint64_t sel_cookie; /* the selection follows the socket, not the row */
 	bool chosen;         /* the user moved the selection: follow it (until then: the top row) */
-	uint64_t detail_cookie; /* the socket the detail view shows */
-	/* the selected finding, by identity: the list re-orders between refreshes */
-	int sel_finding_code; /* -1: none chosen */
-	char sel_finding_subject[64];
+	char search[256];    /* the last search (F3, n, N); "" = none */
+	long search_from;    /* the cursor when the search prompt opened (Esc goes back there) */
 	uint64_t hold_until_ns; /* no re-sorting while the user navigates */
 
 	bool paused;
@@ -120,20 +129,20 @@ struct ui {
 	size_t prompt_len;
 	char prompt_err[512];
 
-	enum pick_mode pick_mode;
-	bool counters_nonzero; /* counters view: only counters that moved or are set */
-
 	char status[512]; /* a message for the status line */
 	uint64_t status_until_ns;
 	bool status_error;
 
-	int body_h;                        /* rows of the view body at the last draw (paging) */
-	struct states_cache *states_cache; /* owned */
+	int body_h;          /* rows of the view body at the last draw (paging) */
+	int body_y;          /* canvas row of the body's first line at the last draw (mouse) */
+	int body_w;          /* canvas width at the last draw */
+	int tab_x[SCR_N][2]; /* cells [from, to) of each tab's label in the tab line (mouse) */
 
 	const char *hostname; /* borrowed */
 	const char *kernel;
 	const char *netns; /* display name of the watched namespace, or NULL */
 	bool replay;
+	bool root; /* running as root: a partial attribution is a note, not a warning */
 };
 
 /* Defaults: connection screen, default columns, sort by rate. */
@@ -150,6 +159,22 @@ void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns);
  */
 unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, const struct view *order,
 			      uint64_t gen, uint64_t now_ns);
+/*
+ * All navigation goes through these: ui_go opens a view (a tab resets the
+ * way back; any other view remembers where it came from), ui_back returns
+ * (false at a tab: nothing to return to). R_* bits.
+ */
+unsigned ui_go(struct ui *ui, enum screen_id id);
+unsigned ui_back(struct ui *ui);
+/* The tab the current view belongs to (itself, or the tab it was opened from). */
+enum screen_id ui_tab(const struct ui *ui);
+
+/* Moves the cursor to the next (dir 1) or previous (-1) row containing ui.search; R_* bits. */
+unsigned ui_search(struct ui *ui, int dir, uint64_t now_ns);
+
+/* A click or wheel turn at canvas cell (y, x): header clicks sort, row clicks select; R_* bits. */
+unsigned ui_mouse(struct ui *ui, int kind, int y, int x, uint64_t now_ns);
+
 /* Handles one key; returns R_* bits. */
 unsigned ui_key(struct ui *ui, int key, uint64_t now_ns);
 /* Draws the whole screen. */

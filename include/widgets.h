@@ -19,6 +19,9 @@ bool widget_scroll_key(struct ui_scroll *s, int key, long nrows, int h, bool sel
 /* Writes "label value" pairs: label in AT_TITLE, value in `a`. Returns the x after it. */
 int widget_pair(struct canvas *c, int y, int x, int maxx, const char *label, const char *value,
 		enum attr a);
+/* The same, but only when the whole pair fits before maxx (nothing cut mid-word); else x. */
+int widget_pair_whole(struct canvas *c, int y, int x, int maxx, const char *label,
+		      const char *value, enum attr a);
 /* The body height of the current screen (the canvas minus header and status lines). */
 int widget_body_h(const struct canvas *c);
 

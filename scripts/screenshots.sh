@@ -39,7 +39,7 @@ scen "$ns" -p 6007 idle 3
 scen "$ns" -p 6008 --rcvbuf 16384 --read-rate 0 bulk
 
 $TM new-session -d -s shots -x "$COLS" -y "$ROWS" \
-	"env LANG=C.UTF-8 TERM=xterm-256color ip netns exec $ns $TCPTOP -d 1"
+	"env LANG=C.UTF-8 TERM=xterm-256color ip netns exec $ns $TCPTOP -d 1 --no-config"
 wait_for 10 sh -c "$TM capture-pane -p -t shots | grep -q 'Local Addr'"
 sleep 3 # a few refreshes: rates, deltas and history
 
@@ -84,4 +84,7 @@ shot findings 5
 # the busiest connection is the top row (sorted by rate)
 shot detail 1 Enter
 shot help Escape h
-$TM send-keys -t shots Escape q || true
+# grouped by process (g), then grouping off again (g after state)
+shot groups Escape g
+$TM send-keys -t shots g g g g
+$TM send-keys -t shots q || true

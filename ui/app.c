@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,11 +16,16 @@
 #include "diagnose.h"
 #include "fatal.h"
 #include "filter.h"
+#include "procfd.h"
 #include "pump.h"
+#include "group.h"
+#include "opts.h"
 #include "safefile.h"
+#include "settings.h"
 #include "screen.h"
 #include "strbuf.h"
 #include "term.h"
+#include "widgets.h"
 
 /* Signals reach the loop through this pipe: the handlers only write a byte. */
 static int signal_pipe[2] = { -1, -1 };
@@ -83,6 +89,9 @@ struct app {
 	bool end_noted;
 	int exit_status;
 	bool quit;
+	/* the settings file: its path ("" = none), what it said, what the run started with */
+	char rc_path[4096];
+	struct settings rc_loaded, rc_start;
 };
 
 /* The extensions the visible views need; the detail view shows everything. */
@@ -92,9 +101,7 @@ static uint8_t ui_needs(const struct ui *ui)
 	uint8_t n = column_needs(ui->cols, ui->ncols) | ui->sort->needs |
 		    column_needs(column_listen_view, column_listen_view_len) | DIAGNOSE_NEEDS;
 
-	if (ui->screen == SCR_DETAIL)
-		n |= DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG;
-	return n;
+	return n | screen_get(ui->screen)->needs;
 }
 
 static void update_req(struct app *a, bool force)
@@ -108,28 +115,210 @@ static void update_req(struct app *a, bool force)
 	pump_set_req(a->pump, &a->req);
 }
 
-static void snapshot(struct app *a, uint64_t now)
+/*
+ * A snapshot never replaces an earlier one: the name (-w PATH, or a
+ * timestamped one) gets -2, -3, ... before its extension while taken.
+ */
+static int snapshot_path(const char *want, char *out, size_t n)
+{
+	const char *slash = strrchr(want, '/'), *dot = strrchr(want, '.');
+	size_t stem =
+		dot && (!slash || dot > slash) && dot != want ? (size_t)(dot - want) : strlen(want);
+
+	snprintf(out, n, "%s", want);
+	for (int i = 2; i < 10000 && access(out, F_OK) == 0; i++)
+		snprintf(out, n, "%.*s-%d%s", (int)stem, want, i, want + stem);
+	return access(out, F_OK) == 0 ? -1 : 0;
+}
+
+/* The current view drawn whole on a canvas as tall as it is (detail, help: every line). */
+static void draw_tall(struct app *a, struct canvas *tall, uint64_t now)
+{
+	struct ui *ui = &a->ui;
+	const struct screen *s = screen_get(ui->screen);
+	struct ui_scroll keep = ui->scroll[ui->screen];
+	int body_h = ui->body_h;
+	long rows = s->nrows ? s->nrows(ui) : 0;
+	int h = UI_HEADER_LINES + 1 + (int)(rows < 100000 ? rows : 100000);
+
+	canvas_init(tall, a->canvas.w, h > a->canvas.h ? h : a->canvas.h, a->canvas.utf8);
+	ui->scroll[ui->screen].top = 0;
+	ui_draw(ui, tall, now);
+	ui->scroll[ui->screen] = keep;
+	ui->body_h = body_h;
+}
+
+static void snapshot(struct app *a, bool all, uint64_t now)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct terr e;
-	char path[256];
+	char want[256], path[300];
 	const char *p = a->cfg->opts->write_path;
+	struct canvas tall;
 
 	if (!p) {
 		time_t t = time(NULL);
 		struct tm tm;
 
 		localtime_r(&t, &tm);
-		strftime(path, sizeof(path), "tcptop-%Y%m%d-%H%M%S.txt", &tm);
-		p = path;
+		strftime(want, sizeof(want), "tcptop-%Y%m%d-%H%M%S.txt", &tm);
+		p = want;
 	}
-	/* exactly what is on the screen now: the canvas as last drawn */
-	canvas_to_text(&a->canvas, &sb);
-	if (safefile_write(p, sb.s, sb.len, &e) < 0)
+	if (snapshot_path(p, path, sizeof(path)) < 0) {
+		ui_message(&a->ui, true, now, "snapshot not written: no free name beside %s", p);
+		return;
+	}
+	if (all) {
+		draw_tall(a, &tall, now);
+		canvas_to_text(&tall, &sb);
+		canvas_free(&tall);
+	} else {
+		/* exactly what is on the screen now: the canvas as last drawn */
+		canvas_to_text(&a->canvas, &sb);
+	}
+	if (safefile_write(path, sb.s, sb.len, &e) < 0)
 		ui_message(&a->ui, true, now, "snapshot failed: %s", e.msg);
 	else
-		ui_message(&a->ui, false, now, "snapshot written to %s", p);
+		ui_message(&a->ui, false, now, "snapshot written to %s", path);
 	sb_free(&sb);
+}
+
+/* The settings the UI holds now, in the file's terms. */
+static void settings_now(const struct ui *ui, struct settings *s)
+{
+	bool grouped = ui->screen == SCR_GROUP;
+
+	for (int i = 0; i < ui->depth; i++)
+		grouped |= ui->stack[i] == SCR_GROUP;
+	memset(s, 0, sizeof(*s));
+	s->have = SET_COLUMNS | SET_SORT | SET_REVERSE | SET_INTERVAL | SET_VIEW | SET_GROUP;
+	memcpy(s->cols, ui->cols, ui->ncols * sizeof(ui->cols[0]));
+	s->ncols = ui->ncols;
+	s->sort = ui->sort;
+	s->reverse = ui->reverse;
+	s->interval = ui->interval;
+	snprintf(s->view, sizeof(s->view), "%s",
+		 grouped ? screen_get(SCR_GROUP)->name : screen_get(ui_tab(ui))->name);
+	s->group = ui->group;
+}
+
+/* Reads the settings file into s; a message for the status line when it was refused. */
+static void settings_load(struct app *a, struct settings *s, char *note, size_t nn)
+{
+	struct terr e = { { 0 } };
+	char buf[65536];
+	ssize_t n;
+	int fd, r;
+
+	memset(s, 0, sizeof(*s));
+	note[0] = '\0';
+	fd = open(a->rc_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			snprintf(note, nn, "settings %s not read: %s; defaults used", a->rc_path,
+				 strerror(errno));
+		return;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0) {
+		snprintf(note, nn, "settings %s not read: %s; defaults used", a->rc_path,
+			 strerror(errno));
+		return;
+	}
+	if (n == (ssize_t)sizeof(buf)) {
+		snprintf(note, nn, "settings %s: over 64 KiB, not a settings file; defaults used",
+			 a->rc_path);
+		return;
+	}
+	r = settings_parse(buf, (size_t)n, s, &e);
+	if (r < 0)
+		snprintf(note, nn, "tcptoprc %s; defaults used (%s)", e.msg, a->rc_path);
+	else if (r > 0)
+		snprintf(note, nn, "tcptoprc %s (%s)", e.msg, a->rc_path);
+}
+
+/* What the file sets, where the command line did not say otherwise. */
+static void settings_apply(struct app *a, const struct settings *s)
+{
+	struct ui *ui = &a->ui;
+	uint32_t given = a->cfg->opts->given;
+	const struct screen *view;
+
+	if ((s->have & SET_COLUMNS) && !(given & OPTS_GIVEN_COLUMNS)) {
+		memcpy(ui->cols, s->cols, s->ncols * sizeof(s->cols[0]));
+		ui->ncols = s->ncols;
+	}
+	if ((s->have & SET_SORT) && !(given & OPTS_GIVEN_SORT))
+		ui->sort = s->sort;
+	if ((s->have & SET_REVERSE) && !(given & OPTS_GIVEN_REVERSE))
+		ui->reverse = s->reverse;
+	if ((s->have & SET_INTERVAL) && !(given & OPTS_GIVEN_DELAY))
+		ui->interval = s->interval;
+	if ((s->have & SET_GROUP) && !(given & OPTS_GIVEN_GROUP))
+		ui->group = s->group;
+	view = (s->have & SET_VIEW) ? screen_by_name(s->view) : NULL;
+	if (view && (view->tab || (view->id == SCR_GROUP && ui->group != GROUP_NONE)))
+		ui_go(ui, view->id);
+}
+
+/* mkdir -p of the file's directory (0700: it is the user's). */
+static void make_parent(const char *path)
+{
+	char dir[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(dir))
+		return;
+	memcpy(dir, path, n + 1);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return;
+		*p = '/';
+	}
+}
+
+/*
+ * On quit: the keys the user changed in this run go over what the file had
+ * (a command-line -s does not get saved unless changed here). Written only
+ * when that differs from the file. Returns -1 with e set when writing failed.
+ */
+static int settings_save(struct app *a, struct terr *e)
+{
+	struct settings now, out = a->rc_loaded;
+
+	settings_now(&a->ui, &now);
+	if (now.ncols != a->rc_start.ncols ||
+	    memcmp(now.cols, a->rc_start.cols, now.ncols * sizeof(now.cols[0]))) {
+		memcpy(out.cols, now.cols, sizeof(now.cols));
+		out.ncols = now.ncols;
+		out.have |= SET_COLUMNS;
+	}
+	if (now.sort != a->rc_start.sort)
+		out.sort = now.sort, out.have |= SET_SORT;
+	if (now.reverse != a->rc_start.reverse)
+		out.reverse = now.reverse, out.have |= SET_REVERSE;
+	if (now.interval != a->rc_start.interval)
+		out.interval = now.interval, out.have |= SET_INTERVAL;
+	if (strcmp(now.view, a->rc_start.view))
+		memcpy(out.view, now.view, sizeof(now.view)), out.have |= SET_VIEW;
+	if (now.group != a->rc_start.group)
+		out.group = now.group, out.have |= SET_GROUP;
+	if (!settings_differ(&out, &a->rc_loaded))
+		return 0;
+	{
+		struct strbuf sb = STRBUF_INIT;
+		int r;
+
+		settings_format(&out, &sb);
+		make_parent(a->rc_path);
+		r = safefile_write(a->rc_path, sb.s, sb.len, e);
+		sb_free(&sb);
+		return r;
+	}
 }
 
 /* The filter prompt's Enter: a new filter, or -1 and the old one stays. */
@@ -161,6 +350,17 @@ static int apply_filter(void *ctx, const char *text, struct terr *e)
 	return 0;
 }
 
+/* The detail view's fd: read from /proc here, once per socket shown, never in the views. */
+static void detail_fd(struct app *a)
+{
+	int32_t pid;
+	uint32_t inode;
+
+	if (screen_detail_wants_fd(&a->ui, &pid, &inode))
+		screen_detail_set_fd(&a->ui, pid,
+				     procfd_find(a->cfg->collector.src.proc_root, pid, inode));
+}
+
 static void handle_bits(struct app *a, unsigned r, uint64_t now)
 {
 	if (r & R_QUIT)
@@ -172,7 +372,7 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 		pump_kick(a->pump);
 	}
 	if (r & R_SNAPSHOT)
-		snapshot(a, now);
+		snapshot(a, (r & R_SNAPSHOT_ALL) != 0, now);
 	if (r & R_PROCS) {
 		pump_set_procs(a->pump, a->ui.procs);
 		pump_kick(a->pump);
@@ -187,6 +387,7 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 		pump_set_view(a->pump, a->ui.view_gen, a->ui.sort, a->ui.reverse,
 			      a->ui.filter_text);
 	}
+	detail_fd(a);
 	if (r)
 		a->dirty = true;
 }
@@ -233,6 +434,7 @@ static void take_frame(struct app *a, uint64_t now)
 		const struct view *order = pump_order(a->pump, &gen);
 
 		ui_set_frame_ordered(&a->ui, f, order, gen, now);
+		detail_fd(a);
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 		a->dirty = true;
 	}
@@ -284,6 +486,14 @@ static int loop(struct app *a)
 					resize(a);
 					continue;
 				}
+				if (k == K_MOUSE) {
+					int kind, my, mx;
+
+					if (term_mouse(&kind, &my, &mx))
+						handle_bits(a, ui_mouse(&a->ui, kind, my, mx, now),
+							    now);
+					continue;
+				}
 				handle_bits(a, ui_key(&a->ui, k, now), now);
 			}
 		}
@@ -304,6 +514,7 @@ int app_run(const struct app_cfg *cfg)
 	const struct opts *o = cfg->opts;
 	bool color = !o->no_color && !getenv("NO_COLOR");
 	int w, h, status;
+	char rc_note[4096 + 1024];
 
 	memset(&a, 0, sizeof(a));
 	a.cfg = cfg;
@@ -315,11 +526,25 @@ int app_run(const struct app_cfg *cfg)
 		return 1;
 	}
 	ui_init(&a.ui, o->cols, o->ncols, o->sort, o->reverse, o->interval);
+	if (o->given & OPTS_GIVEN_GROUP)
+		a.ui.group = o->group_by;
+	rc_note[0] = '\0';
+	if (!o->no_config && settings_path(getenv("TCPTOPRC"), getenv("XDG_CONFIG_HOME"),
+					   getenv("HOME"), a.rc_path, sizeof(a.rc_path)) == 0) {
+		settings_load(&a, &a.rc_loaded, rc_note, sizeof(rc_note));
+		settings_apply(&a, &a.rc_loaded);
+	} else {
+		a.rc_path[0] = '\0';
+	}
+	if (a.ui.group != GROUP_NONE && a.ui.screen != SCR_GROUP)
+		ui_go(&a.ui, SCR_GROUP);
+	settings_now(&a.ui, &a.rc_start);
 	a.ui.hostname = collector_hostname(col);
 	a.ui.kernel = collector_kernel(col);
 	a.ui.replay = collector_is_replay(col);
 	a.ui.netns = cfg->netns;
 	a.ui.procs = collector_procs(col);
+	a.ui.root = geteuid() == 0;
 	a.filter = cfg->filter;
 	a.ui.apply_filter = apply_filter;
 	a.ui.apply_ctx = &a;
@@ -330,7 +555,7 @@ int app_run(const struct app_cfg *cfg)
 	}
 	a.ext = a.req.ext = ui_needs(&a.ui);
 	collector_set_req(col, &a.req);
-	a.pump = pump_start(col, o->interval, &e);
+	a.pump = pump_start(col, a.ui.interval, &e);
 	if (!a.pump) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		collector_close(col, &e);
@@ -349,8 +574,12 @@ int app_run(const struct app_cfg *cfg)
 	term_size(&w, &h);
 	canvas_init(&a.canvas, w, h, term_utf8());
 	a.dirty = true;
+	if (rc_note[0])
+		ui_message(&a.ui, true, now_ns(), "%s", rc_note);
 	status = loop(&a);
 	term_close();
+	if (a.rc_path[0] && settings_save(&a, &e) < 0)
+		fprintf(stderr, "tcptop: settings not saved to %s: %s\n", a.rc_path, e.msg);
 	fatal_set_cleanup(NULL);
 	if (pump_stop(a.pump, &e) < 0) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);

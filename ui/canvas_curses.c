@@ -29,7 +29,8 @@ static const struct {
 	[AT_TITLE] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
 	[AT_HEADER] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE },
 	[AT_SORTED] = { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD | A_UNDERLINE },
-	[AT_DIM] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
+	/* missing values and notes recede: dim in the default colour, never bold blue */
+	[AT_DIM] = { -1, -1, A_DIM, A_DIM },
 	[AT_SELECTED] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
 	[AT_STATUS] = { -1, -1, A_NORMAL, A_NORMAL },
 	[AT_ERROR] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
@@ -40,7 +41,7 @@ static const struct {
 	[AT_ST_LISTEN] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 	[AT_ST_SYN] = { COLOR_YELLOW, -1, A_NORMAL, A_NORMAL },
 	[AT_ST_CLOSING] = { COLOR_MAGENTA, -1, A_NORMAL, A_NORMAL },
-	[AT_ST_TW] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
+	[AT_ST_TW] = { COLOR_BLUE, -1, A_NORMAL, A_DIM },
 	[AT_BAR] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
 	[AT_KEY] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
 };
@@ -90,6 +91,9 @@ int term_open(bool color, struct terr *e)
 	intrflush(stdscr, FALSE);
 	curs_set(0);
 	setup_styles(color);
+	/* clicks and the wheel, like htop; at once, without waiting to tell a click from a press */
+	mouseinterval(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	return 0;
 }
 
@@ -104,7 +108,8 @@ void term_close(void)
 
 void term_emergency_restore(void)
 {
-	static const char seq[] = "\033[0m\033[?25h\033[?1049l\r\n";
+	/* attributes off, cursor on, mouse reporting off, main screen back */
+	static const char seq[] = "\033[0m\033[?25h\033[?1000l\033[?1006l\033[?1049l\r\n";
 
 	if (have_saved)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_modes);
@@ -186,12 +191,46 @@ static const struct {
 	{ KEY_F(10), K_F10 },
 };
 
+static struct {
+	int kind, y, x;
+} last_mouse;
+
+bool term_mouse(int *kind, int *y, int *x)
+{
+	*kind = last_mouse.kind;
+	*y = last_mouse.y;
+	*x = last_mouse.x;
+	return true;
+}
+
+/* A mouse report as our event; false for the ones we do not use (releases, moves). */
+static bool read_mouse(void)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return false;
+	if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		last_mouse.kind = MOUSE_CLICK;
+	else if (ev.bstate & BUTTON4_PRESSED)
+		last_mouse.kind = MOUSE_WHEEL_UP;
+	else if (ev.bstate & BUTTON5_PRESSED)
+		last_mouse.kind = MOUSE_WHEEL_DOWN;
+	else
+		return false;
+	last_mouse.y = ev.y;
+	last_mouse.x = ev.x;
+	return true;
+}
+
 int term_getkey(void)
 {
 	int k = getch();
 
 	if (k == ERR)
 		return -1;
+	if (k == KEY_MOUSE)
+		return read_mouse() ? K_MOUSE : 0;
 	for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++)
 		if (keymap[i].curses == k)
 			return keymap[i].ours;

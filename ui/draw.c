@@ -5,56 +5,68 @@
 
 #include "diagnose.h"
 #include "fmt.h"
+#include "group.h"
 #include "screen.h"
 #include "summary.h"
 #include "ui.h"
 #include "widgets.h"
 
+/* The findings count: the one thing the title must keep at any width. */
+static void findings_text(const struct frame *f, char *v, size_t n, enum attr *a)
+{
+	unsigned worst = 0, crit = 0;
+
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		if (f->findings[i].severity > worst)
+			worst = f->findings[i].severity;
+		crit += f->findings[i].severity == DS_CRIT;
+	}
+	if (crit)
+		snprintf(v, n, "%u (%u crit)", f->nfindings + f->findings_dropped, crit);
+	else
+		snprintf(v, n, "%u", f->nfindings + f->findings_dropped);
+	*a = worst == DS_CRIT ? AT_ALARM : worst == DS_WARN ? AT_WARN : AT_NORMAL;
+}
+
 static void title_line(struct ui *ui, struct canvas *c)
 {
 	const struct frame *f = ui->frame;
-	char t[32], iv[32];
-	int x = 0, w = c->w;
+	char t[32], iv[32], fv[48];
+	enum attr fa = AT_NORMAL;
+	int x = 0, w = c->w, keep = 0;
 
 	canvas_fill(c, 0, 0, w, ' ', AT_NORMAL);
+	/* what must stay is measured first; the rest fills what is left, whole pairs only */
+	if (f && f->nfindings) {
+		findings_text(f, fv, sizeof(fv), &fa);
+		keep += (int)strlen("findings ") + (int)strlen(fv) + 2;
+	}
+	if (ui->paused)
+		keep += 8;
+	if (ui->replay)
+		keep += 8;
 	x += canvas_printf(c, 0, x, w - x, AT_TITLE, "tcptop %s", TCPTOP_VERSION);
 	x += canvas_put(c, 0, x, w - x, AT_NORMAL, "  ");
-	x = widget_pair(c, 0, x, w, "host", ui->hostname, AT_NORMAL);
-	x = widget_pair(c, 0, x, w, "Linux", ui->kernel, AT_NORMAL);
 	if (f && f->netns)
-		x = widget_pair(c, 0, x, w, "netns", f->netns,
-				strcmp(f->netns, "host") ? AT_WARN : AT_NORMAL);
+		x = widget_pair_whole(c, 0, x, w - keep, "netns", f->netns,
+				      strcmp(f->netns, "host") ? AT_WARN : AT_NORMAL);
 	else if (ui->netns)
-		x = widget_pair(c, 0, x, w, "netns", ui->netns, AT_WARN);
-	if (f)
-		x = widget_pair(c, 0, x, w, "at", fmt_time(f->real_ns, t, sizeof(t)) + 11,
-				AT_NORMAL);
-	snprintf(iv, sizeof(iv), "%gs", ui->interval);
-	x = widget_pair(c, 0, x, w, "every", iv, AT_NORMAL);
+		x = widget_pair_whole(c, 0, x, w - keep, "netns", ui->netns, AT_WARN);
+	x = widget_pair_whole(c, 0, x, w - keep, "host", ui->hostname, AT_NORMAL);
 	if (f && f->attribution == ATTR_PARTIAL)
-		x = widget_pair(c, 0, x, w, "procs", "partial", AT_WARN);
-	else if (f && f->attribution == ATTR_OFF && f->attribution_note[0])
-		x = widget_pair(c, 0, x, w, "procs", "off", AT_WARN);
-	if (f && f->nfindings) {
-		/* visible from every view: the worst finding sets the colour; 5 lists them */
-		unsigned worst = 0, crit = 0;
-		char v[48];
-
-		for (uint32_t i = 0; i < f->nfindings; i++) {
-			if (f->findings[i].severity > worst)
-				worst = f->findings[i].severity;
-			crit += f->findings[i].severity == DS_CRIT;
-		}
-		if (crit)
-			snprintf(v, sizeof(v), "%u (%u critical)",
-				 f->nfindings + f->findings_dropped, crit);
-		else
-			snprintf(v, sizeof(v), "%u", f->nfindings + f->findings_dropped);
-		x = widget_pair(c, 0, x, w, "findings", v,
-				worst == DS_CRIT   ? AT_ALARM
-				: worst == DS_WARN ? AT_WARN
-						   : AT_NORMAL);
-	}
+		/* as root only sandboxed processes refuse: a note; as a user, most are hidden */
+		x = widget_pair_whole(c, 0, x, w - keep, "procs", "partial",
+				      ui->root ? AT_DIM : AT_WARN);
+	else if (f && f->attribution == ATTR_OFF)
+		x = widget_pair_whole(c, 0, x, w - keep, "procs", "off", AT_DIM);
+	if (f)
+		x = widget_pair_whole(c, 0, x, w - keep, "at",
+				      fmt_time(f->real_ns, t, sizeof(t)) + 11, AT_NORMAL);
+	snprintf(iv, sizeof(iv), "%gs", ui->interval);
+	x = widget_pair_whole(c, 0, x, w - keep, "every", iv, AT_NORMAL);
+	x = widget_pair_whole(c, 0, x, w - keep, "Linux", ui->kernel, AT_NORMAL);
+	if (f && f->nfindings)
+		x = widget_pair(c, 0, x, w, "findings", fv, fa);
 	if (ui->paused)
 		x += canvas_put(c, 0, x, w - x, AT_ALARM, "PAUSED  ");
 	if (ui->replay)
@@ -119,39 +131,150 @@ static void rates_line(struct ui *ui, struct canvas *c, int y)
 	}
 }
 
-static void tabs_line(struct ui *ui, struct canvas *c, int y)
+/* Cells a UTF-8 string takes (the tab line's texts are narrow characters). */
+static int cells(const char *s)
 {
-	char right[256], n1[16], n2[16];
-	int x = 0, rl;
+	int n = 0;
 
-	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
-	for (int i = 0; i < SCR_N; i++) {
-		const struct screen *s = screen_get(i);
-		bool cur = ui->screen == s->id || (ui->screen >= SCR_DETAIL && ui->back == s->id);
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
 
-		if (!s->hotkey)
-			continue;
-		x += canvas_printf(c, y, x, c->w - x, cur ? AT_SELECTED : AT_HEADER, " %c %s ",
-				   s->hotkey, s->title);
+/* "sort: rate v" (whatever the key is called), the filter, and shown/total rows. */
+static void tabs_right(struct ui *ui, const struct canvas *c, bool brief, char *buf, size_t n)
+{
+	const struct screen *s = screen_get(ui->screen);
+	char n1[16], n2[16], lab[64], sort[80] = "";
+
+	if (s->sort_label) {
+		s->sort_label(ui, c->utf8, lab, sizeof(lab));
+		snprintf(sort, sizeof(sort), "sort: %s  ", lab);
 	}
-	snprintf(right, sizeof(right), " sort %s%s  %s%s  %s/%s ", ui->sort->name,
-		 ui->reverse == column_sort_desc(ui->sort) ? (c->utf8 ? "\u25b2" : "+")
-							   : (c->utf8 ? "\u25bc" : "-"),
-		 ui->filter_text ? "filter: " : "", ui->filter_text ? ui->filter_text : "",
+	snprintf(buf, n, " %s%s%s%s%s/%s ", sort,
+		 ui->filter_text ? (brief ? "filtered" : "filter: ") : "",
+		 ui->filter_text && !brief ? ui->filter_text : "", ui->filter_text ? "  " : "",
 		 fmt_count(ui->view.n, 9, n1, sizeof(n1)),
 		 fmt_count(ui->frame ? frame_nrows(ui->frame) : 0, 9, n2, sizeof(n2)));
-	rl = (int)strlen(right);
-	if (x + 1 < c->w - rl || c->w - rl > x)
-		canvas_put(c, y, c->w - rl > x ? c->w - rl : x, -1, AT_HEADER, right);
+}
+
+static void tabs_line(struct ui *ui, struct canvas *c, int y)
+{
+	char right[512];
+	int x = 0, rl, full = 0;
+	enum screen_id tab = ui_tab(ui);
+
+	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
+	tabs_right(ui, c, false, right, sizeof(right));
+	rl = cells(right);
+	/* the filter yields to the sort and the row count only when the narrow tabs need the room */
+	if (rl > c->w - 26 && ui->filter_text) {
+		/* a long filter yields to the sort and the row count */
+		tabs_right(ui, c, true, right, sizeof(right));
+		rl = cells(right);
+	}
+	for (int i = 0; i < SCR_N; i++) {
+		const struct screen *s = screen_get(i);
+
+		if (s->tab && s->hotkey)
+			full += 4 + (int)strlen(s->title);
+	}
+	if (ui->screen != tab)
+		full += 4 + (int)strlen(screen_get(ui->screen)->title);
+	for (int i = 0; i < SCR_N; i++) {
+		const struct screen *s = screen_get(i);
+		bool cur = tab == s->id;
+
+		if (!s->tab || !s->hotkey)
+			continue;
+		ui->tab_x[i][0] = x;
+		/* narrow: the current tab keeps its name, the others their hotkey */
+		if (full + rl <= c->w || cur)
+			x += canvas_printf(c, y, x, c->w - x, cur ? AT_SELECTED : AT_HEADER,
+					   " %c %s ", s->hotkey, s->title);
+		else
+			x += canvas_printf(c, y, x, c->w - x, AT_HEADER, " %c", s->hotkey);
+		ui->tab_x[i][1] = x;
+	}
+	if (ui->screen != tab && x + 4 + (int)strlen(screen_get(ui->screen)->title) + rl <= c->w)
+		x += canvas_printf(c, y, x, c->w - x, AT_SELECTED, " > %s ",
+				   screen_get(ui->screen)->title);
+	canvas_put(c, y, c->w - rl > x ? c->w - rl : x, -1, AT_HEADER, right);
 }
 
 static const struct {
 	const char *key;
 	const char *what;
 } hints[] = {
-	{ "h", "help" },      { "Enter", "detail" }, { "/", "filter" },  { "<>", "sort" },
-	{ "Space", "pause" }, { "s", "snapshot" },   { "c", "columns" }, { "q", "quit" },
+	{ "h", "help" },    { "Enter", "detail" }, { "/", "filter" },    { "F3", "search" },
+	{ "g", "group" },   { "<>", "sort" },      { "Space", "pause" }, { "s", "snapshot" },
+	{ "c", "columns" }, { "q", "quit" },
 };
+
+/* A message in w cells: whole words, and "..." where the rest was left out (never mid-word). */
+static void put_words(struct canvas *c, int y, int x, int w, enum attr a, const char *msg)
+{
+	char buf[1024];
+	size_t n = strlen(msg);
+
+	if (w <= 0)
+		return;
+	if ((int)n <= w) {
+		canvas_put(c, y, x, w, a, msg);
+		return;
+	}
+	n = (size_t)(w > 3 ? w - 3 : 0);
+	while (n > 0 && msg[n] != ' ')
+		n--;
+	while (n > 0 && msg[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		n = (size_t)(w > 3 ? w - 3 : 0); /* one long word: it cannot be kept whole */
+	snprintf(buf, sizeof(buf), "%.*s...", (int)n, msg);
+	canvas_put(c, y, x, w, a, buf);
+}
+
+/*
+ * A message too long for the rest of the status line, wrapped at words over
+ * up to MSG_LINES lines just above it (the body's last lines), so the end of
+ * a filter error ("at column 12") stays; only what still does not fit is
+ * shortened, at a word.
+ */
+#define MSG_LINES 3
+static void wrap_above(struct canvas *c, int y, enum attr a, const char *msg)
+{
+	const char *start[MSG_LINES];
+	int len[MSG_LINES], n = 0;
+	const char *p = msg;
+
+	while (*p && n < MSG_LINES) {
+		int take = (int)strlen(p);
+
+		if (take > c->w) {
+			take = c->w;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = c->w; /* one word wider than the screen */
+		}
+		start[n] = p;
+		len[n++] = take;
+		p += take;
+		while (*p == ' ')
+			p++;
+	}
+	for (int i = 0; i < n; i++) {
+		char line[1024];
+		int row = y - n + i;
+
+		snprintf(line, sizeof(line), "%.*s", len[i], start[i]);
+		canvas_fill(c, row, 0, c->w, ' ', a);
+		if (i == n - 1 && *p)
+			put_words(c, row, 0, c->w, a, start[i]); /* still more: shorten the last */
+		else
+			canvas_put(c, row, 0, c->w, a, line);
+	}
+}
 
 static void status_line(struct ui *ui, struct canvas *c, int y, uint64_t now_ns)
 {
@@ -159,27 +282,41 @@ static void status_line(struct ui *ui, struct canvas *c, int y, uint64_t now_ns)
 
 	canvas_fill(c, y, 0, c->w, ' ', AT_NORMAL);
 	if (ui->prompt != PROMPT_NONE) {
-		const char *label = ui->prompt == PROMPT_FILTER ? "Filter: " : "Interval (s): ";
+		const char *label = ui->prompt == PROMPT_FILTER   ? "Filter: "
+				    : ui->prompt == PROMPT_SEARCH ? "Search: "
+								  : "Interval (s): ";
 
 		x += canvas_put(c, y, 0, -1, AT_TITLE, label);
 		x += canvas_put(c, y, x, -1, AT_NORMAL, ui->prompt_buf);
 		canvas_fill(c, y, x, 1, ' ', AT_SELECTED); /* the cursor */
-		if (ui->prompt_err[0])
+		if (ui->prompt_err[0] && (int)strlen(ui->prompt_err) <= c->w - x - 2)
 			canvas_put(c, y, x + 2, -1, AT_ERROR, ui->prompt_err);
+		else if (ui->prompt_err[0])
+			wrap_above(c, y, AT_ERROR, ui->prompt_err);
 		return;
 	}
 	if (ui->status[0] && now_ns < ui->status_until_ns) {
-		canvas_put(c, y, 0, -1, ui->status_error ? AT_ERROR : AT_STATUS, ui->status);
+		/* an error is read whole (wrapped above the line); a note may lose its end */
+		if (ui->status_error && (int)strlen(ui->status) > c->w)
+			wrap_above(c, y + 1, AT_ERROR, ui->status);
+		else
+			put_words(c, y, 0, c->w, ui->status_error ? AT_ERROR : AT_STATUS,
+				  ui->status);
 		return;
 	}
 	if (ui->frame && ui->frame->status[0]) {
 		/* the collector's trouble stays visible while it lasts */
-		canvas_put(c, y, 0, -1, ui->frame->failed ? AT_ERROR : AT_WARN, ui->frame->status);
+		put_words(c, y, 0, c->w, ui->frame->failed ? AT_ERROR : AT_WARN, ui->frame->status);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]) && x < c->w; i++) {
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		/* whole hints only; in a view opened from another, q goes back */
+		const char *what = !strcmp(hints[i].key, "q") && ui->depth ? "back" : hints[i].what;
+
+		if (x + (int)(strlen(hints[i].key) + strlen(what)) + 1 > c->w)
+			break;
 		x += canvas_put(c, y, x, -1, AT_KEY, hints[i].key);
-		x += canvas_printf(c, y, x, -1, AT_STATUS, " %s  ", hints[i].what);
+		x += canvas_printf(c, y, x, -1, AT_STATUS, " %s  ", what);
 	}
 }
 
@@ -195,6 +332,8 @@ void ui_draw(struct ui *ui, struct canvas *c, uint64_t now_ns)
 	}
 	/* each view sets body_h to the height of the part it scrolls */
 	ui->body_h = widget_body_h(c);
+	ui->body_y = UI_HEADER_LINES;
+	ui->body_w = c->w;
 	title_line(ui, c);
 	if (!ui->frame) {
 		canvas_put(c, 2, 0, -1, AT_DIM, "collecting the first sample...");

@@ -3,60 +3,34 @@
 
 #include <string.h>
 
+#include "group.h"
 #include "screen.h"
 
+/* q quits at a tab; in a view opened from another it returns there (like htop's panels). */
 static unsigned act_quit(struct ui *ui, uint64_t now_ns)
+{
+	(void)now_ns;
+	return ui->depth ? ui_back(ui) : R_QUIT;
+}
+
+static unsigned act_quit_now(struct ui *ui, uint64_t now_ns)
 {
 	(void)ui;
 	(void)now_ns;
 	return R_QUIT;
 }
 
-static unsigned go(struct ui *ui, enum screen_id id)
-{
-	if (id >= SCR_DETAIL && ui->screen < SCR_DETAIL)
-		ui->back = ui->screen;
-	ui->screen = id;
-	return R_REDRAW;
-}
-
-static unsigned act_conn(struct ui *ui, uint64_t now_ns)
-{
-	(void)now_ns;
-	return go(ui, SCR_CONN);
-}
-
-static unsigned act_listen(struct ui *ui, uint64_t now_ns)
-{
-	(void)now_ns;
-	return go(ui, SCR_LISTEN);
-}
-
-static unsigned act_states(struct ui *ui, uint64_t now_ns)
-{
-	(void)now_ns;
-	return go(ui, SCR_STATES);
-}
-
-static unsigned act_counters(struct ui *ui, uint64_t now_ns)
-{
-	(void)now_ns;
-	return go(ui, SCR_COUNTERS);
-}
-
-static unsigned act_findings(struct ui *ui, uint64_t now_ns)
-{
-	(void)now_ns;
-	return go(ui, SCR_FINDINGS);
-}
-
-/* Tab walks the four tab views; from a detail/help view it continues from where it came. */
+/* Tab walks the tab views; from a view opened from one it continues from that tab. */
 static unsigned cycle(struct ui *ui, int dir)
 {
-	int cur = ui->screen < SCR_DETAIL ? (int)ui->screen : (int)ui->back;
+	int cur = (int)ui_tab(ui);
 
-	cur = (cur + dir + SCR_DETAIL) % SCR_DETAIL;
-	return go(ui, (enum screen_id)cur);
+	for (int k = 0; k < SCR_N; k++) {
+		cur = (cur + dir + SCR_N) % SCR_N;
+		if (screen_get(cur)->tab)
+			return ui_go(ui, (enum screen_id)cur);
+	}
+	return 0;
 }
 
 static unsigned act_next(struct ui *ui, uint64_t now_ns)
@@ -75,17 +49,15 @@ static unsigned act_help(struct ui *ui, uint64_t now_ns)
 {
 	(void)now_ns;
 	if (ui->screen == SCR_HELP)
-		return go(ui, ui->back);
+		return ui_back(ui);
 	ui->scroll[SCR_HELP].top = 0;
-	return go(ui, SCR_HELP);
+	return ui_go(ui, SCR_HELP);
 }
 
 static unsigned act_back(struct ui *ui, uint64_t now_ns)
 {
 	(void)now_ns;
-	if (ui->screen >= SCR_DETAIL)
-		return go(ui, ui->back);
-	return 0;
+	return ui_back(ui);
 }
 
 static unsigned act_detail(struct ui *ui, uint64_t now_ns)
@@ -95,9 +67,33 @@ static unsigned act_detail(struct ui *ui, uint64_t now_ns)
 	(void)now_ns;
 	if (ui->screen != SCR_CONN || !r)
 		return 0;
-	ui->detail_cookie = r->c->cookie;
-	ui->scroll[SCR_DETAIL].top = 0;
-	return go(ui, SCR_DETAIL) | R_SELECT;
+	return screen_detail_open(ui, r->c->cookie);
+}
+
+/* g: none, process, remote host, local service port, state, and round again. */
+static unsigned act_group(struct ui *ui, uint64_t now_ns)
+{
+	ui->group = (ui->group + 1) % GROUP_N;
+	ui->scroll[SCR_GROUP].sel = ui->scroll[SCR_GROUP].top = 0;
+	if (ui->group == GROUP_NONE) {
+		ui_message(ui, false, now_ns, "grouping off");
+		return ui->screen == SCR_GROUP ? ui_back(ui) | R_REDRAW : R_REDRAW;
+	}
+	ui_message(ui, false, now_ns, "grouped by %s (g: next grouping, Enter: its connections)",
+		   group_key_name(ui->group));
+	return ui_go(ui, SCR_GROUP);
+}
+
+static unsigned act_search(struct ui *ui, uint64_t now_ns);
+
+static unsigned act_search_next(struct ui *ui, uint64_t now_ns)
+{
+	return ui_search(ui, 1, now_ns);
+}
+
+static unsigned act_search_prev(struct ui *ui, uint64_t now_ns)
+{
+	return ui_search(ui, -1, now_ns);
 }
 
 /* The sort column moves through the visible columns, like htop's < and >. */
@@ -130,19 +126,13 @@ static unsigned act_sort_next(struct ui *ui, uint64_t now_ns)
 static unsigned act_sort_menu(struct ui *ui, uint64_t now_ns)
 {
 	(void)now_ns;
-	ui->pick_mode = PICK_SORT;
-	ui->scroll[SCR_PICK].sel = screen_pick_position(ui->sort->id);
-	ui->scroll[SCR_PICK].top = 0;
-	return go(ui, SCR_PICK);
+	return screen_pick_open(ui, PICK_SORT);
 }
 
 static unsigned act_columns(struct ui *ui, uint64_t now_ns)
 {
 	(void)now_ns;
-	ui->pick_mode = PICK_COLUMNS;
-	ui->scroll[SCR_PICK].sel = 0;
-	ui->scroll[SCR_PICK].top = 0;
-	return go(ui, SCR_PICK);
+	return screen_pick_open(ui, PICK_COLUMNS);
 }
 
 static unsigned act_reverse(struct ui *ui, uint64_t now_ns)
@@ -183,6 +173,13 @@ static unsigned act_filter(struct ui *ui, uint64_t now_ns)
 	return open_prompt(ui, PROMPT_FILTER, ui->filter_text);
 }
 
+static unsigned act_search(struct ui *ui, uint64_t now_ns)
+{
+	(void)now_ns;
+	ui->search_from = ui->scroll[ui->screen].sel;
+	return open_prompt(ui, PROMPT_SEARCH, ui->search);
+}
+
 static unsigned act_interval(struct ui *ui, uint64_t now_ns)
 {
 	(void)now_ns;
@@ -201,11 +198,11 @@ static unsigned act_procs(struct ui *ui, uint64_t now_ns)
 	return R_REDRAW | R_PROCS;
 }
 
+/* A tall view (detail, help) is written whole, not just the lines that fit. */
 static unsigned act_snapshot(struct ui *ui, uint64_t now_ns)
 {
-	(void)ui;
 	(void)now_ns;
-	return R_SNAPSHOT;
+	return R_SNAPSHOT | (screen_get(ui->screen)->tab ? 0 : R_SNAPSHOT_ALL);
 }
 
 static unsigned act_redraw(struct ui *ui, uint64_t now_ns)
@@ -216,18 +213,19 @@ static unsigned act_redraw(struct ui *ui, uint64_t now_ns)
 }
 
 static const struct keybind table[] = {
-	{ 'q', "q F10", "quit", act_quit },
-	{ K_F10, NULL, "quit", act_quit },
+	{ 'q', "q", "quit; in detail, help or a menu: back", act_quit },
+	{ K_F10, "F10", "quit from anywhere", act_quit_now },
+	{ K_ESC, "Esc Backspace", "back to where this view was opened from", act_back },
+	{ K_BACKSPACE, NULL, "back", act_back },
+	{ 8, NULL, "back", act_back },
 	{ K_TAB, "Tab S-Tab", "next / previous view", act_next },
 	{ K_BTAB, NULL, "previous view", act_prev },
-	{ '1', "1", "connections", act_conn },
-	{ '2', "2", "listeners: accept and SYN queues, drops", act_listen },
-	{ '3', "3", "TCP states: histogram, TIME-WAIT and CLOSE-WAIT breakdown", act_states },
-	{ '4', "4", "counters (TcpExt, Tcp) with their change", act_counters },
-	{ '5', "5", "findings: what is wrong, most severe first, with its numbers", act_findings },
 	{ K_ENTER, "Enter", "details of the selected connection", act_detail },
 	{ '\r', NULL, "details", act_detail },
-	{ K_ESC, "Esc", "back from details, help or a menu", act_back },
+	{ 'g', "g", "group: none, process, remote host, port, state", act_group },
+	{ K_F3, "F3 n N", "search the rows' text (moves, not filters); next/prev", act_search },
+	{ 'n', NULL, "next match", act_search_next },
+	{ 'N', NULL, "previous match", act_search_prev },
 	{ 'h', "h ? F1", "this help", act_help },
 	{ '?', NULL, "help", act_help },
 	{ K_F1, NULL, "help", act_help },
@@ -241,7 +239,7 @@ static const struct keybind table[] = {
 	{ '/', "/ F4", "filter (Enter applies, Esc cancels, empty clears)", act_filter },
 	{ K_F4, NULL, "filter", act_filter },
 	{ 'd', "d", "set the refresh interval", act_interval },
-	{ 's', "s", "write exactly this screen to a text file", act_snapshot },
+	{ 's', "s", "write this view to a new file (detail, help: whole)", act_snapshot },
 	{ 'c', "c F2", "choose the connection columns", act_columns },
 	{ 'p', "p", "process attribution on/off (the Process column)", act_procs },
 	{ K_F2, NULL, "columns", act_columns },
@@ -250,6 +248,10 @@ static const struct keybind table[] = {
 
 unsigned keys_dispatch(struct ui *ui, int key, uint64_t now_ns)
 {
+	/* a tab's hotkey comes from the screen table, not from a second list */
+	for (int i = 0; i < SCR_N; i++)
+		if (screen_get(i)->hotkey && screen_get(i)->hotkey == key)
+			return ui_go(ui, (enum screen_id)i);
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (table[i].key == key)
 			return table[i].action(ui, now_ns);

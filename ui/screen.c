@@ -1,25 +1,30 @@
-/* screen: the table of views. */
+/* screen: the table of views; a new view is one file and one row here. */
 #include "screen.h"
 
-static const struct screen screens[SCR_N] = {
-	[SCR_CONN] = { SCR_CONN, "Connections", '1', true, screen_conn_draw, screen_conn_rows,
-		       screen_conn_key },
-	[SCR_LISTEN] = { SCR_LISTEN, "Listen", '2', true, screen_listen_draw, screen_listen_rows,
-			 screen_listen_key },
-	[SCR_STATES] = { SCR_STATES, "States", '3', false, screen_states_draw, screen_states_rows,
-			 NULL },
-	[SCR_COUNTERS] = { SCR_COUNTERS, "Counters", '4', false, screen_counters_draw,
-			   screen_counters_rows, screen_counters_key },
-	[SCR_FINDINGS] = { SCR_FINDINGS, "Findings", '5', true, screen_findings_draw,
-			   screen_findings_rows, screen_findings_key },
-	[SCR_DETAIL] = { SCR_DETAIL, "Detail", 0, false, screen_detail_draw, screen_detail_rows,
-			 NULL },
-	[SCR_HELP] = { SCR_HELP, "Help", 0, false, screen_help_draw, screen_help_rows, NULL },
-	[SCR_PICK] = { SCR_PICK, "Columns", 0, true, screen_pick_draw, screen_pick_rows,
-		       screen_pick_key },
+#include <string.h>
+
+static const struct screen *const screens[SCR_N] = {
+	[SCR_CONN] = &screen_conn,         [SCR_LISTEN] = &screen_listen,
+	[SCR_STATES] = &screen_states,     [SCR_COUNTERS] = &screen_counters,
+	[SCR_FINDINGS] = &screen_findings, [SCR_GROUP] = &screen_group,
+	[SCR_DETAIL] = &screen_detail,     [SCR_HELP] = &screen_help,
+	[SCR_PICK] = &screen_pick,
 };
 
 const struct screen *screen_get(enum screen_id id)
 {
-	return &screens[id];
+	return screens[id];
+}
+
+const struct screen *screen_by_name(const char *name)
+{
+	for (int i = 0; i < SCR_N; i++)
+		if (!strcmp(screens[i]->name, name))
+			return screens[i];
+	return NULL;
+}
+
+void *screen_state(const struct ui *ui, enum screen_id id)
+{
+	return ui->state[id];
 }

@@ -1,21 +1,54 @@
 /* screen_conn: the connection table, sorted, filtered, with a selection that follows its socket. */
 #include <stdio.h>
+#include <string.h>
 
+#include "procmap.h"
 #include "screen.h"
 #include "table.h"
 #include "widgets.h"
 
-long screen_conn_rows(const struct ui *ui)
+/* What the last draw laid out: the mouse maps header cells to columns with it. */
+struct conn_state {
+	struct layout l;
+	bool drawn;
+	/* the unnarrowed layout search reads cells with, for the columns it was made for */
+	struct layout search;
+	enum col_id search_cols[COL_N];
+	size_t search_n;
+};
+
+static long conn_rows(const struct ui *ui)
 {
 	return (long)ui->view.n;
 }
 
-int screen_conn_key(struct ui *ui, int key, uint64_t now_ns)
+/* The text a row shows in every visible column, and its owner (search). */
+static bool conn_row_text(const struct ui *ui, long i, char *buf, size_t n)
 {
-	(void)ui;
-	(void)key;
-	(void)now_ns;
-	return -1;
+	struct conn_state *st = screen_state(ui, SCR_CONN);
+	const struct row *r;
+	const struct layout *l;
+	size_t at = 0;
+	char cell[256];
+
+	if (!ui->frame || i < 0 || (size_t)i >= ui->view.n)
+		return false;
+	r = &ui->frame->rows[ui->view.order[i]];
+	if (st->search_n != ui->ncols ||
+	    memcmp(st->search_cols, ui->cols, ui->ncols * sizeof(ui->cols[0]))) {
+		layout_fit(&st->search, ui->cols, ui->ncols, 4000);
+		memcpy(st->search_cols, ui->cols, ui->ncols * sizeof(ui->cols[0]));
+		st->search_n = ui->ncols;
+	}
+	l = &st->search;
+	buf[0] = '\0';
+	for (int k = 0; k < l->n && at + 1 < n; k++) {
+		table_cell(l, k, r, cell, sizeof(cell));
+		at += (size_t)snprintf(buf + at, n - at, "%s ", cell);
+	}
+	if (r->proc && at + 1 < n)
+		snprintf(buf + at, n - at, "%s", r->proc->text);
+	return true;
 }
 
 void screen_table_header(struct ui *ui, struct canvas *c, int y, const struct layout *l,
@@ -70,8 +103,64 @@ static void measure(const struct ui *ui, long top, int rows, uint8_t natural[COL
 	}
 }
 
-void screen_conn_draw(struct ui *ui, struct canvas *c, int y, int h)
+/* Sort keys that order by a second key among equals, and what that is (the tab line says both). */
+static const struct {
+	const char *key, *then;
+} sort_then[] = {
+	{ "problems", "rate" },
+};
+
+void screen_conn_sort_label(const struct ui *ui, bool utf8, char *buf, size_t n)
 {
+	bool desc = ui->reverse != column_sort_desc(ui->sort);
+	const char *then = NULL;
+
+	for (size_t i = 0; i < sizeof(sort_then) / sizeof(sort_then[0]); i++)
+		if (!strcmp(sort_then[i].key, ui->sort->name))
+			then = sort_then[i].then;
+	snprintf(buf, n, "%s%s%s%s", ui->sort->name, then ? " > " : "", then ? then : "",
+		 desc ? (utf8 ? "\u25bc" : "v") : (utf8 ? "\u25b2" : "^"));
+}
+
+const struct column *screen_table_column_at(const struct layout *l, int x)
+{
+	for (int i = 0, at = 0; i < l->n; i++) {
+		if (x >= at && x < at + l->width[i] + 1)
+			return l->col[i];
+		at += l->width[i] + 1;
+	}
+	return NULL;
+}
+
+/* A header click sorts by that column (again: reverses), a row click selects. */
+static int conn_click(struct ui *ui, int y, int x, uint64_t now_ns)
+{
+	struct conn_state *st = screen_state(ui, SCR_CONN);
+	struct ui_scroll *s = &ui->scroll[SCR_CONN];
+
+	if (!st->drawn)
+		return -1;
+	if (y == 0) {
+		const struct column *col = screen_table_column_at(&st->l, x);
+
+		if (!col)
+			return -1;
+		if (col == ui->sort)
+			ui->reverse = !ui->reverse;
+		else
+			ui->sort = col, ui->reverse = false;
+		ui_message(ui, false, now_ns, "sorted by %s (%s)", col->name, col->help);
+		return (int)ui_resort(ui, now_ns);
+	}
+	if (s->top + y - 1 >= (long)ui->view.n)
+		return R_REDRAW;
+	s->sel = s->top + y - 1;
+	return -2; /* the cursor moved: the core's selection rules apply */
+}
+
+static void conn_draw(struct ui *ui, struct canvas *c, int y, int h)
+{
+	struct conn_state *st = screen_state(ui, SCR_CONN);
 	struct ui_scroll *s = &ui->scroll[SCR_CONN];
 	uint8_t natural[COL_N];
 	struct layout l;
@@ -81,6 +170,8 @@ void screen_conn_draw(struct ui *ui, struct canvas *c, int y, int h)
 	measure(ui, s->top, rows, natural);
 	layout_fit_data(&l, ui->cols, ui->ncols, c->w, natural);
 	screen_table_header(ui, c, y, &l, ui->sort);
+	st->l = l;
+	st->drawn = true;
 	ui->body_h = rows;
 	widget_scroll_fit(s, (long)ui->view.n, rows, true);
 	if (ui->view.n == 0) {
@@ -95,3 +186,19 @@ void screen_conn_draw(struct ui *ui, struct canvas *c, int y, int h)
 				 at == s->sel);
 	}
 }
+
+const struct screen screen_conn = {
+	.id = SCR_CONN,
+	.name = "connections",
+	.title = "Connections",
+	.help = "connections: sorted, filtered, one selected",
+	.hotkey = '1',
+	.tab = true,
+	.selectable = true,
+	.state_size = sizeof(struct conn_state),
+	.draw = conn_draw,
+	.nrows = conn_rows,
+	.row_text = conn_row_text,
+	.click = conn_click,
+	.sort_label = screen_conn_sort_label,
+};

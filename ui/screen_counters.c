@@ -81,14 +81,20 @@ static const char *explanation(const char *name)
 	return "";
 }
 
+struct counters_state {
+	bool nonzero; /* only counters that moved or are set (z) */
+};
+
 static bool shown(const struct ui *ui, const struct counter *ct)
 {
 	if (strncmp(ct->name, "Tcp", 3) != 0)
 		return false;
-	return !ui->counters_nonzero || ct->value || ((ct->flags & CTR_DELTA) && ct->delta);
+	const struct counters_state *st = screen_state(ui, SCR_COUNTERS);
+
+	return !st->nonzero || ct->value || ((ct->flags & CTR_DELTA) && ct->delta);
 }
 
-long screen_counters_rows(const struct ui *ui)
+static long counters_rows(const struct ui *ui)
 {
 	long n = 0;
 
@@ -99,29 +105,31 @@ long screen_counters_rows(const struct ui *ui)
 	return n;
 }
 
-int screen_counters_key(struct ui *ui, int key, uint64_t now_ns)
+static int counters_key(struct ui *ui, int key, uint64_t now_ns)
 {
+	struct counters_state *st = screen_state(ui, SCR_COUNTERS);
+
 	if (key != 'z')
 		return -1;
-	ui->counters_nonzero = !ui->counters_nonzero;
+	st->nonzero = !st->nonzero;
 	ui->scroll[SCR_COUNTERS].top = 0;
 	ui_message(ui, false, now_ns, "%s",
-		   ui->counters_nonzero ? "showing counters that are set"
-					: "showing every counter");
+		   st->nonzero ? "showing counters that are set" : "showing every counter");
 	return R_REDRAW;
 }
 
-void screen_counters_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void counters_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
+	const struct counters_state *st = screen_state(ui, SCR_COUNTERS);
 	const struct frame *f = ui->frame;
 	struct scrollwin sw;
 	int rows = h - 1;
 
 	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
 	canvas_printf(c, y, 0, -1, AT_HEADER, "%-28s %14s %10s %10s  %s", "Counter", "Total",
-		      "Change", "Per s", ui->counters_nonzero ? "(z: set only)" : "(z: set only)");
+		      "Change", "Per s", st->nonzero ? "(set only; z: all)" : "(z: set only)");
 	ui->body_h = rows;
-	widget_scroll_fit(&ui->scroll[SCR_COUNTERS], screen_counters_rows(ui), rows, false);
+	widget_scroll_fit(&ui->scroll[SCR_COUNTERS], counters_rows(ui), rows, false);
 	sw_begin(&sw, c, y + 1, rows, ui->scroll[SCR_COUNTERS].top);
 	for (size_t i = 0; i < f->counters.n; i++) {
 		const struct counter *ct = &f->counters.v[i];
@@ -148,3 +156,16 @@ void screen_counters_draw(struct ui *ui, struct canvas *c, int y, int h)
 		canvas_put(c, ly, 67, -1, AT_DIM, explanation(ct->name));
 	}
 }
+
+const struct screen screen_counters = {
+	.id = SCR_COUNTERS,
+	.name = "counters",
+	.title = "Counters",
+	.help = "counters (TcpExt, Tcp) with their change",
+	.hotkey = '4',
+	.tab = true,
+	.state_size = sizeof(struct counters_state),
+	.draw = counters_draw,
+	.nrows = counters_rows,
+	.key = counters_key,
+};

@@ -6,23 +6,81 @@
 
 #include "diagnose.h"
 #include "fmt.h"
+#include "diag.h"
+#include "procmap.h"
+#include "sanitize.h"
 #include "screen.h"
 #include "widgets.h"
 
-static const struct row *subject(const struct ui *ui)
+struct detail_state {
+	uint64_t cookie; /* the socket shown */
+	/* its fd in the owning process, looked up by the app (I/O stays out of the views) */
+	uint64_t fd_cookie; /* the socket fd is for; 0: not looked up */
+	int32_t fd_pid;
+	int fd; /* -1: not found */
+	int w;  /* canvas width at the last draw: line wrapping depends on it */
+};
+
+uint64_t screen_detail_cookie(const struct ui *ui)
 {
-	return ui->frame ? frame_find(ui->frame, ui->detail_cookie) : NULL;
+	const struct detail_state *st = screen_state(ui, SCR_DETAIL);
+
+	return st->cookie;
 }
 
-/* Lines the detail body has (for scrolling); depends on the fields the kernel sent. */
-long screen_detail_rows(const struct ui *ui)
+unsigned screen_detail_open(struct ui *ui, uint64_t cookie)
+{
+	struct detail_state *st = screen_state(ui, SCR_DETAIL);
+
+	st->cookie = cookie;
+	ui->scroll[SCR_DETAIL].top = 0;
+	return ui_go(ui, SCR_DETAIL) | R_SELECT;
+}
+
+static const struct row *subject(const struct ui *ui)
+{
+	return ui->frame ? frame_find(ui->frame, screen_detail_cookie(ui)) : NULL;
+}
+
+bool screen_detail_wants_fd(const struct ui *ui, int32_t *pid, uint32_t *inode)
+{
+	const struct detail_state *st = screen_state(ui, SCR_DETAIL);
+	const struct row *r = ui->screen == SCR_DETAIL ? subject(ui) : NULL;
+
+	if (!r || !procinfo_known(r->proc) || !r->c->inode)
+		return false;
+	if (st->fd_cookie == st->cookie && st->fd_pid == r->proc->pid)
+		return false;
+	*pid = r->proc->pid;
+	*inode = r->c->inode;
+	return true;
+}
+
+void screen_detail_set_fd(struct ui *ui, int32_t pid, int fd)
+{
+	struct detail_state *st = screen_state(ui, SCR_DETAIL);
+
+	st->fd_cookie = st->cookie;
+	st->fd_pid = pid;
+	st->fd = fd;
+}
+
+static void draw_all(const struct ui *ui, struct scrollwin *sw, const struct row *r);
+
+/* Lines the detail body has (for scrolling): the same drawing, counted off-canvas. */
+static long detail_rows(const struct ui *ui)
 {
 	const struct row *r = subject(ui);
-	long n = 14 + 3 * (DX_CONN_N + 1);
+	struct scrollwin sw;
+	struct canvas c = { 0 };
 
-	if (r && r->c->info)
-		n += (long)(tcpi_nfields / 2) + 2;
-	return n;
+	if (!r)
+		return 1;
+	c.w = ((const struct detail_state *)screen_state(ui, SCR_DETAIL))->w;
+	c.w = c.w > 0 ? c.w : 80;
+	sw_begin(&sw, &c, 0, 0, 0);
+	draw_all(ui, &sw, r);
+	return sw.n;
 }
 
 static void spark_line(struct scrollwin *sw, const struct hist *h, int k, const char *label,
@@ -40,7 +98,7 @@ static void spark_line(struct scrollwin *sw, const struct hist *h, int k, const 
 	canvas_put(sw->c, y, 8 + (w > 0 ? w : 0) + 2, -1, AT_NORMAL, now);
 }
 
-static void history(struct ui *ui, struct scrollwin *sw, const struct row *r)
+static void history(const struct ui *ui, struct scrollwin *sw, const struct row *r)
 {
 	const struct hist *h = &ui->frame->hist;
 	char a[32], b[32];
@@ -67,7 +125,7 @@ static void history(struct ui *ui, struct scrollwin *sw, const struct row *r)
 	spark_line(sw, h, HIST_RX, "RX", b);
 }
 
-static void summary_lines(struct ui *ui, struct scrollwin *sw, const struct row *r)
+static void summary_lines(const struct ui *ui, struct scrollwin *sw, const struct row *r)
 {
 	const struct conn *c = r->c;
 	char l[ENDPOINT_STRLEN], p[ENDPOINT_STRLEN], a[32], b[32];
@@ -103,7 +161,8 @@ static void summary_lines(struct ui *ui, struct scrollwin *sw, const struct row 
 		int x = 0;
 
 		if (c->timer)
-			snprintf(a, sizeof(a), "%s %ums backoff %u", conn_timer_name(c->timer),
+			/* idiag_retrans: retransmits (or probes) of the running timer */
+			snprintf(a, sizeof(a), "%s %ums retransmits %u", conn_timer_name(c->timer),
 				 c->expires_ms, c->retrans);
 		else
 			snprintf(a, sizeof(a), "none");
@@ -150,6 +209,82 @@ static void summary_lines(struct ui *ui, struct scrollwin *sw, const struct row 
 			100.0 * (double)r->d_sndbuf_us / t);
 	}
 	sw_next(sw);
+}
+
+/* Who holds the socket: the incident's next question is which process to look at. */
+static void owner_lines(const struct ui *ui, struct scrollwin *sw, const struct row *r)
+{
+	const struct detail_state *st = screen_state(ui, SCR_DETAIL);
+	const struct frame *f = ui->frame;
+	const struct procinfo *p = r->proc;
+	char comm[PROC_COMM_LEN * 4 + 1], a[64];
+	int y, x = 0;
+
+	if ((y = sw_next(sw)) < 0)
+		return;
+	x = widget_pair(sw->c, y, x, sw->c->w, "process", "", AT_NORMAL);
+	if (f->attribution == ATTR_OFF || f->attribution == ATTR_UNAVAILABLE) {
+		canvas_put(sw->c, y, x, -1, AT_DIM,
+			   f->attribution == ATTR_OFF ? "attribution off (p turns it on)"
+						      : "not in a recording");
+	} else if (!p) {
+		canvas_put(sw->c, y, x, -1, AT_DIM,
+			   r->c->inode ? "no process holds it" : "none (no inode: kernel-held)");
+	} else if (!procinfo_known(p)) {
+		canvas_put(sw->c, y, x, -1, AT_DIM, "unknown (its owner's fds are not readable)");
+	} else {
+		snprintf(a, sizeof(a), "%d", p->pid);
+		x = widget_pair(sw->c, y, x, sw->c->w, "pid", a, AT_NORMAL);
+		sanitize_text(comm, sizeof(comm), p->comm, strlen(p->comm));
+		x = widget_pair(sw->c, y, x, sw->c->w, "command", comm, AT_NORMAL);
+		if (st->fd_cookie == st->cookie && st->fd_pid == p->pid) {
+			snprintf(a, sizeof(a), "%d", st->fd);
+			x = widget_pair(sw->c, y, x, sw->c->w, "fd", st->fd >= 0 ? a : "?",
+					AT_NORMAL);
+		}
+		if (p->count > 1) {
+			snprintf(a, sizeof(a), "%u processes", p->count);
+			x = widget_pair(sw->c, y, x, sw->c->w, "held by", a, AT_NORMAL);
+		}
+	}
+	if (r->user)
+		x = widget_pair(sw->c, y, x, sw->c->w, "user", r->user->text, AT_NORMAL);
+	(void)x;
+	/* every holder when several share the socket (a fork, a passed fd) */
+	for (uint32_t i = 0; p && p->holders && p->count > 1 && i < p->count && i < 8; i++) {
+		if ((y = sw_next(sw)) < 0)
+			continue;
+		sanitize_text(comm, sizeof(comm), p->holders[i].comm, strlen(p->holders[i].comm));
+		canvas_printf(sw->c, y, 2, -1, AT_NORMAL, "pid %d  %s", p->holders[i].pid, comm);
+	}
+}
+
+/* A listener's two queues against their limits: the backlog question in one line. */
+static void listener_lines(struct scrollwin *sw, const struct row *r)
+{
+	const struct listener *l = r->lst;
+	char a[48];
+	int y, x = 0;
+
+	if (!l || (y = sw_next(sw)) < 0)
+		return;
+	snprintf(a, sizeof(a), "%u/%u", l->accept_q, l->accept_max);
+	x = widget_pair(sw->c, y, x, sw->c->w, "accept queue", a,
+			l->accept_q > l->accept_max ? AT_ALARM : AT_NORMAL);
+	if (l->syn_max)
+		snprintf(a, sizeof(a), "%u/%u", l->syn_q, l->syn_max);
+	else
+		snprintf(a, sizeof(a), "%u/?", l->syn_q);
+	x = widget_pair(sw->c, y, x, sw->c->w, "SYN queue", a,
+			l->syn_max && l->syn_q >= l->syn_max ? AT_ALARM : AT_NORMAL);
+	if (l->flags & LST_DROPS) {
+		snprintf(a, sizeof(a), "%llu", (unsigned long long)l->drops);
+		x = widget_pair(sw->c, y, x, sw->c->w, "drops", a, AT_NORMAL);
+	}
+	if (l->shared > 1) {
+		snprintf(a, sizeof(a), "%u", l->shared);
+		widget_pair(sw->c, y, x, sw->c->w, "reuseport group", a, AT_NORMAL);
+	}
 }
 
 /* Findings about this socket as a listener (they live in the frame's list). */
@@ -228,26 +363,50 @@ static void fields(struct scrollwin *sw, const struct row *r)
 	}
 }
 
-void screen_detail_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void draw_all(const struct ui *ui, struct scrollwin *sw, const struct row *r)
+{
+	int y;
+
+	summary_lines(ui, sw, r);
+	owner_lines(ui, sw, r);
+	listener_lines(sw, r);
+	sw_next(sw);
+	diagnosis(ui->frame, sw, r);
+	history(ui, sw, r);
+	sw_next(sw);
+	if (r->c->info)
+		fields(sw, r);
+	else if ((y = sw_next(sw)) >= 0)
+		canvas_put(sw->c, y, 0, -1, AT_DIM,
+			   "no tcp_info: the kernel sends none for TIME-WAIT and request sockets");
+}
+
+static void detail_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
 	const struct row *r = subject(ui);
 	struct scrollwin sw;
 
 	ui->body_h = h;
+	((struct detail_state *)screen_state(ui, SCR_DETAIL))->w = c->w;
 	if (!r) {
 		canvas_put(c, y + 1, 1, -1, AT_DIM,
-			   "this socket is gone (closed since). Esc goes back.");
+			   "this socket is gone (closed since). q or Esc goes back.");
 		return;
 	}
-	widget_scroll_fit(&ui->scroll[SCR_DETAIL], screen_detail_rows(ui), h, false);
+	widget_scroll_fit(&ui->scroll[SCR_DETAIL], detail_rows(ui), h, false);
 	sw_begin(&sw, c, y, h, ui->scroll[SCR_DETAIL].top);
-	summary_lines(ui, &sw, r);
-	diagnosis(ui->frame, &sw, r);
-	history(ui, &sw, r);
-	sw_next(&sw);
-	if (r->c->info)
-		fields(&sw, r);
-	else if ((y = sw_next(&sw)) >= 0)
-		canvas_put(c, y, 0, -1, AT_DIM,
-			   "no tcp_info: the kernel sends none for TIME-WAIT and request sockets");
+	draw_all(ui, &sw, r);
 }
+
+const struct screen screen_detail = {
+	.id = SCR_DETAIL,
+	.name = "detail",
+	.title = "Detail",
+	.help = "one socket in full: owner, queues, diagnosis, tcp_info",
+	.state_size = sizeof(struct detail_state),
+	.needs = DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG,
+	.draw = detail_draw,
+	.nrows = detail_rows,
+	.cookie = screen_detail_cookie,
+	.sort_label = screen_conn_sort_label,
+};

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "diagnose.h"
+#include "procmap.h"
 #include "screen.h"
 #include "widgets.h"
 
@@ -11,7 +12,21 @@
 
 static const enum attr severity_attr[] = { AT_STATUS, AT_WARN, AT_ALARM };
 
-long screen_findings_rows(const struct ui *ui)
+/* The selected finding, by identity: the list re-orders between refreshes. */
+struct findings_state {
+	int code; /* -1: none chosen */
+	char subject[FINDING_SUBJECT_MAX];
+};
+
+static void findings_init(struct ui *ui, void *state)
+{
+	struct findings_state *st = state;
+
+	(void)ui;
+	st->code = -1;
+}
+
+static long findings_rows(const struct ui *ui)
 {
 	return ui->frame ? (long)ui->frame->nfindings : 0;
 }
@@ -19,39 +34,41 @@ long screen_findings_rows(const struct ui *ui)
 /* Remembers the finding under the cursor by what it is, not where it is. */
 static void remember(struct ui *ui)
 {
+	struct findings_state *st = screen_state(ui, SCR_FINDINGS);
 	long sel = ui->scroll[SCR_FINDINGS].sel;
 	const struct finding *x;
 
 	if (!ui->frame || sel < 0 || sel >= (long)ui->frame->nfindings)
 		return;
 	x = &ui->frame->findings[sel];
-	ui->sel_finding_code = x->code;
-	snprintf(ui->sel_finding_subject, sizeof(ui->sel_finding_subject), "%s", x->subject);
+	st->code = x->code;
+	snprintf(st->subject, sizeof(st->subject), "%s", x->subject);
 }
 
 /* Puts the cursor back on the remembered finding in a new frame's list. */
 static void follow(struct ui *ui)
 {
+	const struct findings_state *st = screen_state(ui, SCR_FINDINGS);
 	const struct frame *f = ui->frame;
 
-	if (ui->sel_finding_code < 0)
+	if (st->code < 0)
 		return;
 	for (uint32_t i = 0; i < f->nfindings; i++) {
-		if (f->findings[i].code == ui->sel_finding_code &&
-		    !strcmp(f->findings[i].subject, ui->sel_finding_subject)) {
+		if (f->findings[i].code == st->code &&
+		    !strcmp(f->findings[i].subject, st->subject)) {
 			ui->scroll[SCR_FINDINGS].sel = i;
 			return;
 		}
 	}
 }
 
-int screen_findings_key(struct ui *ui, int key, uint64_t now_ns)
+static int findings_key(struct ui *ui, int key, uint64_t now_ns)
 {
 	long sel = ui->scroll[SCR_FINDINGS].sel;
 	const struct finding *x;
 
 	(void)now_ns;
-	if (widget_scroll_key(&ui->scroll[SCR_FINDINGS], key, screen_findings_rows(ui), ui->body_h,
+	if (widget_scroll_key(&ui->scroll[SCR_FINDINGS], key, findings_rows(ui), ui->body_h,
 			      true)) {
 		remember(ui);
 		return R_REDRAW;
@@ -63,11 +80,7 @@ int screen_findings_key(struct ui *ui, int key, uint64_t now_ns)
 	x = &ui->frame->findings[sel];
 	if (!x->cookie)
 		return R_REDRAW; /* a host finding has no socket to show */
-	ui->detail_cookie = x->cookie;
-	ui->back = SCR_FINDINGS;
-	ui->screen = SCR_DETAIL;
-	ui->scroll[SCR_DETAIL].top = 0;
-	return R_REDRAW | R_SELECT;
+	return (int)screen_detail_open(ui, x->cookie);
 }
 
 static void selected(struct ui *ui, struct canvas *c, int y, int h, const struct finding *x)
@@ -89,10 +102,19 @@ static void selected(struct ui *ui, struct canvas *c, int y, int h, const struct
 				      x->ev[k].key, (long long)x->ev[k].v);
 	if (x->nev)
 		sw_wrap(&sw, 2, AT_DIM, ev);
+	/* who to talk to: the process holding the finding's socket (a leak names its application) */
+	if (x->row < frame_nrows(ui->frame) && procinfo_known(ui->frame->rows[x->row].proc)) {
+		const struct procinfo *p = ui->frame->rows[x->row].proc;
+		char who[PROCINFO_TEXT_LEN + 64];
+
+		snprintf(who, sizeof(who), "held by %s%s", p->text,
+			 p->count > 1 ? " (and others: see the detail view)" : "");
+		sw_wrap(&sw, 2, AT_NORMAL, who);
+	}
 	sw_wrap(&sw, 2, AT_TITLE, diagnose_code(x->code)->check);
 }
 
-void screen_findings_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void findings_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
 	const struct frame *f = ui->frame;
 	struct ui_scroll *s = &ui->scroll[SCR_FINDINGS];
@@ -128,3 +150,32 @@ void screen_findings_draw(struct ui *ui, struct canvas *c, int y, int h)
 	if (s->sel >= 0 && s->sel < (long)f->nfindings)
 		selected(ui, c, y + 1 + list, DETAIL_LINES, &f->findings[s->sel]);
 }
+
+/* Search: severity, code name and subject, as the row shows them. */
+static bool findings_row_text(const struct ui *ui, long i, char *buf, size_t n)
+{
+	const struct finding *x;
+
+	if (!ui->frame || i < 0 || i >= (long)ui->frame->nfindings)
+		return false;
+	x = &ui->frame->findings[i];
+	snprintf(buf, n, "%s %s %s", diagnose_severity_name(x->severity),
+		 diagnose_code(x->code)->name, x->subject);
+	return true;
+}
+
+const struct screen screen_findings = {
+	.id = SCR_FINDINGS,
+	.name = "findings",
+	.title = "Findings",
+	.help = "findings: what is wrong, most severe first",
+	.hotkey = '5',
+	.tab = true,
+	.selectable = true,
+	.state_size = sizeof(struct findings_state),
+	.init = findings_init,
+	.draw = findings_draw,
+	.nrows = findings_rows,
+	.key = findings_key,
+	.row_text = findings_row_text,
+};

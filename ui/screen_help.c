@@ -1,6 +1,7 @@
 /* screen_help: every key and what every column means, drawn from the key and column tables. */
 #include <stdio.h>
 
+#include "diagnose.h"
 #include "keys.h"
 #include "screen.h"
 #include "widgets.h"
@@ -12,6 +13,8 @@ static const struct {
 } view_keys[] = {
 	{ "Up Down j k", "move the selection (rows keep their place while you move)" },
 	{ "PgUp PgDn Home End", "page, first, last" },
+	{ "mouse", "click a header: sort by it (again: reverse); a row: select; wheel: scroll" },
+	{ "< > r", "groups view: sort the groups; Enter: its connections" },
 	{ "z", "counters view: only counters that are set" },
 	{ "Space", "column chooser: show or hide the column" },
 	{ "Enter", "column chooser / sort menu: apply" },
@@ -25,6 +28,15 @@ static void draw_all(struct scrollwin *sw)
 
 	if ((y = sw_next(sw)) >= 0)
 		canvas_put(sw->c, y, 0, -1, AT_HEADER, "Keys");
+	/* the views' hotkeys come from the screen table */
+	for (int i = 0; i < SCR_N; i++) {
+		const struct screen *s = screen_get(i);
+
+		if (!s->hotkey || (y = sw_next(sw)) < 0)
+			continue;
+		canvas_printf(sw->c, y, 2, 20, AT_KEY, "%c", s->hotkey);
+		canvas_put(sw->c, y, 24, -1, AT_NORMAL, s->help);
+	}
 	for (size_t i = 0; i < nk; i++) {
 		if (!k[i].label || (y = sw_next(sw)) < 0)
 			continue;
@@ -38,9 +50,27 @@ static void draw_all(struct scrollwin *sw)
 		canvas_put(sw->c, y, 24, -1, AT_NORMAL, view_keys[i].help);
 	}
 	sw_next(sw);
+	/* the FLAGS column's codes, from the diagnosis's own descriptors */
 	if ((y = sw_next(sw)) >= 0)
 		canvas_put(sw->c, y, 0, -1, AT_HEADER,
-			   "Columns (rates in bits/s; '-' = the kernel did not report it)");
+			   "Findings (FLAGS column, view 5; crit/warn/info is the usual severity)");
+	for (unsigned code = 0; code < DX_N; code++) {
+		const struct diag_code_def *d = diagnose_code(code);
+
+		if (!d || !d->name || (y = sw_next(sw)) < 0)
+			continue;
+		canvas_printf(sw->c, y, 2, 20,
+			      d->severity == DS_CRIT   ? AT_ALARM
+			      : d->severity == DS_WARN ? AT_WARN
+						       : AT_KEY,
+			      "%s", d->name);
+		canvas_printf(sw->c, y, 24, -1, AT_NORMAL, "%s [%s]", d->title,
+			      diagnose_severity_name(d->severity));
+	}
+	sw_next(sw);
+	if ((y = sw_next(sw)) >= 0)
+		canvas_put(sw->c, y, 0, -1, AT_HEADER,
+			   "Columns (rates in bits/s, queues in bytes; dim '-': not reported)");
 	for (int i = 0; i < COL_N; i++) {
 		const struct column *col = column_get(i);
 
@@ -51,7 +81,7 @@ static void draw_all(struct scrollwin *sw)
 	}
 }
 
-long screen_help_rows(const struct ui *ui)
+static long help_rows(const struct ui *ui)
 {
 	struct scrollwin sw;
 	struct canvas c = { 0 };
@@ -62,12 +92,21 @@ long screen_help_rows(const struct ui *ui)
 	return sw.n;
 }
 
-void screen_help_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void help_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
 	struct scrollwin sw;
 
 	ui->body_h = h;
-	widget_scroll_fit(&ui->scroll[SCR_HELP], screen_help_rows(ui), h, false);
+	widget_scroll_fit(&ui->scroll[SCR_HELP], help_rows(ui), h, false);
 	sw_begin(&sw, c, y, h, ui->scroll[SCR_HELP].top);
 	draw_all(&sw);
 }
+
+const struct screen screen_help = {
+	.id = SCR_HELP,
+	.name = "help",
+	.title = "Help",
+	.help = "this help",
+	.draw = help_draw,
+	.nrows = help_rows,
+};

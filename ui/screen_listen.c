@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "procmap.h"
 #include "screen.h"
 #include "summary.h"
 #include "table.h"
@@ -51,7 +52,7 @@ size_t screen_listen_order(const struct ui *ui, struct view *v)
 	return v->n;
 }
 
-long screen_listen_rows(const struct ui *ui)
+static long listen_rows(const struct ui *ui)
 {
 	struct view v = { 0 };
 	long n = (long)screen_listen_order(ui, &v);
@@ -60,23 +61,46 @@ long screen_listen_rows(const struct ui *ui)
 	return n;
 }
 
-int screen_listen_key(struct ui *ui, int key, uint64_t now_ns)
+static int listen_key(struct ui *ui, int key, uint64_t now_ns)
 {
 	struct view v = { 0 };
 	long sel = ui->scroll[SCR_LISTEN].sel;
+	unsigned r = R_REDRAW;
 
 	(void)now_ns;
 	if (key != K_ENTER && key != '\r')
 		return -1;
 	/* Enter: the listener socket's details */
-	if (screen_listen_order(ui, &v) && sel >= 0 && (size_t)sel < v.n) {
-		ui->detail_cookie = ui->frame->rows[v.order[sel]].c->cookie;
-		ui->back = SCR_LISTEN;
-		ui->screen = SCR_DETAIL;
-		ui->scroll[SCR_DETAIL].top = 0;
+	if (screen_listen_order(ui, &v) && sel >= 0 && (size_t)sel < v.n)
+		r = screen_detail_open(ui, ui->frame->rows[v.order[sel]].c->cookie);
+	view_free(&v);
+	return (int)r;
+}
+
+/* Search: the listener's cells (address, queues, owner). */
+static bool listen_row_text(const struct ui *ui, long i, char *buf, size_t n)
+{
+	struct view v = { 0 };
+	struct layout l;
+	size_t at = 0;
+	bool ok = false;
+
+	if (screen_listen_order(ui, &v) && i >= 0 && (size_t)i < v.n) {
+		const struct row *r = &ui->frame->rows[v.order[i]];
+		char cell[256];
+
+		layout_fit(&l, column_listen_view, column_listen_view_len, 4000);
+		buf[0] = '\0';
+		for (int k = 0; k < l.n && at + 1 < n; k++) {
+			table_cell(&l, k, r, cell, sizeof(cell));
+			at += (size_t)snprintf(buf + at, n - at, "%s ", cell);
+		}
+		if (r->proc && at + 1 < n)
+			snprintf(buf + at, n - at, "%s", r->proc->text);
+		ok = true;
 	}
 	view_free(&v);
-	return R_REDRAW | R_SELECT;
+	return ok;
 }
 
 /* "Name total (+delta)" items flowed over as many lines as the width needs. */
@@ -135,7 +159,7 @@ static int counters_block(struct ui *ui, struct canvas *c, int y, int maxy)
 	return y + 2;
 }
 
-void screen_listen_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void listen_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
 	struct ui_scroll *s = &ui->scroll[SCR_LISTEN];
 	struct view v = { 0 };
@@ -191,3 +215,17 @@ void screen_listen_draw(struct ui *ui, struct canvas *c, int y, int h)
 	}
 	view_free(&v);
 }
+
+const struct screen screen_listen = {
+	.id = SCR_LISTEN,
+	.name = "listen",
+	.title = "Listen",
+	.help = "listeners: accept and SYN queues, drops",
+	.hotkey = '2',
+	.tab = true,
+	.selectable = true,
+	.draw = listen_draw,
+	.nrows = listen_rows,
+	.key = listen_key,
+	.row_text = listen_row_text,
+};

@@ -15,6 +15,22 @@ static int pickable(enum col_id out[COL_N])
 	return n;
 }
 
+static long pick_position(enum col_id id);
+
+struct pick_state {
+	enum pick_mode mode;
+};
+
+unsigned screen_pick_open(struct ui *ui, enum pick_mode mode)
+{
+	struct pick_state *st = screen_state(ui, SCR_PICK);
+
+	st->mode = mode;
+	ui->scroll[SCR_PICK].sel = mode == PICK_SORT ? pick_position(ui->sort->id) : 0;
+	ui->scroll[SCR_PICK].top = 0;
+	return ui_go(ui, SCR_PICK);
+}
+
 static int shown_at(const struct ui *ui, enum col_id id)
 {
 	for (size_t i = 0; i < ui->ncols; i++)
@@ -23,7 +39,7 @@ static int shown_at(const struct ui *ui, enum col_id id)
 	return -1;
 }
 
-long screen_pick_position(enum col_id id)
+static long pick_position(enum col_id id)
 {
 	enum col_id ids[COL_N];
 	int n = pickable(ids);
@@ -34,7 +50,7 @@ long screen_pick_position(enum col_id id)
 	return 0;
 }
 
-long screen_pick_rows(const struct ui *ui)
+static long pick_rows(const struct ui *ui)
 {
 	enum col_id ids[COL_N];
 
@@ -42,8 +58,9 @@ long screen_pick_rows(const struct ui *ui)
 	return pickable(ids);
 }
 
-int screen_pick_key(struct ui *ui, int key, uint64_t now_ns)
+static int pick_key(struct ui *ui, int key, uint64_t now_ns)
 {
+	const struct pick_state *st = screen_state(ui, SCR_PICK);
 	enum col_id ids[COL_N];
 	int n = pickable(ids);
 	long sel = ui->scroll[SCR_PICK].sel;
@@ -51,14 +68,14 @@ int screen_pick_key(struct ui *ui, int key, uint64_t now_ns)
 
 	if (sel < 0 || sel >= n)
 		return -1;
-	if (ui->pick_mode == PICK_SORT && (key == K_ENTER || key == '\r')) {
+	if (st->mode == PICK_SORT && (key == K_ENTER || key == '\r')) {
 		ui->sort = column_get(ids[sel]);
 		ui->reverse = false;
-		ui->screen = ui->back;
+		ui_back(ui);
 		ui_message(ui, false, now_ns, "sorted by %s", ui->sort->name);
-		return (int)ui_resort(ui, now_ns);
+		return (int)(ui_resort(ui, now_ns) | R_SELECT);
 	}
-	if (ui->pick_mode == PICK_COLUMNS && key == ' ') {
+	if (st->mode == PICK_COLUMNS && key == ' ') {
 		at = shown_at(ui, ids[sel]);
 		if (at >= 0 && ui->ncols > 1) {
 			memmove(&ui->cols[at], &ui->cols[at + 1],
@@ -69,24 +86,24 @@ int screen_pick_key(struct ui *ui, int key, uint64_t now_ns)
 		}
 		return R_REDRAW | R_COLUMNS;
 	}
-	if (ui->pick_mode == PICK_COLUMNS && (key == K_ENTER || key == '\r')) {
-		ui->screen = ui->back;
-		return R_REDRAW;
+	if (st->mode == PICK_COLUMNS && (key == K_ENTER || key == '\r')) {
+		return (int)(ui_back(ui) | R_REDRAW);
 	}
 	return -1;
 }
 
-void screen_pick_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void pick_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
+	const struct pick_state *st = screen_state(ui, SCR_PICK);
 	enum col_id ids[COL_N];
 	int n = pickable(ids), rows = h - 1;
 	struct ui_scroll *s = &ui->scroll[SCR_PICK];
 
 	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
 	canvas_put(c, y, 0, -1, AT_HEADER,
-		   ui->pick_mode == PICK_SORT ? " Sort by: Enter chooses, Esc cancels"
-					      : " Columns: Space shows/hides (shown ones keep "
-						"their order), Enter/Esc done");
+		   st->mode == PICK_SORT ? " Sort by: Enter chooses, Esc cancels"
+					 : " Columns: Space shows/hides (shown ones keep "
+					   "their order), Enter/Esc done");
 	ui->body_h = rows;
 	widget_scroll_fit(s, n, rows, true);
 	for (int i = 0; i < rows && s->top + i < n; i++) {
@@ -94,7 +111,7 @@ void screen_pick_draw(struct ui *ui, struct canvas *c, int y, int h)
 		int ry = y + 1 + i;
 		const char *mark;
 
-		if (ui->pick_mode == PICK_SORT)
+		if (st->mode == PICK_SORT)
 			mark = col == ui->sort ? "(*)" : "( )";
 		else
 			mark = shown_at(ui, col->id) >= 0 ? "[x]" : "[ ]";
@@ -104,3 +121,15 @@ void screen_pick_draw(struct ui *ui, struct canvas *c, int y, int h)
 			canvas_attr(c, ry, 0, c->w, AT_SELECTED);
 	}
 }
+
+const struct screen screen_pick = {
+	.id = SCR_PICK,
+	.name = "columns",
+	.title = "Columns",
+	.help = "the column chooser and the sort menu",
+	.selectable = true,
+	.state_size = sizeof(struct pick_state),
+	.draw = pick_draw,
+	.nrows = pick_rows,
+	.key = pick_key,
+};

@@ -7,6 +7,8 @@
 #include "fatal.h"
 #include "hash.h"
 #include "fmt.h"
+#include "group.h"
+#include "procmap.h"
 #include "screen.h"
 #include "tunables.h"
 #include "widgets.h"
@@ -19,11 +21,12 @@ struct tally {
 		uint8_t key[19]; /* family, address, port (port only: bytes 17-18) */
 		uint8_t used;
 		uint32_t n;
+		uint32_t row; /* a row with this key: what the line names (its process) */
 	} * v;
 	size_t cap;
 };
 
-static void tally_add(struct tally *t, const uint8_t key[19])
+static void tally_add(struct tally *t, const uint8_t key[19], uint32_t row)
 {
 	size_t i;
 
@@ -36,6 +39,7 @@ static void tally_add(struct tally *t, const uint8_t key[19])
 	memcpy(t->v[i].key, key, 19);
 	t->v[i].used = 1;
 	t->v[i].n = 1;
+	t->v[i].row = row;
 }
 
 static int by_count(const void *a, const void *b)
@@ -53,7 +57,12 @@ struct breakdown {
 	uint32_t total;
 };
 
-/* The top remote endpoints and local ports among sockets in `state` (filtered rows). */
+/*
+ * The top remote endpoints (TIME-WAIT) or holding processes (CLOSE-WAIT: the
+ * application that does not close), and service ports, among sockets in
+ * `state` (filtered rows). Ephemeral ports fold into the service at the other
+ * end: 5,000 TIME-WAITs to :5432 are one line, not 5,000 lines of count 1.
+ */
 static void breakdown(const struct ui *ui, unsigned state, struct breakdown *b)
 {
 	const struct frame *f = ui->frame;
@@ -71,18 +80,30 @@ static void breakdown(const struct ui *ui, unsigned state, struct breakdown *b)
 	for (size_t i = 0; i < ui->view.n; i++) {
 		const struct conn *c = f->rows[ui->view.order[i]].c;
 		uint8_t k[19] = { 0 };
+		uint16_t port;
+		bool local;
 
 		if (c->state != state)
 			continue;
-		k[0] = c->family;
-		memcpy(k + 1, c->dst, 16);
-		k[17] = (uint8_t)(c->dport >> 8);
-		k[18] = (uint8_t)c->dport;
-		tally_add(&rem, k);
+		if (state == TS_CLOSE_WAIT) {
+			const struct procinfo *p = f->rows[ui->view.order[i]].proc;
+			int32_t pid = procinfo_known(p) ? p->pid : -1;
+
+			k[0] = 0xff;
+			memcpy(k + 1, &pid, sizeof(pid));
+		} else {
+			k[0] = c->family;
+			memcpy(k + 1, c->dst, 16);
+			k[17] = (uint8_t)(c->dport >> 8);
+			k[18] = (uint8_t)c->dport;
+		}
+		tally_add(&rem, k, ui->view.order[i]);
 		memset(k, 0, sizeof(k));
-		k[17] = (uint8_t)(c->sport >> 8);
-		k[18] = (uint8_t)c->sport;
-		tally_add(&loc, k);
+		port = group_service_port(&f->tun, c, &local);
+		k[0] = local;
+		k[17] = (uint8_t)(port >> 8);
+		k[18] = (uint8_t)port;
+		tally_add(&loc, k, ui->view.order[i]);
 	}
 	/* compact the used slots to the front, then sort by count */
 	for (struct tally *t = &rem; t; t = t == &rem ? &loc : NULL) {
@@ -132,10 +153,8 @@ struct states_cache {
 
 static const struct breakdown *cached(struct ui *ui, unsigned state)
 {
-	struct states_cache *sc = ui->states_cache;
+	struct states_cache *sc = screen_state(ui, SCR_STATES);
 
-	if (!sc)
-		sc = ui->states_cache = xcalloc(1, sizeof(*sc));
 	if (sc->seq != ui->frame->seq || sc->gen != ui->view_gen || sc->n != ui->view.n ||
 	    !sc->seq) {
 		breakdown(ui, TS_TIME_WAIT, &sc->tw);
@@ -147,42 +166,51 @@ static const struct breakdown *cached(struct ui *ui, unsigned state)
 	return state == TS_TIME_WAIT ? &sc->tw : &sc->cw;
 }
 
-void screen_states_free(struct ui *ui)
-{
-	free(ui->states_cache);
-	ui->states_cache = NULL;
-}
-
 static void breakdown_lines(struct ui *ui, struct scrollwin *sw, unsigned state)
 {
 	struct breakdown b = *cached(ui, state);
 	int y, half = sw->c->w / 2;
 
 	if ((y = sw_next(sw)) >= 0) {
-		canvas_printf(sw->c, y, 0, half, AT_TITLE, "%s by remote endpoint",
+		canvas_printf(sw->c, y, 0, half, AT_TITLE,
+			      state == TS_CLOSE_WAIT ? "%s by process (it does not close)"
+						     : "%s by remote endpoint",
 			      conn_state_name(state));
-		canvas_printf(sw->c, y, half, -1, AT_TITLE, "%s by local port",
+		canvas_printf(sw->c, y, half, -1, AT_TITLE, "%s by service port",
 			      conn_state_name(state));
 	}
 	if (!b.total && (y = sw_next(sw)) >= 0)
 		canvas_put(sw->c, y, 2, -1, AT_DIM, "none");
 	for (int i = 0; i < b.nremote || i < b.nlocal; i++) {
-		char ep[ENDPOINT_STRLEN];
+		char ep[ENDPOINT_STRLEN + PROCINFO_TEXT_LEN];
 
 		if ((y = sw_next(sw)) < 0)
 			continue;
 		if (i < b.nremote) {
 			const struct tally_slot *t = &b.remote[i];
 
-			endpoint_str(t->key[0], t->key + 1,
-				     (uint16_t)(t->key[17] << 8 | t->key[18]), ep, sizeof(ep));
+			if (t->key[0] == 0xff) {
+				const struct procinfo *p = ui->frame->rows[t->row].proc;
+
+				snprintf(ep, sizeof(ep), "%s",
+					 procinfo_known(p) ? p->text
+					 : ui->frame->attribution == ATTR_OFF ||
+							 ui->frame->attribution == ATTR_UNAVAILABLE
+						 ? "(no process data)"
+						 : "(no process known)");
+			} else {
+				endpoint_str(t->key[0], t->key + 1,
+					     (uint16_t)(t->key[17] << 8 | t->key[18]), ep,
+					     sizeof(ep));
+			}
 			canvas_printf(sw->c, y, 2, half - 2, AT_NORMAL, "%7u  %s", t->n, ep);
 		}
 		if (i < b.nlocal) {
 			const struct tally_slot *t = &b.local[i];
 
-			canvas_printf(sw->c, y, half + 2, -1, AT_NORMAL, "%7u  :%u", t->n,
-				      t->key[17] << 8 | t->key[18]);
+			/* a local service, or the peer's (ephemeral local ports folded) */
+			canvas_printf(sw->c, y, half + 2, -1, AT_NORMAL, "%7u  %s:%u", t->n,
+				      t->key[0] ? "" : "-> ", t->key[17] << 8 | t->key[18]);
 		}
 	}
 	sw_next(sw);
@@ -243,19 +271,31 @@ static void draw_all(struct ui *ui, struct scrollwin *sw)
 	breakdown_lines(ui, sw, TS_CLOSE_WAIT);
 }
 
-long screen_states_rows(const struct ui *ui)
+static long states_rows(const struct ui *ui)
 {
 	/* header + 11 states + 3 + two breakdowns of at most 2 + TOP_N + 1 */
 	(void)ui;
 	return 1 + TS_USER_LAST + 3 + 2 * (TOP_N + 3);
 }
 
-void screen_states_draw(struct ui *ui, struct canvas *c, int y, int h)
+static void states_draw(struct ui *ui, struct canvas *c, int y, int h)
 {
 	struct scrollwin sw;
 
 	ui->body_h = h;
-	widget_scroll_fit(&ui->scroll[SCR_STATES], screen_states_rows(ui), h, false);
+	widget_scroll_fit(&ui->scroll[SCR_STATES], states_rows(ui), h, false);
 	sw_begin(&sw, c, y, h, ui->scroll[SCR_STATES].top);
 	draw_all(ui, &sw);
 }
+
+const struct screen screen_states = {
+	.id = SCR_STATES,
+	.name = "states",
+	.title = "States",
+	.help = "TCP states: histogram, who holds TIME-WAIT, CLOSE-WAIT",
+	.hotkey = '3',
+	.tab = true,
+	.state_size = sizeof(struct states_cache),
+	.draw = states_draw,
+	.nrows = states_rows,
+};

@@ -104,7 +104,6 @@ bool widget_scroll_key(struct ui_scroll *s, int key, long nrows, int h, bool sel
 			s->top += page;
 		break;
 	case K_HOME:
-	case 'g':
 		*pos = 0;
 		break;
 	case K_END:
@@ -130,6 +129,14 @@ int widget_pair(struct canvas *c, int y, int x, int maxx, const char *label, con
 	if (x < maxx)
 		x += canvas_put(c, y, x, maxx - x < 2 ? maxx - x : 2, AT_NORMAL, "  ");
 	return x;
+}
+
+int widget_pair_whole(struct canvas *c, int y, int x, int maxx, const char *label,
+		      const char *value, enum attr a)
+{
+	if (x + (int)(strlen(label) + 1 + strlen(value)) > maxx)
+		return x;
+	return widget_pair(c, y, x, maxx, label, value, a);
 }
 
 int widget_body_h(const struct canvas *c)

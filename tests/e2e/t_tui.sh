@@ -4,6 +4,10 @@
 if ! need_root "interactive view over namespace sockets"; then done_testing; exit; fi
 if ! command -v tmux >/dev/null; then skip "interactive view" "tmux is not installed"; done_testing; exit; fi
 
+# tcptop keeps its settings on quit: never in the tester's own ~/.config (and each run here
+# starts from the defaults: --no-config; t_incident tests the settings)
+export XDG_CONFIG_HOME=$T_TMP/xdg-home
+unset TCPTOPRC
 TM="tmux -L tcptop-e2e-$$ -f /dev/null"
 cleanup_tmux() { $TM kill-server 2>/dev/null; t_cleanup; }
 trap cleanup_tmux EXIT
@@ -25,7 +29,7 @@ expect() { # expect NAME TEXT [SECS]
 # A shell in the pane, so the terminal modes can be compared after tcptop exits.
 $TM new-session -d -s e2e -x 170 -y 40 "env LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
 sleep 0.3
-key "stty -g > $T_TMP/stty.before; ip netns exec $ns $TCPTOP -d 0.5 -w $T_TMP/snap.txt; echo EXIT=\$?" Enter
+key "stty -g > $T_TMP/stty.before; ip netns exec $ns $TCPTOP --no-config -d 0.5 -w $T_TMP/snap.txt; echo EXIT=\$?" Enter
 
 expect "starts in the connection view" "1 Connections"
 expect "the header counts sockets by state" "TIME-WAIT 3"
@@ -72,9 +76,9 @@ key p
 expect "p switches it back on" "/sockscen"
 
 key '>'
-expect "> sorts by the next visible column" "sort local"
+expect "> sorts by the next visible column" "sort: local"
 key r
-expect "r reverses the order" "sort local▼"
+expect "r reverses the order" "sort: local▼"
 key F6
 expect "F6 opens the sort menu" "Sort by: Enter chooses"
 key Escape
@@ -120,7 +124,7 @@ expect "d sets the interval" "every 0.25s"
 
 # sort by TX through the menu (from local: six rows down); the sender is the top row
 key F6 Down Down Down Down Down Down Enter
-expect "F6 then Enter sorts by the chosen column" "sort tx▼"
+expect "F6 then Enter sorts by the chosen column" "sort: tx▼"
 key Enter
 expect "Enter opens the detail view of the top row (the sender)" "127.0.0.1:5001   ESTAB"
 expect "the detail view lists the tcp_info the kernel gave" "tcp_info: 280 bytes from the kernel"
@@ -129,11 +133,12 @@ if shows "▁" 8 || shows "█" 8; then ok "sparklines appear after a few refres
 key Escape
 expect "Esc returns from the detail view" "Local Addr:Port"
 key h
-expect "h shows the help with every key" "write exactly this screen to a text file"
+expect "h shows the help with every key" "write this view to a new file"
 key Escape
 
 $TM resize-window -t e2e -x 60 -y 15
-if wait_for 5 sh -c "$TM capture-pane -p -t e2e | grep -q 'RX b/s' && [ \$($TM capture-pane -p -t e2e | awk '{ if (length > m) m = length } END { print m }') -le 60 ]"; then
+# width in cells, not bytes: the sort arrow is one cell of three UTF-8 bytes
+if wait_for 5 sh -c "$TM capture-pane -p -t e2e | grep -q 'RX b/s' && [ \$($TM capture-pane -p -t e2e | LC_ALL=C.UTF-8 wc -L) -le 60 ]"; then
 	ok "a resize re-lays out at once: 60 columns keep the rates"
 else
 	not_ok "a resize re-lays out at once: 60 columns keep the rates" "$(screen)"
@@ -151,9 +156,9 @@ expect "the terminal modes are restored after q" "MODES-RESTORED"
 # Signals: SIGTERM and SIGHUP also restore the terminal.
 for sig in TERM HUP; do
 	key clear Enter
-	key "ip netns exec $ns $TCPTOP -d 0.5; echo EXIT=\$?" Enter
+	key "ip netns exec $ns $TCPTOP --no-config -d 0.5; echo EXIT=\$?" Enter
 	shows "1 Connections" 5
-	pkill -"$sig" -f "$TCPTOP -d 0.5\$"
+	pkill -"$sig" -f "$TCPTOP --no-config -d 0.5\$"
 	code=$((128 + $(kill -l "$sig")))
 	expect "SIG$sig ends it with status $code" "EXIT=$code"
 	key "stty -g | cmp - $T_TMP/stty.before && echo MODES-RESTORED-$sig" Enter
@@ -162,16 +167,16 @@ done
 
 # A crash (SIGSEGV) restores the terminal too.
 key clear Enter
-key "ip netns exec $ns $TCPTOP -d 0.5; echo EXIT=\$?" Enter
+key "ip netns exec $ns $TCPTOP --no-config -d 0.5; echo EXIT=\$?" Enter
 shows "1 Connections" 5
-pkill -SEGV -f "$TCPTOP -d 0.5\$"
+pkill -SEGV -f "$TCPTOP --no-config -d 0.5\$"
 expect "a crash still ends the program" "EXIT=139"
 key "stty -g | cmp - $T_TMP/stty.before && echo MODES-RESTORED-SEGV" Enter
 expect "the terminal modes are restored after a crash" "MODES-RESTORED-SEGV"
 
 # No colour when asked: no SGR colour sequences at all.
 key clear Enter
-key "NO_COLOR=1 ip netns exec $ns $TCPTOP -d 0.5" Enter
+key "NO_COLOR=1 ip netns exec $ns $TCPTOP --no-config -d 0.5" Enter
 shows "1 Connections" 5
 if $TM capture-pane -e -p -t e2e | grep -q $'\e\[3[0-7]m'; then
 	not_ok "NO_COLOR: no colours"
@@ -183,7 +188,7 @@ key q
 
 # A monochrome terminal (vt100 has no colours) still works.
 key clear Enter
-key "TERM=vt100 ip netns exec $ns $TCPTOP -d 0.5" Enter
+key "TERM=vt100 ip netns exec $ns $TCPTOP --no-config -d 0.5" Enter
 shows "1 Connections" 5
 if $TM capture-pane -e -p -t e2e | grep -q $'\e\[3[0-7]m'; then
 	not_ok "a monochrome terminal gets no colours"
@@ -196,7 +201,7 @@ key q
 
 # The C locale: ASCII bars and no UTF-8 at all.
 key clear Enter
-key "LANG=C LC_ALL=C ip netns exec $ns $TCPTOP -d 0.5" Enter
+key "LANG=C LC_ALL=C ip netns exec $ns $TCPTOP --no-config -d 0.5" Enter
 shows "1 Connections" 5
 key 3
 expect "C locale: bars are ASCII" "###"
@@ -210,7 +215,7 @@ mkdir -p "$fake/net" "$fake/sys/net/core" "$fake/sys/net/ipv4"
 ip netns exec "$ns" sh -c "cat /proc/net/netstat > $fake/net/netstat; cat /proc/net/snmp > $fake/net/snmp"
 echo 4096 >"$fake/sys/net/core/somaxconn"
 key clear Enter
-key "PROC_ROOT=$fake ip netns exec $ns $TCPTOP -d 0.3; echo EXIT=\$?" Enter
+key "PROC_ROOT=$fake ip netns exec $ns $TCPTOP --no-config -d 0.3; echo EXIT=\$?" Enter
 shows "1 Connections" 5
 mv "$fake/net/netstat" "$fake/net/netstat.away"
 expect "a failing /proc read shows in the status line" "cannot read $fake/net/netstat"

@@ -9,10 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "group.h"
 #include "model.h"
+#include "procfd.h"
 #include "screen.h"
 #include "testutil.h"
+#include "widgets.h"
 #include "ui.h"
 
 #define SEC 1000000000ull
@@ -47,12 +52,10 @@ static void golden_view(const char *fixture, enum screen_id scr, int w, int h, b
 	tu_frames(fixture, fr, 2);
 	setup_ui(&ui);
 	ui_set_frame(&ui, &fr[1], 0);
-	ui.screen = scr;
-	if (scr == SCR_DETAIL) {
-		/* the busiest connection */
-		ui.detail_cookie = ui_selected(&ui)->c->cookie;
-		ui.back = SCR_CONN;
-	}
+	if (scr == SCR_DETAIL)
+		screen_detail_open(&ui, ui_selected(&ui)->c->cookie); /* the busiest connection */
+	else
+		ui.screen = scr;
 	text = render(&ui, w, h, utf8);
 	snprintf(path, sizeof(path), "tests/golden/ui-%s.txt", name);
 	assert_true(tu_golden(path, text));
@@ -67,6 +70,100 @@ static void connections_view_at_80x24_and_200x50(void **state)
 	(void)state;
 	golden_view("ipv4_bulk.rec", SCR_CONN, 80, 24, true, "conn-80x24");
 	golden_view("listen_overflow.rec", SCR_CONN, 200, 50, true, "conn-200x50");
+}
+
+/* A note wider than the screen loses whole words at its end, never half a word; an error wraps. */
+static void long_messages_shorten_at_a_word(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text, *last;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_message(&ui, false, 0,
+		   "expected a primitive (sport, dport, port, src, dst, host, state, proc, pid) "
+		   "at column 12 of the filter you typed");
+	text = render(&ui, 80, 24, true);
+	last = strstr(text, "expected a primitive");
+	assert_non_null(last);
+	if (strchr(last, '\n'))
+		*strchr(last, '\n') = '\0';
+	/* it ends in "...", right after a whole word of the message */
+	assert_non_null(strstr(last, "state, proc, pid)..."));
+	free(text);
+	/* an error is not shortened: it wraps above the status line, whole */
+	ui_message(&ui, true, 0,
+		   "expected a primitive (sport, dport, port, src, dst, host, state, proc, pid) "
+		   "at column 12 of the filter you typed");
+	text = render(&ui, 80, 24, true);
+	assert_non_null(strstr(text, "column 12 of the filter you typed"));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void type(struct ui *ui, const char *s);
+
+/* A filter error too long for the prompt line wraps above it and keeps its end (the column). */
+static void a_long_filter_error_wraps_and_keeps_its_column(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_key(&ui, '/', 0);
+	type(&ui, "sport 80 and");
+	snprintf(ui.prompt_err, sizeof(ui.prompt_err), "%s",
+		 "expected a primitive (sport, dport, port, src, dst, host, state, proc, pid, or a "
+		 "bare port, address or process name) at column 13");
+	text = render(&ui, 80, 24, true);
+	assert_non_null(strstr(text, "at column 13"));
+	assert_non_null(strstr(text, "Filter: sport 80 and"));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void connections_view_at_120x40(void **state)
+{
+	(void)state;
+	golden_view("listen_overflow.rec", SCR_CONN, 120, 40, true, "conn-120x40");
+}
+
+/* A listener's detail: both queues against their limits ("?" for an unknown SYN limit). */
+static void listener_detail_shows_its_queues(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+	uint64_t cookie = 0;
+
+	(void)state;
+	tu_frames("listen_overflow.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
+		if (fr[1].rows[i].lst)
+			cookie = fr[1].rows[i].c->cookie;
+	assert_true(cookie != 0);
+	screen_detail_open(&ui, cookie);
+	text = render(&ui, 120, 40, true);
+	assert_non_null(strstr(text, "accept queue "));
+	assert_non_null(strstr(text, "SYN queue "));
+	assert_true(tu_golden("tests/golden/ui-detail-listener-120x40.txt", text));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
 }
 
 static void listen_view_at_80x24_and_200x50(void **state)
@@ -110,10 +207,14 @@ static void golden_diag(const char *fixture, enum screen_id scr, int w, int h, c
 	ui_set_frame(&ui, &fr[2], 0);
 	ui.screen = scr;
 	if (detail_of_flagged) {
+		uint64_t cookie = 0;
+
 		for (size_t i = 0; i < frame_nrows(&fr[2]); i++)
 			if (fr[2].rows[i].findings)
-				ui.detail_cookie = fr[2].rows[i].c->cookie;
-		assert_true(ui.detail_cookie != 0);
+				cookie = fr[2].rows[i].c->cookie;
+		assert_true(cookie != 0);
+		ui.screen = SCR_CONN;
+		screen_detail_open(&ui, cookie);
 	}
 	text = render(&ui, w, h, true);
 	snprintf(path, sizeof(path), "tests/golden/ui-%s.txt", name);
@@ -154,7 +255,7 @@ static void findings_enter_opens_the_socket_and_the_cursor_follows_the_finding(v
 	free(text);
 	assert_true(fr[2].nfindings >= 2);
 	ui_key(&ui, K_DOWN, 0);
-	assert_int_equal(ui.sel_finding_code, fr[2].findings[1].code);
+	assert_int_equal(ui.scroll[SCR_FINDINGS].sel, 1);
 	/* the next refresh lists the two the other way round: the cursor goes with its finding */
 	tmp = fr[2].findings[0];
 	fr[2].findings[0] = fr[2].findings[1];
@@ -164,8 +265,13 @@ static void findings_enter_opens_the_socket_and_the_cursor_follows_the_finding(v
 	assert_int_equal(ui.scroll[SCR_FINDINGS].sel, 0);
 	assert_true(ui_key(&ui, K_ENTER, 0) & R_SELECT);
 	assert_int_equal(ui.screen, SCR_DETAIL);
-	assert_int_equal(ui.detail_cookie, fr[2].findings[0].cookie);
+	assert_int_equal(screen_detail_cookie(&ui), fr[2].findings[0].cookie);
 	ui_key(&ui, K_ESC, 0);
+	assert_int_equal(ui.screen, SCR_FINDINGS);
+	/* q in the detail view returns too; only at a tab does it quit */
+	ui_key(&ui, K_ENTER, 0);
+	assert_int_equal(ui.screen, SCR_DETAIL);
+	assert_false(ui_key(&ui, 'q', 0) & R_QUIT);
 	assert_int_equal(ui.screen, SCR_FINDINGS);
 	ui_free(&ui);
 	for (int i = 0; i < 3; i++)
@@ -407,6 +513,16 @@ static void views_switch_by_tab_and_number_and_back_with_esc(void **state)
 	ui_key(&ui, K_F1, 0);
 	ui_key(&ui, '?', 0);
 	assert_int_equal(ui.screen, SCR_STATES);
+	/* q and Backspace in help go back to the view it was opened from */
+	ui_key(&ui, 'h', 0);
+	assert_false(ui_key(&ui, 'q', 0) & R_QUIT);
+	assert_int_equal(ui.screen, SCR_STATES);
+	ui_key(&ui, 'h', 0);
+	ui_key(&ui, K_BACKSPACE, 0);
+	assert_int_equal(ui.screen, SCR_STATES);
+	/* Esc at a tab stays; q there quits */
+	ui_key(&ui, K_ESC, 0);
+	assert_int_equal(ui.screen, SCR_STATES);
 	assert_true(ui_key(&ui, 'q', 0) & R_QUIT);
 	assert_true(ui_key(&ui, K_F10, 0) & R_QUIT);
 	ui_free(&ui);
@@ -424,9 +540,9 @@ static void enter_opens_the_selected_connection_and_a_gone_one_says_so(void **st
 	ui_set_frame(&ui, &fr[1], 0);
 	assert_true(ui_key(&ui, K_ENTER, 0) & R_SELECT);
 	assert_int_equal(ui.screen, SCR_DETAIL);
-	assert_int_equal(ui.detail_cookie, ui.sel_cookie);
-	assert_int_equal(ui_history_cookie(&ui), ui.detail_cookie);
-	ui.detail_cookie = 999999999;
+	assert_int_equal(screen_detail_cookie(&ui), ui.sel_cookie);
+	assert_int_equal(ui_history_cookie(&ui), screen_detail_cookie(&ui));
+	screen_detail_open(&ui, 999999999);
 	text = render(&ui, 80, 24, true);
 	assert_non_null(strstr(text, "this socket is gone"));
 	free(text);
@@ -553,6 +669,170 @@ static void column_chooser_shows_and_hides_columns(void **state)
 	ui_free(&ui);
 }
 
+static void f3_search_moves_the_cursor_to_a_match_and_n_goes_on(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	const struct row *r;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_key(&ui, K_F3, 0);
+	assert_int_equal(ui.prompt, PROMPT_SEARCH);
+	type(&ui, "5004");
+	/* as you type, like htop: the cursor is on a match before Enter */
+	r = ui_selected(&ui);
+	assert_true(r->c->sport == 5004 || r->c->dport == 5004);
+	ui_key(&ui, K_ENTER, 0);
+	assert_int_equal(ui.prompt, PROMPT_NONE);
+	r = ui_selected(&ui);
+	assert_non_null(r);
+	assert_true(r->c->sport == 5004 || r->c->dport == 5004);
+	/* the search moves the cursor; it does not filter */
+	assert_int_equal(ui.view.n, frame_nrows(&fr[1]));
+	{
+		long first = ui.scroll[SCR_CONN].sel;
+
+		ui_key(&ui, 'n', 0);
+		r = ui_selected(&ui);
+		assert_true(r->c->sport == 5004 || r->c->dport == 5004);
+		assert_true(ui.scroll[SCR_CONN].sel != first);
+		ui_key(&ui, 'N', 0);
+		assert_int_equal(ui.scroll[SCR_CONN].sel, first);
+	}
+	ui_key(&ui, K_F3, 0);
+	ui_key(&ui, K_CTRL('u'), 0);
+	type(&ui, "no-such-text");
+	assert_string_equal(ui.prompt_err, "not found");
+	ui_key(&ui, K_ENTER, 0);
+	assert_non_null(strstr(ui.status, "not found"));
+	/* Esc puts the cursor back where the search started */
+	{
+		ui_key(&ui, K_HOME, 0);
+		ui_key(&ui, K_F3, 0);
+		ui_key(&ui, K_CTRL('u'), 0);
+		type(&ui, "5004");
+		r = ui_selected(&ui);
+		assert_true(r->c->sport == 5004 || r->c->dport == 5004);
+		ui_key(&ui, K_ESC, 0);
+		assert_int_equal(ui.scroll[SCR_CONN].sel, 0);
+	}
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void g_cycles_the_groupings_and_a_group_view_renders(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.screen, SCR_GROUP);
+	assert_int_equal(ui.group, GROUP_PROCESS);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_REMOTE);
+	text = render(&ui, 80, 24, true);
+	assert_true(tu_golden("tests/golden/ui-group-remote-80x24.txt", text));
+	free(text);
+	ui_key(&ui, 'g', 0);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_STATE);
+	text = render(&ui, 120, 40, true);
+	assert_true(tu_golden("tests/golden/ui-group-state-120x40.txt", text));
+	assert_non_null(strstr(text, "TIME-WAIT"));
+	free(text);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_NONE);
+	ui_key(&ui, 'g', 0);
+	ui_key(&ui, 'g', 0);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_PORT);
+	text = render(&ui, 200, 50, true);
+	assert_true(tu_golden("tests/golden/ui-group-port-200x50.txt", text));
+	free(text);
+	ui_key(&ui, 'g', 0);
+	/* q returns to the connections; g after state turns grouping off */
+	assert_false(ui_key(&ui, 'q', 0) & R_QUIT);
+	assert_int_equal(ui.screen, SCR_CONN);
+	ui_key(&ui, 'g', 0);
+	assert_int_equal(ui.group, GROUP_NONE);
+	assert_int_equal(ui.screen, SCR_CONN);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void a_header_click_sorts_a_row_click_selects_the_wheel_scrolls(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text, *line, *at;
+	int x;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	text = render(&ui, 120, 30, true);
+	/* the header is the body's first line; find the State column in it */
+	line = text;
+	for (int i = 0; i < UI_HEADER_LINES; i++)
+		line = strchr(line, '\n') + 1;
+	at = strstr(line, "State");
+	assert_non_null(at);
+	x = (int)(at - line);
+	free(text);
+	ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES, x + 1, 0);
+	assert_int_equal(ui.sort->id, COL_STATE);
+	assert_false(ui.reverse);
+	ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES, x + 1, 0);
+	assert_true(ui.reverse); /* again: the other way */
+	/* the third row of the table */
+	assert_true(ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES + 3, 2, 0) & R_REDRAW);
+	assert_int_equal(ui.scroll[SCR_CONN].sel, 2);
+	assert_true(ui.chosen);
+	ui_mouse(&ui, MOUSE_WHEEL_DOWN, 10, 10, 0);
+	assert_int_equal(ui.scroll[SCR_CONN].sel, 5);
+	ui_mouse(&ui, MOUSE_WHEEL_UP, 10, 10, 0);
+	assert_int_equal(ui.scroll[SCR_CONN].sel, 2);
+	/* a click on a tab opens it */
+	text = render(&ui, 120, 30, true);
+	line = text;
+	for (int i = 0; i < UI_HEADER_LINES - 1; i++)
+		line = strchr(line, '\n') + 1;
+	at = strstr(line, "Findings");
+	assert_non_null(at);
+	free(text);
+	ui_mouse(&ui, MOUSE_CLICK, UI_HEADER_LINES - 1, (int)(at - line), 0);
+	assert_int_equal(ui.screen, SCR_FINDINGS);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+/* The fd that holds a socket, found in /proc the way the detail view's app side does. */
+static void procfd_finds_the_fd_of_a_socket(void **state)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct stat st;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(procfd_find(NULL, getpid(), (uint32_t)st.st_ino), fd);
+	assert_int_equal(procfd_find("/proc", getpid(), 1), -1); /* no such socket */
+	assert_int_equal(procfd_find("/nonexistent", getpid(), (uint32_t)st.st_ino), -1);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +858,14 @@ int main(void)
 		cmocka_unit_test(interval_prompt_validates),
 		cmocka_unit_test(space_pauses_and_resumes),
 		cmocka_unit_test(column_chooser_shows_and_hides_columns),
+		cmocka_unit_test(f3_search_moves_the_cursor_to_a_match_and_n_goes_on),
+		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
+		cmocka_unit_test(connections_view_at_120x40),
+		cmocka_unit_test(long_messages_shorten_at_a_word),
+		cmocka_unit_test(a_long_filter_error_wraps_and_keeps_its_column),
+		cmocka_unit_test(procfd_finds_the_fd_of_a_socket),
+		cmocka_unit_test(listener_detail_shows_its_queues),
+		cmocka_unit_test(a_header_click_sorts_a_row_click_selects_the_wheel_scrolls),
 	};
 
 	setenv("TZ", "UTC", 1);
