@@ -325,6 +325,8 @@ void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 				else
 					snprintf(subj, sizeof(subj), "port %u", r0->c->sport);
 				x = dx_add(d, DX_CLOSE_WAIT, DS_WARN, subj);
+				/* an example socket: the Findings view names the process that leaks */
+				x->row = d->keys[i].row;
 				x->count = (uint32_t)(j - i);
 				dx_ev(x, "close_wait", (int64_t)(j - i));
 				dx_ev(x, "held", held);

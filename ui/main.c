@@ -1,4 +1,5 @@
 /* main: parses the command line and starts batch mode or the interactive view. */
+#include <curses.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "netns.h"
 #include "opts.h"
 #include "terr.h"
+#include "tunables.h"
+#include "version.h"
 
 int main(int argc, char **argv)
 {
@@ -19,6 +22,8 @@ int main(int argc, char **argv)
 	struct batch_cfg bc = { 0 };
 	char nsname[NETNS_NAME_LEN];
 	struct filter *flt;
+	struct tunables_host host;
+	bool keep_host = false;
 	int status;
 
 	if (opts_parse(&o, argc, argv, &e) < 0) {
@@ -32,7 +37,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (o.action == OPTS_VERSION) {
-		printf("tcptop %s\n", TCPTOP_VERSION);
+		struct version_probe vp;
+
+		version_probe(&vp);
+		version_write(stdout, &vp, curses_version());
 		opts_free(&o);
 		return 0;
 	}
@@ -69,10 +77,17 @@ int main(int argc, char **argv)
 	 * the calling thread, and the netlink socket belongs to the namespace
 	 * it was created in.
 	 */
-	if (o.netns && netns_enter(o.netns, &e) < 0) {
-		fprintf(stderr, "tcptop: %s\n", e.msg);
-		opts_free(&o);
-		return 2;
+	if (o.netns) {
+		/* tcp_mem and tcp_max_orphans exist only in the host's /proc/sys: keep it open */
+		keep_host = true;
+		if (netns_enter_keeping_host(o.netns, getenv("PROC_ROOT"), &host, &e) < 0) {
+			fprintf(stderr, "tcptop: %s\n", e.msg);
+			tunables_host_close(&host);
+			filter_free(flt);
+			opts_free(&o);
+			return 2;
+		}
+		bc.collector.host = &host;
 	}
 	bc.opts = &o;
 	if (!o.replay_path) {
@@ -103,6 +118,8 @@ int main(int argc, char **argv)
 		status = batch_run(&bc, stdout, stderr);
 		filter_free(flt);
 	}
+	if (keep_host)
+		tunables_host_close(&host);
 	opts_free(&o);
 	return status;
 }
