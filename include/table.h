@@ -26,14 +26,14 @@ struct layout {
  */
 void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int avail);
 /*
- * The same, with the natural width of flexible columns taken from the data
- * (`natural[id]`, 0 = the column's own width): short addresses leave room
- * for more columns.
+ * The same, with the natural width of flexible and fitted columns taken from
+ * the data (`natural[id]`, 0 = the column's own width): short addresses and
+ * states leave room for more columns.
  */
 void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, int avail,
 		     const uint8_t natural[COL_N]);
-/* The widest value of each flexible column among rows `order` (into natural[]); costs a
- * format per flexible column and row: callers bound n. */
+/* The widest value of each flexible or fitted column among rows `order` (into natural[]);
+ * costs a format per such column and row: callers bound n. */
 void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint8_t natural[COL_N]);
 
 /*

@@ -564,6 +564,57 @@ static enum attr attr_flags(const struct row *r)
 	return a;
 }
 
+/*
+ * The worst severity among the row's findings that make it a problem (warn
+ * and crit; info findings are context, not problems): 0 none, then
+ * DS_WARN, DS_CRIT. Read from the code descriptors, so new codes count.
+ */
+static unsigned worst_problem(const struct row *r)
+{
+	unsigned worst = 0;
+
+	for (unsigned code = 0; code < DX_CONN_N; code++) {
+		unsigned sev;
+
+		if (!(r->findings & (1u << code)))
+			continue;
+		sev = diagnose_code(code)->severity;
+		if (sev >= DS_WARN && sev > worst)
+			worst = sev;
+	}
+	return worst;
+}
+
+/* The cell, if shown: the worst problem's severity ("crit", "warn"), empty for none. */
+static void get_problems(const struct row *r, struct cval *v)
+{
+	unsigned worst = worst_problem(r);
+
+	set_str(v, worst ? diagnose_severity_name(worst) : "");
+	v->u = worst;
+}
+
+/*
+ * The default order: problems first, the most severe first, then by TX+RX
+ * rate; a row without a rate (first sample, listener) follows the rated
+ * ones of its rank instead of falling behind every healthy row.
+ */
+static void key_problems(const struct row *r, struct sortkey *k)
+{
+	k->rank = (uint8_t)worst_problem(r);
+	if ((r->flags & ROW_RATES) && !is_listener(r))
+		k->num = r->tx_bps + r->rx_bps;
+	else
+		k->none = 1;
+}
+
+static enum attr attr_problems(const struct row *r)
+{
+	unsigned worst = worst_problem(r);
+
+	return worst >= DS_CRIT ? AT_ALARM : worst ? AT_WARN : AT_NORMAL;
+}
+
 static void get_bdp(const struct row *r, struct cval *v)
 {
 	if (r->bdp_bytes)
@@ -584,13 +635,14 @@ static const struct column columns[COL_N] = {
 			 21, 47, L, CF_ENDPOINT, 1, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX,
 			 get_remote, NULL, NULL },
 	[COL_STATE] = { COL_STATE, "state", "state", "State", "TCP state (ss names)", 10, 0, L,
-			CF_TEXT, 1, 0, COLF_DEFAULT | COLF_ASC, get_state, NULL, attr_state },
+			CF_TEXT, 1, 0, COLF_DEFAULT | COLF_ASC | COLF_FIT, get_state, NULL,
+			attr_state },
 	[COL_RECVQ] = { COL_RECVQ, "recv_q", "recv_q", "Recv-Q",
 			"bytes not yet read by the application; LISTEN: accept queue length", 6, 0,
-			R, CF_COUNT, 2, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
+			R, CF_COUNT, 3, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
 	[COL_SENDQ] = { COL_SENDQ, "send_q", "send_q", "Send-Q",
 			"bytes not yet acknowledged or sent; LISTEN: accept queue limit", 6, 0, R,
-			CF_COUNT, 2, 0, COLF_DEFAULT, get_sendq, NULL, NULL },
+			CF_COUNT, 3, 0, COLF_DEFAULT, get_sendq, NULL, NULL },
 	[COL_RX] = { COL_RX, "rx", "rx_bps", "RX b/s",
 		     "receive rate in the last interval, bits/s (bytes_received)", 6, 0, R,
 		     CF_BITRATE, 1, NEED_INFO, COLF_DEFAULT, get_rx, NULL, NULL },
@@ -600,7 +652,7 @@ static const struct column columns[COL_N] = {
 	[COL_RATE] = { COL_RATE, "rate", NULL, "Rate", "TX + RX in the last interval, bits/s", 6, 0,
 		       R, CF_BITRATE, 4, NEED_INFO, 0, get_rate, NULL, NULL },
 	[COL_RTT] = { COL_RTT, "rtt", "rtt_us", "RTT ms", "smoothed round-trip time, ms", 7, 0, R,
-		      CF_USEC_MS, 2, NEED_INFO, COLF_DEFAULT, get_rtt, NULL, NULL },
+		      CF_USEC_MS, 4, NEED_INFO, COLF_DEFAULT, get_rtt, NULL, NULL },
 	[COL_RTTVAR] = { COL_RTTVAR, "rttvar", "rttvar_us", "RTTvar",
 			 "round-trip time variation, ms", 6, 0, R, CF_USEC_MS, 7, NEED_INFO,
 			 COLF_DEFAULT, get_rttvar, NULL, NULL },
@@ -608,7 +660,7 @@ static const struct column columns[COL_N] = {
 			 "lowest round-trip time seen, ms (4.6+)", 6, 0, R, CF_USEC_MS, 6,
 			 NEED_INFO, 0, get_minrtt, NULL, NULL },
 	[COL_CWND] = { COL_CWND, "cwnd", "cwnd", "Cwnd", "congestion window, segments", 5, 0, R,
-		       CF_COUNT, 3, NEED_INFO, COLF_DEFAULT, get_cwnd, NULL, NULL },
+		       CF_COUNT, 4, NEED_INFO, COLF_DEFAULT, get_cwnd, NULL, NULL },
 	[COL_SSTHRESH] = { COL_SSTHRESH, "ssthresh", "ssthresh", "Ssthr",
 			   "slow-start threshold, segments (inf: none yet; JSON null)", 5, 0, R,
 			   CF_COUNT, 8, NEED_INFO, COLF_DEFAULT, get_ssthresh, NULL, NULL },
@@ -616,7 +668,7 @@ static const struct column columns[COL_N] = {
 		      CF_COUNT, 8, NEED_INFO, 0, get_mss, NULL, NULL },
 	[COL_RWND] = { COL_RWND, "rwnd", "rwnd", "RWnd",
 		       "the peer's advertised receive window, bytes (tcpi_snd_wnd, 5.4+)", 6, 0, R,
-		       CF_BYTES, 3, NEED_INFO, COLF_DEFAULT, get_rwnd, NULL, attr_rwnd },
+		       CF_BYTES, 4, NEED_INFO, COLF_DEFAULT, get_rwnd, NULL, attr_rwnd },
 	[COL_RCVWND] = { COL_RCVWND, "rcv_wnd", "rcv_wnd", "OurWnd",
 			 "the window we advertise, bytes (6.2+)", 6, 0, R, CF_BYTES, 7, NEED_INFO,
 			 0, get_rcvwnd, NULL, NULL },
@@ -627,7 +679,7 @@ static const struct column columns[COL_N] = {
 			  "segments sent and not yet acknowledged", 5, 0, R, CF_COUNT, 5, NEED_INFO,
 			  COLF_DEFAULT, get_unacked, NULL, NULL },
 	[COL_RETRANS] = { COL_RETRANS, "retrans", "retrans_delta", "Rtx",
-			  "segments retransmitted in the last interval", 4, 0, R, CF_COUNT, 3,
+			  "segments retransmitted in the last interval", 4, 0, R, CF_COUNT, 4,
 			  NEED_INFO, COLF_DEFAULT, get_retrans, NULL, attr_retrans },
 	[COL_RETRANS_OUT] = { COL_RETRANS_OUT, "retrans_out", "retrans", "RtxOut",
 			      "retransmitted segments not yet acknowledged", 6, 0, R, CF_COUNT, 8,
@@ -713,7 +765,7 @@ static const struct column columns[COL_N] = {
 	[COL_PROC] = { COL_PROC, "proc", "process", "Process",
 		       "process holding the socket: pid/command, +N: N more share it, ?: not "
 		       "allowed to look (not root)",
-		       16, 30, L, CF_TEXT, 4, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX | COLF_SORTNUM,
+		       16, 30, L, CF_TEXT, 2, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX | COLF_SORTNUM,
 		       get_proc, json_proc, attr_proc },
 	[COL_PID] = { COL_PID, "pid", "pid", "PID",
 		      "pid of the process holding the socket (the lowest when shared)", 7, 0, R,
@@ -723,18 +775,23 @@ static const struct column columns[COL_N] = {
 	[COL_LIMIT] = { COL_LIMIT, "limit", "limited_by", "Limit",
 			"what limited sending in the interval and for what share: rwnd, sndbuf, "
 			"cwnd, app, idle (~: cause from the socket's state, ?: no interval times)",
-			11, 0, L, CF_TEXT, 1, NEED_INFO | NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM,
-			get_limit, json_limit, attr_limit },
+			11, 0, L, CF_TEXT, 1, NEED_INFO | NEED_SKMEM,
+			COLF_DEFAULT | COLF_SORTNUM | COLF_FIT, get_limit, json_limit, attr_limit },
 	[COL_FLAGS] = { COL_FLAGS, "flags", "findings", "Flags",
 			"the connection's findings (sndbuf<BDP, rwnd<BDP, zwin, rcvq-full...; see "
 			"DIAGNOSIS)",
-			12, 40, L, CF_TEXT, 2, NEED_INFO | NEED_SKMEM,
+			12, 40, L, CF_TEXT, 1, NEED_INFO | NEED_SKMEM,
 			COLF_DEFAULT | COLF_SORTNUM | COLF_FLEX, get_flags, json_flags,
 			attr_flags },
 	[COL_BDP] = { COL_BDP, "bdp", "bdp_bytes", "BDP",
 		      "estimated bandwidth-delay product, bytes: delivery (or pacing) rate x min "
 		      "RTT",
 		      6, 0, R, CF_BYTES, 7, NEED_INFO, 0, get_bdp, NULL, NULL },
+	[COL_PROBLEMS] = { COL_PROBLEMS, "problems", NULL, "Sev",
+			   "problems first: the worst finding's severity (crit, warn), then TX+RX "
+			   "rate, bits/s (the default order)",
+			   4, 0, L, CF_TEXT, 9, NEED_INFO | NEED_SKMEM, COLF_SORTNUM | COLF_FIT,
+			   get_problems, NULL, attr_problems, key_problems },
 };
 
 #undef L
@@ -890,6 +947,10 @@ void column_sortkey(const struct column *col, const struct row *r, uint32_t idx,
 	memset(k, 0, sizeof(*k));
 	k->cookie = r->c->cookie;
 	k->idx = idx;
+	if (col->sortkey) {
+		col->sortkey(r, k);
+		return;
+	}
 	col->get(r, &v);
 	switch (v.kind) {
 	case CV_NONE:
@@ -927,6 +988,8 @@ int column_sortkey_cmp(const struct sortkey *a, const struct sortkey *b, bool nu
 {
 	int c = 0;
 
+	if (a->rank != b->rank)
+		return (a->rank < b->rank) == desc ? 1 : -1;
 	if (a->none != b->none)
 		return a->none ? 1 : -1;
 	if (!a->none) {

@@ -47,7 +47,7 @@ static void finish(struct layout *l)
 
 static int natural_width(const struct column *col, const uint8_t *natural)
 {
-	if (natural && (col->flags & COLF_FLEX) && natural[col->id])
+	if (natural && (col->flags & (COLF_FLEX | COLF_FIT)) && natural[col->id])
 		return natural[col->id];
 	return col->width;
 }
@@ -64,7 +64,7 @@ void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint
 		const struct column *col = column_get(id);
 		size_t w = strlen(col->header) < 9 ? strlen(col->header) : 9;
 
-		if (!(col->flags & COLF_FLEX))
+		if (!(col->flags & (COLF_FLEX | COLF_FIT)))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			char buf[160];
@@ -74,7 +74,11 @@ void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint
 			if (len > w)
 				w = len;
 		}
-		natural[id] = (uint8_t)(w > col->maxwidth ? col->maxwidth : w);
+		/* a fitted column only narrows: its own width is the most it needs */
+		if (col->flags & COLF_FIT)
+			natural[id] = (uint8_t)(w > col->width ? col->width : w);
+		else
+			natural[id] = (uint8_t)(w > col->maxwidth ? col->maxwidth : w);
 	}
 }
 
@@ -122,6 +126,22 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 					: 0;
 		nkeep--;
 		l->dropped++;
+	}
+	/*
+	 * Dropping is greedy: a wide column may have gone after a narrow one
+	 * that would fit again now. Take those back, the most important first.
+	 */
+	for (int prio = 1; prio <= UINT8_MAX && l->dropped; prio++) {
+		for (size_t i = 0; i < nwant; i++) {
+			int w = natural_width(column_get(want[i]), natural);
+
+			if (keep[i] || column_get(want[i])->prio != prio || used + w + 1 > avail)
+				continue;
+			keep[i] = true;
+			used += w + 1;
+			nkeep++;
+			l->dropped--;
+		}
 	}
 	for (size_t i = 0; i < nwant; i++) {
 		if (!keep[i])

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "fmt.h"
 #include "json.h"
 #include "out.h"
@@ -120,6 +121,152 @@ static void narrow_screens_drop_columns_by_priority(void **state)
 	}
 }
 
+/* The first connection code with this severity, from the descriptors; -1 if none. */
+static int code_with_severity(unsigned sev)
+{
+	for (unsigned code = 0; code < DX_CONN_N; code++)
+		if (diagnose_code(code)->severity == sev)
+			return (int)code;
+	return -1;
+}
+
+static bool in_layout(const struct layout *l, enum col_id id)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->col[i]->id == id)
+			return true;
+	return false;
+}
+
+static void problems_sort_first_by_severity_then_by_rate(void **state)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+	int crit = code_with_severity(DS_CRIT), warn = code_with_severity(DS_WARN);
+	int info = code_with_severity(DS_INFO);
+	size_t n, quiet = SIZE_MAX;
+
+	(void)state;
+	assert_true(warn >= 0);
+	if (crit < 0)
+		crit = warn; /* no connection code is crit by default (yet): warn stands in */
+	tu_frames("states.rec", fr, 2);
+	n = frame_nrows(&fr[1]);
+	assert_true(n >= 6);
+	for (size_t i = 0; i < n; i++) {
+		fr[1].rows[i].findings = 0;
+		fr[1].rows[i].flags |= ROW_RATES;
+		fr[1].rows[i].tx_bps = (double)(i + 1) * 1000;
+		fr[1].rows[i].rx_bps = 0;
+	}
+	/* the slowest rows have the problems: rate alone would put them last */
+	fr[1].rows[0].findings = 1u << warn;
+	fr[1].rows[1].findings = 1u << crit;
+	fr[1].rows[2].findings = 1u << warn;
+	if (info >= 0)
+		fr[1].rows[3].findings = 1u << info; /* context, not a problem */
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), false, NULL, NULL);
+	assert_int_equal(v.n, n);
+	if (crit != warn) {
+		assert_int_equal(v.order[0], 1);
+		assert_int_equal(v.order[1], 2); /* warn rows by rate: 3 kb/s before 1 kb/s */
+		assert_int_equal(v.order[2], 0);
+	} else {
+		assert_int_equal(v.order[0], 2); /* by rate among equals */
+		assert_int_equal(v.order[1], 1);
+		assert_int_equal(v.order[2], 0);
+	}
+	/* the rest by rate, listeners (no rate) last */
+	for (size_t i = 4; i < v.n; i++) {
+		const struct row *p = &fr[1].rows[v.order[i - 1]], *r = &fr[1].rows[v.order[i]];
+
+		if (r->c->state == TS_LISTEN) {
+			quiet = i;
+			continue;
+		}
+		assert_true(quiet == SIZE_MAX);
+		if (i > 3 && p->c->state != TS_LISTEN)
+			assert_true(p->tx_bps >= r->tx_bps);
+	}
+	/* -r reverses it: healthy rows first, the problems after them */
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), true, NULL, NULL);
+	{
+		bool seen_problem = false;
+
+		for (size_t i = 0; i < v.n; i++) {
+			uint32_t f = fr[1].rows[v.order[i]].findings;
+			bool problem = f && f != (info >= 0 ? 1u << info : 0);
+
+			assert_false(seen_problem && !problem);
+			seen_problem |= problem;
+		}
+		assert_true(seen_problem);
+	}
+	/* a pure column sort ignores the findings */
+	view_build(&v, &fr[1], column_get(COL_TX), false, NULL, NULL);
+	assert_int_not_equal(v.order[0], 1);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void problems_is_a_sort_key_by_name(void **state)
+{
+	const struct column *c = column_by_name("problems");
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->id, COL_PROBLEMS);
+	assert_true(column_is_numeric(c));
+	assert_true(column_sort_desc(c));
+	assert_null(c->json); /* the findings are in JSON already */
+}
+
+static void at_80_columns_limit_flags_and_process_stay(void **state)
+{
+	static const enum col_id asked[] = { COL_LOCAL, COL_REMOTE, COL_STATE,
+					     COL_LIMIT, COL_FLAGS,  COL_PROC };
+	struct frame fr[2];
+	struct view v = { 0 };
+	uint8_t natural[COL_N];
+	struct layout l;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), false, NULL, NULL);
+	layout_measure(&fr[1], v.order, v.n, natural);
+	layout_fit_data(&l, column_default_view, column_default_view_len, 80, natural);
+	assert_true(l.total <= 80);
+	assert_true(in_layout(&l, COL_LIMIT));
+	assert_true(in_layout(&l, COL_FLAGS));
+	assert_true(in_layout(&l, COL_PROC));
+	assert_false(in_layout(&l, COL_RTT));
+	assert_false(in_layout(&l, COL_CWND));
+	/* -c local,remote,state,limit,flags,proc: nothing asked for is dropped */
+	layout_fit_data(&l, asked, sizeof(asked) / sizeof(asked[0]), 80, natural);
+	assert_int_equal(l.n, 6);
+	assert_int_equal(l.dropped, 0);
+	assert_true(l.total <= 80);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void a_dropped_column_comes_back_when_a_wider_one_went(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	/*
+	 * The listener view at a width where Process (prio 2) does not fit:
+	 * Group (prio 4, narrower) went first, and fits again once Process went.
+	 */
+	layout_fit(&l, column_listen_view, column_listen_view_len, 62);
+	assert_false(in_layout(&l, COL_PROC));
+	assert_true(in_layout(&l, COL_REUSEPORT));
+	assert_true(l.total <= 62);
+}
+
 static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
 {
 	struct frame fr[2];
@@ -229,6 +376,10 @@ int main(void)
 		cmocka_unit_test(narrow_screens_drop_columns_by_priority),
 		cmocka_unit_test(sorting_is_deterministic_and_unavailable_sorts_last),
 		cmocka_unit_test(endpoints_sort_numerically),
+		cmocka_unit_test(problems_sort_first_by_severity_then_by_rate),
+		cmocka_unit_test(problems_is_a_sort_key_by_name),
+		cmocka_unit_test(at_80_columns_limit_flags_and_process_stay),
+		cmocka_unit_test(a_dropped_column_comes_back_when_a_wider_one_went),
 		cmocka_unit_test(text_snapshot_of_recorded_states_matches_golden),
 		cmocka_unit_test(text_snapshot_of_recorded_listener_matches_golden),
 		cmocka_unit_test(json_of_recorded_bulk_transfer_matches_golden),
