@@ -61,6 +61,8 @@ enum col_id {
 	COL_ACCEPTMAX,
 	COL_ACCEPT_FILL,
 	COL_SYNQ,
+	COL_SYN_MAX,
+	COL_SYN_FILL,
 	COL_DROPS,
 	COL_DROPS_DELTA,
 	COL_REUSEPORT,
@@ -107,6 +109,7 @@ enum {
 	COLF_SORTNUM = 1 << 3, /* text shown, but sorted by the getter's number (skmem, timer) */
 	COLF_LISTEN = 1 << 4,  /* listener-only: in JSON listener objects, not connection ones */
 	COLF_FIT = 1 << 5,     /* narrower when the values are (State, Limit): width is the most */
+	COLF_PROCS = 1 << 6,   /* from process attribution: empty says nothing when it is off */
 };
 
 struct sortkey;

@@ -16,7 +16,16 @@ struct layout {
 	int n;
 	int total;   /* cells used, separators included */
 	int dropped; /* wanted columns that did not fit */
+	/*
+	 * The cell of a process column (COLF_PROCS) for a row without a
+	 * process while attribution is off or unavailable ("off", "n/a");
+	 * NULL: attribution ran, so an empty cell means nobody holds it ("-").
+	 */
+	const char *procs_note;
 };
+
+/* Says in the process cells why they are empty (frame.attribution, enum attribution). */
+void layout_set_attribution(struct layout *l, unsigned attribution);
 
 /*
  * Fits the wanted columns into `avail` cells (one space between columns):

@@ -184,9 +184,10 @@ static void get_skmem(const struct row *r, struct cval *v)
 
 	if (!m || r->c->skmem_n <= SKM_SNDBUF)
 		return;
-	snprintf(v->buf, sizeof(v->buf), "%s/%s %s/%s", fmt_bytes(m[SKM_RMEM_ALLOC], a, sizeof(a)),
-		 fmt_bytes(m[SKM_RCVBUF], b, sizeof(b)), fmt_bytes(m[SKM_WMEM_ALLOC], c, sizeof(c)),
-		 fmt_bytes(m[SKM_SNDBUF], d, sizeof(d)));
+	snprintf(v->buf, sizeof(v->buf), "%s/%s %s/%s", fmt_ibytes(m[SKM_RMEM_ALLOC], a, sizeof(a)),
+		 fmt_ibytes(m[SKM_RCVBUF], b, sizeof(b)),
+		 fmt_ibytes(m[SKM_WMEM_ALLOC], c, sizeof(c)),
+		 fmt_ibytes(m[SKM_SNDBUF], d, sizeof(d)));
 	set_str(v, v->buf);
 	/* sorts by total memory held */
 	v->u = (uint64_t)m[SKM_RMEM_ALLOC] + m[SKM_WMEM_QUEUED];
@@ -275,15 +276,24 @@ static void json_shutdown(const struct row *r, struct json *j, const char *key)
 	json_obj_end(j);
 }
 
-/* pacing_rate and delivery_rate are bytes/s in tcp_info; shown as bits/s. */
+/*
+ * pacing_rate and delivery_rate are bytes/s in tcp_info; shown as bits/s.
+ * A pacing rate of ~0 is the kernel's "no limit" (sk_pacing_rate's initial
+ * value): "unlim" in the cell, sorting above every rate, null in JSON.
+ */
 static void get_pacing(const struct row *r, struct cval *v)
 {
 	uint64_t x;
 
-	if (CONN_INFO(r->c, pacing_rate, &x) && x != UINT64_MAX && !is_listener(r)) {
-		v->kind = CV_F64;
-		v->f = (double)x * 8;
+	if (!CONN_INFO(r->c, pacing_rate, &x) || is_listener(r))
+		return;
+	if (x == UINT64_MAX) {
+		set_str(v, "unlim");
+		v->u = UINT64_MAX;
+		return;
 	}
+	v->kind = CV_F64;
+	v->f = (double)x * 8;
 }
 
 static void get_delivery(const struct row *r, struct cval *v)
@@ -334,6 +344,42 @@ static void get_synq(const struct row *r, struct cval *v)
 {
 	if (r->lst)
 		set_u64(v, r->lst->syn_q);
+}
+
+/* 0 is "not known" (an old kernel, or not derived): unavailable, never a limit of 0. */
+static void get_synmax(const struct row *r, struct cval *v)
+{
+	if (r->lst && r->lst->syn_max)
+		set_u64(v, r->lst->syn_max);
+}
+
+/* "depth/limit", or the depth alone when the limit is not known; sorts by fill, then depth. */
+static void get_syn_fill(const struct row *r, struct cval *v)
+{
+	const struct listener *l = r->lst;
+
+	if (!l)
+		return;
+	if (l->syn_max) {
+		snprintf(v->buf, sizeof(v->buf), "%u/%u", l->syn_q, l->syn_max);
+		v->u = (uint64_t)l->syn_q * 1000000u / l->syn_max;
+	} else {
+		snprintf(v->buf, sizeof(v->buf), "%u", l->syn_q);
+		v->u = l->syn_q;
+	}
+	set_str(v, v->buf);
+}
+
+/* A SYN queue at its limit drops SYNs or answers with cookies. */
+static enum attr attr_syn_fill(const struct row *r)
+{
+	const struct listener *l = r->lst;
+
+	if (!l || !l->syn_max)
+		return AT_NORMAL;
+	return l->syn_q >= l->syn_max             ? AT_ALARM
+	       : l->syn_q * 4u >= l->syn_max * 3u ? AT_WARN
+						  : AT_NORMAL;
 }
 
 static void get_drops(const struct row *r, struct cval *v)
@@ -638,11 +684,13 @@ static const struct column columns[COL_N] = {
 			CF_TEXT, 1, 0, COLF_DEFAULT | COLF_ASC | COLF_FIT, get_state, NULL,
 			attr_state },
 	[COL_RECVQ] = { COL_RECVQ, "recv_q", "recv_q", "Recv-Q",
-			"bytes not yet read by the application; LISTEN: accept queue length", 6, 0,
-			R, CF_COUNT, 3, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
+			"bytes not yet read by the application (Ki, Mi: binary); LISTEN: accept "
+			"queue length",
+			6, 0, R, CF_BYTES, 3, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
 	[COL_SENDQ] = { COL_SENDQ, "send_q", "send_q", "Send-Q",
-			"bytes not yet acknowledged or sent; LISTEN: accept queue limit", 6, 0, R,
-			CF_COUNT, 3, 0, COLF_DEFAULT, get_sendq, NULL, NULL },
+			"bytes not yet acknowledged or sent (Ki, Mi: binary); LISTEN: accept queue "
+			"limit",
+			6, 0, R, CF_BYTES, 3, 0, COLF_DEFAULT, get_sendq, NULL, NULL },
 	[COL_RX] = { COL_RX, "rx", "rx_bps", "RX b/s",
 		     "receive rate in the last interval, bits/s (bytes_received)", 6, 0, R,
 		     CF_BITRATE, 1, NEED_INFO, COLF_DEFAULT, get_rx, NULL, NULL },
@@ -690,17 +738,19 @@ static const struct column columns[COL_N] = {
 	[COL_LOST] = { COL_LOST, "lost", "lost", "Lost", "segments presumed lost", 5, 0, R,
 		       CF_COUNT, 8, NEED_INFO, 0, get_lost, NULL, NULL },
 	[COL_SKMEM] = { COL_SKMEM, "skmem", "skmem", "Mem r/rb t/tb",
-			"socket memory: receive used/buffer, send used/buffer, bytes", 17, 0, L,
-			CF_TEXT, 6, NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM, get_skmem, json_skmem,
-			NULL },
+			"socket memory: receive used/buffer, send used/buffer, bytes (Ki, Mi)", 19,
+			0, L, CF_TEXT, 6, NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM, get_skmem,
+			json_skmem, NULL },
 	[COL_CONG] = { COL_CONG, "cong", "cong", "CC", "congestion control algorithm", 6, 0, L,
 		       CF_TEXT, 8, NEED_CONG, COLF_DEFAULT | COLF_ASC, get_cong, NULL, NULL },
 	[COL_CASTATE] = { COL_CASTATE, "ca_state", "ca_state", "CA",
 			  "congestion-avoidance state: open, disorder, cwr, recovery, loss", 8, 0,
 			  L, CF_TEXT, 8, NEED_INFO, COLF_ASC, get_castate, NULL, NULL },
 	[COL_TIMER] = { COL_TIMER, "timer", "timer", "Timer",
-			"running timer, ms left, backoff (persist: zero-window probing)", 14, 0, L,
-			CF_TEXT, 8, 0, COLF_ASC | COLF_SORTNUM, get_timer, json_timer, attr_timer },
+			"running timer, ms left, retransmits or probes sent (persist: zero-window "
+			"probing)",
+			14, 0, L, CF_TEXT, 8, 0, COLF_ASC | COLF_SORTNUM, get_timer, json_timer,
+			attr_timer },
 	[COL_SHUTDOWN] = { COL_SHUTDOWN, "shutdown", "shutdown", "Shut",
 			   "shut down directions: rd (receive), wr (send)", 4, 0, L, CF_TEXT, 9, 0,
 			   COLF_ASC, get_shutdown, json_shutdown, NULL },
@@ -725,8 +775,9 @@ static const struct column columns[COL_N] = {
 	[COL_SNDBUF_LIMITED] = { COL_SNDBUF_LIMITED, "sndbuf_limited", "sndbuf_limited_us",
 				 "SbufLim", "time limited by the send buffer, lifetime (4.10+)", 7,
 				 0, R, CF_USEC_S, 8, NEED_INFO, 0, get_sndbuf_limited, NULL, NULL },
-	[COL_PACING] = { COL_PACING, "pacing", "pacing_rate_bps", "Pacing", "pacing rate, bits/s",
-			 6, 0, R, CF_BITRATE, 8, NEED_INFO, 0, get_pacing, NULL, NULL },
+	[COL_PACING] = { COL_PACING, "pacing", "pacing_rate_bps", "Pacing",
+			 "pacing rate, bits/s (unlim: no pacing limit, JSON null)", 6, 0, R,
+			 CF_BITRATE, 8, NEED_INFO, 0, get_pacing, NULL, NULL },
 	[COL_DELIVERY] = { COL_DELIVERY, "delivery", "delivery_rate_bps", "Deliv",
 			   "delivery rate measured by the kernel, bits/s (4.9+)", 6, 0, R,
 			   CF_BITRATE, 8, NEED_INFO, 0, get_delivery, NULL, NULL },
@@ -753,6 +804,15 @@ static const struct column columns[COL_N] = {
 	[COL_SYNQ] = { COL_SYNQ, "syn_queue", "syn_queue", "SYN-Q",
 		       "SYN-RECV request sockets owned by this listener (the SYN queue)", 6, 0, R,
 		       CF_COUNT, 1, 0, COLF_LISTEN, get_synq, NULL, NULL },
+	[COL_SYN_MAX] = { COL_SYN_MAX, "syn_max", "syn_max", "SynMax",
+			  "the SYN queue's limit (listen backlog and tcp_max_syn_backlog; see "
+			  "DIAGNOSIS)",
+			  6, 0, R, CF_COUNT, 3, 0, COLF_LISTEN, get_synmax, NULL, NULL },
+	[COL_SYN_FILL] = { COL_SYN_FILL, "syn", NULL, "SYN Q",
+			   "SYN queue as current/limit (request sockets in SYN-RECV); the depth "
+			   "alone when the limit is not known",
+			   9, 0, R, CF_TEXT, 1, 0, COLF_LISTEN | COLF_SORTNUM, get_syn_fill, NULL,
+			   attr_syn_fill },
 	[COL_DROPS] = { COL_DROPS, "drops", "drops", "Drops",
 			"SYNs this listener dropped, lifetime (skmem d)", 6, 0, R, CF_COUNT, 2,
 			NEED_SKMEM, COLF_LISTEN, get_drops, NULL, NULL },
@@ -765,11 +825,12 @@ static const struct column columns[COL_N] = {
 	[COL_PROC] = { COL_PROC, "proc", "process", "Process",
 		       "process holding the socket: pid/command, +N: N more share it, ?: not "
 		       "allowed to look (not root)",
-		       16, 30, L, CF_TEXT, 2, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX | COLF_SORTNUM,
-		       get_proc, json_proc, attr_proc },
+		       16, 30, L, CF_TEXT, 2, 0,
+		       COLF_DEFAULT | COLF_ASC | COLF_FLEX | COLF_SORTNUM | COLF_PROCS, get_proc,
+		       json_proc, attr_proc },
 	[COL_PID] = { COL_PID, "pid", "pid", "PID",
 		      "pid of the process holding the socket (the lowest when shared)", 7, 0, R,
-		      CF_COUNT, 9, 0, COLF_ASC, get_pid, NULL, NULL },
+		      CF_COUNT, 9, 0, COLF_ASC | COLF_PROCS, get_pid, NULL, NULL },
 	[COL_USER] = { COL_USER, "user", "user", "User", "name of the socket's owner (uid)", 8, 0,
 		       L, CF_TEXT, 9, 0, COLF_ASC, get_user, json_user, NULL },
 	[COL_LIMIT] = { COL_LIMIT, "limit", "limited_by", "Limit",
@@ -806,7 +867,8 @@ const enum col_id column_default_view[] = {
 const size_t column_default_view_len = sizeof(column_default_view) / sizeof(column_default_view[0]);
 
 const enum col_id column_listen_view[] = {
-	COL_LOCAL, COL_ACCEPT_FILL, COL_SYNQ, COL_DROPS_DELTA, COL_DROPS, COL_REUSEPORT, COL_PROC,
+	COL_LOCAL, COL_ACCEPT_FILL, COL_SYN_FILL, COL_DROPS_DELTA,
+	COL_DROPS, COL_REUSEPORT,   COL_PROC,
 };
 const size_t column_listen_view_len = sizeof(column_listen_view) / sizeof(column_listen_view[0]);
 
@@ -861,7 +923,7 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 			int n = snprintf(buf, len, "%llu", (unsigned long long)v.u);
 
 			if (n > width)
-				fmt_bytes(v.u, buf, len);
+				fmt_ibytes(v.u, buf, len);
 			break;
 		}
 		case CF_USEC_MS:

@@ -216,10 +216,24 @@ void table_header_cell(const struct layout *l, int i, char *buf, size_t len)
 		table_fit_text(l->col[i]->header, w, l->col[i]->align, buf, len);
 }
 
+void layout_set_attribution(struct layout *l, unsigned attribution)
+{
+	static const char *const notes[] = {
+		[ATTR_OFF] = "off",
+		[ATTR_UNAVAILABLE] = "n/a",
+	};
+
+	l->procs_note = attribution < sizeof(notes) / sizeof(notes[0]) ? notes[attribution] : NULL;
+}
+
 void table_cell(const struct layout *l, int i, const struct row *r, char *buf, size_t len)
 {
 	char raw[128];
 
+	if (l->procs_note && (l->col[i]->flags & COLF_PROCS) && !r->proc) {
+		table_fit_text(l->procs_note, l->width[i], l->col[i]->align, buf, len);
+		return;
+	}
 	column_format(l->col[i], r, l->width[i], raw, sizeof(raw));
 	table_fit_text(raw, l->width[i], l->col[i]->align, buf, len);
 }

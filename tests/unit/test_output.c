@@ -74,6 +74,112 @@ static void numbers_are_formatted_for_narrow_columns(void **state)
 	assert_string_equal(fmt_secs(7300, b, sizeof(b)), "2h01m");
 }
 
+static void bytes_are_binary_and_say_so_rates_are_bits(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(fmt_ibytes(512, b, sizeof(b)), "512");
+	assert_string_equal(fmt_ibytes(1536, b, sizeof(b)), "1.5Ki");
+	assert_string_equal(fmt_ibytes(2936012, b, sizeof(b)), "2.8Mi");
+	assert_string_equal(fmt_ibytes(1023u << 10, b, sizeof(b)), "1023Ki");
+	assert_string_equal(fmt_ibytes(UINT64_MAX, b, sizeof(b)), "16Ei");
+	assert_string_equal(fmt_size(0, b, sizeof(b)), "0 B");
+	assert_string_equal(fmt_size(65535, b, sizeof(b)), "64 KiB");
+	assert_string_equal(fmt_size(32u << 10, b, sizeof(b)), "32 KiB");
+	assert_string_equal(fmt_size(3u << 20, b, sizeof(b)), "3.0 MiB");
+	assert_string_equal(fmt_rate(0, b, sizeof(b)), "0 bit/s");
+	assert_string_equal(fmt_rate(9100, b, sizeof(b)), "9.1 kbit/s");
+	assert_string_equal(fmt_rate(37.4e9, b, sizeof(b)), "37.4 Gbit/s");
+	assert_string_equal(fmt_rate(812e3, b, sizeof(b)), "812 kbit/s");
+}
+
+static void queue_columns_show_bytes_with_binary_suffixes(void **state)
+{
+	struct conn c = { .state = TS_ESTABLISHED, .wqueue = 2936012, .rqueue = 100 };
+	struct row r = { .c = &c };
+	char b[32];
+
+	(void)state;
+	assert_int_equal(column_get(COL_SENDQ)->fmt, CF_BYTES);
+	assert_int_equal(column_get(COL_RECVQ)->fmt, CF_BYTES);
+	assert_string_equal(column_format(column_get(COL_SENDQ), &r, 6, b, sizeof(b)), "2.8Mi");
+	assert_string_equal(column_format(column_get(COL_RECVQ), &r, 6, b, sizeof(b)), "100");
+}
+
+static void pacing_of_all_ones_is_unlimited(void **state)
+{
+	struct tcpi ti = { .pacing_rate = UINT64_MAX };
+	struct conn c = { .state = TS_ESTABLISHED, .info = &ti, .info_len = sizeof(ti) };
+	struct row r = { .c = &c };
+	struct sortkey k, k2;
+	char b[32];
+
+	(void)state;
+	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "unlim");
+	column_sortkey(column_get(COL_PACING), &r, 0, &k);
+	ti.pacing_rate = 125000000000ull; /* 1 Tbit/s */
+	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "1.0T");
+	column_sortkey(column_get(COL_PACING), &r, 1, &k2);
+	assert_true(column_sortkey_cmp(&k, &k2, true, true) < 0); /* unlimited sorts first */
+}
+
+static void syn_queue_shows_depth_over_limit_when_known(void **state)
+{
+	struct conn c = { .state = TS_LISTEN };
+	struct listener l = { .syn_q = 3, .syn_max = 128 };
+	struct row r = { .c = &c, .lst = &l };
+	char b[32];
+
+	(void)state;
+	assert_string_equal(column_format(column_get(COL_SYN_FILL), &r, 9, b, sizeof(b)), "3/128");
+	assert_string_equal(column_format(column_get(COL_SYN_MAX), &r, 6, b, sizeof(b)), "128");
+	assert_int_equal(column_attr(column_get(COL_SYN_FILL), &r), AT_NORMAL);
+	l.syn_q = 128;
+	assert_int_equal(column_attr(column_get(COL_SYN_FILL), &r), AT_ALARM);
+	l.syn_max = 0; /* not known: no limit is made up */
+	assert_string_equal(column_format(column_get(COL_SYN_FILL), &r, 9, b, sizeof(b)), "128");
+	assert_string_equal(column_format(column_get(COL_SYN_MAX), &r, 6, b, sizeof(b)), "-");
+	assert_int_equal(column_attr(column_get(COL_SYN_MAX), &r), AT_DIM);
+	assert_string_equal(column_by_name("syn_max")->json, "syn_max");
+	assert_true(column_by_name("syn_max")->flags & COLF_LISTEN);
+}
+
+/* A cell without its padding. */
+static const char *trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}
+
+static void process_cells_say_when_attribution_is_off(void **state)
+{
+	static const enum col_id cols[] = { COL_STATE, COL_PROC };
+	struct conn c = { .state = TS_TIME_WAIT };
+	struct row r = { .c = &c };
+	struct layout l;
+	char b[64];
+
+	(void)state;
+	layout_fit(&l, cols, 2, 80);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "-"); /* attribution ran: nobody holds it */
+	layout_set_attribution(&l, ATTR_FULL);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "-");
+	layout_set_attribution(&l, ATTR_OFF);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "off");
+	layout_set_attribution(&l, ATTR_UNAVAILABLE);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "n/a");
+	table_cell(&l, 0, &r, b, sizeof(b)); /* other columns are untouched */
+	assert_string_equal(trim(b), "TIME-WAIT");
+}
+
 static void long_text_is_cut_in_the_middle(void **state)
 {
 	char b[64];
@@ -255,16 +361,21 @@ static void at_80_columns_limit_flags_and_process_stay(void **state)
 static void a_dropped_column_comes_back_when_a_wider_one_went(void **state)
 {
 	struct layout l;
+	int avail = -1;
 
 	(void)state;
 	/*
-	 * The listener view at a width where Process (prio 2) does not fit:
-	 * Group (prio 4, narrower) went first, and fits again once Process went.
+	 * The listener view exactly as wide as everything but Process (prio
+	 * 2): Group (prio 4, narrower) goes first, and fits again once Process
+	 * went.
 	 */
-	layout_fit(&l, column_listen_view, column_listen_view_len, 62);
+	for (size_t i = 0; i < column_listen_view_len; i++)
+		if (column_listen_view[i] != COL_PROC)
+			avail += column_get(column_listen_view[i])->width + 1;
+	layout_fit(&l, column_listen_view, column_listen_view_len, avail);
 	assert_false(in_layout(&l, COL_PROC));
 	assert_true(in_layout(&l, COL_REUSEPORT));
-	assert_true(l.total <= 62);
+	assert_int_equal(l.total, avail);
 }
 
 static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
@@ -331,7 +442,7 @@ static void render(const char *fixture,
 			       "6.18.0",
 			       column_default_view,
 			       column_default_view_len,
-			       column_get(COL_RATE),
+			       column_get(COL_PROBLEMS), /* the default order (opts.c) */
 			       false,
 			       NULL,
 			       NULL,
@@ -372,6 +483,11 @@ int main(void)
 		cmocka_unit_test(json_strings_are_escaped),
 		cmocka_unit_test(json_objects_and_arrays_get_their_commas),
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
+		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
+		cmocka_unit_test(queue_columns_show_bytes_with_binary_suffixes),
+		cmocka_unit_test(pacing_of_all_ones_is_unlimited),
+		cmocka_unit_test(syn_queue_shows_depth_over_limit_when_known),
+		cmocka_unit_test(process_cells_say_when_attribution_is_off),
 		cmocka_unit_test(long_text_is_cut_in_the_middle),
 		cmocka_unit_test(narrow_screens_drop_columns_by_priority),
 		cmocka_unit_test(sorting_is_deterministic_and_unavailable_sorts_last),
