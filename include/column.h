@@ -110,6 +110,7 @@ enum {
 	COLF_LISTEN = 1 << 4,  /* listener-only: in JSON listener objects, not connection ones */
 	COLF_FIT = 1 << 5,     /* narrower when the values are (State, Limit): width is the most */
 	COLF_PROCS = 1 << 6,   /* from process attribution: empty says nothing when it is off */
+	COLF_CUTEND = 1 << 7,  /* too long: cut the end, not the middle (names, lists) */
 };
 
 struct sortkey;
@@ -122,6 +123,7 @@ struct column {
 	const char *help;   /* one line: meaning and unit */
 	uint8_t width;      /* cells in the TUI and text tables */
 	uint8_t maxwidth;   /* COLF_FLEX: may grow to this */
+	uint8_t minwidth;   /* COLF_FLEX: may be narrowed to this (0: 15) before columns go */
 	uint8_t align;
 	uint8_t fmt; /* enum col_fmt */
 	/*

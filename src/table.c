@@ -45,6 +45,17 @@ static void finish(struct layout *l)
 /* The narrowest a flexible column (an address) gets before columns are dropped. */
 #define FLEX_MIN 15
 
+static int flex_min(const struct column *col)
+{
+	return col->minwidth ? col->minwidth : FLEX_MIN;
+}
+
+/* Cells a flexible column at width w can give up. */
+static int spare(const struct column *col, int w)
+{
+	return (col->flags & COLF_FLEX) && w > flex_min(col) ? w - flex_min(col) : 0;
+}
+
 static int natural_width(const struct column *col, const uint8_t *natural)
 {
 	if (natural && (col->flags & (COLF_FLEX | COLF_FIT)) && natural[col->id])
@@ -95,16 +106,15 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 		keep[i] = true;
 		used += natural_width(column_get(want[i]), natural) + (nkeep++ ? 1 : 0);
 		if (column_get(want[i])->flags & COLF_FLEX) {
-			int nw = natural_width(column_get(want[i]), natural);
-
-			shrink += nw > FLEX_MIN ? nw - FLEX_MIN : 0;
+			shrink += spare(column_get(want[i]),
+					natural_width(column_get(want[i]), natural));
 			nflex++;
 		}
 	}
 	/*
 	 * Drop by priority (the largest number first, the rightmost among
-	 * equals); before giving up an essential (priority 1) column, narrow
-	 * the addresses instead.
+	 * equals); before giving up an essential column (the answer, or the
+	 * process: priority 2 or less), narrow the flexible ones instead.
 	 */
 	while (used - shrink > avail || used > avail) {
 		int drop = -1;
@@ -115,15 +125,12 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 				drop = (int)i;
 		if (drop < 0 || nkeep <= 1)
 			break;
-		if (column_get(want[drop])->prio <= 1 && used - shrink <= avail)
-			break; /* narrowing the addresses is enough */
+		if (column_get(want[drop])->prio <= 2 && used - shrink <= avail)
+			break; /* narrowing is enough */
 		keep[drop] = false;
 		used -= natural_width(column_get(want[drop]), natural) + 1;
-		if (column_get(want[drop])->flags & COLF_FLEX)
-			shrink -=
-				natural_width(column_get(want[drop]), natural) > FLEX_MIN
-					? natural_width(column_get(want[drop]), natural) - FLEX_MIN
-					: 0;
+		shrink -= spare(column_get(want[drop]),
+				natural_width(column_get(want[drop]), natural));
 		nkeep--;
 		l->dropped++;
 	}
@@ -135,10 +142,15 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 		for (size_t i = 0; i < nwant; i++) {
 			int w = natural_width(column_get(want[i]), natural);
 
-			if (keep[i] || column_get(want[i])->prio != prio || used + w + 1 > avail)
+			int give = spare(column_get(want[i]), w);
+
+			/* what the flexible columns can still give up counts as room */
+			if (keep[i] || column_get(want[i])->prio != prio ||
+			    used + w + 1 - shrink - give > avail)
 				continue;
 			keep[i] = true;
 			used += w + 1;
+			shrink += give;
 			nkeep++;
 			l->dropped--;
 		}
@@ -150,11 +162,11 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 		l->width[l->n] = natural_width(l->col[l->n], natural);
 		l->n++;
 	}
-	/* Too wide still: take cells from the addresses, in turns, down to FLEX_MIN. */
+	/* Too wide still: take cells from the flexible columns, in turns, down to their minimum. */
 	for (bool took = true; used > avail && took && nflex;) {
 		took = false;
 		for (int i = 0; i < l->n && used > avail; i++) {
-			if ((l->col[i]->flags & COLF_FLEX) && l->width[i] > FLEX_MIN) {
+			if (spare(l->col[i], l->width[i])) {
 				l->width[i]--;
 				used--;
 				took = true;
@@ -226,6 +238,16 @@ void layout_set_attribution(struct layout *l, unsigned attribution)
 	l->procs_note = attribution < sizeof(notes) / sizeof(notes[0]) ? notes[attribution] : NULL;
 }
 
+/* Like table_fit_text, but a long text keeps its start ("12345/postgr~"): names and lists. */
+static void fit_text_head(const char *s, int w, int align, char *buf, size_t len)
+{
+	if (w > 1 && (int)strlen(s) > w && (size_t)w < len) {
+		snprintf(buf, len, "%.*s~", w - 1, s);
+		return;
+	}
+	table_fit_text(s, w, align, buf, len);
+}
+
 void table_cell(const struct layout *l, int i, const struct row *r, char *buf, size_t len)
 {
 	char raw[128];
@@ -235,6 +257,10 @@ void table_cell(const struct layout *l, int i, const struct row *r, char *buf, s
 		return;
 	}
 	column_format(l->col[i], r, l->width[i], raw, sizeof(raw));
+	if (l->col[i]->flags & COLF_CUTEND) {
+		fit_text_head(raw, l->width[i], l->col[i]->align, buf, len);
+		return;
+	}
 	table_fit_text(raw, l->width[i], l->col[i]->align, buf, len);
 }
 

@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "out.h"
+#include "procmap.h"
 #include "table.h"
 #include "testutil.h"
 #include "view.h"
@@ -353,6 +354,42 @@ static void at_80_columns_limit_flags_and_process_stay(void **state)
 	assert_int_equal(l.n, 6);
 	assert_int_equal(l.dropped, 0);
 	assert_true(l.total <= 80);
+	/* with a real process name and a finding, Process is narrowed before it would go */
+	{
+		struct procinfo p = { .pid = 123456, .count = 1, .comm = "postgres" };
+		int zwin = diagnose_code_by_name("zwin");
+		char cell[64];
+
+		snprintf(p.text, sizeof(p.text), "123456/postgres");
+		for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
+			fr[1].rows[i].proc = &p;
+		assert_true(zwin >= 0);
+		fr[1].rows[v.order[0]].findings = 1u << zwin;
+		layout_measure(&fr[1], v.order, v.n, natural);
+		layout_fit_data(&l, column_default_view, column_default_view_len, 80, natural);
+		assert_true(l.total <= 80);
+		assert_true(in_layout(&l, COL_LIMIT));
+		assert_true(in_layout(&l, COL_FLAGS));
+		/*
+		 * CLOSE-WAIT rows make State 10 wide: the answer leaves less than
+		 * Process's minimum at 80. Eight cells more and it is there, narrowed.
+		 */
+		layout_fit_data(&l, column_default_view, column_default_view_len, 88, natural);
+		assert_true(l.total <= 88);
+		assert_true(in_layout(&l, COL_FLAGS));
+		assert_true(in_layout(&l, COL_PROC));
+		assert_false(in_layout(&l, COL_RTT));
+		for (int i = 0; i < l.n; i++) {
+			if (l.col[i]->id != COL_PROC)
+				continue;
+			table_cell(&l, i, &fr[1].rows[v.order[0]], cell, sizeof(cell));
+			assert_true(l.width[i] >= column_get(COL_PROC)->minwidth);
+			/* cut at its end: the pid and the start of the name stay */
+			assert_memory_equal(cell, "123456/", 7);
+		}
+		for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
+			fr[1].rows[i].proc = NULL;
+	}
 	view_free(&v);
 	frame_free(&fr[0]);
 	frame_free(&fr[1]);
@@ -366,16 +403,24 @@ static void a_dropped_column_comes_back_when_a_wider_one_went(void **state)
 	(void)state;
 	/*
 	 * The listener view exactly as wide as everything but Process (prio
-	 * 2): Group (prio 4, narrower) goes first, and fits again once Process
-	 * went.
+	 * 2), the address narrowed to 15: Group (prio 4, narrower) goes first,
+	 * and fits again once Process went.
 	 */
 	for (size_t i = 0; i < column_listen_view_len; i++)
 		if (column_listen_view[i] != COL_PROC)
-			avail += column_get(column_listen_view[i])->width + 1;
+			avail += (column_listen_view[i] == COL_LOCAL
+					  ? 15
+					  : column_get(column_listen_view[i])->width) +
+				 1;
 	layout_fit(&l, column_listen_view, column_listen_view_len, avail);
 	assert_false(in_layout(&l, COL_PROC));
 	assert_true(in_layout(&l, COL_REUSEPORT));
 	assert_int_equal(l.total, avail);
+	/* six cells more: Process narrowed to its minimum beats Group */
+	layout_fit(&l, column_listen_view, column_listen_view_len, avail + 6);
+	assert_true(in_layout(&l, COL_PROC));
+	assert_false(in_layout(&l, COL_REUSEPORT));
+	assert_true(l.total <= avail + 6);
 }
 
 static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
