@@ -504,6 +504,49 @@ static void render(const char *fixture,
 	frame_free(&fr[1]);
 }
 
+/*
+ * The connection table of a recorded zero-window stall fitted to a terminal
+ * width, in the default order: what the Connections view draws (without the
+ * screen's frame). At 80 the stalled sender is the first row and its FLAGS
+ * (zwin) and LIMIT are on screen; wider terminals add the numbers back.
+ */
+static void fitted_table(int width, const char *golden)
+{
+	struct frame fr[3];
+	struct view v = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	uint8_t natural[COL_N];
+	struct layout l;
+	char path[256];
+
+	tu_frames("diag_zwin.rec", fr, 3);
+	view_build(&v, &fr[2], column_get(COL_PROBLEMS), false, NULL, NULL);
+	layout_measure(&fr[2], v.order, v.n, natural);
+	layout_fit_data(&l, column_default_view, column_default_view_len, width, natural);
+	layout_set_attribution(&l, fr[2].attribution);
+	assert_true(l.total <= width);
+	table_header_line(&l, &sb);
+	sb_putc(&sb, '\n');
+	for (size_t i = 0; i < v.n; i++) {
+		table_row_line(&l, &fr[2].rows[v.order[i]], &sb);
+		sb_putc(&sb, '\n');
+	}
+	snprintf(path, sizeof(path), "tests/golden/%s", golden);
+	assert_true(tu_golden(path, sb.s));
+	sb_free(&sb);
+	view_free(&v);
+	for (int i = 0; i < 3; i++)
+		frame_free(&fr[i]);
+}
+
+static void zero_window_stall_leads_the_table_at_80_120_and_200(void **state)
+{
+	(void)state;
+	fitted_table(80, "table-zwin-80.txt");
+	fitted_table(120, "table-zwin-120.txt");
+	fitted_table(200, "table-zwin-200.txt");
+}
+
 static void text_snapshot_of_recorded_states_matches_golden(void **state)
 {
 	(void)state;
@@ -541,6 +584,7 @@ int main(void)
 		cmocka_unit_test(problems_is_a_sort_key_by_name),
 		cmocka_unit_test(at_80_columns_limit_flags_and_process_stay),
 		cmocka_unit_test(a_dropped_column_comes_back_when_a_wider_one_went),
+		cmocka_unit_test(zero_window_stall_leads_the_table_at_80_120_and_200),
 		cmocka_unit_test(text_snapshot_of_recorded_states_matches_golden),
 		cmocka_unit_test(text_snapshot_of_recorded_listener_matches_golden),
 		cmocka_unit_test(json_of_recorded_bulk_transfer_matches_golden),
