@@ -141,7 +141,6 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 	for (int prio = 1; prio <= UINT8_MAX && l->dropped; prio++) {
 		for (size_t i = 0; i < nwant; i++) {
 			int w = natural_width(column_get(want[i]), natural);
-
 			int give = spare(column_get(want[i]), w);
 
 			/* what the flexible columns can still give up counts as room */
