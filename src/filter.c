@@ -899,18 +899,81 @@ static bool bare_host(const char *w, size_t n)
 }
 
 /*
+ * A keyword one slip away from `w` (a letter changed, two swapped or one
+ * left out: "sprt", "prot", "stat"), or NULL. A letter added is not counted:
+ * "procd" and "hostd" are daemons, not typos.
+ */
+static const char *near_keyword(const char *w, size_t n)
+{
+	static const char *const words[] = { "port", "sport", "dport", "src", "dst",
+					     "host", "state", "pid",   "and", "not" };
+
+	if (n < 3)
+		return NULL;
+	for (size_t k = 0; k < NELEM(words); k++) {
+		const char *kw = words[k];
+		size_t m = strlen(kw), i = 0;
+
+		while (i < n && i < m && tolower((unsigned char)w[i]) == kw[i])
+			i++;
+		if (n == m && i < n) {
+			/* one substitution, or two neighbours swapped */
+			if (!strncasecmp(w + i + 1, kw + i + 1, n - i - 1))
+				return kw;
+			if (i + 1 < n && tolower((unsigned char)w[i]) == kw[i + 1] &&
+			    tolower((unsigned char)w[i + 1]) == kw[i] &&
+			    !strncasecmp(w + i + 2, kw + i + 2, n - i - 2))
+				return kw;
+		} else if (n + 1 == m && !strncasecmp(w + i, kw + i + 1, n - i)) {
+			return kw; /* one letter left out */
+		}
+	}
+	return NULL;
+}
+
+/* A primitive keyword glued to its operand ("dport80", "src10.0.0.1"), or NULL. */
+static const char *glued_keyword(const char *w, size_t n, size_t *kwlen)
+{
+	for (size_t k = 0; k < NELEM(prims); k++) {
+		size_t m = strlen(prims[k].name);
+
+		/* proc takes any name: "proc1" may well be one */
+		if (k == P_PROC || n <= m || strncasecmp(w, prims[k].name, m))
+			continue;
+		if (isdigit((unsigned char)w[m]) || w[m] == '[' || w[m] == ':') {
+			*kwlen = m;
+			return prims[k].name;
+		}
+	}
+	return NULL;
+}
+
+/*
  * Words the way people type them (doc/FILTERS.md, "Bare words"): a number
  * is a port, an address or prefix a host, anything else a process name.
- * Called only when the word is no keyword: keywords always win.
+ * Called only when the word is no keyword: keywords always win. A word that
+ * is a keyword mistyped would silently become a process matching nothing:
+ * it is an error with the likely keyword instead (`proc NAME` still takes it).
  */
 static int32_t parse_bare(struct parser *p)
 {
 	const struct tok w = p->tok;
-	const char *s = p->s + w.pos;
+	const char *s = p->s + w.pos, *kw;
+	size_t kwlen = 0;
 	int32_t i;
 
 	if (bare_port(s, w.len))
 		return parse_port(p, P_PORT);
+	if ((kw = glued_keyword(s, w.len, &kwlen))) {
+		perr(p, w.pos, w.len, NULL, "did you mean '%s %.*s'?", kw,
+		     (int)(w.len - kwlen < 24 ? w.len - kwlen : 24), s + kwlen);
+		return -1;
+	}
+	if (!bare_host(s, w.len) && (kw = near_keyword(s, w.len))) {
+		perr(p, w.pos, w.len, "; a process name is written proc NAME", "did you mean '%s'?",
+		     kw);
+		return -1;
+	}
 	if (!bare_host(s, w.len))
 		return parse_proc(p, P_PROC);
 	next(p);

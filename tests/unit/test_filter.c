@@ -358,6 +358,8 @@ static void every_error_fits_in_a_status_line(void **state)
 		"pid 99999999999999999999999999999999",
 		"state",
 		"10.0.0.3000000000000000000000000000000000000",
+		"dport99999999999999999999999999999999999999999999",
+		"sprt",
 	};
 	char buf[FILTER_MAX_TEXT];
 
@@ -434,6 +436,40 @@ static void bare_words_are_ports_hosts_and_process_names(void **state)
 		assert_false(filter_match_conn(f, &c));
 		filter_free(f);
 	}
+}
+
+/* A mistyped keyword is not silently a process that matches nothing. */
+static void mistyped_keywords_are_errors_with_the_likely_keyword(void **state)
+{
+	static const struct canon_case errors[] = {
+		{ "sprt 80", "sprt: did you mean 'sport'? at column 1; a process name is written "
+			     "proc NAME" },
+		{ "prot 80", "prot: did you mean 'port'? at column 1; a process name is written "
+			     "proc NAME" },
+		{ "stat listen", "stat: did you mean 'state'? at column 1; a process name is "
+				 "written proc NAME" },
+		{ "port 1 adn port 2", "port 1 adn: did you mean 'and'? at column 8; a process "
+				       "name is written proc NAME" },
+		{ "dport80", "dport80: did you mean 'dport 80'? at column 1" },
+		{ "src10.0.0.1", "src10.0.0.1: did you mean 'src 10.0.0.1'? at column 1" },
+		{ "host[::1]", "host[::1]: did you mean 'host [::1]'? at column 1" },
+	};
+	static const struct canon_case names[] = {
+		/* a letter added is a daemon's name, not a typo; proc takes any name */
+		{ "procd", "proc procd" },          { "hostd", "proc hostd" },
+		{ "proc1", "proc proc1" },          { "sshd", "proc sshd" },
+		{ "ports", "proc ports" },          { "proc sprt", "proc sprt" },
+		{ "proc dport80", "proc dport80" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(errors); i++) {
+		const char *got = error_of(errors[i].in);
+
+		if (strcmp(got, errors[i].out))
+			fail_msg("'%s':\n got  %s\n want %s", errors[i].in, got, errors[i].out);
+	}
+	check_canon(names, NELEM(names));
 }
 
 static void the_keyword_list_names_every_primitive_operator_and_state(void **state)
@@ -1172,6 +1208,7 @@ int main(void)
 		cmocka_unit_test(a_long_expression_is_quoted_from_its_end),
 		cmocka_unit_test(every_error_fits_in_a_status_line),
 		cmocka_unit_test(bare_words_are_ports_hosts_and_process_names),
+		cmocka_unit_test(mistyped_keywords_are_errors_with_the_likely_keyword),
 		cmocka_unit_test(the_keyword_list_names_every_primitive_operator_and_state),
 		cmocka_unit_test(blank_text_is_no_filter),
 		cmocka_unit_test(nesting_and_length_are_limited),
