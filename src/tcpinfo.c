@@ -146,7 +146,9 @@ static void usec_str(uint64_t us, char *buf, size_t len)
 {
 	char b[24];
 
-	if (us >= 10000000) /* 10 s and more: a duration reads better */
+	if (us == 0)
+		snprintf(buf, len, "0 ms");
+	else if (us >= 10000000) /* 10 s and more: a duration reads better */
 		fmt_secs((double)us / 1e6, buf, len);
 	else
 		snprintf(buf, len, "%s ms", fmt_usec_ms(us, b, sizeof(b)));
@@ -207,7 +209,8 @@ char *tcpinfo_format(const struct tcpi_field *f, const struct tcpi *ti, char *bu
 			snprintf(buf, len, "%llu seg", (unsigned long long)v);
 		break;
 	case TK_BYTES:
-		if (v < 10240)
+		/* exact while it reads at a glance (an MSS of 65483 is not "64 KiB") */
+		if (v < 100000)
 			snprintf(buf, len, "%llu B", (unsigned long long)v);
 		else
 			fmt_size(v, buf, len);

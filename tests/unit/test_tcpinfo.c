@@ -91,12 +91,15 @@ static void times_read_as_ms_or_durations(void **state)
 	assert_string_equal(fmt("min_rtt", &ti, b, sizeof(b)), "no sample yet");
 	assert_string_equal(fmt("last_data_recv", &ti, b, sizeof(b)), "31s");
 	assert_string_equal(fmt("last_ack_recv", &ti, b, sizeof(b)), "12 ms");
+	ti.ato = 0;
+	assert_string_equal(fmt("ato", &ti, b, sizeof(b)), "0 ms");
 	assert_string_equal(fmt("busy_time", &ti, b, sizeof(b)), "4m16s");
 }
 
 static void sizes_and_segments_carry_their_unit(void **state)
 {
-	struct tcpi ti = { .snd_mss = 1448,
+	struct tcpi ti = { .snd_mss = 65483,
+			   .rcv_space = 100000,
 			   .snd_wnd = 1526784,
 			   .snd_cwnd = 10,
 			   .snd_ssthresh = 0x7fffffff,
@@ -104,7 +107,8 @@ static void sizes_and_segments_carry_their_unit(void **state)
 	char b[64];
 
 	(void)state;
-	assert_string_equal(fmt("snd_mss", &ti, b, sizeof(b)), "1448 B");
+	assert_string_equal(fmt("snd_mss", &ti, b, sizeof(b)), "65483 B"); /* exact, not 64 KiB */
+	assert_string_equal(fmt("rcv_space", &ti, b, sizeof(b)), "98 KiB");
 	assert_string_equal(fmt("snd_wnd", &ti, b, sizeof(b)), "1.5 MiB");
 	assert_string_equal(fmt("snd_cwnd", &ti, b, sizeof(b)), "10 seg");
 	assert_string_equal(fmt("snd_ssthresh", &ti, b, sizeof(b)), "none (slow start)");
