@@ -139,8 +139,11 @@ struct column {
 	void (*json_emit)(const struct row *r, struct json *j, const char *key);
 	/* optional: the attribute that marks an alarming value */
 	enum attr (*attr)(const struct row *r);
-	/* optional: a sort key other than the getter's value (fills rank, none, num) */
-	void (*sortkey)(const struct row *r, struct sortkey *k);
+	/*
+	 * optional: a sort key other than the getter's value (fills rank,
+	 * none, num); f is the row's frame (its findings), or NULL
+	 */
+	void (*sortkey)(const struct frame *f, const struct row *r, struct sortkey *k);
 };
 
 const struct column *column_get(enum col_id id);
@@ -174,7 +177,9 @@ struct sortkey {
 	uint64_t cookie;   /* tie-break: deterministic order */
 	uint32_t idx;      /* row index */
 };
-void column_sortkey(const struct column *col, const struct row *r, uint32_t idx, struct sortkey *k);
+/* f: the frame r belongs to, for keys that read its findings (problems); may be NULL. */
+void column_sortkey(const struct column *col, const struct frame *f, const struct row *r,
+		    uint32_t idx, struct sortkey *k);
 /*
  * Orders keys: rank, then unavailable last, then the value; `desc` reverses
  * rank and value but not "unavailable last" or the tie-break by cookie.

@@ -641,13 +641,40 @@ static void get_problems(const struct row *r, struct cval *v)
 }
 
 /*
+ * A listener's own findings (accept-overflow, synq-overflow...) are frame
+ * findings naming its row, with their severity as judged (escalated). Only
+ * listeners are looked up: a few rows, against at most FRAME_FINDINGS_MAX.
+ */
+static unsigned listener_problem(const struct frame *f, const struct row *r)
+{
+	unsigned worst = 0;
+	uint32_t idx;
+
+	if (!f || !is_listener(r) || r < f->rows || r >= f->rows + frame_nrows(f))
+		return 0;
+	idx = (uint32_t)(r - f->rows);
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		const struct finding *x = &f->findings[i];
+
+		if (x->code >= DX_CONN_N && x->row == idx && x->severity >= DS_WARN &&
+		    x->severity > worst)
+			worst = x->severity;
+	}
+	return worst;
+}
+
+/*
  * The default order: problems first, the most severe first, then by TX+RX
  * rate; a row without a rate (first sample, listener) follows the rated
  * ones of its rank instead of falling behind every healthy row.
  */
-static void key_problems(const struct row *r, struct sortkey *k)
+static void key_problems(const struct frame *f, const struct row *r, struct sortkey *k)
 {
+	unsigned lst = listener_problem(f, r);
+
 	k->rank = (uint8_t)worst_problem(r);
+	if (lst > k->rank)
+		k->rank = (uint8_t)lst;
 	if ((r->flags & ROW_RATES) && !is_listener(r))
 		k->num = r->tx_bps + r->rx_bps;
 	else
@@ -1350,9 +1377,9 @@ static const struct column columns[COL_N] = {
 	[COL_PROBLEMS] = { .id = COL_PROBLEMS,
 			   .name = "problems",
 			   .header = "Sev",
-			   .help = "problems first: the worst finding's severity (crit, warn), "
-				   "then TX+RX "
-				   "rate, bits/s (the default order)",
+			   .help = "the worst connection finding's severity (crit, warn); as the "
+				   "sort (the default): problems first, listeners by their own "
+				   "findings too, then TX+RX rate",
 			   .width = 4,
 			   .align = L,
 			   .fmt = CF_TEXT,
@@ -1511,7 +1538,8 @@ bool column_sort_desc(const struct column *col)
 	return !(col->flags & COLF_ASC);
 }
 
-void column_sortkey(const struct column *col, const struct row *r, uint32_t idx, struct sortkey *k)
+void column_sortkey(const struct column *col, const struct frame *f, const struct row *r,
+		    uint32_t idx, struct sortkey *k)
 {
 	struct cval v = { 0 };
 
@@ -1519,7 +1547,7 @@ void column_sortkey(const struct column *col, const struct row *r, uint32_t idx,
 	k->cookie = r->c->cookie;
 	k->idx = idx;
 	if (col->sortkey) {
-		col->sortkey(r, k);
+		col->sortkey(f, r, k);
 		return;
 	}
 	col->get(r, &v);

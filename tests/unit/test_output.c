@@ -118,10 +118,10 @@ static void pacing_of_all_ones_is_unlimited(void **state)
 
 	(void)state;
 	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "unlim");
-	column_sortkey(column_get(COL_PACING), &r, 0, &k);
+	column_sortkey(column_get(COL_PACING), NULL, &r, 0, &k);
 	ti.pacing_rate = 125000000000ull; /* 1 Tbit/s */
 	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "1.0T");
-	column_sortkey(column_get(COL_PACING), &r, 1, &k2);
+	column_sortkey(column_get(COL_PACING), NULL, &r, 1, &k2);
 	assert_true(column_sortkey_cmp(&k, &k2, true, true) < 0); /* unlimited sorts first */
 }
 
@@ -312,6 +312,30 @@ static void problems_sort_first_by_severity_then_by_rate(void **state)
 	/* a pure column sort ignores the findings */
 	view_build(&v, &fr[1], column_get(COL_TX), false, NULL, NULL);
 	assert_int_not_equal(v.order[0], 1);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+/* A listener's own findings (frame findings naming its row) rank it like a connection's. */
+static void a_listener_with_a_full_accept_queue_sorts_first(void **state)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+	bool problem = false;
+
+	(void)state;
+	tu_frames("listen_overflow.rec", fr, 2);
+	for (uint32_t i = 0; i < fr[1].nfindings; i++)
+		problem |= fr[1].findings[i].code >= DX_CONN_N &&
+			   fr[1].findings[i].severity >= DS_WARN &&
+			   fr[1].rows[fr[1].findings[i].row].c->state == TS_LISTEN;
+	assert_true(problem); /* the recording: accept queue 3, over its limit 2 */
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), false, NULL, NULL);
+	assert_int_equal(fr[1].rows[v.order[0]].c->state, TS_LISTEN);
+	/* by rate it has none, so it is last */
+	view_build(&v, &fr[1], column_get(COL_RATE), false, NULL, NULL);
+	assert_int_equal(fr[1].rows[v.order[v.n - 1]].c->state, TS_LISTEN);
 	view_free(&v);
 	frame_free(&fr[0]);
 	frame_free(&fr[1]);
@@ -581,6 +605,7 @@ int main(void)
 		cmocka_unit_test(sorting_is_deterministic_and_unavailable_sorts_last),
 		cmocka_unit_test(endpoints_sort_numerically),
 		cmocka_unit_test(problems_sort_first_by_severity_then_by_rate),
+		cmocka_unit_test(a_listener_with_a_full_accept_queue_sorts_first),
 		cmocka_unit_test(problems_is_a_sort_key_by_name),
 		cmocka_unit_test(at_80_columns_limit_flags_and_process_stay),
 		cmocka_unit_test(a_dropped_column_comes_back_when_a_wider_one_went),
