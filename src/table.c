@@ -142,10 +142,11 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 		for (size_t i = 0; i < nwant; i++) {
 			int w = natural_width(column_get(want[i]), natural);
 			int give = spare(column_get(want[i]), w);
+			/* the answer and Process may be narrowed for each other, not for the rest */
+			int room = prio <= 2 ? shrink + give : 0;
 
-			/* what the flexible columns can still give up counts as room */
 			if (keep[i] || column_get(want[i])->prio != prio ||
-			    used + w + 1 - shrink - give > avail)
+			    used + w + 1 - room > avail)
 				continue;
 			keep[i] = true;
 			used += w + 1;

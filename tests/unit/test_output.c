@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "diagnose.h"
 #include "fmt.h"
@@ -421,30 +422,44 @@ static void at_80_columns_limit_flags_and_process_stay(void **state)
 
 static void a_dropped_column_comes_back_when_a_wider_one_went(void **state)
 {
+	/* CC (prio 8, 6 wide) goes first, then Mem (prio 6, 19 wide): then CC fits again */
+	static const enum col_id want[] = { COL_STATE, COL_CONG, COL_SKMEM };
 	struct layout l;
-	int avail = -1;
 
 	(void)state;
-	/*
-	 * The listener view exactly as wide as everything but Process (prio
-	 * 2), the address narrowed to 15: Group (prio 4, narrower) goes first,
-	 * and fits again once Process went.
-	 */
-	for (size_t i = 0; i < column_listen_view_len; i++)
-		if (column_listen_view[i] != COL_PROC)
-			avail += (column_listen_view[i] == COL_LOCAL
-					  ? 15
-					  : column_get(column_listen_view[i])->width) +
-				 1;
-	layout_fit(&l, column_listen_view, column_listen_view_len, avail);
-	assert_false(in_layout(&l, COL_PROC));
-	assert_true(in_layout(&l, COL_REUSEPORT));
-	assert_int_equal(l.total, avail);
-	/* six cells more: Process narrowed to its minimum beats Group */
-	layout_fit(&l, column_listen_view, column_listen_view_len, avail + 6);
+	layout_fit(&l, want, 3, 20);
+	assert_true(in_layout(&l, COL_STATE));
+	assert_true(in_layout(&l, COL_CONG));
+	assert_false(in_layout(&l, COL_SKMEM));
+	assert_int_equal(l.dropped, 1);
+	assert_true(l.total <= 20);
+}
+
+/* Narrowing the answer or Process is for each other, never for a secondary column. */
+static void process_is_not_narrowed_for_a_secondary_column(void **state)
+{
+	static const enum col_id want[] = { COL_LOCAL, COL_PROC, COL_CONG };
+	struct conn c = { .family = AF_INET, .state = TS_ESTABLISHED, .sport = 40000 };
+	struct procinfo p = { .pid = 123456, .count = 1, .comm = "postgres" };
+	struct row r = { .c = &c, .proc = &p };
+	struct frame f = { 0 };
+	uint8_t natural[COL_N];
+	uint32_t order = 0;
+	struct layout l;
+
+	(void)state;
+	snprintf(p.text, sizeof(p.text), "123456/postgres");
+	f.rows = &r;
+	f.sample.n = 1;
+	c.src[0] = 10;
+	c.src[3] = 1;
+	layout_measure(&f, &order, 1, natural);
+	/* room for the address and Process as they are, not for CC too */
+	layout_fit_data(&l, want, 3, natural[COL_LOCAL] + 1 + natural[COL_PROC] + 3, natural);
 	assert_true(in_layout(&l, COL_PROC));
-	assert_false(in_layout(&l, COL_REUSEPORT));
-	assert_true(l.total <= avail + 6);
+	assert_false(in_layout(&l, COL_CONG));
+	for (int i = 0; i < l.n; i++)
+		assert_int_equal(l.width[i], natural[l.col[i]->id]);
 }
 
 static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
@@ -609,6 +624,7 @@ int main(void)
 		cmocka_unit_test(problems_is_a_sort_key_by_name),
 		cmocka_unit_test(at_80_columns_limit_flags_and_process_stay),
 		cmocka_unit_test(a_dropped_column_comes_back_when_a_wider_one_went),
+		cmocka_unit_test(process_is_not_narrowed_for_a_secondary_column),
 		cmocka_unit_test(zero_window_stall_leads_the_table_at_80_120_and_200),
 		cmocka_unit_test(text_snapshot_of_recorded_states_matches_golden),
 		cmocka_unit_test(text_snapshot_of_recorded_listener_matches_golden),
