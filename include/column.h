@@ -61,15 +61,18 @@ enum col_id {
 	COL_ACCEPTMAX,
 	COL_ACCEPT_FILL,
 	COL_SYNQ,
+	COL_SYN_MAX,
+	COL_SYN_FILL,
 	COL_DROPS,
 	COL_DROPS_DELTA,
 	COL_REUSEPORT,
 	COL_PROC,
 	COL_PID,
 	COL_USER,
-	COL_LIMIT, /* diagnosis: what limited sending (diagnose.c) */
-	COL_FLAGS, /* diagnosis: the connection's finding codes */
-	COL_BDP,   /* diagnosis: estimated bandwidth-delay product */
+	COL_LIMIT,    /* diagnosis: what limited sending (diagnose.c) */
+	COL_FLAGS,    /* diagnosis: the connection's finding codes */
+	COL_BDP,      /* diagnosis: estimated bandwidth-delay product */
+	COL_PROBLEMS, /* sort key: worst finding's severity, then TX+RX rate (the default order) */
 	COL_N
 };
 
@@ -105,7 +108,12 @@ enum {
 	COLF_FLEX = 1 << 2,    /* takes spare width (addresses) */
 	COLF_SORTNUM = 1 << 3, /* text shown, but sorted by the getter's number (skmem, timer) */
 	COLF_LISTEN = 1 << 4,  /* listener-only: in JSON listener objects, not connection ones */
+	COLF_FIT = 1 << 5,     /* narrower when the values are (State, Limit): width is the most */
+	COLF_PROCS = 1 << 6,   /* from process attribution: empty says nothing when it is off */
+	COLF_CUTEND = 1 << 7,  /* too long: cut the end, not the middle (names, lists) */
 };
+
+struct sortkey;
 
 struct column {
 	enum col_id id;
@@ -115,9 +123,15 @@ struct column {
 	const char *help;   /* one line: meaning and unit */
 	uint8_t width;      /* cells in the TUI and text tables */
 	uint8_t maxwidth;   /* COLF_FLEX: may grow to this */
+	uint8_t minwidth;   /* COLF_FLEX: may be narrowed to this (0: 15) before columns go */
 	uint8_t align;
-	uint8_t fmt;   /* enum col_fmt */
-	uint8_t prio;  /* when the screen is narrow, larger numbers go first */
+	uint8_t fmt; /* enum col_fmt */
+	/*
+	 * When the screen is narrow, larger numbers go first: 1 the answer
+	 * (endpoints, state, rates, LIMIT, FLAGS), 2 who (Process), 3 the
+	 * queues, 4 the main TCP numbers (RTT, Cwnd, RWnd, Rtx), then the rest.
+	 */
+	uint8_t prio;
 	uint8_t needs; /* DIAG_EXT_* the kernel must send */
 	uint8_t flags; /* COLF_* */
 	void (*get)(const struct row *r, struct cval *v);
@@ -125,6 +139,11 @@ struct column {
 	void (*json_emit)(const struct row *r, struct json *j, const char *key);
 	/* optional: the attribute that marks an alarming value */
 	enum attr (*attr)(const struct row *r);
+	/*
+	 * optional: a sort key other than the getter's value (fills rank,
+	 * none, num); f is the row's frame (its findings), or NULL
+	 */
+	void (*sortkey)(const struct frame *f, const struct row *r, struct sortkey *k);
 };
 
 const struct column *column_get(enum col_id id);
@@ -151,14 +170,20 @@ enum attr column_attr(const struct column *col, const struct row *r);
 
 /* Sort keys: build one per row, then sort the keys. */
 struct sortkey {
-	uint8_t none; /* unavailable: always last */
+	uint8_t rank; /* a class compared before everything else (problems: the severity) */
+	uint8_t none; /* unavailable: last within its rank */
 	double num;
 	uint8_t bytes[24]; /* text and endpoints: compared with memcmp */
 	uint64_t cookie;   /* tie-break: deterministic order */
 	uint32_t idx;      /* row index */
 };
-void column_sortkey(const struct column *col, const struct row *r, uint32_t idx, struct sortkey *k);
-/* Orders keys; `desc` reverses the value order but not "unavailable last" or the tie-break. */
+/* f: the frame r belongs to, for keys that read its findings (problems); may be NULL. */
+void column_sortkey(const struct column *col, const struct frame *f, const struct row *r,
+		    uint32_t idx, struct sortkey *k);
+/*
+ * Orders keys: rank, then unavailable last, then the value; `desc` reverses
+ * rank and value but not "unavailable last" or the tie-break by cookie.
+ */
 int column_sortkey_cmp(const struct sortkey *a, const struct sortkey *b, bool numeric, bool desc);
 bool column_is_numeric(const struct column *col);
 /* True when the column sorts descending unless reversed. */

@@ -41,6 +41,7 @@ struct filter; /* opaque: the parsed expression, its text and its kernel part */
 #define FILTER_MAX_TEXT 4096 /* bytes of expression text */
 #define FILTER_MAX_DEPTH 64
 #define FILTER_MAX_PARENS 256 /* nested '(' and `not` as written */
+#define FILTER_MSG_MAX 120    /* longest error message */
 /*
  * Longest bytecode handed to the kernel. diag.c builds the request in a
  * page-sized buffer and accepts half of it; a filter whose program would be
@@ -53,7 +54,9 @@ struct filter; /* opaque: the parsed expression, its text and its kernel part */
  * Parses `text`. Returns a filter the caller owns (filter_free), or NULL:
  *  - with e set: not a valid expression; e->msg is one line naming the
  *    problem and its 1-based column, after the text up to the bad token:
- *    "dport 99999: port out of range at column 7".
+ *    "dport 99999: port out of range at column 7". It is complete in
+ *    FILTER_MSG_MAX characters (the quoted text is cut from its left), so a
+ *    status line never has to cut it.
  *  - with e clear (terr_isset(e) false): empty or blank text, "no filter".
  * NULL is "no filter" for every function below (it matches every socket), so
  * a caller can pass on whatever filter_parse returned once it checked e.
@@ -81,6 +84,19 @@ bool filter_view_match(const struct row *r, void *ctx);
  * f alive as long as a request (or a collector) holds it.
  */
 void filter_kernel_req(const struct filter *f, struct diag_req *req);
+
+/* A word of the language, for completion and help (filter_keyword). */
+enum filter_word_kind {
+	FW_PRIMITIVE, /* port, src, state, proc, ... */
+	FW_OPERATOR,  /* and, or, not, eq, ... */
+	FW_STATE,     /* a state name or group, after `state` */
+};
+struct filter_word {
+	const char *word; /* static */
+	uint8_t kind;     /* enum filter_word_kind */
+};
+/* The i-th keyword (from the parser's own tables); .word is NULL past the last. */
+struct filter_word filter_keyword(size_t i);
 
 /* The text as the user wrote it (borrowed), NULL for no filter. */
 const char *filter_text(const struct filter *f);

@@ -5,8 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1536 -> "1.5K", 16777216 -> "16M" (IEC multiples, suffix K M G T). */
+/* 1536 -> "1.5K", 16777216 -> "16M" (IEC multiples, suffix K M G T); cells use fmt_ibytes. */
 char *fmt_bytes(uint64_t v, char *buf, size_t len);
+/* Bytes for a table cell, IEC: 512 -> "512", 1536 -> "1.5Ki", 2936012 -> "2.8Mi". */
+char *fmt_ibytes(uint64_t v, char *buf, size_t len);
+/* Bytes for prose and the detail view: "512 B", "1.5 KiB", "2.8 MiB". */
+char *fmt_size(uint64_t v, char *buf, size_t len);
+/* Bits per second for prose and the detail view: "9.1 kbit/s", "37.4 Gbit/s". */
+char *fmt_rate(double bps, char *buf, size_t len);
 /* Bits per second, SI: 812000 -> "812k", 94200000 -> "94.2M". */
 char *fmt_bits(double bps, char *buf, size_t len);
 /* Plain count; when wider than `width` digits, SI-abbreviated ("1.2M"). */

@@ -16,7 +16,16 @@ struct layout {
 	int n;
 	int total;   /* cells used, separators included */
 	int dropped; /* wanted columns that did not fit */
+	/*
+	 * The cell of a process column (COLF_PROCS) for a row without a
+	 * process while attribution is off or unavailable ("off", "n/a");
+	 * NULL: attribution ran, so an empty cell means nobody holds it ("-").
+	 */
+	const char *procs_note;
 };
+
+/* Says in the process cells why they are empty (frame.attribution, enum attribution). */
+void layout_set_attribution(struct layout *l, unsigned attribution);
 
 /*
  * Fits the wanted columns into `avail` cells (one space between columns):
@@ -26,14 +35,14 @@ struct layout {
  */
 void layout_fit(struct layout *l, const enum col_id *want, size_t nwant, int avail);
 /*
- * The same, with the natural width of flexible columns taken from the data
- * (`natural[id]`, 0 = the column's own width): short addresses leave room
- * for more columns.
+ * The same, with the natural width of flexible and fitted columns taken from
+ * the data (`natural[id]`, 0 = the column's own width): short addresses and
+ * states leave room for more columns.
  */
 void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, int avail,
 		     const uint8_t natural[COL_N]);
-/* The widest value of each flexible column among rows `order` (into natural[]); costs a
- * format per flexible column and row: callers bound n. */
+/* The widest value of each flexible or fitted column among rows `order` (into natural[]);
+ * costs a format per such column and row: callers bound n. */
 void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint8_t natural[COL_N]);
 
 /*

@@ -129,16 +129,43 @@ enum {
 	TCPI_OPT_TFO_CHILD = 128,
 };
 
+/* How a field reads to a person (tcpinfo_format). */
+enum tcpi_kind {
+	TK_COUNT,    /* a plain number */
+	TK_SEGS,     /* segments */
+	TK_BYTES,    /* bytes: "1.5 MiB" */
+	TK_USEC,     /* microseconds, shown as ms */
+	TK_MSEC,     /* milliseconds, seconds when long */
+	TK_RATE,     /* bytes/s, shown as bits/s; ~0 is "unlimited" */
+	TK_STATE,    /* a TCP state: its name */
+	TK_CA_STATE, /* congestion-avoidance state: its name */
+	TK_OPTIONS,  /* TCPI_OPT_* bits: their names */
+	TK_WSCALE,   /* two nibbles: "snd 7 rcv 7" */
+	TK_SSTHRESH, /* segments; the kernel's infinity means slow start */
+	TK_MINRTT,   /* microseconds; ~0 means no sample yet */
+	TK_FLAGS8,   /* delivery_rate_app_limited:1, fastopen_client_fail:2 */
+	TK_HEX,      /* packed bits shown as they are */
+};
+
 /* Every field, for views that list them all (the detail view). */
 struct tcpi_field {
 	const char *name;
 	uint16_t off;
 	uint8_t size;
-	const char *unit; /* "us", "ms", "B", "B/s", "seg", "" */
+	uint8_t kind;     /* enum tcpi_kind */
+	const char *unit; /* the raw unit: "us", "ms", "B", "B/s", "seg", "" */
 };
 extern const struct tcpi_field tcpi_fields[];
 extern const size_t tcpi_nfields;
 /* The field's value from a copy of tcp_info (the caller checks availability). */
 uint64_t tcpi_value(const struct tcpi *ti, const struct tcpi_field *f);
+/* The field by name ("snd_cwnd"); NULL if none. */
+const struct tcpi_field *tcpi_field_by_name(const char *name);
+/*
+ * The field's value as a person reads it: "ESTAB", "snd 7 rcv 7",
+ * "ts sack wscale", "unlimited", "37.4 Gbit/s", "0.047 ms", "1.5 MiB".
+ * Pure; the caller checks availability (TCPI_HAS). Returns buf.
+ */
+char *tcpinfo_format(const struct tcpi_field *f, const struct tcpi *ti, char *buf, size_t len);
 
 #endif

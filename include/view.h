@@ -27,8 +27,10 @@ struct view {
 /*
  * Keeps the rows `match` accepts (NULL: all) and sorts them by `sort`, in its
  * natural direction (numbers largest first), flipped by `reverse`.
- * Unavailable values sort last; ties are broken by cookie, so the order is
- * the same on every run. O(n log n) on precomputed keys.
+ * Unavailable values sort last (within their rank, for a column with one:
+ * `problems` ranks by the worst finding first); ties are broken by cookie, so
+ * the order is the same on every run. O(n log n) on keys precomputed once
+ * per row.
  */
 void view_build(struct view *v, const struct frame *f, const struct column *sort, bool reverse,
 		view_match_fn match, void *ctx);

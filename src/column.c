@@ -184,9 +184,10 @@ static void get_skmem(const struct row *r, struct cval *v)
 
 	if (!m || r->c->skmem_n <= SKM_SNDBUF)
 		return;
-	snprintf(v->buf, sizeof(v->buf), "%s/%s %s/%s", fmt_bytes(m[SKM_RMEM_ALLOC], a, sizeof(a)),
-		 fmt_bytes(m[SKM_RCVBUF], b, sizeof(b)), fmt_bytes(m[SKM_WMEM_ALLOC], c, sizeof(c)),
-		 fmt_bytes(m[SKM_SNDBUF], d, sizeof(d)));
+	snprintf(v->buf, sizeof(v->buf), "%s/%s %s/%s", fmt_ibytes(m[SKM_RMEM_ALLOC], a, sizeof(a)),
+		 fmt_ibytes(m[SKM_RCVBUF], b, sizeof(b)),
+		 fmt_ibytes(m[SKM_WMEM_ALLOC], c, sizeof(c)),
+		 fmt_ibytes(m[SKM_SNDBUF], d, sizeof(d)));
 	set_str(v, v->buf);
 	/* sorts by total memory held */
 	v->u = (uint64_t)m[SKM_RMEM_ALLOC] + m[SKM_WMEM_QUEUED];
@@ -275,15 +276,24 @@ static void json_shutdown(const struct row *r, struct json *j, const char *key)
 	json_obj_end(j);
 }
 
-/* pacing_rate and delivery_rate are bytes/s in tcp_info; shown as bits/s. */
+/*
+ * pacing_rate and delivery_rate are bytes/s in tcp_info; shown as bits/s.
+ * A pacing rate of ~0 is the kernel's "no limit" (sk_pacing_rate's initial
+ * value): "unlim" in the cell, sorting above every rate, null in JSON.
+ */
 static void get_pacing(const struct row *r, struct cval *v)
 {
 	uint64_t x;
 
-	if (CONN_INFO(r->c, pacing_rate, &x) && x != UINT64_MAX && !is_listener(r)) {
-		v->kind = CV_F64;
-		v->f = (double)x * 8;
+	if (!CONN_INFO(r->c, pacing_rate, &x) || is_listener(r))
+		return;
+	if (x == UINT64_MAX) {
+		set_str(v, "unlim");
+		v->u = UINT64_MAX;
+		return;
 	}
+	v->kind = CV_F64;
+	v->f = (double)x * 8;
 }
 
 static void get_delivery(const struct row *r, struct cval *v)
@@ -334,6 +344,42 @@ static void get_synq(const struct row *r, struct cval *v)
 {
 	if (r->lst)
 		set_u64(v, r->lst->syn_q);
+}
+
+/* 0 is "not known" (an old kernel, or not derived): unavailable, never a limit of 0. */
+static void get_synmax(const struct row *r, struct cval *v)
+{
+	if (r->lst && r->lst->syn_max)
+		set_u64(v, r->lst->syn_max);
+}
+
+/* "depth/limit", or the depth alone when the limit is not known; sorts by fill, then depth. */
+static void get_syn_fill(const struct row *r, struct cval *v)
+{
+	const struct listener *l = r->lst;
+
+	if (!l)
+		return;
+	if (l->syn_max) {
+		snprintf(v->buf, sizeof(v->buf), "%u/%u", l->syn_q, l->syn_max);
+		v->u = (uint64_t)l->syn_q * 1000000u / l->syn_max;
+	} else {
+		snprintf(v->buf, sizeof(v->buf), "%u", l->syn_q);
+		v->u = l->syn_q;
+	}
+	set_str(v, v->buf);
+}
+
+/* A SYN queue at its limit drops SYNs or answers with cookies. */
+static enum attr attr_syn_fill(const struct row *r)
+{
+	const struct listener *l = r->lst;
+
+	if (!l || !l->syn_max)
+		return AT_NORMAL;
+	return l->syn_q >= l->syn_max             ? AT_ALARM
+	       : l->syn_q * 4u >= l->syn_max * 3u ? AT_WARN
+						  : AT_NORMAL;
 }
 
 static void get_drops(const struct row *r, struct cval *v)
@@ -564,6 +610,84 @@ static enum attr attr_flags(const struct row *r)
 	return a;
 }
 
+/*
+ * The worst severity among the row's findings that make it a problem (warn
+ * and crit; info findings are context, not problems): 0 none, then
+ * DS_WARN, DS_CRIT. Read from the code descriptors, so new codes count.
+ */
+static unsigned worst_problem(const struct row *r)
+{
+	unsigned worst = 0;
+
+	for (unsigned code = 0; code < DX_CONN_N; code++) {
+		unsigned sev;
+
+		if (!(r->findings & (1u << code)))
+			continue;
+		sev = diagnose_code(code)->severity;
+		if (sev >= DS_WARN && sev > worst)
+			worst = sev;
+	}
+	return worst;
+}
+
+/* The cell, if shown: the worst problem's severity ("crit", "warn"), empty for none. */
+static void get_problems(const struct row *r, struct cval *v)
+{
+	unsigned worst = worst_problem(r);
+
+	set_str(v, worst ? diagnose_severity_name(worst) : "");
+	v->u = worst;
+}
+
+/*
+ * A listener's own findings (accept-overflow, synq-overflow...) are frame
+ * findings naming its row, with their severity as judged (escalated). Only
+ * listeners are looked up: a few rows, against at most FRAME_FINDINGS_MAX.
+ */
+static unsigned listener_problem(const struct frame *f, const struct row *r)
+{
+	unsigned worst = 0;
+	uint32_t idx;
+
+	if (!f || !is_listener(r) || r < f->rows || r >= f->rows + frame_nrows(f))
+		return 0;
+	idx = (uint32_t)(r - f->rows);
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		const struct finding *x = &f->findings[i];
+
+		if (x->code >= DX_CONN_N && x->row == idx && x->severity >= DS_WARN &&
+		    x->severity > worst)
+			worst = x->severity;
+	}
+	return worst;
+}
+
+/*
+ * The default order: problems first, the most severe first, then by TX+RX
+ * rate; a row without a rate (first sample, listener) follows the rated
+ * ones of its rank instead of falling behind every healthy row.
+ */
+static void key_problems(const struct frame *f, const struct row *r, struct sortkey *k)
+{
+	unsigned lst = listener_problem(f, r);
+
+	k->rank = (uint8_t)worst_problem(r);
+	if (lst > k->rank)
+		k->rank = (uint8_t)lst;
+	if ((r->flags & ROW_RATES) && !is_listener(r))
+		k->num = r->tx_bps + r->rx_bps;
+	else
+		k->none = 1;
+}
+
+static enum attr attr_problems(const struct row *r)
+{
+	unsigned worst = worst_problem(r);
+
+	return worst >= DS_CRIT ? AT_ALARM : worst ? AT_WARN : AT_NORMAL;
+}
+
 static void get_bdp(const struct row *r, struct cval *v)
 {
 	if (r->bdp_bytes)
@@ -574,167 +698,697 @@ static void get_bdp(const struct row *r, struct cval *v)
 #define R ALIGN_RIGHT
 
 static const struct column columns[COL_N] = {
-	[COL_COOKIE] = { COL_COOKIE, "cookie", "cookie", "Cookie",
-			 "socket cookie: the kernel's unique id of the socket", 8, 0, R, CF_COUNT,
-			 9, 0, COLF_ASC, get_cookie, NULL, NULL },
-	[COL_LOCAL] = { COL_LOCAL, "local", "local", "Local Addr:Port", "local address and port",
-			21, 47, L, CF_ENDPOINT, 1, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX,
-			get_local, NULL, NULL },
-	[COL_REMOTE] = { COL_REMOTE, "remote", "remote", "Peer Addr:Port", "peer address and port",
-			 21, 47, L, CF_ENDPOINT, 1, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX,
-			 get_remote, NULL, NULL },
-	[COL_STATE] = { COL_STATE, "state", "state", "State", "TCP state (ss names)", 10, 0, L,
-			CF_TEXT, 1, 0, COLF_DEFAULT | COLF_ASC, get_state, NULL, attr_state },
-	[COL_RECVQ] = { COL_RECVQ, "recv_q", "recv_q", "Recv-Q",
-			"bytes not yet read by the application; LISTEN: accept queue length", 6, 0,
-			R, CF_COUNT, 2, 0, COLF_DEFAULT, get_recvq, NULL, attr_recvq },
-	[COL_SENDQ] = { COL_SENDQ, "send_q", "send_q", "Send-Q",
-			"bytes not yet acknowledged or sent; LISTEN: accept queue limit", 6, 0, R,
-			CF_COUNT, 2, 0, COLF_DEFAULT, get_sendq, NULL, NULL },
-	[COL_RX] = { COL_RX, "rx", "rx_bps", "RX b/s",
-		     "receive rate in the last interval, bits/s (bytes_received)", 6, 0, R,
-		     CF_BITRATE, 1, NEED_INFO, COLF_DEFAULT, get_rx, NULL, NULL },
-	[COL_TX] = { COL_TX, "tx", "tx_bps", "TX b/s",
-		     "send rate in the last interval, bits/s (bytes_acked)", 6, 0, R, CF_BITRATE, 1,
-		     NEED_INFO, COLF_DEFAULT, get_tx, NULL, NULL },
-	[COL_RATE] = { COL_RATE, "rate", NULL, "Rate", "TX + RX in the last interval, bits/s", 6, 0,
-		       R, CF_BITRATE, 4, NEED_INFO, 0, get_rate, NULL, NULL },
-	[COL_RTT] = { COL_RTT, "rtt", "rtt_us", "RTT ms", "smoothed round-trip time, ms", 7, 0, R,
-		      CF_USEC_MS, 2, NEED_INFO, COLF_DEFAULT, get_rtt, NULL, NULL },
-	[COL_RTTVAR] = { COL_RTTVAR, "rttvar", "rttvar_us", "RTTvar",
-			 "round-trip time variation, ms", 6, 0, R, CF_USEC_MS, 7, NEED_INFO,
-			 COLF_DEFAULT, get_rttvar, NULL, NULL },
-	[COL_MINRTT] = { COL_MINRTT, "min_rtt", "min_rtt_us", "minRTT",
-			 "lowest round-trip time seen, ms (4.6+)", 6, 0, R, CF_USEC_MS, 6,
-			 NEED_INFO, 0, get_minrtt, NULL, NULL },
-	[COL_CWND] = { COL_CWND, "cwnd", "cwnd", "Cwnd", "congestion window, segments", 5, 0, R,
-		       CF_COUNT, 3, NEED_INFO, COLF_DEFAULT, get_cwnd, NULL, NULL },
-	[COL_SSTHRESH] = { COL_SSTHRESH, "ssthresh", "ssthresh", "Ssthr",
-			   "slow-start threshold, segments (inf: none yet; JSON null)", 5, 0, R,
-			   CF_COUNT, 8, NEED_INFO, COLF_DEFAULT, get_ssthresh, NULL, NULL },
-	[COL_MSS] = { COL_MSS, "mss", "mss", "MSS", "send maximum segment size, bytes", 5, 0, R,
-		      CF_COUNT, 8, NEED_INFO, 0, get_mss, NULL, NULL },
-	[COL_RWND] = { COL_RWND, "rwnd", "rwnd", "RWnd",
-		       "the peer's advertised receive window, bytes (tcpi_snd_wnd, 5.4+)", 6, 0, R,
-		       CF_BYTES, 3, NEED_INFO, COLF_DEFAULT, get_rwnd, NULL, attr_rwnd },
-	[COL_RCVWND] = { COL_RCVWND, "rcv_wnd", "rcv_wnd", "OurWnd",
-			 "the window we advertise, bytes (6.2+)", 6, 0, R, CF_BYTES, 7, NEED_INFO,
-			 0, get_rcvwnd, NULL, NULL },
-	[COL_RCVSPACE] = { COL_RCVSPACE, "rcv_space", "rcv_space", "RcvSpc",
-			   "receive-buffer autotuning estimate, bytes", 6, 0, R, CF_BYTES, 7,
-			   NEED_INFO, COLF_DEFAULT, get_rcvspace, NULL, NULL },
-	[COL_UNACKED] = { COL_UNACKED, "unacked", "unacked", "Unack",
-			  "segments sent and not yet acknowledged", 5, 0, R, CF_COUNT, 5, NEED_INFO,
-			  COLF_DEFAULT, get_unacked, NULL, NULL },
-	[COL_RETRANS] = { COL_RETRANS, "retrans", "retrans_delta", "Rtx",
-			  "segments retransmitted in the last interval", 4, 0, R, CF_COUNT, 3,
-			  NEED_INFO, COLF_DEFAULT, get_retrans, NULL, attr_retrans },
-	[COL_RETRANS_OUT] = { COL_RETRANS_OUT, "retrans_out", "retrans", "RtxOut",
-			      "retransmitted segments not yet acknowledged", 6, 0, R, CF_COUNT, 8,
-			      NEED_INFO, 0, get_retrans_out, NULL, NULL },
-	[COL_TOTAL_RETRANS] = { COL_TOTAL_RETRANS, "total_retrans", "total_retrans", "TotRtx",
-				"segments retransmitted over the connection's life", 6, 0, R,
-				CF_COUNT, 8, NEED_INFO, 0, get_total_retrans, NULL, NULL },
-	[COL_LOST] = { COL_LOST, "lost", "lost", "Lost", "segments presumed lost", 5, 0, R,
-		       CF_COUNT, 8, NEED_INFO, 0, get_lost, NULL, NULL },
-	[COL_SKMEM] = { COL_SKMEM, "skmem", "skmem", "Mem r/rb t/tb",
-			"socket memory: receive used/buffer, send used/buffer, bytes", 17, 0, L,
-			CF_TEXT, 6, NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM, get_skmem, json_skmem,
-			NULL },
-	[COL_CONG] = { COL_CONG, "cong", "cong", "CC", "congestion control algorithm", 6, 0, L,
-		       CF_TEXT, 8, NEED_CONG, COLF_DEFAULT | COLF_ASC, get_cong, NULL, NULL },
-	[COL_CASTATE] = { COL_CASTATE, "ca_state", "ca_state", "CA",
-			  "congestion-avoidance state: open, disorder, cwr, recovery, loss", 8, 0,
-			  L, CF_TEXT, 8, NEED_INFO, COLF_ASC, get_castate, NULL, NULL },
-	[COL_TIMER] = { COL_TIMER, "timer", "timer", "Timer",
-			"running timer, ms left, backoff (persist: zero-window probing)", 14, 0, L,
-			CF_TEXT, 8, 0, COLF_ASC | COLF_SORTNUM, get_timer, json_timer, attr_timer },
-	[COL_SHUTDOWN] = { COL_SHUTDOWN, "shutdown", "shutdown", "Shut",
-			   "shut down directions: rd (receive), wr (send)", 4, 0, L, CF_TEXT, 9, 0,
-			   COLF_ASC, get_shutdown, json_shutdown, NULL },
-	[COL_BYTES_ACKED] = { COL_BYTES_ACKED, "bytes_acked", "bytes_acked", "Acked",
-			      "bytes sent and acknowledged (4.1+)", 6, 0, R, CF_BYTES, 8, NEED_INFO,
-			      0, get_bytes_acked, NULL, NULL },
-	[COL_BYTES_RECEIVED] = { COL_BYTES_RECEIVED, "bytes_received", "bytes_received", "Rcvd",
-				 "bytes received (4.1+)", 6, 0, R, CF_BYTES, 8, NEED_INFO, 0,
-				 get_bytes_received, NULL, NULL },
-	[COL_BYTES_SENT] = { COL_BYTES_SENT, "bytes_sent", "bytes_sent", "Sent",
-			     "bytes sent, retransmissions included (4.19+)", 6, 0, R, CF_BYTES, 8,
-			     NEED_INFO, 0, get_bytes_sent, NULL, NULL },
-	[COL_BYTES_RETRANS] = { COL_BYTES_RETRANS, "bytes_retrans", "bytes_retrans", "RtxB",
-				"bytes retransmitted (4.19+)", 6, 0, R, CF_BYTES, 8, NEED_INFO, 0,
-				get_bytes_retrans, NULL, NULL },
-	[COL_BUSY] = { COL_BUSY, "busy", "busy_us", "Busy",
-		       "time with data in flight over the connection's life (4.10+)", 6, 0, R,
-		       CF_USEC_S, 8, NEED_INFO, 0, get_busy, NULL, NULL },
-	[COL_RWND_LIMITED] = { COL_RWND_LIMITED, "rwnd_limited", "rwnd_limited_us", "RwndLim",
-			       "time limited by the peer's receive window, lifetime (4.10+)", 7, 0,
-			       R, CF_USEC_S, 8, NEED_INFO, 0, get_rwnd_limited, NULL, NULL },
-	[COL_SNDBUF_LIMITED] = { COL_SNDBUF_LIMITED, "sndbuf_limited", "sndbuf_limited_us",
-				 "SbufLim", "time limited by the send buffer, lifetime (4.10+)", 7,
-				 0, R, CF_USEC_S, 8, NEED_INFO, 0, get_sndbuf_limited, NULL, NULL },
-	[COL_PACING] = { COL_PACING, "pacing", "pacing_rate_bps", "Pacing", "pacing rate, bits/s",
-			 6, 0, R, CF_BITRATE, 8, NEED_INFO, 0, get_pacing, NULL, NULL },
-	[COL_DELIVERY] = { COL_DELIVERY, "delivery", "delivery_rate_bps", "Deliv",
-			   "delivery rate measured by the kernel, bits/s (4.9+)", 6, 0, R,
-			   CF_BITRATE, 8, NEED_INFO, 0, get_delivery, NULL, NULL },
-	[COL_NOTSENT] = { COL_NOTSENT, "notsent", "notsent_bytes", "NotSent",
-			  "bytes queued and not yet sent (4.6+)", 7, 0, R, CF_BYTES, 8, NEED_INFO,
-			  0, get_notsent, NULL, NULL },
-	[COL_RCV_RTT] = { COL_RCV_RTT, "rcv_rtt", "rcv_rtt_us", "RcvRTT",
-			  "receiver-side RTT estimate, ms", 6, 0, R, CF_USEC_MS, 8, NEED_INFO, 0,
-			  get_rcv_rtt, NULL, NULL },
-	[COL_UID] = { COL_UID, "uid", "uid", "UID", "owner user id", 6, 0, R, CF_COUNT, 9, 0, 0,
-		      get_uid, NULL, NULL },
-	[COL_INODE] = { COL_INODE, "inode", "inode", "Inode", "socket inode", 8, 0, R, CF_COUNT, 9,
-			0, 0, get_inode, NULL, NULL },
-	[COL_ACCEPTQ] = { COL_ACCEPTQ, "accept_queue", "accept_queue", "AcceptQ",
-			  "connections waiting in the accept queue", 7, 0, R, CF_COUNT, 2, 0,
-			  COLF_LISTEN, get_acceptq, NULL, attr_accept },
-	[COL_ACCEPTMAX] = { COL_ACCEPTMAX, "accept_max", "accept_max", "Limit",
-			    "accept queue limit: min(listen backlog, somaxconn)", 6, 0, R, CF_COUNT,
-			    3, 0, COLF_LISTEN, get_acceptmax, NULL, NULL },
-	[COL_ACCEPT_FILL] = { COL_ACCEPT_FILL, "accept", NULL, "Accept Q",
-			      "accept queue as current/limit; it holds limit+1 before dropping", 11,
-			      0, R, CF_TEXT, 1, 0, COLF_LISTEN | COLF_SORTNUM, get_accept_fill,
-			      NULL, attr_accept },
-	[COL_SYNQ] = { COL_SYNQ, "syn_queue", "syn_queue", "SYN-Q",
-		       "SYN-RECV request sockets owned by this listener (the SYN queue)", 6, 0, R,
-		       CF_COUNT, 1, 0, COLF_LISTEN, get_synq, NULL, NULL },
-	[COL_DROPS] = { COL_DROPS, "drops", "drops", "Drops",
-			"SYNs this listener dropped, lifetime (skmem d)", 6, 0, R, CF_COUNT, 2,
-			NEED_SKMEM, COLF_LISTEN, get_drops, NULL, NULL },
-	[COL_DROPS_DELTA] = { COL_DROPS_DELTA, "drops_delta", "drops_delta", "Drops+",
-			      "SYNs this listener dropped in the last interval", 6, 0, R, CF_COUNT,
-			      1, NEED_SKMEM, COLF_LISTEN, get_drops_delta, NULL, attr_drops_delta },
-	[COL_REUSEPORT] = { COL_REUSEPORT, "reuseport", "reuseport_group", "Group",
-			    "listeners sharing this address and port (SO_REUSEPORT)", 5, 0, R,
-			    CF_COUNT, 4, 0, COLF_LISTEN, get_reuseport, NULL, NULL },
-	[COL_PROC] = { COL_PROC, "proc", "process", "Process",
-		       "process holding the socket: pid/command, +N: N more share it, ?: not "
-		       "allowed to look (not root)",
-		       16, 30, L, CF_TEXT, 4, 0, COLF_DEFAULT | COLF_ASC | COLF_FLEX | COLF_SORTNUM,
-		       get_proc, json_proc, attr_proc },
-	[COL_PID] = { COL_PID, "pid", "pid", "PID",
-		      "pid of the process holding the socket (the lowest when shared)", 7, 0, R,
-		      CF_COUNT, 9, 0, COLF_ASC, get_pid, NULL, NULL },
-	[COL_USER] = { COL_USER, "user", "user", "User", "name of the socket's owner (uid)", 8, 0,
-		       L, CF_TEXT, 9, 0, COLF_ASC, get_user, json_user, NULL },
-	[COL_LIMIT] = { COL_LIMIT, "limit", "limited_by", "Limit",
-			"what limited sending in the interval and for what share: rwnd, sndbuf, "
-			"cwnd, app, idle (~: cause from the socket's state, ?: no interval times)",
-			11, 0, L, CF_TEXT, 1, NEED_INFO | NEED_SKMEM, COLF_DEFAULT | COLF_SORTNUM,
-			get_limit, json_limit, attr_limit },
-	[COL_FLAGS] = { COL_FLAGS, "flags", "findings", "Flags",
-			"the connection's findings (sndbuf<BDP, rwnd<BDP, zwin, rcvq-full...; see "
-			"DIAGNOSIS)",
-			12, 40, L, CF_TEXT, 2, NEED_INFO | NEED_SKMEM,
-			COLF_DEFAULT | COLF_SORTNUM | COLF_FLEX, get_flags, json_flags,
-			attr_flags },
-	[COL_BDP] = { COL_BDP, "bdp", "bdp_bytes", "BDP",
-		      "estimated bandwidth-delay product, bytes: delivery (or pacing) rate x min "
-		      "RTT",
-		      6, 0, R, CF_BYTES, 7, NEED_INFO, 0, get_bdp, NULL, NULL },
+	[COL_COOKIE] = { .id = COL_COOKIE,
+			 .name = "cookie",
+			 .json = "cookie",
+			 .header = "Cookie",
+			 .help = "socket cookie: the kernel's unique id of the socket",
+			 .width = 8,
+			 .align = R,
+			 .fmt = CF_COUNT,
+			 .prio = 9,
+			 .flags = COLF_ASC,
+			 .get = get_cookie },
+	[COL_LOCAL] = { .id = COL_LOCAL,
+			.name = "local",
+			.json = "local",
+			.header = "Local Addr:Port",
+			.help = "local address and port",
+			.width = 21,
+			.maxwidth = 47,
+			.align = L,
+			.fmt = CF_ENDPOINT,
+			.prio = 1,
+			.flags = COLF_DEFAULT | COLF_ASC | COLF_FLEX,
+			.get = get_local },
+	[COL_REMOTE] = { .id = COL_REMOTE,
+			 .name = "remote",
+			 .json = "remote",
+			 .header = "Peer Addr:Port",
+			 .help = "peer address and port",
+			 .width = 21,
+			 .maxwidth = 47,
+			 .align = L,
+			 .fmt = CF_ENDPOINT,
+			 .prio = 1,
+			 .flags = COLF_DEFAULT | COLF_ASC | COLF_FLEX,
+			 .get = get_remote },
+	[COL_STATE] = { .id = COL_STATE,
+			.name = "state",
+			.json = "state",
+			.header = "State",
+			.help = "TCP state (ss names)",
+			.width = 10,
+			.align = L,
+			.fmt = CF_TEXT,
+			.prio = 1,
+			.flags = COLF_DEFAULT | COLF_ASC | COLF_FIT,
+			.get = get_state,
+			.attr = attr_state },
+	[COL_RECVQ] = { .id = COL_RECVQ,
+			.name = "recv_q",
+			.json = "recv_q",
+			.header = "Recv-Q",
+			.help = "bytes not yet read by the application (Ki, Mi: binary); LISTEN: "
+				"accept "
+				"queue length",
+			.width = 6,
+			.align = R,
+			.fmt = CF_BYTES,
+			.prio = 3,
+			.flags = COLF_DEFAULT,
+			.get = get_recvq,
+			.attr = attr_recvq },
+	[COL_SENDQ] = { .id = COL_SENDQ,
+			.name = "send_q",
+			.json = "send_q",
+			.header = "Send-Q",
+			.help = "bytes not yet acknowledged or sent (Ki, Mi: binary); LISTEN: "
+				"accept queue "
+				"limit",
+			.width = 6,
+			.align = R,
+			.fmt = CF_BYTES,
+			.prio = 3,
+			.flags = COLF_DEFAULT,
+			.get = get_sendq },
+	[COL_RX] = { .id = COL_RX,
+		     .name = "rx",
+		     .json = "rx_bps",
+		     .header = "RX b/s",
+		     .help = "receive rate in the last interval, bits/s (bytes_received)",
+		     .width = 6,
+		     .align = R,
+		     .fmt = CF_BITRATE,
+		     .prio = 1,
+		     .needs = NEED_INFO,
+		     .flags = COLF_DEFAULT,
+		     .get = get_rx },
+	[COL_TX] = { .id = COL_TX,
+		     .name = "tx",
+		     .json = "tx_bps",
+		     .header = "TX b/s",
+		     .help = "send rate in the last interval, bits/s (bytes_acked)",
+		     .width = 6,
+		     .align = R,
+		     .fmt = CF_BITRATE,
+		     .prio = 1,
+		     .needs = NEED_INFO,
+		     .flags = COLF_DEFAULT,
+		     .get = get_tx },
+	[COL_RATE] = { .id = COL_RATE,
+		       .name = "rate",
+		       .header = "Rate",
+		       .help = "TX + RX in the last interval, bits/s",
+		       .width = 6,
+		       .align = R,
+		       .fmt = CF_BITRATE,
+		       .prio = 4,
+		       .needs = NEED_INFO,
+		       .get = get_rate },
+	[COL_RTT] = { .id = COL_RTT,
+		      .name = "rtt",
+		      .json = "rtt_us",
+		      .header = "RTT ms",
+		      .help = "smoothed round-trip time, ms",
+		      .width = 7,
+		      .align = R,
+		      .fmt = CF_USEC_MS,
+		      .prio = 4,
+		      .needs = NEED_INFO,
+		      .flags = COLF_DEFAULT,
+		      .get = get_rtt },
+	[COL_RTTVAR] = { .id = COL_RTTVAR,
+			 .name = "rttvar",
+			 .json = "rttvar_us",
+			 .header = "RTTvar",
+			 .help = "round-trip time variation, ms",
+			 .width = 6,
+			 .align = R,
+			 .fmt = CF_USEC_MS,
+			 .prio = 7,
+			 .needs = NEED_INFO,
+			 .flags = COLF_DEFAULT,
+			 .get = get_rttvar },
+	[COL_MINRTT] = { .id = COL_MINRTT,
+			 .name = "min_rtt",
+			 .json = "min_rtt_us",
+			 .header = "minRTT",
+			 .help = "lowest round-trip time seen, ms (4.6+)",
+			 .width = 6,
+			 .align = R,
+			 .fmt = CF_USEC_MS,
+			 .prio = 6,
+			 .needs = NEED_INFO,
+			 .get = get_minrtt },
+	[COL_CWND] = { .id = COL_CWND,
+		       .name = "cwnd",
+		       .json = "cwnd",
+		       .header = "Cwnd",
+		       .help = "congestion window, segments",
+		       .width = 5,
+		       .align = R,
+		       .fmt = CF_COUNT,
+		       .prio = 4,
+		       .needs = NEED_INFO,
+		       .flags = COLF_DEFAULT,
+		       .get = get_cwnd },
+	[COL_SSTHRESH] = { .id = COL_SSTHRESH,
+			   .name = "ssthresh",
+			   .json = "ssthresh",
+			   .header = "Ssthr",
+			   .help = "slow-start threshold, segments (inf: none yet; JSON null)",
+			   .width = 5,
+			   .align = R,
+			   .fmt = CF_COUNT,
+			   .prio = 8,
+			   .needs = NEED_INFO,
+			   .flags = COLF_DEFAULT,
+			   .get = get_ssthresh },
+	[COL_MSS] = { .id = COL_MSS,
+		      .name = "mss",
+		      .json = "mss",
+		      .header = "MSS",
+		      .help = "send maximum segment size, bytes",
+		      .width = 5,
+		      .align = R,
+		      .fmt = CF_COUNT,
+		      .prio = 8,
+		      .needs = NEED_INFO,
+		      .get = get_mss },
+	[COL_RWND] = { .id = COL_RWND,
+		       .name = "rwnd",
+		       .json = "rwnd",
+		       .header = "RWnd",
+		       .help = "the peer's advertised receive window, bytes (tcpi_snd_wnd, 5.4+)",
+		       .width = 6,
+		       .align = R,
+		       .fmt = CF_BYTES,
+		       .prio = 4,
+		       .needs = NEED_INFO,
+		       .flags = COLF_DEFAULT,
+		       .get = get_rwnd,
+		       .attr = attr_rwnd },
+	[COL_RCVWND] = { .id = COL_RCVWND,
+			 .name = "rcv_wnd",
+			 .json = "rcv_wnd",
+			 .header = "OurWnd",
+			 .help = "the window we advertise, bytes (6.2+)",
+			 .width = 6,
+			 .align = R,
+			 .fmt = CF_BYTES,
+			 .prio = 7,
+			 .needs = NEED_INFO,
+			 .get = get_rcvwnd },
+	[COL_RCVSPACE] = { .id = COL_RCVSPACE,
+			   .name = "rcv_space",
+			   .json = "rcv_space",
+			   .header = "RcvSpc",
+			   .help = "receive-buffer autotuning estimate, bytes",
+			   .width = 6,
+			   .align = R,
+			   .fmt = CF_BYTES,
+			   .prio = 7,
+			   .needs = NEED_INFO,
+			   .flags = COLF_DEFAULT,
+			   .get = get_rcvspace },
+	[COL_UNACKED] = { .id = COL_UNACKED,
+			  .name = "unacked",
+			  .json = "unacked",
+			  .header = "Unack",
+			  .help = "segments sent and not yet acknowledged",
+			  .width = 5,
+			  .align = R,
+			  .fmt = CF_COUNT,
+			  .prio = 5,
+			  .needs = NEED_INFO,
+			  .flags = COLF_DEFAULT,
+			  .get = get_unacked },
+	[COL_RETRANS] = { .id = COL_RETRANS,
+			  .name = "retrans",
+			  .json = "retrans_delta",
+			  .header = "Rtx",
+			  .help = "segments retransmitted in the last interval",
+			  .width = 4,
+			  .align = R,
+			  .fmt = CF_COUNT,
+			  .prio = 4,
+			  .needs = NEED_INFO,
+			  .flags = COLF_DEFAULT,
+			  .get = get_retrans,
+			  .attr = attr_retrans },
+	[COL_RETRANS_OUT] = { .id = COL_RETRANS_OUT,
+			      .name = "retrans_out",
+			      .json = "retrans",
+			      .header = "RtxOut",
+			      .help = "retransmitted segments not yet acknowledged",
+			      .width = 6,
+			      .align = R,
+			      .fmt = CF_COUNT,
+			      .prio = 8,
+			      .needs = NEED_INFO,
+			      .get = get_retrans_out },
+	[COL_TOTAL_RETRANS] = { .id = COL_TOTAL_RETRANS,
+				.name = "total_retrans",
+				.json = "total_retrans",
+				.header = "TotRtx",
+				.help = "segments retransmitted over the connection's life",
+				.width = 6,
+				.align = R,
+				.fmt = CF_COUNT,
+				.prio = 8,
+				.needs = NEED_INFO,
+				.get = get_total_retrans },
+	[COL_LOST] = { .id = COL_LOST,
+		       .name = "lost",
+		       .json = "lost",
+		       .header = "Lost",
+		       .help = "segments presumed lost",
+		       .width = 5,
+		       .align = R,
+		       .fmt = CF_COUNT,
+		       .prio = 8,
+		       .needs = NEED_INFO,
+		       .get = get_lost },
+	[COL_SKMEM] = { .id = COL_SKMEM,
+			.name = "skmem",
+			.json = "skmem",
+			.header = "Mem r/rb t/tb",
+			.help = "socket memory: receive used/buffer, send used/buffer, bytes (Ki, "
+				"Mi)",
+			.width = 19,
+			.align = L,
+			.fmt = CF_TEXT,
+			.prio = 6,
+			.needs = NEED_SKMEM,
+			.flags = COLF_DEFAULT | COLF_SORTNUM,
+			.get = get_skmem,
+			.json_emit = json_skmem },
+	[COL_CONG] = { .id = COL_CONG,
+		       .name = "cong",
+		       .json = "cong",
+		       .header = "CC",
+		       .help = "congestion control algorithm",
+		       .width = 6,
+		       .align = L,
+		       .fmt = CF_TEXT,
+		       .prio = 8,
+		       .needs = NEED_CONG,
+		       .flags = COLF_DEFAULT | COLF_ASC,
+		       .get = get_cong },
+	[COL_CASTATE] = { .id = COL_CASTATE,
+			  .name = "ca_state",
+			  .json = "ca_state",
+			  .header = "CA",
+			  .help = "congestion-avoidance state: open, disorder, cwr, recovery, loss",
+			  .width = 8,
+			  .align = L,
+			  .fmt = CF_TEXT,
+			  .prio = 8,
+			  .needs = NEED_INFO,
+			  .flags = COLF_ASC,
+			  .get = get_castate },
+	[COL_TIMER] = { .id = COL_TIMER,
+			.name = "timer",
+			.json = "timer",
+			.header = "Timer",
+			.help = "running timer, ms left, retransmits or probes sent (persist: "
+				"zero-window "
+				"probing)",
+			.width = 14,
+			.align = L,
+			.fmt = CF_TEXT,
+			.prio = 8,
+			.flags = COLF_ASC | COLF_SORTNUM,
+			.get = get_timer,
+			.json_emit = json_timer,
+			.attr = attr_timer },
+	[COL_SHUTDOWN] = { .id = COL_SHUTDOWN,
+			   .name = "shutdown",
+			   .json = "shutdown",
+			   .header = "Shut",
+			   .help = "shut down directions: rd (receive), wr (send)",
+			   .width = 4,
+			   .align = L,
+			   .fmt = CF_TEXT,
+			   .prio = 9,
+			   .flags = COLF_ASC,
+			   .get = get_shutdown,
+			   .json_emit = json_shutdown },
+	[COL_BYTES_ACKED] = { .id = COL_BYTES_ACKED,
+			      .name = "bytes_acked",
+			      .json = "bytes_acked",
+			      .header = "Acked",
+			      .help = "bytes sent and acknowledged (4.1+)",
+			      .width = 6,
+			      .align = R,
+			      .fmt = CF_BYTES,
+			      .prio = 8,
+			      .needs = NEED_INFO,
+			      .get = get_bytes_acked },
+	[COL_BYTES_RECEIVED] = { .id = COL_BYTES_RECEIVED,
+				 .name = "bytes_received",
+				 .json = "bytes_received",
+				 .header = "Rcvd",
+				 .help = "bytes received (4.1+)",
+				 .width = 6,
+				 .align = R,
+				 .fmt = CF_BYTES,
+				 .prio = 8,
+				 .needs = NEED_INFO,
+				 .get = get_bytes_received },
+	[COL_BYTES_SENT] = { .id = COL_BYTES_SENT,
+			     .name = "bytes_sent",
+			     .json = "bytes_sent",
+			     .header = "Sent",
+			     .help = "bytes sent, retransmissions included (4.19+)",
+			     .width = 6,
+			     .align = R,
+			     .fmt = CF_BYTES,
+			     .prio = 8,
+			     .needs = NEED_INFO,
+			     .get = get_bytes_sent },
+	[COL_BYTES_RETRANS] = { .id = COL_BYTES_RETRANS,
+				.name = "bytes_retrans",
+				.json = "bytes_retrans",
+				.header = "RtxB",
+				.help = "bytes retransmitted (4.19+)",
+				.width = 6,
+				.align = R,
+				.fmt = CF_BYTES,
+				.prio = 8,
+				.needs = NEED_INFO,
+				.get = get_bytes_retrans },
+	[COL_BUSY] = { .id = COL_BUSY,
+		       .name = "busy",
+		       .json = "busy_us",
+		       .header = "Busy",
+		       .help = "time with data in flight over the connection's life (4.10+)",
+		       .width = 6,
+		       .align = R,
+		       .fmt = CF_USEC_S,
+		       .prio = 8,
+		       .needs = NEED_INFO,
+		       .get = get_busy },
+	[COL_RWND_LIMITED] = { .id = COL_RWND_LIMITED,
+			       .name = "rwnd_limited",
+			       .json = "rwnd_limited_us",
+			       .header = "RwndLim",
+			       .help = "time limited by the peer's receive window, lifetime "
+				       "(4.10+)",
+			       .width = 7,
+			       .align = R,
+			       .fmt = CF_USEC_S,
+			       .prio = 8,
+			       .needs = NEED_INFO,
+			       .get = get_rwnd_limited },
+	[COL_SNDBUF_LIMITED] = { .id = COL_SNDBUF_LIMITED,
+				 .name = "sndbuf_limited",
+				 .json = "sndbuf_limited_us",
+				 .header = "SbufLim",
+				 .help = "time limited by the send buffer, lifetime (4.10+)",
+				 .width = 7,
+				 .align = R,
+				 .fmt = CF_USEC_S,
+				 .prio = 8,
+				 .needs = NEED_INFO,
+				 .get = get_sndbuf_limited },
+	[COL_PACING] = { .id = COL_PACING,
+			 .name = "pacing",
+			 .json = "pacing_rate_bps",
+			 .header = "Pacing",
+			 .help = "pacing rate, bits/s (unlim: no pacing limit, JSON null)",
+			 .width = 6,
+			 .align = R,
+			 .fmt = CF_BITRATE,
+			 .prio = 8,
+			 .needs = NEED_INFO,
+			 .get = get_pacing },
+	[COL_DELIVERY] = { .id = COL_DELIVERY,
+			   .name = "delivery",
+			   .json = "delivery_rate_bps",
+			   .header = "Deliv",
+			   .help = "delivery rate measured by the kernel, bits/s (4.9+)",
+			   .width = 6,
+			   .align = R,
+			   .fmt = CF_BITRATE,
+			   .prio = 8,
+			   .needs = NEED_INFO,
+			   .get = get_delivery },
+	[COL_NOTSENT] = { .id = COL_NOTSENT,
+			  .name = "notsent",
+			  .json = "notsent_bytes",
+			  .header = "NotSent",
+			  .help = "bytes queued and not yet sent (4.6+)",
+			  .width = 7,
+			  .align = R,
+			  .fmt = CF_BYTES,
+			  .prio = 8,
+			  .needs = NEED_INFO,
+			  .get = get_notsent },
+	[COL_RCV_RTT] = { .id = COL_RCV_RTT,
+			  .name = "rcv_rtt",
+			  .json = "rcv_rtt_us",
+			  .header = "RcvRTT",
+			  .help = "receiver-side RTT estimate, ms",
+			  .width = 6,
+			  .align = R,
+			  .fmt = CF_USEC_MS,
+			  .prio = 8,
+			  .needs = NEED_INFO,
+			  .get = get_rcv_rtt },
+	[COL_UID] = { .id = COL_UID,
+		      .name = "uid",
+		      .json = "uid",
+		      .header = "UID",
+		      .help = "owner user id",
+		      .width = 6,
+		      .align = R,
+		      .fmt = CF_COUNT,
+		      .prio = 9,
+		      .get = get_uid },
+	[COL_INODE] = { .id = COL_INODE,
+			.name = "inode",
+			.json = "inode",
+			.header = "Inode",
+			.help = "socket inode",
+			.width = 8,
+			.align = R,
+			.fmt = CF_COUNT,
+			.prio = 9,
+			.get = get_inode },
+	[COL_ACCEPTQ] = { .id = COL_ACCEPTQ,
+			  .name = "accept_queue",
+			  .json = "accept_queue",
+			  .header = "AcceptQ",
+			  .help = "connections waiting in the accept queue",
+			  .width = 7,
+			  .align = R,
+			  .fmt = CF_COUNT,
+			  .prio = 2,
+			  .flags = COLF_LISTEN,
+			  .get = get_acceptq,
+			  .attr = attr_accept },
+	[COL_ACCEPTMAX] = { .id = COL_ACCEPTMAX,
+			    .name = "accept_max",
+			    .json = "accept_max",
+			    .header = "Limit",
+			    .help = "accept queue limit: min(listen backlog, somaxconn)",
+			    .width = 6,
+			    .align = R,
+			    .fmt = CF_COUNT,
+			    .prio = 3,
+			    .flags = COLF_LISTEN,
+			    .get = get_acceptmax },
+	[COL_ACCEPT_FILL] = { .id = COL_ACCEPT_FILL,
+			      .name = "accept",
+			      .header = "Accept Q",
+			      .help = "accept queue as current/limit; it holds limit+1 before "
+				      "dropping",
+			      .width = 11,
+			      .align = R,
+			      .fmt = CF_TEXT,
+			      .prio = 1,
+			      .flags = COLF_LISTEN | COLF_SORTNUM,
+			      .get = get_accept_fill,
+			      .attr = attr_accept },
+	[COL_SYNQ] = { .id = COL_SYNQ,
+		       .name = "syn_queue",
+		       .json = "syn_queue",
+		       .header = "SYN-Q",
+		       .help = "SYN-RECV request sockets owned by this listener (the SYN queue)",
+		       .width = 6,
+		       .align = R,
+		       .fmt = CF_COUNT,
+		       .prio = 1,
+		       .flags = COLF_LISTEN,
+		       .get = get_synq },
+	[COL_SYN_MAX] = { .id = COL_SYN_MAX,
+			  .name = "syn_max",
+			  .json = "syn_max",
+			  .header = "SynMax",
+			  .help = "the SYN queue's limit (listen backlog and tcp_max_syn_backlog; "
+				  "see "
+				  "DIAGNOSIS)",
+			  .width = 6,
+			  .align = R,
+			  .fmt = CF_COUNT,
+			  .prio = 3,
+			  .flags = COLF_LISTEN,
+			  .get = get_synmax },
+	[COL_SYN_FILL] = { .id = COL_SYN_FILL,
+			   .name = "syn",
+			   .header = "SYN Q",
+			   .help = "SYN queue as current/limit (request sockets in SYN-RECV); the "
+				   "depth "
+				   "alone when the limit is not known",
+			   .width = 9,
+			   .align = R,
+			   .fmt = CF_TEXT,
+			   .prio = 1,
+			   .flags = COLF_LISTEN | COLF_SORTNUM,
+			   .get = get_syn_fill,
+			   .attr = attr_syn_fill },
+	[COL_DROPS] = { .id = COL_DROPS,
+			.name = "drops",
+			.json = "drops",
+			.header = "Drops",
+			.help = "SYNs this listener dropped, lifetime (skmem d)",
+			.width = 6,
+			.align = R,
+			.fmt = CF_COUNT,
+			.prio = 2,
+			.needs = NEED_SKMEM,
+			.flags = COLF_LISTEN,
+			.get = get_drops },
+	[COL_DROPS_DELTA] = { .id = COL_DROPS_DELTA,
+			      .name = "drops_delta",
+			      .json = "drops_delta",
+			      .header = "Drops+",
+			      .help = "SYNs this listener dropped in the last interval",
+			      .width = 6,
+			      .align = R,
+			      .fmt = CF_COUNT,
+			      .prio = 1,
+			      .needs = NEED_SKMEM,
+			      .flags = COLF_LISTEN,
+			      .get = get_drops_delta,
+			      .attr = attr_drops_delta },
+	[COL_REUSEPORT] = { .id = COL_REUSEPORT,
+			    .name = "reuseport",
+			    .json = "reuseport_group",
+			    .header = "Group",
+			    .help = "listeners sharing this address and port (SO_REUSEPORT)",
+			    .width = 5,
+			    .align = R,
+			    .fmt = CF_COUNT,
+			    .prio = 4,
+			    .flags = COLF_LISTEN,
+			    .get = get_reuseport },
+	[COL_PROC] = { .id = COL_PROC,
+		       .name = "proc",
+		       .json = "process",
+		       .header = "Process",
+		       .help = "process holding the socket: pid/command, +N: N more share it, ?: "
+			       "not "
+			       "allowed to look (not root)",
+		       .width = 16,
+		       .maxwidth = 30,
+		       .minwidth = 10,
+		       .align = L,
+		       .fmt = CF_TEXT,
+		       .prio = 2,
+		       .flags = COLF_DEFAULT | COLF_ASC | COLF_FLEX | COLF_SORTNUM | COLF_PROCS |
+				COLF_CUTEND,
+		       .get = get_proc,
+		       .json_emit = json_proc,
+		       .attr = attr_proc },
+	[COL_PID] = { .id = COL_PID,
+		      .name = "pid",
+		      .json = "pid",
+		      .header = "PID",
+		      .help = "pid of the process holding the socket (the lowest when shared)",
+		      .width = 7,
+		      .align = R,
+		      .fmt = CF_COUNT,
+		      .prio = 9,
+		      .flags = COLF_ASC | COLF_PROCS,
+		      .get = get_pid },
+	[COL_USER] = { .id = COL_USER,
+		       .name = "user",
+		       .json = "user",
+		       .header = "User",
+		       .help = "name of the socket's owner (uid)",
+		       .width = 8,
+		       .align = L,
+		       .fmt = CF_TEXT,
+		       .prio = 9,
+		       .flags = COLF_ASC,
+		       .get = get_user,
+		       .json_emit = json_user },
+	[COL_LIMIT] = { .id = COL_LIMIT,
+			.name = "limit",
+			.json = "limited_by",
+			.header = "Limit",
+			.help = "what limited sending in the interval and for what share: rwnd, "
+				"sndbuf, "
+				"cwnd, app, idle (~: cause from the socket's state, ?: no interval "
+				"times)",
+			.width = 11,
+			.align = L,
+			.fmt = CF_TEXT,
+			.prio = 1,
+			.needs = NEED_INFO | NEED_SKMEM,
+			.flags = COLF_DEFAULT | COLF_SORTNUM | COLF_FIT,
+			.get = get_limit,
+			.json_emit = json_limit,
+			.attr = attr_limit },
+	[COL_FLAGS] = { .id = COL_FLAGS,
+			.name = "flags",
+			.json = "findings",
+			.header = "Flags",
+			.help = "the connection's findings (sndbuf<BDP, rwnd<BDP, zwin, "
+				"rcvq-full...; see "
+				"DIAGNOSIS)",
+			.width = 12,
+			.maxwidth = 40,
+			.minwidth = 12,
+			.align = L,
+			.fmt = CF_TEXT,
+			.prio = 1,
+			.needs = NEED_INFO | NEED_SKMEM,
+			.flags = COLF_DEFAULT | COLF_SORTNUM | COLF_FLEX | COLF_CUTEND,
+			.get = get_flags,
+			.json_emit = json_flags,
+			.attr = attr_flags },
+	[COL_BDP] = { .id = COL_BDP,
+		      .name = "bdp",
+		      .json = "bdp_bytes",
+		      .header = "BDP",
+		      .help = "estimated bandwidth-delay product, bytes: delivery (or pacing) rate "
+			      "x min "
+			      "RTT",
+		      .width = 6,
+		      .align = R,
+		      .fmt = CF_BYTES,
+		      .prio = 7,
+		      .needs = NEED_INFO,
+		      .get = get_bdp },
+	[COL_PROBLEMS] = { .id = COL_PROBLEMS,
+			   .name = "problems",
+			   .header = "Sev",
+			   .help = "the worst connection finding's severity (crit, warn); as the "
+				   "sort (the default): problems first, listeners by their own "
+				   "findings too, then TX+RX rate",
+			   .width = 4,
+			   .align = L,
+			   .fmt = CF_TEXT,
+			   .prio = 9,
+			   .needs = NEED_INFO | NEED_SKMEM,
+			   .flags = COLF_SORTNUM | COLF_FIT,
+			   .get = get_problems,
+			   .attr = attr_problems,
+			   .sortkey = key_problems },
 };
 
 #undef L
@@ -749,7 +1403,8 @@ const enum col_id column_default_view[] = {
 const size_t column_default_view_len = sizeof(column_default_view) / sizeof(column_default_view[0]);
 
 const enum col_id column_listen_view[] = {
-	COL_LOCAL, COL_ACCEPT_FILL, COL_SYNQ, COL_DROPS_DELTA, COL_DROPS, COL_REUSEPORT, COL_PROC,
+	COL_LOCAL, COL_ACCEPT_FILL, COL_SYN_FILL, COL_DROPS_DELTA,
+	COL_DROPS, COL_REUSEPORT,   COL_PROC,
 };
 const size_t column_listen_view_len = sizeof(column_listen_view) / sizeof(column_listen_view[0]);
 
@@ -804,7 +1459,7 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 			int n = snprintf(buf, len, "%llu", (unsigned long long)v.u);
 
 			if (n > width)
-				fmt_bytes(v.u, buf, len);
+				fmt_ibytes(v.u, buf, len);
 			break;
 		}
 		case CF_USEC_MS:
@@ -883,13 +1538,18 @@ bool column_sort_desc(const struct column *col)
 	return !(col->flags & COLF_ASC);
 }
 
-void column_sortkey(const struct column *col, const struct row *r, uint32_t idx, struct sortkey *k)
+void column_sortkey(const struct column *col, const struct frame *f, const struct row *r,
+		    uint32_t idx, struct sortkey *k)
 {
 	struct cval v = { 0 };
 
 	memset(k, 0, sizeof(*k));
 	k->cookie = r->c->cookie;
 	k->idx = idx;
+	if (col->sortkey) {
+		col->sortkey(f, r, k);
+		return;
+	}
 	col->get(r, &v);
 	switch (v.kind) {
 	case CV_NONE:
@@ -927,6 +1587,8 @@ int column_sortkey_cmp(const struct sortkey *a, const struct sortkey *b, bool nu
 {
 	int c = 0;
 
+	if (a->rank != b->rank)
+		return (a->rank < b->rank) == desc ? 1 : -1;
 	if (a->none != b->none)
 		return a->none ? 1 : -1;
 	if (!a->none) {

@@ -113,7 +113,7 @@ static void verr(struct parser *p, size_t col, size_t end, const char *suffix, c
 static void verr(struct parser *p, size_t col, size_t end, const char *suffix, const char *fmt,
 		 va_list ap)
 {
-	enum { SHOW = 48 };
+	enum { SHOW = 24 }; /* with the rest, a message stays under FILTER_MSG_MAX */
 	char what[256], shown[SHOW + 4];
 	size_t start = 0, k = 0;
 
@@ -163,10 +163,10 @@ static void perr_end(struct parser *p, size_t col, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A token as the user wrote it, for messages: at most 32 printable characters. */
+/* A token as the user wrote it, for messages: at most 16 printable characters. */
 static const char *tok_text(const struct parser *p, const struct tok *t, char *buf, size_t len)
 {
-	size_t n = t->len < 32 ? t->len : 32, k = 0;
+	size_t n = t->len < 16 ? t->len : 16, k = 0;
 
 	if (t->type == T_END)
 		return "end of filter";
@@ -286,17 +286,12 @@ static int32_t new_not(struct parser *p, int32_t kid, size_t start)
 	return set_height(p, i, start) ? i : -1;
 }
 
-/* "expected a primitive" as a message, built from the table. */
-static const char *expected_primitive(char *buf, size_t len)
-{
-	size_t k = (size_t)snprintf(buf, len, "a primitive (");
-
-	for (size_t i = 0; i < NELEM(prims) && k < len; i++)
-		k += (size_t)snprintf(buf + k, len - k, "%s, ", prims[i].name);
-	if (k < len)
-		snprintf(buf + k, len - k, ":PORT), 'not' or '('");
-	return buf;
-}
+/*
+ * What may start an operand, for messages. Short on purpose: a message is
+ * one line that must fit a status line whole (the primitives are listed in
+ * doc/FILTERS.md and by filter_keyword()).
+ */
+#define EXPECTED_OPERAND "a port, address, name, keyword or '('"
 
 /* ---- ports ------------------------------------------------------------ */
 
@@ -529,8 +524,8 @@ static bool parse_hostspec(struct parser *p, size_t pos, size_t n, struct fleaf 
 		} else {
 			bool digits = alen && strspn(w + a, "0123456789") >= alen;
 
-			perr(p, pos + a, alen, digits ? "; a port alone is written :PORT" : NULL,
-			     "expected an address like 10.0.0.1, 10.0.0.0/8 or [::1]");
+			perr(p, pos + a, alen, digits ? "; a port alone is :PORT" : NULL,
+			     "expected an address (10.0.0.1, 10.0.0.0/8, [::1])");
 			return false;
 		}
 	}
@@ -693,15 +688,29 @@ static uint32_t state_lookup(const char *s, size_t n)
 	return st ? SB(st) : 0;
 }
 
-static const char *known_states(char *buf, size_t len)
+/*
+ * The hint after an unknown state: the state it starts (or the one
+ * starting it: "estab" -> established), else a few examples. Not the whole
+ * list: that made the message longer than a status line.
+ */
+static const char *known_states(const char *w, size_t n, char *buf, size_t len)
 {
-	size_t k = (size_t)snprintf(buf, len, " (known:");
+	const char *match = NULL;
+	int matches = 0;
 
-	for (unsigned s = 1; s <= TS_USER_LAST && k < len; s++)
-		k += (size_t)snprintf(buf + k, len - k, " %s,", conn_state_keyword(s));
-	for (size_t i = 0; i < 5 && k < len; i++) /* the groups, not the aliases */
-		k += (size_t)snprintf(buf + k, len - k, " %s%s", state_words[i].name,
-				      i < 4 ? "," : ")");
+	for (unsigned s = 1; s <= TS_USER_LAST + NELEM(state_words); s++) {
+		const char *k = s <= TS_USER_LAST ? conn_state_keyword(s)
+						  : state_words[s - TS_USER_LAST - 1].name;
+
+		if (n && n < strlen(k) && !strncasecmp(w, k, n)) {
+			match = k;
+			matches++;
+		}
+	}
+	if (matches == 1)
+		snprintf(buf, len, " (did you mean %s?)", match);
+	else
+		snprintf(buf, len, " (e.g. established, listen, time-wait, or all)");
 	return buf;
 }
 
@@ -713,13 +722,14 @@ static int32_t parse_state(struct parser *p, uint8_t prim)
 	int32_t i;
 
 	if (w.type != T_WORD) {
-		perr(p, w.pos, w.len, known_states(known, sizeof(known)), "expected a state name");
+		perr(p, w.pos, w.len, known_states("", 0, known, sizeof(known)),
+		     "expected a state name");
 		return -1;
 	}
 	states = state_lookup(p->s + w.pos, w.len);
 	if (!states) {
-		perr(p, w.pos, w.len, known_states(known, sizeof(known)), "unknown state '%s'",
-		     tok_text(p, &w, tb, sizeof(tb)));
+		perr(p, w.pos, w.len, known_states(p->s + w.pos, w.len, known, sizeof(known)),
+		     "unknown state '%s'", tok_text(p, &w, tb, sizeof(tb)));
 		return -1;
 	}
 	next(p);
@@ -838,7 +848,7 @@ static bool starts_unary(const struct parser *p)
 /* The error for a token that cannot start an operand. */
 static void expected_operand(struct parser *p, const struct tok *after)
 {
-	char exp[160], tb[40];
+	char tb[40];
 	const struct tok *t = &p->tok;
 
 	if (t->type == T_RPAREN && !after) {
@@ -846,19 +856,138 @@ static void expected_operand(struct parser *p, const struct tok *after)
 		return;
 	}
 	if (after)
-		perr(p, t->pos, t->len, NULL, "expected %s after '%s'",
-		     expected_primitive(exp, sizeof(exp)), tok_text(p, after, tb, sizeof(tb)));
+		perr(p, t->pos, t->len, NULL, "expected " EXPECTED_OPERAND " after '%s'",
+		     tok_text(p, after, tb, sizeof(tb)));
 	else
-		perr(p, t->pos, t->len, NULL, "expected %s", expected_primitive(exp, sizeof(exp)));
+		perr(p, t->pos, t->len, NULL, "expected " EXPECTED_OPERAND);
+}
+
+/* A number or a number range: a port, as `port N` (either end). */
+static bool bare_port(const char *w, size_t n)
+{
+	size_t digits = strspn(w, "0123456789");
+
+	if (digits == 0 || digits > n)
+		return false;
+	if (digits == n)
+		return true;
+	return w[digits] == '-' && digits + 1 < n &&
+	       strspn(w + digits + 1, "0123456789") >= n - digits - 1;
+}
+
+/*
+ * An address, a prefix or an endpoint, as `host ...`: only the characters
+ * of addresses ([0-9a-f.:/[]*]) and at least one that a name would not
+ * need (a dot, colon, slash, bracket or '*'). "10.0.0.1", "10/8", "::1",
+ * "fe80::/10", "[::1]:22", "*:80" are hosts; "cafe" and "python3.11" are
+ * names. A near-miss such as "10.0.0.300" is a host with an error, not a
+ * process name that matches nothing.
+ */
+static bool bare_host(const char *w, size_t n)
+{
+	bool marked = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = w[i];
+
+		if (strchr(".:/[]*", ch))
+			marked = true;
+		else if (!isxdigit((unsigned char)ch))
+			return false;
+	}
+	return marked;
+}
+
+/*
+ * A keyword one slip away from `w` (a letter changed, two swapped or one
+ * left out: "sprt", "prot", "stat"), or NULL. A letter added is not counted:
+ * "procd" and "hostd" are daemons, not typos.
+ */
+static const char *near_keyword(const char *w, size_t n)
+{
+	static const char *const words[] = { "port", "sport", "dport", "src", "dst",
+					     "host", "state", "pid",   "and", "not" };
+
+	if (n < 3)
+		return NULL;
+	for (size_t k = 0; k < NELEM(words); k++) {
+		const char *kw = words[k];
+		size_t m = strlen(kw), i = 0;
+
+		while (i < n && i < m && tolower((unsigned char)w[i]) == kw[i])
+			i++;
+		if (n == m && i < n) {
+			/* one substitution, or two neighbours swapped */
+			if (!strncasecmp(w + i + 1, kw + i + 1, n - i - 1))
+				return kw;
+			if (i + 1 < n && tolower((unsigned char)w[i]) == kw[i + 1] &&
+			    tolower((unsigned char)w[i + 1]) == kw[i] &&
+			    !strncasecmp(w + i + 2, kw + i + 2, n - i - 2))
+				return kw;
+		} else if (n + 1 == m && !strncasecmp(w + i, kw + i + 1, n - i)) {
+			return kw; /* one letter left out */
+		}
+	}
+	return NULL;
+}
+
+/* A primitive keyword glued to its operand ("dport80", "src10.0.0.1"), or NULL. */
+static const char *glued_keyword(const char *w, size_t n, size_t *kwlen)
+{
+	for (size_t k = 0; k < NELEM(prims); k++) {
+		size_t m = strlen(prims[k].name);
+
+		/* proc takes any name: "proc1" may well be one */
+		if (k == P_PROC || n <= m || strncasecmp(w, prims[k].name, m))
+			continue;
+		if (isdigit((unsigned char)w[m]) || w[m] == '[' || w[m] == ':') {
+			*kwlen = m;
+			return prims[k].name;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Words the way people type them (doc/FILTERS.md, "Bare words"): a number
+ * is a port, an address or prefix a host, anything else a process name.
+ * Called only when the word is no keyword: keywords always win. A word that
+ * is a keyword mistyped would silently become a process matching nothing:
+ * it is an error with the likely keyword instead (`proc NAME` still takes it).
+ */
+static int32_t parse_bare(struct parser *p)
+{
+	const struct tok w = p->tok;
+	const char *s = p->s + w.pos, *kw;
+	size_t kwlen = 0;
+	int32_t i;
+
+	if (bare_port(s, w.len))
+		return parse_port(p, P_PORT);
+	if ((kw = glued_keyword(s, w.len, &kwlen))) {
+		perr(p, w.pos, w.len, NULL, "did you mean '%s %.*s'?", kw,
+		     (int)(w.len - kwlen < 24 ? w.len - kwlen : 24), s + kwlen);
+		return -1;
+	}
+	if (!bare_host(s, w.len) && (kw = near_keyword(s, w.len))) {
+		perr(p, w.pos, w.len, "; a process name is written proc NAME", "did you mean '%s'?",
+		     kw);
+		return -1;
+	}
+	if (!bare_host(s, w.len))
+		return parse_proc(p, P_PROC);
+	next(p);
+	i = new_leaf(p, P_HOST);
+	return parse_hostspec(p, w.pos, w.len, &p->ast->v[i].leaf) ? i : -1;
 }
 
 static int32_t parse_primitive(struct parser *p)
 {
 	const struct tok w = p->tok;
-	char exp[160];
 
-	if (p->s[w.pos] == ':')
-		return parse_port(p, P_PORT); /* ss's ":443": either end */
+	/* ss's ":443": either end ("::1" is an address) */
+	if (p->s[w.pos] == ':' && !(w.len > 1 && p->s[w.pos + 1] == ':'))
+		return parse_port(p, P_PORT);
 	for (size_t i = 0; i < NELEM(prims); i++) {
 		if (strlen(prims[i].name) == w.len &&
 		    !strncasecmp(p->s + w.pos, prims[i].name, w.len)) {
@@ -866,8 +995,7 @@ static int32_t parse_primitive(struct parser *p)
 			return prims[i].parse(p, (uint8_t)i);
 		}
 	}
-	perr(p, w.pos, w.len, NULL, "expected %s", expected_primitive(exp, sizeof(exp)));
-	return -1;
+	return parse_bare(p);
 }
 
 static int32_t parse_unary(struct parser *p)
@@ -1090,4 +1218,24 @@ void filter_describe(const struct filter *f, struct strbuf *sb)
 {
 	if (f)
 		describe(&f->ast, f->ast.root, sb);
+}
+
+/*
+ * The keywords, from the tables the parser reads: primitives, operator
+ * words, state keywords, then ss's state groups and spellings.
+ */
+struct filter_word filter_keyword(size_t i)
+{
+	if (i < NELEM(prims))
+		return (struct filter_word){ prims[i].name, FW_PRIMITIVE };
+	i -= NELEM(prims);
+	if (i < NELEM(keywords))
+		return (struct filter_word){ keywords[i].word, FW_OPERATOR };
+	i -= NELEM(keywords);
+	if (i < TS_USER_LAST)
+		return (struct filter_word){ conn_state_keyword((unsigned)i + 1), FW_STATE };
+	i -= TS_USER_LAST;
+	if (i < NELEM(state_words))
+		return (struct filter_word){ state_words[i].name, FW_STATE };
+	return (struct filter_word){ NULL, 0 };
 }

@@ -31,6 +31,54 @@ char *fmt_bytes(uint64_t v, char *buf, size_t len)
 	return scaled((double)v, 1024.0, " KMGTPE", buf, len);
 }
 
+/* v scaled by 1024 with two-letter IEC prefixes (suffixes[i] is "Ki", "Mi", ...). */
+static char *scaled_iec(double v, const char *const *suffixes, const char *sep, char *buf,
+			size_t len)
+{
+	int i = 0;
+
+	while (v >= 1024.0 * 0.9995 && suffixes[i + 1]) {
+		v /= 1024.0;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[0]);
+	else if (v < 9.995)
+		snprintf(buf, len, "%.1f%s%s", v, sep, suffixes[i]);
+	else
+		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[i]);
+	return buf;
+}
+
+char *fmt_ibytes(uint64_t v, char *buf, size_t len)
+{
+	static const char *const suf[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL };
+
+	return scaled_iec((double)v, suf, "", buf, len);
+}
+
+char *fmt_size(uint64_t v, char *buf, size_t len)
+{
+	static const char *const suf[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", NULL };
+
+	return scaled_iec((double)v, suf, " ", buf, len);
+}
+
+char *fmt_rate(double bps, char *buf, size_t len)
+{
+	static const char *const suf[] = { "bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s", NULL };
+	int i = 0;
+
+	if (!isfinite(bps) || bps < 0)
+		bps = 0;
+	while (bps >= 999.95 && suf[i + 1]) {
+		bps /= 1000.0;
+		i++;
+	}
+	snprintf(buf, len, i == 0 || bps >= 99.95 ? "%.0f %s" : "%.1f %s", bps, suf[i]);
+	return buf;
+}
+
 char *fmt_bits(double bps, char *buf, size_t len)
 {
 	if (!isfinite(bps) || bps < 0)

@@ -45,9 +45,20 @@ static void finish(struct layout *l)
 /* The narrowest a flexible column (an address) gets before columns are dropped. */
 #define FLEX_MIN 15
 
+static int flex_min(const struct column *col)
+{
+	return col->minwidth ? col->minwidth : FLEX_MIN;
+}
+
+/* Cells a flexible column at width w can give up. */
+static int spare(const struct column *col, int w)
+{
+	return (col->flags & COLF_FLEX) && w > flex_min(col) ? w - flex_min(col) : 0;
+}
+
 static int natural_width(const struct column *col, const uint8_t *natural)
 {
-	if (natural && (col->flags & COLF_FLEX) && natural[col->id])
+	if (natural && (col->flags & (COLF_FLEX | COLF_FIT)) && natural[col->id])
 		return natural[col->id];
 	return col->width;
 }
@@ -64,7 +75,7 @@ void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint
 		const struct column *col = column_get(id);
 		size_t w = strlen(col->header) < 9 ? strlen(col->header) : 9;
 
-		if (!(col->flags & COLF_FLEX))
+		if (!(col->flags & (COLF_FLEX | COLF_FIT)))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			char buf[160];
@@ -74,7 +85,11 @@ void layout_measure(const struct frame *f, const uint32_t *order, size_t n, uint
 			if (len > w)
 				w = len;
 		}
-		natural[id] = (uint8_t)(w > col->maxwidth ? col->maxwidth : w);
+		/* a fitted column only narrows: its own width is the most it needs */
+		if (col->flags & COLF_FIT)
+			natural[id] = (uint8_t)(w > col->width ? col->width : w);
+		else
+			natural[id] = (uint8_t)(w > col->maxwidth ? col->maxwidth : w);
 	}
 }
 
@@ -91,16 +106,15 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 		keep[i] = true;
 		used += natural_width(column_get(want[i]), natural) + (nkeep++ ? 1 : 0);
 		if (column_get(want[i])->flags & COLF_FLEX) {
-			int nw = natural_width(column_get(want[i]), natural);
-
-			shrink += nw > FLEX_MIN ? nw - FLEX_MIN : 0;
+			shrink += spare(column_get(want[i]),
+					natural_width(column_get(want[i]), natural));
 			nflex++;
 		}
 	}
 	/*
 	 * Drop by priority (the largest number first, the rightmost among
-	 * equals); before giving up an essential (priority 1) column, narrow
-	 * the addresses instead.
+	 * equals); before giving up an essential column (the answer, or the
+	 * process: priority 2 or less), narrow the flexible ones instead.
 	 */
 	while (used - shrink > avail || used > avail) {
 		int drop = -1;
@@ -111,17 +125,35 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 				drop = (int)i;
 		if (drop < 0 || nkeep <= 1)
 			break;
-		if (column_get(want[drop])->prio <= 1 && used - shrink <= avail)
-			break; /* narrowing the addresses is enough */
+		if (column_get(want[drop])->prio <= 2 && used - shrink <= avail)
+			break; /* narrowing is enough */
 		keep[drop] = false;
 		used -= natural_width(column_get(want[drop]), natural) + 1;
-		if (column_get(want[drop])->flags & COLF_FLEX)
-			shrink -=
-				natural_width(column_get(want[drop]), natural) > FLEX_MIN
-					? natural_width(column_get(want[drop]), natural) - FLEX_MIN
-					: 0;
+		shrink -= spare(column_get(want[drop]),
+				natural_width(column_get(want[drop]), natural));
 		nkeep--;
 		l->dropped++;
+	}
+	/*
+	 * Dropping is greedy: a wide column may have gone after a narrow one
+	 * that would fit again now. Take those back, the most important first.
+	 */
+	for (int prio = 1; prio <= UINT8_MAX && l->dropped; prio++) {
+		for (size_t i = 0; i < nwant; i++) {
+			int w = natural_width(column_get(want[i]), natural);
+			int give = spare(column_get(want[i]), w);
+			/* the answer and Process may be narrowed for each other, not for the rest */
+			int room = prio <= 2 ? shrink + give : 0;
+
+			if (keep[i] || column_get(want[i])->prio != prio ||
+			    used + w + 1 - room > avail)
+				continue;
+			keep[i] = true;
+			used += w + 1;
+			shrink += give;
+			nkeep++;
+			l->dropped--;
+		}
 	}
 	for (size_t i = 0; i < nwant; i++) {
 		if (!keep[i])
@@ -130,11 +162,11 @@ void layout_fit_data(struct layout *l, const enum col_id *want, size_t nwant, in
 		l->width[l->n] = natural_width(l->col[l->n], natural);
 		l->n++;
 	}
-	/* Too wide still: take cells from the addresses, in turns, down to FLEX_MIN. */
+	/* Too wide still: take cells from the flexible columns, in turns, down to their minimum. */
 	for (bool took = true; used > avail && took && nflex;) {
 		took = false;
 		for (int i = 0; i < l->n && used > avail; i++) {
-			if ((l->col[i]->flags & COLF_FLEX) && l->width[i] > FLEX_MIN) {
+			if (spare(l->col[i], l->width[i])) {
 				l->width[i]--;
 				used--;
 				took = true;
@@ -196,11 +228,39 @@ void table_header_cell(const struct layout *l, int i, char *buf, size_t len)
 		table_fit_text(l->col[i]->header, w, l->col[i]->align, buf, len);
 }
 
+void layout_set_attribution(struct layout *l, unsigned attribution)
+{
+	static const char *const notes[] = {
+		[ATTR_OFF] = "off",
+		[ATTR_UNAVAILABLE] = "n/a",
+	};
+
+	l->procs_note = attribution < sizeof(notes) / sizeof(notes[0]) ? notes[attribution] : NULL;
+}
+
+/* Like table_fit_text, but a long text keeps its start ("12345/postgr~"): names and lists. */
+static void fit_text_head(const char *s, int w, int align, char *buf, size_t len)
+{
+	if (w > 1 && (int)strlen(s) > w && (size_t)w < len) {
+		snprintf(buf, len, "%.*s~", w - 1, s);
+		return;
+	}
+	table_fit_text(s, w, align, buf, len);
+}
+
 void table_cell(const struct layout *l, int i, const struct row *r, char *buf, size_t len)
 {
 	char raw[128];
 
+	if (l->procs_note && (l->col[i]->flags & COLF_PROCS) && !r->proc) {
+		table_fit_text(l->procs_note, l->width[i], l->col[i]->align, buf, len);
+		return;
+	}
 	column_format(l->col[i], r, l->width[i], raw, sizeof(raw));
+	if (l->col[i]->flags & COLF_CUTEND) {
+		fit_text_head(raw, l->width[i], l->col[i]->align, buf, len);
+		return;
+	}
 	table_fit_text(raw, l->width[i], l->col[i]->align, buf, len);
 }
 

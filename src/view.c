@@ -27,7 +27,7 @@ void view_sort(struct view *v, const struct frame *f, const struct column *sort,
 		return;
 	v->keys = xgrow(v->keys, &v->keys_cap, v->n, sizeof(*v->keys));
 	for (size_t i = 0; i < v->n; i++)
-		column_sortkey(sort, &f->rows[v->order[i]], v->order[i], &v->keys[i]);
+		column_sortkey(sort, f, &f->rows[v->order[i]], v->order[i], &v->keys[i]);
 	qsort_r(v->keys, v->n, sizeof(*v->keys), cmp_keys, &ctx);
 	for (size_t i = 0; i < v->n; i++)
 		v->order[i] = v->keys[i].idx;

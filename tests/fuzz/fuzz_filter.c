@@ -1,4 +1,4 @@
-/* fuzz_filter: arbitrary text as a filter: no crash, a one-line error or a canonical form that parses back, and a kernel part that never rejects a match. */
+/* fuzz_filter: arbitrary text as a filter: no crash, a short one-line error or a canonical form that parses back, and a kernel part that never rejects a match. */
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,8 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	f = filter_parse(text, &e);
 	if (!f) {
-		/* An error is one line; no error only for blank text. */
+		/* An error is one short line (a status line shows it whole); none only for blank text. */
 		CHECK(terr_isset(&e) ? strchr(e.msg, '\n') == NULL : blank(text));
+		CHECK(strlen(e.msg) <= FILTER_MSG_MAX);
 		free(text);
 		return 0;
 	}

@@ -141,6 +141,13 @@ src 127.0.0.3 dport $B => -a ( src 127.0.0.3 and dport = :$B )
 host 10.1.0.1 or host fd00::1 => -a ( src 10.1.0.1 or dst 10.1.0.1 or src [fd00::1] or dst [fd00::1] )
 not (src 127.0.0.0/8 or src [::1]) => -a ! ( src 127.0.0.0/8 or src [::1] )
 sport $((B + 10)) => -a sport = :$((B + 10))
+$((B + 6)) => -a ( sport = :$((B + 6)) or dport = :$((B + 6)) )
+$B-$((B + 3)) => -a ( ( sport >= :$B and sport <= :$((B + 3)) ) or ( dport >= :$B and dport <= :$((B + 3)) ) )
+127.0.0.3 => -a ( src 127.0.0.3 or dst 127.0.0.3 )
+10.1.0.0/24 => -a ( src 10.1.0.0/24 or dst 10.1.0.0/24 )
+::1 => -a ( src [::1] or dst [::1] )
+[::1]:$((B + 11)) => -a ( src [::1]:$((B + 11)) or dst [::1]:$((B + 11)) )
+$((B + 4)) and not 127.0.0.1 => -a ( ( sport = :$((B + 4)) or dport = :$((B + 4)) ) and ! ( src 127.0.0.1 or dst 127.0.0.1 ) )
 EOF
 )
 
@@ -239,6 +246,20 @@ t_command_line() {
 	eq "... that is applied" "$(jq -r '[.connections[].state] | unique | join(" ")' "$T_TMP/f.json")" "ESTAB"
 	tt "$NS" -b -o json -d 0.05 "   " >"$T_TMP/blank.json"
 	eq "a blank filter is no filter" "$(jq -r '.sockets == .matched' "$T_TMP/blank.json")" true
+	err=$(tt "$NS" -b '99999' 2>&1 >/dev/null)
+	eq "a bare number out of range exits with status 2" "$?" 2
+	eq "... and says it is a port" "$err" "tcptop: 99999: port out of range at column 1"
+}
+
+# A bare name is `proc NAME`: the same sockets, found through the process attribution.
+t_bare_name() {
+	local bare=$T_TMP/bare.json proc=$T_TMP/proc.json
+	tt_json sockmany >"$bare"
+	tt_json "proc sockmany" >"$proc"
+	gt "a bare name matches its process's sockets" "$(jq .matched "$bare")" 0
+	eq "... the same as proc NAME" "$(tt_lines "$bare")" "$(tt_lines "$proc")"
+	eq "... and only that process's" \
+		"$(jq -r '[.connections[].process.comm] | unique | join(" ")' "$bare")" sockmany
 }
 
 if fixture; then
@@ -246,6 +267,7 @@ if fixture; then
 	t_equivalence
 	t_kernel_filters
 	t_command_line
+	t_bare_name
 else
 	not_ok "the filter fixture starts"
 fi

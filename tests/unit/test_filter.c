@@ -269,44 +269,37 @@ static void errors_name_the_column_and_what_was_expected(void **state)
 		  "dport >= 10-20: a port range takes no comparison at column 10" },
 		{ "dport > 65535", "dport > 65535: no port is above 65535 at column 9" },
 		{ "dport < 0", "dport < 0: no port is below 0 at column 9" },
-		{ "state foo",
-		  "state foo: unknown state 'foo' at column 7 (known: established, syn-sent, "
-		  "syn-recv, fin-wait-1, fin-wait-2, time-wait, close, close-wait, last-ack, "
-		  "listen, "
-		  "closing, connected, synchronized, bucket, big, all)" },
+		{ "state foo", "state foo: unknown state 'foo' at column 7 (e.g. established, "
+			       "listen, time-wait, or all)" },
+		{ "state establ",
+		  "state establ: unknown state 'establ' at column 7 (did you mean established?)" },
+		{ "state fin", "state fin: unknown state 'fin' at column 7 (e.g. established, "
+			       "listen, time-wait, or all)" },
 		{ "port 80 and (sport 1 or dport 2))",
-		  "port 80 and (sport 1 or dport 2)): unbalanced ')' at column 33" },
+		  "...(sport 1 or dport 2)): unbalanced ')' at column 33" },
 		{ "port 80 and (sport 1", "port 80 and (sport 1: unbalanced '(' at column 13" },
 		{ ")", "): unbalanced ')' at column 1" },
-		{ "foo", "foo: expected a primitive (port, sport, dport, src, dst, host, state, "
-			 "proc, pid, :PORT), "
-			 "'not' or '(' at column 1" },
+		{ "=", "=: expected a port, address, name, keyword or '(' at column 1" },
 		{ "port 80 and",
-		  "port 80 and: expected a primitive (port, sport, dport, src, dst, host, state, "
-		  "proc, pid, :PORT), 'not' or '(' after 'and' at column 12" },
+		  "port 80 and: expected a port, address, name, keyword or '(' after 'and' at "
+		  "column 12" },
 		{ "port 80 or or port 1",
-		  "port 80 or or: expected a primitive (port, sport, dport, src, dst, host, state, "
-		  "proc, pid, :PORT), 'not' or '(' after 'or' at column 12" },
-		{ "not", "not: expected a primitive (port, sport, dport, src, dst, host, state, "
-			 "proc, pid, :PORT), "
-			 "'not' or '(' after 'not' at column 4" },
-		{ "()", "(): expected a primitive (port, sport, dport, src, dst, host, state, "
-			"proc, pid, :PORT), "
-			"'not' or '(' after '(' at column 2" },
+		  "port 80 or or: expected a port, address, name, keyword or '(' after 'or' at "
+		  "column 12" },
+		{ "not", "not: expected a port, address, name, keyword or '(' after 'not' at "
+			 "column 4" },
+		{ "()",
+		  "(): expected a port, address, name, keyword or '(' after '(' at column 2" },
 		{ "port 80 = 3", "port 80 =: unexpected '=' at column 9" },
 		{ "src", "src: expected an address at column 4" },
-		{ "src 80", "src 80: expected an address like 10.0.0.1, 10.0.0.0/8 or [::1] at "
-			    "column 5; a port "
-			    "alone is written :PORT" },
+		{ "src 80", "src 80: expected an address (10.0.0.1, 10.0.0.0/8, [::1]) at column "
+			    "5; a port alone is :PORT" },
 		{ "src bogus",
-		  "src bogus: expected an address like 10.0.0.1, 10.0.0.0/8 or [::1] at "
-		  "column 5" },
+		  "src bogus: expected an address (10.0.0.1, 10.0.0.0/8, [::1]) at column 5" },
 		{ "src 10.0.0",
-		  "src 10.0.0: expected an address like 10.0.0.1, 10.0.0.0/8 or [::1] "
-		  "at column 5" },
-		{ "src 10.0.0.256",
-		  "src 10.0.0.256: expected an address like 10.0.0.1, 10.0.0.0/8 or "
-		  "[::1] at column 5" },
+		  "src 10.0.0: expected an address (10.0.0.1, 10.0.0.0/8, [::1]) at column 5" },
+		{ "src 10.0.0.256", "src 10.0.0.256: expected an address (10.0.0.1, 10.0.0.0/8, "
+				    "[::1]) at column 5" },
 		{ "src 10.0.0.0/33",
 		  "src 10.0.0.0/33: prefix length out of range (0-32) at column 14" },
 		{ "src [::1]/129",
@@ -318,10 +311,14 @@ static void errors_name_the_column_and_what_was_expected(void **state)
 		{ "src [::1]x", "src [::1]x: unexpected 'x' after the address at column 10" },
 		{ "src 1.2.3.4:99999", "src 1.2.3.4:99999: port out of range at column 13" },
 		{ "src > 1.2.3.4", "src >: an address compares with = or != only at column 5" },
-		{ "state",
-		  "state: expected a state name at column 6 (known: established, syn-sent, "
-		  "syn-recv, fin-wait-1, fin-wait-2, time-wait, close, close-wait, last-ack, "
-		  "listen, closing, connected, synchronized, bucket, big, all)" },
+		{ "state", "state: expected a state name at column 6 (e.g. established, listen, "
+			   "time-wait, or all)" },
+		/* bare words: errors of the primitive they stand for */
+		{ "99999", "99999: port out of range at column 1" },
+		{ "7002-7001", "7002-7001: port range 7002-7001 is empty at column 1" },
+		{ "10.0.0.300",
+		  "10.0.0.300: expected an address (10.0.0.1, 10.0.0.0/8, [::1]) at column 1" },
+		{ "10.0.0.0/40", "10.0.0.0/40: prefix length out of range (0-32) at column 10" },
 	};
 
 	(void)state;
@@ -338,8 +335,183 @@ static void a_long_expression_is_quoted_from_its_end(void **state)
 	const char *got = error_of("port 1 or port 2 or port 3 or port 4 or port 5 or port 99999");
 
 	(void)state;
-	assert_string_equal(got, "...2 or port 3 or port 4 or port 5 or port 99999: port out of "
-				 "range at column 56");
+	assert_string_equal(got, "... port 5 or port 99999: port out of range at column 56");
+}
+
+/*
+ * Every message is complete within FILTER_MSG_MAX characters, however long
+ * the expression or its bad word: a status line shows it whole (it was cut
+ * at 160 columns, mid-word, "at colu").
+ */
+static void every_error_fits_in_a_status_line(void **state)
+{
+	static const char *const tails[] = {
+		"state xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"src 80",
+		"src 10.0.0.1xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"src [::1]/129",
+		"port 1 = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"(port 1 or",
+		"port 1 and and",
+		"src [::1]xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"sport 65536-70000000000000000000000",
+		"pid 99999999999999999999999999999999",
+		"state",
+		"10.0.0.3000000000000000000000000000000000000",
+		"dport99999999999999999999999999999999999999999999",
+		"sprt",
+	};
+	char buf[FILTER_MAX_TEXT];
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(tails); i++) {
+		for (int prefix = 0; prefix < 2; prefix++) {
+			size_t k = 0;
+			const char *msg;
+
+			/* a long expression before the bad part: the column has four digits */
+			while (prefix && k < 3000)
+				k += (size_t)snprintf(buf + k, sizeof(buf) - k, "port 1 or ");
+			snprintf(buf + k, sizeof(buf) - k, "%s", tails[i]);
+			msg = error_of(buf);
+			if (strlen(msg) > FILTER_MSG_MAX)
+				fail_msg("%zu characters: %s", strlen(msg), msg);
+			assert_non_null(strstr(msg, " at column "));
+		}
+	}
+}
+
+static void bare_words_are_ports_hosts_and_process_names(void **state)
+{
+	static const struct canon_case cases[] = {
+		{ "7002", "port 7002" },
+		{ "7000-7010", "port 7000-7010" },
+		{ "10.0.0.1", "host 10.0.0.1/32" },
+		{ "10.0.0.0/8", "host 10.0.0.0/8" },
+		{ "10/8", "host 10.0.0.0/8" },
+		{ "::1", "host [::1]/128" },
+		{ "[::1]:22", "host [::1]/128:22" },
+		{ "fe80::/10", "host [fe80::]/10" },
+		{ "10.0.0.1:80", "host 10.0.0.1/32:80" },
+		{ "*:80", "host *:80" },
+		{ "python", "proc python" },
+		{ "python3.11", "proc python3.11" },
+		{ "cafe", "proc cafe" }, /* hex letters alone are a name */
+		{ "kworker/0:1", "proc kworker/0:1" },
+		{ "python 7002", "(proc python and port 7002)" },
+		{ "not 22 and 10.0.0.0/8", "(not port 22 and host 10.0.0.0/8)" },
+		{ "7002 or 7003", "(port 7002 or port 7003)" },
+		/* keywords still win; the language itself is unchanged */
+		{ "port 7002", "port 7002" },
+		{ ":7002", "port 7002" },
+		{ "state listen", "state listen" },
+		{ "host ::1", "host [::1]/128" },
+		{ "Not 22", "not port 22" },
+	};
+	struct terr e;
+	struct filter *f;
+
+	(void)state;
+	check_canon(cases, NELEM(cases));
+	/* a bare name is `proc NAME`: it needs process attribution, as `proc` does */
+	f = filter_parse("python", &e);
+	assert_true(filter_needs_procs(f));
+	filter_free(f);
+	f = filter_parse("7002", &e);
+	assert_false(filter_needs_procs(f));
+	filter_free(f);
+	/* and they match as the primitives they stand for */
+	{
+		struct conn c = { .family = AF_INET, .sport = 7002, .dport = 40000 };
+
+		inet_pton(AF_INET, "10.1.2.3", c.src);
+		inet_pton(AF_INET, "192.0.2.1", c.dst);
+		f = filter_parse("7002 10/8", &e);
+		assert_true(filter_match_conn(f, &c));
+		filter_free(f);
+		f = filter_parse("40000 192.0.2.0/24", &e);
+		assert_true(filter_match_conn(f, &c));
+		filter_free(f);
+		f = filter_parse("7003", &e);
+		assert_false(filter_match_conn(f, &c));
+		filter_free(f);
+	}
+}
+
+/* A mistyped keyword is not silently a process that matches nothing. */
+static void mistyped_keywords_are_errors_with_the_likely_keyword(void **state)
+{
+	static const struct canon_case errors[] = {
+		{ "sprt 80", "sprt: did you mean 'sport'? at column 1; a process name is written "
+			     "proc NAME" },
+		{ "prot 80", "prot: did you mean 'port'? at column 1; a process name is written "
+			     "proc NAME" },
+		{ "stat listen", "stat: did you mean 'state'? at column 1; a process name is "
+				 "written proc NAME" },
+		{ "port 1 adn port 2", "port 1 adn: did you mean 'and'? at column 8; a process "
+				       "name is written proc NAME" },
+		{ "dport80", "dport80: did you mean 'dport 80'? at column 1" },
+		{ "src10.0.0.1", "src10.0.0.1: did you mean 'src 10.0.0.1'? at column 1" },
+		{ "host[::1]", "host[::1]: did you mean 'host [::1]'? at column 1" },
+	};
+	static const struct canon_case names[] = {
+		/* a letter added is a daemon's name, not a typo; proc takes any name */
+		{ "procd", "proc procd" },          { "hostd", "proc hostd" },
+		{ "proc1", "proc proc1" },          { "sshd", "proc sshd" },
+		{ "ports", "proc ports" },          { "proc sprt", "proc sprt" },
+		{ "proc dport80", "proc dport80" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(errors); i++) {
+		const char *got = error_of(errors[i].in);
+
+		if (strcmp(got, errors[i].out))
+			fail_msg("'%s':\n got  %s\n want %s", errors[i].in, got, errors[i].out);
+	}
+	check_canon(names, NELEM(names));
+}
+
+static void the_keyword_list_names_every_primitive_operator_and_state(void **state)
+{
+	static const char *const must[] = { "port",      "sport",       "dport",     "src",
+					    "dst",       "host",        "state",     "proc",
+					    "pid",       "and",         "or",        "not",
+					    "eq",        "established", "time-wait", "listen",
+					    "connected", "all" };
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; filter_keyword(i).word; i++) {
+		struct filter_word w = filter_keyword(i);
+
+		assert_true(w.kind == FW_PRIMITIVE || w.kind == FW_OPERATOR || w.kind == FW_STATE);
+		n++;
+	}
+	assert_true(n > 20);
+	for (size_t k = 0; k < NELEM(must); k++) {
+		bool found = false;
+
+		for (size_t i = 0; filter_keyword(i).word; i++)
+			found |= !strcmp(filter_keyword(i).word, must[k]);
+		if (!found)
+			fail_msg("'%s' is not in filter_keyword()", must[k]);
+	}
+	/* every primitive listed parses as one, every state as a state */
+	for (size_t i = 0; filter_keyword(i).word; i++) {
+		struct filter_word w = filter_keyword(i);
+		char text[64];
+		struct terr e;
+		struct filter *f;
+
+		if (w.kind != FW_STATE)
+			continue;
+		snprintf(text, sizeof(text), "state %s", w.word);
+		f = filter_parse(text, &e);
+		if (!f)
+			fail_msg("'%s': %s", text, e.msg);
+		filter_free(f);
+	}
 }
 
 static void blank_text_is_no_filter(void **state)
@@ -378,9 +550,8 @@ static void nesting_and_length_are_limited(void **state)
 	sprintf(buf + k, "port 1");
 	assert_non_null(strstr(canon(buf), "not not port 1"));
 	sprintf(buf + k, "not port 1");
-	assert_string_equal(error_of(buf), "...ot not not not not not not not not not port 1: "
-					   "expression nested too deeply (more than 64 levels) at "
-					   "column 1");
+	assert_string_equal(error_of(buf), "...ot not not not port 1: expression nested too "
+					   "deeply (more than 64 levels) at column 1");
 
 	/* and/or groups count as levels, as the canonical form writes them. */
 	k = 0;
@@ -1035,6 +1206,10 @@ int main(void)
 		cmocka_unit_test(not_binds_tighter_than_and_and_tighter_than_or),
 		cmocka_unit_test(errors_name_the_column_and_what_was_expected),
 		cmocka_unit_test(a_long_expression_is_quoted_from_its_end),
+		cmocka_unit_test(every_error_fits_in_a_status_line),
+		cmocka_unit_test(bare_words_are_ports_hosts_and_process_names),
+		cmocka_unit_test(mistyped_keywords_are_errors_with_the_likely_keyword),
+		cmocka_unit_test(the_keyword_list_names_every_primitive_operator_and_state),
 		cmocka_unit_test(blank_text_is_no_filter),
 		cmocka_unit_test(nesting_and_length_are_limited),
 		cmocka_unit_test(the_filter_keeps_its_text),

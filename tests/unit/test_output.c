@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "diagnose.h"
 #include "fmt.h"
 #include "json.h"
 #include "out.h"
+#include "procmap.h"
 #include "table.h"
 #include "testutil.h"
 #include "view.h"
@@ -73,6 +76,112 @@ static void numbers_are_formatted_for_narrow_columns(void **state)
 	assert_string_equal(fmt_secs(7300, b, sizeof(b)), "2h01m");
 }
 
+static void bytes_are_binary_and_say_so_rates_are_bits(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(fmt_ibytes(512, b, sizeof(b)), "512");
+	assert_string_equal(fmt_ibytes(1536, b, sizeof(b)), "1.5Ki");
+	assert_string_equal(fmt_ibytes(2936012, b, sizeof(b)), "2.8Mi");
+	assert_string_equal(fmt_ibytes(1023u << 10, b, sizeof(b)), "1023Ki");
+	assert_string_equal(fmt_ibytes(UINT64_MAX, b, sizeof(b)), "16Ei");
+	assert_string_equal(fmt_size(0, b, sizeof(b)), "0 B");
+	assert_string_equal(fmt_size(65535, b, sizeof(b)), "64 KiB");
+	assert_string_equal(fmt_size(32u << 10, b, sizeof(b)), "32 KiB");
+	assert_string_equal(fmt_size(3u << 20, b, sizeof(b)), "3.0 MiB");
+	assert_string_equal(fmt_rate(0, b, sizeof(b)), "0 bit/s");
+	assert_string_equal(fmt_rate(9100, b, sizeof(b)), "9.1 kbit/s");
+	assert_string_equal(fmt_rate(37.4e9, b, sizeof(b)), "37.4 Gbit/s");
+	assert_string_equal(fmt_rate(812e3, b, sizeof(b)), "812 kbit/s");
+}
+
+static void queue_columns_show_bytes_with_binary_suffixes(void **state)
+{
+	struct conn c = { .state = TS_ESTABLISHED, .wqueue = 2936012, .rqueue = 100 };
+	struct row r = { .c = &c };
+	char b[32];
+
+	(void)state;
+	assert_int_equal(column_get(COL_SENDQ)->fmt, CF_BYTES);
+	assert_int_equal(column_get(COL_RECVQ)->fmt, CF_BYTES);
+	assert_string_equal(column_format(column_get(COL_SENDQ), &r, 6, b, sizeof(b)), "2.8Mi");
+	assert_string_equal(column_format(column_get(COL_RECVQ), &r, 6, b, sizeof(b)), "100");
+}
+
+static void pacing_of_all_ones_is_unlimited(void **state)
+{
+	struct tcpi ti = { .pacing_rate = UINT64_MAX };
+	struct conn c = { .state = TS_ESTABLISHED, .info = &ti, .info_len = sizeof(ti) };
+	struct row r = { .c = &c };
+	struct sortkey k, k2;
+	char b[32];
+
+	(void)state;
+	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "unlim");
+	column_sortkey(column_get(COL_PACING), NULL, &r, 0, &k);
+	ti.pacing_rate = 125000000000ull; /* 1 Tbit/s */
+	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "1.0T");
+	column_sortkey(column_get(COL_PACING), NULL, &r, 1, &k2);
+	assert_true(column_sortkey_cmp(&k, &k2, true, true) < 0); /* unlimited sorts first */
+}
+
+static void syn_queue_shows_depth_over_limit_when_known(void **state)
+{
+	struct conn c = { .state = TS_LISTEN };
+	struct listener l = { .syn_q = 3, .syn_max = 128 };
+	struct row r = { .c = &c, .lst = &l };
+	char b[32];
+
+	(void)state;
+	assert_string_equal(column_format(column_get(COL_SYN_FILL), &r, 9, b, sizeof(b)), "3/128");
+	assert_string_equal(column_format(column_get(COL_SYN_MAX), &r, 6, b, sizeof(b)), "128");
+	assert_int_equal(column_attr(column_get(COL_SYN_FILL), &r), AT_NORMAL);
+	l.syn_q = 128;
+	assert_int_equal(column_attr(column_get(COL_SYN_FILL), &r), AT_ALARM);
+	l.syn_max = 0; /* not known: no limit is made up */
+	assert_string_equal(column_format(column_get(COL_SYN_FILL), &r, 9, b, sizeof(b)), "128");
+	assert_string_equal(column_format(column_get(COL_SYN_MAX), &r, 6, b, sizeof(b)), "-");
+	assert_int_equal(column_attr(column_get(COL_SYN_MAX), &r), AT_DIM);
+	assert_string_equal(column_by_name("syn_max")->json, "syn_max");
+	assert_true(column_by_name("syn_max")->flags & COLF_LISTEN);
+}
+
+/* A cell without its padding. */
+static const char *trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}
+
+static void process_cells_say_when_attribution_is_off(void **state)
+{
+	static const enum col_id cols[] = { COL_STATE, COL_PROC };
+	struct conn c = { .state = TS_TIME_WAIT };
+	struct row r = { .c = &c };
+	struct layout l;
+	char b[64];
+
+	(void)state;
+	layout_fit(&l, cols, 2, 80);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "-"); /* attribution ran: nobody holds it */
+	layout_set_attribution(&l, ATTR_FULL);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "-");
+	layout_set_attribution(&l, ATTR_OFF);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "off");
+	layout_set_attribution(&l, ATTR_UNAVAILABLE);
+	table_cell(&l, 1, &r, b, sizeof(b));
+	assert_string_equal(trim(b), "n/a");
+	table_cell(&l, 0, &r, b, sizeof(b)); /* other columns are untouched */
+	assert_string_equal(trim(b), "TIME-WAIT");
+}
+
 static void long_text_is_cut_in_the_middle(void **state)
 {
 	char b[64];
@@ -118,6 +227,239 @@ static void narrow_screens_drop_columns_by_priority(void **state)
 		}
 		assert_true(a < b);
 	}
+}
+
+/* The first connection code with this severity, from the descriptors; -1 if none. */
+static int code_with_severity(unsigned sev)
+{
+	for (unsigned code = 0; code < DX_CONN_N; code++)
+		if (diagnose_code(code)->severity == sev)
+			return (int)code;
+	return -1;
+}
+
+static bool in_layout(const struct layout *l, enum col_id id)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->col[i]->id == id)
+			return true;
+	return false;
+}
+
+static void problems_sort_first_by_severity_then_by_rate(void **state)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+	int crit = code_with_severity(DS_CRIT), warn = code_with_severity(DS_WARN);
+	int info = code_with_severity(DS_INFO);
+	size_t n, quiet = SIZE_MAX;
+
+	(void)state;
+	assert_true(warn >= 0);
+	if (crit < 0)
+		crit = warn; /* no connection code is crit by default (yet): warn stands in */
+	tu_frames("states.rec", fr, 2);
+	n = frame_nrows(&fr[1]);
+	assert_true(n >= 6);
+	for (size_t i = 0; i < n; i++) {
+		fr[1].rows[i].findings = 0;
+		fr[1].rows[i].flags |= ROW_RATES;
+		fr[1].rows[i].tx_bps = (double)(i + 1) * 1000;
+		fr[1].rows[i].rx_bps = 0;
+	}
+	/* the slowest rows have the problems: rate alone would put them last */
+	fr[1].rows[0].findings = 1u << warn;
+	fr[1].rows[1].findings = 1u << crit;
+	fr[1].rows[2].findings = 1u << warn;
+	if (info >= 0)
+		fr[1].rows[3].findings = 1u << info; /* context, not a problem */
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), false, NULL, NULL);
+	assert_int_equal(v.n, n);
+	if (crit != warn) {
+		assert_int_equal(v.order[0], 1);
+		assert_int_equal(v.order[1], 2); /* warn rows by rate: 3 kb/s before 1 kb/s */
+		assert_int_equal(v.order[2], 0);
+	} else {
+		assert_int_equal(v.order[0], 2); /* by rate among equals */
+		assert_int_equal(v.order[1], 1);
+		assert_int_equal(v.order[2], 0);
+	}
+	/* the rest by rate, listeners (no rate) last */
+	for (size_t i = 4; i < v.n; i++) {
+		const struct row *p = &fr[1].rows[v.order[i - 1]], *r = &fr[1].rows[v.order[i]];
+
+		if (r->c->state == TS_LISTEN) {
+			quiet = i;
+			continue;
+		}
+		assert_true(quiet == SIZE_MAX);
+		if (i > 3 && p->c->state != TS_LISTEN)
+			assert_true(p->tx_bps >= r->tx_bps);
+	}
+	/* -r reverses it: healthy rows first, the problems after them */
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), true, NULL, NULL);
+	{
+		bool seen_problem = false;
+
+		for (size_t i = 0; i < v.n; i++) {
+			uint32_t f = fr[1].rows[v.order[i]].findings;
+			bool problem = f && f != (info >= 0 ? 1u << info : 0);
+
+			assert_false(seen_problem && !problem);
+			seen_problem |= problem;
+		}
+		assert_true(seen_problem);
+	}
+	/* a pure column sort ignores the findings */
+	view_build(&v, &fr[1], column_get(COL_TX), false, NULL, NULL);
+	assert_int_not_equal(v.order[0], 1);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+/* A listener's own findings (frame findings naming its row) rank it like a connection's. */
+static void a_listener_with_a_full_accept_queue_sorts_first(void **state)
+{
+	struct frame fr[2];
+	struct view v = { 0 };
+	bool problem = false;
+
+	(void)state;
+	tu_frames("listen_overflow.rec", fr, 2);
+	for (uint32_t i = 0; i < fr[1].nfindings; i++)
+		problem |= fr[1].findings[i].code >= DX_CONN_N &&
+			   fr[1].findings[i].severity >= DS_WARN &&
+			   fr[1].rows[fr[1].findings[i].row].c->state == TS_LISTEN;
+	assert_true(problem); /* the recording: accept queue 3, over its limit 2 */
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), false, NULL, NULL);
+	assert_int_equal(fr[1].rows[v.order[0]].c->state, TS_LISTEN);
+	/* by rate it has none, so it is last */
+	view_build(&v, &fr[1], column_get(COL_RATE), false, NULL, NULL);
+	assert_int_equal(fr[1].rows[v.order[v.n - 1]].c->state, TS_LISTEN);
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void problems_is_a_sort_key_by_name(void **state)
+{
+	const struct column *c = column_by_name("problems");
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->id, COL_PROBLEMS);
+	assert_true(column_is_numeric(c));
+	assert_true(column_sort_desc(c));
+	assert_null(c->json); /* the findings are in JSON already */
+}
+
+static void at_80_columns_limit_flags_and_process_stay(void **state)
+{
+	static const enum col_id asked[] = { COL_LOCAL, COL_REMOTE, COL_STATE,
+					     COL_LIMIT, COL_FLAGS,  COL_PROC };
+	struct frame fr[2];
+	struct view v = { 0 };
+	uint8_t natural[COL_N];
+	struct layout l;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	view_build(&v, &fr[1], column_get(COL_PROBLEMS), false, NULL, NULL);
+	layout_measure(&fr[1], v.order, v.n, natural);
+	layout_fit_data(&l, column_default_view, column_default_view_len, 80, natural);
+	assert_true(l.total <= 80);
+	assert_true(in_layout(&l, COL_LIMIT));
+	assert_true(in_layout(&l, COL_FLAGS));
+	assert_true(in_layout(&l, COL_PROC));
+	assert_false(in_layout(&l, COL_RTT));
+	assert_false(in_layout(&l, COL_CWND));
+	/* -c local,remote,state,limit,flags,proc: nothing asked for is dropped */
+	layout_fit_data(&l, asked, sizeof(asked) / sizeof(asked[0]), 80, natural);
+	assert_int_equal(l.n, 6);
+	assert_int_equal(l.dropped, 0);
+	assert_true(l.total <= 80);
+	/* with a real process name and a finding, Process is narrowed before it would go */
+	{
+		struct procinfo p = { .pid = 123456, .count = 1, .comm = "postgres" };
+		int zwin = diagnose_code_by_name("zwin");
+		char cell[64];
+
+		snprintf(p.text, sizeof(p.text), "123456/postgres");
+		for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
+			fr[1].rows[i].proc = &p;
+		assert_true(zwin >= 0);
+		fr[1].rows[v.order[0]].findings = 1u << zwin;
+		layout_measure(&fr[1], v.order, v.n, natural);
+		layout_fit_data(&l, column_default_view, column_default_view_len, 80, natural);
+		assert_true(l.total <= 80);
+		assert_true(in_layout(&l, COL_LIMIT));
+		assert_true(in_layout(&l, COL_FLAGS));
+		/*
+		 * CLOSE-WAIT rows make State 10 wide: the answer leaves less than
+		 * Process's minimum at 80. Eight cells more and it is there, narrowed.
+		 */
+		layout_fit_data(&l, column_default_view, column_default_view_len, 88, natural);
+		assert_true(l.total <= 88);
+		assert_true(in_layout(&l, COL_FLAGS));
+		assert_true(in_layout(&l, COL_PROC));
+		assert_false(in_layout(&l, COL_RTT));
+		for (int i = 0; i < l.n; i++) {
+			if (l.col[i]->id != COL_PROC)
+				continue;
+			table_cell(&l, i, &fr[1].rows[v.order[0]], cell, sizeof(cell));
+			assert_true(l.width[i] >= column_get(COL_PROC)->minwidth);
+			/* cut at its end: the pid and the start of the name stay */
+			assert_memory_equal(cell, "123456/", 7);
+		}
+		for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
+			fr[1].rows[i].proc = NULL;
+	}
+	view_free(&v);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+static void a_dropped_column_comes_back_when_a_wider_one_went(void **state)
+{
+	/* CC (prio 8, 6 wide) goes first, then Mem (prio 6, 19 wide): then CC fits again */
+	static const enum col_id want[] = { COL_STATE, COL_CONG, COL_SKMEM };
+	struct layout l;
+
+	(void)state;
+	layout_fit(&l, want, 3, 20);
+	assert_true(in_layout(&l, COL_STATE));
+	assert_true(in_layout(&l, COL_CONG));
+	assert_false(in_layout(&l, COL_SKMEM));
+	assert_int_equal(l.dropped, 1);
+	assert_true(l.total <= 20);
+}
+
+/* Narrowing the answer or Process is for each other, never for a secondary column. */
+static void process_is_not_narrowed_for_a_secondary_column(void **state)
+{
+	static const enum col_id want[] = { COL_LOCAL, COL_PROC, COL_CONG };
+	struct conn c = { .family = AF_INET, .state = TS_ESTABLISHED, .sport = 40000 };
+	struct procinfo p = { .pid = 123456, .count = 1, .comm = "postgres" };
+	struct row r = { .c = &c, .proc = &p };
+	struct frame f = { 0 };
+	uint8_t natural[COL_N];
+	uint32_t order = 0;
+	struct layout l;
+
+	(void)state;
+	snprintf(p.text, sizeof(p.text), "123456/postgres");
+	f.rows = &r;
+	f.sample.n = 1;
+	c.src[0] = 10;
+	c.src[3] = 1;
+	layout_measure(&f, &order, 1, natural);
+	/* room for the address and Process as they are, not for CC too */
+	layout_fit_data(&l, want, 3, natural[COL_LOCAL] + 1 + natural[COL_PROC] + 3, natural);
+	assert_true(in_layout(&l, COL_PROC));
+	assert_false(in_layout(&l, COL_CONG));
+	for (int i = 0; i < l.n; i++)
+		assert_int_equal(l.width[i], natural[l.col[i]->id]);
 }
 
 static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
@@ -184,7 +526,7 @@ static void render(const char *fixture,
 			       "6.18.0",
 			       column_default_view,
 			       column_default_view_len,
-			       column_get(COL_RATE),
+			       column_get(COL_PROBLEMS), /* the default order (opts.c) */
 			       false,
 			       NULL,
 			       NULL,
@@ -199,6 +541,49 @@ static void render(const char *fixture,
 	view_free(&v);
 	frame_free(&fr[0]);
 	frame_free(&fr[1]);
+}
+
+/*
+ * The connection table of a recorded zero-window stall fitted to a terminal
+ * width, in the default order: what the Connections view draws (without the
+ * screen's frame). At 80 the stalled sender is the first row and its FLAGS
+ * (zwin) and LIMIT are on screen; wider terminals add the numbers back.
+ */
+static void fitted_table(int width, const char *golden)
+{
+	struct frame fr[3];
+	struct view v = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	uint8_t natural[COL_N];
+	struct layout l;
+	char path[256];
+
+	tu_frames("diag_zwin.rec", fr, 3);
+	view_build(&v, &fr[2], column_get(COL_PROBLEMS), false, NULL, NULL);
+	layout_measure(&fr[2], v.order, v.n, natural);
+	layout_fit_data(&l, column_default_view, column_default_view_len, width, natural);
+	layout_set_attribution(&l, fr[2].attribution);
+	assert_true(l.total <= width);
+	table_header_line(&l, &sb);
+	sb_putc(&sb, '\n');
+	for (size_t i = 0; i < v.n; i++) {
+		table_row_line(&l, &fr[2].rows[v.order[i]], &sb);
+		sb_putc(&sb, '\n');
+	}
+	snprintf(path, sizeof(path), "tests/golden/%s", golden);
+	assert_true(tu_golden(path, sb.s));
+	sb_free(&sb);
+	view_free(&v);
+	for (int i = 0; i < 3; i++)
+		frame_free(&fr[i]);
+}
+
+static void zero_window_stall_leads_the_table_at_80_120_and_200(void **state)
+{
+	(void)state;
+	fitted_table(80, "table-zwin-80.txt");
+	fitted_table(120, "table-zwin-120.txt");
+	fitted_table(200, "table-zwin-200.txt");
 }
 
 static void text_snapshot_of_recorded_states_matches_golden(void **state)
@@ -225,10 +610,22 @@ int main(void)
 		cmocka_unit_test(json_strings_are_escaped),
 		cmocka_unit_test(json_objects_and_arrays_get_their_commas),
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
+		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
+		cmocka_unit_test(queue_columns_show_bytes_with_binary_suffixes),
+		cmocka_unit_test(pacing_of_all_ones_is_unlimited),
+		cmocka_unit_test(syn_queue_shows_depth_over_limit_when_known),
+		cmocka_unit_test(process_cells_say_when_attribution_is_off),
 		cmocka_unit_test(long_text_is_cut_in_the_middle),
 		cmocka_unit_test(narrow_screens_drop_columns_by_priority),
 		cmocka_unit_test(sorting_is_deterministic_and_unavailable_sorts_last),
 		cmocka_unit_test(endpoints_sort_numerically),
+		cmocka_unit_test(problems_sort_first_by_severity_then_by_rate),
+		cmocka_unit_test(a_listener_with_a_full_accept_queue_sorts_first),
+		cmocka_unit_test(problems_is_a_sort_key_by_name),
+		cmocka_unit_test(at_80_columns_limit_flags_and_process_stay),
+		cmocka_unit_test(a_dropped_column_comes_back_when_a_wider_one_went),
+		cmocka_unit_test(process_is_not_narrowed_for_a_secondary_column),
+		cmocka_unit_test(zero_window_stall_leads_the_table_at_80_120_and_200),
 		cmocka_unit_test(text_snapshot_of_recorded_states_matches_golden),
 		cmocka_unit_test(text_snapshot_of_recorded_listener_matches_golden),
 		cmocka_unit_test(json_of_recorded_bulk_transfer_matches_golden),
