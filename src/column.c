@@ -532,9 +532,8 @@ static enum attr attr_timer(const struct row *r)
  */
 static void get_limit(const struct row *r, struct cval *v)
 {
-	static const uint8_t rank[DL_N] = {
-		[DL_RWND] = 5, [DL_SNDBUF] = 5, [DL_CWND] = 3, [DL_APP] = 2, [DL_IDLE] = 1
-	};
+	static const uint8_t rank[DL_N] = { [DL_RWND] = 5, [DL_SNDBUF] = 5, [DL_DELACK] = 4,
+					    [DL_CWND] = 3, [DL_APP] = 2,    [DL_IDLE] = 1 };
 
 	if (r->limited_by == DL_NONE || r->limited_by >= DL_N)
 		return;
@@ -565,9 +564,7 @@ static void json_limit(const struct row *r, struct json *j, const char *key)
 /* Highlighted only when a finding makes the limit a problem, not for every window-bound moment. */
 static enum attr attr_limit(const struct row *r)
 {
-	const uint32_t problem = (1u << DX_SNDBUF_BDP) | (1u << DX_RWND_BDP) | (1u << DX_ZWIN);
-
-	return r->findings & problem ? AT_WARN : AT_NORMAL;
+	return r->findings & diagnose_problem_mask() ? AT_WARN : AT_NORMAL;
 }
 
 /* Sorts by the most severe code, then by how many. */

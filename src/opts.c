@@ -111,7 +111,7 @@ static void set_defaults(struct opts *o)
 	o->action = OPTS_RUN;
 	o->frames = -1;
 	o->interval = 1.0;
-	o->sort = column_get(COL_RATE);
+	o->sort = column_get(COL_PROBLEMS);
 	o->out = OUT_TEXT;
 	memcpy(o->cols, column_default_view, column_default_view_len * sizeof(o->cols[0]));
 	o->ncols = column_default_view_len;
@@ -423,7 +423,8 @@ static const struct opt_def table[] = {
 	  .metavar = "COL",
 	  .complete = OC_COLUMN,
 	  .apply = set_sort,
-	  .help = "sort connections by COL (default: rate, TX+RX)" },
+	  .help = "sort connections by COL (default: problems: findings\n"
+		  "first, then TX+RX)" },
 	{ .name = "reverse",
 	  .shortopt = 'r',
 	  .apply = set_reverse,

@@ -80,6 +80,7 @@ static void connections(const struct frame *f, const struct out_ctx *ctx, const 
 	struct layout l;
 
 	layout_all(&l, ctx->cols, ctx->ncols, f, v->order, v->n);
+	layout_set_attribution(&l, f->attribution);
 	table_header_line(&l, sb);
 	sb_putc(sb, '\n');
 	for (size_t i = 0; i < v->n; i++) {
@@ -111,6 +112,7 @@ static void listeners(const struct frame *f, const struct out_ctx *ctx, struct s
 	sb_printf(sb, "\nlisteners: %zu\n", lv.n);
 	if (lv.n) {
 		layout_all(&l, column_listen_view, column_listen_view_len, f, lv.order, lv.n);
+		layout_set_attribution(&l, f->attribution);
 		table_header_line(&l, sb);
 		sb_putc(sb, '\n');
 		for (size_t i = 0; i < lv.n; i++) {

@@ -169,6 +169,7 @@ static void conn_draw(struct ui *ui, struct canvas *c, int y, int h)
 	widget_scroll_fit(s, (long)ui->view.n, rows, true);
 	measure(ui, s->top, rows, natural);
 	layout_fit_data(&l, ui->cols, ui->ncols, c->w, natural);
+	layout_set_attribution(&l, ui->frame->attribution);
 	screen_table_header(ui, c, y, &l, ui->sort);
 	st->l = l;
 	st->drawn = true;

@@ -347,15 +347,14 @@ static void fields(struct scrollwin *sw, const struct row *r)
 	y = -1;
 	for (size_t i = 0; i < tcpi_nfields; i++) {
 		const struct tcpi_field *fd = &tcpi_fields[i];
-		char v[48];
+		char v[64];
 
 		if ((size_t)fd->off + fd->size > c->info_len)
 			continue; /* not sent by this kernel */
 		if (col == 0)
 			y = sw_next(sw);
 		if (y >= 0) {
-			snprintf(v, sizeof(v), "%llu %s",
-				 (unsigned long long)tcpi_value(c->info, fd), fd->unit);
+			tcpinfo_format(fd, c->info, v, sizeof(v));
 			canvas_printf(sw->c, y, col * colw, colw - 1, AT_TITLE, "%-22s", fd->name);
 			canvas_put(sw->c, y, col * colw + 23, colw - 24, AT_NORMAL, v);
 		}

@@ -90,6 +90,7 @@ static bool listen_row_text(const struct ui *ui, long i, char *buf, size_t n)
 		char cell[256];
 
 		layout_fit(&l, column_listen_view, column_listen_view_len, 4000);
+		layout_set_attribution(&l, ui->frame->attribution);
 		buf[0] = '\0';
 		for (int k = 0; k < l.n && at + 1 < n; k++) {
 			table_cell(&l, k, r, cell, sizeof(cell));
@@ -167,6 +168,7 @@ static void listen_draw(struct ui *ui, struct canvas *c, int y, int h)
 	int top = counters_block(ui, c, y, y + h), rows;
 
 	layout_fit(&l, column_listen_view, column_listen_view_len, c->w - BAR_W - 1);
+	layout_set_attribution(&l, ui->frame->attribution);
 	rows = y + h - top - 1;
 	if (rows < 1)
 		return;

@@ -37,7 +37,7 @@ static void defaults(void **state)
 	assert_false(o.batch);
 	assert_int_equal(o.frames, -1);
 	assert_true(o.interval == 1.0);
-	assert_string_equal(o.sort->name, "rate");
+	assert_string_equal(o.sort->name, "problems");
 	assert_int_equal(o.out, OUT_TEXT);
 	assert_int_equal(o.ncols, column_default_view_len);
 	assert_null(o.filter);

@@ -24,7 +24,8 @@
 
 static void setup_ui(struct ui *ui)
 {
-	ui_init(ui, column_default_view, column_default_view_len, column_get(COL_RATE), false, 1.0);
+	ui_init(ui, column_default_view, column_default_view_len, column_get(COL_PROBLEMS), false,
+		1.0);
 	ui->hostname = "testhost";
 	ui->kernel = "6.18.0";
 }
