@@ -6,22 +6,21 @@
 #include "column.h"
 #include "conn.h"
 #include "diagnose.h"
+#include "filter.h"
 #include "group.h"
 #include "keys.h"
 #include "opts.h"
 
-/*
- * The filter language's words. Until src/filter.c exposes its own list
- * (filter_keywords()), they are repeated here; t_completion checks each one
- * against the real parser, so a word the parser drops is caught.
- */
-static const char *const filter_words[] = {
-	"sport", "dport", "port", "src", "dst", "host", "state", "proc", "pid", "and", "or", "not",
-};
-/* After "state": the single states (conn.c's names) and these groups. */
-static const char *const state_groups[] = { "connected", "synchronized", "bucket", "big", "all" };
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+/* The filter parser's words of one kind, from its own tables (filter_keyword). */
+static void filter_words_of(FILE *out, unsigned kind, const char **sep)
+{
+	for (size_t i = 0; filter_keyword(i).word; i++) {
+		if (filter_keyword(i).kind == kind) {
+			fprintf(out, "%s%s", *sep, filter_keyword(i).word);
+			*sep = " ";
+		}
+	}
+}
 
 static void column_words(FILE *out)
 {
@@ -49,19 +48,21 @@ static void group_words(FILE *out)
 		fprintf(out, "%s%s", i ? " " : "", group_key_name(i));
 }
 
+/* Where a filter word may start: the primitives and and/or/not. */
 static void filter_start_words(FILE *out)
 {
-	for (size_t i = 0; i < NELEM(filter_words); i++)
-		fprintf(out, "%s%s", i ? " " : "", filter_words[i]);
+	const char *sep = "";
+
+	filter_words_of(out, FW_PRIMITIVE, &sep);
+	filter_words_of(out, FW_LOGIC, &sep);
 }
 
-/* The words after "state" in a filter. */
+/* The words after "state" in a filter: the states, ss's groups and spellings. */
 static void state_words(FILE *out)
 {
-	for (unsigned s = 1; s <= TS_USER_LAST; s++)
-		fprintf(out, "%s%s", s > 1 ? " " : "", conn_state_keyword(s));
-	for (size_t i = 0; i < NELEM(state_groups); i++)
-		fprintf(out, " %s", state_groups[i]);
+	const char *sep = "";
+
+	filter_words_of(out, FW_STATE, &sep);
 }
 
 /* The word lists, each in a shell variable of its own in the bash script. */

@@ -88,7 +88,8 @@ void filter_kernel_req(const struct filter *f, struct diag_req *req);
 /* A word of the language, for completion and help (filter_keyword). */
 enum filter_word_kind {
 	FW_PRIMITIVE, /* port, src, state, proc, ... */
-	FW_OPERATOR,  /* and, or, not, eq, ... */
+	FW_LOGIC,     /* and, or, not */
+	FW_COMPARE,   /* eq, ne, gt, ... (after a port primitive) */
 	FW_STATE,     /* a state name or group, after `state` */
 };
 struct filter_word {

@@ -1230,7 +1230,8 @@ struct filter_word filter_keyword(size_t i)
 		return (struct filter_word){ prims[i].name, FW_PRIMITIVE };
 	i -= NELEM(prims);
 	if (i < NELEM(keywords))
-		return (struct filter_word){ keywords[i].word, FW_OPERATOR };
+		return (struct filter_word){ keywords[i].word,
+					     keywords[i].type == T_CMP ? FW_COMPARE : FW_LOGIC };
 	i -= NELEM(keywords);
 	if (i < TS_USER_LAST)
 		return (struct filter_word){ conn_state_keyword((unsigned)i + 1), FW_STATE };

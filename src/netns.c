@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sanitize.h"
+
 /*
  * The initial network namespace's inode number on kernels that fix it
  * (PROC_NET_INIT_INO; 4026531833 here on 6.18). Comparing with pid 1's
@@ -82,10 +84,33 @@ static void open_error(const char *spec, const char *path, int err, struct terr 
 			return;
 		}
 	}
-	terr_set(e, "cannot enter network namespace '%s': %s", spec, strerror(err));
+	if (err == EACCES || err == EPERM)
+		terr_set(e,
+			 "cannot open network namespace '%s': %s (another process's namespace "
+			 "needs root: CAP_SYS_PTRACE to open it, CAP_SYS_ADMIN to enter it)",
+			 spec, strerror(err));
+	else
+		terr_set(e, "cannot enter network namespace '%s': %s", spec, strerror(err));
 }
 
+/* The messages quote what the user typed (-N VALUE): never raw to a terminal. */
+static int sanitized_failure(struct terr *e)
+{
+	char safe[sizeof(e->msg)];
+
+	sanitize_text(safe, sizeof(safe), e->msg, strlen(e->msg));
+	snprintf(e->msg, sizeof(e->msg), "%s", safe);
+	return -1;
+}
+
+static int enter(const char *spec, struct terr *e);
+
 int netns_enter(const char *spec, struct terr *e)
+{
+	return enter(spec, e) < 0 ? sanitized_failure(e) : 0;
+}
+
+static int enter(const char *spec, struct terr *e)
 {
 	char path[4096];
 	int fd, err;
