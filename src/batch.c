@@ -10,6 +10,7 @@
 #include "column.h"
 #include "diagnose.h"
 #include "out.h"
+#include "sanitize.h"
 #include "sigs.h"
 #include "stdfds.h"
 #include "strbuf.h"
@@ -51,13 +52,25 @@ static void advance(struct timespec *t, double secs)
 	}
 }
 
+/*
+ * One line on err. Messages can quote raw input (a recorded file, a /proc
+ * read, a kernel message): sanitised here, at the sink, so no escape reaches
+ * the terminal.
+ */
+static void say(FILE *err, const char *what, const char *msg)
+{
+	char safe[SANITIZE_SIZE(512)];
+
+	fprintf(err, "tcptop: %s%s\n", what, sanitize_line(safe, sizeof(safe), msg));
+}
+
 static int fail(struct collector *c, FILE *err, const char *msg)
 {
 	struct terr e;
 
-	fprintf(err, "tcptop: %s\n", msg);
+	say(err, "", msg);
 	if (collector_close(c, &e) < 0)
-		fprintf(err, "tcptop: %s\n", e.msg);
+		say(err, "", e.msg);
 	return 1;
 }
 
@@ -89,6 +102,11 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 
 	/* INT, TERM, HUP stop the loop so the recording is closed; PIPE becomes EPIPE */
 	sigs_install(&(struct sigs_cfg){ .restore = NULL, .wake_fd = -1 });
+	/* main does this first thing; again here (a no-op then) so no socket can take fd 1 */
+	if (stdfds_reserve() < 0) {
+		fprintf(err, "tcptop: cannot open /dev/null: %s\n", strerror(errno));
+		return 1;
+	}
 	if (stdfds_was_closed(fileno(out))) {
 		fprintf(err, "tcptop: cannot write the output: standard output is closed\n");
 		return 1;
@@ -96,7 +114,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	memset(frames, 0, sizeof(frames));
 	c = collector_new(&cfg->collector, &e);
 	if (!c) {
-		fprintf(err, "tcptop: %s\n", e.msg);
+		say(err, "", e.msg);
 		return 1;
 	}
 	ctx = (struct out_ctx){ collector_hostname(c),
@@ -113,7 +131,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	r = collector_step(c, prev);
 	if (r < 0 || r == 1) {
 		if (r == 1 && prev->status[0])
-			fprintf(err, "tcptop: %s\n", prev->status);
+			say(err, "", prev->status);
 		status = fail(c, err,
 			      r == 1 ? "the recording holds no complete refresh" : prev->status);
 		goto out;
@@ -129,7 +147,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 		if (r == 1) {
 			/* end of the recording; a cut one says where it ends */
 			if (cur->status[0])
-				fprintf(err, "tcptop: warning: %s\n", cur->status);
+				say(err, "warning: ", cur->status);
 			break;
 		}
 		if (r < 0) {
@@ -152,7 +170,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 		cur = t;
 	}
 	if (collector_close(c, &e) < 0) {
-		fprintf(err, "tcptop: %s\n", e.msg);
+		say(err, "", e.msg);
 		status = 1;
 	}
 	/* stopped by a signal: the files are closed; the status says which one */

@@ -567,6 +567,8 @@ static int scan(struct replay *r, bool meta_only, size_t *to, struct terr *e)
 /* Drops the stream bytes before pos: the previous refresh is no longer borrowed. */
 static void compact(struct replay *r)
 {
+	if (!r->pos)
+		return; /* also: nothing read yet, buf may be NULL */
 	memmove(r->buf, r->buf + r->pos, r->len - r->pos);
 	r->len -= r->pos;
 	r->base += r->pos;

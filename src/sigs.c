@@ -115,8 +115,11 @@ void sigs_install(const struct sigs_cfg *cfg)
 	restore_hook = cfg->restore;
 	wake_fd = cfg->wake_fd;
 	for (size_t i = 0; i < NROWS; i++) {
-		struct sigaction sa;
+		struct sigaction sa, old;
 
+		/* ignored by who started us (nohup, a background job): it stays ignored */
+		if (sigaction(table[i].sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
 		memset(&sa, 0, sizeof(sa));
 		sigemptyset(&sa.sa_mask);
 		switch (table[i].action) {
