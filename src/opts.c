@@ -326,9 +326,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 		case 5:
 			o->group_by = group_key_by_name(optarg);
 			if (o->group_by < 0) {
-				terr_set(&ve,
-					 "'%s' is not a grouping (none, process, remote, port, "
-					 "state)",
+				terr_set(&ve, "'%s' is not a grouping (none, process, remote, port, state)",
 					 optarg);
 				goto bad_value;
 			}
