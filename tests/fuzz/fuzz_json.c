@@ -254,10 +254,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct p p = { 0 };
 	size_t half = size / 2;
 	double d = 0;
+	int64_t i64 = -1;
 	bool ok;
 
-	if (size >= 8)
+	if (size >= 8) {
 		memcpy(&d, data, 8);
+		memcpy(&i64, data, 8);
+	}
 	json_init(&j, &sb);
 	json_obj_begin(&j, NULL);
 	json_strn(&j, "s", (const char *)data, half);
@@ -265,7 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_strn(&j, NULL, (const char *)data + half, size - half);
 	json_f64(&j, NULL, d);
 	json_fixed(&j, NULL, d, 3);
-	json_i64(&j, NULL, size >= 8 ? (int64_t)(uint64_t)d : -1);
+	json_i64(&j, NULL, i64);
 	json_u64(&j, NULL, UINT64_MAX);
 	json_null(&j, NULL);
 	json_bool(&j, NULL, size & 1);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -16,7 +17,9 @@
  * usage: churn [-s STEADY] [-r RATE] [-p PORT]
  *   -s STEADY  established connections held open all along (default 20000)
  *   -r RATE    connections opened and closed per second (default 2000)
- *   -p PORT    steady listener on 127.0.0.1:PORT, churn listener on PORT+1
+ *   -p PORT    churn listener on 127.0.0.1:PORT+1, steady ones from PORT+2 up
+ * The steady set is held by worker processes of at most 4,000 connections
+ * (8,000 descriptors) each, so it fits under a descriptor limit of 10,000.
  * Three in four churned connections end with a reset (SO_LINGER 0: no
  * TIME-WAIT, so ports do not run out), one in four with a normal close.
  * Prints "ready port=PORT pid=PID" once the steady set is up, then
@@ -52,6 +55,28 @@ static int connect_to(int port)
 	return fd;
 }
 
+#define PER_WORKER 4000
+
+/* A worker: n connections on its own listener, both ends held until the parent dies. */
+static void worker(int port, long n, int ready)
+{
+	int lfd = listen_on(port);
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	for (long i = 0; i < n; i++) {
+		int c = connect_to(port), s = c >= 0 ? accept4(lfd, NULL, NULL, SOCK_CLOEXEC) : -1;
+
+		if (c < 0 || s < 0) {
+			fprintf(stderr, "churn: steady connection %ld: %s\n", i, strerror(errno));
+			_exit(1);
+		}
+	}
+	if (write(ready, "", 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
 /* The churn listener's side: accept and close at once. */
 static void *reaper(void *arg)
 {
@@ -76,8 +101,8 @@ static void sleep_ns(long ns)
 int main(int argc, char **argv)
 {
 	long steady = 20000, rate = 2000, done = 0;
-	int port = 30000, opt, lsteady, lchurn;
-	struct rlimit rl = { 200000, 200000 };
+	int port = 30000, opt, lchurn, p[2];
+	struct rlimit rl;
 	struct linger lg = { 1, 0 };
 	pthread_t t;
 	time_t last = time(NULL);
@@ -92,19 +117,28 @@ int main(int argc, char **argv)
 		else
 			return 2;
 	}
-	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-		fprintf(stderr, "churn: RLIMIT_NOFILE: %s\n", strerror(errno));
-		return 1;
+	/* the soft limit up to the hard one: workers need 2 * PER_WORKER + a few */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	signal(SIGPIPE, SIG_IGN);
-	lsteady = listen_on(port);
 	lchurn = listen_on(port + 1);
-	for (long i = 0; i < steady; i++) {
-		int c = connect_to(port),
-		    s = c >= 0 ? accept4(lsteady, NULL, NULL, SOCK_CLOEXEC) : -1;
+	if (pipe(p) < 0)
+		return 1;
+	for (long w = 0, left = steady; left > 0; w++, left -= PER_WORKER) {
+		pid_t pid = fork();
 
-		if (c < 0 || s < 0) {
-			fprintf(stderr, "churn: steady connection %ld: %s\n", i, strerror(errno));
+		if (pid == 0)
+			worker(port + 2 + (int)w, left < PER_WORKER ? left : PER_WORKER, p[1]);
+		if (pid < 0)
+			return 1;
+	}
+	for (long w = 0; w * PER_WORKER < steady; w++) {
+		char b;
+
+		if (read(p[0], &b, 1) != 1) {
+			fprintf(stderr, "churn: a worker failed\n");
 			return 1;
 		}
 	}
