@@ -1,32 +1,57 @@
-/* safefile: files written atomically (temp file + rename), never through a planted symlink. */
+/* safefile: files written without ever replacing a device, a FIFO or a planted symlink's target. */
 #ifndef TCPTOP_SAFEFILE_H
 #define TCPTOP_SAFEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "terr.h"
 
 /*
- * The data goes to a new file made with O_EXCL beside the target (so a
- * symlink or file someone planted under the temp name is never opened), and
- * is renamed over the target only when complete: rename replaces a symlink at
- * the target instead of following it, and a reader never sees half a file.
+ * What is at the target decides how it is written:
+ *   nothing         a new file (snapshot: 0644 masked by the umask; recording: 0600)
+ *   a regular file  snapshot: a temp file beside it with the same owner and
+ *                   mode, renamed over it when complete; recording: truncated
+ *                   in place (owner and mode kept)
+ *   "-"             standard output
+ *   a char device   written as a stream (so /dev/stdout, /dev/null, /dev/full
+ *   or a FIFO       work and report their errors; nothing is replaced)
+ *   anything else   refused (directory, block device, socket)
+ * Every directory on the way is walked with openat: a symlink owned by
+ * someone other than root or us is never followed, at the target or in a
+ * parent. A symlink at the target (owned by root or us, like /dev/stdout) is
+ * followed only to a stream; to a regular file it is refused, since the temp
+ * file would replace the link rather than the file.
  */
-struct safefile {
-	int fd;
-	char *path; /* owned */
-	char *tmp;  /* owned */
+enum safefile_kind {
+	SAFEFILE_SNAPSHOT,  /* atomic replace, 0644 & ~umask when new */
+	SAFEFILE_RECORDING, /* O_APPEND, readable while written, 0600 when new */
 };
 
+struct safefile {
+	int fd;
+	int dirfd;       /* the target's directory (regular files) or -1 */
+	bool stream;     /* written in place: no temp file, no rename */
+	char *path;      /* owned: the name as given, for messages */
+	char *name;      /* owned: the last component, in dirfd */
+	char *tmp;       /* owned: the temp file's name in dirfd, or NULL */
+	char shown[256]; /* the path made safe for messages */
+};
+
+int safefile_open_kind(struct safefile *f, const char *path, enum safefile_kind kind,
+		       struct terr *e);
+/* A snapshot: safefile_open_kind(f, path, SAFEFILE_SNAPSHOT, e). */
 int safefile_open(struct safefile *f, const char *path, struct terr *e);
 /* Writes all of buf; -1 with e set on error. */
 int safefile_write_all(struct safefile *f, const void *buf, size_t len, struct terr *e);
-/* fsyncs, closes and renames into place. The struct is released either way. */
+/* Makes what was written durable (fsync; a no-op on a stream). */
+int safefile_sync(struct safefile *f, struct terr *e);
+/* fsyncs, closes and (temp files) renames into place. The struct is released either way. */
 int safefile_commit(struct safefile *f, struct terr *e);
-/* Closes and removes the temp file. */
+/* Closes, and removes the temp file if there is one. */
 void safefile_abort(struct safefile *f);
 
-/* The whole dance for one buffer. */
+/* The whole dance for one snapshot buffer. */
 int safefile_write(const char *path, const void *buf, size_t len, struct terr *e);
 
 #endif

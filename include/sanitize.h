@@ -24,4 +24,14 @@
  */
 size_t sanitize_text(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/*
+ * For a message line on its way to stderr or a terminal: every byte outside
+ * printable ASCII becomes "\xHH", but a backslash is kept, so the pass can
+ * run twice (a message holding an already sanitised name, then the sink)
+ * without changing anything the second time. Messages only: names that must
+ * stay unambiguous use sanitize_text. Returns dst (always NUL-terminated
+ * when dstlen > 0).
+ */
+const char *sanitize_line(char *dst, size_t dstlen, const char *s);
+
 #endif

@@ -34,7 +34,16 @@ int source_read(struct source *s, const char *rel, struct strbuf *out, struct te
 void source_end(struct source *s);
 
 bool source_is_replay(const struct source *s);
-/* Host name and kernel release of the watched host (recorded ones on replay). */
+/*
+ * After source_begin returned 1 on a replay: how the recording ended if it
+ * did not end cleanly ("recording ends inside refresh 12 at offset N"), else
+ * NULL. Safe to print (the file name in it is sanitised).
+ */
+const char *source_replay_note(const struct source *s);
+/*
+ * Host name and kernel release of the watched host (recorded ones on replay):
+ * raw bytes, exact for JSON; sanitise (sanitize_text) before a terminal.
+ */
 const char *source_hostname(const struct source *s);
 const char *source_kernel(const struct source *s);
 

@@ -94,6 +94,18 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * A kernel errno is 1..4095 (MAX_ERRNO), sent negated. Anything else in the
+ * field is damage: EPROTO, and never -INT_MIN, which does not exist.
+ */
+#define KERNEL_MAX_ERRNO 4095
+static int errno_of(int v)
+{
+	if (v < 0 && v >= -KERNEL_MAX_ERRNO)
+		return -v;
+	return v > 0 && v <= KERNEL_MAX_ERRNO ? v : EPROTO;
+}
+
 /* NLMSG_DONE of inet_diag carries an int: a negative errno if the dump failed midway. */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -106,7 +118,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 		if (err < 0)
-			ctx->done_error = -err;
+			ctx->done_error = errno_of(err);
 	}
 	return MNL_CB_STOP;
 }
@@ -127,7 +139,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (err->error == 0)
 		return MNL_CB_STOP;
-	errno = err->error < 0 ? -err->error : err->error;
+	errno = errno_of(err->error);
 	return MNL_CB_ERROR;
 }
 

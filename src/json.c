@@ -134,6 +134,22 @@ void json_quote(struct strbuf *sb, const char *s, size_t n)
 			i++;
 			continue;
 		}
+		/*
+		 * Valid, but C1 controls (U+0080..U+009F: 0xc2 0x9b is CSI) act on
+		 * some terminals and U+2028/U+2029 end a line in JavaScript: escaped,
+		 * so the text stays exact and inert wherever the JSON is shown.
+		 */
+		if (l == 2 && c == 0xc2 && p[i + 1] < 0xa0) {
+			sb_printf(sb, "\\u%04x", p[i + 1]);
+			i += 2;
+			continue;
+		}
+		if (l == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			sb_printf(sb, "\\u%04x", 0x2000u | (p[i + 2] & 0x3fu));
+			i += 3;
+			continue;
+		}
 		sb_add(sb, s + i, l);
 		i += l;
 	}

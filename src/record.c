@@ -1,4 +1,4 @@
-/* record: recordings of raw inputs, written and read back. */
+/* record: recordings of raw inputs, appended one whole refresh at a time and streamed back. */
 #include "record.h"
 
 #include <errno.h>
@@ -8,14 +8,25 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "fatal.h"
 #include "safefile.h"
+#include "sanitize.h"
 #include "strbuf.h"
+
+/* Level 3 (zstd's default) with long-distance matching: see doc/RECORDING.md for the figures. */
+#define REC_ZSTD_LEVEL 3
 
 struct recorder {
 	struct safefile f;
-	struct strbuf buf; /* pending bytes, flushed at each END */
+	int version;
+	ZSTD_CCtx *z;        /* version 2 */
+	struct strbuf buf;   /* the refresh being built, uncompressed */
+	struct strbuf out;   /* its compressed bytes */
+	bool in_frame;       /* a FRAME was put and its END not yet */
+	unsigned zrefreshes; /* refreshes in the current zstd frame */
+	uint64_t bytes;
 	struct terr err;
 	int failed;
 };
@@ -36,24 +47,86 @@ static void put_chunk(struct recorder *r, uint32_t type, const void *a, size_t a
 		sb_add(&r->buf, pad, 4 - total % 4);
 }
 
-static void flush(struct recorder *r)
+static void write_out(struct recorder *r, const void *p, size_t n)
 {
-	if (!r->failed && r->buf.len &&
-	    safefile_write_all(&r->f, r->buf.s, r->buf.len, &r->err) < 0)
+	if (r->failed || !n)
+		return;
+	if (safefile_write_all(&r->f, p, n, &r->err) < 0)
 		r->failed = 1;
+	else
+		r->bytes += n;
+}
+
+/* Compresses the pending chunks; `end` closes the zstd frame (a fresh one starts after). */
+static void compress_pending(struct recorder *r, bool end)
+{
+	ZSTD_inBuffer in = { r->buf.s, r->buf.len, 0 };
+	size_t rem;
+
+	sb_reset(&r->out);
+	do {
+		size_t room = ZSTD_CStreamOutSize();
+		ZSTD_outBuffer o;
+
+		sb_fill(&r->out, '\0', room); /* grow; the bytes are overwritten */
+		o = (ZSTD_outBuffer){ r->out.s + r->out.len - room, room, 0 };
+		rem = ZSTD_compressStream2(r->z, &o, &in, end ? ZSTD_e_end : ZSTD_e_flush);
+		r->out.len -= room - o.pos;
+		if (ZSTD_isError(rem)) {
+			terr_set(&r->err, "cannot compress the recording: %s",
+				 ZSTD_getErrorName(rem));
+			r->failed = 1;
+			return;
+		}
+	} while (rem != 0);
+}
+
+/* Writes what is pending as one write(): a refresh reaches the file whole or not at all. */
+static void flush(struct recorder *r, bool end)
+{
+	if (!r->failed && (r->buf.len || end)) {
+		if (r->version == 1) {
+			write_out(r, r->buf.s, r->buf.len);
+		} else {
+			compress_pending(r, end);
+			write_out(r, r->out.s, r->out.len);
+		}
+	}
 	sb_reset(&r->buf);
+}
+
+struct recorder *recorder_open_version(const char *path, int version, struct terr *e)
+{
+	struct recorder *r = xcalloc(1, sizeof(*r));
+
+	r->version = version;
+	if (safefile_open_kind(&r->f, path, SAFEFILE_RECORDING, e) < 0) {
+		free(r);
+		return NULL;
+	}
+	if (version != 1) {
+		r->z = ZSTD_createCCtx();
+		if (!r->z)
+			fatal("out of memory creating a zstd context");
+		ZSTD_CCtx_setParameter(r->z, ZSTD_c_compressionLevel, REC_ZSTD_LEVEL);
+		ZSTD_CCtx_setParameter(r->z, ZSTD_c_windowLog, REC_ZSTD_WINDOW_LOG);
+		ZSTD_CCtx_setParameter(r->z, ZSTD_c_enableLongDistanceMatching, 1);
+		ZSTD_CCtx_setParameter(r->z, ZSTD_c_checksumFlag, 1);
+	}
+	write_out(r, version == 1 ? REC_MAGIC_V1 : REC_MAGIC_V2, REC_MAGIC_LEN);
+	if (r->failed) {
+		*e = r->err;
+		ZSTD_freeCCtx(r->z);
+		safefile_abort(&r->f);
+		free(r);
+		return NULL;
+	}
+	return r;
 }
 
 struct recorder *recorder_open(const char *path, struct terr *e)
 {
-	struct recorder *r = xcalloc(1, sizeof(*r));
-
-	if (safefile_open(&r->f, path, e) < 0) {
-		free(r);
-		return NULL;
-	}
-	sb_add(&r->buf, REC_MAGIC, REC_MAGIC_LEN);
-	return r;
+	return recorder_open_version(path, REC_VERSION, e);
 }
 
 void recorder_meta(struct recorder *r, const char *key, const char *value)
@@ -68,6 +141,7 @@ void recorder_frame(struct recorder *r, uint64_t mono_ns, int64_t real_ns)
 	memcpy(p, &mono_ns, 8);
 	memcpy(p + 8, &real_ns, 8);
 	put_chunk(r, REC_FRAME, p, sizeof(p), NULL, 0);
+	r->in_frame = true;
 }
 
 void recorder_netlink(struct recorder *r, int family, const void *buf, size_t len)
@@ -91,14 +165,28 @@ void recorder_file(struct recorder *r, const char *name, const void *buf, size_t
 void recorder_end(struct recorder *r)
 {
 	put_chunk(r, REC_END, NULL, 0, NULL, 0);
-	flush(r);
+	r->in_frame = false;
+	flush(r, ++r->zrefreshes >= REC_REFRESHES_PER_ZFRAME);
+	if (r->zrefreshes >= REC_REFRESHES_PER_ZFRAME)
+		r->zrefreshes = 0;
+	/* on disk at every refresh boundary: a power cut loses at most the refresh being made */
+	if (!r->failed && safefile_sync(&r->f, &r->err) < 0)
+		r->failed = 1;
+}
+
+uint64_t recorder_bytes(const struct recorder *r)
+{
+	return r->bytes;
 }
 
 int recorder_close(struct recorder *r, struct terr *e)
 {
 	int ret;
 
-	flush(r);
+	/* an unfinished refresh is dropped whole; the header chunks before any refresh stay */
+	if (r->in_frame)
+		sb_reset(&r->buf);
+	flush(r, r->version != 1);
 	if (r->failed) {
 		*e = r->err;
 		safefile_abort(&r->f);
@@ -106,231 +194,564 @@ int recorder_close(struct recorder *r, struct terr *e)
 	} else {
 		ret = safefile_commit(&r->f, e);
 	}
+	ZSTD_freeCCtx(r->z);
 	sb_free(&r->buf);
+	sb_free(&r->out);
 	free(r);
 	return ret;
 }
 
+/* ---- reading ---- */
+
 struct meta {
-	const char *key;
-	const char *value;
+	char *key;
+	char *value;
 };
 
 struct replay {
-	unsigned char *buf;
-	size_t len;
-	struct rec_frame *frames;
-	size_t nframes, cap;
+	struct replay
+		*self; /* replay_frame moves a const replay's cursor, as a file offset would */
+	int fd;        /* -1: reading from mem */
+	bool own_fd;
+	const unsigned char *mem;
+	size_t memlen, mempos;
+	char shown[256]; /* the file's name, safe for messages */
+	int version;
+	ZSTD_DCtx *z;
+	unsigned char *raw; /* compressed input not yet decoded */
+	size_t rawlen, rawpos;
+	bool raw_eof, zpending, zframe_open;
+	uint64_t file_off;  /* bytes read from the file */
+	size_t zhint;       /* zstd's last "next input size" hint (see block_cut) */
+	size_t zframe_out;  /* bytes decoded from the current zstd frame */
+	unsigned char *buf; /* the decoded chunk stream: [0, len), parsed up to pos */
+	size_t len, pos, cap;
+	uint64_t base; /* stream offset of buf[0] */
+	struct rec_frame frame;
+	size_t netcap, filecap;
+	struct strbuf names; /* this refresh's FILE names, NUL-terminated */
 	struct meta *meta;
 	size_t nmeta, metacap;
-	char **names; /* NUL-terminated copies of file names, owned */
-	size_t nnames, namecap;
+	size_t count;
+	bool have; /* frame holds refresh `count` */
+	char note[256];
 };
+
+#define RAW_CHUNK 65536
 
 void replay_free(struct replay *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nframes; i++) {
-		free(r->frames[i].netlink);
-		free(r->frames[i].files);
+	if (r->own_fd)
+		close(r->fd);
+	ZSTD_freeDCtx(r->z);
+	for (size_t i = 0; i < r->nmeta; i++) {
+		free(r->meta[i].key);
+		free(r->meta[i].value);
 	}
-	for (size_t i = 0; i < r->nnames; i++)
-		free(r->names[i]);
-	free(r->names);
-	free(r->frames);
 	free(r->meta);
+	free(r->raw);
 	free(r->buf);
+	free(r->frame.netlink);
+	free(r->frame.files);
+	sb_free(&r->names);
 	free(r);
 }
 
-static char *keep_name(struct replay *r, const unsigned char *p, size_t n)
+/* Reads from the file or the memory image: bytes read, 0 at the end, -1 with errno. */
+static ssize_t raw_read(struct replay *r, void *dst, size_t n)
 {
-	char *s = xmalloc(n + 1);
+	if (r->fd < 0) {
+		size_t k = r->memlen - r->mempos < n ? r->memlen - r->mempos : n;
 
-	memcpy(s, p, n);
-	s[n] = '\0';
-	r->names = xgrow(r->names, &r->namecap, r->nnames + 1, sizeof(*r->names));
-	r->names[r->nnames++] = s;
-	return s;
+		memcpy(dst, r->mem + r->mempos, k);
+		r->mempos += k;
+		return (ssize_t)k;
+	}
+	for (;;) {
+		ssize_t k = read(r->fd, dst, n);
+
+		if (k >= 0 || errno != EINTR)
+			return k;
+	}
 }
 
-static struct rec_blob *add_blob(struct rec_blob **v, size_t *n)
+static void reserve(struct replay *r, size_t room)
 {
-	/* Blob arrays are small; growing one element at a time keeps no extra state. */
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	if (r->cap - r->len >= room)
+		return;
+	r->buf = xgrow(r->buf, &r->cap, r->len + room, 1);
+}
+
+/* Decodes more of the stream into buf: 1 if bytes came, 0 at the end, -1 with e set. */
+static int pull(struct replay *r, struct terr *e)
+{
+	if (r->version == 1) {
+		ssize_t n;
+
+		reserve(r, RAW_CHUNK);
+		n = raw_read(r, r->buf + r->len, RAW_CHUNK);
+		if (n < 0) {
+			terr_set(e, "cannot read %s: %s", r->shown, strerror(errno));
+			return -1;
+		}
+		r->len += (size_t)n;
+		r->file_off += (uint64_t)n;
+		return n > 0;
+	}
+	for (;;) {
+		ZSTD_inBuffer in;
+		ZSTD_outBuffer out;
+		size_t ret, room = ZSTD_DStreamOutSize();
+
+		if (r->rawpos == r->rawlen && !r->zpending && !r->raw_eof) {
+			ssize_t n = raw_read(r, r->raw, RAW_CHUNK);
+
+			if (n < 0) {
+				terr_set(e, "cannot read %s: %s", r->shown, strerror(errno));
+				return -1;
+			}
+			r->rawpos = 0;
+			r->rawlen = (size_t)n;
+			r->raw_eof = n == 0;
+		}
+		if (r->rawpos == r->rawlen && !r->zpending)
+			return 0;
+		reserve(r, room);
+		in = (ZSTD_inBuffer){ r->raw + r->rawpos, r->rawlen - r->rawpos, 0 };
+		out = (ZSTD_outBuffer){ r->buf + r->len, room, 0 };
+		ret = ZSTD_decompressStream(r->z, &out, &in);
+		if (ZSTD_isError(ret)) {
+			terr_set(e, "corrupt compressed data at offset %llu: %s",
+				 (unsigned long long)(r->file_off + in.pos),
+				 ZSTD_getErrorName(ret));
+			return -1;
+		}
+		r->rawpos += in.pos;
+		r->file_off += in.pos;
+		r->len += out.pos;
+		r->zframe_open = ret != 0;
+		/* a full output buffer may leave decoded bytes inside zstd */
+		r->zpending = out.pos == room;
+		r->zhint = ret;
+		r->zframe_out = ret == 0 ? 0 : r->zframe_out + out.pos;
+		if (out.pos)
+			return 1;
+	}
+}
+
+/* Makes buf hold stream bytes up to pos + n: 0, 1 at the end of the file, or -1. */
+static int need(struct replay *r, size_t upto, struct terr *e)
+{
+	while (r->len < upto) {
+		int got = pull(r, e);
+
+		if (got <= 0)
+			return got < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the compressed input ended inside a block. Between blocks zstd asks
+ * for exactly a block header next (3 bytes, RFC 8878 3.1.1.2) and at the end
+ * of a frame for nothing; any other hint means it holds part of a block (or
+ * of a header, or of the checksum) that will never be completed.
+ */
+#define ZSTD_BLOCK_HEADER 3
+static bool block_cut(const struct replay *r)
+{
+	/* a frame header alone was written with the refresh that never followed */
+	return r->version == 2 && ((r->zhint != 0 && r->zhint != ZSTD_BLOCK_HEADER) ||
+				   (r->zframe_open && r->zframe_out == 0));
+}
+
+/* Where a stream offset is, in words that hold for both versions. */
+static void where(const struct replay *r, size_t at, char *dst, size_t n)
+{
+	unsigned long long so = (unsigned long long)(r->base + at);
+
+	if (r->version == 1)
+		snprintf(dst, n, "offset %llu", so + REC_MAGIC_LEN);
+	else
+		snprintf(dst, n, "offset %llu of the decompressed stream (file offset %llu)", so,
+			 (unsigned long long)r->file_off);
+}
+
+static const char *chunk_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[REC_META] = "META", [REC_FRAME] = "FRAME", [REC_NETLINK] = "NETLINK",
+		[REC_FILE] = "FILE", [REC_END] = "END",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "?";
+}
+
+/* Checks one chunk's shape and place; `open` tracks FRAME..END. Pure. */
+static const char *check_chunk(uint32_t type, const unsigned char *p, uint32_t len, bool *open)
+{
+	uint32_t h[2];
+
+	switch (type) {
+	case REC_META:
+		return memchr(p, '\0', len) ? NULL : "META chunk without a key terminator";
+	case REC_FRAME:
+		if (*open)
+			return "FRAME chunk inside an open frame";
+		if (len != 16)
+			return "FRAME chunk not of 16 bytes";
+		*open = true;
+		return NULL;
+	case REC_NETLINK:
+		if (!*open)
+			return "NETLINK chunk outside a frame";
+		return len < 4 ? "NETLINK chunk too short" : NULL;
+	case REC_FILE:
+		if (!*open)
+			return "FILE chunk outside a frame";
+		if (len < 8)
+			return "FILE chunk too short";
+		memcpy(h, p, 8);
+		return h[1] > len - 8 ? "FILE chunk name overruns the chunk" : NULL;
+	case REC_END:
+		if (!*open)
+			return "END chunk outside a frame";
+		*open = false;
+		return NULL;
+	default:
+		return "unknown chunk type";
+	}
+}
+
+static void keep_meta(struct replay *r, const unsigned char *p, uint32_t len)
+{
+	size_t klen = strlen((const char *)p); /* terminated: checked */
+	struct meta *m;
+
+	r->meta = xgrow(r->meta, &r->metacap, r->nmeta + 1, sizeof(*r->meta));
+	m = &r->meta[r->nmeta++];
+	m->key = xstrdup((const char *)p);
+	m->value = xmalloc(len - klen);
+	memcpy(m->value, p + klen + 1, len - klen - 1);
+	m->value[len - klen - 1] = '\0';
+}
+
+static struct rec_blob *add_blob(struct rec_blob **v, size_t *n, size_t *cap)
+{
+	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
 	memset(&(*v)[*n], 0, sizeof(**v));
 	return &(*v)[(*n)++];
 }
 
-static int parse_chunk(struct replay *r, uint32_t type, const unsigned char *p, size_t len,
-		       struct rec_frame **open, struct terr *e)
+/* Fills r->frame from the checked chunks in buf[from, to); the buffer no longer moves. */
+static void extract(struct replay *r, size_t from, size_t to)
 {
-	struct rec_blob *b;
+	struct rec_frame *f = &r->frame;
 
-	switch (type) {
-	case REC_META: {
-		const unsigned char *nul = memchr(p, '\0', len);
+	f->nnetlink = f->nfiles = 0;
+	/* room for every name at once (each FILE chunk is longer than its name + NUL): no move */
+	sb_reset(&r->names);
+	sb_fill(&r->names, '\0', to - from);
+	sb_reset(&r->names);
+	for (size_t off = from; off < to;) {
+		uint32_t h[2], fh[2];
+		const unsigned char *p = r->buf + off + 8;
+		struct rec_blob *b;
 
-		if (!nul) {
-			terr_set(e, "META chunk without a key terminator");
-			return -1;
+		memcpy(h, r->buf + off, 8);
+		switch (h[0]) {
+		case REC_META:
+			keep_meta(r, p, h[1]);
+			break;
+		case REC_FRAME:
+			memcpy(&f->mono_ns, p, 8);
+			memcpy(&f->real_ns, p + 8, 8);
+			break;
+		case REC_NETLINK:
+			b = add_blob(&f->netlink, &f->nnetlink, &r->netcap);
+			memcpy(&b->family, p, 4);
+			b->data = p + 4;
+			b->len = h[1] - 4;
+			break;
+		case REC_FILE:
+			memcpy(fh, p, 8);
+			b = add_blob(&f->files, &f->nfiles, &r->filecap);
+			b->err = (int)fh[0];
+			b->data = p + 8 + fh[1];
+			b->len = h[1] - 8 - fh[1];
+			b->name = r->names.s + r->names.len;
+			sb_add(&r->names, (const char *)p + 8, fh[1]);
+			sb_putc(&r->names, '\0');
+			break;
+		default:
+			break;
 		}
-		r->meta = xgrow(r->meta, &r->metacap, r->nmeta + 1, sizeof(*r->meta));
-		r->meta[r->nmeta].key = keep_name(r, p, (size_t)(nul - p));
-		r->meta[r->nmeta].value = keep_name(r, nul + 1, len - (size_t)(nul - p) - 1);
-		r->nmeta++;
-		return 0;
-	}
-	case REC_FRAME:
-		if (*open) {
-			terr_set(e, "FRAME chunk inside an open frame");
-			return -1;
-		}
-		if (len != 16) {
-			terr_set(e, "FRAME chunk of %zu bytes (want 16)", len);
-			return -1;
-		}
-		r->frames = xgrow(r->frames, &r->cap, r->nframes + 1, sizeof(*r->frames));
-		*open = &r->frames[r->nframes++];
-		memset(*open, 0, sizeof(**open));
-		memcpy(&(*open)->mono_ns, p, 8);
-		memcpy(&(*open)->real_ns, p + 8, 8);
-		return 0;
-	case REC_NETLINK:
-		if (!*open || len < 4) {
-			terr_set(e, "NETLINK chunk %s", *open ? "too short" : "outside a frame");
-			return -1;
-		}
-		b = add_blob(&(*open)->netlink, &(*open)->nnetlink);
-		memcpy(&b->family, p, 4);
-		b->data = p + 4;
-		b->len = len - 4;
-		return 0;
-	case REC_FILE: {
-		uint32_t h[2];
-
-		if (!*open || len < 8) {
-			terr_set(e, "FILE chunk %s", *open ? "too short" : "outside a frame");
-			return -1;
-		}
-		memcpy(h, p, 8);
-		if (h[1] > len - 8) {
-			terr_set(e, "FILE chunk name of %u bytes overruns the chunk", h[1]);
-			return -1;
-		}
-		b = add_blob(&(*open)->files, &(*open)->nfiles);
-		b->err = (int)h[0];
-		b->name = keep_name(r, p + 8, h[1]);
-		b->data = p + 8 + h[1];
-		b->len = len - 8 - h[1];
-		return 0;
-	}
-	case REC_END:
-		if (!*open) {
-			terr_set(e, "END chunk outside a frame");
-			return -1;
-		}
-		*open = NULL;
-		return 0;
-	default:
-		terr_set(e, "unknown chunk type %u", type);
-		return -1;
+		off += 8 + (((size_t)h[1] + 3u) & ~(size_t)3u);
 	}
 }
 
-struct replay *replay_parse(void *buf, size_t len, struct terr *e)
+/*
+ * Reads chunks from pos until an END (or, before the first frame, until the
+ * next FRAME header when `meta_only`). Returns 1 with [pos, *to) a whole
+ * refresh, 0 at the end of the file (r->note says how), -1 on damage.
+ */
+static int scan(struct replay *r, bool meta_only, size_t *to, struct terr *e)
 {
-	struct replay *r = xcalloc(1, sizeof(*r));
-	struct rec_frame *open = NULL;
-	size_t off = REC_MAGIC_LEN;
+	bool open = false;
+	size_t off = r->pos;
+	char at[160];
 
-	r->buf = buf;
-	r->len = len;
-	if (len < REC_MAGIC_LEN || memcmp(buf, REC_MAGIC, REC_MAGIC_LEN) != 0) {
-		terr_set(e, "not a tcptop recording (bad magic)");
-		goto fail;
-	}
-	while (off < len) {
+	for (;;) {
 		uint32_t h[2];
 		size_t padded;
+		const char *why;
+		int rc = need(r, off + 8, e);
 
-		if (len - off < 8) {
-			terr_set(e, "truncated chunk header at offset %zu", off);
-			goto fail;
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			*to = off;
+			if (off == r->len && !open && !block_cut(r)) {
+				if (r->version == 2 && r->zframe_open && !meta_only)
+					snprintf(r->note, sizeof(r->note),
+						 "recording was not closed: it ends after refresh "
+						 "%zu at offset %llu",
+						 r->count, (unsigned long long)r->file_off);
+				return 0;
+			}
+			snprintf(r->note, sizeof(r->note),
+				 "recording ends inside refresh %zu at offset %llu", r->count + 1,
+				 (unsigned long long)r->file_off);
+			return 0;
 		}
 		memcpy(h, r->buf + off, 8);
-		if (h[1] > len - off - 8) {
-			terr_set(e, "chunk at offset %zu claims %u bytes, %zu left", off, h[1],
-				 len - off - 8);
-			goto fail;
+		if (meta_only && h[0] != REC_META) {
+			*to = off;
+			return 1;
 		}
-		if (parse_chunk(r, h[0], r->buf + off + 8, h[1], &open, e) < 0) {
-			terr_prefix(e, "chunk at offset %zu", off);
-			goto fail;
+		if (h[1] > REC_MAX_CHUNK || off - r->pos + h[1] > REC_MAX_REFRESH) {
+			where(r, off, at, sizeof(at));
+			terr_set(e, "%s chunk at %s claims %u bytes, more than a recording holds",
+				 chunk_name(h[0]), at, h[1]);
+			return -1;
 		}
 		padded = ((size_t)h[1] + 3u) & ~(size_t)3u;
-		off += 8 + (padded <= len - off - 8 ? padded : len - off - 8);
+		rc = need(r, off + 8 + padded, e);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			*to = off;
+			snprintf(r->note, sizeof(r->note),
+				 "recording ends inside refresh %zu at offset %llu (its last chunk "
+				 "claims %u bytes, %zu left)",
+				 r->count + 1, (unsigned long long)r->file_off, h[1],
+				 r->len - off - 8);
+			return 0;
+		}
+		why = check_chunk(h[0], r->buf + off + 8, h[1], &open);
+		if (why) {
+			where(r, off, at, sizeof(at));
+			terr_set(e, "%s (type %u) at %s", why, h[0], at);
+			return -1;
+		}
+		off += 8 + padded;
+		if (h[0] == REC_END) {
+			*to = off;
+			return 1;
+		}
 	}
-	/* A recording cut short (killed recorder) loses only its unfinished frame. */
-	if (open) {
-		free(open->netlink);
-		free(open->files);
-		r->nframes--;
+}
+
+/* Drops the stream bytes before pos: the previous refresh is no longer borrowed. */
+static void compact(struct replay *r)
+{
+	if (!r->pos)
+		return; /* also: nothing read yet, buf may be NULL */
+	memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+	r->len -= r->pos;
+	r->base += r->pos;
+	r->pos = 0;
+}
+
+int replay_next(struct replay *r, const struct rec_frame **f, struct terr *e)
+{
+	size_t to;
+	int rc;
+
+	compact(r);
+	rc = scan(r, false, &to, e);
+	r->have = false;
+	if (rc <= 0) {
+		if (e && rc < 0)
+			terr_prefix(e, "%s", r->shown);
+		return rc;
+	}
+	extract(r, r->pos, to);
+	r->pos = to;
+	r->count++;
+	r->have = true;
+	*f = &r->frame;
+	return 1;
+}
+
+/* Reads the magic and the META chunks from the start of the input: 0, or -1 with e set. */
+static int begin(struct replay *r, struct terr *e)
+{
+	char magic[REC_MAGIC_LEN];
+	size_t got = 0, to;
+
+	while (got < REC_MAGIC_LEN) {
+		ssize_t n = raw_read(r, magic + got, REC_MAGIC_LEN - got);
+
+		if (n < 0) {
+			terr_set(e, "cannot read %s: %s", r->shown, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	r->file_off = got;
+	if (got == REC_MAGIC_LEN && !memcmp(magic, REC_MAGIC_V1, REC_MAGIC_LEN)) {
+		r->version = 1;
+	} else if (got == REC_MAGIC_LEN && !memcmp(magic, REC_MAGIC_V2, REC_MAGIC_LEN)) {
+		r->version = 2;
+		if (!r->z)
+			r->z = ZSTD_createDCtx();
+		if (!r->z)
+			fatal("out of memory creating a zstd context");
+		/* a window larger than ours is a foreign file, and would cost its size in memory */
+		ZSTD_DCtx_setParameter(r->z, ZSTD_d_windowLogMax, REC_ZSTD_WINDOW_LOG);
+		if (!r->raw)
+			r->raw = xmalloc(RAW_CHUNK);
+	} else if (got == REC_MAGIC_LEN && !memcmp(magic, "tcptop-record-", 14)) {
+		terr_set(e,
+			 "%s: recording format version %c is not one this tcptop reads (1, 2); "
+			 "a newer tcptop made it",
+			 r->shown, magic[14] >= 0x20 && magic[14] < 0x7f ? magic[14] : '?');
+		return -1;
+	} else {
+		terr_set(e, "%s: not a tcptop recording (bad magic)", r->shown);
+		return -1;
+	}
+	if (scan(r, true, &to, e) < 0) {
+		terr_prefix(e, "%s", r->shown);
+		return -1;
+	}
+	extract(r, 0, to);
+	r->pos = to;
+	r->note[0] = '\0';
+	return 0;
+}
+
+static struct replay *start(struct replay *r, struct terr *e)
+{
+	r->self = r;
+	if (begin(r, e) < 0) {
+		replay_free(r);
+		return NULL;
 	}
 	return r;
-fail:
-	replay_free(r);
-	return NULL;
+}
+
+/* Back to the first byte (a regular file or memory): everything read so far is forgotten. */
+static int rewind_input(struct replay *r, struct terr *e)
+{
+	if (r->fd >= 0 && lseek(r->fd, 0, SEEK_SET) < 0) {
+		terr_set(e, "%s: cannot go back in it: %s", r->shown, strerror(errno));
+		return -1;
+	}
+	r->mempos = 0;
+	if (r->z)
+		ZSTD_DCtx_reset(r->z, ZSTD_reset_session_only);
+	r->rawlen = r->rawpos = 0;
+	r->raw_eof = r->zpending = r->zframe_open = false;
+	r->len = r->pos = 0;
+	r->base = r->file_off = 0;
+	r->zhint = r->zframe_out = 0;
+	r->count = 0;
+	r->have = false;
+	for (size_t i = 0; i < r->nmeta; i++) {
+		free(r->meta[i].key);
+		free(r->meta[i].value);
+	}
+	r->nmeta = 0;
+	return begin(r, e);
+}
+
+const struct rec_frame *replay_frame(const struct replay *cr, size_t i)
+{
+	struct replay *r = cr->self;
+	const struct rec_frame *f = NULL;
+	struct terr e;
+
+	if (r->have && r->count == i + 1)
+		return &r->frame;
+	if ((!r->have || r->count > i + 1) && rewind_input(r, &e) < 0)
+		return NULL;
+	while (r->count < i + 1)
+		if (replay_next(r, &f, &e) <= 0)
+			return NULL;
+	return &r->frame;
+}
+
+struct replay *replay_open_mem(const void *data, size_t len, struct terr *e)
+{
+	struct replay *r = xcalloc(1, sizeof(*r));
+
+	r->fd = -1;
+	r->mem = data;
+	r->memlen = len;
+	snprintf(r->shown, sizeof(r->shown), "(recording in memory)");
+	return start(r, e);
 }
 
 struct replay *replay_open(const char *path, struct terr *e)
 {
-	struct stat st;
-	unsigned char *buf;
-	size_t got = 0;
 	struct replay *r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char shown[256];
+	int fd;
 
-	if (fd < 0) {
-		terr_set(e, "cannot open %s: %s", path, strerror(errno));
+	sanitize_text(shown, sizeof(shown), path, strlen(path));
+	if (!*path) {
+		terr_set(e, "empty file name");
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		terr_set(e, "%s: not a regular file", path);
+	fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+				: open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		terr_set(e, "cannot open %s: %s", shown, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
+				    S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		terr_set(e, "%s: not a file, FIFO or stream", shown);
 		close(fd);
 		return NULL;
 	}
-	buf = xmalloc((size_t)st.st_size);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			terr_set(e, "cannot read %s: %s", path,
-				 n < 0 ? strerror(errno) : "short read");
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	r = replay_parse(buf, got, e);
-	if (!r)
-		terr_prefix(e, "%s", path);
-	return r;
+	r = xcalloc(1, sizeof(*r));
+	r->fd = fd;
+	r->own_fd = true;
+	memcpy(r->shown, shown, sizeof(shown));
+	return start(r, e);
 }
 
-size_t replay_nframes(const struct replay *r)
+size_t replay_count(const struct replay *r)
 {
-	return r->nframes;
+	return r->count;
 }
 
-const struct rec_frame *replay_frame(const struct replay *r, size_t i)
+int replay_version(const struct replay *r)
 {
-	return i < r->nframes ? &r->frames[i] : NULL;
+	return r->version;
+}
+
+const char *replay_note(const struct replay *r)
+{
+	return r->note[0] ? r->note : NULL;
 }
 
 const char *replay_meta(const struct replay *r, const char *key)

@@ -35,3 +35,28 @@ size_t sanitize_text(char *dst, size_t dstlen, const char *src, size_t srclen)
 	dst[o] = '\0';
 	return o;
 }
+
+const char *sanitize_line(char *dst, size_t dstlen, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (dstlen == 0)
+		return dst;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p < 0x7f) {
+			if (o + 1 >= dstlen)
+				break;
+			dst[o++] = (char)*p;
+			continue;
+		}
+		if (o + 4 >= dstlen)
+			break;
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[*p >> 4];
+		dst[o++] = hex[*p & 15];
+	}
+	dst[o] = '\0';
+	return dst;
+}

@@ -18,8 +18,7 @@
 struct source {
 	char *proc_root;
 	struct diag *diag;     /* live */
-	struct replay *replay; /* replay */
-	size_t next_frame;
+	struct replay *replay; /* replay, streamed one refresh at a time */
 	const struct rec_frame *cur;
 	struct recorder *rec;
 	bool per_family; /* the kernel refused the one-walk dump */
@@ -96,12 +95,16 @@ int source_begin(struct source *s, uint64_t *mono_ns, int64_t *real_ns, struct t
 {
 	struct timespec m, r;
 
-	(void)e;
 	if (s->replay) {
-		s->cur = replay_frame(s->replay, s->next_frame);
-		if (!s->cur)
-			return 1;
-		s->next_frame++;
+		int rc = replay_next(s->replay, &s->cur, e);
+
+		if (rc <= 0) {
+			s->cur = NULL;
+			/* the end: say how it ended when it did not end cleanly */
+			if (rc == 0 && replay_note(s->replay))
+				terr_set(e, "%s", replay_note(s->replay));
+			return rc < 0 ? -1 : 1;
+		}
 		*mono_ns = s->cur->mono_ns;
 		*real_ns = s->cur->real_ns;
 	} else {
@@ -221,6 +224,11 @@ void source_end(struct source *s)
 {
 	if (s->rec)
 		recorder_end(s->rec);
+}
+
+const char *source_replay_note(const struct source *s)
+{
+	return s->replay ? replay_note(s->replay) : NULL;
 }
 
 bool source_is_replay(const struct source *s)

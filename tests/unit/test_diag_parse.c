@@ -7,6 +7,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -392,6 +394,39 @@ static void every_recorded_message_parses_and_corruption_is_survived(void **stat
 	assert_true(cc.parsed > 30);
 }
 
+/* An NLMSG_ERROR as the kernel frames it, carrying `code`. */
+static int feed_error(int code, struct terr *e)
+{
+	uint32_t buf[16] = { 0 };
+	struct nlmsghdr *nlh = (void *)buf;
+	struct nlmsgerr *err = (void *)(nlh + 1);
+	struct sample s = { 0 };
+	int rc;
+
+	nlh->nlmsg_len = NLMSG_LENGTH(sizeof(*err));
+	nlh->nlmsg_type = NLMSG_ERROR;
+	err->error = code;
+	rc = diag_feed(buf, nlh->nlmsg_len, &s, e);
+	sample_free(&s);
+	return rc;
+}
+
+/* -INT_MIN does not exist: a damaged error field must not be negated (UBSan caught it). */
+static void netlink_error_codes_outside_errno_range_are_a_protocol_error(void **state)
+{
+	struct terr e = { { 0 } };
+
+	(void)state;
+	assert_int_equal(feed_error(-ENOBUFS, &e), -1);
+	assert_non_null(strstr(e.msg, strerror(ENOBUFS)));
+	assert_int_equal(feed_error(INT_MIN, &e), -1);
+	assert_non_null(strstr(e.msg, strerror(EPROTO)));
+	assert_int_equal(feed_error(-4096, &e), -1);
+	assert_non_null(strstr(e.msg, strerror(EPROTO)));
+	assert_int_equal(feed_error(INT_MAX, &e), -1);
+	assert_non_null(strstr(e.msg, strerror(EPROTO)));
+}
+
 /* libmnl trusts (int)nlmsg_len: a huge length must be caught before it. */
 static void netlink_length_beyond_int_max_is_refused(void **state)
 {
@@ -455,6 +490,7 @@ int main(void)
 		cmocka_unit_test(congestion_name_without_nul_is_bounded_and_printable),
 		cmocka_unit_test(every_recorded_message_parses_and_corruption_is_survived),
 		cmocka_unit_test(netlink_length_beyond_int_max_is_refused),
+		cmocka_unit_test(netlink_error_codes_outside_errno_range_are_a_protocol_error),
 		cmocka_unit_test(an_interrupted_dump_is_counted),
 	};
 

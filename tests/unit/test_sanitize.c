@@ -112,10 +112,25 @@ static void random_bytes_give_only_printable_ascii(void **state)
 	}
 }
 
+static void a_message_line_loses_its_controls_and_survives_a_second_pass(void **state)
+{
+	char once[128], twice[128];
+
+	(void)state;
+	sanitize_line(once, sizeof(once), "bad \x1b]0;x\x07 \\x1b caf\xc3\xa9\n");
+	assert_string_equal(once, "bad \\x1b]0;x\\x07 \\x1b caf\\xc3\\xa9\\x0a");
+	sanitize_line(twice, sizeof(twice), once);
+	assert_string_equal(twice, once);
+	/* cut whole: never half an escape */
+	sanitize_line(once, 7, "ab\x1b\x1b");
+	assert_string_equal(once, "ab\\x1b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(printable_ascii_is_kept),
+		cmocka_unit_test(a_message_line_loses_its_controls_and_survives_a_second_pass),
 		cmocka_unit_test(escape_sequences_and_controls_become_visible_escapes),
 		cmocka_unit_test(a_nul_byte_inside_the_input_is_escaped),
 		cmocka_unit_test(backslash_is_doubled_so_escapes_are_unambiguous),

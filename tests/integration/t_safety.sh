@@ -1,0 +1,136 @@
+# t_safety: recordings survive signals and cuts, files never replace devices or follow planted links, stdout failures are errors.
+. "$(dirname "$0")/../lib.sh"
+
+if ! need_root "recording and file safety"; then done_testing; exit; fi
+
+# refreshes FILE: how many frames a replay prints (the first refresh only primes the rates).
+refreshes() { "$TCPTOP" -b --replay "$1" -n 0 -o json 2>/dev/null | wc -l; }
+
+# record_until_signal SIG: records at 0.1 s until 3 frames replay, sends SIG; sets REC, RC.
+record_until_signal() {
+	local sig=$1
+	REC=$T_TMP/sig-$sig.rec
+	# not through tt: $! must be tcptop itself (ip netns exec and env exec it), not a
+	# subshell; env undoes the ignored INT and QUIT a script's background job starts with
+	ip netns exec "$NS" env --default-signal=INT,QUIT "$TCPTOP" -b -n 0 -d 0.1 -o json \
+		--record "$REC" >/dev/null 2>"$REC.err" &
+	local pid=$!
+	wait_for 10 test "$(refreshes "$REC")" -ge 3
+	kill -"$sig" "$pid"
+	wait "$pid" 2>/dev/null
+	RC=$?
+}
+
+t_signals() {
+	local sig n err
+	ns_new && scen "$NS" -p 5301 bulk || { not_ok "bulk scenario starts"; return; }
+	for sig in INT TERM HUP; do
+		record_until_signal $sig
+		eq "$sig: exit status 128 + signal" "$RC" $((128 + $(kill -l $sig)))
+		err=$("$TCPTOP" -b --replay "$REC" -n 0 -o json 2>&1 >/dev/null)
+		eq "$sig: the recording is closed cleanly (replay says nothing)" "$err" ""
+		gt "$sig: every refresh replays" "$(refreshes "$REC")" 2
+	done
+	for sig in KILL QUIT USR1 ALRM; do
+		record_until_signal $sig
+		eq "$sig: the signal's own end" "$RC" $((128 + $(kill -l $sig)))
+		err=$("$TCPTOP" -b --replay "$REC" -n 0 -o json 2>&1 >/dev/null)
+		check "$sig: the replay says the recording was not closed" grep -q "not closed" <<<"$err"
+		gt "$sig: its whole refreshes replay" "$(refreshes "$REC")" 2
+	done
+	check "a new recording is 0600" test "$(stat -c %a "$REC")" = 600
+	# nohup's ignored HUP stays ignored: the recorder keeps going
+	ip netns exec "$NS" nohup "$TCPTOP" -b -n 0 -d 0.1 -o json --record "$T_TMP/nohup.rec" \
+		>/dev/null 2>&1 &
+	local pid=$!
+	wait_for 10 test "$(refreshes "$T_TMP/nohup.rec")" -ge 1
+	kill -HUP "$pid"
+	sleep 0.3
+	check "under nohup, HUP does not stop the recording" kill -0 "$pid"
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+t_cut_and_corrupt() {
+	local rec=$T_TMP/cut.rec size cut n prev=-1 bad=0 err rc i
+	ns_new && scen "$NS" -p 5302 bulk || { not_ok "bulk scenario starts"; return; }
+	tt "$NS" -b -n 8 -d 0.1 -o json --record "$rec" >/dev/null
+	size=$(stat -c %s "$rec")
+	for cut in 17 100 $((size / 4)) $((size / 2)) $((size * 3 / 4)) $((size - 5)); do
+		head -c "$cut" "$rec" >"$T_TMP/c.rec"
+		n=$(refreshes "$T_TMP/c.rec")
+		err=$("$TCPTOP" -b --replay "$T_TMP/c.rec" -n 0 -o json 2>&1 >/dev/null)
+		[ "$n" -ge "$prev" ] || bad=1
+		prev=$n
+		case $err in *"ends inside refresh"* | *"no complete refresh"*) ;; *) bad=1; diag "cut $cut: $err" ;; esac
+	done
+	eq "a recording cut at 6 offsets replays its whole refreshes and says where it ends" "$bad" 0
+	gt "the cut 5 bytes before the end still replays most refreshes" "$prev" 5
+	bad=0
+	for i in $(seq 1 40); do
+		cp "$rec" "$T_TMP/x.rec"
+		printf "\\x$(printf %02x $((RANDOM % 256)))" |
+			dd of="$T_TMP/x.rec" bs=1 seek=$((16 + RANDOM * 32768 % (size - 16) / 32768 + RANDOM % 7)) conv=notrunc 2>/dev/null
+		"$TCPTOP" -b --replay "$T_TMP/x.rec" -n 0 -o json >/dev/null 2>"$T_TMP/x.err"
+		rc=$?
+		if [ "$rc" -gt 1 ] || [ "$(grep -vc '^tcptop: warning' "$T_TMP/x.err")" -gt 1 ]; then
+			bad=1; diag "corruption $i: exit $rc: $(head -c 300 "$T_TMP/x.err")"
+		fi
+	done
+	eq "40 randomly corrupted recordings: replay or one line, never a crash" "$bad" 0
+}
+
+t_streams() {
+	local out err n
+	ns_new && scen "$NS" -p 5303 bulk || { not_ok "bulk scenario starts"; return; }
+	tt "$NS" -b -n 2 -d 0.1 --record /dev/null >/dev/null
+	check "--record /dev/null leaves /dev/null a character device" test -c /dev/null
+	# the frames go to /dev/null, the recording into the pipe
+	n=$( (tt "$NS" -b -n 3 -d 0.1 -o json --record /dev/stderr 2>&1 >/dev/null) |
+		"$TCPTOP" -b --replay - -n 0 -o json 2>/dev/null | wc -l)
+	eq "--record /dev/stderr piped into --replay - replays every refresh" "$n" 3
+	n=$( (tt "$NS" -b -n 3 -d 0.1 -o json --record /dev/fd/3 3>&1 >/dev/null) |
+		"$TCPTOP" -b --replay - -n 0 -o json 2>/dev/null | wc -l)
+	eq "--record /dev/fd/3 (root's and our own links to a pipe) replays every refresh" "$n" 3
+	mkfifo "$T_TMP/fifo"
+	"$TCPTOP" -b --replay "$T_TMP/fifo" -n 0 -o json >"$T_TMP/fifo.out" 2>&1 &
+	local pid=$!
+	tt "$NS" -b -n 3 -d 0.1 -o json --record "$T_TMP/fifo" >/dev/null
+	wait "$pid"
+	eq "a FIFO replays as a stream" "$(wc -l <"$T_TMP/fifo.out")" 3
+	for fmt in text json; do
+		err=$(tt "$NS" -b -n 1 -o $fmt 2>&1 >/dev/full)
+		eq "$fmt to /dev/full: exit 1" "$?" 1
+		eq "$fmt to /dev/full: one line" "$err" "tcptop: cannot write the output: No space left on device"
+		err=$(tt "$NS" -b -n 1 -o $fmt 2>&1 >&-)
+		eq "$fmt to a closed stdout: exit 1" "$?" 1
+		eq "$fmt to a closed stdout: one line" "$err" \
+			"tcptop: cannot write the output: standard output is closed"
+	done
+}
+
+t_planted_links() {
+	local d=$T_TMP/shared err
+	mkdir -m 1777 "$d"
+	echo precious >"$T_TMP/victim"
+	ln -s "$T_TMP/victim" "$d/rec"
+	chown -h nobody "$d/rec"
+	err=$(tt "$NS" -b -n 1 --record "$d/rec" 2>&1 >/dev/null)
+	eq "a symlink someone else planted at the target: refused, exit 1" "$?" 1
+	check "the refusal names the link's owner" grep -q "owned by uid $(id -u nobody)" <<<"$err"
+	eq "the link's target is untouched" "$(cat "$T_TMP/victim")" precious
+	mkdir "$T_TMP/real"
+	ln -s "$T_TMP/real" "$d/dir"
+	chown -h nobody "$d/dir"
+	err=$(tt "$NS" -b -n 1 --record "$d/dir/x.rec" 2>&1 >/dev/null)
+	eq "a symlink someone else owns in a parent: refused" "$?" 1
+	check "nothing was written through it" test ! -e "$T_TMP/real/x.rec"
+	err=$(tt "$NS" -b -n 1 --record "$T_TMP" 2>&1 >/dev/null)
+	check "a directory target is refused with one line" grep -qx "tcptop: .*: a directory, not replaced" <<<"$err"
+}
+
+t_signals
+t_cut_and_corrupt
+t_streams
+t_planted_links
+done_testing
