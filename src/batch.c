@@ -9,6 +9,8 @@
 
 #include "column.h"
 #include "diagnose.h"
+#include "group.h"
+#include "out_group.h"
 #include "out.h"
 #include "sanitize.h"
 #include "sigs.h"
@@ -155,7 +157,11 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 			goto out;
 		}
 		sb_reset(&sb);
-		if (o->out == OUT_JSON)
+		if (o->group_by != GROUP_NONE && o->out == OUT_JSON)
+			out_group_json(cur, &ctx, o->group_by, &v, &sb);
+		else if (o->group_by != GROUP_NONE)
+			out_group_text(cur, &ctx, o->group_by, &v, &sb);
+		else if (o->out == OUT_JSON)
 			out_json_frame(cur, &ctx, &v, &sb);
 		else
 			out_text_frame(cur, &ctx, &v, &sb);
