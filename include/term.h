@@ -17,6 +17,8 @@ int term_open(bool color, struct terr *e);
 void term_close(void);
 /* Async-signal-safe restore: saved termios, leave the alternate screen, show the cursor. */
 void term_emergency_restore(void);
+/* After a stop (Ctrl-Z) and SIGCONT: curses takes the terminal back and redraws all. */
+void term_resume(void);
 void term_size(int *w, int *h);
 /* Re-reads the window size after SIGWINCH. */
 void term_resize(void);

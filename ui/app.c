@@ -22,51 +22,14 @@
 #include "opts.h"
 #include "safefile.h"
 #include "settings.h"
+#include "sigs.h"
 #include "screen.h"
 #include "strbuf.h"
 #include "term.h"
 #include "widgets.h"
 
-/* Signals reach the loop through this pipe: the handlers only write a byte. */
+/* Signals reach the loop through this pipe: the handlers (src/sigs.c) only write a byte. */
 static int signal_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)sig;
-
-	if (write(signal_pipe[1], &b, 1) < 0) {
-		/* the pipe is full: the loop has signals to read anyway */
-	}
-	errno = saved;
-}
-
-/* A crash must not leave the terminal in raw mode on the alternate screen. */
-static void on_crash(int sig)
-{
-	term_emergency_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void install_signals(void)
-{
-	static const int clean[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-	static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++)
-		sigaction(clean[i], &sa, NULL);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
-		sigaction(crash[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 static uint64_t now_ns(void)
 {
@@ -411,7 +374,11 @@ static void read_signals(struct app *a)
 		for (ssize_t i = 0; i < n; i++) {
 			if (sigs[i] == SIGWINCH) {
 				resize(a);
-			} else {
+			} else if (sigs[i] == SIGCONT) {
+				/* back from Ctrl-Z: curses' modes and the screen are ours again */
+				term_resume();
+				resize(a);
+			} else if (sigs_action_of(sigs[i]) == SIGS_EXIT) {
 				a->quit = true;
 				a->exit_status = 128 + sigs[i];
 			}
@@ -570,7 +537,8 @@ int app_run(const struct app_cfg *cfg)
 	a.sent_gen = 1;
 	pump_set_view(a.pump, 1, a.ui.sort, a.ui.reverse, a.ui.filter_text);
 	fatal_set_cleanup(term_emergency_restore);
-	install_signals();
+	sigs_install(
+		&(struct sigs_cfg){ .restore = term_emergency_restore, .wake_fd = signal_pipe[1] });
 	term_size(&w, &h);
 	canvas_init(&a.canvas, w, h, term_utf8());
 	a.dirty = true;

@@ -68,6 +68,8 @@ static void setup_styles(bool color)
 		style[i] = looks[i].mono;
 }
 
+#define MOUSE_EVENTS (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED)
+
 int term_open(bool color, struct terr *e)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -93,8 +95,20 @@ int term_open(bool color, struct terr *e)
 	setup_styles(color);
 	/* clicks and the wheel, like htop; at once, without waiting to tell a click from a press */
 	mouseinterval(0);
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mousemask(MOUSE_EVENTS, NULL);
 	return 0;
+}
+
+void term_resume(void)
+{
+	if (!is_open)
+		return;
+	/* the stop restored the terminal behind curses' back: leave and re-enter program mode */
+	endwin();
+	refresh();
+	clearok(stdscr, TRUE);
+	curs_set(0);
+	mousemask(MOUSE_EVENTS, NULL);
 }
 
 void term_close(void)

@@ -11,9 +11,19 @@
 #include "filter.h"
 #include "netns.h"
 #include "opts.h"
+#include "sanitize.h"
+#include "stdfds.h"
 #include "terr.h"
 #include "tunables.h"
 #include "version.h"
+
+/* One line on stderr: messages quote what the user typed and what the system said. */
+static void complain(const char *msg)
+{
+	char safe[sizeof(((struct terr *)0)->msg) * 4 + 1];
+
+	fprintf(stderr, "tcptop: %s\n", sanitize_line(safe, sizeof(safe), msg));
+}
 
 int main(int argc, char **argv)
 {
@@ -26,15 +36,21 @@ int main(int argc, char **argv)
 	bool keep_host = false;
 	int status;
 
+	/* before anything opens a file or a socket, so none can take fd 0, 1 or 2 */
+	if (stdfds_reserve() < 0) {
+		fputs("tcptop: cannot open /dev/null to hold a closed standard descriptor\n",
+		      stderr);
+		return 1;
+	}
 	if (opts_parse(&o, argc, argv, &e) < 0) {
-		fprintf(stderr, "tcptop: %s\n", e.msg);
+		complain(e.msg);
 		opts_free(&o);
 		return 2;
 	}
 	if (o.action == OPTS_HELP) {
 		opts_usage(stdout);
 		opts_free(&o);
-		return 0;
+		return stdfds_finish(stdout) < 0 ? 1 : 0;
 	}
 	if (o.action == OPTS_VERSION) {
 		struct version_probe vp;
@@ -42,12 +58,12 @@ int main(int argc, char **argv)
 		version_probe(&vp);
 		version_write(stdout, &vp, curses_version());
 		opts_free(&o);
-		return 0;
+		return stdfds_finish(stdout) < 0 ? 1 : 0;
 	}
 	/* NULL without an error: no filter (none given, or blank). */
 	flt = filter_parse(o.filter, &e);
 	if (!flt && terr_isset(&e)) {
-		fprintf(stderr, "tcptop: %s\n", e.msg);
+		complain(e.msg);
 		opts_free(&o);
 		return 2;
 	}
@@ -81,7 +97,7 @@ int main(int argc, char **argv)
 		/* tcp_mem and tcp_max_orphans exist only in the host's /proc/sys: keep it open */
 		keep_host = true;
 		if (netns_enter_keeping_host(o.netns, getenv("PROC_ROOT"), &host, &e) < 0) {
-			fprintf(stderr, "tcptop: %s\n", e.msg);
+			complain(e.msg);
 			tunables_host_close(&host);
 			filter_free(flt);
 			opts_free(&o);
