@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "screen.h"
+#include "tunables.h"
 #include "widgets.h"
 
 /* What the counters an incident turns on mean (nstat names). */
@@ -94,6 +95,9 @@ static bool shown(const struct ui *ui, const struct counter *ct)
 	return !st->nonzero || ct->value || ((ct->flags & CTR_DELTA) && ct->delta);
 }
 
+/* Below the counters: a heading, then every sysctl the diagnosis reads (the tunables table). */
+#define SYSCTL_ROWS (2 + TUN_N)
+
 static long counters_rows(const struct ui *ui)
 {
 	long n = 0;
@@ -102,7 +106,80 @@ static long counters_rows(const struct ui *ui)
 		return 0;
 	for (size_t i = 0; i < ui->frame->counters.n; i++)
 		n += shown(ui, &ui->frame->counters.v[i]);
-	return n;
+	return n + SYSCTL_ROWS;
+}
+
+/* "4096", "4096 131072 6291456"; "-" when the file was not there. */
+static void tunable_text(const struct tunables *t, enum tun_id id, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (!t->n[id]) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	buf[0] = '\0';
+	for (int i = 0; i < t->n[id] && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%lld", i ? " " : "",
+					(long long)t->v[id][i]);
+}
+
+static void draw_sysctls(const struct frame *f, struct scrollwin *sw, struct canvas *c)
+{
+	int ly;
+
+	if ((ly = sw_next(sw)) >= 0)
+		canvas_put(c, ly, 0, -1, AT_NORMAL, "");
+	if ((ly = sw_next(sw)) >= 0)
+		canvas_put(c, ly, 0, -1, AT_TITLE, "sysctls the diagnosis reads");
+	for (int i = 0; i < TUN_N; i++) {
+		const struct tunable_def *d = tunable_def((enum tun_id)i);
+		char v[96];
+
+		if ((ly = sw_next(sw)) < 0)
+			continue;
+		tunable_text(&f->tun, (enum tun_id)i, v, sizeof(v));
+		canvas_printf(c, ly, 0, -1, f->tun.n[i] ? AT_NORMAL : AT_DIM, "%-36s %s", d->name,
+			      v);
+		if (f->tun.from_host[i])
+			canvas_put(c, ly, 67, -1, AT_DIM, "read from the host (initial namespace)");
+		else if (d->host_only && !f->tun.n[i])
+			canvas_put(c, ly, 67, -1, AT_DIM, "exists only in the host's namespace");
+	}
+}
+
+/*
+ * One line above the table: TCP memory against tcp_mem (pages, host-wide)
+ * and orphans against tcp_max_orphans (host-wide), sockets in use and
+ * TIME-WAIT (this namespace), from /proc/net/sockstat.
+ */
+static void draw_sockstat(const struct frame *f, struct canvas *c, int y)
+{
+	const struct sockstat *s = &f->sockstat;
+	const struct tunables *t = &f->tun;
+	char line[256], mem[96], orph[64];
+
+	if (!(s->have & SOCKSTAT_MEM)) {
+		canvas_put(c, y, 0, -1, AT_DIM,
+			   "sockstat: not read (TCP memory and orphans unknown)");
+		return;
+	}
+	if (t->n[TUN_TCP_MEM] == 3)
+		snprintf(mem, sizeof(mem), "%lld pages (tcp_mem %lld/%lld/%lld)", (long long)s->mem,
+			 (long long)t->v[TUN_TCP_MEM][0], (long long)t->v[TUN_TCP_MEM][1],
+			 (long long)t->v[TUN_TCP_MEM][2]);
+	else
+		snprintf(mem, sizeof(mem), "%lld pages (tcp_mem unknown here)", (long long)s->mem);
+	if (t->n[TUN_MAX_ORPHANS])
+		snprintf(orph, sizeof(orph), "%lld of %lld", (long long)s->orphan,
+			 (long long)t->v[TUN_MAX_ORPHANS][0]);
+	else
+		snprintf(orph, sizeof(orph), "%lld", (long long)s->orphan);
+	snprintf(line, sizeof(line), "host: TCP memory %s  orphans %s   here: inuse %lld  tw %lld",
+		 mem, orph, (long long)(s->inuse + s->inuse6), (long long)s->tw);
+	canvas_put(c, y, 0, -1,
+		   t->n[TUN_TCP_MEM] == 3 && s->mem > t->v[TUN_TCP_MEM][1] ? AT_WARN : AT_NORMAL,
+		   line);
 }
 
 static int counters_key(struct ui *ui, int key, uint64_t now_ns)
@@ -123,8 +200,10 @@ static void counters_draw(struct ui *ui, struct canvas *c, int y, int h)
 	const struct counters_state *st = screen_state(ui, SCR_COUNTERS);
 	const struct frame *f = ui->frame;
 	struct scrollwin sw;
-	int rows = h - 1;
+	int rows = h - 2;
 
+	draw_sockstat(f, c, y);
+	y++;
 	canvas_fill(c, y, 0, c->w, ' ', AT_HEADER);
 	canvas_printf(c, y, 0, -1, AT_HEADER, "%-28s %14s %10s %10s  %s", "Counter", "Total",
 		      "Change", "Per s", st->nonzero ? "(set only; z: all)" : "(z: set only)");
@@ -155,13 +234,14 @@ static void counters_draw(struct ui *ui, struct canvas *c, int y, int h)
 			      d, ps);
 		canvas_put(c, ly, 67, -1, AT_DIM, explanation(ct->name));
 	}
+	draw_sysctls(f, &sw, c);
 }
 
 const struct screen screen_counters = {
 	.id = SCR_COUNTERS,
 	.name = "counters",
 	.title = "Counters",
-	.help = "counters (TcpExt, Tcp) with their change",
+	.help = "counters (TcpExt, Tcp) with their change, TCP memory, the sysctls",
 	.hotkey = '4',
 	.tab = true,
 	.state_size = sizeof(struct counters_state),

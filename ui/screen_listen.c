@@ -22,10 +22,8 @@ static const struct {
 };
 
 static const enum tun_id listen_tunables[] = {
-	TUN_SOMAXCONN,
-	TUN_MAX_SYN_BACKLOG,
-	TUN_SYNCOOKIES,
-	TUN_ABORT_ON_OVERFLOW,
+	TUN_SOMAXCONN,         TUN_MAX_SYN_BACKLOG, TUN_SYNCOOKIES,
+	TUN_ABORT_ON_OVERFLOW, TUN_SYNACK_RETRIES,
 };
 
 #define BAR_W 12

@@ -195,6 +195,31 @@ static void detail_view_at_80x24_and_200x50(void **state)
 	golden_view("ipv4_bulk.rec", SCR_DETAIL, 200, 50, true, "detail-200x50");
 }
 
+/* The counters view opens with TCP memory and orphans (sockstat) and ends with the sysctls. */
+static void counters_view_shows_tcp_memory_and_the_sysctls(void **state)
+{
+	struct frame fr[3];
+	struct ui ui;
+	char *text;
+
+	(void)state;
+	tu_frames("diag_dack.rec", fr, 3);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[2], 0);
+	ui.screen = SCR_COUNTERS;
+	ui_key(&ui, 'z', 0);
+	ui_key(&ui, K_END, 0);
+	text = render(&ui, 120, 40, true);
+	assert_non_null(strstr(text, "host: TCP memory "));
+	assert_non_null(strstr(text, "net.ipv4.tcp_syn_retries"));
+	assert_non_null(strstr(text, "net.ipv4.tcp_window_scaling"));
+	assert_true(tu_golden("tests/golden/ui-counters-sysctls-120x40.txt", text));
+	free(text);
+	ui_free(&ui);
+	for (int i = 0; i < 3; i++)
+		frame_free(&fr[i]);
+}
+
 /* Frame 3 of a diagnosis recording: the first with interval deltas on both sides. */
 static void golden_diag(const char *fixture, enum screen_id scr, int w, int h, const char *name,
 			bool detail_of_flagged)
@@ -841,6 +866,7 @@ int main(void)
 		cmocka_unit_test(listen_view_at_80x24_and_200x50),
 		cmocka_unit_test(states_view_at_80x24_and_200x50),
 		cmocka_unit_test(counters_view_at_80x24_and_200x50),
+		cmocka_unit_test(counters_view_shows_tcp_memory_and_the_sysctls),
 		cmocka_unit_test(detail_view_at_80x24_and_200x50),
 		cmocka_unit_test(findings_view_at_80x24_and_200x50),
 		cmocka_unit_test(detail_view_explains_the_findings),
