@@ -12,8 +12,8 @@ pkgs_doc="man-db groff-base zsh"
 pkgs_package="debhelper dpkg-dev fakeroot build-essential"
 pkgs_fuzz="clang libclang-rt-14-dev"
 # t_prom: promtool (in `prometheus`, ~96 MB installed: Debian ships it nowhere smaller)
-# and the node_exporter whose textfile collector serves tcptop's metrics
-pkgs_prom="prometheus prometheus-node-exporter"
+# and the node_exporter whose textfile collector serves tcptop's metrics (curl scrapes it)
+pkgs_prom="prometheus prometheus-node-exporter curl"
 pkgs_screenshots="tmux aha chromium"
 
 want=""
