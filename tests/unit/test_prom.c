@@ -252,7 +252,8 @@ static void listeners_carry_their_queues_and_limits(void **state)
 	assert_non_null(strstr(sb.s, "# TYPE tcptop_listen_drops_total counter\n"));
 	assert_true(count_of(&p, "tcptop_findings") == DX_N);
 	/* its finding counted, the codes it does not have at 0 */
-	assert_non_null(strstr(sb.s, "tcptop_findings{code=\"accept-full\",severity=\"warn\"} 1\n"));
+	assert_non_null(
+		strstr(sb.s, "tcptop_findings{code=\"accept-full\",severity=\"warn\"} 1\n"));
 	assert_non_null(strstr(sb.s, "tcptop_findings{code=\"zwin\",severity=\"warn\"} 0\n"));
 	parsed_free(&p);
 	sb_free(&sb);
