@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_prom: -o prom passes promtool, --textfile feeds a real node_exporter whole files only, and leaves nothing else behind.
 . "$(dirname "$0")/../lib.sh"
 
