@@ -686,6 +686,9 @@ static int check_outputs(struct opts *o, struct terr *e)
 		if (!(o->given & OPTS_GIVEN_FRAMES))
 			o->frames = 0;
 	}
+	/* one snapshot for a scraper or a pipe: never the dashboard, even on a terminal */
+	if (o->out == OUT_PROM)
+		o->batch = true;
 	if (o->group_by != GROUP_NONE && !outfmt_find(o->out, true)) {
 		terr_set(e, "--group-by cannot be used with -o %s", outfmt_name(o->out));
 		return -1;

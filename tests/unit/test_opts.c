@@ -354,6 +354,7 @@ static void textfile_is_prom_batch_until_interrupted(void **state)
 	opts_free(&o);
 	assert_int_equal(PARSE(&o, &e, "-o", "prom"), 0);
 	assert_int_equal(o.out, OUT_PROM);
+	assert_true(o.batch); /* printed, on a terminal too */
 	assert_int_equal(o.prom_top, 0);
 	opts_free(&o);
 }
