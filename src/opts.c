@@ -693,8 +693,11 @@ static int check_outputs(struct opts *o, struct terr *e)
 		terr_set(e, "--group-by cannot be used with -o %s", outfmt_name(o->out));
 		return -1;
 	}
-	if (o->out == OUT_PROM && !o->textfile_dir && o->frames != -1 && o->frames != 1) {
-		terr_set(e, "-o prom prints one snapshot (--textfile DIR keeps one current)");
+	/* a format that does not stream has one frame per output: two in a row would be invalid */
+	if (!(outfmt_find(o->out, o->group_by != GROUP_NONE)->flags & OUTF_STREAM) &&
+	    !o->textfile_dir && o->frames != -1 && o->frames != 1) {
+		terr_set(e, "-o %s prints one snapshot (--textfile DIR keeps one current)",
+			 outfmt_name(o->out));
 		return -1;
 	}
 	if (o->prom_top && o->out != OUT_PROM) {
