@@ -156,8 +156,23 @@ t_dir_rules() {
 	eq "an existing file keeps its mode" "$(stat -c %a "$dir/real/tcptop.prom")" 640
 }
 
+# with --textfile nothing else is on stdout: a recording may go there, and replays whole
+t_record_to_stdout() {
+	local dir=$T_TMP/rec err
+	mkdir -p "$dir"
+	ns_new && scen "$NS" idle 3 || { not_ok "scenario starts"; return; }
+	tt "$NS" --textfile "$dir" -n 3 -d 0.1 --record - >"$T_TMP/out.rec"
+	eq "--textfile with --record -: exit 0" "$?" 0
+	eq "the recording on stdout replays its refreshes" \
+		"$("$TCPTOP" -b --replay "$T_TMP/out.rec" -n 0 -o json | wc -l)" 3
+	err=$("$TCPTOP" -b --record - 2>&1 >/dev/null)
+	eq "in plain batch mode --record - is refused: exit 2" "$?" 2
+	check "with one line saying why" grep -q "would mix the recording with the output" <<<"$err"
+}
+
 t_promtool
 t_hostile_name
+t_record_to_stdout
 t_textfile
 t_signals_leave_nothing
 t_dir_rules
