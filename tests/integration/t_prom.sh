@@ -170,8 +170,25 @@ t_record_to_stdout() {
 	check "with one line saying why" grep -q "would mix the recording with the output" <<<"$err"
 }
 
+# a full disk: one line, exit 1, the previous file kept, no temp file left
+t_disk_full() {
+	local dir=$T_TMP/full err
+	mkdir -p "$dir"
+	mount -t tmpfs -o size=16k tmpfs "$dir" || { skip "disk full" "cannot mount a tmpfs"; return; }
+	"$TCPTOP" --textfile "$dir" -n 1 -d 0.05 && cp "$dir/tcptop.prom" "$T_TMP/before"
+	head -c 65536 /dev/zero >"$dir/fill" 2>/dev/null
+	err=$("$TCPTOP" --textfile "$dir" -n 1 -d 0.05 2>&1)
+	eq "a full disk: exit 1" "$?" 1
+	check "one line naming the file and the cause" \
+		grep -qx "tcptop: cannot write $dir/tcptop.prom: No space left on device" <<<"$err"
+	eq "no temp file left, the old file kept" "$(ls -A "$dir" | tr '\n' ' ')" "fill tcptop.prom "
+	check "the old file is whole" cmp -s "$dir/tcptop.prom" "$T_TMP/before"
+	umount "$dir"
+}
+
 t_promtool
 t_hostile_name
+t_disk_full
 t_record_to_stdout
 t_textfile
 t_signals_leave_nothing
