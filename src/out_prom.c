@@ -50,13 +50,19 @@ const char *out_prom_label(char *dst, size_t dstlen, const char *src, size_t src
 	return dst;
 }
 
-/* Everything a family's writer may read. */
+struct lsum;
+
+/* Everything a family's writer may read; the listeners and the top rows are found once. */
 struct prom_in {
 	const struct frame *f;
 	const struct out_ctx *ctx;
 	const struct view *v; /* the rows the filter keeps */
 	size_t top;
 	struct strbuf *sb;
+	struct lsum *lst; /* one per (local, process) */
+	size_t nlst;
+	uint32_t *top_rows; /* row indices, the most throughput first */
+	size_t ntop;
 };
 
 /* "local" and "process" of a row, already escaped. */
@@ -155,11 +161,8 @@ enum lfield { LF_ACCEPT, LF_ACCEPT_MAX, LF_SYN, LF_SYN_MAX, LF_DROPS };
 
 static void listener_field(const struct prom_in *in, const char *name, enum lfield fld)
 {
-	struct lsum *v;
-	size_t n = listeners(in, &v);
-
-	for (size_t i = 0; i < n; i++) {
-		const struct lsum *l = &v[i];
+	for (size_t i = 0; i < in->nlst; i++) {
+		const struct lsum *l = &in->lst[i];
 		uint64_t x = fld == LF_ACCEPT       ? l->accept_q
 			     : fld == LF_ACCEPT_MAX ? l->accept_max
 			     : fld == LF_SYN        ? l->syn_q
@@ -172,7 +175,6 @@ static void listener_field(const struct prom_in *in, const char *name, enum lfie
 		sb_printf(in->sb, "%s{local=\"%s\",process=\"%s\"} %llu\n", name, l->w.local,
 			  l->w.process, (unsigned long long)x);
 	}
-	free(v);
 }
 
 static void l_accept(const struct prom_in *in)
@@ -298,11 +300,8 @@ enum cfield { CF_TX, CF_RX, CF_RETRANS, CF_RTT, CF_SENDQ, CF_RECVQ };
 
 static void conn_field(const struct prom_in *in, const char *name, enum cfield fld)
 {
-	uint32_t *rows;
-	size_t n = top_rows(in, &rows);
-
-	for (size_t i = 0; i < n; i++) {
-		const struct row *r = &in->f->rows[rows[i]];
+	for (size_t i = 0; i < in->ntop; i++) {
+		const struct row *r = &in->f->rows[in->top_rows[i]];
 		const struct conn *c = r->c;
 		const struct tcpi *t = c->info;
 		struct who w;
@@ -335,7 +334,6 @@ static void conn_field(const struct prom_in *in, const char *name, enum cfield f
 			break;
 		}
 	}
-	free(rows);
 }
 
 static void c_tx(const struct prom_in *in)
@@ -396,7 +394,8 @@ static const struct family {
 	  .write = refresh_time },
 	{ .name = "tcptop_sockets",
 	  .type = "gauge",
-	  .help = "TCP sockets by state (the filter's), named as node_exporter's tcpstat.",
+	  .help = "TCP sockets by state (those the filter keeps), named as node_exporter's "
+		  "tcpstat.",
 	  .write = states },
 	{ .name = "tcptop_listen_accept_queue",
 	  .type = "gauge",
@@ -462,12 +461,16 @@ const char *out_prom_family(size_t i)
 void out_prom_frame(const struct frame *f, const struct out_ctx *ctx, size_t top, struct view *v,
 		    struct strbuf *sb)
 {
-	struct prom_in in = { f, ctx, v, top, sb };
+	struct prom_in in = { .f = f, .ctx = ctx, .v = v, .top = top, .sb = sb };
 
 	view_build(v, f, ctx->sort, ctx->reverse, ctx->match, ctx->match_ctx);
+	in.nlst = listeners(&in, &in.lst);
+	in.ntop = top_rows(&in, &in.top_rows);
 	for (size_t i = 0; i < NFAMILIES; i++) {
 		sb_printf(sb, "# HELP %s %s\n# TYPE %s %s\n", families[i].name, families[i].help,
 			  families[i].name, families[i].type);
 		families[i].write(&in);
 	}
+	free(in.lst);
+	free(in.top_rows);
 }
