@@ -184,11 +184,13 @@ deps-fuzz:
 deps-screenshots:
 	@./scripts/deps.sh screenshots
 
-# A long run of the churn test (issue 13): sockets opened and closed for SOAK_SECONDS.
+# A long run of the churn test (issue 13): sockets opened and closed for SOAK_SECONDS,
+# tcptop under ASan+UBSan (build-san/tcptop; the churn helper is build/'s).
 SOAK_SECONDS ?= 3600
 .PHONY: soak
 soak: deps-test tests-bin
-	SOAK_SECONDS=$(SOAK_SECONDS) bash tests/integration/t_churn.sh
+	@$(MAKE) --no-print-directory BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" tests-bin
+	CHURN_SECONDS=$(SOAK_SECONDS) bash tests/integration/t_churn.sh
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done

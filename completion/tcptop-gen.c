@@ -90,6 +90,8 @@ static const struct {
 } kinds[OC_N] = {
 	[OC_WORD] = { .bash = "", .zsh = ": " },
 	[OC_FILE] = { .bash = "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n", .zsh = ":_files" },
+	[OC_DIR] = { .bash = "\t\tCOMPREPLY=($(compgen -d -- \"$cur\"))\n",
+		     .zsh = ":_directories" },
 	[OC_COLUMN] = { .list = WL_COLUMNS },
 	/* the last item of "a,b,+c": keep what is before it */
 	[OC_COLUMN_LIST] = { .list = WL_COLUMNS,

@@ -1,4 +1,4 @@
-/* batch: the non-interactive mode: N snapshots as text or JSON on standard output. */
+/* batch: the non-interactive mode: N snapshots on standard output (text, JSON, prom) or a textfile. */
 #ifndef TCPTOP_BATCH_H
 #define TCPTOP_BATCH_H
 

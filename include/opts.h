@@ -11,9 +11,9 @@
 #include "collector.h"
 #include "column.h"
 #include "group.h"
+#include "outfmt.h"
 #include "terr.h"
 
-enum out_fmt { OUT_TEXT, OUT_JSON };
 enum opts_action { OPTS_RUN, OPTS_HELP, OPTS_VERSION };
 
 struct opts {
@@ -35,6 +35,8 @@ struct opts {
 	char *filter;   /* filter expression (-f or the remaining arguments); owned, NULL if none */
 	int group_by;   /* --group-by: an enum group_key (GROUP_NONE when not given) */
 	bool no_config; /* --no-config: ignore the settings file */
+	const char *textfile_dir; /* --textfile: keep DIR/tcptop.prom current; NULL if not given */
+	size_t prom_top;          /* --prom-top: per-connection series for this many (0: none) */
 	uint32_t
 		given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
 };
@@ -46,6 +48,8 @@ enum {
 	OPTS_GIVEN_COLUMNS = 1 << 2, /* -c */
 	OPTS_GIVEN_DELAY = 1 << 3,   /* -d */
 	OPTS_GIVEN_GROUP = 1 << 4,   /* --group-by */
+	OPTS_GIVEN_OUTPUT = 1 << 5,  /* -o */
+	OPTS_GIVEN_FRAMES = 1 << 6,  /* -n */
 };
 
 /*
@@ -64,6 +68,8 @@ int opts_parse_interval(const char *s, double *out, struct terr *e);
 
 #define OPTS_MIN_INTERVAL 0.05
 #define OPTS_MAX_INTERVAL 86400.0
+/* --prom-top's limit: per-connection series are for the few that matter, not a dump */
+#define OPTS_MAX_PROM_TOP 1000
 /* The longest option value taken; a longer one is refused, never cut. */
 #define OPTS_MAX_VALUE 4096
 
@@ -72,6 +78,7 @@ enum opt_complete {
 	OC_NONE,        /* no value */
 	OC_WORD,        /* free text or a number: nothing to offer */
 	OC_FILE,        /* a file path */
+	OC_DIR,         /* a directory (--textfile) */
 	OC_COLUMN,      /* one column name (-s) */
 	OC_COLUMN_LIST, /* comma-separated column names, +COL/-COL edits (-c) */
 	OC_FORMAT,      /* an output format (-o) */
@@ -106,7 +113,7 @@ struct opt_def {
 
 /* The option table, in --help order. */
 const struct opt_def *opts_table(size_t *n);
-/* The output formats -o takes, in order ("text", "json"); NULL past the end. */
+/* The output formats -o takes, in order ("text", "json", "prom"); NULL past the end. */
 const char *opts_format_name(int i);
 
 #endif

@@ -11,13 +11,16 @@ pkgs_doc="man-db groff-base zsh"
 # `make deb`: dpkg-buildpackage with debhelper (compat 13)
 pkgs_package="debhelper dpkg-dev fakeroot build-essential"
 pkgs_fuzz="clang libclang-rt-14-dev"
+# t_prom: promtool (in `prometheus`, ~96 MB installed: Debian ships it nowhere smaller)
+# and the node_exporter whose textfile collector serves tcptop's metrics (curl scrapes it)
+pkgs_prom="prometheus prometheus-node-exporter curl"
 pkgs_screenshots="tmux aha chromium"
 
 want=""
 for set in "$@"; do
 	case "$set" in
 	build) want="$want $pkgs_build" ;;
-	test) want="$want $pkgs_build $pkgs_test $pkgs_fuzz $pkgs_doc $pkgs_package" ;;
+	test) want="$want $pkgs_build $pkgs_test $pkgs_fuzz $pkgs_doc $pkgs_package $pkgs_prom" ;;
 	package) want="$want $pkgs_build $pkgs_package" ;;
 	fuzz) want="$want $pkgs_build $pkgs_fuzz" ;;
 	screenshots) want="$want $pkgs_build $pkgs_screenshots" ;;

@@ -12,26 +12,22 @@
 #include "group.h"
 #include "out_group.h"
 #include "out.h"
+#include "outfmt.h"
 #include "sanitize.h"
 #include "sigs.h"
 #include "stdfds.h"
 #include "strbuf.h"
+#include "textfile.h"
+
+/* The writer for these options (opts refused the combinations without one). */
+static const struct outfmt *writer_of(const struct opts *o)
+{
+	return outfmt_find(o->out, o->group_by != GROUP_NONE);
+}
 
 uint8_t batch_needs(const struct opts *o)
 {
-	uint8_t needs;
-
-	/*
-	 * JSON carries every column; text the chosen ones, the sort key, the
-	 * listeners, and the findings section (the diagnosis reads tcp_info and
-	 * skmem whatever columns are shown).
-	 */
-	if (o->out == OUT_JSON)
-		return DIAG_EXT_INFO | DIAG_EXT_SKMEM | DIAG_EXT_CONG;
-	needs = column_needs(o->cols, o->ncols) | DIAGNOSE_NEEDS;
-	needs |= column_needs(column_listen_view, column_listen_view_len);
-	needs |= o->sort->needs;
-	return needs;
+	return outfmt_needs(writer_of(o), o->cols, o->ncols, o->sort, 0);
 }
 
 /* Sleeps until t, or until INT, TERM or HUP asks the loop to stop. */
@@ -99,6 +95,9 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	struct timespec next;
 	struct collector *c;
 	struct terr e = { { 0 } };
+	const struct outfmt *w = writer_of(o);
+	struct outfmt_args args;
+	struct textfile tf = { 0 };
 	long todo = o->frames < 0 ? 1 : o->frames; /* 0: until interrupted */
 	int status = 0, r;
 
@@ -114,9 +113,15 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 		return 1;
 	}
 	memset(frames, 0, sizeof(frames));
+	/* before the collector: a wrong directory is one line, with nothing started */
+	if (o->textfile_dir && textfile_open(&tf, o->textfile_dir, &e) < 0) {
+		say(err, "", e.msg);
+		return 1;
+	}
 	c = collector_new(&cfg->collector, &e);
 	if (!c) {
 		say(err, "", e.msg);
+		textfile_close(&tf);
 		return 1;
 	}
 	ctx = (struct out_ctx){ collector_hostname(c),
@@ -128,6 +133,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 				o->filter,
 				cfg->match,
 				cfg->match_ctx };
+	args = (struct outfmt_args){ &ctx, o->group_by, o->prom_top };
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	/* The first sample only primes the rates: every printed frame has them. */
 	r = collector_step(c, prev);
@@ -157,19 +163,20 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 			goto out;
 		}
 		sb_reset(&sb);
-		if (o->group_by != GROUP_NONE && o->out == OUT_JSON)
-			out_group_json(cur, &ctx, o->group_by, &v, &sb);
-		else if (o->group_by != GROUP_NONE)
-			out_group_text(cur, &ctx, o->group_by, &v, &sb);
-		else if (o->out == OUT_JSON)
-			out_json_frame(cur, &ctx, &v, &sb);
-		else
-			out_text_frame(cur, &ctx, &v, &sb);
-		if (o->out == OUT_TEXT && (todo == 0 || i + 1 < todo))
-			sb_putc(&sb, '\n');
-		if (emit(out, err, &sb) < 0) {
-			status = 1;
-			break;
+		w->write(cur, &args, &v, &sb);
+		if (tf.path) {
+			if (textfile_write(&tf, sb.s, sb.len, &e) < 0) {
+				say(err, "", e.msg);
+				status = 1;
+				break;
+			}
+		} else {
+			if (todo == 0 || i + 1 < todo)
+				sb_puts(&sb, w->sep);
+			if (emit(out, err, &sb) < 0) {
+				status = 1;
+				break;
+			}
 		}
 		struct frame *t = prev;
 		prev = cur;
@@ -183,6 +190,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	if (status == 0 && sigs_exit_signal())
 		status = 128 + sigs_exit_signal();
 out:
+	textfile_close(&tf);
 	frame_free(&frames[0]);
 	frame_free(&frames[1]);
 	view_free(&v);

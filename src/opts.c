@@ -225,7 +225,10 @@ static int set_batch(struct opts *o, const char *arg, struct terr *e)
 
 static int set_frames(struct opts *o, const char *arg, struct terr *e)
 {
-	return parse_frames(arg, &o->frames, e);
+	if (parse_frames(arg, &o->frames, e) < 0)
+		return -1;
+	o->given |= OPTS_GIVEN_FRAMES;
+	return 0;
 }
 
 static int set_delay(struct opts *o, const char *arg, struct terr *e)
@@ -259,28 +262,46 @@ static int set_reverse(struct opts *o, const char *arg, struct terr *e)
 	return 0;
 }
 
-/* By enum out_fmt. */
-static const char *const format_names[] = { [OUT_TEXT] = "text", [OUT_JSON] = "json" };
-
 const char *opts_format_name(int i)
 {
-	if (i < 0 || (size_t)i >= sizeof(format_names) / sizeof(format_names[0]))
-		return NULL;
-	return format_names[i];
+	return outfmt_name(i);
 }
 
 static int set_output(struct opts *o, const char *arg, struct terr *e)
 {
 	char sb[SHOWN_SIZE];
+	int f = outfmt_by_name(arg);
 
-	for (int i = 0; opts_format_name(i); i++) {
-		if (!strcmp(arg, opts_format_name(i))) {
-			o->out = (enum out_fmt)i;
-			return 0;
-		}
+	if (f < 0) {
+		terr_set(e, "'%s' is not an output format (text, json or prom)", shown(sb, arg));
+		return -1;
 	}
-	terr_set(e, "'%s' is not an output format (text or json)", shown(sb, arg));
-	return -1;
+	o->out = (enum out_fmt)f;
+	o->given |= OPTS_GIVEN_OUTPUT;
+	return 0;
+}
+
+static int set_textfile(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)e;
+	o->textfile_dir = arg;
+	return 0;
+}
+
+static int set_prom_top(struct opts *o, const char *arg, struct terr *e)
+{
+	char *end, sb[SHOWN_SIZE];
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno || v < 0 || v > OPTS_MAX_PROM_TOP) {
+		terr_set(e, "'%s' is not a number of connections (0 to %d)", shown(sb, arg),
+			 OPTS_MAX_PROM_TOP);
+		return -1;
+	}
+	o->prom_top = (size_t)v;
+	return 0;
 }
 
 static int set_columns(struct opts *o, const char *arg, struct terr *e)
@@ -434,7 +455,21 @@ static const struct opt_def table[] = {
 	  .metavar = "FMT",
 	  .complete = OC_FORMAT,
 	  .apply = set_output,
-	  .help = "batch output format: text or json (JSON Lines)" },
+	  .help = "batch output format: text, json (JSON Lines) or prom\n"
+		  "(Prometheus text format, one snapshot)" },
+	{ .name = "textfile",
+	  .metavar = "DIR",
+	  .complete = OC_DIR,
+	  .flags = OPTF_PATH,
+	  .apply = set_textfile,
+	  .help = "keep DIR/tcptop.prom current (Prometheus text format, for\n"
+		  "node_exporter's textfile collector), until interrupted" },
+	{ .name = "prom-top",
+	  .metavar = "N",
+	  .complete = OC_WORD,
+	  .apply = set_prom_top,
+	  .help = "prom: per-connection series for the N connections with\n"
+		  "the most throughput (default 0: none)" },
 	{ .name = "columns",
 	  .shortopt = 'c',
 	  .metavar = "LIST",
@@ -635,6 +670,49 @@ static int unknown(struct terr *e, const char *word, int c)
 	return -1;
 }
 
+/* The combinations of output options that cannot work, each refused with the reason. */
+static int check_outputs(struct opts *o, struct terr *e)
+{
+	if (o->textfile_dir) {
+		if ((o->given & OPTS_GIVEN_OUTPUT) && o->out != OUT_PROM) {
+			terr_set(e,
+				 "--textfile writes the prom format (-o %s cannot be used with it)",
+				 outfmt_name(o->out));
+			return -1;
+		}
+		/* a metrics file for a scraper: no terminal, runs until interrupted (or -n N) */
+		o->out = OUT_PROM;
+		o->batch = true;
+		if (!(o->given & OPTS_GIVEN_FRAMES))
+			o->frames = 0;
+	}
+	/* one snapshot for a scraper or a pipe: never the dashboard, even on a terminal */
+	if (o->out == OUT_PROM)
+		o->batch = true;
+	if (o->group_by != GROUP_NONE && !outfmt_find(o->out, true)) {
+		terr_set(e, "--group-by cannot be used with -o %s", outfmt_name(o->out));
+		return -1;
+	}
+	/* a format that does not stream has one frame per output: two in a row would be invalid */
+	if (!(outfmt_find(o->out, o->group_by != GROUP_NONE)->flags & OUTF_STREAM) &&
+	    !o->textfile_dir && o->frames != -1 && o->frames != 1) {
+		terr_set(e, "-o %s prints one snapshot (--textfile DIR keeps one current)",
+			 outfmt_name(o->out));
+		return -1;
+	}
+	if (o->prom_top && o->out != OUT_PROM) {
+		terr_set(e, "--prom-top applies to -o prom and --textfile only");
+		return -1;
+	}
+	/* the snapshots go to stdout: a recording there would be mixed into them */
+	if (o->record_path && !strcmp(o->record_path, "-") && !o->textfile_dir) {
+		terr_set(e, "--record - would mix the recording with the output on standard "
+			    "output (record to a file, or use it with --textfile)");
+		return -1;
+	}
+	return 0;
+}
+
 int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 {
 	struct option lo[NOPTS + 1];
@@ -698,7 +776,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct terr *e)
 			    "process data)");
 		return -1;
 	}
-	return 0;
+	return check_outputs(o, e);
 }
 
 void opts_free(struct opts *o)

@@ -101,7 +101,7 @@ static void bad_values_and_unknown_options(void **state)
 	assert_string_equal(e.msg, "-s: unknown column 'bogus' (tcptop --help lists them)");
 	opts_free(&o);
 	assert_int_equal(PARSE(&o, &e, "-o", "xml"), -1);
-	assert_string_equal(e.msg, "-o: 'xml' is not an output format (text or json)");
+	assert_string_equal(e.msg, "-o: 'xml' is not an output format (text, json or prom)");
 	opts_free(&o);
 	assert_int_equal(PARSE(&o, &e, "--frobnicate"), -1);
 	assert_string_equal(e.msg, "unknown option '--frobnicate' (see tcptop --help)");
@@ -326,13 +326,82 @@ static void the_option_table_is_consistent(void **state)
 	}
 	assert_string_equal(opts_format_name(OUT_TEXT), "text");
 	assert_string_equal(opts_format_name(OUT_JSON), "json");
-	assert_null(opts_format_name(OUT_JSON + 1));
+	assert_string_equal(opts_format_name(OUT_PROM), "prom");
+	assert_null(opts_format_name(OUT_FMT_N));
+}
+
+static void textfile_is_prom_batch_until_interrupted(void **state)
+{
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &e, "--textfile", "/tmp", "--prom-top", "7", "-d", "0.5"), 0);
+	assert_string_equal(o.textfile_dir, "/tmp");
+	assert_int_equal(o.out, OUT_PROM);
+	assert_true(o.batch);
+	assert_int_equal(o.frames, 0);
+	assert_int_equal(o.prom_top, 7);
+	opts_free(&o);
+	/* -n still counts refreshes (tests, cron) */
+	assert_int_equal(PARSE(&o, &e, "--textfile", "/tmp", "-n", "3"), 0);
+	assert_int_equal(o.frames, 3);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-o", "prom", "--textfile", "/tmp"), 0);
+	opts_free(&o);
+	/* with --textfile stdout carries nothing else: a recording may go there */
+	assert_int_equal(PARSE(&o, &e, "--textfile", "/tmp", "--record", "-"), 0);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-o", "prom"), 0);
+	assert_int_equal(o.out, OUT_PROM);
+	assert_true(o.batch); /* printed, on a terminal too */
+	assert_int_equal(o.prom_top, 0);
+	opts_free(&o);
+}
+
+static void output_combinations_that_cannot_work_are_refused(void **state)
+{
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &e, "--textfile", "/tmp", "-o", "json"), -1);
+	assert_string_equal(e.msg,
+			    "--textfile writes the prom format (-o json cannot be used with it)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-o", "prom", "-n", "3"), -1);
+	assert_string_equal(e.msg,
+			    "-o prom prints one snapshot (--textfile DIR keeps one current)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-o", "prom", "--group-by", "state"), -1);
+	assert_string_equal(e.msg, "--group-by cannot be used with -o prom");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--prom-top", "5"), -1);
+	assert_string_equal(e.msg, "--prom-top applies to -o prom and --textfile only");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-o", "prom", "--prom-top", "1001"), -1);
+	assert_string_equal(e.msg, "--prom-top: '1001' is not a number of connections (0 to 1000)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-o", "prom", "--prom-top", "-1"), -1);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--textfile", ""), -1);
+	assert_string_equal(e.msg, "--textfile: an empty path");
+	opts_free(&o);
+	/* snapshots and a recording on the same stdout would be one unreadable stream */
+	assert_int_equal(PARSE(&o, &e, "-b", "--record", "-"), -1);
+	assert_string_equal(e.msg, "--record - would mix the recording with the output on standard "
+				   "output (record to a file, or use it with --textfile)");
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "-b", "--record", "-", "-o", "json"), -1);
+	opts_free(&o);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
+		cmocka_unit_test(textfile_is_prom_batch_until_interrupted),
+		cmocka_unit_test(output_combinations_that_cannot_work_are_refused),
 		cmocka_unit_test(every_option_is_understood),
 		cmocka_unit_test(bad_interval_names_the_option_and_the_value),
 		cmocka_unit_test(bad_values_and_unknown_options),
