@@ -20,6 +20,7 @@
 #include "pump.h"
 #include "group.h"
 #include "opts.h"
+#include "outfmt.h"
 #include "safefile.h"
 #include "settings.h"
 #include "sigs.h"
@@ -60,11 +61,9 @@ struct app {
 /* The extensions the visible views need; the detail view shows everything. */
 static uint8_t ui_needs(const struct ui *ui)
 {
-	/* the findings (header count, view 5) are computed whatever columns are shown */
-	uint8_t n = column_needs(ui->cols, ui->ncols) | ui->sort->needs |
-		    column_needs(column_listen_view, column_listen_view_len) | DIAGNOSE_NEEDS;
-
-	return n | screen_get(ui->screen)->needs;
+	/* batch's rule (outfmt.c), no writer: the shown columns, the sort, the listeners, the
+	 * diagnosis (header count, view 5), and what the current view needs */
+	return outfmt_needs(NULL, ui->cols, ui->ncols, ui->sort, screen_get(ui->screen)->needs);
 }
 
 static void update_req(struct app *a, bool force)

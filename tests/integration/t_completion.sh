@@ -59,11 +59,11 @@ t_values() {
 	same "bash: -c completes the last item of a list" \
 		"$(grep '^rtt' <<<"$cols" | sed 's/^/local,/')" "$(comp -c local,rtt)"
 	same "bash: -c completes a +COL edit" "+min_rtt" "$(comp -c +min)"
-	same "bash: -o offers the formats" "$(printf 'json\ntext\n')" "$(comp -o '')"
+	same "bash: -o offers the formats" "$(printf 'json\nprom\ntext\n')" "$(comp -o '')"
 	for w in $(comp -o '') $(comp --group-by '' | sed 's/^/group:/') $(comp -s ''); do
 		case $w in
 		group:*) "$TCPTOP" --group-by "${w#group:}" --help >/dev/null 2>&1 || bad="$bad $w" ;;
-		text | json) "$TCPTOP" -b -o "$w" --replay "$FIXTURE" >/dev/null 2>&1 || bad="$bad -o:$w" ;;
+		text | json | prom) "$TCPTOP" -b -o "$w" --replay "$FIXTURE" >/dev/null 2>&1 || bad="$bad -o:$w" ;;
 		*) "$TCPTOP" -s "$w" --help >/dev/null 2>&1 || bad="$bad -s:$w" ;;
 		esac
 	done
