@@ -11,6 +11,7 @@
 #include "diagnose.h"
 #include "fatal.h"
 #include "model.h"
+#include "nsset.h"
 #include "procmap.h"
 #include "sockstat.h"
 #include "strbuf.h"
@@ -32,6 +33,9 @@ struct collector {
 	const char *netns;
 	const struct tunables_host *host;
 	struct procmap *procmap; /* created on first use */
+	bool allns;
+	struct nsset *nsset; /* -N all: created on first use, in the collector's thread */
+	char nsset_error[160];
 	enum procs_mode procs;
 	bool procs_auto_off; /* AUTO turned it off: it could not keep up */
 	bool procs_fresh;    /* the next scan reads everything: not held against the budget */
@@ -73,6 +77,7 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 	c->host = cfg->host;
 	c->procs = cfg->procs;
 	c->procs_fresh = true;
+	c->allns = cfg->allns && !source_is_replay(c->src);
 	return c;
 }
 
@@ -85,6 +90,7 @@ int collector_close(struct collector *c, struct terr *e)
 	ret = source_close(c->src, e);
 	model_free(c->model);
 	procmap_free(c->procmap);
+	nsset_free(c->nsset);
 	free(c->proc_root);
 	diagnose_free(c->diagnoser);
 	sb_free(&c->buf);
@@ -259,6 +265,46 @@ static void attribute(struct collector *c, struct frame *f)
 	judge_cost(c, f, f->attribution_secs, fresh);
 }
 
+void collector_set_allns(struct collector *c, bool on)
+{
+	c->allns = on && !source_is_replay(c->src);
+}
+
+bool collector_allns(const struct collector *c)
+{
+	return c->allns;
+}
+
+/*
+ * -N all's dump: every namespace one after the other into the one sample.
+ * A namespace that cannot be entered is in the frame with its error, and
+ * the first such error is the frame's warning; only the host's own failing
+ * fails the refresh (as a plain dump would).
+ */
+static int dump_all(struct collector *c, struct frame *f, struct terr *e)
+{
+	int errors;
+
+	if (!c->nsset && !c->nsset_error[0]) {
+		c->nsset = nsset_new(c->proc_root, NULL, e);
+		if (!c->nsset)
+			snprintf(c->nsset_error, sizeof(c->nsset_error), "%.150s", e->msg);
+	}
+	if (!c->nsset) {
+		terr_set(e, "-N all: %s", c->nsset_error);
+		return -1;
+	}
+	errors = nsset_collect(c->nsset, &c->req, f);
+	for (size_t i = 0; errors && i < f->nns; i++) {
+		if (!f->nsv[i].error[0])
+			continue;
+		terr_set(e, "namespace %s: %s (%d of %zu namespaces not read)", f->nsv[i].name,
+			 f->nsv[i].error, errors, f->nns);
+		return f->nsv[i].kind == NSK_HOST ? -1 : 0;
+	}
+	return 0;
+}
+
 int collector_step(struct collector *c, struct frame *f)
 {
 	struct terr e = { { 0 } };
@@ -270,7 +316,7 @@ int collector_step(struct collector *c, struct frame *f)
 		note(f, &e);
 		return r;
 	}
-	if (source_dump(c->src, &c->req, &f->sample, &e) < 0) {
+	if (c->allns ? dump_all(c, f, &e) < 0 : source_dump(c->src, &c->req, &f->sample, &e) < 0) {
 		f->failed = true;
 		failed = 1;
 	}
@@ -283,7 +329,8 @@ int collector_step(struct collector *c, struct frame *f)
 	source_end(c->src);
 	f->kernel = source_kernel(c->src);
 	model_update(c->model, f);
-	f->netns = c->netns;
+	frame_ns_link(f);
+	f->netns = c->allns ? "all" : c->netns;
 	attribute(c, f);
 	diagnose_frame(c->diagnoser, f);
 	return failed ? -1 : 0;

@@ -3,6 +3,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -72,6 +73,18 @@ int main(int argc, char **argv)
 		}
 		o.procs = PROCS_ON;
 	}
+	/* -N all stays where it is and enters each namespace from the collector */
+	if (o.netns && !strcmp(o.netns, "all")) {
+		if (o.record_path) {
+			fprintf(stderr, "tcptop: --record cannot be used with -N all (a recording "
+					"holds one namespace)\n");
+			filter_free(flt);
+			opts_free(&o);
+			return 2;
+		}
+		bc.collector.allns = true;
+		o.netns = NULL;
+	}
 	/*
 	 * Before anything opens a socket or starts a thread: setns moves only
 	 * the calling thread, and the netlink socket belongs to the namespace
@@ -90,7 +103,10 @@ int main(int argc, char **argv)
 		bc.collector.host = &host;
 	}
 	bc.opts = &o;
-	if (!o.replay_path) {
+	if (bc.collector.allns) {
+		snprintf(nsname, sizeof(nsname), "all");
+		bc.collector.netns = nsname;
+	} else if (!o.replay_path) {
 		netns_describe(o.netns, nsname, sizeof(nsname));
 		bc.collector.netns = nsname;
 	}
