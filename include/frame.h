@@ -94,12 +94,13 @@ enum ns_kind {
  */
 struct frame_ns {
 	uint64_t inode;
-	uint8_t kind; /* enum ns_kind */
+	uint8_t kind;    /* enum ns_kind */
 	bool have_files; /* counters, tun, sockstat were read */
-	char name[FRAME_NS_NAME]; /* sanitised: "host", "blue", "docker:0123456789ab", "net:[4026532..]" */
+	char name
+		[FRAME_NS_NAME]; /* sanitised: "host", "blue", "docker:0123456789ab", "net:[4026532..]" */
 	char error[128];
 	uint32_t first, n;
-	uint32_t pid; /* a process holding it (0: none, only the /run/netns mount) */
+	uint32_t pid;             /* a process holding it (0: none, only the /run/netns mount) */
 	struct counters counters; /* /proc/net/netstat + snmp as read inside it (no deltas) */
 	struct tunables tun;      /* its own sysctls; host-only ones stay unavailable here */
 	struct sockstat sockstat; /* inuse and tw are its own */
@@ -119,7 +120,7 @@ struct row {
 	/* Who holds the socket (frame.procs); NULL: none known. The filter's lookup. */
 	const struct procinfo *proc;
 	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
-	const struct frame_ns *ns;   /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
+	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
 	uint16_t flags;
 
 	/* History (model.c) */
@@ -217,11 +218,11 @@ struct frame {
 	char status[512]; /* this refresh's error or warning; "" when clean */
 	bool failed;      /* the dump failed: sockets are missing */
 
-	const char *netns;   /* the watched network namespace's name (borrowed); NULL: not known */
+	const char *netns; /* the watched network namespace's name (borrowed); NULL: not known */
 	/* -N all: every namespace dumped, in row order (rows point into it); nns 0 otherwise */
 	struct frame_ns *nsv;
 	size_t nns, nns_cap;
-	uint8_t attribution; /* enum attribution */
+	uint8_t attribution;        /* enum attribution */
 	char attribution_note[160]; /* why it is partial, off or unavailable; "" otherwise */
 	double attribution_secs;    /* time the process scan took; < 0 when it did not run */
 	struct procinfo *procs;     /* owned; rows point into it */

@@ -176,7 +176,8 @@ static int path_name(const char *p, size_t n, char *out, size_t outlen)
 		for (size_t k = 0; k < sizeof(runtimes) / sizeof(runtimes[0]); k++)
 			if (!runtime[0] &&
 			    id_component(c, cl, runtimes[k].prefix, runtimes[k].suffix, &id))
-				snprintf(runtime, sizeof(runtime), "%s:%.12s", runtimes[k].label, id);
+				snprintf(runtime, sizeof(runtime), "%s:%.12s", runtimes[k].label,
+					 id);
 	}
 	if (!runtime[0])
 		return 0;
