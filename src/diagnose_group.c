@@ -51,6 +51,18 @@ static const struct tunables *tun_of(const struct frame *f, uint32_t row)
 	return ns && ns->have_files && ns->kind != NSK_HOST ? &ns->tun : &f->tun;
 }
 
+/* A counter's delta in the socket's namespace: its own under -N all, else the frame's. */
+static uint64_t cdelta_of(const struct frame *f, uint32_t row, const char *name)
+{
+	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
+	const struct counter *c;
+
+	if (!ns || !ns->have_files || ns->kind == NSK_HOST)
+		return dx_cdelta(f, name);
+	c = counters_find(&ns->counters, name);
+	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
+}
+
 void dx_namespace_subjects(struct diagnoser *d, const struct frame *f)
 {
 	for (size_t i = 0; f->nns && i < d->n; i++) {
@@ -142,18 +154,12 @@ static struct finding *add_listener(struct diagnoser *d, const struct frame *f,
  */
 static void listener_queue_findings(struct diagnoser *d, const struct frame *f, bool *synq_named)
 {
-	uint64_t ovf_host = dx_cdelta(f, "TcpExtListenOverflows");
-	uint64_t qfull_host = dx_cdelta(f, "TcpExtTCPReqQFullDrop");
-
 	for (size_t i = 0; i < f->nlisteners; i++) {
 		const struct listener *l = &f->listeners[i];
 		const struct tunables *tun = tun_of(f, l->row);
-		/*
-		 * The counters are the host namespace's: under -N all another
-		 * namespace's listener is judged by its own queues and drops only.
-		 */
-		bool here = tun == &f->tun;
-		uint64_t ovf = here ? ovf_host : 0, qfull = here ? qfull_host : 0;
+		/* under -N all the listener's own namespace's counters */
+		uint64_t ovf = cdelta_of(f, l->row, "TcpExtListenOverflows");
+		uint64_t qfull = cdelta_of(f, l->row, "TcpExtTCPReqQFullDrop");
 		int64_t somaxconn = tunables_get(tun, TUN_SOMAXCONN, 0);
 		uint64_t drops = (l->flags & LST_DROPS_DELTA) ? l->drops_delta : 0;
 		bool full = l->accept_max && l->accept_q >= l->accept_max;
@@ -206,7 +212,8 @@ static void listener_queue_findings(struct diagnoser *d, const struct frame *f, 
 			if (l->syn_max)
 				dx_ev(x, "syn_max", l->syn_max);
 			dx_ev(x, "tcp_synack_retries", tunables_get(tun, TUN_SYNACK_RETRIES, -1));
-			dx_ev(x, "syn_retrans_delta", (int64_t)dx_cdelta(f, "TcpExtTCPSynRetrans"));
+			dx_ev(x, "syn_retrans_delta",
+			      (int64_t)cdelta_of(f, l->row, "TcpExtTCPSynRetrans"));
 		}
 		if (overflowing && somaxconn > 0 &&
 		    (int64_t)l->accept_max * dx_th.backlog_ratio <= somaxconn) {
@@ -623,10 +630,12 @@ void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f)
 				dx_ev(x, "gives_up_ms", total > oldest ? total - oldest : 0);
 				dx_ev(x, "tcp_syn_retries", retries);
 			}
-			dx_ev(x, "syn_retrans_delta", (int64_t)dx_cdelta(f, "TcpExtTCPSynRetrans"));
-			dx_ev(x, "attempt_fails_delta", (int64_t)dx_cdelta(f, "TcpAttemptFails"));
+			dx_ev(x, "syn_retrans_delta",
+			      (int64_t)cdelta_of(f, d->keys[i].row, "TcpExtTCPSynRetrans"));
+			dx_ev(x, "attempt_fails_delta",
+			      (int64_t)cdelta_of(f, d->keys[i].row, "TcpAttemptFails"));
 			dx_ev(x, "abort_on_timeout_delta",
-			      (int64_t)dx_cdelta(f, "TcpExtTCPAbortOnTimeout"));
+			      (int64_t)cdelta_of(f, d->keys[i].row, "TcpExtTCPAbortOnTimeout"));
 		}
 		i = j;
 	}

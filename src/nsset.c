@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "counters.h"
@@ -22,6 +23,13 @@
 #include "sockstat.h"
 #include "strbuf.h"
 #include "tunables.h"
+
+/*
+ * A namespace's sysctls are read again after this long. They change by
+ * hand, rarely; reading some thirty of them in each of a hundred namespaces
+ * every refresh was a third of -N all's own cost (bench_allns).
+ */
+#define TUN_REREAD_NS (5ull * 1000000000ull)
 
 /* The per-namespace /proc/net files, opened inside the namespace (see nsset_collect). */
 enum { NF_NETSTAT, NF_SNMP, NF_SOCKSTAT, NF_SOCKSTAT6, NF_N };
@@ -60,6 +68,10 @@ struct nsent {
 	bool per_family; /* the kernel refused the one-walk dump */
 	int net_fd[NF_N];
 	int tun_fd[TUN_N];
+	struct counters prev; /* the previous refresh's counters: this one's deltas */
+	bool have_prev;
+	struct tunables tun; /* as last read */
+	uint64_t tun_ns;     /* monotonic time they were read; 0: never */
 };
 
 struct nsset {
@@ -250,6 +262,8 @@ static void ent_close(struct nsent *n)
 		if (n->tun_fd[i] >= 0)
 			close(n->tun_fd[i]);
 	n->entered = false;
+	counters_free(&n->prev);
+	n->have_prev = false;
 }
 
 void nsset_free(struct nsset *s)
@@ -518,20 +532,38 @@ static int read_kept(int fd, struct strbuf *out)
 	}
 }
 
-static void read_files(struct nsset *s, const struct nsent *n, struct frame_ns *fn)
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static void read_files(struct nsset *s, struct nsent *n, struct frame_ns *fn)
 {
 	struct terr e = { { 0 } };
+	uint64_t now = mono_ns();
 
 	for (int i = NF_NETSTAT; i <= NF_SNMP; i++)
 		if (read_kept(n->net_fd[i], &s->buf) == 0)
 			counters_parse(&fn->counters, sb_str(&s->buf), s->buf.len, &e);
 	counters_index(&fn->counters);
+	counters_diff(&fn->counters, n->have_prev ? &n->prev : NULL);
+	counters_copy(&n->prev, &fn->counters);
+	n->have_prev = true;
 	for (int i = NF_SOCKSTAT; i <= NF_SOCKSTAT6; i++)
 		if (read_kept(n->net_fd[i], &s->buf) == 0)
 			sockstat_parse(&fn->sockstat, sb_str(&s->buf), s->buf.len, &e);
-	for (int i = 0; i < TUN_N; i++)
-		if (read_kept(n->tun_fd[i], &s->buf) == 0)
-			fn->tun.n[i] = (uint8_t)tunables_parse_value(sb_str(&s->buf), fn->tun.v[i]);
+	if (!n->tun_ns || now - n->tun_ns >= TUN_REREAD_NS) {
+		memset(&n->tun, 0, sizeof(n->tun));
+		for (int i = 0; i < TUN_N; i++)
+			if (read_kept(n->tun_fd[i], &s->buf) == 0)
+				n->tun.n[i] =
+					(uint8_t)tunables_parse_value(sb_str(&s->buf), n->tun.v[i]);
+		n->tun_ns = now;
+	}
+	fn->tun = n->tun;
 	fn->have_files = true;
 }
 

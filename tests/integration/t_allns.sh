@@ -159,6 +159,8 @@ t_overflow_names_its_namespace() {
 	f=$(jq -s -c --arg me "[tcptop-t$$-" --arg p ":$SCEN_PORT" '[.[].findings[] | select(.code == "accept-overflow" or .code == "accept-full") | .subject | select(startswith($me) or endswith($p))] | unique' "$out")
 	eq "overflow: the accept-queue findings name that namespace's listener and no other" \
 		"$f" "[\"[$ns] 127.0.0.1:$SCEN_PORT\"]"
+	gt "overflow: its evidence is that namespace's own ListenOverflows delta" \
+		"$(jq -s -r --arg s "[$ns] 127.0.0.1:$SCEN_PORT" '[.[].findings[] | select(.code == "accept-overflow" and .subject == $s) | .evidence.listen_overflows_delta] | max' "$out")" 0
 	eq "overflow: an accept-overflow (drops) among them" \
 		"$(jq -s -r --arg s "[$ns] 127.0.0.1:$SCEN_PORT" '[.[].findings[] | select(.code == "accept-overflow" and .subject == $s)] | length > 0' "$out")" true
 }

@@ -519,11 +519,11 @@ static void mistyped_keywords_are_errors_with_the_likely_keyword(void **state)
 
 static void the_keyword_list_names_every_primitive_operator_and_state(void **state)
 {
-	static const char *const must[] = { "port",      "sport",       "dport",     "src",
-					    "dst",       "host",        "state",     "proc",
-					    "pid",       "netns",       "and",         "or",        "not",
-					    "eq",        "established", "time-wait", "listen",
-					    "connected", "all" };
+	static const char *const must[] = { "port",   "sport",     "dport",       "src",
+					    "dst",    "host",      "state",       "proc",
+					    "pid",    "netns",     "and",         "or",
+					    "not",    "eq",        "established", "time-wait",
+					    "listen", "connected", "all" };
 	size_t n = 0;
 
 	(void)state;
