@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "batch.h"
+#include "column.h"
 #include "conn.h"
 #include "filter.h"
 #include "netns.h"
@@ -84,6 +85,12 @@ int main(int argc, char **argv)
 		}
 		bc.collector.allns = true;
 		o.netns = NULL;
+		/* which namespace a socket is in is the first question then: Netns leads */
+		if (!(o.given & OPTS_GIVEN_COLUMNS) && o.ncols < COL_N) {
+			memmove(o.cols + 1, o.cols, o.ncols * sizeof(o.cols[0]));
+			o.cols[0] = COL_NETNS;
+			o.ncols++;
+		}
 	}
 	/*
 	 * Before anything opens a socket or starts a thread: setns moves only
