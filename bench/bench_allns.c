@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_allns: CPU of a -N all refresh over 100 namespaces of 100 sockets against one namespace of 10,000. */
 #include <arpa/inet.h>
 #include <errno.h>

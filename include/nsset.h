@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nsset: every network namespace on the host (-N all), one kept sock_diag socket each. */
 #ifndef TCPTOP_NSSET_H
 #define TCPTOP_NSSET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nsset: finding every network namespace, entering each once, dumping them all each refresh. */
 #include "nsset.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_allns: -N all watches every network namespace at once: named ones, ones only a process holds, a container's.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_nsset: cgroup paths name the container or pod holding a namespace; everything else names none. */
 #include <stdarg.h>
 #include <stddef.h>
