@@ -11,6 +11,8 @@
 #include "terr.h"
 
 struct json;
+struct strbuf;
+struct tunables;
 struct nsset; /* opaque: the namespaces known, keyed by inode, with their sockets */
 
 /*
@@ -33,6 +35,32 @@ void nsset_free(struct nsset *s);
  * number of namespaces with an error.
  */
 int nsset_collect(struct nsset *s, const struct diag_req *req, struct frame *f);
+
+/*
+ * Recording and replaying -N all. netlink: every dump buffer (the
+ * recorder's hook); file: each namespace's files and its index as
+ * "netns/..." entries; read (replay): a recorded file into out, -1 when
+ * the refresh has none.
+ */
+struct nsset_hooks {
+	diag_raw_fn netlink;
+	void (*file)(void *ctx, const char *name, const char *buf, size_t len);
+	int (*read)(void *ctx, const char *name, struct strbuf *out);
+	void *ctx;
+};
+void nsset_set_hooks(struct nsset *s, const struct nsset_hooks *h);
+
+/* A set that only replays (nsset_replay): it enters nothing. */
+struct nsset *nsset_new_replay(void);
+/*
+ * After a replayed refresh's dumps are in f->sample: its namespaces from
+ * the recording (f->nsv, counter deltas kept per inode like a live set).
+ * Returns 1 when the refresh was of -N all, 0 when the recording has no
+ * namespace index (one namespace); e names bad index lines.
+ */
+int nsset_replay(struct nsset *s, struct frame *f, struct terr *e);
+/* The recorded sysctl text ("NAME V [V V]" lines) into t; the number read. Pure. */
+int nsset_parse_tun(const char *text, size_t len, struct tunables *t);
 
 /* Namespaces known after the last collect (for tests and benchmarks). */
 size_t nsset_count(const struct nsset *s);

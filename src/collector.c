@@ -34,6 +34,7 @@ struct collector {
 	const struct tunables_host *host;
 	struct procmap *procmap; /* created on first use */
 	bool allns;
+	bool replay_allns;   /* the recording being replayed is of -N all */
 	struct nsset *nsset; /* -N all: created on first use, in the collector's thread */
 	char nsset_error[160];
 	enum procs_mode procs;
@@ -275,6 +276,43 @@ bool collector_allns(const struct collector *c)
 	return c->allns;
 }
 
+static void rec_netlink(void *ctx, int family, const void *buf, size_t len)
+{
+	source_record_netlink(ctx, family, buf, len);
+}
+
+static void rec_file(void *ctx, const char *name, const char *buf, size_t len)
+{
+	source_record_file(ctx, name, buf, len);
+}
+
+/* A replay reads what was recorded; a file the refresh does not have is -1, quietly. */
+static int replay_read(void *ctx, const char *name, struct strbuf *out)
+{
+	struct terr e = { { 0 } };
+
+	return source_read(ctx, name, out, &e);
+}
+
+/*
+ * A replayed refresh of -N all: its namespaces from the recording. A
+ * recording of one namespace has no index and leaves the frame as it was.
+ */
+static void replay_all(struct collector *c, struct frame *f)
+{
+	struct terr e = { { 0 } };
+
+	if (!c->nsset) {
+		struct nsset_hooks h = { .read = replay_read, .ctx = c->src };
+
+		c->nsset = nsset_new_replay();
+		nsset_set_hooks(c->nsset, &h);
+	}
+	if (nsset_replay(c->nsset, f, &e) > 0)
+		c->replay_allns = true;
+	note(f, &e);
+}
+
 /*
  * -N all's dump: every namespace one after the other into the one sample.
  * A namespace that cannot be entered is in the frame with its error, and
@@ -287,8 +325,15 @@ static int dump_all(struct collector *c, struct frame *f, struct terr *e)
 
 	if (!c->nsset && !c->nsset_error[0]) {
 		c->nsset = nsset_new(c->proc_root, NULL, e);
-		if (!c->nsset)
+		if (!c->nsset) {
 			snprintf(c->nsset_error, sizeof(c->nsset_error), "%.150s", e->msg);
+		} else if (source_recording(c->src)) {
+			struct nsset_hooks h = { .netlink = rec_netlink,
+						 .file = rec_file,
+						 .ctx = c->src };
+
+			nsset_set_hooks(c->nsset, &h);
+		}
 	}
 	if (!c->nsset) {
 		terr_set(e, "-N all: %s", c->nsset_error);
@@ -321,6 +366,8 @@ int collector_step(struct collector *c, struct frame *f)
 		failed = 1;
 	}
 	note(f, &e);
+	if (source_is_replay(c->src))
+		replay_all(c, f);
 	failed |= read_counters(c, f, "net/netstat") < 0;
 	failed |= read_counters(c, f, "net/snmp") < 0;
 	counters_index(&f->counters);
@@ -330,7 +377,7 @@ int collector_step(struct collector *c, struct frame *f)
 	f->kernel = source_kernel(c->src);
 	model_update(c->model, f);
 	frame_ns_link(f);
-	f->netns = c->allns ? "all" : c->netns;
+	f->netns = c->allns || c->replay_allns ? "all" : c->netns;
 	attribute(c, f);
 	diagnose_frame(c->diagnoser, f);
 	return failed ? -1 : 0;

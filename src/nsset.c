@@ -84,6 +84,7 @@ struct nsset {
 	struct nsent *v;
 	size_t n, cap;
 	struct strbuf buf;
+	struct nsset_hooks hooks;
 };
 
 const char *nsset_kind_name(unsigned kind)
@@ -267,6 +268,24 @@ static void ent_close(struct nsent *n)
 	n->have_prev = false;
 }
 
+struct nsset *nsset_new_replay(void)
+{
+	struct nsset *s = xcalloc(1, sizeof(*s));
+
+	s->proc_root = xstrdup("/proc");
+	s->run_dir = xstrdup(NETNS_RUN_DIR);
+	s->self_fd = -1;
+	return s;
+}
+
+void nsset_set_hooks(struct nsset *s, const struct nsset_hooks *h)
+{
+	s->hooks = *h;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].diag)
+			diag_set_raw_hook(s->v[i].diag, h->netlink, h->ctx);
+}
+
 void nsset_free(struct nsset *s)
 {
 	if (!s)
@@ -274,7 +293,8 @@ void nsset_free(struct nsset *s)
 	for (size_t i = 0; i < s->n; i++)
 		ent_close(&s->v[i]);
 	free(s->v);
-	close(s->self_fd);
+	if (s->self_fd >= 0)
+		close(s->self_fd);
 	sb_free(&s->buf);
 	free(s->proc_root);
 	free(s->run_dir);
@@ -477,20 +497,22 @@ static void enter(struct nsset *s, struct nsent *n)
 			snprintf(n->error, sizeof(n->error), "%.127s", e.msg);
 			return;
 		}
+		if (s->hooks.netlink)
+			diag_set_raw_hook(n->diag, s->hooks.netlink, s->hooks.ctx);
 		open_files(s, n);
 		n->entered = true;
 		return;
 	}
 	fd = open(n->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(n->error, sizeof(n->error), "cannot open %.60s: %s", n->path,
+		snprintf(n->error, sizeof(n->error), "cannot open its file (%.40s): %s", n->name,
 			 strerror(errno));
 		return;
 	}
 	/* the pid may have been reused by a process elsewhere: it must still be this namespace */
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != n->inode) {
 		close(fd);
-		snprintf(n->error, sizeof(n->error), "%.60s changed namespace", n->path);
+		snprintf(n->error, sizeof(n->error), "its file now names another namespace");
 		return;
 	}
 	if (setns(fd, CLONE_NEWNET) < 0) {
@@ -503,7 +525,9 @@ static void enter(struct nsset *s, struct nsent *n)
 	n->diag = diag_open(&e);
 	if (!n->diag)
 		snprintf(n->error, sizeof(n->error), "%.127s", e.msg);
-	else
+	else if (s->hooks.netlink)
+		diag_set_raw_hook(n->diag, s->hooks.netlink, s->hooks.ctx);
+	if (n->diag)
 		open_files(s, n);
 	if (setns(s->self_fd, CLONE_NEWNET) < 0)
 		fatal("cannot return to the host's network namespace: %s", strerror(errno));
@@ -541,21 +565,90 @@ static uint64_t mono_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-static void read_files(struct nsset *s, struct nsent *n, struct frame_ns *fn)
+/* One per-namespace file's text into fn; recorded as netns/IDX/NAME when recording. */
+static void take_file(struct nsset *s, size_t idx, int which, struct frame_ns *fn)
 {
 	struct terr e = { { 0 } };
-	uint64_t now = mono_ns();
+	char name[64];
 
-	for (int i = NF_NETSTAT; i <= NF_SNMP; i++)
-		if (read_kept(n->net_fd[i], &s->buf) == 0)
-			counters_parse(&fn->counters, sb_str(&s->buf), s->buf.len, &e);
+	if (s->hooks.file) {
+		snprintf(name, sizeof(name), "netns/%zu/%s", idx, net_files[which]);
+		s->hooks.file(s->hooks.ctx, name, s->buf.s ? s->buf.s : "", s->buf.len);
+	}
+	if (which <= NF_SNMP)
+		counters_parse(&fn->counters, sb_str(&s->buf), s->buf.len, &e);
+	else
+		sockstat_parse(&fn->sockstat, sb_str(&s->buf), s->buf.len, &e);
+}
+
+/* The counters are complete: deltas against this namespace's previous refresh. */
+static void finish_counters(struct nsent *n, struct frame_ns *fn)
+{
 	counters_index(&fn->counters);
 	counters_diff(&fn->counters, n->have_prev ? &n->prev : NULL);
 	counters_copy(&n->prev, &fn->counters);
 	n->have_prev = true;
-	for (int i = NF_SOCKSTAT; i <= NF_SOCKSTAT6; i++)
+	fn->tun = n->tun;
+	fn->have_files = true;
+}
+
+/* The sysctls as a recording keeps them: "NAME V..." per line (they are read every 5 s, not each refresh). */
+static void record_tun(struct nsset *s, size_t idx, const struct tunables *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char name[64];
+
+	for (int i = 0; i < TUN_N; i++) {
+		if (!t->n[i])
+			continue;
+		sb_printf(&sb, "%s", tunable_def(i)->name);
+		for (int k = 0; k < t->n[i]; k++)
+			sb_printf(&sb, " %lld", (long long)t->v[i][k]);
+		sb_putc(&sb, '\n');
+	}
+	snprintf(name, sizeof(name), "netns/%zu/sysctl", idx);
+	s->hooks.file(s->hooks.ctx, name, sb.s ? sb.s : "", sb.len);
+	sb_free(&sb);
+}
+
+int nsset_parse_tun(const char *text, size_t len, struct tunables *t)
+{
+	size_t i = 0;
+	int got = 0;
+
+	memset(t, 0, sizeof(*t));
+	while (i < len) {
+		const char *line = text + i, *end = memchr(line, '\n', len - i);
+		size_t ll = end ? (size_t)(end - line) : len - i;
+		char buf[160];
+		const char *sp;
+
+		i += ll + 1;
+		if (ll >= sizeof(buf))
+			continue;
+		memcpy(buf, line, ll);
+		buf[ll] = '\0';
+		sp = strchr(buf, ' ');
+		if (!sp)
+			continue;
+		for (int k = 0; k < TUN_N; k++) {
+			if (strlen(tunable_def(k)->name) != (size_t)(sp - buf) ||
+			    strncmp(buf, tunable_def(k)->name, (size_t)(sp - buf)))
+				continue;
+			t->n[k] = (uint8_t)tunables_parse_value(sp + 1, t->v[k]);
+			got += t->n[k] > 0;
+		}
+	}
+	return got;
+}
+
+static void read_files(struct nsset *s, size_t idx, struct nsent *n, struct frame_ns *fn)
+{
+	uint64_t now = mono_ns();
+
+	for (int i = 0; i < NF_N; i++)
 		if (read_kept(n->net_fd[i], &s->buf) == 0)
-			sockstat_parse(&fn->sockstat, sb_str(&s->buf), s->buf.len, &e);
+			take_file(s, idx, i, fn);
 	if (!n->tun_ns || now - n->tun_ns >= TUN_REREAD_NS) {
 		memset(&n->tun, 0, sizeof(n->tun));
 		for (int i = 0; i < TUN_N; i++)
@@ -564,8 +657,9 @@ static void read_files(struct nsset *s, struct nsent *n, struct frame_ns *fn)
 					(uint8_t)tunables_parse_value(sb_str(&s->buf), n->tun.v[i]);
 		n->tun_ns = now;
 	}
-	fn->tun = n->tun;
-	fn->have_files = true;
+	if (s->hooks.file)
+		record_tun(s, idx, &n->tun);
+	finish_counters(n, fn);
 }
 
 static int dump(struct nsent *n, const struct diag_req *req, struct sample *smp, struct terr *e)
@@ -586,6 +680,8 @@ static int dump(struct nsent *n, const struct diag_req *req, struct sample *smp,
 			ret = -1;
 	return ret;
 }
+
+static void record_index(struct nsset *s, const struct frame *f);
 
 int nsset_collect(struct nsset *s, const struct diag_req *req, struct frame *f)
 {
@@ -617,9 +713,120 @@ int nsset_collect(struct nsset *s, const struct diag_req *req, struct frame *f)
 			errors++;
 		}
 		fn->n = (uint32_t)(f->sample.n - fn->first);
-		read_files(s, n, fn);
+		read_files(s, f->nns - 1, n, fn);
 	}
+	if (s->hooks.file)
+		record_index(s, f);
 	return errors;
+}
+
+/*
+ * A recording of -N all: each refresh's dumps one namespace after the
+ * other (the netlink blobs, in order) and "netns/index", one line per
+ * namespace "INODE KIND FIRST COUNT PID NAME<TAB>ERROR" (names and errors
+ * are sanitised: no tab or newline), then its files under netns/IDX/.
+ */
+static void record_index(struct nsset *s, const struct frame *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < f->nns; i++) {
+		const struct frame_ns *ns = &f->nsv[i];
+
+		sb_printf(&sb, "%llu %s %u %u %u %s\t%s\n", (unsigned long long)ns->inode,
+			  nsset_kind_name(ns->kind), ns->first, ns->n, ns->pid, ns->name,
+			  ns->error);
+	}
+	s->hooks.file(s->hooks.ctx, "netns/index", sb.s ? sb.s : "", sb.len);
+	sb_free(&sb);
+}
+
+static int kind_by_name(const char *name)
+{
+	for (int k = 0; k < NSK_N; k++)
+		if (!strcmp(kind_names[k], name))
+			return k;
+	return -1;
+}
+
+/* One index line into a frame entry; false when it does not parse. */
+static bool parse_index_line(const char *line, size_t ll, struct frame_ns *fn)
+{
+	char buf[FRAME_NS_NAME + 256], kind[16], *tab, *name;
+	unsigned long long ino;
+	unsigned first, n, pid;
+	int used = 0, k;
+
+	if (ll >= sizeof(buf))
+		return false;
+	memcpy(buf, line, ll);
+	buf[ll] = '\0';
+	tab = strchr(buf, '\t');
+	if (!tab)
+		return false;
+	*tab = '\0';
+	if (sscanf(buf, "%llu %15s %u %u %u %n", &ino, kind, &first, &n, &pid, &used) != 5 ||
+	    !used || (k = kind_by_name(kind)) < 0)
+		return false;
+	name = buf + used;
+	fn->inode = ino;
+	fn->kind = (uint8_t)k;
+	fn->first = first;
+	fn->n = n;
+	fn->pid = pid;
+	/* sanitised when recorded; again, for the file may come from anywhere */
+	sanitize_text(fn->name, sizeof(fn->name), name, strlen(name));
+	sanitize_text(fn->error, sizeof(fn->error), tab + 1, strlen(tab + 1));
+	return true;
+}
+
+int nsset_replay(struct nsset *s, struct frame *f, struct terr *e)
+{
+	size_t i = 0, bad = 0;
+	struct strbuf idx = STRBUF_INIT;
+
+	if (!s->hooks.read || s->hooks.read(s->hooks.ctx, "netns/index", &idx) < 0) {
+		sb_free(&idx);
+		return 0;
+	}
+	for (size_t k = 0; k < s->n; k++)
+		s->v[k].seen = false;
+	while (i < idx.len) {
+		const char *line = idx.s + i, *end = memchr(line, '\n', idx.len - i);
+		size_t ll = end ? (size_t)(end - line) : idx.len - i;
+		struct frame_ns *fn = frame_ns_push(f);
+		struct nsent *n;
+		bool fresh;
+
+		i += ll + 1;
+		if (!parse_index_line(line, ll, fn) || fn->first > f->sample.n ||
+		    fn->n > f->sample.n - fn->first) {
+			f->nns--;
+			bad++;
+			continue;
+		}
+		n = note(s, fn->inode, fn->kind, &fresh);
+		for (int w = 0; w < NF_N; w++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "netns/%zu/%s", f->nns - 1, net_files[w]);
+			if (s->hooks.read(s->hooks.ctx, name, &s->buf) == 0)
+				take_file(s, f->nns - 1, w, fn);
+		}
+		{
+			char name[64];
+
+			snprintf(name, sizeof(name), "netns/%zu/sysctl", f->nns - 1);
+			if (s->hooks.read(s->hooks.ctx, name, &s->buf) == 0)
+				nsset_parse_tun(sb_str(&s->buf), s->buf.len, &n->tun);
+		}
+		finish_counters(n, fn);
+	}
+	sweep(s);
+	sb_free(&idx);
+	if (bad)
+		terr_set(e, "the recording's namespace index has %zu bad line(s)", bad);
+	return 1;
 }
 
 void nsset_json(const struct frame *f, struct json *j)

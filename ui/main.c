@@ -76,13 +76,6 @@ int main(int argc, char **argv)
 	}
 	/* -N all stays where it is and enters each namespace from the collector */
 	if (o.netns && !strcmp(o.netns, "all")) {
-		if (o.record_path) {
-			fprintf(stderr, "tcptop: --record cannot be used with -N all (a recording "
-					"holds one namespace)\n");
-			filter_free(flt);
-			opts_free(&o);
-			return 2;
-		}
 		bc.collector.allns = true;
 		o.netns = NULL;
 		/* which namespace a socket is in is the first question then: Netns leads */
