@@ -108,6 +108,8 @@ t_every_socket_once_in_its_namespace() {
 		eq "all: a process-held one is net:[INODE], kind process" \
 			"$(jqv "$out" --arg i "${INODES[0]}" '.namespaces[] | select(.inode == ($i | tonumber)) | "\(.name) \(.kind)"')" \
 			"net:[${INODES[0]}] process"
+		eq "all: a listener names its namespace too" \
+			"$(jqv "$out" --arg n "${NAMES[2]}" '[.listeners[] | select(.netns == $n)] | length')" 1
 		eq "all: the host namespace is listed first" "$(jqv "$out" -r '.namespaces[0] | "\(.name) \(.kind)"')" "host host"
 		eq "all: the namespaces' per-namespace inuse count is their own (sockstat)" \
 			"$(jqv "$out" --arg n "${NAMES[2]}" '.namespaces[] | select(.name == $n) | .tcp_inuse > 0')" true

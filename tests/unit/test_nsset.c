@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nsset.h"
+#include "tunables.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -149,6 +150,26 @@ static void kind_names(void **state)
 	assert_string_equal(nsset_kind_name(NSK_N), "?");
 }
 
+/* A recording keeps each namespace's sysctls as "NAME V..." lines; unknown names and junk are skipped. */
+static void recorded_sysctls_parse_back(void **state)
+{
+	static const char text[] = "net.core.somaxconn 4096\n"
+				   "net.ipv4.ip_local_port_range 32768 60999\n"
+				   "net.ipv4.no_such_thing 1\n"
+				   "garbage\n"
+				   "net.ipv4.tcp_syncookies 1";
+	struct tunables t;
+
+	(void)state;
+	assert_int_equal(nsset_parse_tun(text, strlen(text), &t), 3);
+	assert_int_equal(tunables_get(&t, TUN_SOMAXCONN, -1), 4096);
+	assert_int_equal(t.n[TUN_LOCAL_PORT_RANGE], 2);
+	assert_int_equal(t.v[TUN_LOCAL_PORT_RANGE][1], 60999);
+	assert_int_equal(tunables_get(&t, TUN_SYNCOOKIES, -1), 1);
+	assert_int_equal(tunables_get(&t, TUN_TW_REUSE, -1), -1);
+	assert_int_equal(nsset_parse_tun("", 0, &t), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +181,7 @@ int main(void)
 		cmocka_unit_test(systemd_slices_are_no_container),
 		cmocka_unit_test(garbage_names_nothing_and_nothing_unsafe),
 		cmocka_unit_test(kind_names),
+		cmocka_unit_test(recorded_sysctls_parse_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
