@@ -29,6 +29,12 @@ struct collector_cfg {
 	 * read them from the proc root like the rest (absent in a namespace).
 	 */
 	const struct tunables_host *host;
+	/*
+	 * -N all: every network namespace each refresh (nsset.c), live only;
+	 * the frame's counters and tunables stay those of the namespace tcptop
+	 * runs in (the host's), each namespace's own are in frame.nsv.
+	 */
+	bool allns;
 };
 
 struct collector; /* opaque: the source and the model */
@@ -57,6 +63,10 @@ void collector_select(struct collector *c, uint64_t cookie);
 void collector_set_procs(struct collector *c, bool on);
 /* Whether the next refresh attributes sockets to processes. */
 bool collector_procs(const struct collector *c);
+
+/* -N all on or off from the next refresh (the TUI's key); no effect on a replay. */
+void collector_set_allns(struct collector *c, bool on);
+bool collector_allns(const struct collector *c);
 
 bool collector_is_replay(const struct collector *c);
 const char *collector_hostname(const struct collector *c);

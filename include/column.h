@@ -69,6 +69,7 @@ enum col_id {
 	COL_PROC,
 	COL_PID,
 	COL_USER,
+	COL_NETNS,    /* -N all: the socket's network namespace */
 	COL_LIMIT,    /* diagnosis: what limited sending (diagnose.c) */
 	COL_FLAGS,    /* diagnosis: the connection's finding codes */
 	COL_BDP,      /* diagnosis: estimated bandwidth-delay product */

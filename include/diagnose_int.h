@@ -264,6 +264,7 @@ void dx_put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 
 /* ---- findings ---- */
 
 struct gkey {
+	uint32_t ns; /* -N all: the row's namespace (index in frame.nsv): groups never span two */
 	uint8_t a[16], b[16];
 	uint16_t port;
 	uint32_t row;
@@ -354,6 +355,12 @@ void dx_port_findings(struct diagnoser *d, const struct frame *f);
 void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f);
 void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f);
 void dx_memory_findings(struct diagnoser *d, const struct frame *f);
+/*
+ * -N all: puts "[NAMESPACE] " before the subject of every finding about a
+ * socket, so a listener, port or group names the namespace it was judged in.
+ * The last frame detector.
+ */
+void dx_namespace_subjects(struct diagnoser *d, const struct frame *f);
 
 /* diagnose_text.c: the messages of frame findings */
 #define DX_MSG_FN(n) void dx_message_##n(const struct finding *x, struct text *t);

@@ -24,6 +24,7 @@ enum fshape {
 	FS_HOST,  /* family/prefix (and optional port) on the chosen side(s) */
 	FS_STATE, /* a set of states */
 	FS_PROC,  /* a process name or pid: user space only (procmap) */
+	FS_NETNS, /* a network namespace's name (-N all): user space only */
 };
 
 struct fleaf {
@@ -38,6 +39,7 @@ struct fleaf {
 	uint8_t addr[16]; /* FS_HOST: network order; IPv4 in the first 4 bytes */
 	int32_t pid;      /* FS_PROC: `pid N`; 0 for `proc NAME` */
 	char comm[16];    /* FS_PROC: `proc NAME`, as the kernel keeps it (15 bytes) */
+	char netns[48];   /* FS_NETNS: the name as the Netns column shows it */
 };
 
 enum fnode_type { FN_LEAF, FN_AND, FN_OR, FN_NOT, FN_TRUE, FN_FALSE };

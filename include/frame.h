@@ -74,6 +74,38 @@ enum {
 	ROWD_RCVBUF_AT_MAX = 1 << 2, /* rb reached net.ipv4.tcp_rmem's maximum */
 };
 
+/* frame_ns.kind: how a namespace was found and what names it. */
+enum ns_kind {
+	NSK_HOST,      /* the namespace tcptop started in */
+	NSK_NAMED,     /* a bind mount under /run/netns (`ip netns add`) */
+	NSK_PROCESS,   /* held only by a process: named net:[INODE] */
+	NSK_CONTAINER, /* held by a process whose cgroup is a container's or a pod's */
+	NSK_N
+};
+
+#define FRAME_NS_NAME 48
+
+/*
+ * One network namespace of a -N all refresh. Its sockets are the rows
+ * [first, first + n) (dumped one namespace after the other into the one
+ * sample); counters, tunables and sockstat are its own (the per-namespace
+ * files read through descriptors opened inside it). error: it is listed
+ * but could not be entered or dumped ("" when fine).
+ */
+struct frame_ns {
+	uint64_t inode;
+	uint8_t kind;    /* enum ns_kind */
+	bool have_files; /* counters, tun, sockstat were read */
+	char name
+		[FRAME_NS_NAME]; /* sanitised: "host", "blue", "docker:0123456789ab", "net:[4026532..]" */
+	char error[128];
+	uint32_t first, n;
+	uint32_t pid;             /* a process holding it (0: none, only the /run/netns mount) */
+	struct counters counters; /* /proc/net/netstat + snmp as read inside it (no deltas) */
+	struct tunables tun;      /* its own sysctls; host-only ones stay unavailable here */
+	struct sockstat sockstat; /* inuse and tw are its own */
+};
+
 /* Per-socket values derived from this sample and the previous one. */
 struct row {
 	const struct conn *c; /* borrowed from frame.sample */
@@ -88,6 +120,7 @@ struct row {
 	/* Who holds the socket (frame.procs); NULL: none known. The filter's lookup. */
 	const struct procinfo *proc;
 	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
+	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
 	uint16_t flags;
 
 	/* History (model.c) */
@@ -185,8 +218,11 @@ struct frame {
 	char status[512]; /* this refresh's error or warning; "" when clean */
 	bool failed;      /* the dump failed: sockets are missing */
 
-	const char *netns;   /* the watched network namespace's name (borrowed); NULL: not known */
-	uint8_t attribution; /* enum attribution */
+	const char *netns; /* the watched network namespace's name (borrowed); NULL: not known */
+	/* -N all: every namespace dumped, in row order (rows point into it); nns 0 otherwise */
+	struct frame_ns *nsv;
+	size_t nns, nns_cap;
+	uint8_t attribution;        /* enum attribution */
 	char attribution_note[160]; /* why it is partial, off or unavailable; "" otherwise */
 	double attribution_secs;    /* time the process scan took; < 0 when it did not run */
 	struct procinfo *procs;     /* owned; rows point into it */
@@ -203,6 +239,13 @@ static inline size_t frame_nrows(const struct frame *f)
 {
 	return f->sample.n;
 }
+
+/* The namespace entry at index nns (grown, counters kept allocated), nns incremented. */
+struct frame_ns *frame_ns_push(struct frame *f);
+/* After the rows exist: points each row at its namespace (rows [first, first + n)). */
+void frame_ns_link(struct frame *f);
+/* The listener's/row's namespace name for subjects and messages; NULL when not -N all. */
+const char *frame_row_ns(const struct frame *f, uint32_t row);
 
 /* The row of a cookie, or NULL; linear. */
 const struct row *frame_find(const struct frame *f, uint64_t cookie);

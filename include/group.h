@@ -9,13 +9,21 @@
 #include "frame.h"
 
 /* What rows are grouped by (the g key, --group-by, the settings file). */
-enum group_key { GROUP_NONE, GROUP_PROCESS, GROUP_REMOTE, GROUP_PORT, GROUP_STATE, GROUP_N };
+enum group_key {
+	GROUP_NONE,
+	GROUP_PROCESS,
+	GROUP_REMOTE,
+	GROUP_PORT,
+	GROUP_STATE,
+	GROUP_NETNS, /* -N all: one line per network namespace */
+	GROUP_N
+};
 
-/* "none", "process", "remote", "port", "state". */
+/* "none", "process", "remote", "port", "state", "netns". */
 const char *group_key_name(int key);
 /* The key of a name; -1 if none. */
 int group_key_by_name(const char *name);
-/* What a group's line is headed by: "Process", "Remote host", "Service port", "State". */
+/* What a group's line is headed by: "Process", "Remote host", "Service port", "State", "Netns". */
 const char *group_key_title(int key);
 
 /* One group: its name, the filter that shows its connections, and its sums. */

@@ -33,6 +33,15 @@ int source_dump(struct source *s, const struct diag_req *req, struct sample *smp
 int source_read(struct source *s, const char *rel, struct strbuf *out, struct terr *e);
 void source_end(struct source *s);
 
+/*
+ * Adds to the refresh being recorded (no-op when not recording): a dump
+ * buffer made elsewhere (-N all's per-namespace sockets) and a file by
+ * name. Whether this source records.
+ */
+void source_record_netlink(struct source *s, int family, const void *buf, size_t len);
+void source_record_file(struct source *s, const char *rel, const void *buf, size_t len);
+bool source_recording(const struct source *s);
+
 bool source_is_replay(const struct source *s);
 /*
  * After source_begin returned 1 on a replay: how the recording ended if it

@@ -11,6 +11,7 @@
 #include "diagnose.h"
 #include "fatal.h"
 #include "model.h"
+#include "nsset.h"
 #include "procmap.h"
 #include "sockstat.h"
 #include "strbuf.h"
@@ -32,6 +33,10 @@ struct collector {
 	const char *netns;
 	const struct tunables_host *host;
 	struct procmap *procmap; /* created on first use */
+	bool allns;
+	bool replay_allns;   /* the recording being replayed is of -N all */
+	struct nsset *nsset; /* -N all: created on first use, in the collector's thread */
+	char nsset_error[160];
 	enum procs_mode procs;
 	bool procs_auto_off; /* AUTO turned it off: it could not keep up */
 	bool procs_fresh;    /* the next scan reads everything: not held against the budget */
@@ -73,6 +78,7 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 	c->host = cfg->host;
 	c->procs = cfg->procs;
 	c->procs_fresh = true;
+	c->allns = cfg->allns && !source_is_replay(c->src);
 	return c;
 }
 
@@ -85,6 +91,7 @@ int collector_close(struct collector *c, struct terr *e)
 	ret = source_close(c->src, e);
 	model_free(c->model);
 	procmap_free(c->procmap);
+	nsset_free(c->nsset);
 	free(c->proc_root);
 	diagnose_free(c->diagnoser);
 	sb_free(&c->buf);
@@ -259,6 +266,90 @@ static void attribute(struct collector *c, struct frame *f)
 	judge_cost(c, f, f->attribution_secs, fresh);
 }
 
+void collector_set_allns(struct collector *c, bool on)
+{
+	c->allns = on && !source_is_replay(c->src);
+}
+
+bool collector_allns(const struct collector *c)
+{
+	return c->allns;
+}
+
+static void rec_netlink(void *ctx, int family, const void *buf, size_t len)
+{
+	source_record_netlink(ctx, family, buf, len);
+}
+
+static void rec_file(void *ctx, const char *name, const char *buf, size_t len)
+{
+	source_record_file(ctx, name, buf, len);
+}
+
+/* A replay reads what was recorded; a file the refresh does not have is -1, quietly. */
+static int replay_read(void *ctx, const char *name, struct strbuf *out)
+{
+	struct terr e = { { 0 } };
+
+	return source_read(ctx, name, out, &e);
+}
+
+/*
+ * A replayed refresh of -N all: its namespaces from the recording. A
+ * recording of one namespace has no index and leaves the frame as it was.
+ */
+static void replay_all(struct collector *c, struct frame *f)
+{
+	struct terr e = { { 0 } };
+
+	if (!c->nsset) {
+		struct nsset_hooks h = { .read = replay_read, .ctx = c->src };
+
+		c->nsset = nsset_new_replay();
+		nsset_set_hooks(c->nsset, &h);
+	}
+	if (nsset_replay(c->nsset, f, &e) > 0)
+		c->replay_allns = true;
+	note(f, &e);
+}
+
+/*
+ * -N all's dump: every namespace one after the other into the one sample.
+ * A namespace that cannot be entered is in the frame with its error, and
+ * the first such error is the frame's warning; only the host's own failing
+ * fails the refresh (as a plain dump would).
+ */
+static int dump_all(struct collector *c, struct frame *f, struct terr *e)
+{
+	int errors;
+
+	if (!c->nsset && !c->nsset_error[0]) {
+		c->nsset = nsset_new(c->proc_root, NULL, e);
+		if (!c->nsset) {
+			snprintf(c->nsset_error, sizeof(c->nsset_error), "%.150s", e->msg);
+		} else if (source_recording(c->src)) {
+			struct nsset_hooks h = { .netlink = rec_netlink,
+						 .file = rec_file,
+						 .ctx = c->src };
+
+			nsset_set_hooks(c->nsset, &h);
+		}
+	}
+	if (!c->nsset) {
+		terr_set(e, "-N all: %s", c->nsset_error);
+		return -1;
+	}
+	errors = nsset_collect(c->nsset, &c->req, f);
+	for (size_t i = 0; errors && i < f->nns; i++) {
+		if (!f->nsv[i].error[0])
+			continue;
+		terr_set(e, "namespace %s: %s (%d of %zu namespaces not read)", f->nsv[i].name,
+			 f->nsv[i].error, errors, f->nns);
+		return f->nsv[i].kind == NSK_HOST ? -1 : 0;
+	}
+	return 0;
+}
+
 int collector_step(struct collector *c, struct frame *f)
 {
 	struct terr e = { { 0 } };
@@ -270,11 +361,13 @@ int collector_step(struct collector *c, struct frame *f)
 		note(f, &e);
 		return r;
 	}
-	if (source_dump(c->src, &c->req, &f->sample, &e) < 0) {
+	if (c->allns ? dump_all(c, f, &e) < 0 : source_dump(c->src, &c->req, &f->sample, &e) < 0) {
 		f->failed = true;
 		failed = 1;
 	}
 	note(f, &e);
+	if (source_is_replay(c->src))
+		replay_all(c, f);
 	failed |= read_counters(c, f, "net/netstat") < 0;
 	failed |= read_counters(c, f, "net/snmp") < 0;
 	counters_index(&f->counters);
@@ -283,7 +376,8 @@ int collector_step(struct collector *c, struct frame *f)
 	source_end(c->src);
 	f->kernel = source_kernel(c->src);
 	model_update(c->model, f);
-	f->netns = c->netns;
+	frame_ns_link(f);
+	f->netns = c->allns || c->replay_allns ? "all" : c->netns;
 	attribute(c, f);
 	diagnose_frame(c->diagnoser, f);
 	return failed ? -1 : 0;

@@ -459,6 +459,24 @@ static void json_user(const struct row *r, struct json *j, const char *key)
 	json_str(j, key, r->user ? r->user->name : NULL);
 }
 
+/*
+ * -N all: the socket's namespace ("blue", "docker:0123456789ab",
+ * "net:[4026532..]"; sanitised by nsset). Sorting groups a namespace's
+ * sockets together by its name.
+ */
+static void get_netns(const struct row *r, struct cval *v)
+{
+	if (r->ns)
+		set_str(v, r->ns->name);
+}
+
+/* Only a -N all frame has it: a frame of one namespace names it once, at the top ("netns"). */
+static void json_netns(const struct row *r, struct json *j, const char *key)
+{
+	if (r->ns)
+		json_str(j, key, r->ns->name);
+}
+
 /* Full (the kernel drops at ack_backlog > max, so q == max is the last free slot). */
 static enum attr attr_accept(const struct row *r)
 {
@@ -1323,6 +1341,21 @@ static const struct column columns[COL_N] = {
 		       .flags = COLF_ASC,
 		       .get = get_user,
 		       .json_emit = json_user },
+	[COL_NETNS] = { .id = COL_NETNS,
+			.name = "netns",
+			.json = "netns",
+			.header = "Netns",
+			.help = "network namespace of the socket (-N all): its /run/netns name, "
+				"the container or pod holding it, or net:[INODE]",
+			.width = 14,
+			.maxwidth = 24,
+			.minwidth = 8,
+			.align = L,
+			.fmt = CF_TEXT,
+			.prio = 2,
+			.flags = COLF_ASC | COLF_FLEX | COLF_CUTEND,
+			.get = get_netns,
+			.json_emit = json_netns },
 	[COL_LIMIT] = { .id = COL_LIMIT,
 			.name = "limit",
 			.json = "limited_by",

@@ -326,9 +326,11 @@ const struct dx_code dx_codes[DX_N] = {
 };
 
 void (*const dx_frame_detectors[])(struct diagnoser *d, const struct frame *f) = {
-	dx_summarise_connections, dx_listener_findings,   dx_syn_retry_findings,
-	dx_fin_wait_findings,     dx_close_wait_findings, dx_time_wait_findings,
-	dx_port_findings,         dx_memory_findings,     NULL,
+	dx_summarise_connections, dx_listener_findings,
+	dx_syn_retry_findings,    dx_fin_wait_findings,
+	dx_close_wait_findings,   dx_time_wait_findings,
+	dx_port_findings,         dx_memory_findings,
+	dx_namespace_subjects,    NULL,
 };
 
 static const char *const severity_names[] = { "info", "warn", "crit" };

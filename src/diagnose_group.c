@@ -35,6 +35,48 @@ uint64_t dx_cdelta(const struct frame *f, const char *name)
 	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
 }
 
+/* The index of the row's namespace in f->nsv (0 when not -N all): groups are judged within one. */
+static uint32_t ns_index(const struct frame *f, uint32_t row)
+{
+	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
+
+	return ns ? (uint32_t)(ns - f->nsv) : 0;
+}
+
+/* The sysctls a socket's namespace has: its own under -N all, else the frame's. */
+static const struct tunables *tun_of(const struct frame *f, uint32_t row)
+{
+	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
+
+	return ns && ns->have_files && ns->kind != NSK_HOST ? &ns->tun : &f->tun;
+}
+
+/* A counter's delta in the socket's namespace: its own under -N all, else the frame's. */
+static uint64_t cdelta_of(const struct frame *f, uint32_t row, const char *name)
+{
+	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
+	const struct counter *c;
+
+	if (!ns || !ns->have_files || ns->kind == NSK_HOST)
+		return dx_cdelta(f, name);
+	c = counters_find(&ns->counters, name);
+	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
+}
+
+void dx_namespace_subjects(struct diagnoser *d, const struct frame *f)
+{
+	for (size_t i = 0; f->nns && i < d->n; i++) {
+		struct finding *x = &d->v[i];
+		const char *ns = x->row != UINT32_MAX ? frame_row_ns(f, x->row) : NULL;
+		char subj[FINDING_SUBJECT_MAX];
+
+		if (!ns)
+			continue;
+		snprintf(subj, sizeof(subj), "%s", x->subject);
+		snprintf(x->subject, sizeof(x->subject), "[%.40s] %.80s", ns, subj);
+	}
+}
+
 static void conn_subject(const struct row *r, char *buf, size_t len)
 {
 	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
@@ -112,12 +154,13 @@ static struct finding *add_listener(struct diagnoser *d, const struct frame *f,
  */
 static void listener_queue_findings(struct diagnoser *d, const struct frame *f, bool *synq_named)
 {
-	int64_t somaxconn = tunables_get(&f->tun, TUN_SOMAXCONN, 0);
-	uint64_t ovf = dx_cdelta(f, "TcpExtListenOverflows");
-	uint64_t qfull = dx_cdelta(f, "TcpExtTCPReqQFullDrop");
-
 	for (size_t i = 0; i < f->nlisteners; i++) {
 		const struct listener *l = &f->listeners[i];
+		const struct tunables *tun = tun_of(f, l->row);
+		/* under -N all the listener's own namespace's counters */
+		uint64_t ovf = cdelta_of(f, l->row, "TcpExtListenOverflows");
+		uint64_t qfull = cdelta_of(f, l->row, "TcpExtTCPReqQFullDrop");
+		int64_t somaxconn = tunables_get(tun, TUN_SOMAXCONN, 0);
 		uint64_t drops = (l->flags & LST_DROPS_DELTA) ? l->drops_delta : 0;
 		bool full = l->accept_max && l->accept_q >= l->accept_max;
 		bool synfull = l->accept_max && l->syn_q >= l->accept_max;
@@ -141,7 +184,7 @@ static void listener_queue_findings(struct diagnoser *d, const struct frame *f, 
 			if (l->syn_max)
 				dx_ev(x, "syn_max", l->syn_max);
 			dx_ev(x, "reqqfull_drop_delta", (int64_t)qfull);
-			dx_ev(x, "tcp_syncookies", tunables_get(&f->tun, TUN_SYNCOOKIES, -1));
+			dx_ev(x, "tcp_syncookies", tunables_get(tun, TUN_SYNCOOKIES, -1));
 			*synq_named = true;
 		} else if (drops) {
 			x = add_listener(d, f, l, DX_LISTEN_DROPS);
@@ -168,9 +211,9 @@ static void listener_queue_findings(struct diagnoser *d, const struct frame *f, 
 			dx_ev(x, "max_retries", l->syn_retries);
 			if (l->syn_max)
 				dx_ev(x, "syn_max", l->syn_max);
-			dx_ev(x, "tcp_synack_retries",
-			      tunables_get(&f->tun, TUN_SYNACK_RETRIES, -1));
-			dx_ev(x, "syn_retrans_delta", (int64_t)dx_cdelta(f, "TcpExtTCPSynRetrans"));
+			dx_ev(x, "tcp_synack_retries", tunables_get(tun, TUN_SYNACK_RETRIES, -1));
+			dx_ev(x, "syn_retrans_delta",
+			      (int64_t)cdelta_of(f, l->row, "TcpExtTCPSynRetrans"));
 		}
 		if (overflowing && somaxconn > 0 &&
 		    (int64_t)l->accept_max * dx_th.backlog_ratio <= somaxconn) {
@@ -245,7 +288,7 @@ static void mapped(const struct conn *c, const uint8_t *a, uint8_t out[16])
 static int cmp_gkey(const void *x, const void *y)
 {
 	const struct gkey *p = x, *q = y;
-	int c = memcmp(p->a, q->a, 16);
+	int c = p->ns == q->ns ? memcmp(p->a, q->a, 16) : p->ns < q->ns ? -1 : 1;
 
 	if (!c)
 		c = memcmp(p->b, q->b, 16);
@@ -258,7 +301,8 @@ static int cmp_gkey(const void *x, const void *y)
 
 static bool same_group(const struct gkey *p, const struct gkey *q)
 {
-	return !memcmp(p->a, q->a, 16) && !memcmp(p->b, q->b, 16) && p->port == q->port;
+	return p->ns == q->ns && !memcmp(p->a, q->a, 16) && !memcmp(p->b, q->b, 16) &&
+	       p->port == q->port;
 }
 
 /* keys is NULL until the first group: qsort must not see it then. */
@@ -297,6 +341,7 @@ void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 				g->port = c->sport;
 			}
 			g->row = (uint32_t)i;
+			g->ns = ns_index(f, (uint32_t)i);
 		}
 		sort_keys(d, k);
 		for (size_t i = 0; i < k;) {
@@ -340,21 +385,45 @@ void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 	}
 }
 
-void dx_time_wait_findings(struct diagnoser *d, const struct frame *f)
+static void time_wait(struct diagnoser *d, const struct tunables *tun, uint64_t ovf, uint32_t tw,
+		      const char *subject)
 {
-	int64_t max = tunables_get(&f->tun, TUN_MAX_TW_BUCKETS, 0);
-	uint64_t ovf = dx_cdelta(f, "TcpExtTCPTimeWaitOverflow");
-	uint32_t tw = f->states[TS_TIME_WAIT];
+	int64_t max = tunables_get(tun, TUN_MAX_TW_BUCKETS, 0);
 	struct finding *x;
 
 	if (!ovf && !(max > 0 && tw >= dx_th.tw_share * (double)max))
 		return;
-	x = dx_add(d, DX_TIME_WAIT, ovf ? DS_CRIT : DS_WARN, "host");
+	x = dx_add(d, DX_TIME_WAIT, ovf ? DS_CRIT : DS_WARN, subject);
 	x->count = tw;
 	dx_ev(x, "time_wait", tw);
 	if (max > 0)
 		dx_ev(x, "max_tw_buckets", max);
 	dx_ev(x, "tw_overflow_delta", (int64_t)ovf);
+}
+
+/*
+ * tcp_max_tw_buckets is per namespace: under -N all each namespace's
+ * TIME-WAIT sockets against its own limit, named by it (the overflow
+ * counter is known for the host's namespace only).
+ */
+void dx_time_wait_findings(struct diagnoser *d, const struct frame *f)
+{
+	uint64_t ovf = dx_cdelta(f, "TcpExtTCPTimeWaitOverflow");
+
+	if (!f->nns) {
+		time_wait(d, &f->tun, ovf, f->states[TS_TIME_WAIT], "host");
+		return;
+	}
+	for (size_t i = 0; i < f->nns; i++) {
+		const struct frame_ns *ns = &f->nsv[i];
+		bool host = ns->kind == NSK_HOST;
+		uint32_t tw = 0;
+
+		for (uint32_t k = ns->first; k < ns->first + ns->n; k++)
+			tw += f->rows[k].c->state == TS_TIME_WAIT;
+		time_wait(d, host || !ns->have_files ? &f->tun : &ns->tun, host ? ovf : 0, tw,
+			  ns->name);
+	}
 }
 
 /*
@@ -388,6 +457,7 @@ void dx_port_findings(struct diagnoser *d, const struct frame *f)
 		mapped(c, c->dst, g->b);
 		g->port = c->dport;
 		g->row = (uint32_t)i;
+		g->ns = ns_index(f, (uint32_t)i);
 	}
 	sort_keys(d, k);
 	for (size_t i = 0; i < k;) {
@@ -406,6 +476,8 @@ void dx_port_findings(struct diagnoser *d, const struct frame *f)
 				 addr_str(c0->family, c0->src, a, sizeof(a)),
 				 endpoint_str(c0->family, c0->dst, c0->dport, ep, sizeof(ep)));
 			x = dx_add(d, DX_PORTS, crit ? DS_CRIT : DS_WARN, subj);
+			if (f->nns) /* an example: names the namespace under -N all */
+				x->row = d->keys[i].row;
 			x->count = (uint32_t)(j - i);
 			dx_ev(x, "used", (int64_t)(j - i));
 			dx_ev(x, "range_size", size);
@@ -448,6 +520,7 @@ static size_t collect(struct diagnoser *d, const struct frame *f,
 			g->port = c->sport;
 		}
 		g->row = (uint32_t)i;
+		g->ns = ns_index(f, (uint32_t)i);
 	}
 	sort_keys(d, k);
 	return k;
@@ -557,10 +630,12 @@ void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f)
 				dx_ev(x, "gives_up_ms", total > oldest ? total - oldest : 0);
 				dx_ev(x, "tcp_syn_retries", retries);
 			}
-			dx_ev(x, "syn_retrans_delta", (int64_t)dx_cdelta(f, "TcpExtTCPSynRetrans"));
-			dx_ev(x, "attempt_fails_delta", (int64_t)dx_cdelta(f, "TcpAttemptFails"));
+			dx_ev(x, "syn_retrans_delta",
+			      (int64_t)cdelta_of(f, d->keys[i].row, "TcpExtTCPSynRetrans"));
+			dx_ev(x, "attempt_fails_delta",
+			      (int64_t)cdelta_of(f, d->keys[i].row, "TcpAttemptFails"));
 			dx_ev(x, "abort_on_timeout_delta",
-			      (int64_t)dx_cdelta(f, "TcpExtTCPAbortOnTimeout"));
+			      (int64_t)cdelta_of(f, d->keys[i].row, "TcpExtTCPAbortOnTimeout"));
 		}
 		i = j;
 	}

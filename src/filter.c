@@ -219,13 +219,16 @@ static void describe_port(const struct fleaf *l, const char *name, struct strbuf
 static void describe_host(const struct fleaf *l, const char *name, struct strbuf *sb);
 static void describe_state(const struct fleaf *l, const char *name, struct strbuf *sb);
 static void describe_proc(const struct fleaf *l, const char *name, struct strbuf *sb);
+static int32_t parse_netns(struct parser *p, uint8_t prim);
+static bool match_netns(const struct fleaf *l, const struct conn *c, const struct row *r);
+static void describe_netns(const struct fleaf *l, const char *name, struct strbuf *sb);
 
 /*
  * The primitive table. `kernel` says what the kernel can do with the
  * primitive; a user-space-only primitive (FK_NONE) needs nothing else: the
  * bytecode compiler treats it as "maybe" and the state mask as "any state".
  */
-enum { P_PORT, P_SPORT, P_DPORT, P_SRC, P_DST, P_HOST, P_STATE, P_PROC, P_PID };
+enum { P_PORT, P_SPORT, P_DPORT, P_SRC, P_DST, P_HOST, P_STATE, P_PROC, P_PID, P_NETNS };
 static const struct fprim prims[] = {
 	[P_PORT] = { "port", FK_BYTECODE, FS_PORT, FSIDE_BOTH, parse_port, match_port,
 		     describe_port },
@@ -241,6 +244,8 @@ static const struct fprim prims[] = {
 	/* process attribution (procmap): user space only, "maybe" for the kernel */
 	[P_PROC] = { "proc", FK_NONE, FS_PROC, 0, parse_proc, match_proc, describe_proc },
 	[P_PID] = { "pid", FK_NONE, FS_PROC, 0, parse_pid, match_proc, describe_proc },
+	/* the kernel dumps one namespace per socket: it cannot tell them apart ("maybe") */
+	[P_NETNS] = { "netns", FK_NONE, FS_NETNS, 0, parse_netns, match_netns, describe_netns },
 };
 
 enum fkernel filter_leaf_kernel(const struct fleaf *l)
@@ -834,6 +839,53 @@ static void describe_proc(const struct fleaf *l, const char *name, struct strbuf
 		sb_printf(sb, "%s %d", name, l->pid);
 	else
 		sb_printf(sb, "%s %s", name, l->comm);
+}
+
+/* ---- network namespaces ------------------------------------------------- */
+
+/* `netns NAME`: the Netns column's text ("blue", "docker:0123456789ab", "net:[4026532280]"). */
+static int32_t parse_netns(struct parser *p, uint8_t prim)
+{
+	struct tok w = p->tok;
+	int32_t i;
+
+	if (w.type != T_WORD) {
+		perr(p, w.pos, w.len, NULL, "expected a network namespace name");
+		return -1;
+	}
+	if (w.len >= sizeof(p->ast->v[0].leaf.netns)) {
+		perr(p, w.pos, w.len, NULL, "a network namespace name is at most %zu bytes",
+		     sizeof(p->ast->v[0].leaf.netns) - 1);
+		return -1;
+	}
+	next(p);
+	i = new_leaf(p, prim);
+	snprintf(p->ast->v[i].leaf.netns, sizeof(p->ast->v[i].leaf.netns), "%.*s", (int)w.len,
+		 p->s + w.pos);
+	return i;
+}
+
+/*
+ * The name as shown; a container's also by a longer id ("docker:" and
+ * more of the 64 digits than the 12 shown). Without -N all no socket has
+ * a namespace entry, so nothing matches.
+ */
+static bool match_netns(const struct fleaf *l, const struct conn *c, const struct row *r)
+{
+	size_t n;
+
+	(void)c;
+	if (!r || !r->ns)
+		return false;
+	if (!strcmp(l->netns, r->ns->name))
+		return true;
+	n = strlen(r->ns->name);
+	return r->ns->kind == NSK_CONTAINER && !strncmp(l->netns, r->ns->name, n);
+}
+
+static void describe_netns(const struct fleaf *l, const char *name, struct strbuf *sb)
+{
+	sb_printf(sb, "%s %s", name, l->netns);
 }
 
 /* ---- expressions ------------------------------------------------------ */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fatal.h"
+
 void frame_reset(struct frame *f)
 {
 	sample_reset(&f->sample);
@@ -24,6 +26,7 @@ void frame_reset(struct frame *f)
 	f->attribution_secs = -1;
 	f->nprocs = 0;
 	f->nholders = 0;
+	f->nns = 0;
 }
 
 void frame_free(struct frame *f)
@@ -34,6 +37,9 @@ void frame_free(struct frame *f)
 	free(f->listeners);
 	free(f->procs);
 	free(f->holders);
+	for (size_t i = 0; i < f->nns_cap; i++)
+		counters_free(&f->nsv[i].counters);
+	free(f->nsv);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -43,4 +49,41 @@ const struct row *frame_find(const struct frame *f, uint64_t cookie)
 		if (f->rows[i].c->cookie == cookie)
 			return &f->rows[i];
 	return NULL;
+}
+
+struct frame_ns *frame_ns_push(struct frame *f)
+{
+	struct frame_ns *ns;
+	struct counters keep;
+
+	if (f->nns == f->nns_cap) {
+		size_t cap = f->nns_cap ? f->nns_cap * 2 : 16;
+
+		f->nsv = xrealloc(f->nsv, cap * sizeof(*f->nsv));
+		memset(f->nsv + f->nns_cap, 0, (cap - f->nns_cap) * sizeof(*f->nsv));
+		f->nns_cap = cap;
+	}
+	ns = &f->nsv[f->nns++];
+	keep = ns->counters;
+	memset(ns, 0, sizeof(*ns));
+	ns->counters = keep;
+	counters_reset(&ns->counters);
+	return ns;
+}
+
+void frame_ns_link(struct frame *f)
+{
+	for (size_t i = 0; i < f->nns; i++) {
+		const struct frame_ns *ns = &f->nsv[i];
+
+		for (uint32_t k = ns->first; k < ns->first + ns->n && k < f->sample.n; k++)
+			f->rows[k].ns = ns;
+	}
+}
+
+const char *frame_row_ns(const struct frame *f, uint32_t row)
+{
+	if (!f->nns || row >= f->sample.n || !f->rows[row].ns)
+		return NULL;
+	return f->rows[row].ns->name;
 }

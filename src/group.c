@@ -1,4 +1,4 @@
-/* group: folding connections into one line per process, remote host, service port or state (pure). */
+/* group: folding connections into one line per process, remote host, service port, state or namespace (pure). */
 #include "group.h"
 
 #include <stdio.h>
@@ -21,6 +21,7 @@ static const struct {
 	[GROUP_REMOTE] = { "remote", "Remote host" },
 	[GROUP_PORT] = { "port", "Service port" },
 	[GROUP_STATE] = { "state", "State" },
+	[GROUP_NETNS] = { "netns", "Netns" },
 };
 
 static const struct {
@@ -141,6 +142,16 @@ static void row_key(const struct frame *f, const struct row *r, enum group_key k
 		snprintf(name, nn, "%s", conn_state_name(c->state));
 		if (conn_state_keyword(c->state))
 			snprintf(filter, fn, "state %s", conn_state_keyword(c->state));
+		return;
+	case GROUP_NETNS:
+		if (!r->ns) {
+			snprintf(name, nn, "(one namespace)");
+			return;
+		}
+		snprintf(name, nn, "%s", r->ns->name);
+		/* a /run/netns name may hold what ends a filter word: then no filter */
+		if (!strpbrk(r->ns->name, " \t()&|!=<>\\"))
+			snprintf(filter, fn, "netns %s", r->ns->name);
 		return;
 	case GROUP_NONE:
 	case GROUP_N:

@@ -365,6 +365,7 @@ static void update_rows(struct model *m, struct frame *f)
 
 /* Listener address key: the address as IPv6 (IPv4 mapped) and the port. */
 struct lkey {
+	uint32_t ns; /* -N all: the namespace (frame.nsv index); a request is only its own's */
 	uint8_t addr[16];
 	uint16_t port;
 	uint8_t wildcard;
@@ -388,20 +389,22 @@ static int cmp_lkey(const void *a, const void *b)
 {
 	const struct lkey *x = a, *y = b;
 
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? -1 : 1;
 	if (x->port != y->port)
 		return x->port < y->port ? -1 : 1;
 	return memcmp(x->addr, y->addr, 16);
 }
 
-/* First key with this port in the sorted keys (n if none). */
-static size_t port_start(const struct lkey *lk, size_t n, uint16_t port)
+/* First key with this namespace and port in the sorted keys (n if none). */
+static size_t port_start(const struct lkey *lk, size_t n, uint32_t ns, uint16_t port)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (lk[mid].port < port)
+		if (lk[mid].ns < ns || (lk[mid].ns == ns && lk[mid].port < port))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -414,14 +417,16 @@ static size_t port_start(const struct lkey *lk, size_t n, uint16_t port)
  * address, else a wildcard one on its port that takes its family. Keys are
  * sorted by port, so this is a binary search plus the listeners of one port.
  */
-static const struct lkey *owner(const struct lkey *lk, size_t n, const struct conn *req)
+static const struct lkey *owner(const struct lkey *lk, size_t n, uint32_t ns,
+				const struct conn *req)
 {
 	uint8_t addr[16];
 	const struct lkey *wild = NULL;
 	bool v4 = addr_family(req->family, req->src) == AF_INET;
 
 	key_of(req, addr);
-	for (size_t i = port_start(lk, n, req->sport); i < n && lk[i].port == req->sport; i++) {
+	for (size_t i = port_start(lk, n, ns, req->sport);
+	     i < n && lk[i].ns == ns && lk[i].port == req->sport; i++) {
 		if (!(v4 ? lk[i].v4ok : lk[i].v6ok))
 			continue;
 		if (!memcmp(lk[i].addr, addr, 16))
@@ -490,12 +495,38 @@ uint32_t model_syn_max(int major, int minor, uint32_t backlog, int64_t max_syn_b
 	return lim > UINT32_MAX ? UINT32_MAX : (uint32_t)lim;
 }
 
+/*
+ * -N all: the index in f->nsv of the namespace whose rows hold row i (the
+ * last entry starting at or before it: an empty namespace starts where the
+ * next does). 0 for a frame of one namespace.
+ */
+static uint32_t ns_at(const struct frame *f, size_t i)
+{
+	size_t lo = 0, hi = f->nns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->nsv[mid].first <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? (uint32_t)(lo - 1) : 0;
+}
+
+/* The sysctls a listener's SYN queue limit follows: its namespace's own under -N all. */
+static const struct tunables *tun_at(const struct frame *f, uint32_t ns)
+{
+	if (ns < f->nns && f->nsv[ns].have_files && f->nsv[ns].kind != NSK_HOST)
+		return &f->nsv[ns].tun;
+	return &f->tun;
+}
+
 static void update_listeners(struct model *m, struct frame *f)
 {
 	size_t n = f->sample.n, nl = 0;
 	int major = 0, minor = 0;
-	int64_t msb = tunables_get(&f->tun, TUN_MAX_SYN_BACKLOG, -1);
-	int64_t cookies = tunables_get(&f->tun, TUN_SYNCOOKIES, -1);
 
 	if (!model_kernel_version(f->kernel, &major, &minor))
 		major = 0;
@@ -516,7 +547,11 @@ static void update_listeners(struct model *m, struct frame *f)
 		l->row = (uint32_t)i;
 		l->accept_q = c->rqueue;
 		l->accept_max = c->wqueue;
-		l->syn_max = model_syn_max(major, minor, l->accept_max, msb, cookies);
+		k = &m->lkeys[nl];
+		k->ns = ns_at(f, i);
+		l->syn_max = model_syn_max(major, minor, l->accept_max,
+					   tunables_get(tun_at(f, k->ns), TUN_MAX_SYN_BACKLOG, -1),
+					   tunables_get(tun_at(f, k->ns), TUN_SYNCOOKIES, -1));
 		l->shared = 1;
 		if (c->skmem && c->skmem_n > SKM_DROPS) {
 			l->drops = c->skmem[SKM_DROPS];
@@ -527,7 +562,6 @@ static void update_listeners(struct model *m, struct frame *f)
 				l->flags |= LST_DROPS_DELTA;
 			}
 		}
-		k = &m->lkeys[nl];
 		key_of(c, k->addr);
 		k->port = c->sport;
 		k->wildcard = addr_is_any(c->family, c->src);
@@ -555,7 +589,7 @@ static void update_listeners(struct model *m, struct frame *f)
 
 		if (c->state != TS_SYN_RECV)
 			continue;
-		k = owner(m->lkeys, nl, c);
+		k = owner(m->lkeys, nl, ns_at(f, i), c);
 		if (k) {
 			struct listener *l = &f->listeners[k->listener];
 

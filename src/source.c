@@ -226,6 +226,23 @@ void source_end(struct source *s)
 		recorder_end(s->rec);
 }
 
+void source_record_netlink(struct source *s, int family, const void *buf, size_t len)
+{
+	if (s->rec)
+		recorder_netlink(s->rec, family, buf, len);
+}
+
+void source_record_file(struct source *s, const char *rel, const void *buf, size_t len)
+{
+	if (s->rec)
+		recorder_file(s->rec, rel, buf, len, 0);
+}
+
+bool source_recording(const struct source *s)
+{
+	return s->rec != NULL;
+}
+
 const char *source_replay_note(const struct source *s)
 {
 	return s->replay ? replay_note(s->replay) : NULL;

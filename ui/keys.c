@@ -70,10 +70,16 @@ static unsigned act_detail(struct ui *ui, uint64_t now_ns)
 	return screen_detail_open(ui, r->c->cookie);
 }
 
-/* g: none, process, remote host, local service port, state, and round again. */
+/*
+ * g: none, process, remote host, local service port, state, namespace (only
+ * when the frames are of -N all: of one namespace it is a single line), and
+ * round again.
+ */
 static unsigned act_group(struct ui *ui, uint64_t now_ns)
 {
 	ui->group = (ui->group + 1) % GROUP_N;
+	if (ui->group == GROUP_NETNS && !(ui->frame && ui->frame->nns))
+		ui->group = (ui->group + 1) % GROUP_N;
 	ui->scroll[SCR_GROUP].sel = ui->scroll[SCR_GROUP].top = 0;
 	if (ui->group == GROUP_NONE) {
 		ui_message(ui, false, now_ns, "grouping off");

@@ -3,10 +3,12 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "batch.h"
+#include "column.h"
 #include "conn.h"
 #include "filter.h"
 #include "netns.h"
@@ -88,6 +90,17 @@ int main(int argc, char **argv)
 		}
 		o.procs = PROCS_ON;
 	}
+	/* -N all stays where it is and enters each namespace from the collector */
+	if (o.netns && !strcmp(o.netns, "all")) {
+		bc.collector.allns = true;
+		o.netns = NULL;
+		/* which namespace a socket is in is the first question then: Netns leads */
+		if (!(o.given & OPTS_GIVEN_COLUMNS) && o.ncols < COL_N) {
+			memmove(o.cols + 1, o.cols, o.ncols * sizeof(o.cols[0]));
+			o.cols[0] = COL_NETNS;
+			o.ncols++;
+		}
+	}
 	/*
 	 * Before anything opens a socket or starts a thread: setns moves only
 	 * the calling thread, and the netlink socket belongs to the namespace
@@ -106,7 +119,10 @@ int main(int argc, char **argv)
 		bc.collector.host = &host;
 	}
 	bc.opts = &o;
-	if (!o.replay_path) {
+	if (bc.collector.allns) {
+		snprintf(nsname, sizeof(nsname), "all");
+		bc.collector.netns = nsname;
+	} else if (!o.replay_path) {
 		netns_describe(o.netns, nsname, sizeof(nsname));
 		bc.collector.netns = nsname;
 	}

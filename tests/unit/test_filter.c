@@ -227,6 +227,51 @@ static void process_primitives_parse_and_stay_out_of_the_kernel(void **state)
 	}
 }
 
+/* netns NAME: user space only (a dump is of one namespace); matches the row's namespace by name. */
+static void netns_primitive_matches_the_rows_namespace_only(void **state)
+{
+	static const struct canon_case cases[] = {
+		{ "netns blue", "netns blue" },
+		{ "netns net:[4026532280] or dport 80", "(netns net:[4026532280] or dport 80)" },
+	};
+	struct frame_ns blue = { .kind = NSK_NAMED, .name = "blue" };
+	struct frame_ns dock = { .kind = NSK_CONTAINER, .name = "docker:0123456789ab" };
+	struct conn c = { .state = TS_ESTABLISHED, .dport = 80 };
+	struct row r = { .c = &c };
+	struct diag_req req = { 0 };
+	struct terr e = { { 0 } };
+	struct filter *f;
+
+	(void)state;
+	check_canon(cases, sizeof(cases) / sizeof(cases[0]));
+	assert_null(filter_parse("netns", &e));
+	assert_string_equal(e.msg, "netns: expected a network namespace name at column 6");
+	f = filter_parse("netns blue", &e);
+	assert_non_null(f);
+	assert_false(filter_needs_procs(f));
+	filter_kernel_req(f, &req);
+	assert_null(req.bc); /* the kernel cannot tell namespaces apart: it passes them all */
+	assert_false(filter_match(f, &r)); /* no -N all: no namespace */
+	r.ns = &blue;
+	assert_true(filter_match(f, &r));
+	r.ns = &dock;
+	assert_false(filter_match(f, &r));
+	filter_free(f);
+	/* a container also by more of its id than the 12 digits shown */
+	f = filter_parse("netns docker:0123456789abcdef", &e);
+	assert_true(filter_match(f, &r));
+	filter_free(f);
+	f = filter_parse("netns docker:0123", &e);
+	assert_false(filter_match(f, &r));
+	filter_free(f);
+	/* with a port the kernel still narrows the dump */
+	f = filter_parse("netns blue and dport 80", &e);
+	req = (struct diag_req){ 0 };
+	filter_kernel_req(f, &req);
+	assert_non_null(req.bc);
+	filter_free(f);
+}
+
 static void not_binds_tighter_than_and_and_tighter_than_or(void **state)
 {
 	static const struct canon_case cases[] = {
@@ -474,11 +519,11 @@ static void mistyped_keywords_are_errors_with_the_likely_keyword(void **state)
 
 static void the_keyword_list_names_every_primitive_operator_and_state(void **state)
 {
-	static const char *const must[] = { "port",      "sport",       "dport",     "src",
-					    "dst",       "host",        "state",     "proc",
-					    "pid",       "and",         "or",        "not",
-					    "eq",        "established", "time-wait", "listen",
-					    "connected", "all" };
+	static const char *const must[] = { "port",   "sport",     "dport",       "src",
+					    "dst",    "host",      "state",       "proc",
+					    "pid",    "netns",     "and",         "or",
+					    "not",    "eq",        "established", "time-wait",
+					    "listen", "connected", "all" };
 	size_t n = 0;
 
 	(void)state;
@@ -1201,6 +1246,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_port_primitive_and_comparison),
+		cmocka_unit_test(netns_primitive_matches_the_rows_namespace_only),
 		cmocka_unit_test(every_address_form),
 		cmocka_unit_test(every_state_name_and_group),
 		cmocka_unit_test(process_primitives_parse_and_stay_out_of_the_kernel),

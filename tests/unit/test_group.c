@@ -1,4 +1,4 @@
-/* test_group: folding connections by process, remote host, service port and state; sums, worst finding, order. */
+/* test_group: folding connections by process, remote host, service port, state and namespace; sums, worst finding, order. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -227,6 +227,69 @@ static void batch_output_groups_a_recording_by_state(void **state)
 	frame_free(&fr[1]);
 }
 
+/* -N all: one group per namespace, each with the filter that shows its sockets. */
+static void groups_by_namespace_under_all(void **state)
+{
+	struct frame f = { 0 };
+	struct model *m = model_new();
+	struct group_set gs = { 0 };
+	uint32_t order[NSPECS];
+	const struct group *g;
+	struct frame_ns *ns;
+
+	(void)state;
+	build(&f, m, specs, NSPECS);
+	ns = frame_ns_push(&f);
+	snprintf(ns->name, sizeof(ns->name), "host");
+	ns->kind = NSK_HOST;
+	ns->first = 0;
+	ns->n = 2;
+	ns = frame_ns_push(&f);
+	snprintf(ns->name, sizeof(ns->name), "docker:0123456789ab");
+	ns->kind = NSK_CONTAINER;
+	ns->first = 2;
+	ns->n = 3;
+	frame_ns_link(&f);
+	for (int i = 0; i < NSPECS; i++)
+		order[i] = (uint32_t)i;
+	group_build(&gs, &f, order, NSPECS, GROUP_NETNS);
+	assert_int_equal(gs.n, 2);
+	g = named(&gs, "docker:0123456789ab");
+	assert_non_null(g);
+	assert_int_equal(g->count, 3);
+	assert_string_equal(g->filter, "netns docker:0123456789ab");
+	g = named(&gs, "host");
+	assert_non_null(g);
+	assert_int_equal(g->count, 2);
+	assert_int_equal(g->problems, 1); /* the zero-window stall is the host's */
+	assert_string_equal(frame_row_ns(&f, 4), "docker:0123456789ab");
+	group_free(&gs);
+	frame_free(&f);
+	model_free(m);
+}
+
+/* Without -N all there is no namespace to tell apart: one line that says so. */
+static void namespace_grouping_of_one_namespace_is_one_line(void **state)
+{
+	struct frame f = { 0 };
+	struct model *m = model_new();
+	struct group_set gs = { 0 };
+	uint32_t order[NSPECS];
+
+	(void)state;
+	build(&f, m, specs, NSPECS);
+	for (int i = 0; i < NSPECS; i++)
+		order[i] = (uint32_t)i;
+	group_build(&gs, &f, order, NSPECS, GROUP_NETNS);
+	assert_int_equal(gs.n, 1);
+	assert_string_equal(gs.v[0].name, "(one namespace)");
+	assert_string_equal(gs.v[0].filter, "");
+	assert_null(frame_row_ns(&f, 0));
+	group_free(&gs);
+	frame_free(&f);
+	model_free(m);
+}
+
 static void key_names_round_trip(void **state)
 {
 	(void)state;
@@ -243,6 +306,8 @@ int main(void)
 		cmocka_unit_test(ephemeral_ports_fold_into_the_service_at_the_other_end),
 		cmocka_unit_test(groups_by_remote_host_and_state),
 		cmocka_unit_test(batch_output_groups_a_recording_by_state),
+		cmocka_unit_test(groups_by_namespace_under_all),
+		cmocka_unit_test(namespace_grouping_of_one_namespace_is_one_line),
 		cmocka_unit_test(key_names_round_trip),
 	};
 

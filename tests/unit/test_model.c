@@ -322,6 +322,64 @@ static void reuseport_listeners_share_their_syn_queue(void **state)
 	model_free(m);
 }
 
+/* Rows [first, first + n) of the frame are one namespace (as nsset_collect lays them out). */
+static struct frame_ns *ns_range(struct frame *f, uint32_t first, uint32_t n, uint8_t kind)
+{
+	struct frame_ns *ns = frame_ns_push(f);
+
+	ns->first = first;
+	ns->n = n;
+	ns->kind = kind;
+	ns->have_files = true;
+	return ns;
+}
+
+/*
+ * -N all: the same address and port in two namespaces are two listeners,
+ * not a SO_REUSEPORT group, and a request socket is its own namespace's;
+ * the SYN queue limit follows that namespace's sysctls.
+ */
+static void listeners_of_two_namespaces_never_share(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct frame_ns *b;
+
+	(void)state;
+	begin(&f, SEC);
+	f.kernel = "6.18.0";
+	f.tun.n[TUN_MAX_SYN_BACKLOG] = 1;
+	f.tun.v[TUN_MAX_SYN_BACKLOG][0] = 4096;
+	f.tun.n[TUN_SYNCOOKIES] = 1;
+	f.tun.v[TUN_SYNCOOKIES][0] = 1;
+	listener(&f, 1, AF_INET, "127.0.0.1", 8080)->wqueue = 4096; /* host */
+	request(&f, 10, AF_INET, "127.0.0.1", 8080);
+	listener(&f, 2, AF_INET, "127.0.0.1", 8080)->wqueue = 4096; /* namespace b */
+	for (uint64_t i = 0; i < 3; i++)
+		request(&f, 20 + i, AF_INET, "127.0.0.1", 8080);
+	ns_range(&f, 0, 2, NSK_HOST);
+	ns_range(&f, 2, 0, NSK_PROCESS); /* an empty namespace in between */
+	b = ns_range(&f, 2, 4, NSK_NAMED);
+	b->tun.n[TUN_MAX_SYN_BACKLOG] = 1;
+	b->tun.v[TUN_MAX_SYN_BACKLOG][0] = 128;
+	b->tun.n[TUN_SYNCOOKIES] = 1;
+	b->tun.v[TUN_SYNCOOKIES][0] = 0;
+	model_update(m, &f);
+	frame_ns_link(&f);
+	assert_int_equal(f.nlisteners, 2);
+	assert_int_equal(lst(&f, 1)->shared, 1);
+	assert_int_equal(lst(&f, 2)->shared, 1);
+	assert_int_equal(lst(&f, 1)->syn_q, 1);
+	assert_int_equal(lst(&f, 2)->syn_q, 3);
+	/* syncookies off in b: 128 - 128/4 for unproven clients; the host's is the backlog */
+	assert_int_equal(lst(&f, 1)->syn_max, model_syn_max(6, 18, 4096, 4096, 1));
+	assert_int_equal(lst(&f, 2)->syn_max, model_syn_max(6, 18, 4096, 128, 0));
+	assert_true(lst(&f, 1)->syn_max != lst(&f, 2)->syn_max);
+	assert_ptr_equal(row_of(&f, 2)->ns, &f.nsv[2]);
+	frame_free(&f);
+	model_free(m);
+}
+
 static void listener_queue_and_drops_delta(void **state)
 {
 	struct model *m = model_new();
@@ -502,6 +560,7 @@ int main(void)
 		cmocka_unit_test(state_counts_and_their_change),
 		cmocka_unit_test(syn_requests_go_to_the_exact_listener_else_the_wildcard),
 		cmocka_unit_test(reuseport_listeners_share_their_syn_queue),
+		cmocka_unit_test(listeners_of_two_namespaces_never_share),
 		cmocka_unit_test(listener_queue_and_drops_delta),
 		cmocka_unit_test(selected_connection_carries_its_last_60_samples),
 		cmocka_unit_test(recorded_bulk_transfer_rate_matches_its_bytes),

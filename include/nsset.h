@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nsset: every network namespace on the host (-N all), one kept sock_diag socket each. */
+#ifndef TCPTOP_NSSET_H
+#define TCPTOP_NSSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "frame.h"
+#include "terr.h"
+
+struct json;
+struct strbuf;
+struct tunables;
+struct nsset; /* opaque: the namespaces known, keyed by inode, with their sockets */
+
+/*
+ * Starts from the namespace the calling thread is in now (the host's for
+ * tcptop): keeps a descriptor of it to come back to after entering another.
+ * proc_root NULL: /proc; run_dir NULL: /run/netns. NULL with e set when the
+ * own namespace cannot be opened.
+ */
+struct nsset *nsset_new(const char *proc_root, const char *run_dir, struct terr *e);
+void nsset_free(struct nsset *s);
+
+/*
+ * One refresh of every namespace: finds them again (the host's, each
+ * /run/netns entry, each distinct /proc/PID/ns/net), forgets those gone
+ * (quietly, closing their sockets), enters each new one once to open its
+ * sock_diag socket and its per-namespace files, then dumps each into
+ * f->sample and reads its files into one f->nsv entry (f->nsv[i].first/n
+ * its rows). A namespace that cannot be entered or dumped is listed with
+ * its error; the rest go on. Call in the thread that created s. Returns the
+ * number of namespaces with an error.
+ */
+int nsset_collect(struct nsset *s, const struct diag_req *req, struct frame *f);
+
+/*
+ * Recording and replaying -N all. netlink: every dump buffer (the
+ * recorder's hook); file: each namespace's files and its index as
+ * "netns/..." entries; read (replay): a recorded file into out, -1 when
+ * the refresh has none.
+ */
+struct nsset_hooks {
+	diag_raw_fn netlink;
+	void (*file)(void *ctx, const char *name, const char *buf, size_t len);
+	int (*read)(void *ctx, const char *name, struct strbuf *out);
+	void *ctx;
+};
+void nsset_set_hooks(struct nsset *s, const struct nsset_hooks *h);
+
+/* A set that only replays (nsset_replay): it enters nothing. */
+struct nsset *nsset_new_replay(void);
+/*
+ * After a replayed refresh's dumps are in f->sample: its namespaces from
+ * the recording (f->nsv, counter deltas kept per inode like a live set).
+ * Returns 1 when the refresh was of -N all, 0 when the recording has no
+ * namespace index (one namespace); e names bad index lines.
+ */
+int nsset_replay(struct nsset *s, struct frame *f, struct terr *e);
+/* The recorded sysctl text ("NAME V [V V]" lines) into t; the number read. Pure. */
+int nsset_parse_tun(const char *text, size_t len, struct tunables *t);
+
+/* Namespaces known after the last collect (for tests and benchmarks). */
+size_t nsset_count(const struct nsset *s);
+
+/*
+ * A container's or pod's name from the text of /proc/PID/cgroup: the
+ * runtime's id cut to 12 ("docker:0123456789ab", "containerd:...",
+ * "cri-o:...", "podman:...") or the Kubernetes pod uid's first 8
+ * ("pod:1234abcd", for a pod's namespace is the pod's, shared by its
+ * containers). Only hex digits (and the uid's dashes) are copied, so the
+ * result is safe whatever the path held. Returns 1 with out filled, 0 when
+ * the path is no container's (a systemd slice, garbage). Pure.
+ */
+int nsset_cgroup_name(const char *text, size_t len, char *out, size_t outlen);
+
+/* "host", "named", "process", "container". */
+const char *nsset_kind_name(unsigned kind);
+
+/*
+ * The JSON "namespaces" array of a -N all frame: name, inode, kind,
+ * sockets, error (null when fine); nothing when the frame is of one
+ * namespace. Key written by the caller's object.
+ */
+void nsset_json(const struct frame *f, struct json *j);
+
+#endif
