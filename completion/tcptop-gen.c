@@ -134,7 +134,7 @@ static void bash(FILE *out)
 	      "\tfor f in /run/netns/*; do\n"
 	      "\t\t[ -e \"$f\" ] && printf '%s\\n' \"${f##*/}\"\n"
 	      "\tdone\n"
-	      "\tprintf '%s\\n' pid:\n"
+	      "\tprintf '%s\\n' pid: all\n"
 	      "}\n\n"
 	      "_tcptop()\n{\n"
 	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=\n"
@@ -252,7 +252,7 @@ static void zsh(FILE *out)
 	      "edit.\n"
 	      "_tcptop_netns() {\n"
 	      "\tlocal -a ns\n"
-	      "\tns=(/run/netns/*(N:t) pid:)\n"
+	      "\tns=(/run/netns/*(N:t) pid: all)\n"
 	      "\t_alternative 'ns:network namespace:compadd -a ns' 'files:namespace file:_files'\n"
 	      "}\n",
 	      out);

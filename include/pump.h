@@ -45,6 +45,8 @@ void pump_set_req(struct pump *p, const struct diag_req *req);
 void pump_select(struct pump *p, uint64_t cookie);
 /* Process attribution on or off from the next refresh (the collector belongs to the thread). */
 void pump_set_procs(struct pump *p, bool on);
+/* Every network namespace (-N all) or the watched one, from the next refresh. */
+void pump_set_allns(struct pump *p, bool on);
 /*
  * How the UI wants rows ordered (generation `gen`): the thread sorts and
  * filters every new frame this way, so the UI does not spend 50-80 ms on

@@ -73,6 +73,7 @@ enum {
 	R_COLUMNS = 1 << 6,      /* visible columns changed: kernel extensions may change */
 	R_PROCS = 1 << 7,        /* ui.procs changed: switch process attribution */
 	R_SNAPSHOT_ALL = 1 << 8, /* with R_SNAPSHOT: the whole view, not just the visible lines */
+	R_ALLNS = 1 << 9,        /* ui.allns changed: every namespace, or this one */
 };
 
 /* How deep views opened from views nest (connections > group > detail > help). */
@@ -117,6 +118,7 @@ struct ui {
 
 	bool paused;
 	bool procs; /* process attribution wanted (the p key) */
+	bool allns; /* every network namespace (-N all, the a key) */
 	double interval;
 	char *filter_text; /* owned; NULL = none */
 	ui_filter_fn apply_filter;

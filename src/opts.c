@@ -376,12 +376,17 @@ static int set_no_procs(struct opts *o, const char *arg, struct terr *e)
 
 static int set_group(struct opts *o, const char *arg, struct terr *e)
 {
-	char sb[SHOWN_SIZE];
+	char sb[SHOWN_SIZE], keys[128];
+	size_t off = 0;
 
 	o->group_by = group_key_by_name(arg);
 	if (o->group_by < 0) {
-		terr_set(e, "'%s' is not a grouping (none, process, remote, port, state)",
-			 shown(sb, arg));
+		/* the names from the grouping's own table, so the message cannot drift */
+		keys[0] = '\0';
+		for (int i = 0; i < GROUP_N && off < sizeof(keys); i++)
+			off += (size_t)snprintf(keys + off, sizeof(keys) - off, "%s%s",
+						i ? ", " : "", group_key_name(i));
+		terr_set(e, "'%s' is not a grouping (%s)", shown(sb, arg), keys);
 		return -1;
 	}
 	o->given |= OPTS_GIVEN_GROUP;
@@ -512,7 +517,8 @@ static const struct opt_def table[] = {
 	  .apply = set_netns,
 	  .help = "watch another network namespace: a NAME under /run/netns,\n"
 		  "a /path to a namespace file, or pid:PID (that process's,\n"
-		  "e.g. a container's); needs root" },
+		  "e.g. a container's), or all: every namespace on the\n"
+		  "host at once; needs root" },
 	{ .name = "processes",
 	  .shortopt = 'p',
 	  .apply = set_procs,
@@ -526,7 +532,7 @@ static const struct opt_def table[] = {
 	  .complete = OC_GROUP,
 	  .apply = set_group,
 	  .help = "one line per group: process, remote (host), port (local\n"
-		  "service port), state, or none" },
+		  "service port), state, netns, or none" },
 	{ .name = "no-config",
 	  .apply = set_no_config,
 	  .help = "ignore the settings file (~/.config/tcptop/tcptoprc)" },

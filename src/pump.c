@@ -41,6 +41,7 @@ struct pump {
 	size_t bc_pending_len, bc_applied_len;
 	uint64_t selected;
 	int procs; /* -1: no request; 0/1: switch attribution off/on */
+	int allns; /* -1: no request; 0/1: this namespace / every namespace */
 	/* the UI's order: sort, direction, filter, and its generation */
 	const struct column *sort;
 	bool reverse;
@@ -150,6 +151,10 @@ static void *run(void *arg)
 			collector_set_procs(p->col, p->procs == 1);
 			p->procs = -1;
 		}
+		if (p->allns >= 0) {
+			collector_set_allns(p->col, p->allns == 1);
+			p->allns = -1;
+		}
 		p->kick = false;
 		if (!ended) {
 			f = take_free(p);
@@ -191,6 +196,7 @@ struct pump *pump_start(struct collector *c, double interval, struct terr *e)
 	p->col = c;
 	p->interval = interval;
 	p->procs = -1;
+	p->allns = -1;
 	for (int i = 0; i < NFRAMES; i++)
 		give_free(p, &p->frames[i]);
 	if (pipe2(p->fds, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -310,6 +316,13 @@ void pump_set_procs(struct pump *p, bool on)
 {
 	pthread_mutex_lock(&p->mu);
 	p->procs = on ? 1 : 0;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_set_allns(struct pump *p, bool on)
+{
+	pthread_mutex_lock(&p->mu);
+	p->allns = on ? 1 : 0;
 	pthread_mutex_unlock(&p->mu);
 }
 

@@ -339,6 +339,10 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 		pump_set_procs(a->pump, a->ui.procs);
 		pump_kick(a->pump);
 	}
+	if (r & R_ALLNS) {
+		pump_set_allns(a->pump, a->ui.allns);
+		pump_kick(a->pump);
+	}
 	if (r & (R_SELECT | R_REDRAW))
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 	/* screen or column changes may change what the kernel must send */
@@ -510,6 +514,7 @@ int app_run(const struct app_cfg *cfg)
 	a.ui.replay = collector_is_replay(col);
 	a.ui.netns = cfg->netns;
 	a.ui.procs = collector_procs(col);
+	a.ui.allns = collector_allns(col);
 	a.ui.root = geteuid() == 0;
 	a.filter = cfg->filter;
 	a.ui.apply_filter = apply_filter;

@@ -192,6 +192,29 @@ static unsigned act_interval(struct ui *ui, uint64_t now_ns)
 	return open_prompt(ui, PROMPT_INTERVAL, NULL);
 }
 
+/* a: every network namespace, or back to the one tcptop watches (-N all and its opposite). */
+static unsigned act_allns(struct ui *ui, uint64_t now_ns)
+{
+	if (ui->replay) {
+		ui_message(ui, true, now_ns, "a recording holds what was recorded");
+		return R_REDRAW;
+	}
+	ui->allns = !ui->allns;
+	ui_message(ui, false, now_ns, "%s (from the next refresh)",
+		   ui->allns ? "every network namespace" : "this network namespace only");
+	/* rows of many namespaces need to say whose they are: Netns first, as -N all does */
+	if (ui->allns && ui->ncols < COL_N) {
+		for (size_t i = 0; i < ui->ncols; i++)
+			if (ui->cols[i] == COL_NETNS)
+				return R_REDRAW | R_ALLNS;
+		memmove(&ui->cols[1], &ui->cols[0], ui->ncols * sizeof(ui->cols[0]));
+		ui->cols[0] = COL_NETNS;
+		ui->ncols++;
+		return R_REDRAW | R_ALLNS | R_COLUMNS;
+	}
+	return R_REDRAW | R_ALLNS;
+}
+
 static unsigned act_procs(struct ui *ui, uint64_t now_ns)
 {
 	if (ui->replay) {
@@ -248,6 +271,7 @@ static const struct keybind table[] = {
 	{ 's', "s", "write this view to a new file (detail, help: whole)", act_snapshot },
 	{ 'c', "c F2", "choose the connection columns", act_columns },
 	{ 'p', "p", "process attribution on/off (the Process column)", act_procs },
+	{ 'a', "a", "every network namespace / this one (-N all)", act_allns },
 	{ K_F2, NULL, "columns", act_columns },
 	{ K_CTRL('l'), "^L", "redraw the screen", act_redraw },
 };
