@@ -41,8 +41,8 @@ void out_group_text(const struct frame *f, const struct out_ctx *ctx, int key, s
 
 		sb_printf(sb, "%-*s %8u %8u %10s %10s %10s %10s %s\n", namew, g->name, g->count,
 			  g->problems, fmt_bits(g->tx_bps, tx, sizeof(tx)),
-			  fmt_bits(g->rx_bps, rx, sizeof(rx)), fmt_bytes(g->sendq, sq, sizeof(sq)),
-			  fmt_bytes(g->recvq, rq, sizeof(rq)),
+			  fmt_bits(g->rx_bps, rx, sizeof(rx)), fmt_ibytes(g->sendq, sq, sizeof(sq)),
+			  fmt_ibytes(g->recvq, rq, sizeof(rq)),
 			  g->worst >= 0 ? diagnose_code((unsigned)g->worst)->name : "-");
 	}
 	group_free(&gs);

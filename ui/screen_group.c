@@ -84,8 +84,8 @@ static void line(const struct group *g, int namew, char *buf, size_t n)
 	snprintf(pr, sizeof(pr), "%u", g->problems);
 	snprintf(buf, n, "%-*.*s %7u %8s %8s %8s %8s %8s %-*s", namew, namew, g->name, g->count,
 		 g->problems ? pr : "-", fmt_bits(g->tx_bps, tx, sizeof(tx)),
-		 fmt_bits(g->rx_bps, rx, sizeof(rx)), fmt_bytes(g->sendq, sq, sizeof(sq)),
-		 fmt_bytes(g->recvq, rq, sizeof(rq)), WORST_W,
+		 fmt_bits(g->rx_bps, rx, sizeof(rx)), fmt_ibytes(g->sendq, sq, sizeof(sq)),
+		 fmt_ibytes(g->recvq, rq, sizeof(rq)), WORST_W,
 		 g->worst >= 0 ? diagnose_code((unsigned)g->worst)->name : "");
 }
 
