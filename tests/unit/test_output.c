@@ -54,6 +54,154 @@ static void json_objects_and_arrays_get_their_commas(void **state)
 	sb_free(&sb);
 }
 
+/*
+ * The cell formatters write digits without printf: they must print exactly
+ * what the printf formulas they replaced print, on every value. The
+ * references below are those formulas.
+ */
+static void ref_scaled(double v, double base, const char *suffixes, char *buf, size_t len)
+{
+	int i = 0;
+
+	while (v >= base * 0.9995 && suffixes[i + 1]) {
+		v /= base;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < 9.995)
+		snprintf(buf, len, "%.1f%c", v, suffixes[i]);
+	else
+		snprintf(buf, len, "%.0f%c", v, suffixes[i]);
+}
+
+static void ref_ibytes(uint64_t u, const char *const *suffixes, const char *sep, char *buf,
+		       size_t len)
+{
+	double v = (double)u;
+	int i = 0;
+
+	while (v >= 1024.0 * 0.9995 && suffixes[i + 1]) {
+		v /= 1024.0;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[0]);
+	else if (v < 9.995)
+		snprintf(buf, len, "%.1f%s%s", v, sep, suffixes[i]);
+	else
+		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[i]);
+}
+
+static void ref_bits(double bps, char *buf, size_t len)
+{
+	if (bps < 1000) {
+		snprintf(buf, len, "%.0f", bps);
+		return;
+	}
+	if (bps < 100e3 || (bps >= 1e6 && bps < 100e6) || (bps >= 1e9 && bps < 100e9)) {
+		static const char suf[] = " kMGT";
+		int i = 0;
+
+		while (bps >= 999.95 && suf[i + 1]) {
+			bps /= 1000.0;
+			i++;
+		}
+		snprintf(buf, len, bps < 99.95 ? "%.1f%c" : "%.0f%c", bps, suf[i]);
+		return;
+	}
+	ref_scaled(bps, 1000.0, " kMGTP", buf, len);
+}
+
+static void ref_usec_ms(uint64_t us, char *buf, size_t len)
+{
+	double ms = (double)us / 1000.0;
+
+	if (ms < 10)
+		snprintf(buf, len, "%.3f", ms);
+	else if (ms < 100)
+		snprintf(buf, len, "%.2f", ms);
+	else if (ms < 1000)
+		snprintf(buf, len, "%.1f", ms);
+	else
+		snprintf(buf, len, "%.0f", ms);
+}
+
+static void ref_count(uint64_t v, int width, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%llu", (unsigned long long)v);
+
+	if (width > 0 && n > width)
+		ref_scaled((double)v, 1000.0, " kMGTPE", buf, len);
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* One value through every formatter and its reference, at a full and a short buffer. */
+static void same_as_printf(uint64_t u, double d)
+{
+	static const char *const iec[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL };
+	static const char *const size[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", NULL };
+	static const size_t lens[] = { 32, 4 };
+	char a[32], b[32];
+
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		size_t len = lens[k];
+
+		ref_usec_ms(u, b, len);
+		assert_string_equal(fmt_usec_ms(u, a, len), b);
+		ref_count(u, 6, b, len);
+		assert_string_equal(fmt_count(u, 6, a, len), b);
+		ref_ibytes(u, iec, "", b, len);
+		assert_string_equal(fmt_ibytes(u, a, len), b);
+		ref_ibytes(u, size, " ", b, len);
+		assert_string_equal(fmt_size(u, a, len), b);
+		if (u < 1024)
+			snprintf(b, len, "%llu", (unsigned long long)u);
+		else
+			ref_scaled((double)u, 1024.0, " KMGTPE", b, len);
+		assert_string_equal(fmt_bytes(u, a, len), b);
+		ref_bits(d, b, len);
+		assert_string_equal(fmt_bits(d, a, len), b);
+	}
+}
+
+static void cell_formatters_print_what_printf_prints(void **state)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	/* every microsecond count to 1.1 s: all the rounding ties of %.2f, %.1f, %.0f */
+	for (uint64_t u = 0; u <= 1100000; u++)
+		same_as_printf(u, (double)u / 2.0); /* bits: every .5 tie up to a million */
+	/* values around every scale step, and random ones of every magnitude */
+	for (int e = 0; e < 64; e++) {
+		uint64_t p = 1ull << e;
+
+		for (uint64_t k = 0; k < 64; k++) {
+			double d = (double)p * (0.999 + (double)k * 0.00005);
+
+			same_as_printf(p - 1 + k, d);
+			same_as_printf((uint64_t)d, d / 1000.0);
+		}
+	}
+	for (int i = 0; i < 150000; i++) {
+		uint64_t r = xorshift(&seed);
+		int shift = (int)(r % 64);
+		uint64_t u = xorshift(&seed) >> shift;
+		double d = (double)(xorshift(&seed) >> (11 + shift % 40)) /
+			   (double)(1ull << (xorshift(&seed) % 20));
+
+		same_as_printf(u, d);
+	}
+}
+
 static void numbers_are_formatted_for_narrow_columns(void **state)
 {
 	char b[32];
@@ -610,6 +758,7 @@ int main(void)
 		cmocka_unit_test(json_strings_are_escaped),
 		cmocka_unit_test(json_objects_and_arrays_get_their_commas),
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
+		cmocka_unit_test(cell_formatters_print_what_printf_prints),
 		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
 		cmocka_unit_test(queue_columns_show_bytes_with_binary_suffixes),
 		cmocka_unit_test(pacing_of_all_ones_is_unlimited),
