@@ -42,8 +42,7 @@ static char *digits(uint64_t v, char tmp[24])
 	return p;
 }
 
-/* snprintf(buf, len, "%llu", v); returns the length it would have. */
-static int put_u64(uint64_t v, char *buf, size_t len)
+int fmt_u64(uint64_t v, char *buf, size_t len)
 {
 	char tmp[24], *p = digits(v, tmp);
 	size_t n = (size_t)(tmp + 23 - p);
@@ -53,7 +52,7 @@ static int put_u64(uint64_t v, char *buf, size_t len)
 }
 
 /*
- * snprintf(buf, len, "%.<dec>f%s", v, suffix) for 0 <= dec <= 3. The scaled
+ * snprintf(buf, len, "%.<dec>f%s", v, suffix); without printf for 0 <= dec <= 3. The scaled
  * value is floored, corrected, and compared with the half-way point by fma(),
  * which rounds only once: the comparison is exact, as printf's is.
  */
@@ -110,10 +109,16 @@ static char *scaled(double v, double base, const char *suffixes, char *buf, size
 	return buf;
 }
 
+char *fmt_fixed(double v, int decimals, char *buf, size_t len)
+{
+	put_fixed(v, decimals, "", buf, len);
+	return buf;
+}
+
 char *fmt_bytes(uint64_t v, char *buf, size_t len)
 {
 	if (v < 1024) {
-		put_u64(v, buf, len);
+		fmt_u64(v, buf, len);
 		return buf;
 	}
 	return scaled((double)v, 1024.0, " KMGTPE", buf, len);
@@ -202,7 +207,7 @@ char *fmt_bits(double bps, char *buf, size_t len)
 
 char *fmt_count(uint64_t v, int width, char *buf, size_t len)
 {
-	int n = put_u64(v, buf, len);
+	int n = fmt_u64(v, buf, len);
 
 	if (width > 0 && n > width)
 		scaled((double)v, 1000.0, " kMGTPE", buf, len);

@@ -169,7 +169,46 @@ static void same_as_printf(uint64_t u, double d)
 		assert_string_equal(fmt_bytes(u, a, len), b);
 		ref_bits(d, b, len);
 		assert_string_equal(fmt_bits(d, a, len), b);
+		for (int dec = 0; dec <= 3 && (u & 3) == 0; dec++) { /* a quarter: time */
+			snprintf(b, len, "%.*f", dec, d);
+			assert_string_equal(fmt_fixed(d, dec, a, len), b);
+			snprintf(b, len, "%.*f", dec, -d);
+			assert_string_equal(fmt_fixed(-d, dec, a, len), b);
+		}
 	}
+}
+
+/* JSON numbers: json_i64/u64 and an integral json_f64 as "%lld", "%llu", "%.0f" print them. */
+static void json_numbers_print_what_printf_prints(void **state)
+{
+	static const double f[] = { 0.0, -0.0, 1.0, -1.0, 999999999999999.0, -123456789.0, 4096.0 };
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	char want[64];
+	struct json j;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		uint64_t u = xorshift(&seed) >> (xorshift(&seed) % 64);
+		int64_t v = (int64_t)xorshift(&seed) >> (xorshift(&seed) % 64);
+
+		sb_reset(&sb);
+		json_init(&j, &sb);
+		json_u64(&j, NULL, u);
+		json_i64(&j, NULL, v);
+		json_i64(&j, NULL, INT64_MIN + (i == 0 ? 0 : INT64_MAX));
+		snprintf(want, sizeof(want), "%llu,%lld,%lld", (unsigned long long)u, (long long)v,
+			 (long long)(INT64_MIN + (i == 0 ? 0 : INT64_MAX)));
+		assert_string_equal(sb_str(&sb), want);
+	}
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		sb_reset(&sb);
+		json_init(&j, &sb);
+		json_f64(&j, NULL, f[i]);
+		snprintf(want, sizeof(want), "%.0f", f[i]);
+		assert_string_equal(sb_str(&sb), want);
+	}
+	sb_free(&sb);
 }
 
 static void cell_formatters_print_what_printf_prints(void **state)
@@ -759,6 +798,7 @@ int main(void)
 		cmocka_unit_test(json_objects_and_arrays_get_their_commas),
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
 		cmocka_unit_test(cell_formatters_print_what_printf_prints),
+		cmocka_unit_test(json_numbers_print_what_printf_prints),
 		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
 		cmocka_unit_test(queue_columns_show_bytes_with_binary_suffixes),
 		cmocka_unit_test(pacing_of_all_ones_is_unlimited),
