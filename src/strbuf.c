@@ -1,6 +1,7 @@
 /* strbuf: a growable byte string. */
 #include "strbuf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,27 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 const char *sb_str(const struct strbuf *sb)
 {
 	return sb->s ? sb->s : "";
+}
+
+void sb_set_flush(struct strbuf *sb, size_t at, sb_flush_fn fn, void *arg)
+{
+	sb->flush = fn;
+	sb->flush_arg = arg;
+	sb->flush_at = at;
+	sb->flush_errno = 0;
+}
+
+void sb_flush_point(struct strbuf *sb)
+{
+	if (!sb->flush || sb->len < sb->flush_at)
+		return;
+	if (!sb->flush_errno) {
+		errno = 0;
+		if (sb->flush(sb->s, sb->len, sb->flush_arg) < 0)
+			sb->flush_errno = errno ? errno : EIO;
+		else
+			sb->flushed += sb->len;
+	}
+	/* after a failure the rest is dropped: the caller reports it once, at the end */
+	sb_reset(sb);
 }

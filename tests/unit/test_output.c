@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -701,6 +702,39 @@ static void endpoints_sort_numerically(void **state)
 	frame_free(&fr[1]);
 }
 
+static int collect(const char *s, size_t n, void *arg)
+{
+	sb_add(arg, s, n);
+	return 0;
+}
+
+static int refuse(const char *s, size_t n, void *arg)
+{
+	(void)s;
+	(void)n;
+	(void)arg;
+	errno = ENOSPC;
+	return -1;
+}
+
+/* A failed flush is kept (to be reported once) and the text after it is not held. */
+static void a_failed_flush_is_kept_and_stops_holding_text(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	sb_set_flush(&sb, 4, refuse, NULL);
+	sb_puts(&sb, "ab");
+	sb_flush_point(&sb);
+	assert_int_equal(sb.len, 2); /* below the threshold: held */
+	sb_puts(&sb, "cdef");
+	sb_flush_point(&sb);
+	assert_int_equal(sb.flush_errno, ENOSPC);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(sb.flushed, 0);
+	sb_free(&sb);
+}
+
 static void render(const char *fixture,
 		   void (*writer)(const struct frame *, const struct out_ctx *, struct view *,
 				  struct strbuf *),
@@ -720,10 +754,21 @@ static void render(const char *fixture,
 			       NULL };
 	char path[256];
 
+	struct strbuf out = STRBUF_INIT;
+
 	tu_frames(fixture, fr, 2);
 	writer(&fr[1], &ctx, &v, &sb);
 	snprintf(path, sizeof(path), "tests/golden/%s", golden);
 	assert_true(tu_golden(path, sb.s));
+	/* streamed (handed on at every row, as batch mode writes it): the same bytes */
+	sb_reset(&sb);
+	sb_set_flush(&sb, 1, collect, &out);
+	writer(&fr[1], &ctx, &v, &sb);
+	assert_true(sb.flushed > 0);
+	sb_add(&out, sb.s, sb.len);
+	assert_int_equal(sb.flushed + sb.len, out.len);
+	assert_true(tu_golden(path, out.s));
+	sb_free(&out);
 	sb_free(&sb);
 	view_free(&v);
 	frame_free(&fr[0]);
@@ -799,6 +844,7 @@ int main(void)
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
 		cmocka_unit_test(cell_formatters_print_what_printf_prints),
 		cmocka_unit_test(json_numbers_print_what_printf_prints),
+		cmocka_unit_test(a_failed_flush_is_kept_and_stops_holding_text),
 		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
 		cmocka_unit_test(queue_columns_show_bytes_with_binary_suffixes),
 		cmocka_unit_test(pacing_of_all_ones_is_unlimited),
