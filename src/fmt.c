@@ -109,6 +109,25 @@ static char *scaled(double v, double base, const char *suffixes, char *buf, size
 	return buf;
 }
 
+char *fmt_ipv4(const uint8_t a[4], char *buf, size_t len)
+{
+	char tmp[16], *p = tmp;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned o = a[i];
+
+		if (i)
+			*p++ = '.';
+		if (o >= 100)
+			*p++ = (char)('0' + o / 100);
+		if (o >= 10)
+			*p++ = (char)('0' + o / 10 % 10);
+		*p++ = (char)('0' + o % 10);
+	}
+	put(buf, len, tmp, (size_t)(p - tmp), "");
+	return buf;
+}
+
 char *fmt_fixed(double v, int decimals, char *buf, size_t len)
 {
 	put_fixed(v, decimals, "", buf, len);

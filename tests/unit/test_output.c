@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,29 @@ static void same_as_printf(uint64_t u, double d)
 			assert_string_equal(fmt_fixed(-d, dec, a, len), b);
 		}
 	}
+}
+
+/* Dotted quads as inet_ntop writes them (it has a printf inside): every octet in every place. */
+static void ipv4_addresses_print_what_inet_ntop_prints(void **state)
+{
+	uint64_t seed = 0x1234567;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], small[6];
+
+	(void)state;
+	for (int i = 0; i < 256 * 4 + 20000; i++) {
+		uint8_t ip[4];
+		uint64_t r = xorshift(&seed);
+
+		memcpy(ip, &r, 4);
+		if (i < 256 * 4) { /* each octet value alone in each position */
+			memset(ip, 0, 4);
+			ip[i / 256] = (uint8_t)(i % 256);
+		}
+		assert_non_null(inet_ntop(AF_INET, ip, b, sizeof(b)));
+		assert_string_equal(fmt_ipv4(ip, a, sizeof(a)), b);
+	}
+	assert_string_equal(fmt_ipv4((const uint8_t[4]){ 127, 0, 0, 1 }, small, sizeof(small)),
+			    "127.0"); /* cut as snprintf cuts */
 }
 
 /* JSON numbers: json_i64/u64 and an integral json_f64 as "%lld", "%llu", "%.0f" print them. */
@@ -844,6 +868,7 @@ int main(void)
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
 		cmocka_unit_test(cell_formatters_print_what_printf_prints),
 		cmocka_unit_test(json_numbers_print_what_printf_prints),
+		cmocka_unit_test(ipv4_addresses_print_what_inet_ntop_prints),
 		cmocka_unit_test(a_failed_flush_is_kept_and_stops_holding_text),
 		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
 		cmocka_unit_test(queue_columns_show_bytes_with_binary_suffixes),
