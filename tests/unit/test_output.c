@@ -711,6 +711,78 @@ static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
 	frame_free(&fr[1]);
 }
 
+/* The reference order: column_sortkey_cmp, equal keys in row order (a stable sort). */
+static void reference_order(const struct frame *f, const struct column *col, bool reverse,
+			    uint32_t *out)
+{
+	size_t n = frame_nrows(f);
+	struct sortkey *k = calloc(n, sizeof(*k));
+	bool desc = column_sort_desc(col) != reverse;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		column_sortkey(col, f, &f->rows[i], (uint32_t)i, &k[i]);
+		/* insertion: the new key goes after every key not greater than it */
+		struct sortkey cur = k[i];
+
+		while (j > 0 &&
+		       column_sortkey_cmp(&k[j - 1], &cur, column_is_numeric(col), desc) > 0) {
+			k[j] = k[j - 1];
+			j--;
+		}
+		k[j] = cur;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = k[i].idx;
+	free(k);
+}
+
+/*
+ * Numeric sorts run on flattened integer keys: on every column, both
+ * directions, over 2,000 rows with many equal values, equal cookies and
+ * unavailable values, the order is the one the comparator defines.
+ */
+static void every_column_sorts_as_its_comparator_orders(void **state)
+{
+	static const double rates[] = { 0, 0, 1e3, 5e5, 5e5, 1e9, -0.0 };
+	struct frame fr[2], big;
+	struct view v = { 0 };
+	size_t n = 2000;
+	struct row *rows;
+	uint32_t *want = calloc(n, sizeof(*want));
+	uint64_t seed = 77;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	rows = calloc(n, sizeof(*rows));
+	for (size_t i = 0; i < n; i++) {
+		rows[i] = fr[1].rows[i % frame_nrows(&fr[1])]; /* same conn: same cookie */
+		rows[i].tx_bps = rates[xorshift(&seed) % 7];
+		rows[i].rx_bps = rates[xorshift(&seed) % 7];
+		if (xorshift(&seed) % 5 == 0)
+			rows[i].flags &= (uint16_t)~ROW_RATES;
+	}
+	big = fr[1];
+	big.rows = rows;
+	big.sample.n = n;
+	for (int id = 0; id < COL_N; id++) {
+		const struct column *col = column_get(id);
+
+		for (int rev = 0; rev < 2; rev++) {
+			view_build(&v, &big, col, rev, NULL, NULL);
+			reference_order(&big, col, rev, want);
+			assert_int_equal(v.n, n);
+			assert_memory_equal(v.order, want, n * sizeof(*want));
+		}
+	}
+	view_free(&v);
+	free(rows);
+	free(want);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 static void endpoints_sort_numerically(void **state)
 {
 	struct frame fr[2];
@@ -879,6 +951,7 @@ int main(void)
 		cmocka_unit_test(narrow_screens_drop_columns_by_priority),
 		cmocka_unit_test(sorting_is_deterministic_and_unavailable_sorts_last),
 		cmocka_unit_test(endpoints_sort_numerically),
+		cmocka_unit_test(every_column_sorts_as_its_comparator_orders),
 		cmocka_unit_test(problems_sort_first_by_severity_then_by_rate),
 		cmocka_unit_test(a_listener_with_a_full_accept_queue_sorts_first),
 		cmocka_unit_test(problems_is_a_sort_key_by_name),
