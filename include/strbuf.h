@@ -34,7 +34,17 @@ void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 void sb_add(struct strbuf *sb, const char *data, size_t n);
 void sb_puts(struct strbuf *sb, const char *s);
-void sb_putc(struct strbuf *sb, char c);
+void sb_putc_slow(struct strbuf *sb, char c);
+/* Inline: JSON and tables add a character at a time, millions per snapshot. */
+static inline void sb_putc(struct strbuf *sb, char c)
+{
+	if (sb->len + 2 > sb->cap) {
+		sb_putc_slow(sb, c);
+		return;
+	}
+	sb->s[sb->len++] = c;
+	sb->s[sb->len] = '\0';
+}
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends n copies of c. */

@@ -16,13 +16,30 @@ void json_init(struct json *j, struct strbuf *sb)
 
 static void key(struct json *j, const char *k)
 {
+	char b[64];
+	size_t n = 1;
+
 	if (j->need_comma[j->depth])
 		sb_putc(j->sb, ',');
 	j->need_comma[j->depth] = true;
-	if (k) {
-		json_quote(j->sb, k, strlen(k));
-		sb_putc(j->sb, ':');
+	if (!k)
+		return;
+	/*
+	 * Keys are short identifiers: copied and checked in one pass, written in
+	 * one piece; anything json_quote would escape (or a long key) goes to it.
+	 */
+	b[0] = '"';
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++) {
+		if (n == sizeof(b) - 2 || *p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+			json_quote(j->sb, k, strlen(k));
+			sb_putc(j->sb, ':');
+			return;
+		}
+		b[n++] = (char)*p;
 	}
+	b[n++] = '"';
+	b[n++] = ':';
+	sb_add(j->sb, b, n);
 }
 
 static void open_nested(struct json *j, const char *k, char c)

@@ -266,6 +266,38 @@ static void cell_formatters_print_what_printf_prints(void **state)
 	}
 }
 
+/* Keys take a short path when plain: one that needs escaping, or a long one, is quoted in full. */
+static void json_keys_are_escaped_like_strings(void **state)
+{
+	static const char *const keys[] = {
+		"plain_key",
+		"a\"b",
+		"back\\slash",
+		"tab\there",
+		"caf\xc3\xa9",
+		"",
+		"a_key_that_is_longer_than_the_sixty_two_bytes_of_the_short_path_x"
+	};
+	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
+	struct json j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		sb_reset(&sb);
+		sb_reset(&want);
+		json_init(&j, &sb);
+		json_obj_begin(&j, NULL);
+		json_u64(&j, keys[i], 1);
+		json_obj_end(&j);
+		sb_putc(&want, '{');
+		json_quote(&want, keys[i], strlen(keys[i]));
+		sb_puts(&want, ":1}");
+		assert_string_equal(sb_str(&sb), sb_str(&want));
+	}
+	sb_free(&sb);
+	sb_free(&want);
+}
+
 static void numbers_are_formatted_for_narrow_columns(void **state)
 {
 	char b[32];
@@ -940,6 +972,7 @@ int main(void)
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
 		cmocka_unit_test(cell_formatters_print_what_printf_prints),
 		cmocka_unit_test(json_numbers_print_what_printf_prints),
+		cmocka_unit_test(json_keys_are_escaped_like_strings),
 		cmocka_unit_test(ipv4_addresses_print_what_inet_ntop_prints),
 		cmocka_unit_test(a_failed_flush_is_kept_and_stops_holding_text),
 		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
