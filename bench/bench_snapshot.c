@@ -24,7 +24,8 @@
 /*
  * usage: bench_snapshot [N ...]   (root: every N gets a fresh private network
  * namespace). Default N: 10000 100000 200000; BENCH_N (e.g. "1000000" or
- * "10000,1000000") replaces the list.
+ * "10000,1000000") replaces the list; BENCH_TCPTOP names another tcptop
+ * binary to measure (default: the one next to bench/).
  *
  * The load (the builder, also `bench_snapshot --hold N`: build, print
  * "ready pid=PID", keep until SIGTERM): 100 listeners on 127.0.0.1, 40% of N
@@ -501,6 +502,9 @@ static void find_programs(void)
 		*slash = '\0';
 	snprintf(floorbin, sizeof(floorbin), "%s/bench_floor", bindir);
 	snprintf(tcptop, sizeof(tcptop), "%s/../tcptop", bindir);
+	/* BENCH_TCPTOP: another build of tcptop to measure (before/after a change) */
+	if (getenv("BENCH_TCPTOP") && *getenv("BENCH_TCPTOP"))
+		snprintf(tcptop, sizeof(tcptop), "%s", getenv("BENCH_TCPTOP"));
 	if (access(tcptop, X_OK) < 0 || access(floorbin, X_OK) < 0) {
 		fprintf(stderr, "bench_snapshot: %s or %s is missing (make all bench)\n", tcptop,
 			floorbin);
@@ -554,11 +558,15 @@ int main(int argc, char **argv)
 		ns[nn++] = 100000;
 		ns[nn++] = 200000;
 	}
-	printf("bench_snapshot: tcptop against the floor and ss (CPU = user + system; TUI rows: "
-	       "CPU per second\n"
-	       "at one refresh per second, peak = VmHWM; /ss: CPU over ss -tinmHa, or 1/N w = N "
-	       "times faster\n"
-	       "than ss -tanpH in wall time)\n");
+	printf("bench_snapshot: tcptop against the floor and ss. CPU = user + system. TUI rows: "
+	       "CPU\n"
+	       "per second at one refresh per second over %d s (one run), peak = VmHWM. -b -n 1 "
+	       "waits\n"
+	       "one interval (1 s) for its rates: it is in the wall time. /ss: CPU over ss "
+	       "-tinmHa's,\n"
+	       "or \"N fast\": ss -tanpH's wall time over this one's.\n",
+	       TUI_MEASURE_S);
+	printf("tcptop: %s\n", tcptop);
 	for (int i = 0; i < nn; i++) {
 		if (ns[i] < 2 * NPORTS) {
 			fprintf(stderr, "bench_snapshot: %ld sockets: too few\n", ns[i]);
