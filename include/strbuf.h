@@ -49,6 +49,10 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(pr
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends n copies of c. */
 void sb_fill(struct strbuf *sb, char c, size_t n);
+/* Room for n more bytes and a NUL at the end; write there, then sb_commit() what was written. */
+char *sb_tail(struct strbuf *sb, size_t n);
+/* Takes the NUL-terminated text sb_tail's room now holds as added. */
+void sb_commit(struct strbuf *sb);
 /* From now on, flush points hand on the text once `at` bytes are held. */
 void sb_set_flush(struct strbuf *sb, size_t at, sb_flush_fn fn, void *arg);
 /* The text so far is final (a row ended): handed to the flush hook when enough is held. */

@@ -114,3 +114,16 @@ void sb_flush_point(struct strbuf *sb)
 	/* after a failure the rest is dropped: the caller reports it once, at the end */
 	sb_reset(sb);
 }
+
+char *sb_tail(struct strbuf *sb, size_t n)
+{
+	reserve(sb, n);
+	sb->s[sb->len] = '\0';
+	return sb->s + sb->len;
+}
+
+void sb_commit(struct strbuf *sb)
+{
+	if (sb->s)
+		sb->len += strlen(sb->s + sb->len);
+}

@@ -287,14 +287,14 @@ void table_header_line(const struct layout *l, struct strbuf *sb)
 
 void table_row_line(const struct layout *l, const struct row *r, struct strbuf *sb)
 {
-	char buf[160];
 	size_t start = sb->len;
 
+	/* each cell is written in place at the end of the line: no copy per cell */
 	for (int i = 0; i < l->n; i++) {
 		if (i)
 			sb_putc(sb, ' ');
-		table_cell(l, i, r, buf, sizeof(buf));
-		sb_puts(sb, buf);
+		table_cell(l, i, r, sb_tail(sb, 160), 160);
+		sb_commit(sb);
 	}
 	while (sb->len > start && sb->s[sb->len - 1] == ' ')
 		sb->s[--sb->len] = '\0';
