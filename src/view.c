@@ -92,14 +92,23 @@ static void flat_sort(struct flatkey *a, struct flatkey *tmp, size_t n)
 		memcpy(a, src, n * sizeof(*a));
 }
 
-/* The numeric sort without qsort's callbacks; false if a key cannot be flattened. */
-static bool sort_flat(struct view *v, bool desc)
+/*
+ * The numeric sort without qsort's callbacks, and without keeping a 56-byte
+ * key per row between refreshes: each key is flattened as it is made (32
+ * bytes, twice for the merge, freed at once). False if a key cannot be
+ * flattened (a NaN value).
+ */
+static bool sort_flat(struct view *v, const struct frame *f, const struct column *sort, bool desc)
 {
 	struct flatkey *k = xmalloc(2 * v->n * sizeof(*k));
 	bool ok = true;
 
-	for (size_t i = 0; i < v->n && ok; i++)
-		ok = flatten(&v->keys[i], desc, &k[i]);
+	for (size_t i = 0; i < v->n && ok; i++) {
+		struct sortkey key;
+
+		column_sortkey(sort, f, &f->rows[v->order[i]], v->order[i], &key);
+		ok = flatten(&key, desc, &k[i]);
+	}
 	if (ok) {
 		flat_sort(k, k + v->n, v->n);
 		for (size_t i = 0; i < v->n; i++)
@@ -115,11 +124,11 @@ void view_sort(struct view *v, const struct frame *f, const struct column *sort,
 
 	if (v->n == 0)
 		return;
+	if (ctx.numeric && sort_flat(v, f, sort, ctx.desc))
+		return;
 	v->keys = xgrow(v->keys, &v->keys_cap, v->n, sizeof(*v->keys));
 	for (size_t i = 0; i < v->n; i++)
 		column_sortkey(sort, f, &f->rows[v->order[i]], v->order[i], &v->keys[i]);
-	if (ctx.numeric && sort_flat(v, ctx.desc))
-		return;
 	qsort_r(v->keys, v->n, sizeof(*v->keys), cmp_keys, &ctx);
 	for (size_t i = 0; i < v->n; i++)
 		v->order[i] = v->keys[i].idx;
