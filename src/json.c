@@ -244,7 +244,7 @@ void json_fixed(struct json *j, const char *k, double v, int decimals)
 	key(j, k);
 	if (!isfinite(v))
 		sb_puts(j->sb, "null");
-	else if (v >= 0 && decimals >= 0 && decimals <= 3) {
+	else if (v >= 0 && v < 1e15 && decimals >= 0 && decimals <= 3) { /* fits b */
 		char b[48];
 
 		sb_puts(j->sb, fmt_fixed(v, decimals, b, sizeof(b)));

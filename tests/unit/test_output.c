@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,23 @@ static void json_numbers_print_what_printf_prints(void **state)
 		json_f64(&j, NULL, f[i]);
 		snprintf(want, sizeof(want), "%.0f", f[i]);
 		assert_string_equal(sb_str(&sb), want);
+	}
+	/* json_fixed at every magnitude, up to numbers longer than any cell (the fuzzer's 1e45) */
+	for (int e = -8; e <= 300; e++) {
+		for (int k = 0; k < 4; k++) {
+			double d = pow(10.0, e) * (1.0 + (double)(xorshift(&seed) % 1000) / 997.0);
+			struct strbuf ref = STRBUF_INIT;
+
+			for (int dec = 0; dec <= 4; dec++) {
+				sb_reset(&sb);
+				sb_reset(&ref);
+				json_init(&j, &sb);
+				json_fixed(&j, NULL, k & 1 ? -d : d, dec);
+				sb_printf(&ref, "%.*f", dec, k & 1 ? -d : d);
+				assert_string_equal(sb_str(&sb), sb_str(&ref));
+			}
+			sb_free(&ref);
+		}
 	}
 	sb_free(&sb);
 }
