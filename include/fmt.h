@@ -5,6 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* snprintf(buf, len, "%llu", v) without printf; the length it would have. */
+int fmt_u64(uint64_t v, char *buf, size_t len);
+/* An IPv4 address (network order) as inet_ntop writes it, without printf. */
+char *fmt_ipv4(const uint8_t a[4], char *buf, size_t len);
+/* snprintf(buf, len, "%.<decimals>f", v), the same digits, without printf for 0..3 decimals. */
+char *fmt_fixed(double v, int decimals, char *buf, size_t len);
 /* 1536 -> "1.5K", 16777216 -> "16M" (IEC multiples, suffix K M G T); cells use fmt_ibytes. */
 char *fmt_bytes(uint64_t v, char *buf, size_t len);
 /* Bytes for a table cell, IEC: 512 -> "512", 1536 -> "1.5Ki", 2936012 -> "2.8Mi". */

@@ -3,7 +3,92 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+
+/*
+ * Cells are formatted hundreds of thousands of times per snapshot: these
+ * write "%.Nf" and "%llu" without printf, digit for digit what glibc prints
+ * (the exact binary value rounded to nearest, ties to even), and fall back to
+ * snprintf outside the range they are exact in.
+ */
+
+/* Writes s (n bytes) and suffix as snprintf(buf, len, "%s%s") would. */
+static void put(char *buf, size_t len, const char *s, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+
+	if (!len)
+		return;
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, s, n);
+	if (m > len - 1 - n)
+		m = len - 1 - n;
+	memcpy(buf + n, suffix, m);
+	buf[n + m] = '\0';
+}
+
+/* Decimal digits of v, right-aligned in a 24-byte tmp; returns where they start. */
+static char *digits(uint64_t v, char tmp[24])
+{
+	char *p = tmp + 23;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
+int fmt_u64(uint64_t v, char *buf, size_t len)
+{
+	char tmp[24], *p = digits(v, tmp);
+	size_t n = (size_t)(tmp + 23 - p);
+
+	put(buf, len, p, n, "");
+	return (int)n;
+}
+
+/*
+ * snprintf(buf, len, "%.<dec>f%s", v, suffix); without printf for 0 <= dec <= 3. The scaled
+ * value is floored, corrected, and compared with the half-way point by fma(),
+ * which rounds only once: the comparison is exact, as printf's is.
+ */
+static void put_fixed(double v, int dec, const char *suffix, char *buf, size_t len)
+{
+	static const double mul[] = { 1, 10, 100, 1000 };
+	char tmp[32], *p;
+	uint64_t k, ip, frac;
+	double r;
+
+	if (!isfinite(v) || signbit(v) || dec < 0 || dec > 3 || v * mul[dec] >= 0x1p52) {
+		snprintf(buf, len, "%.*f%s", dec, v, suffix);
+		return;
+	}
+	k = (uint64_t)floor(v * mul[dec]);
+	if (fma(v, mul[dec], -(double)k) < 0) /* the product was rounded up to an integer */
+		k--;
+	r = fma(v, mul[dec], -((double)k + 0.5));
+	if (r > 0 || (r == 0 && (k & 1)))
+		k++;
+	ip = k / (uint64_t)mul[dec];
+	frac = k % (uint64_t)mul[dec];
+	p = tmp + sizeof(tmp) - 1;
+	*p = '\0';
+	for (int i = 0; i < dec; i++) {
+		*--p = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	if (dec)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip);
+	put(buf, len, p, (size_t)(tmp + sizeof(tmp) - 1 - p), suffix);
+}
 
 static char *scaled(double v, double base, const char *suffixes, char *buf, size_t len)
 {
@@ -13,19 +98,46 @@ static char *scaled(double v, double base, const char *suffixes, char *buf, size
 		v /= base;
 		i++;
 	}
+	char suf[2] = { suffixes[i], '\0' };
+
 	if (i == 0)
-		snprintf(buf, len, "%.0f", v);
+		put_fixed(v, 0, "", buf, len);
 	else if (v < 9.995)
-		snprintf(buf, len, "%.1f%c", v, suffixes[i]);
+		put_fixed(v, 1, suf, buf, len);
 	else
-		snprintf(buf, len, "%.0f%c", v, suffixes[i]);
+		put_fixed(v, 0, suf, buf, len);
+	return buf;
+}
+
+char *fmt_ipv4(const uint8_t a[4], char *buf, size_t len)
+{
+	char tmp[16], *p = tmp;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned o = a[i];
+
+		if (i)
+			*p++ = '.';
+		if (o >= 100)
+			*p++ = (char)('0' + o / 100);
+		if (o >= 10)
+			*p++ = (char)('0' + o / 10 % 10);
+		*p++ = (char)('0' + o % 10);
+	}
+	put(buf, len, tmp, (size_t)(p - tmp), "");
+	return buf;
+}
+
+char *fmt_fixed(double v, int decimals, char *buf, size_t len)
+{
+	put_fixed(v, decimals, "", buf, len);
 	return buf;
 }
 
 char *fmt_bytes(uint64_t v, char *buf, size_t len)
 {
 	if (v < 1024) {
-		snprintf(buf, len, "%llu", (unsigned long long)v);
+		fmt_u64(v, buf, len);
 		return buf;
 	}
 	return scaled((double)v, 1024.0, " KMGTPE", buf, len);
@@ -41,12 +153,20 @@ static char *scaled_iec(double v, const char *const *suffixes, const char *sep, 
 		v /= 1024.0;
 		i++;
 	}
+	char suf[16];
+	size_t ns = strlen(sep), nx = strlen(suffixes[i]);
+
+	if (ns + nx >= sizeof(suf))
+		ns = nx = 0;
+	memcpy(suf, sep, ns);
+	memcpy(suf + ns, suffixes[i], nx);
+	suf[ns + nx] = '\0';
 	if (i == 0)
-		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[0]);
+		put_fixed(v, 0, suf, buf, len);
 	else if (v < 9.995)
-		snprintf(buf, len, "%.1f%s%s", v, sep, suffixes[i]);
+		put_fixed(v, 1, suf, buf, len);
 	else
-		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[i]);
+		put_fixed(v, 0, suf, buf, len);
 	return buf;
 }
 
@@ -84,7 +204,7 @@ char *fmt_bits(double bps, char *buf, size_t len)
 	if (!isfinite(bps) || bps < 0)
 		bps = 0;
 	if (bps < 1000) {
-		snprintf(buf, len, "%.0f", bps);
+		put_fixed(bps, 0, "", buf, len);
 		return buf;
 	}
 	if (bps < 100e3 || (bps >= 1e6 && bps < 100e6) || (bps >= 1e9 && bps < 100e9)) {
@@ -96,7 +216,9 @@ char *fmt_bits(double bps, char *buf, size_t len)
 			bps /= 1000.0;
 			i++;
 		}
-		snprintf(buf, len, bps < 99.95 ? "%.1f%c" : "%.0f%c", bps, suf[i]);
+		char s1[2] = { suf[i], '\0' };
+
+		put_fixed(bps, bps < 99.95 ? 1 : 0, s1, buf, len);
 		return buf;
 	}
 	return scaled(bps, 1000.0, " kMGTP", buf, len);
@@ -104,7 +226,7 @@ char *fmt_bits(double bps, char *buf, size_t len)
 
 char *fmt_count(uint64_t v, int width, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%llu", (unsigned long long)v);
+	int n = fmt_u64(v, buf, len);
 
 	if (width > 0 && n > width)
 		scaled((double)v, 1000.0, " kMGTPE", buf, len);
@@ -115,14 +237,7 @@ char *fmt_usec_ms(uint64_t us, char *buf, size_t len)
 {
 	double ms = (double)us / 1000.0;
 
-	if (ms < 10)
-		snprintf(buf, len, "%.3f", ms);
-	else if (ms < 100)
-		snprintf(buf, len, "%.2f", ms);
-	else if (ms < 1000)
-		snprintf(buf, len, "%.1f", ms);
-	else
-		snprintf(buf, len, "%.0f", ms);
+	put_fixed(ms, ms < 10 ? 3 : ms < 100 ? 2 : ms < 1000 ? 1 : 0, "", buf, len);
 	return buf;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fatal.h"
+#include "fmt.h"
 
 void json_init(struct json *j, struct strbuf *sb)
 {
@@ -15,13 +16,30 @@ void json_init(struct json *j, struct strbuf *sb)
 
 static void key(struct json *j, const char *k)
 {
+	char b[64];
+	size_t n = 1;
+
 	if (j->need_comma[j->depth])
 		sb_putc(j->sb, ',');
 	j->need_comma[j->depth] = true;
-	if (k) {
-		json_quote(j->sb, k, strlen(k));
-		sb_putc(j->sb, ':');
+	if (!k)
+		return;
+	/*
+	 * Keys are short identifiers: copied and checked in one pass, written in
+	 * one piece; anything json_quote would escape (or a long key) goes to it.
+	 */
+	b[0] = '"';
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++) {
+		if (n == sizeof(b) - 2 || *p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+			json_quote(j->sb, k, strlen(k));
+			sb_putc(j->sb, ':');
+			return;
+		}
+		b[n++] = (char)*p;
 	}
+	b[n++] = '"';
+	b[n++] = ':';
+	sb_add(j->sb, b, n);
 }
 
 static void open_nested(struct json *j, const char *k, char c)
@@ -97,7 +115,17 @@ void json_quote(struct strbuf *sb, const char *s, size_t n)
 	sb_putc(sb, '"');
 	while (i < n) {
 		unsigned char c = p[i];
-		size_t l;
+		size_t l, run = i;
+
+		/* printable ASCII other than the two escapes goes in one copy (keys, addresses) */
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+		       p[run] != '\\')
+			run++;
+		if (run > i) {
+			sb_add(sb, s + i, run - i);
+			i = run;
+			continue;
+		}
 
 		switch (c) {
 		case '"':
@@ -171,16 +199,31 @@ void json_strn(struct json *j, const char *k, const char *s, size_t n)
 	json_quote(j->sb, s, n);
 }
 
+/* Numbers without printf: a snapshot writes tens of them per socket. */
+static void put_i64(struct strbuf *sb, int64_t v)
+{
+	char b[24];
+
+	if (v < 0) {
+		sb_putc(sb, '-');
+		sb_add(sb, b, (size_t)fmt_u64(0 - (uint64_t)v, b, sizeof(b)));
+	} else {
+		sb_add(sb, b, (size_t)fmt_u64((uint64_t)v, b, sizeof(b)));
+	}
+}
+
 void json_u64(struct json *j, const char *k, uint64_t v)
 {
+	char b[24];
+
 	key(j, k);
-	sb_printf(j->sb, "%" PRIu64, v);
+	sb_add(j->sb, b, (size_t)fmt_u64(v, b, sizeof(b)));
 }
 
 void json_i64(struct json *j, const char *k, int64_t v)
 {
 	key(j, k);
-	sb_printf(j->sb, "%" PRId64, v);
+	put_i64(j->sb, v);
 }
 
 void json_f64(struct json *j, const char *k, double v)
@@ -188,6 +231,8 @@ void json_f64(struct json *j, const char *k, double v)
 	key(j, k);
 	if (!isfinite(v))
 		sb_puts(j->sb, "null");
+	else if (v == floor(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
+		put_i64(j->sb, (int64_t)v); /* what "%.0f" prints for an integral value */
 	else if (v == floor(v) && fabs(v) < 1e15)
 		sb_printf(j->sb, "%.0f", v);
 	else
@@ -199,7 +244,11 @@ void json_fixed(struct json *j, const char *k, double v, int decimals)
 	key(j, k);
 	if (!isfinite(v))
 		sb_puts(j->sb, "null");
-	else
+	else if (v >= 0 && v < 1e15 && decimals >= 0 && decimals <= 3) { /* fits b */
+		char b[48];
+
+		sb_puts(j->sb, fmt_fixed(v, decimals, b, sizeof(b)));
+	} else
 		sb_printf(j->sb, "%.*f", decimals, v);
 }
 

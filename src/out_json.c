@@ -249,8 +249,10 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 			listener(&f->rows[v->order[i]], &j);
 	json_arr_end(&j);
 	json_arr_begin(&j, "connections");
-	for (size_t i = 0; i < v->n; i++)
+	for (size_t i = 0; i < v->n; i++) {
 		connection(&f->rows[v->order[i]], &j);
+		sb_flush_point(sb);
+	}
 	json_arr_end(&j);
 	json_obj_end(&j);
 	sb_putc(sb, '\n');

@@ -86,6 +86,7 @@ static void connections(const struct frame *f, const struct out_ctx *ctx, const 
 	for (size_t i = 0; i < v->n; i++) {
 		table_row_line(&l, &f->rows[v->order[i]], sb);
 		sb_putc(sb, '\n');
+		sb_flush_point(sb);
 	}
 }
 

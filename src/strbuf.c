@@ -1,6 +1,7 @@
 /* strbuf: a growable byte string. */
 #include "strbuf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ void sb_puts(struct strbuf *sb, const char *s)
 	sb_add(sb, s, strlen(s));
 }
 
-void sb_putc(struct strbuf *sb, char c)
+void sb_putc_slow(struct strbuf *sb, char c)
 {
 	reserve(sb, 1);
 	sb->s[sb->len++] = c;
@@ -89,4 +90,40 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 const char *sb_str(const struct strbuf *sb)
 {
 	return sb->s ? sb->s : "";
+}
+
+void sb_set_flush(struct strbuf *sb, size_t at, sb_flush_fn fn, void *arg)
+{
+	sb->flush = fn;
+	sb->flush_arg = arg;
+	sb->flush_at = at;
+	sb->flush_errno = 0;
+}
+
+void sb_flush_point(struct strbuf *sb)
+{
+	if (!sb->flush || sb->len < sb->flush_at)
+		return;
+	if (!sb->flush_errno) {
+		errno = 0;
+		if (sb->flush(sb->s, sb->len, sb->flush_arg) < 0)
+			sb->flush_errno = errno ? errno : EIO;
+		else
+			sb->flushed += sb->len;
+	}
+	/* after a failure the rest is dropped: the caller reports it once, at the end */
+	sb_reset(sb);
+}
+
+char *sb_tail(struct strbuf *sb, size_t n)
+{
+	reserve(sb, n);
+	sb->s[sb->len] = '\0';
+	return sb->s + sb->len;
+}
+
+void sb_commit(struct strbuf *sb)
+{
+	if (sb->s)
+		sb->len += strlen(sb->s + sb->len);
 }

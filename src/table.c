@@ -29,10 +29,15 @@ void table_fit_text(const char *s, int w, int align, char *buf, size_t len)
 		buf[w] = '\0';
 		return;
 	}
-	if (align == ALIGN_RIGHT)
-		snprintf(buf, len, "%*s", w, s);
-	else
-		snprintf(buf, len, "%-*s", w, s);
+	/* padding by hand: this runs for every cell of a snapshot (no printf per cell) */
+	if (align == ALIGN_RIGHT) {
+		memset(buf, ' ', (size_t)(w - n));
+		memcpy(buf + (w - n), s, (size_t)n);
+	} else {
+		memcpy(buf, s, (size_t)n);
+		memset(buf + n, ' ', (size_t)(w - n));
+	}
+	buf[w] = '\0';
 }
 
 static void finish(struct layout *l)
@@ -242,7 +247,9 @@ void layout_set_attribution(struct layout *l, unsigned attribution)
 static void fit_text_head(const char *s, int w, int align, char *buf, size_t len)
 {
 	if (w > 1 && (int)strlen(s) > w && (size_t)w < len) {
-		snprintf(buf, len, "%.*s~", w - 1, s);
+		memcpy(buf, s, (size_t)(w - 1));
+		buf[w - 1] = '~';
+		buf[w] = '\0';
 		return;
 	}
 	table_fit_text(s, w, align, buf, len);
@@ -280,14 +287,14 @@ void table_header_line(const struct layout *l, struct strbuf *sb)
 
 void table_row_line(const struct layout *l, const struct row *r, struct strbuf *sb)
 {
-	char buf[160];
 	size_t start = sb->len;
 
+	/* each cell is written in place at the end of the line: no copy per cell */
 	for (int i = 0; i < l->n; i++) {
 		if (i)
 			sb_putc(sb, ' ');
-		table_cell(l, i, r, buf, sizeof(buf));
-		sb_puts(sb, buf);
+		table_cell(l, i, r, sb_tail(sb, 160), 160);
+		sb_commit(sb);
 	}
 	while (sb->len > start && sb->s[sb->len - 1] == ' ')
 		sb->s[--sb->len] = '\0';

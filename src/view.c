@@ -1,6 +1,7 @@
 /* view: filter and deterministic sort of a frame's rows. */
 #include "view.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,11 +20,111 @@ static int cmp_keys(const void *a, const void *b, void *arg)
 	return column_sortkey_cmp(a, b, ctx->numeric, ctx->desc);
 }
 
+/*
+ * A numeric sort key flattened to integers that compare as column_sortkey_cmp
+ * orders the keys: (rank, unavailable) in one word, the value's bits mapped
+ * to an unsigned order in the next (both flipped for a descending sort), then
+ * the cookie. The row index ends ties the way the stable qsort did (rows come
+ * in ascending index): the order is the same, without a callback per
+ * comparison.
+ */
+struct flatkey {
+	uint64_t cls, num, cookie;
+	uint32_t idx;
+};
+
+static bool flat_less(const struct flatkey *a, const struct flatkey *b)
+{
+	if (a->cls != b->cls)
+		return a->cls < b->cls;
+	if (a->num != b->num)
+		return a->num < b->num;
+	if (a->cookie != b->cookie)
+		return a->cookie < b->cookie;
+	return a->idx < b->idx;
+}
+
+/* false for a NaN value: it compares equal to everything, which no integer does */
+static bool flatten(const struct sortkey *k, bool desc, struct flatkey *out)
+{
+	uint64_t bits = 0;
+
+	if (!k->none) {
+		double d = k->num == 0 ? 0.0 : k->num; /* -0 and 0 are equal */
+
+		if (isnan(d))
+			return false;
+		memcpy(&bits, &d, sizeof(bits));
+		bits = (bits >> 63) ? ~bits : bits | (1ull << 63);
+		if (desc)
+			bits = ~bits;
+	}
+	out->cls = (uint64_t)(desc ? 255u - k->rank : k->rank) << 1 | (k->none ? 1u : 0u);
+	out->num = bits;
+	out->cookie = k->cookie;
+	out->idx = k->idx;
+	return true;
+}
+
+/* Bottom-up merge sort of n keys, tmp as large. */
+static void flat_sort(struct flatkey *a, struct flatkey *tmp, size_t n)
+{
+	struct flatkey *src = a, *dst = tmp;
+
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				dst[k++] = flat_less(&src[j], &src[i]) ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		struct flatkey *t = src;
+
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+/*
+ * The numeric sort without qsort's callbacks, and without keeping a 56-byte
+ * key per row between refreshes: each key is flattened as it is made (32
+ * bytes, twice for the merge, freed at once). False if a key cannot be
+ * flattened (a NaN value).
+ */
+static bool sort_flat(struct view *v, const struct frame *f, const struct column *sort, bool desc)
+{
+	struct flatkey *k = xmalloc(2 * v->n * sizeof(*k));
+	bool ok = true;
+
+	for (size_t i = 0; i < v->n && ok; i++) {
+		struct sortkey key;
+
+		column_sortkey(sort, f, &f->rows[v->order[i]], v->order[i], &key);
+		ok = flatten(&key, desc, &k[i]);
+	}
+	if (ok) {
+		flat_sort(k, k + v->n, v->n);
+		for (size_t i = 0; i < v->n; i++)
+			v->order[i] = k[i].idx;
+	}
+	free(k);
+	return ok;
+}
+
 void view_sort(struct view *v, const struct frame *f, const struct column *sort, bool reverse)
 {
 	struct sort_ctx ctx = { column_is_numeric(sort), column_sort_desc(sort) != reverse };
 
 	if (v->n == 0)
+		return;
+	if (ctx.numeric && sort_flat(v, f, sort, ctx.desc))
 		return;
 	v->keys = xgrow(v->keys, &v->keys_cap, v->n, sizeof(*v->keys));
 	for (size_t i = 0; i < v->n; i++)

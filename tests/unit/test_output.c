@@ -4,6 +4,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,265 @@ static void json_objects_and_arrays_get_their_commas(void **state)
 	json_obj_end(&j);
 	assert_string_equal(sb.s, "{\"a\":1,\"b\":[-2,null],\"c\":null,\"t\":12.346}");
 	sb_free(&sb);
+}
+
+/*
+ * The cell formatters write digits without printf: they must print exactly
+ * what the printf formulas they replaced print, on every value. The
+ * references below are those formulas.
+ */
+static void ref_scaled(double v, double base, const char *suffixes, char *buf, size_t len)
+{
+	int i = 0;
+
+	while (v >= base * 0.9995 && suffixes[i + 1]) {
+		v /= base;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < 9.995)
+		snprintf(buf, len, "%.1f%c", v, suffixes[i]);
+	else
+		snprintf(buf, len, "%.0f%c", v, suffixes[i]);
+}
+
+static void ref_ibytes(uint64_t u, const char *const *suffixes, const char *sep, char *buf,
+		       size_t len)
+{
+	double v = (double)u;
+	int i = 0;
+
+	while (v >= 1024.0 * 0.9995 && suffixes[i + 1]) {
+		v /= 1024.0;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[0]);
+	else if (v < 9.995)
+		snprintf(buf, len, "%.1f%s%s", v, sep, suffixes[i]);
+	else
+		snprintf(buf, len, "%.0f%s%s", v, sep, suffixes[i]);
+}
+
+static void ref_bits(double bps, char *buf, size_t len)
+{
+	if (bps < 1000) {
+		snprintf(buf, len, "%.0f", bps);
+		return;
+	}
+	if (bps < 100e3 || (bps >= 1e6 && bps < 100e6) || (bps >= 1e9 && bps < 100e9)) {
+		static const char suf[] = " kMGT";
+		int i = 0;
+
+		while (bps >= 999.95 && suf[i + 1]) {
+			bps /= 1000.0;
+			i++;
+		}
+		snprintf(buf, len, bps < 99.95 ? "%.1f%c" : "%.0f%c", bps, suf[i]);
+		return;
+	}
+	ref_scaled(bps, 1000.0, " kMGTP", buf, len);
+}
+
+static void ref_usec_ms(uint64_t us, char *buf, size_t len)
+{
+	double ms = (double)us / 1000.0;
+
+	if (ms < 10)
+		snprintf(buf, len, "%.3f", ms);
+	else if (ms < 100)
+		snprintf(buf, len, "%.2f", ms);
+	else if (ms < 1000)
+		snprintf(buf, len, "%.1f", ms);
+	else
+		snprintf(buf, len, "%.0f", ms);
+}
+
+static void ref_count(uint64_t v, int width, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%llu", (unsigned long long)v);
+
+	if (width > 0 && n > width)
+		ref_scaled((double)v, 1000.0, " kMGTPE", buf, len);
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* One value through every formatter and its reference, at a full and a short buffer. */
+static void same_as_printf(uint64_t u, double d)
+{
+	static const char *const iec[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL };
+	static const char *const size[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", NULL };
+	static const size_t lens[] = { 32, 4 };
+	char a[32], b[32];
+
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		size_t len = lens[k];
+
+		ref_usec_ms(u, b, len);
+		assert_string_equal(fmt_usec_ms(u, a, len), b);
+		ref_count(u, 6, b, len);
+		assert_string_equal(fmt_count(u, 6, a, len), b);
+		ref_ibytes(u, iec, "", b, len);
+		assert_string_equal(fmt_ibytes(u, a, len), b);
+		ref_ibytes(u, size, " ", b, len);
+		assert_string_equal(fmt_size(u, a, len), b);
+		if (u < 1024)
+			snprintf(b, len, "%llu", (unsigned long long)u);
+		else
+			ref_scaled((double)u, 1024.0, " KMGTPE", b, len);
+		assert_string_equal(fmt_bytes(u, a, len), b);
+		ref_bits(d, b, len);
+		assert_string_equal(fmt_bits(d, a, len), b);
+		for (int dec = 0; dec <= 3 && (u & 3) == 0; dec++) { /* a quarter: time */
+			snprintf(b, len, "%.*f", dec, d);
+			assert_string_equal(fmt_fixed(d, dec, a, len), b);
+			snprintf(b, len, "%.*f", dec, -d);
+			assert_string_equal(fmt_fixed(-d, dec, a, len), b);
+		}
+	}
+}
+
+/* Dotted quads as inet_ntop writes them (it has a printf inside): every octet in every place. */
+static void ipv4_addresses_print_what_inet_ntop_prints(void **state)
+{
+	uint64_t seed = 0x1234567;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], small[6];
+
+	(void)state;
+	for (int i = 0; i < 256 * 4 + 20000; i++) {
+		uint8_t ip[4];
+		uint64_t r = xorshift(&seed);
+
+		memcpy(ip, &r, 4);
+		if (i < 256 * 4) { /* each octet value alone in each position */
+			memset(ip, 0, 4);
+			ip[i / 256] = (uint8_t)(i % 256);
+		}
+		assert_non_null(inet_ntop(AF_INET, ip, b, sizeof(b)));
+		assert_string_equal(fmt_ipv4(ip, a, sizeof(a)), b);
+	}
+	assert_string_equal(fmt_ipv4((const uint8_t[4]){ 127, 0, 0, 1 }, small, sizeof(small)),
+			    "127.0"); /* cut as snprintf cuts */
+}
+
+/* JSON numbers: json_i64/u64 and an integral json_f64 as "%lld", "%llu", "%.0f" print them. */
+static void json_numbers_print_what_printf_prints(void **state)
+{
+	static const double f[] = { 0.0, -0.0, 1.0, -1.0, 999999999999999.0, -123456789.0, 4096.0 };
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	char want[64];
+	struct json j;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		uint64_t u = xorshift(&seed) >> (xorshift(&seed) % 64);
+		int64_t v = (int64_t)xorshift(&seed) >> (xorshift(&seed) % 64);
+
+		sb_reset(&sb);
+		json_init(&j, &sb);
+		json_u64(&j, NULL, u);
+		json_i64(&j, NULL, v);
+		json_i64(&j, NULL, INT64_MIN + (i == 0 ? 0 : INT64_MAX));
+		snprintf(want, sizeof(want), "%llu,%lld,%lld", (unsigned long long)u, (long long)v,
+			 (long long)(INT64_MIN + (i == 0 ? 0 : INT64_MAX)));
+		assert_string_equal(sb_str(&sb), want);
+	}
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		sb_reset(&sb);
+		json_init(&j, &sb);
+		json_f64(&j, NULL, f[i]);
+		snprintf(want, sizeof(want), "%.0f", f[i]);
+		assert_string_equal(sb_str(&sb), want);
+	}
+	/* json_fixed at every magnitude, up to numbers longer than any cell (the fuzzer's 1e45) */
+	for (int e = -8; e <= 300; e++) {
+		for (int k = 0; k < 4; k++) {
+			double d = pow(10.0, e) * (1.0 + (double)(xorshift(&seed) % 1000) / 997.0);
+			struct strbuf ref = STRBUF_INIT;
+
+			for (int dec = 0; dec <= 4; dec++) {
+				sb_reset(&sb);
+				sb_reset(&ref);
+				json_init(&j, &sb);
+				json_fixed(&j, NULL, k & 1 ? -d : d, dec);
+				sb_printf(&ref, "%.*f", dec, k & 1 ? -d : d);
+				assert_string_equal(sb_str(&sb), sb_str(&ref));
+			}
+			sb_free(&ref);
+		}
+	}
+	sb_free(&sb);
+}
+
+static void cell_formatters_print_what_printf_prints(void **state)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	/* every microsecond count to 1.1 s: all the rounding ties of %.2f, %.1f, %.0f */
+	for (uint64_t u = 0; u <= 1100000; u++)
+		same_as_printf(u, (double)u / 2.0); /* bits: every .5 tie up to a million */
+	/* values around every scale step, and random ones of every magnitude */
+	for (int e = 0; e < 64; e++) {
+		uint64_t p = 1ull << e;
+
+		for (uint64_t k = 0; k < 64; k++) {
+			double d = (double)p * (0.999 + (double)k * 0.00005);
+
+			same_as_printf(p - 1 + k, d);
+			same_as_printf((uint64_t)d, d / 1000.0);
+		}
+	}
+	for (int i = 0; i < 150000; i++) {
+		uint64_t r = xorshift(&seed);
+		int shift = (int)(r % 64);
+		uint64_t u = xorshift(&seed) >> shift;
+		double d = (double)(xorshift(&seed) >> (11 + shift % 40)) /
+			   (double)(1ull << (xorshift(&seed) % 20));
+
+		same_as_printf(u, d);
+	}
+}
+
+/* Keys take a short path when plain: one that needs escaping, or a long one, is quoted in full. */
+static void json_keys_are_escaped_like_strings(void **state)
+{
+	static const char *const keys[] = {
+		"plain_key",
+		"a\"b",
+		"back\\slash",
+		"tab\there",
+		"caf\xc3\xa9",
+		"",
+		"a_key_that_is_longer_than_the_sixty_two_bytes_of_the_short_path_x"
+	};
+	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
+	struct json j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		sb_reset(&sb);
+		sb_reset(&want);
+		json_init(&j, &sb);
+		json_obj_begin(&j, NULL);
+		json_u64(&j, keys[i], 1);
+		json_obj_end(&j);
+		sb_putc(&want, '{');
+		json_quote(&want, keys[i], strlen(keys[i]));
+		sb_puts(&want, ":1}");
+		assert_string_equal(sb_str(&sb), sb_str(&want));
+	}
+	sb_free(&sb);
+	sb_free(&want);
 }
 
 static void numbers_are_formatted_for_narrow_columns(void **state)
@@ -499,6 +761,78 @@ static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
 	frame_free(&fr[1]);
 }
 
+/* The reference order: column_sortkey_cmp, equal keys in row order (a stable sort). */
+static void reference_order(const struct frame *f, const struct column *col, bool reverse,
+			    uint32_t *out)
+{
+	size_t n = frame_nrows(f);
+	struct sortkey *k = calloc(n, sizeof(*k));
+	bool desc = column_sort_desc(col) != reverse;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		column_sortkey(col, f, &f->rows[i], (uint32_t)i, &k[i]);
+		/* insertion: the new key goes after every key not greater than it */
+		struct sortkey cur = k[i];
+
+		while (j > 0 &&
+		       column_sortkey_cmp(&k[j - 1], &cur, column_is_numeric(col), desc) > 0) {
+			k[j] = k[j - 1];
+			j--;
+		}
+		k[j] = cur;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = k[i].idx;
+	free(k);
+}
+
+/*
+ * Numeric sorts run on flattened integer keys: on every column, both
+ * directions, over 2,000 rows with many equal values, equal cookies and
+ * unavailable values, the order is the one the comparator defines.
+ */
+static void every_column_sorts_as_its_comparator_orders(void **state)
+{
+	static const double rates[] = { 0, 0, 1e3, 5e5, 5e5, 1e9, -0.0 };
+	struct frame fr[2], big;
+	struct view v = { 0 };
+	size_t n = 2000;
+	struct row *rows;
+	uint32_t *want = calloc(n, sizeof(*want));
+	uint64_t seed = 77;
+
+	(void)state;
+	tu_frames("states.rec", fr, 2);
+	rows = calloc(n, sizeof(*rows));
+	for (size_t i = 0; i < n; i++) {
+		rows[i] = fr[1].rows[i % frame_nrows(&fr[1])]; /* same conn: same cookie */
+		rows[i].tx_bps = rates[xorshift(&seed) % 7];
+		rows[i].rx_bps = rates[xorshift(&seed) % 7];
+		if (xorshift(&seed) % 5 == 0)
+			rows[i].flags &= (uint16_t)~ROW_RATES;
+	}
+	big = fr[1];
+	big.rows = rows;
+	big.sample.n = n;
+	for (int id = 0; id < COL_N; id++) {
+		const struct column *col = column_get(id);
+
+		for (int rev = 0; rev < 2; rev++) {
+			view_build(&v, &big, col, rev, NULL, NULL);
+			reference_order(&big, col, rev, want);
+			assert_int_equal(v.n, n);
+			assert_memory_equal(v.order, want, n * sizeof(*want));
+		}
+	}
+	view_free(&v);
+	free(rows);
+	free(want);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 static void endpoints_sort_numerically(void **state)
 {
 	struct frame fr[2];
@@ -512,6 +846,39 @@ static void endpoints_sort_numerically(void **state)
 	view_free(&v);
 	frame_free(&fr[0]);
 	frame_free(&fr[1]);
+}
+
+static int collect(const char *s, size_t n, void *arg)
+{
+	sb_add(arg, s, n);
+	return 0;
+}
+
+static int refuse(const char *s, size_t n, void *arg)
+{
+	(void)s;
+	(void)n;
+	(void)arg;
+	errno = ENOSPC;
+	return -1;
+}
+
+/* A failed flush is kept (to be reported once) and the text after it is not held. */
+static void a_failed_flush_is_kept_and_stops_holding_text(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	sb_set_flush(&sb, 4, refuse, NULL);
+	sb_puts(&sb, "ab");
+	sb_flush_point(&sb);
+	assert_int_equal(sb.len, 2); /* below the threshold: held */
+	sb_puts(&sb, "cdef");
+	sb_flush_point(&sb);
+	assert_int_equal(sb.flush_errno, ENOSPC);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(sb.flushed, 0);
+	sb_free(&sb);
 }
 
 static void render(const char *fixture,
@@ -533,10 +900,21 @@ static void render(const char *fixture,
 			       NULL };
 	char path[256];
 
+	struct strbuf out = STRBUF_INIT;
+
 	tu_frames(fixture, fr, 2);
 	writer(&fr[1], &ctx, &v, &sb);
 	snprintf(path, sizeof(path), "tests/golden/%s", golden);
 	assert_true(tu_golden(path, sb.s));
+	/* streamed (handed on at every row, as batch mode writes it): the same bytes */
+	sb_reset(&sb);
+	sb_set_flush(&sb, 1, collect, &out);
+	writer(&fr[1], &ctx, &v, &sb);
+	assert_true(sb.flushed > 0);
+	sb_add(&out, sb.s, sb.len);
+	assert_int_equal(sb.flushed + sb.len, out.len);
+	assert_true(tu_golden(path, out.s));
+	sb_free(&out);
 	sb_free(&sb);
 	view_free(&v);
 	frame_free(&fr[0]);
@@ -610,6 +988,11 @@ int main(void)
 		cmocka_unit_test(json_strings_are_escaped),
 		cmocka_unit_test(json_objects_and_arrays_get_their_commas),
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
+		cmocka_unit_test(cell_formatters_print_what_printf_prints),
+		cmocka_unit_test(json_numbers_print_what_printf_prints),
+		cmocka_unit_test(json_keys_are_escaped_like_strings),
+		cmocka_unit_test(ipv4_addresses_print_what_inet_ntop_prints),
+		cmocka_unit_test(a_failed_flush_is_kept_and_stops_holding_text),
 		cmocka_unit_test(bytes_are_binary_and_say_so_rates_are_bits),
 		cmocka_unit_test(queue_columns_show_bytes_with_binary_suffixes),
 		cmocka_unit_test(pacing_of_all_ones_is_unlimited),
@@ -619,6 +1002,7 @@ int main(void)
 		cmocka_unit_test(narrow_screens_drop_columns_by_priority),
 		cmocka_unit_test(sorting_is_deterministic_and_unavailable_sorts_last),
 		cmocka_unit_test(endpoints_sort_numerically),
+		cmocka_unit_test(every_column_sorts_as_its_comparator_orders),
 		cmocka_unit_test(problems_sort_first_by_severity_then_by_rate),
 		cmocka_unit_test(a_listener_with_a_full_accept_queue_sorts_first),
 		cmocka_unit_test(problems_is_a_sort_key_by_name),
