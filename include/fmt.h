@@ -21,6 +21,8 @@ char *fmt_size(uint64_t v, char *buf, size_t len);
 char *fmt_rate(double bps, char *buf, size_t len);
 /* Bits per second, SI: 812000 -> "812k", 94200000 -> "94.2M". */
 char *fmt_bits(double bps, char *buf, size_t len);
+/* A duration for prose: 45 -> "45 us", 20100 -> "20.1 ms", 150000 -> "150 ms". */
+char *fmt_duration_us(uint64_t us, char *buf, size_t len);
 /* Plain count; when wider than `width` digits, SI-abbreviated ("1.2M"). */
 char *fmt_count(uint64_t v, int width, char *buf, size_t len);
 /* Microseconds as milliseconds with 3 significant-ish digits: 51 -> "0.051", 123456 -> "123". */

@@ -72,11 +72,18 @@ static int fail(struct collector *c, FILE *err, const char *msg)
 	return 1;
 }
 
+/* The writers hand finished rows on (sb_flush_point): straight to the output. */
+static int flush_rows(const char *s, size_t n, void *arg)
+{
+	errno = 0;
+	return fwrite(s, 1, n, arg) == n ? 0 : -1;
+}
+
 /* One frame to the output; 0, or -1 after one line on err (EPIPE, ENOSPC, ...). */
 static int emit(FILE *out, FILE *err, const struct strbuf *sb)
 {
-	errno = 0;
-	if (fwrite(sb->s, 1, sb->len, out) != sb->len || fflush(out) != 0) {
+	errno = sb->flush_errno;
+	if (sb->flush_errno || fwrite(sb->s, 1, sb->len, out) != sb->len || fflush(out) != 0) {
 		fprintf(err, "tcptop: cannot write the output: %s\n",
 			errno ? strerror(errno) : "write error");
 		return -1;
@@ -163,6 +170,9 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 			goto out;
 		}
 		sb_reset(&sb);
+		/* a stream gets rows as they are made; a textfile is renamed whole */
+		if (!tf.path)
+			sb_set_flush(&sb, 1 << 16, flush_rows, out);
 		w->write(cur, &args, &v, &sb);
 		if (tf.path) {
 			if (textfile_write(&tf, sb.s, sb.len, &e) < 0) {

@@ -181,13 +181,25 @@ static void get_skmem(const struct row *r, struct cval *v)
 {
 	char a[12], b[12], c[12], d[12];
 	const uint32_t *m = r->c->skmem;
+	const char *part[4] = { a, b, c, d };
+	size_t at = 0;
 
 	if (!m || r->c->skmem_n <= SKM_SNDBUF)
 		return;
-	snprintf(v->buf, sizeof(v->buf), "%s/%s %s/%s", fmt_ibytes(m[SKM_RMEM_ALLOC], a, sizeof(a)),
-		 fmt_ibytes(m[SKM_RCVBUF], b, sizeof(b)),
-		 fmt_ibytes(m[SKM_WMEM_ALLOC], c, sizeof(c)),
-		 fmt_ibytes(m[SKM_SNDBUF], d, sizeof(d)));
+	fmt_ibytes(m[SKM_RMEM_ALLOC], a, sizeof(a));
+	fmt_ibytes(m[SKM_RCVBUF], b, sizeof(b));
+	fmt_ibytes(m[SKM_WMEM_ALLOC], c, sizeof(c));
+	fmt_ibytes(m[SKM_SNDBUF], d, sizeof(d));
+	/* "%s/%s %s/%s" without printf (a cell per socket), cut as snprintf would cut it */
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(part[i]), room = sizeof(v->buf) - 1 - at;
+
+		memcpy(v->buf + at, part[i], n < room ? n : room);
+		at += n < room ? n : room;
+		if (i < 3 && at < sizeof(v->buf) - 1)
+			v->buf[at++] = i == 1 ? ' ' : '/';
+	}
+	v->buf[at] = '\0';
 	set_str(v, v->buf);
 	/* sorts by total memory held */
 	v->u = (uint64_t)m[SKM_RMEM_ALLOC] + m[SKM_WMEM_QUEUED];
@@ -1469,10 +1481,16 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 	col->get(r, &v);
 	switch (v.kind) {
 	case CV_NONE:
-		snprintf(buf, len, "-");
+		if (len > 1)
+			memcpy(buf, "-", 2); /* no printf per cell: this runs for every cell */
 		break;
 	case CV_STR:
-		snprintf(buf, len, "%s", v.s);
+		if (len) {
+			size_t n = strnlen(v.s, len - 1);
+
+			memcpy(buf, v.s, n);
+			buf[n] = '\0';
+		}
 		break;
 	case CV_EP:
 		endpoint_str(v.family, v.addr, v.port, buf, len);
@@ -1486,7 +1504,7 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 	case CV_U64:
 		switch (col->fmt) {
 		case CF_BYTES: {
-			int n = snprintf(buf, len, "%llu", (unsigned long long)v.u);
+			int n = fmt_u64(v.u, buf, len);
 
 			if (n > width)
 				fmt_ibytes(v.u, buf, len);

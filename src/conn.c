@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "fmt.h"
+
 struct state_name {
 	const char *name;    /* ss style, shown to users and in JSON */
 	const char *keyword; /* filter language */
@@ -86,6 +88,8 @@ char *addr_str(int family, const uint8_t *a, char *buf, size_t len)
 {
 	if (family == AF_INET6 && addr_is_v4mapped(a))
 		return addr_str(AF_INET, a + 12, buf, len);
+	if (family == AF_INET)
+		return fmt_ipv4(a, buf, len); /* inet_ntop has a printf inside: a cell per socket */
 	if ((family != AF_INET && family != AF_INET6) || !inet_ntop(family, a, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;
@@ -102,12 +106,22 @@ char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_
 	if (port == 0 && addr_is_any(family, a))
 		snprintf(pb, sizeof(pb), "*");
 	else
-		snprintf(pb, sizeof(pb), "%u", port);
+		fmt_u64(port, pb, sizeof(pb));
 	if (family == AF_INET6 && addr_is_any(family, a) && !addr_is_v4mapped(a))
 		snprintf(buf, len, "[::]:%s", pb);
 	else if (eff == AF_INET6)
 		snprintf(buf, len, "[%s]:%s", addr_str(family, a, ab, sizeof(ab)), pb);
-	else
-		snprintf(buf, len, "%s:%s", addr_str(family, a, ab, sizeof(ab)), pb);
+	else {
+		/* the common case without printf: "%s:%s" */
+		size_t n = strlen(addr_str(family, a, ab, sizeof(ab))), m = strlen(pb);
+
+		if (len && n + 1 + m < len) {
+			memcpy(buf, ab, n);
+			buf[n] = ':';
+			memcpy(buf + n + 1, pb, m + 1);
+		} else {
+			snprintf(buf, len, "%s:%s", ab, pb);
+		}
+	}
 	return buf;
 }

@@ -7,11 +7,6 @@
 #include "diagnose_int.h"
 #include "fmt.h"
 
-/*
- * iec(), usec() and bitrate() are prose units ("1.5 KiB", "20.1 ms",
- * "15.3 Mbit/s"): fmt.c's are column-compact ("1.5K") and would change
- * every message. Kept here until fmt.c gains them (see the merge notes).
- */
 void dx_put(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -26,53 +21,10 @@ void dx_put(struct text *t, const char *fmt, ...)
 		t->off = t->off + (size_t)w < t->len ? t->off + (size_t)w : t->len - 1;
 }
 
-/* "800 B", "16 KiB", "1.5 MiB". */
-static const char *iec(uint64_t v, char *buf, size_t len)
-{
-	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
-	double x = (double)v;
-	int u = -1;
-
-	if (v < 1024) {
-		snprintf(buf, len, "%llu B", (unsigned long long)v);
-		return buf;
-	}
-	while (x >= 1024 && u < 3) {
-		x /= 1024;
-		u++;
-	}
-	if (x < 10 && fabs(x - round(x)) > 0.05)
-		snprintf(buf, len, "%.1f %s", x, unit[u]);
-	else
-		snprintf(buf, len, "%.0f %s", x, unit[u]);
-	return buf;
-}
-
-/* "20.1 ms", "45 us". */
-static const char *usec(uint64_t us, char *buf, size_t len)
-{
-	if (us >= 100000)
-		snprintf(buf, len, "%.0f ms", (double)us / 1000.0);
-	else if (us >= 1000)
-		snprintf(buf, len, "%.1f ms", (double)us / 1000.0);
-	else
-		snprintf(buf, len, "%llu us", (unsigned long long)us);
-	return buf;
-}
-
-/* Bytes/s as "15.3 Mbit/s". */
+/* Bytes/s as prose bits/s ("15.3 Mbit/s"), from fmt.c like every unit here. */
 static const char *bitrate(double bytes_per_s, char *buf, size_t len)
 {
-	static const char *const unit[] = { "bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s" };
-	double x = bytes_per_s * 8;
-	int u = 0;
-
-	while (x >= 1000 && u < 4) {
-		x /= 1000;
-		u++;
-	}
-	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", x, unit[u]);
-	return buf;
+	return fmt_rate(bytes_per_s * 8, buf, len);
 }
 
 char *diagnose_limit_str(const struct row *r, char *buf, size_t len)
@@ -128,9 +80,9 @@ static void put_bdp(const struct row *r, uint64_t limit, struct text *t)
 
 	if (!r->bdp_bytes || !rtt)
 		return;
-	iec(r->bdp_bytes, b, sizeof(b));
+	fmt_size(r->bdp_bytes, b, sizeof(b));
 	bitrate((double)r->bdp_bytes * 1e6 / rtt, rate, sizeof(rate));
-	usec(rtt, rt, sizeof(rt));
+	fmt_duration_us(rtt, rt, sizeof(rt));
 	if (limit && r->bdp_bytes < limit && (r->dflags & ROWD_BDP_MIN))
 		dx_put(t,
 		       "; the measured %s x %s = %s is capped by this limit itself, the path takes "
@@ -171,7 +123,7 @@ void dx_explain_sndbuf_bdp(const struct row *r, struct text *t)
 	const struct conn *c = r->c;
 	char a[24], b[24];
 
-	dx_put(t, "send buffer %s held sending back ", iec(skm(c, SKM_SNDBUF), a, sizeof(a)));
+	dx_put(t, "send buffer %s held sending back ", fmt_size(skm(c, SKM_SNDBUF), a, sizeof(a)));
 	put_limit_share(r, t);
 	dx_put(t, ": all of it in flight, the congestion window allowed more");
 	put_bdp(r, skm(c, SKM_SNDBUF), t);
@@ -179,7 +131,7 @@ void dx_explain_sndbuf_bdp(const struct row *r, struct text *t)
 		dx_put(t,
 		       "; the application sets SO_SNDBUF (%s, doubled): remove it or raise "
 		       "it, see net.core.wmem_max",
-		       iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
+		       fmt_size(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
 	else if (r->dflags & ROWD_SNDBUF_AT_MAX)
 		dx_put(t, "; autotuning reached the net.ipv4.tcp_wmem maximum: raise it");
 	else
@@ -195,7 +147,8 @@ void dx_explain_sndbuf_fixed(const struct row *r, struct text *t)
 	       "send buffer %s did not grow while it limited sending: the application fixed "
 	       "it with SO_SNDBUF %s (the kernel doubles it and turns autotuning off); remove "
 	       "the setsockopt or raise it, see net.core.wmem_max",
-	       iec(skm(c, SKM_SNDBUF), a, sizeof(a)), iec(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
+	       fmt_size(skm(c, SKM_SNDBUF), a, sizeof(a)),
+	       fmt_size(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
 }
 
 void dx_explain_rwnd_bdp(const struct row *r, struct text *t)
@@ -205,7 +158,7 @@ void dx_explain_rwnd_bdp(const struct row *r, struct text *t)
 	uint32_t wnd = 0;
 
 	CONN_INFO(c, snd_wnd, &wnd);
-	dx_put(t, "the peer's receive window %s held sending back ", iec(wnd, a, sizeof(a)));
+	dx_put(t, "the peer's receive window %s held sending back ", fmt_size(wnd, a, sizeof(a)));
 	put_limit_share(r, t);
 	dx_put(t, " while the congestion window allowed more");
 	put_bdp(r, wnd, t);
@@ -224,13 +177,13 @@ void dx_explain_rcvbuf_bdp(const struct row *r, struct text *t)
 	dx_put(t,
 	       "our receive window %s (buffer %s) is filled every round trip (%s per %s) "
 	       "while the application keeps up: the window sets the pace",
-	       iec(wnd, a, sizeof(a)), iec(skm(c, SKM_RCVBUF), b, sizeof(b)),
-	       iec(bytes_of(per_rtt), e, sizeof(e)), usec(rtt, u, sizeof(u)));
+	       fmt_size(wnd, a, sizeof(a)), fmt_size(skm(c, SKM_RCVBUF), b, sizeof(b)),
+	       fmt_size(bytes_of(per_rtt), e, sizeof(e)), fmt_duration_us(rtt, u, sizeof(u)));
 	if (r->findings & (1u << DX_RCVBUF_FIXED))
 		dx_put(t,
 		       "; the application sets SO_RCVBUF (%s, doubled): remove it or raise "
 		       "it, see net.core.rmem_max",
-		       iec(skm(c, SKM_RCVBUF) / 2, a, sizeof(a)));
+		       fmt_size(skm(c, SKM_RCVBUF) / 2, a, sizeof(a)));
 	else if (r->dflags & ROWD_RCVBUF_AT_MAX)
 		dx_put(t, "; autotuning reached the net.ipv4.tcp_rmem maximum: raise it");
 	else
@@ -246,7 +199,8 @@ void dx_explain_rcvbuf_fixed(const struct row *r, struct text *t)
 	       "receive buffer %s does not grow although its window is full every round trip: "
 	       "the application fixed it with SO_RCVBUF %s (doubled, autotuning off); remove "
 	       "the setsockopt or raise it, see net.core.rmem_max",
-	       iec(skm(c, SKM_RCVBUF), a, sizeof(a)), iec(skm(c, SKM_RCVBUF) / 2, b, sizeof(b)));
+	       fmt_size(skm(c, SKM_RCVBUF), a, sizeof(a)),
+	       fmt_size(skm(c, SKM_RCVBUF) / 2, b, sizeof(b)));
 }
 
 void dx_explain_zwin(const struct row *r, struct text *t)
@@ -255,7 +209,7 @@ void dx_explain_zwin(const struct row *r, struct text *t)
 	char a[24];
 
 	dx_put(t, "the peer advertises a zero window with %s waiting to be sent",
-	       iec(c->wqueue, a, sizeof(a)));
+	       fmt_size(c->wqueue, a, sizeof(a)));
 	if (c->timer == TIMER_PERSIST && c->retrans)
 		dx_put(t, ", %u zero-window probes unanswered", c->retrans);
 	dx_put(t, ": the receiving application is not reading; look at its Recv-Q");
@@ -269,8 +223,8 @@ void dx_explain_rcvq_full(const struct row *r, struct text *t)
 	dx_put(t,
 	       "receive queue full: %s unread, %s of the %s buffer used, we advertise a zero "
 	       "window; the application on this socket is not reading",
-	       iec(c->rqueue, a, sizeof(a)), iec(skm(c, SKM_RMEM_ALLOC), b, sizeof(b)),
-	       iec(skm(c, SKM_RCVBUF), e, sizeof(e)));
+	       fmt_size(c->rqueue, a, sizeof(a)), fmt_size(skm(c, SKM_RMEM_ALLOC), b, sizeof(b)),
+	       fmt_size(skm(c, SKM_RCVBUF), e, sizeof(e)));
 }
 
 void dx_explain_recvq_growing(const struct row *r, struct text *t)
@@ -281,7 +235,8 @@ void dx_explain_recvq_growing(const struct row *r, struct text *t)
 	dx_put(t,
 	       "unread data grew %u intervals in a row to %s (buffer %s): the application "
 	       "reads slower than data arrives",
-	       r->rq_grew, iec(c->rqueue, a, sizeof(a)), iec(skm(c, SKM_RCVBUF), b, sizeof(b)));
+	       r->rq_grew, fmt_size(c->rqueue, a, sizeof(a)),
+	       fmt_size(skm(c, SKM_RCVBUF), b, sizeof(b)));
 }
 
 void dx_explain_unsent_growing(const struct row *r, struct text *t)
@@ -293,7 +248,7 @@ void dx_explain_unsent_growing(const struct row *r, struct text *t)
 	       "unsent data grew %u intervals in a row to %s: the application writes faster "
 	       "than the connection sends, which adds latency; TCP_NOTSENT_LOWAT "
 	       "(net.ipv4.tcp_notsent_lowat) bounds it",
-	       r->notsent_grew, iec(unsent_bytes(c), a, sizeof(a)));
+	       r->notsent_grew, fmt_size(unsent_bytes(c), a, sizeof(a)));
 }
 
 void dx_explain_rto_backoff(const struct row *r, struct text *t)
@@ -312,7 +267,7 @@ void dx_explain_rto_backoff(const struct row *r, struct text *t)
 		       "retransmission timeout backed off %u times (RTO %s, next in %u ms): "
 		       "nothing acknowledged; check that the peer is reachable and nothing "
 		       "drops its packets",
-		       backoff_of(c), usec(c->info->rto, a, sizeof(a)), c->expires_ms);
+		       backoff_of(c), fmt_duration_us(c->info->rto, a, sizeof(a)), c->expires_ms);
 }
 
 void dx_message_accept_overflow(const struct finding *x, struct text *t)
@@ -451,8 +406,8 @@ void dx_explain_delayed_ack(const struct row *r, struct text *t)
 	       "%s, %u segment(s) unacknowledged and %llu bytes held back (below one MSS, %u): "
 	       "Nagle sends a small segment only when the previous one is acknowledged, and the "
 	       "peer delays that ACK (40 ms or more); ",
-	       usec(srtt, a, sizeof(a)), usec(base_rtt_us(c), b, sizeof(b)), c->info->unacked,
-	       (unsigned long long)unsent_bytes(c), c->info->snd_mss);
+	       fmt_duration_us(srtt, a, sizeof(a)), fmt_duration_us(base_rtt_us(c), b, sizeof(b)),
+	       c->info->unacked, (unsigned long long)unsent_bytes(c), c->info->snd_mss);
 	if (r->limit_basis != DB_STATE)
 		dx_put(t, "waiting %u%% of the interval; ", r->limited_pct);
 	dx_put(t, "set TCP_NODELAY, or write each request at once (writev, TCP_CORK), or have "
@@ -470,7 +425,7 @@ void dx_explain_no_wscale(const struct row *r, struct text *t)
 		dx_put(t,
 		       "no window scaling on this connection: the peer's window %s cannot pass "
 		       "64 KiB and held sending back ",
-		       iec(wnd, a, sizeof(a)));
+		       fmt_size(wnd, a, sizeof(a)));
 		put_limit_share(r, t);
 	} else {
 		dx_put(t, "no window scaling on this connection: our receive window cannot pass "
@@ -532,7 +487,7 @@ void dx_message_fin_wait1(const struct finding *x, struct text *t)
 	       "%lld behind a zero window (up to %lld probes): the application closed them, their "
 	       "FIN cannot leave until the peer reads or answers",
 	       (long long)evd(x, "orphans"), x->subject,
-	       iec((uint64_t)evd(x, "bytes"), a, sizeof(a)), (long long)evd(x, "zero_window"),
+	       fmt_size((uint64_t)evd(x, "bytes"), a, sizeof(a)), (long long)evd(x, "zero_window"),
 	       (long long)evd(x, "max_probes"));
 	if (r >= 0)
 		dx_put(t, "; net.ipv4.tcp_orphan_retries %lld%s bounds the probes", (long long)r,
@@ -581,7 +536,7 @@ void dx_message_tcp_mem(const struct finding *x, struct text *t)
 	int64_t p;
 
 	dx_put(t, "TCP memory %lld pages (%s)", (long long)evd(x, "mem_pages"),
-	       iec((uint64_t)evd(x, "mem_pages") * 4096, a, sizeof(a)));
+	       fmt_size((uint64_t)evd(x, "mem_pages") * 4096, a, sizeof(a)));
 	if (ev_get(x, "tcp_mem_pressure", &p))
 		dx_put(t, ", net.ipv4.tcp_mem %lld %lld %lld pages: %s",
 		       (long long)evd(x, "tcp_mem_min"), (long long)p,

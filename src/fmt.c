@@ -224,6 +224,17 @@ char *fmt_bits(double bps, char *buf, size_t len)
 	return scaled(bps, 1000.0, " kMGTP", buf, len);
 }
 
+char *fmt_duration_us(uint64_t us, char *buf, size_t len)
+{
+	if (us >= 100000)
+		snprintf(buf, len, "%.0f ms", (double)us / 1000.0);
+	else if (us >= 1000)
+		snprintf(buf, len, "%.1f ms", (double)us / 1000.0);
+	else
+		snprintf(buf, len, "%llu us", (unsigned long long)us);
+	return buf;
+}
+
 char *fmt_count(uint64_t v, int width, char *buf, size_t len)
 {
 	int n = fmt_u64(v, buf, len);

@@ -9,6 +9,7 @@
 
 #include "diagnose.h"
 #include "json.h"
+#include "nsset.h"
 #include "sockstat.h"
 #include "tunables.h"
 
@@ -205,6 +206,7 @@ static void listener(const struct row *r, struct json *j)
 		if (column_get(i)->flags & COLF_LISTEN)
 			column_json(column_get(i), r, j);
 	column_json(column_get(COL_PROC), r, j); /* which service listens */
+	column_json(column_get(COL_NETNS), r, j);
 	json_u64(j, "cookie", r->c->cookie);
 	json_obj_end(j);
 }
@@ -243,6 +245,7 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	tunables(f, &j);
 	tunables_host(f, &j);
 	sockstat(f, &j);
+	nsset_json(f, &j);
 	json_arr_begin(&j, "listeners");
 	for (size_t i = 0; i < v->n; i++)
 		if (f->rows[v->order[i]].lst)
