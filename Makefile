@@ -218,7 +218,7 @@ FORMAT_FILES = $(wildcard src/*.c ui/*.c include/*.h tests/unit/*.c tests/unit/*
 format:
 	clang-format -i $(FORMAT_FILES)
 
-lint: lint-format lint-cppcheck
+lint: lint-format lint-cppcheck lint-spdx
 
 .PHONY: lint-format lint-cppcheck lint-spdx
 # Not part of `make lint` until every file has its line (scripts/spdx.sh add); tests/run.sh lint runs it.

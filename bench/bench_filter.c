@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_filter: the cost of one refresh on 200,000 real sockets, unfiltered and with a filter matching about 1%. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_floor: the cheapest dump of what tcptop asks for (tcp_info + skmem), the floor its refresh is measured against. */
 #include <errno.h>
 #include <linux/inet_diag.h>

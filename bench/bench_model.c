@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_model: user-space cost of a refresh (model, sort, follow) at 50k..400k sockets; prints ratios. */
 #include <arpa/inet.h>
 #include <stdio.h>

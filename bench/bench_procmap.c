@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_procmap: socket -> process map build times on ~200,000 real sockets, against ss -tanp in the same run. */
 #include <arpa/inet.h>
 #include <errno.h>

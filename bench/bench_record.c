@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_record: bytes per socket per refresh of a recording, against real sockets in a private namespace. */
 #include <errno.h>
 #include <sched.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_snapshot: tcptop against the floor and ss on N real sockets, one table per N, everything measured in one run. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tui.sh: how fast the interactive view answers keys on a host with N real sockets (default 200,000).
 # Root (a private namespace). Prints per-key latencies: key sent -> the screen shows its effect.
 # usage: bench/tui.sh [SOCKETS] [KEYS]

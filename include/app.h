@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* app: the interactive program: terminal, collector thread, keys, signals. */
 #ifndef TCPTOP_APP_H
 #define TCPTOP_APP_H

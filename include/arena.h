@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* arena: a chunked bump allocator whose pointers stay valid until reset. */
 #ifndef TCPTOP_ARENA_H
 #define TCPTOP_ARENA_H

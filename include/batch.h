@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* batch: the non-interactive mode: N snapshots on standard output (text, JSON, prom) or a textfile. */
 #ifndef TCPTOP_BATCH_H
 #define TCPTOP_BATCH_H

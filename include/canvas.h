@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* canvas: an in-memory grid of cells that screens draw on; the TUI blits it, snapshots print it. */
 #ifndef TCPTOP_CANVAS_H
 #define TCPTOP_CANVAS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* collector: one refresh end to end: source -> sample, counters, tunables -> model -> frame. */
 #ifndef TCPTOP_COLLECTOR_H
 #define TCPTOP_COLLECTOR_H

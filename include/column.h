@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* column: the column table: one row per column, read by the TUI, text and JSON outputs alike. */
 #ifndef TCPTOP_COLUMN_H
 #define TCPTOP_COLUMN_H

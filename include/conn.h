@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conn: the normalised record of one socket from a sock_diag dump, and TCP state names. */
 #ifndef TCPTOP_CONN_H
 #define TCPTOP_CONN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counters: /proc/net/netstat and /proc/net/snmp as named values, and their per-refresh deltas. */
 #ifndef TCPTOP_COUNTERS_H
 #define TCPTOP_COUNTERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diag: the sock_diag netlink socket (libmnl), dump requests and the receive loop. */
 #ifndef TCPTOP_DIAG_H
 #define TCPTOP_DIAG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diag_parse: one sock_diag netlink message to one struct conn; pure, no I/O. */
 #ifndef TCPTOP_DIAG_PARSE_H
 #define TCPTOP_DIAG_PARSE_H

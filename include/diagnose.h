@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose: from one frame's data to what limits each connection and what is wrong on the host. */
 #ifndef TCPTOP_DIAGNOSE_H
 #define TCPTOP_DIAGNOSE_H

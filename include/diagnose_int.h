@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_int: what the diagnosis files share (thresholds, socket readers, the code descriptors). */
 #ifndef TCPTOP_DIAGNOSE_INT_H
 #define TCPTOP_DIAGNOSE_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fatal: tier-one errors (out of memory, broken invariants) and checked allocation. */
 #ifndef TCPTOP_FATAL_H
 #define TCPTOP_FATAL_H

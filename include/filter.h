@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filter: the filter language: parsing, the exact user-space matcher, and the kernel part. */
 #ifndef TCPTOP_FILTER_H
 #define TCPTOP_FILTER_H

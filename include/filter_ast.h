@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filter_ast: the parsed form of a filter, shared by the parser/matcher and the bytecode compiler. */
 #ifndef TCPTOP_FILTER_AST_H
 #define TCPTOP_FILTER_AST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fmt: compact human formatting of sizes, rates, durations for narrow columns. */
 #ifndef TCPTOP_FMT_H
 #define TCPTOP_FMT_H

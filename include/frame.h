@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* frame: everything one refresh produced (sockets, derived rows, listeners, states, counters). */
 #ifndef TCPTOP_FRAME_H
 #define TCPTOP_FRAME_H

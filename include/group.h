@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* group: folding connections into one line per process, remote host, service port or state. */
 #ifndef TCPTOP_GROUP_H
 #define TCPTOP_GROUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hash: the hash functions of the open-addressing tables (cookies, inodes, names, endpoints). */
 #ifndef TCPTOP_HASH_H
 #define TCPTOP_HASH_H

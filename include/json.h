@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json: a small streaming JSON writer with correct string escaping. */
 #ifndef TCPTOP_JSON_H
 #define TCPTOP_JSON_H

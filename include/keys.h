@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* keys: the key binding table of the interactive view (global keys). */
 #ifndef TCPTOP_KEYS_H
 #define TCPTOP_KEYS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model: the connection table keyed by socket cookie; turns sample N and N-1 into rates and deltas. */
 #ifndef TCPTOP_MODEL_H
 #define TCPTOP_MODEL_H

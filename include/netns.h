@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netns: entering the network namespace tcptop watches (-N), and naming it for the header. */
 #ifndef TCPTOP_NETNS_H
 #define TCPTOP_NETNS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* out: batch writers of a frame as text (a snapshot) or JSON (one line per frame). */
 #ifndef TCPTOP_OUT_H
 #define TCPTOP_OUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procmap: which processes hold each dumped socket (socket inode -> pid/comm), kept up to date incrementally from /proc/PID/fd. */
 #ifndef TCPTOP_PROCMAP_H
 #define TCPTOP_PROCMAP_H

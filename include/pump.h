@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pump: runs the collector in its own thread and hands finished frames to the UI. */
 #ifndef TCPTOP_PUMP_H
 #define TCPTOP_PUMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* record: writes and reads recordings of raw inputs (netlink bytes and /proc files) per refresh. */
 #ifndef TCPTOP_RECORD_H
 #define TCPTOP_RECORD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* safefile: files written without ever replacing a device, a FIFO or a planted symlink's target. */
 #ifndef TCPTOP_SAFEFILE_H
 #define TCPTOP_SAFEFILE_H

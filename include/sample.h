@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sample: every socket of one sock_diag dump, with the memory that backs them. */
 #ifndef TCPTOP_SAMPLE_H
 #define TCPTOP_SAMPLE_H

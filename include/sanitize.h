@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sanitize: untrusted bytes (process and user names) turned into text that is safe on a terminal. */
 #ifndef TCPTOP_SANITIZE_H
 #define TCPTOP_SANITIZE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen: the table of the interactive views; each view is one module under ui/ with its own state. */
 #ifndef TCPTOP_SCREEN_H
 #define TCPTOP_SCREEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* settings: the tcptoprc file (columns, sort, interval, view, grouping kept across runs, like htoprc). */
 #ifndef TCPTOP_SETTINGS_H
 #define TCPTOP_SETTINGS_H

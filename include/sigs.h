@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sigs: one table saying what each signal does to tcptop, for batch mode and the TUI alike. */
 #ifndef TCPTOP_SIGS_H
 #define TCPTOP_SIGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockstat: /proc/net/sockstat and sockstat6: the kernel's TCP socket counts and TCP memory. */
 #ifndef TCPTOP_SOCKSTAT_H
 #define TCPTOP_SOCKSTAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* source: where a refresh's raw inputs come from (kernel and /proc, or a recording), and recording them. */
 #ifndef TCPTOP_SOURCE_H
 #define TCPTOP_SOURCE_H

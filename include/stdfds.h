@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stdfds: standard descriptors 0, 1, 2 that are closed at start are held on /dev/null. */
 #ifndef TCPTOP_STDFDS_H
 #define TCPTOP_STDFDS_H

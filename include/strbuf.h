@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* strbuf: a growable byte string, for output writers and file reads. */
 #ifndef TCPTOP_STRBUF_H
 #define TCPTOP_STRBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* summary: the host-wide numbers every header shows (key counter deltas, state counts). */
 #ifndef TCPTOP_SUMMARY_H
 #define TCPTOP_SUMMARY_H

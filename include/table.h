@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table: laying out columns in a width, and formatting header and row cells. */
 #ifndef TCPTOP_TABLE_H
 #define TCPTOP_TABLE_H

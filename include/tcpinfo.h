@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tcpinfo: the project's own copy of the kernel's struct tcp_info ABI, read length-safely. */
 #ifndef TCPTOP_TCPINFO_H
 #define TCPTOP_TCPINFO_H

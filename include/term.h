@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* term: the terminal (ncurses): the only module that talks to it. */
 #ifndef TCPTOP_TERM_H
 #define TCPTOP_TERM_H

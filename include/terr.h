@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* terr: a caller-owned error message, filled by functions that can fail. */
 #ifndef TCPTOP_TERR_H
 #define TCPTOP_TERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tunables: the sysctls the listener and diagnosis views read. */
 #ifndef TCPTOP_TUNABLES_H
 #define TCPTOP_TUNABLES_H

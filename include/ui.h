@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ui: the interactive view's state, key handling and drawing onto a canvas (no curses here). */
 #ifndef TCPTOP_UI_H
 #define TCPTOP_UI_H

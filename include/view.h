@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* view: which rows of a frame are shown and in what order (filter, then deterministic sort). */
 #ifndef TCPTOP_VIEW_H
 #define TCPTOP_VIEW_H

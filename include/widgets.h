@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* widgets: small drawing pieces shared by the views (bars, sparklines, scrolling, labels). */
 #ifndef TCPTOP_WIDGETS_H
 #define TCPTOP_WIDGETS_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # screenshots.sh: runs a real scenario in a namespace and captures every view as text and PNG.
 # Text: tmux capture-pane. PNG: capture-pane -e -> aha (HTML) -> headless chromium. Needs root.
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* batch: N snapshots on standard output. */
 #include "batch.h"
 

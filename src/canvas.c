@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* canvas: the cell grid behind every screen. */
 #include "canvas.h"
 

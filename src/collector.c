@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* collector: one refresh end to end. */
 #include "collector.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* column: the column table and the generic format/compare/JSON that follow from it. */
 #include "column.h"
 

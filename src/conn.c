@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conn: TCP state names and address formatting. */
 #include "conn.h"
 

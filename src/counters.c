@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counters: /proc/net/{netstat,snmp} parsing and deltas. */
 #include "counters.h"
 

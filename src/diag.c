@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diag: sock_diag dumps through libmnl. */
 #include "diag.h"
 

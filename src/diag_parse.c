@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diag_parse: one sock_diag message to one struct conn. */
 #include "diag_parse.h"
 

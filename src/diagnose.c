@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose: the finding codes' descriptors, and one frame's diagnosis in order. */
 #include "diagnose.h"
 

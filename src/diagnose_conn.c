@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_conn: per-connection classification: LIMIT, BDP, and one detector per connection code. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_group: findings of the frame: connection codes summarised, listeners, groups, the host. */
 #include <stdio.h>
 #include <stdlib.h>

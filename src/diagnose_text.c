@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_text: the diagnosis in words: LIMIT and FLAGS cells, explanations, finding messages. */
 #include <math.h>
 #include <stdarg.h>

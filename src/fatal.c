@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fatal: tier-one errors and allocation that cannot fail. */
 #include "fatal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filter: tokenizer, recursive-descent parser, primitive table, user-space matcher, canonical form. */
 #include "filter.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filter_bc: the kernel part of a filter: a superset state mask and inet_diag bytecode, plus a model of the kernel's checker and interpreter. */
 #include <linux/inet_diag.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fmt: human formatting for narrow columns. */
 #include "fmt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* frame: one refresh's data. */
 #include "frame.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* group: folding connections into one line per process, remote host, service port, state or namespace (pure). */
 #include "group.h"
 

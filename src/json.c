@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json: streaming JSON writer. */
 #include "json.h"
 

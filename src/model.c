@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model: cookie-keyed connection table, deltas, listeners and states. */
 #include "model.h"
 

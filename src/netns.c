@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netns: -N specs, setns, and a display name for the current network namespace. */
 #include "netns.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* out_group: batch output of grouped connections (--group-by), as text and as JSON lines. */
 #include "out_group.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* out_json: a frame as one JSON object per line. */
 #include "out.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* out_text: a frame as a plain-text snapshot. */
 #include "out.h"
 

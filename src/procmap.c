@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procmap: socket inode -> holding processes, from an incremental scan of /proc/PID/fd. */
 #include "procmap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pump: the collector thread and the frame hand-over. */
 #include "pump.h"
 

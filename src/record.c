@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* record: recordings of raw inputs, appended one whole refresh at a time and streamed back. */
 #include "record.h"
 

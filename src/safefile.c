@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* safefile: files written without replacing what is not ours to replace (see safefile.h). */
 #include "safefile.h"
 

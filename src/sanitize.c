@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sanitize: untrusted bytes to terminal-safe ASCII with visible escapes. */
 #include "sanitize.h"
 

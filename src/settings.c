@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* settings: parsing and writing the tcptoprc file, "key=value" lines with a format version (pure). */
 #include "settings.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sigs: the signal table and its handlers (see sigs.h). */
 #include "sigs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockstat: parser of /proc/net/sockstat{,6} ("TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 3"). */
 #include "sockstat.h"
 

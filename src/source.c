@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* source: live or replayed raw inputs, optionally recorded. */
 #include "source.h"
 

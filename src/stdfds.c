@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stdfds: reserving closed standard descriptors, and checking writes to them. */
 #include "stdfds.h"
 

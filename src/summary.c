@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* summary: host-wide header numbers. */
 #include "summary.h"
 

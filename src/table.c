@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table: column layout and cell formatting. */
 #include "table.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tcpinfo: a descriptor per tcp_info field (offset, size, how it reads), so views can list them all. */
 #include "tcpinfo.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* terr: caller-owned error messages. */
 #include "terr.h"
 

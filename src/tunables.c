@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tunables: sysctl names and value parsing. */
 #include "tunables.h"
 

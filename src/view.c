@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* view: filter and deterministic sort of a frame's rows. */
 #include "view.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh: shared helpers for the shell test suites (TAP output, namespaces, polling).
 # Sourced by tests/integration/*.sh and tests/e2e/*.sh; each file is one TAP stream.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* app: the interactive main loop: keys, frames from the collector thread, signals, snapshots. */
 #include "app.h"
 

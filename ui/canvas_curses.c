@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* canvas_curses: the curses side of the canvas seam (the only file that includes curses). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* draw: the summary header, the view tabs and the status line around every view. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* keys: the global key bindings (a table; the help view is drawn from it). */
 #include "keys.h"
 

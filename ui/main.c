@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main: parses the command line and starts batch mode or the interactive view. */
 #include <curses.h>
 #include <locale.h>

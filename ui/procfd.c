@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procfd: which file descriptor of a process holds a socket (the detail view's "fd"). */
 #include "procfd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen: the table of views; a new view is one file and one row here. */
 #include "screen.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_conn: the connection table, sorted, filtered, with a selection that follows its socket. */
 #include <stdio.h>
 #include <string.h>

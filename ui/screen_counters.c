@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_counters: the TcpExt and Tcp counters with their change, like nstat, each explained. */
 #include <stdio.h>
 #include <string.h>

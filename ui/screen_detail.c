@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_detail: one socket in full: every tcp_info field the kernel gave, memory, timers, history. */
 #include <math.h>
 #include <stdbool.h>

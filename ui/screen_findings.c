@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_findings: what the diagnosis found, most severe first; the selected one in full with its numbers. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_group: one line per process, remote host, service port or state, with sums and the worst finding. */
 #include <stdio.h>
 #include <string.h>

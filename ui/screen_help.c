@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_help: every key and what every column means, drawn from the key and column tables. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_listen: listeners with accept- and SYN-queue depth and drops, and the host's listen counters. */
 #include <stdio.h>
 #include <string.h>

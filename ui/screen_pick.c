@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_pick: the column chooser and the sort menu (one list of every connection column). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen_states: the TCP state histogram, TIME-WAIT against its limit, and who holds TIME-WAIT and CLOSE-WAIT. */
 #include <stdio.h>
 #include <stdlib.h>

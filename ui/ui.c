@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ui: the interactive view's state: frames in, keys in, a drawn canvas out. */
 #include "ui.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* widgets: bars, sparklines, scrolling and labels shared by the views. */
 #include "widgets.h"
 

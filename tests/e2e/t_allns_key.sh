@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_allns_key: the a key switches the interactive view to every network namespace and back.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_incident: issue 10 through tmux: the stalled connection among thousands of idle ones, 80x24, grouping, search, detail navigation, settings, mouse.
 . "$(dirname "$0")/../lib.sh"
 

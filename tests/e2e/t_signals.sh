@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_signals: every signal that ends the interactive view gives the terminal back; Ctrl-Z suspends and fg resumes.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_tui: the interactive view driven through tmux (send-keys, capture-pane) over real sockets in a namespace.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_counters: arbitrary text as /proc/net/netstat, then a diff against itself. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_diag: arbitrary bytes as one netlink receive buffer through the dump parser. */
 #include <stddef.h>
 #include <stdint.h>

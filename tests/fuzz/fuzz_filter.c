@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_filter: arbitrary text as a filter: no crash, a short one-line error or a canonical form that parses back, and a kernel part that never rejects a match. */
 #include <arpa/inet.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_json: the JSON writer on arbitrary strings and numbers; the output must parse and round-trip. */
 #include <math.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_record: arbitrary bytes as a recording (both versions), streamed through the dump parser. */
 #include <stddef.h>
 #include <stdint.h>

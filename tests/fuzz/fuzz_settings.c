@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_settings: arbitrary bytes as a tcptoprc: no crash, a one-line error, or settings that write and read back the same. */
 #include <stddef.h>
 #include <stdint.h>

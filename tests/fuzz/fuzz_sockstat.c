@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_sockstat: arbitrary text as /proc/net/sockstat, whole and cut in half. */
 #include <stddef.h>
 #include <stdint.h>

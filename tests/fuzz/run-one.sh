@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-one.sh FUZZER: replays the seed corpus, then fuzzes for FUZZ_SMOKE_SECONDS (default 15); TAP.
 set -u
 f=$1

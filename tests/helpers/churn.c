@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* churn: thousands of loopback connections opened and closed per second around a steady set. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockmany: thousands of varied TCP sockets (IPv4, IPv6, v4-mapped, many ports and states) for the filter tests. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockscen: builds real socket situations for the integration tests and holds them until killed. */
 #include <arpa/inet.h>
 #include <errno.h>

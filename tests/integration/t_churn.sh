@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_churn: thousands of connections opened and closed per second around 20,000 steady ones, refreshed every 0.1 s under ASan.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_diagnose: every diagnosis case built for real in private namespaces, classified in tcptop's JSON within 3 refreshes.
 . "$(dirname "$0")/../lib.sh"
 

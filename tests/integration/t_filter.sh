@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_filter: tcptop's filter against ss's on thousands of varied sockets, and proof that the kernel does the filtering.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_kernel: tcptop -b -o json against real sockets in private network namespaces, ss and nstat as oracles.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_order: problems first: a stalled connection and a full listener among a thousand idle pairs and a fast one top the problems order, in JSON and text.
 . "$(dirname "$0")/../lib.sh"
 

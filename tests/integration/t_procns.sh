@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_procns: which process holds each socket (real processes, ss -p as the oracle) and watching other namespaces with -N.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t_safety: recordings survive signals and cuts, files never replace devices or follow planted links, stdout failures are errors.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_counters: /proc/net/netstat and snmp parsing by header names, and deltas. */
 #include <stdarg.h>
 #include <stddef.h>

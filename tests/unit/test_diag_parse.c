@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_diag_parse: sock_diag messages recorded from the real kernel, then shortened and broken. */
 #include <stdarg.h>
 #include <stddef.h>

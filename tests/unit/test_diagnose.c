@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_diagnose: limits, findings and their text, from recorded scenarios and from constructed sockets. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_filter: the filter language: every primitive, precedence, errors, matching, and the kernel part against a model and the real kernel. */
 #include <stdarg.h>
 #include <stddef.h>

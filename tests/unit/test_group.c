@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_group: folding connections by process, remote host, service port, state and namespace; sums, worst finding, order. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_model: rates, deltas, sweep, listeners and states computed from consecutive samples. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_netns: -N specs name the right namespace file, and bad ones get one clear line. */
 #include <stdarg.h>
 #include <stddef.h>

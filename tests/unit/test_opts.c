@@ -287,7 +287,8 @@ static void new_options_set_their_fields_and_given_bits(void **state)
 	opts_free(&o);
 	assert_int_equal(PARSE(&o, &e, "--group-by", "nope"), -1);
 	assert_string_equal(
-		e.msg, "--group-by: 'nope' is not a grouping (none, process, remote, port, state, netns)");
+		e.msg,
+		"--group-by: 'nope' is not a grouping (none, process, remote, port, state, netns)");
 	opts_free(&o);
 	assert_int_equal(PARSE(&o, &e, "--no-colo"), 0);
 	assert_true(o.no_color);

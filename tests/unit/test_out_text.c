@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_out_text: the text snapshot's header never passes system strings to the terminal raw. */
 #include <stdarg.h>
 #include <stddef.h>

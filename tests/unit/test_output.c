@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_output: JSON escaping, number formats, column layout, sorting and the text snapshot. */
 #include <stdarg.h>
 #include <stddef.h>

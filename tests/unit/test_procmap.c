@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_procmap: sockets are attributed to the processes holding them, and only what changed is read again. */
 #include <stdarg.h>
 #include <stddef.h>

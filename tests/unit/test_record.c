@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_record: recordings round-trip, survive being cut, and files never replace what is not ours. */
 #include <stdarg.h>
 #include <stddef.h>

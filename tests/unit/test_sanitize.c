@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sanitize: untrusted names become printable ASCII with visible, uncut escapes. */
 #include <stdarg.h>
 #include <stddef.h>

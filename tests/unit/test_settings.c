@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_settings: the tcptoprc parser and writer: round trip, versions, damaged files, where the file lives. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sigs: every signal that ends tcptop puts the terminal back first; TSTP stops and CONT resumes. */
 #include <stdarg.h>
 #include <stddef.h>

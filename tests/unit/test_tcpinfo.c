@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_tcpinfo: every tcp_info field reads as a person reads it (names, pairs, units, "unlimited"). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_ui: every view rendered on the text canvas (golden files), and the keys' effects on the UI state. */
 #include <stdarg.h>
 #include <stddef.h>

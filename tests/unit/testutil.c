@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* testutil: fixture loading shared by the unit tests. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* testutil: fixture loading shared by the unit tests. */
 #ifndef TCPTOP_TESTUTIL_H
 #define TCPTOP_TESTUTIL_H
