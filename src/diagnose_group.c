@@ -313,6 +313,15 @@ static void sort_keys(struct diagnoser *d, size_t n)
 		qsort(d->keys, n, sizeof(*d->keys), cmp_gkey);
 }
 
+static size_t collect(struct diagnoser *d, const struct frame *f,
+		      bool (*pick)(const struct frame *f, const struct row *r), bool by_remote);
+
+static bool close_wait(const struct frame *f, const struct row *r)
+{
+	(void)f;
+	return r->c->state == TS_CLOSE_WAIT;
+}
+
 /*
  * CLOSE-WAIT grouped twice: by local port (a server that does not close
  * what its clients closed) and by remote endpoint (a client that does not
@@ -321,30 +330,9 @@ static void sort_keys(struct diagnoser *d, size_t n)
  */
 void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 {
-	size_t n = frame_nrows(f);
-
 	for (int by_remote = 0; by_remote < 2; by_remote++) {
-		size_t k = 0;
+		size_t k = collect(d, f, close_wait, by_remote);
 
-		for (size_t i = 0; i < n; i++) {
-			const struct conn *c = f->rows[i].c;
-			struct gkey *g;
-
-			if (c->state != TS_CLOSE_WAIT)
-				continue;
-			d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
-			g = &d->keys[k++];
-			memset(g, 0, sizeof(*g));
-			if (by_remote) {
-				mapped(c, c->dst, g->a);
-				g->port = c->dport;
-			} else {
-				g->port = c->sport;
-			}
-			g->row = (uint32_t)i;
-			g->ns = ns_index(f, (uint32_t)i);
-		}
-		sort_keys(d, k);
 		for (size_t i = 0; i < k;) {
 			size_t j = i;
 			uint32_t held = 0, fresh = 0;
