@@ -182,6 +182,8 @@ struct finding {
 	struct evidence ev[FINDING_EVIDENCE_MAX];
 };
 
+struct closed_conn; /* closed.h: one connection that ended, with its final tcp_info */
+
 /* Findings kept per frame; the most severe first, the rest only counted. */
 #define FRAME_FINDINGS_MAX 32
 
@@ -230,6 +232,17 @@ struct frame {
 	size_t nprocs, procs_cap;
 	struct proc_holder *holders; /* owned; procs point into it */
 	size_t nholders, holders_cap;
+	/*
+	 * Connections that ended during the interval (sock_diag's destroy
+	 * multicast groups), oldest first; owned. closed_lost: events the kernel
+	 * dropped (ENOBUFS) in the interval. closed_watched: whether they are
+	 * watched at all; closed_note says why not ("" when they are).
+	 */
+	struct closed_conn *closed;
+	size_t nclosed, closed_cap;
+	uint64_t closed_lost;
+	bool closed_watched;
+	char closed_note[160];
 };
 
 void frame_reset(struct frame *f);

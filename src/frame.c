@@ -28,6 +28,10 @@ void frame_reset(struct frame *f)
 	f->nprocs = 0;
 	f->nholders = 0;
 	f->nns = 0;
+	f->nclosed = 0;
+	f->closed_lost = 0;
+	f->closed_watched = false;
+	f->closed_note[0] = '\0';
 }
 
 void frame_free(struct frame *f)
@@ -38,6 +42,7 @@ void frame_free(struct frame *f)
 	free(f->listeners);
 	free(f->procs);
 	free(f->holders);
+	free(f->closed);
 	for (size_t i = 0; i < f->nns_cap; i++)
 		counters_free(&f->nsv[i].counters);
 	free(f->nsv);
