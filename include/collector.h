@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "closed.h"
 #include "frame.h"
 #include "source.h"
 #include "terr.h"
@@ -36,6 +37,7 @@ struct collector_cfg {
 	 * runs in (the host's), each namespace's own are in frame.nsv.
 	 */
 	bool allns;
+	struct closed_cfg closed; /* connections that end (issue 11) */
 };
 
 struct collector; /* opaque: the source and the model */
@@ -70,6 +72,12 @@ void collector_set_allns(struct collector *c, bool on);
 bool collector_allns(const struct collector *c);
 
 bool collector_is_replay(const struct collector *c);
+/*
+ * A replay only: the next collector_step gives refresh `index` (0-based) of
+ * the recording, with its rates computed from refresh index - 1 as when it
+ * was recorded. -1 with e set when the recording cannot seek there.
+ */
+int collector_seek(struct collector *c, size_t index, struct terr *e);
 const char *collector_hostname(const struct collector *c);
 const char *collector_kernel(const struct collector *c);
 

@@ -42,6 +42,13 @@ bool model_kernel_version(const char *release, int *major, int *minor);
 uint32_t model_syn_max(int major, int minor, uint32_t backlog, int64_t max_syn_backlog,
 		       int64_t syncookies);
 
+/*
+ * When the last model_update first saw the socket of this cookie (monotonic
+ * ns; 0: it was already there at tcptop's first refresh). False when the
+ * last refresh did not have it. Call before the next model_update: the
+ * closed-connection events of an interval are about the previous refresh.
+ */
+bool model_first_seen(const struct model *m, uint64_t cookie, uint64_t *first_ns);
 /* Socket entries known (for benchmarks and tests). */
 size_t model_size(const struct model *m);
 

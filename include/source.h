@@ -51,6 +51,12 @@ bool source_is_replay(const struct source *s);
  */
 const char *source_replay_note(const struct source *s);
 /*
+ * A replay only: the next source_begin reads refresh `index` (0-based).
+ * Backward and forward. -1 with e set when the recording does not hold it
+ * or cannot seek (a stream).
+ */
+int source_seek(struct source *s, size_t index, struct terr *e);
+/*
  * Host name and kernel release of the watched host (recorded ones on replay):
  * raw bytes, exact for JSON; sanitise (sanitize_text) before a terminal.
  */

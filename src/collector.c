@@ -44,6 +44,8 @@ struct collector {
 	int procs_over;      /* refreshes in a row over the budget */
 	char procs_off_why[128];
 	char procs_error[160]; /* /proc could not be opened */
+	struct closed_watch *closed;
+	bool primed; /* after a seek: the next step first replays the refresh before */
 };
 
 /*
@@ -80,6 +82,13 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 	c->procs = cfg->procs;
 	c->procs_fresh = true;
 	c->allns = cfg->allns && !source_is_replay(c->src);
+	c->closed = closed_new(&cfg->closed, c->src, e);
+	if (!c->closed) {
+		struct terr ce = { { 0 } };
+
+		collector_close(c, &ce);
+		return NULL;
+	}
 	return c;
 }
 
@@ -90,6 +99,7 @@ int collector_close(struct collector *c, struct terr *e)
 	if (!c)
 		return 0;
 	ret = source_close(c->src, e);
+	closed_free(c->closed);
 	model_free(c->model);
 	procmap_free(c->procmap);
 	nsset_free(c->nsset);
@@ -351,7 +361,7 @@ static int dump_all(struct collector *c, struct frame *f, struct terr *e)
 	return 0;
 }
 
-int collector_step(struct collector *c, struct frame *f)
+static int step_once(struct collector *c, struct frame *f)
 {
 	struct terr e = { { 0 } };
 	int failed = 0, r;
@@ -374,14 +384,42 @@ int collector_step(struct collector *c, struct frame *f)
 	counters_index(&f->counters);
 	read_tunables(c, f);
 	read_sockstat(c, f);
+	closed_collect(c->closed, c->src, c->model, f);
 	source_end(c->src);
 	f->kernel = source_kernel(c->src);
 	model_update(c->model, f);
 	frame_ns_link(f);
 	f->netns = c->allns || c->replay_allns ? "all" : c->netns;
 	attribute(c, f);
+	closed_remember(c->closed, f);
 	diagnose_frame(c->diagnoser, f);
 	return failed ? -1 : 0;
+}
+
+int collector_step(struct collector *c, struct frame *f)
+{
+	/* after a seek to refresh i: refresh i - 1 first, so that i has its rates */
+	if (c->primed) {
+		c->primed = false;
+		if (step_once(c, f) == 1)
+			return 1;
+	}
+	return step_once(c, f);
+}
+
+int collector_seek(struct collector *c, size_t index, struct terr *e)
+{
+	if (!source_is_replay(c->src)) {
+		terr_set(e, "only a recording can seek");
+		return -1;
+	}
+	/* rates need the refresh before: start from it with a model that knows nothing */
+	if (source_seek(c->src, index ? index - 1 : 0, e) < 0)
+		return -1;
+	model_free(c->model);
+	c->model = model_new();
+	c->primed = index > 0;
+	return 0;
 }
 
 bool collector_is_replay(const struct collector *c)

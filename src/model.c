@@ -36,7 +36,8 @@ struct entry {
 	uint32_t hist; /* history slot + 1; 0 = none */
 	/* for the diagnosis: buffers that never grow, queues that keep growing, backoff */
 	uint64_t state_since_ns;
-	uint32_t tb, rb; /* skmem sndbuf, rcvbuf */
+	uint64_t first_ns; /* first refresh that saw it; 0: it was there when tcptop started */
+	uint32_t tb, rb;   /* skmem sndbuf, rcvbuf */
 	uint32_t rqueue, notsent;
 	uint32_t snd_wnd, rcv_wnd;
 	uint8_t state, timer, backoff;
@@ -340,9 +341,11 @@ static void update_rows(struct model *m, struct frame *f)
 			derive(r, e, was);
 			carry(r, e, was);
 			e->hist = was->hist;
+			e->first_ns = was->first_ns;
 			was->hist = 0; /* moved: not released in the sweep */
 		} else {
 			r->flags |= ROW_NEW;
+			e->first_ns = m->have_last ? f->mono_ns : 0;
 			if (c->info && c->state != TS_LISTEN)
 				e->hist = slot_alloc(m);
 		}
@@ -660,4 +663,14 @@ void model_update(struct model *m, struct frame *f)
 	update_rows(m, f);
 	update_listeners(m, f);
 	update_aggregates(m, f);
+}
+
+bool model_first_seen(const struct model *m, uint64_t cookie, uint64_t *first_ns)
+{
+	const struct entry *e = table_find(&m->cur, cookie);
+
+	if (!e)
+		return false;
+	*first_ns = e->first_ns;
+	return true;
 }

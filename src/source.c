@@ -249,6 +249,13 @@ const char *source_replay_note(const struct source *s)
 	return s->replay ? replay_note(s->replay) : NULL;
 }
 
+int source_seek(struct source *s, size_t index, struct terr *e)
+{
+	(void)s;
+	terr_set(e, "cannot step to refresh %zu: seeking is not implemented yet", index + 1);
+	return -1;
+}
+
 bool source_is_replay(const struct source *s)
 {
 	return s->replay != NULL;
