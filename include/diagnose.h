@@ -85,7 +85,8 @@ enum diag_scope {
 	DSC_PORT,     /* a local port */
 	DSC_REMOTE,   /* a remote endpoint */
 	DSC_GROUP,    /* a local port or a remote endpoint, whichever groups them */
-	DSC_HOST,     /* the host (or the namespace) */
+	DSC_NETNS, /* a network namespace (its own counters and sysctls; the host's without -N all) */
+	DSC_HOST, /* the host: global counters and sysctls, whatever namespace reads them */
 	DSC_N
 };
 

@@ -302,6 +302,44 @@ struct finding *dx_add(struct diagnoser *d, unsigned code, unsigned severity, co
 void dx_ev(struct finding *x, const char *key, int64_t v);
 /* A counter's delta in this frame; 0 when unavailable. */
 uint64_t dx_cdelta(const struct frame *f, const char *name);
+
+/* ---- namespaces (-N all; doc/DIAGNOSIS.md, "Namespaces") ---- */
+
+/*
+ * Where a namespace-wide judgement is made: one network namespace's
+ * counters, sysctls and rows. A frame of one namespace is one scope (the
+ * frame's own); under -N all each namespace read is one. The host's
+ * namespace uses the frame's counters and sysctls (the same namespace, and
+ * they carry the host-only sysctls too).
+ */
+struct dx_scope {
+	const struct counters *ctr;
+	const struct tunables *tun;
+	const struct frame_ns *ns; /* NULL: a frame of one namespace */
+	const char *name;          /* its findings' subject: "host" or the namespace's name */
+	uint32_t first, n;         /* its rows */
+};
+/* How many scopes to try: 1, or f->nns. */
+size_t dx_nscopes(const struct frame *f);
+/* Scope i into s; false when namespace i has nothing to judge (not entered, no files). */
+bool dx_scope(const struct frame *f, size_t i, struct dx_scope *s);
+/* A counter's delta within a scope; 0 when unavailable. */
+uint64_t dx_scope_cdelta(const struct dx_scope *s, const char *name);
+/*
+ * A host-wide total of a per-namespace counter: under -N all the sum over
+ * every namespace read (the kernel counts each namespace's MIB apart).
+ */
+uint64_t dx_cdelta_all(const struct frame *f, const char *name);
+/* Under -N all: evidence netns_inode, so a namespace-wide finding says whose it is. */
+void dx_ev_scope(struct finding *x, const struct dx_scope *s);
+
+/* The sysctls that judge a socket: its own namespace's under -N all, else the frame's. */
+static inline const struct tunables *dx_tun(const struct frame *f, const struct row *r)
+{
+	const struct frame_ns *ns = r ? r->ns : NULL;
+
+	return ns && ns->have_files && ns->kind != NSK_HOST ? &ns->tun : &f->tun;
+}
 uint8_t dx_conn_severity(const struct row *r, unsigned code);
 
 static inline bool ev_get(const struct finding *x, const char *key, int64_t *v)

@@ -59,7 +59,7 @@ const struct dx_code dx_codes[DX_N] = {
 				     .check = "remove or raise SO_SNDBUF in the application; "
 					      "net.ipv4.tcp_wmem, net.core.wmem_max",
 				     .evidence = "connections,sndbuf,wmem_queued,limited_pct,bdp_"
-						 "bytes,min_rtt_us" },
+						 "bytes,min_rtt_us,tcp_wmem_max" },
 			    CONN_CODE(sndbuf_bdp) },
 	[DX_SNDBUF_FIXED] = { .def = { .name = "sndbuf-fixed",
 				       .severity = DS_INFO,
@@ -88,8 +88,8 @@ const struct dx_code dx_codes[DX_N] = {
 					      "smaller than the path's bandwidth-delay product",
 				     .check = "remove or raise SO_RCVBUF in the application; "
 					      "net.ipv4.tcp_rmem, net.core.rmem_max",
-				     .evidence =
-					     "connections,rcvbuf,rcv_wnd,bytes_per_rtt,rtt_us" },
+				     .evidence = "connections,rcvbuf,rcv_wnd,bytes_per_rtt,rtt_"
+						 "us,tcp_rmem_max" },
 			    CONN_CODE(rcvbuf_bdp) },
 	[DX_RCVBUF_FIXED] = { .def = { .name = "rcvbuf-fixed",
 				       .severity = DS_INFO,
@@ -206,8 +206,9 @@ const struct dx_code dx_codes[DX_N] = {
 						 "SYNs are dropped",
 					.check = "a SYN flood or handshakes not completing; "
 						 "net.ipv4.tcp_syncookies, the listen() backlog",
-					.evidence = "drops_delta,syn_queue,accept_max,syn_max,"
-						    "reqqfull_drop_delta,tcp_syncookies" },
+					.evidence =
+						"drops_delta,syn_queue,accept_max,syn_max,"
+						"reqqfull_drop_delta,tcp_syncookies,netns_inode" },
 			       .message = dx_message_synq_overflow },
 	[DX_LISTEN_DROPS] = { .def = { .name = "listen-drops",
 				       .severity = DS_CRIT,
@@ -261,22 +262,24 @@ const struct dx_code dx_codes[DX_N] = {
 			   .message = dx_message_fin_wait2 },
 	[DX_SYNCOOKIES] = { .def = { .name = "syncookies",
 				     .severity = DS_WARN,
-				     .scope = DSC_HOST,
+				     .scope = DSC_NETNS,
 				     .title = "the SYN queue overflows: syncookies answer SYNs",
 				     .check = "a SYN flood, or a listen() backlog too small for "
 					      "the connection rate",
 				     .evidence = "syncookies_sent_delta,reqqfull_docookies_delta,"
-						 "syn_queue,accept_max" },
+						 "syn_queue,accept_max,netns_inode" },
 			    .message = dx_message_syncookies },
 	[DX_ABORT_ON_OVERFLOW] = { .def = { .name = "abort-on-overflow",
 					    .severity = DS_WARN,
-					    .scope = DSC_HOST,
+					    .scope = DSC_NETNS,
 					    .title = "accept queues overflow with "
 						     "tcp_abort_on_overflow on: clients get resets",
 					    .check = "net.ipv4.tcp_abort_on_overflow (0 lets "
 						     "clients retry)",
-					    .evidence = "tcp_abort_on_overflow,listen_overflows_"
-							"delta,full_accept_queues,out_rsts_delta" },
+					    .evidence =
+						    "tcp_abort_on_overflow,listen_overflows_"
+						    "delta,full_accept_queues,out_rsts_delta,netns_"
+						    "inode" },
 				   .message = dx_message_abort_on_overflow },
 	[DX_CLOSE_WAIT] = { .def = { .name = "close-wait",
 				     .severity = DS_WARN,
@@ -289,12 +292,13 @@ const struct dx_code dx_codes[DX_N] = {
 			    .message = dx_message_close_wait },
 	[DX_TIME_WAIT] = { .def = { .name = "time-wait",
 				    .severity = DS_WARN,
-				    .scope = DSC_HOST,
+				    .scope = DSC_NETNS,
 				    .title = "TIME-WAIT sockets near or over "
 					     "net.ipv4.tcp_max_tw_buckets",
 				    .check = "many short connections: reuse them (keep-alive, "
 					     "pooling)",
-				    .evidence = "time_wait,max_tw_buckets,tw_overflow_delta" },
+				    .evidence = "time_wait,max_tw_buckets,tw_overflow_delta,"
+						"netns_inode" },
 			   .message = dx_message_time_wait },
 	[DX_PORTS] = { .def = { .name = "ephemeral-ports",
 				.severity = DS_WARN,
@@ -341,13 +345,10 @@ static const char *const limit_names[DL_N] = {
 };
 static const char *const basis_names[DB_N] = { NULL, "interval", "mixed", "state" };
 static const char *const scope_names[DSC_N] = {
-	[DSC_CONN] = "connection",
-	[DSC_LISTENER] = "listener",
-	[DSC_DEST] = "destination",
-	[DSC_PORT] = "local port",
-	[DSC_REMOTE] = "remote endpoint",
-	[DSC_GROUP] = "local port or remote endpoint",
-	[DSC_HOST] = "host",
+	[DSC_CONN] = "connection",         [DSC_LISTENER] = "listener",
+	[DSC_DEST] = "destination",        [DSC_PORT] = "local port",
+	[DSC_REMOTE] = "remote endpoint",  [DSC_GROUP] = "local port or remote endpoint",
+	[DSC_NETNS] = "network namespace", [DSC_HOST] = "host",
 };
 
 const struct diag_code_def *diagnose_code(unsigned code)

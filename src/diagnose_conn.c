@@ -226,11 +226,13 @@ static bool below_bdp(const struct row *r, uint64_t bytes)
  * The qualifiers detectors and texts read: a window or buffer limit caps the
  * delivery rate (the BDP is a lower bound), and whether a limiting buffer
  * sits at its sysctl maximum (then autotuning cannot grow it further).
+ * tcp_wmem and tcp_rmem are per namespace: the socket's own namespace's.
  */
 void dx_qualify(const struct frame *f, struct row *r)
 {
 	const struct conn *c = r->c;
-	int64_t wmax = tun_max(&f->tun, TUN_TCP_WMEM), rmax = tun_max(&f->tun, TUN_TCP_RMEM);
+	const struct tunables *tun = dx_tun(f, r);
+	int64_t wmax = tun_max(tun, TUN_TCP_WMEM), rmax = tun_max(tun, TUN_TCP_RMEM);
 
 	if (!may_send(c))
 		return;
@@ -392,13 +394,15 @@ void dx_evidence_sndbuf_bdp(const struct frame *f, const struct row *r, struct f
 	if (r->bdp_bytes)
 		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
 	dx_ev(x, "min_rtt_us", base_rtt_us(r->c));
+	if (r->dflags & ROWD_SNDBUF_AT_MAX) /* the maximum it reached: its namespace's */
+		dx_ev(x, "tcp_wmem_max", tun_max(dx_tun(f, r), TUN_TCP_WMEM));
 }
 
 void dx_evidence_sndbuf_fixed(const struct frame *f, const struct row *r, struct finding *x)
 {
 	dx_evidence_sndbuf_bdp(f, r, x);
-	if (tun_max(&f->tun, TUN_TCP_WMEM))
-		dx_ev(x, "tcp_wmem_max", tun_max(&f->tun, TUN_TCP_WMEM));
+	if (tun_max(dx_tun(f, r), TUN_TCP_WMEM))
+		dx_ev(x, "tcp_wmem_max", tun_max(dx_tun(f, r), TUN_TCP_WMEM));
 }
 
 void dx_evidence_rwnd_bdp(const struct frame *f, const struct row *r, struct finding *x)
@@ -427,13 +431,15 @@ void dx_evidence_rcvbuf_bdp(const struct frame *f, const struct row *r, struct f
 		dx_ev(x, "bytes_per_rtt", (int64_t)bytes_of(per_rtt));
 		dx_ev(x, "rtt_us", rtt);
 	}
+	if (r->dflags & ROWD_RCVBUF_AT_MAX)
+		dx_ev(x, "tcp_rmem_max", tun_max(dx_tun(f, r), TUN_TCP_RMEM));
 }
 
 void dx_evidence_rcvbuf_fixed(const struct frame *f, const struct row *r, struct finding *x)
 {
 	dx_evidence_rcvbuf_bdp(f, r, x);
-	if (tun_max(&f->tun, TUN_TCP_RMEM))
-		dx_ev(x, "tcp_rmem_max", tun_max(&f->tun, TUN_TCP_RMEM));
+	if (tun_max(dx_tun(f, r), TUN_TCP_RMEM))
+		dx_ev(x, "tcp_rmem_max", tun_max(dx_tun(f, r), TUN_TCP_RMEM));
 }
 
 void dx_evidence_zwin(const struct frame *f, const struct row *r, struct finding *x)
@@ -516,5 +522,5 @@ void dx_evidence_no_wscale(const struct frame *f, const struct row *r, struct fi
 	if (r->bdp_bytes)
 		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
 	dx_ev(x, "min_rtt_us", base_rtt_us(c));
-	dx_ev(x, "tcp_window_scaling", tunables_get(&f->tun, TUN_WINDOW_SCALING, -1));
+	dx_ev(x, "tcp_window_scaling", tunables_get(dx_tun(f, r), TUN_WINDOW_SCALING, -1));
 }

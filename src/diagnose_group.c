@@ -47,9 +47,69 @@ static uint32_t ns_index(const struct frame *f, uint32_t row)
 /* The sysctls a socket's namespace has: its own under -N all, else the frame's. */
 static const struct tunables *tun_of(const struct frame *f, uint32_t row)
 {
-	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
+	return dx_tun(f, row < frame_nrows(f) ? &f->rows[row] : NULL);
+}
 
-	return ns && ns->have_files && ns->kind != NSK_HOST ? &ns->tun : &f->tun;
+size_t dx_nscopes(const struct frame *f)
+{
+	return f->nns ? f->nns : 1;
+}
+
+bool dx_scope(const struct frame *f, size_t i, struct dx_scope *s)
+{
+	const struct frame_ns *ns;
+	bool host;
+
+	if (!f->nns) {
+		*s = (struct dx_scope){ .ctr = &f->counters,
+					.tun = &f->tun,
+					.name = "host",
+					.n = (uint32_t)frame_nrows(f) };
+		return i == 0;
+	}
+	if (i >= f->nns)
+		return false;
+	ns = &f->nsv[i];
+	host = ns->kind == NSK_HOST;
+	/* one that could not be entered has no counters: nothing to judge it by */
+	if (!host && !ns->have_files)
+		return false;
+	*s = (struct dx_scope){ .ctr = host ? &f->counters : &ns->counters,
+				.tun = host ? &f->tun : &ns->tun,
+				.ns = ns,
+				.name = ns->name,
+				.first = ns->first,
+				.n = ns->n };
+	return true;
+}
+
+uint64_t dx_scope_cdelta(const struct dx_scope *s, const char *name)
+{
+	const struct counter *c = counters_find(s->ctr, name);
+
+	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
+}
+
+uint64_t dx_cdelta_all(const struct frame *f, const char *name)
+{
+	uint64_t sum = 0;
+	struct dx_scope s;
+
+	for (size_t i = 0; i < dx_nscopes(f); i++)
+		if (dx_scope(f, i, &s))
+			sum += dx_scope_cdelta(&s, name);
+	return sum;
+}
+
+void dx_ev_scope(struct finding *x, const struct dx_scope *s)
+{
+	if (s->ns)
+		dx_ev(x, "netns_inode", (int64_t)s->ns->inode);
+}
+
+static bool in_scope(const struct dx_scope *s, uint32_t row)
+{
+	return row >= s->first && row - s->first < s->n;
 }
 
 /* A counter's delta in the socket's namespace: its own under -N all, else the frame's. */
@@ -153,7 +213,7 @@ static struct finding *add_listener(struct diagnoser *d, const struct frame *f,
  * and the rest of ListenDrops. The queues at the sample and the host
  * counters say which.
  */
-static void listener_queue_findings(struct diagnoser *d, const struct frame *f, bool *synq_named)
+static void listener_queue_findings(struct diagnoser *d, const struct frame *f)
 {
 	for (size_t i = 0; i < f->nlisteners; i++) {
 		const struct listener *l = &f->listeners[i];
@@ -186,7 +246,6 @@ static void listener_queue_findings(struct diagnoser *d, const struct frame *f, 
 				dx_ev(x, "syn_max", l->syn_max);
 			dx_ev(x, "reqqfull_drop_delta", (int64_t)qfull);
 			dx_ev(x, "tcp_syncookies", tunables_get(tun, TUN_SYNCOOKIES, -1));
-			*synq_named = true;
 		} else if (drops) {
 			x = add_listener(d, f, l, DX_LISTEN_DROPS);
 			dx_ev(x, "drops_delta", (int64_t)drops);
@@ -226,36 +285,50 @@ static void listener_queue_findings(struct diagnoser *d, const struct frame *f, 
 	}
 }
 
-static void host_listen_findings(struct diagnoser *d, const struct frame *f, bool synq_named)
+/*
+ * The namespace-wide listener findings, judged within each namespace by its
+ * own counters and sysctls (tcp_syncookies, tcp_abort_on_overflow and the
+ * MIB counters are per namespace), and named by it.
+ */
+static void scope_listen_findings(struct diagnoser *d, const struct frame *f,
+				  const struct dx_scope *s)
 {
-	uint64_t ovf = dx_cdelta(f, "TcpExtListenOverflows");
-	uint64_t qfull = dx_cdelta(f, "TcpExtTCPReqQFullDrop");
-	uint64_t cookies = dx_cdelta(f, "TcpExtTCPReqQFullDoCookies");
-	uint64_t sent = dx_cdelta(f, "TcpExtSyncookiesSent");
+	uint64_t ovf = dx_scope_cdelta(s, "TcpExtListenOverflows");
+	uint64_t qfull = dx_scope_cdelta(s, "TcpExtTCPReqQFullDrop");
+	uint64_t cookies = dx_scope_cdelta(s, "TcpExtTCPReqQFullDoCookies");
+	uint64_t sent = dx_scope_cdelta(s, "TcpExtSyncookiesSent");
+	bool synq_named = false;
 	uint32_t full = 0;
 	struct finding *x;
 
+	/* a listener of this namespace already has the SYN-queue finding */
+	for (size_t i = 0; i < d->n; i++)
+		synq_named |= d->v[i].code == DX_SYNQ_OVERFLOW && d->v[i].row != UINT32_MAX &&
+			      in_scope(s, d->v[i].row);
 	if (qfull && !synq_named) {
-		x = dx_add(d, DX_SYNQ_OVERFLOW, DS_CRIT, "host");
+		x = dx_add(d, DX_SYNQ_OVERFLOW, DS_CRIT, s->name);
 		dx_ev(x, "reqqfull_drop_delta", (int64_t)qfull);
-		dx_ev(x, "tcp_syncookies", tunables_get(&f->tun, TUN_SYNCOOKIES, -1));
+		dx_ev(x, "tcp_syncookies", tunables_get(s->tun, TUN_SYNCOOKIES, -1));
+		dx_ev_scope(x, s);
 	}
 	if (cookies || sent) {
 		const struct listener *l = NULL;
 
 		/* the listener whose SYN queue is full, if the dump shows one */
 		for (size_t i = 0; i < f->nlisteners; i++)
-			if (f->listeners[i].accept_max &&
+			if (in_scope(s, f->listeners[i].row) && f->listeners[i].accept_max &&
 			    f->listeners[i].syn_q >= f->listeners[i].accept_max &&
 			    (!l || f->listeners[i].syn_q > l->syn_q))
 				l = &f->listeners[i];
 		x = l ? add_listener(d, f, l, DX_SYNCOOKIES)
-		      : dx_add(d, DX_SYNCOOKIES, DS_WARN, "host");
+		      : dx_add(d, DX_SYNCOOKIES, DS_WARN, s->name);
 		dx_ev(x, "syncookies_sent_delta", (int64_t)sent);
 		dx_ev(x, "reqqfull_docookies_delta", (int64_t)cookies);
 		if (l) {
 			dx_ev(x, "syn_queue", l->syn_q);
 			dx_ev(x, "accept_max", l->accept_max);
+		} else {
+			dx_ev_scope(x, s);
 		}
 	}
 	/*
@@ -263,14 +336,15 @@ static void host_listen_findings(struct diagnoser *d, const struct frame *f, boo
 	 * bursts (SYN retries after 1 s, 3 s...), a full queue is there between.
 	 */
 	for (size_t i = 0; i < f->nlisteners; i++)
-		full += f->listeners[i].accept_max &&
+		full += in_scope(s, f->listeners[i].row) && f->listeners[i].accept_max &&
 			f->listeners[i].accept_q >= f->listeners[i].accept_max;
-	if ((ovf || full) && tunables_get(&f->tun, TUN_ABORT_ON_OVERFLOW, 0) == 1) {
-		x = dx_add(d, DX_ABORT_ON_OVERFLOW, DS_WARN, "host");
+	if ((ovf || full) && tunables_get(s->tun, TUN_ABORT_ON_OVERFLOW, 0) == 1) {
+		x = dx_add(d, DX_ABORT_ON_OVERFLOW, DS_WARN, s->name);
 		dx_ev(x, "tcp_abort_on_overflow", 1);
 		dx_ev(x, "listen_overflows_delta", (int64_t)ovf);
 		dx_ev(x, "full_accept_queues", full);
-		dx_ev(x, "out_rsts_delta", (int64_t)dx_cdelta(f, "TcpOutRsts"));
+		dx_ev(x, "out_rsts_delta", (int64_t)dx_scope_cdelta(s, "TcpOutRsts"));
+		dx_ev_scope(x, s);
 	}
 }
 
@@ -374,44 +448,38 @@ void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 	}
 }
 
-static void time_wait(struct diagnoser *d, const struct tunables *tun, uint64_t ovf, uint32_t tw,
-		      const char *subject)
-{
-	int64_t max = tunables_get(tun, TUN_MAX_TW_BUCKETS, 0);
-	struct finding *x;
-
-	if (!ovf && !(max > 0 && tw >= dx_th.tw_share * (double)max))
-		return;
-	x = dx_add(d, DX_TIME_WAIT, ovf ? DS_CRIT : DS_WARN, subject);
-	x->count = tw;
-	dx_ev(x, "time_wait", tw);
-	if (max > 0)
-		dx_ev(x, "max_tw_buckets", max);
-	dx_ev(x, "tw_overflow_delta", (int64_t)ovf);
-}
-
 /*
- * tcp_max_tw_buckets is per namespace: under -N all each namespace's
- * TIME-WAIT sockets against its own limit, named by it (the overflow
- * counter is known for the host's namespace only).
+ * tcp_max_tw_buckets and TcpExtTCPTimeWaitOverflow are per namespace: each
+ * namespace's TIME-WAIT sockets against its own limit, named by it.
  */
 void dx_time_wait_findings(struct diagnoser *d, const struct frame *f)
 {
-	uint64_t ovf = dx_cdelta(f, "TcpExtTCPTimeWaitOverflow");
+	struct dx_scope s;
 
-	if (!f->nns) {
-		time_wait(d, &f->tun, ovf, f->states[TS_TIME_WAIT], "host");
-		return;
-	}
-	for (size_t i = 0; i < f->nns; i++) {
-		const struct frame_ns *ns = &f->nsv[i];
-		bool host = ns->kind == NSK_HOST;
+	for (size_t i = 0; i < dx_nscopes(f); i++) {
+		uint64_t ovf;
+		int64_t max;
 		uint32_t tw = 0;
+		struct finding *x;
 
-		for (uint32_t k = ns->first; k < ns->first + ns->n; k++)
-			tw += f->rows[k].c->state == TS_TIME_WAIT;
-		time_wait(d, host || !ns->have_files ? &f->tun : &ns->tun, host ? ovf : 0, tw,
-			  ns->name);
+		if (!dx_scope(f, i, &s))
+			continue;
+		ovf = dx_scope_cdelta(&s, "TcpExtTCPTimeWaitOverflow");
+		max = tunables_get(s.tun, TUN_MAX_TW_BUCKETS, 0);
+		if (!s.ns)
+			tw = f->states[TS_TIME_WAIT];
+		else
+			for (uint32_t k = s.first; k < s.first + s.n; k++)
+				tw += f->rows[k].c->state == TS_TIME_WAIT;
+		if (!ovf && !(max > 0 && tw >= dx_th.tw_share * (double)max))
+			continue;
+		x = dx_add(d, DX_TIME_WAIT, ovf ? DS_CRIT : DS_WARN, s.name);
+		x->count = tw;
+		dx_ev(x, "time_wait", tw);
+		if (max > 0)
+			dx_ev(x, "max_tw_buckets", max);
+		dx_ev(x, "tw_overflow_delta", (int64_t)ovf);
+		dx_ev_scope(x, &s);
 	}
 }
 
@@ -419,21 +487,22 @@ void dx_time_wait_findings(struct diagnoser *d, const struct frame *f)
  * Ephemeral ports per (source address, destination): connect() needs a free
  * local port per 4-tuple, so each destination has the whole range to itself,
  * and TIME-WAIT sockets hold theirs (unless tcp_tw_reuse lets connect take
- * them over).
+ * them over). ip_local_port_range and tcp_tw_reuse are per namespace, and
+ * so is the port space: each namespace's sockets against its own range.
  */
-void dx_port_findings(struct diagnoser *d, const struct frame *f)
+static void port_scope(struct diagnoser *d, const struct frame *f, const struct dx_scope *s)
 {
-	size_t n = frame_nrows(f), k = 0;
+	size_t k = 0;
 	int64_t lo, hi, size;
 
-	if (f->tun.n[TUN_LOCAL_PORT_RANGE] < 2)
+	if (s->tun->n[TUN_LOCAL_PORT_RANGE] < 2)
 		return;
-	lo = f->tun.v[TUN_LOCAL_PORT_RANGE][0];
-	hi = f->tun.v[TUN_LOCAL_PORT_RANGE][1];
+	lo = s->tun->v[TUN_LOCAL_PORT_RANGE][0];
+	hi = s->tun->v[TUN_LOCAL_PORT_RANGE][1];
 	size = hi - lo + 1;
 	if (size <= 0)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = s->first; i < (size_t)s->first + s->n; i++) {
 		const struct conn *c = f->rows[i].c;
 		struct gkey *g;
 
@@ -473,18 +542,29 @@ void dx_port_findings(struct diagnoser *d, const struct frame *f)
 			dx_ev(x, "range_lo", lo);
 			dx_ev(x, "range_hi", hi);
 			dx_ev(x, "time_wait", tw);
-			dx_ev(x, "tcp_tw_reuse", tunables_get(&f->tun, TUN_TW_REUSE, -1));
+			dx_ev(x, "tcp_tw_reuse", tunables_get(s->tun, TUN_TW_REUSE, -1));
 		}
 		i = j;
 	}
 }
 
+void dx_port_findings(struct diagnoser *d, const struct frame *f)
+{
+	struct dx_scope s;
+
+	for (size_t i = 0; i < dx_nscopes(f); i++)
+		if (dx_scope(f, i, &s))
+			port_scope(d, f, &s);
+}
+
 void dx_listener_findings(struct diagnoser *d, const struct frame *f)
 {
-	bool synq_named = false;
+	struct dx_scope s;
 
-	listener_queue_findings(d, f, &synq_named);
-	host_listen_findings(d, f, synq_named);
+	listener_queue_findings(d, f);
+	for (size_t i = 0; i < dx_nscopes(f); i++)
+		if (dx_scope(f, i, &s))
+			scope_listen_findings(d, f, &s);
 }
 
 /* One group key per row that `pick` selects: a = an address, port = a port; then sorted. */
@@ -580,9 +660,10 @@ static bool dropped_by_local_listener(const struct frame *f, const struct conn *
 void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f)
 {
 	size_t k = collect(d, f, syn_sent, true);
-	int64_t retries = tunables_get(&f->tun, TUN_SYN_RETRIES, -1);
 
 	for (size_t i = 0; i < k;) {
+		/* tcp_syn_retries of the connects' own namespace (groups never span two) */
+		int64_t retries = tunables_get(tun_of(f, d->keys[i].row), TUN_SYN_RETRIES, -1);
 		size_t j = i;
 		uint32_t retrying = 0;
 		unsigned most = 0;
@@ -607,6 +688,8 @@ void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f)
 			endpoint_str(c0->family, c0->dst, c0->dport, subj, sizeof(subj));
 			x = dx_add(d, DX_SYN_RETRY,
 				   most >= dx_th.syn_retry_crit ? DS_CRIT : DS_WARN, subj);
+			if (f->nns) /* an example: names the namespace under -N all */
+				x->row = d->keys[i].row;
 			x->count = retrying;
 			dx_ev(x, "sockets", retrying);
 			dx_ev(x, "max_retries", most);
@@ -673,13 +756,15 @@ void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
 
 			snprintf(subj, sizeof(subj), "port %u", f->rows[d->keys[i].row].c->sport);
 			x = dx_add(d, DX_FIN_WAIT1, DS_WARN, subj);
+			if (f->nns)
+				x->row = d->keys[i].row;
 			x->count = (uint32_t)(j - i);
 			dx_ev(x, "orphans", (int64_t)(j - i));
 			dx_ev(x, "bytes", (int64_t)bytes);
 			dx_ev(x, "zero_window", zw);
 			dx_ev(x, "max_probes", probes);
 			dx_ev(x, "tcp_orphan_retries",
-			      tunables_get(&f->tun, TUN_ORPHAN_RETRIES, -1));
+			      tunables_get(tun_of(f, d->keys[i].row), TUN_ORPHAN_RETRIES, -1));
 		}
 		i = j;
 	}
@@ -699,10 +784,13 @@ void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
 				 endpoint_str(c0->family, c0->dst, c0->dport, ep, sizeof(ep)));
 			x = dx_add(d, DX_FIN_WAIT2, j - i >= dx_th.fw2_warn ? DS_WARN : DS_INFO,
 				   subj);
+			if (f->nns)
+				x->row = d->keys[i].row;
 			x->count = (uint32_t)(j - i);
 			dx_ev(x, "orphans", (int64_t)(j - i));
 			dx_ev(x, "held", nheld);
-			dx_ev(x, "tcp_fin_timeout", tunables_get(&f->tun, TUN_FIN_TIMEOUT, -1));
+			dx_ev(x, "tcp_fin_timeout",
+			      tunables_get(tun_of(f, d->keys[i].row), TUN_FIN_TIMEOUT, -1));
 		}
 		i = j;
 	}
@@ -716,13 +804,17 @@ void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
  * killed for memory). TCP memory (sockstat mem, pages) against tcp_mem:
  * above the second value the stack is under pressure (buffers pruned and
  * clamped, TCPMemoryPressures), at the third allocations fail.
+ * Host-wide: orphans, TCP memory and both sysctls are global, whichever
+ * namespace reads them; the counters are kept per namespace, so under -N all
+ * their sum over every namespace is the host's.
  */
 void dx_memory_findings(struct diagnoser *d, const struct frame *f)
 {
 	const struct sockstat *ss = &f->sockstat;
 	int64_t maxo = tunables_get(&f->tun, TUN_MAX_ORPHANS, -1);
-	uint64_t abort_mem = dx_cdelta(f, "TcpExtTCPAbortOnMemory");
-	uint64_t pressures = dx_cdelta(f, "TcpExtTCPMemoryPressures");
+	uint64_t abort_mem = dx_cdelta_all(f, "TcpExtTCPAbortOnMemory");
+	uint64_t pressures = dx_cdelta_all(f, "TcpExtTCPMemoryPressures");
+	const char *subject = f->nns ? "host (all namespaces)" : "host";
 	struct finding *x;
 
 	if (ss->have & SOCKSTAT_ORPHAN) {
@@ -733,7 +825,7 @@ void dx_memory_findings(struct diagnoser *d, const struct frame *f)
 							: -1;
 
 		if (sev >= 0) {
-			x = dx_add(d, DX_ORPHANS, (unsigned)sev, "host");
+			x = dx_add(d, DX_ORPHANS, (unsigned)sev, subject);
 			x->count = (uint32_t)ss->orphan;
 			dx_ev(x, "orphans", ss->orphan);
 			if (maxo > 0)
@@ -749,7 +841,7 @@ void dx_memory_findings(struct diagnoser *d, const struct frame *f)
 									    : -1;
 
 		if (sev >= 0) {
-			x = dx_add(d, DX_TCP_MEM, (unsigned)sev, "host");
+			x = dx_add(d, DX_TCP_MEM, (unsigned)sev, subject);
 			dx_ev(x, "mem_pages", ss->mem);
 			if (known) {
 				dx_ev(x, "tcp_mem_min", m[0]);
@@ -758,7 +850,7 @@ void dx_memory_findings(struct diagnoser *d, const struct frame *f)
 			}
 			dx_ev(x, "memory_pressures_delta", (int64_t)pressures);
 			dx_ev(x, "memory_pressure_ms_delta",
-			      (int64_t)dx_cdelta(f, "TcpExtTCPMemoryPressuresChrono"));
+			      (int64_t)dx_cdelta_all(f, "TcpExtTCPMemoryPressuresChrono"));
 		}
 	}
 }

@@ -119,10 +119,19 @@ char *diagnose_explain_limit(const struct row *r, char *buf, size_t len)
 
 /* ---- one text per code ---- */
 
+/* " of namespace NAME" for a socket of another namespace than the host's under -N all; else "". */
+static const char *in_ns(const struct row *r, char *buf, size_t len)
+{
+	if (!r->ns || r->ns->kind == NSK_HOST)
+		return "";
+	snprintf(buf, len, " of namespace %s", r->ns->name);
+	return buf;
+}
+
 void dx_explain_sndbuf_bdp(const struct row *r, struct text *t)
 {
 	const struct conn *c = r->c;
-	char a[24], b[24];
+	char a[24], b[24], ns[FRAME_NS_NAME + 16];
 
 	dx_put(t, "send buffer %s held sending back ", fmt_size(skm(c, SKM_SNDBUF), a, sizeof(a)));
 	put_limit_share(r, t);
@@ -134,7 +143,8 @@ void dx_explain_sndbuf_bdp(const struct row *r, struct text *t)
 		       "it, see net.core.wmem_max",
 		       fmt_size(skm(c, SKM_SNDBUF) / 2, b, sizeof(b)));
 	else if (r->dflags & ROWD_SNDBUF_AT_MAX)
-		dx_put(t, "; autotuning reached the net.ipv4.tcp_wmem maximum: raise it");
+		dx_put(t, "; autotuning reached the net.ipv4.tcp_wmem maximum%s: raise it",
+		       in_ns(r, ns, sizeof(ns)));
 	else
 		dx_put(t, "; check net.ipv4.tcp_wmem and memory pressure");
 }
@@ -170,7 +180,7 @@ void dx_explain_rwnd_bdp(const struct row *r, struct text *t)
 void dx_explain_rcvbuf_bdp(const struct row *r, struct text *t)
 {
 	const struct conn *c = r->c;
-	char a[24], b[24], e[24], u[24];
+	char a[24], b[24], e[24], u[24], ns[FRAME_NS_NAME + 16];
 	uint32_t wnd = 0, rtt = 0;
 	double per_rtt = 0;
 
@@ -186,7 +196,8 @@ void dx_explain_rcvbuf_bdp(const struct row *r, struct text *t)
 		       "it, see net.core.rmem_max",
 		       fmt_size(skm(c, SKM_RCVBUF) / 2, a, sizeof(a)));
 	else if (r->dflags & ROWD_RCVBUF_AT_MAX)
-		dx_put(t, "; autotuning reached the net.ipv4.tcp_rmem maximum: raise it");
+		dx_put(t, "; autotuning reached the net.ipv4.tcp_rmem maximum%s: raise it",
+		       in_ns(r, ns, sizeof(ns)));
 	else
 		dx_put(t, "; check net.ipv4.tcp_rmem and tcp_moderate_rcvbuf");
 }
