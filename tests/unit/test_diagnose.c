@@ -1386,6 +1386,358 @@ static void row_severity_is_the_worst_code_with_escalations(void **state)
 							  (1u << DX_NO_WSCALE));
 }
 
+/* ---- -N all: several namespaces, each judged by its own counters and sysctls ---- */
+
+#define NS_MAX 3
+
+/* One namespace of a constructed -N all refresh. Index 0 is the host's (the frame's own). */
+struct nsdef {
+	const char *name;
+	const struct sock *s;
+	size_t n;
+	const char *counters; /* this refresh's netstat text; deltas against the previous */
+	struct tunables tun;
+};
+
+struct nsrun {
+	struct run r;
+	struct counters prev[NS_MAX];
+	bool have_prev[NS_MAX];
+};
+
+/* The sysctls step() gives a frame, for a namespace to start from. */
+static void ns_defaults(struct tunables *t)
+{
+	struct frame f;
+
+	memset(&f, 0, sizeof(f));
+	tun(&f, TUN_TCP_WMEM, 4096, 16384, 4194304, 3);
+	tun(&f, TUN_TCP_RMEM, 4096, 131072, 33554432, 3);
+	tun(&f, TUN_SOMAXCONN, 4096, 0, 0, 1);
+	tun(&f, TUN_LOCAL_PORT_RANGE, 32768, 60999, 0, 2);
+	tun(&f, TUN_MAX_TW_BUCKETS, 1000, 0, 0, 1);
+	tun(&f, TUN_SYNCOOKIES, 1, 0, 0, 1);
+	tun(&f, TUN_ABORT_ON_OVERFLOW, 0, 0, 0, 1);
+	*t = f.tun;
+}
+
+static void ns_set(struct tunables *t, enum tun_id id, int64_t a, int64_t b, int64_t c, int n)
+{
+	t->v[id][0] = a;
+	t->v[id][1] = b;
+	t->v[id][2] = c;
+	t->n[id] = (uint8_t)n;
+}
+
+/* One -N all refresh, as nsset_collect and the collector build it: the host first. */
+static void ns_step(struct nsrun *nr, const struct nsdef *d, size_t nd)
+{
+	struct run *r = &nr->r;
+	struct terr e;
+
+	frame_reset(&r->f);
+	r->t += SEC;
+	r->f.mono_ns = r->t;
+	for (size_t i = 0; i < nd; i++) {
+		struct frame_ns *fn = frame_ns_push(&r->f);
+
+		fn->inode = 4026531840ull + i;
+		fn->kind = i ? NSK_NAMED : NSK_HOST;
+		snprintf(fn->name, sizeof(fn->name), "%s", d[i].name);
+		fn->first = (uint32_t)r->f.sample.n;
+		for (size_t k = 0; k < d[i].n; k++)
+			put_sock(&r->f, &d[i].s[k]);
+		fn->n = (uint32_t)(r->f.sample.n - fn->first);
+		fn->tun = d[i].tun;
+		fn->have_files = true;
+		if (d[i].counters)
+			counters_parse(&fn->counters, d[i].counters, strlen(d[i].counters), &e);
+		counters_index(&fn->counters);
+		counters_diff(&fn->counters, nr->have_prev[i] ? &nr->prev[i] : NULL);
+		counters_copy(&nr->prev[i], &fn->counters);
+		nr->have_prev[i] = true;
+		if (i == 0) { /* the host's namespace: also the frame's own files */
+			r->f.tun = d[0].tun;
+			if (d[0].counters)
+				counters_parse(&r->f.counters, d[0].counters, strlen(d[0].counters),
+					       &e);
+		}
+	}
+	r->f.sockstat = r->ss;
+	counters_index(&r->f.counters);
+	model_update(r->m, &r->f);
+	frame_ns_link(&r->f);
+	diagnose_frame(r->d, &r->f);
+}
+
+static void ns_free(struct nsrun *nr)
+{
+	for (int i = 0; i < NS_MAX; i++)
+		counters_free(&nr->prev[i]);
+	run_free(&nr->r);
+}
+
+/* Every finding of a code, as "subject" lines joined by '|', in frame order. */
+static const char *subjects(const struct frame *f, unsigned code, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < f->nfindings; i++)
+		if (f->findings[i].code == code && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "|" : "",
+						f->findings[i].subject);
+	return buf;
+}
+
+static const struct finding *finding_of(const struct frame *f, unsigned code, const char *subj)
+{
+	for (uint32_t i = 0; i < f->nfindings; i++)
+		if (f->findings[i].code == code && !strcmp(f->findings[i].subject, subj))
+			return &f->findings[i];
+	return NULL;
+}
+
+/*
+ * SYN queues: blue drops with syncookies off, red answers with cookies, the
+ * host counts nothing. Each finding names its namespace and carries that
+ * namespace's own sysctl; none is raised for the host.
+ */
+static void syn_queue_findings_are_judged_and_named_per_namespace(void **state)
+{
+	struct nsrun nr = { 0 };
+	struct nsdef d[3] = {
+		{ .name = "host",
+		  .counters = "TcpExt: TCPReqQFullDrop TCPReqQFullDoCookies "
+			      "SyncookiesSent\nTcpExt: 0 0 0\n" },
+		{ .name = "blue",
+		  .counters = "TcpExt: TCPReqQFullDrop TCPReqQFullDoCookies "
+			      "SyncookiesSent\nTcpExt: 100 0 0\n" },
+		{ .name = "red",
+		  .counters = "TcpExt: TCPReqQFullDrop TCPReqQFullDoCookies "
+			      "SyncookiesSent\nTcpExt: 0 50 50\n" },
+	};
+	char buf[256];
+
+	(void)state;
+	run_init(&nr.r);
+	for (int i = 0; i < 3; i++)
+		ns_defaults(&d[i].tun);
+	ns_set(&d[1].tun, TUN_SYNCOOKIES, 0, 0, 0, 1);
+	ns_step(&nr, d, 3);
+	assert_null(finding(&nr.r.f, DX_SYNQ_OVERFLOW)); /* the first refresh has no deltas */
+	d[1].counters = "TcpExt: TCPReqQFullDrop TCPReqQFullDoCookies SyncookiesSent\n"
+			"TcpExt: 105 0 0\n";
+	d[2].counters = "TcpExt: TCPReqQFullDrop TCPReqQFullDoCookies SyncookiesSent\n"
+			"TcpExt: 0 53 53\n";
+	ns_step(&nr, d, 3);
+	assert_string_equal(subjects(&nr.r.f, DX_SYNQ_OVERFLOW, buf, sizeof(buf)), "blue");
+	assert_int_equal(evidence(finding(&nr.r.f, DX_SYNQ_OVERFLOW), "reqqfull_drop_delta"), 5);
+	assert_int_equal(evidence(finding(&nr.r.f, DX_SYNQ_OVERFLOW), "tcp_syncookies"), 0);
+	assert_int_equal(evidence(finding(&nr.r.f, DX_SYNQ_OVERFLOW), "netns_inode"), 4026531841ll);
+	assert_string_equal(subjects(&nr.r.f, DX_SYNCOOKIES, buf, sizeof(buf)), "red");
+	assert_int_equal(evidence(finding(&nr.r.f, DX_SYNCOOKIES), "syncookies_sent_delta"), 3);
+	assert_keys_documented(&nr.r.f);
+	ns_free(&nr);
+}
+
+/*
+ * Full accept queues in blue and red; tcp_abort_on_overflow is 1 in blue
+ * and on the host (which has no listener): only blue's finding.
+ */
+static void abort_on_overflow_follows_each_namespaces_own_sysctl(void **state)
+{
+	struct nsrun nr = { 0 };
+	struct sock l[2] = { 0 };
+	struct nsdef d[3] = { { .name = "host" },
+			      { .name = "blue", .s = &l[0], .n = 1 },
+			      { .name = "red", .s = &l[1], .n = 1 } };
+	char buf[256];
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		l[i].cookie = (uint64_t)i + 1;
+		l[i].state = TS_LISTEN;
+		l[i].src = "127.0.0.1";
+		l[i].dst = "0.0.0.0";
+		l[i].sport = 8080;
+		l[i].dport = 0;
+		l[i].rqueue = 3;
+		l[i].wqueue = 2;
+	}
+	run_init(&nr.r);
+	for (int i = 0; i < 3; i++)
+		ns_defaults(&d[i].tun);
+	ns_set(&d[0].tun, TUN_ABORT_ON_OVERFLOW, 1, 0, 0, 1);
+	ns_set(&d[1].tun, TUN_ABORT_ON_OVERFLOW, 1, 0, 0, 1);
+	ns_step(&nr, d, 3);
+	ns_step(&nr, d, 3);
+	assert_string_equal(subjects(&nr.r.f, DX_ABORT_ON_OVERFLOW, buf, sizeof(buf)), "blue");
+	assert_int_equal(evidence(finding(&nr.r.f, DX_ABORT_ON_OVERFLOW), "full_accept_queues"), 1);
+	/* the listeners' own findings name their namespaces: one each, not one group */
+	assert_non_null(finding_of(&nr.r.f, DX_ACCEPT_FULL, "[blue] 127.0.0.1:8080"));
+	assert_non_null(finding_of(&nr.r.f, DX_ACCEPT_FULL, "[red] 127.0.0.1:8080"));
+	assert_keys_documented(&nr.r.f);
+	ns_free(&nr);
+}
+
+/*
+ * Ten TIME-WAIT sockets in blue (tcp_max_tw_buckets 10) and in red (1000,
+ * but its own overflow counter moved); the host's limit is 5 with none.
+ */
+static void time_wait_is_counted_against_each_namespaces_limit_and_overflows(void **state)
+{
+	static struct sock tw[20];
+	struct nsrun nr = { 0 };
+	struct nsdef d[3] = {
+		{ .name = "host", .counters = "TcpExt: TCPTimeWaitOverflow\nTcpExt: 0\n" },
+		{ .name = "blue",
+		  .s = tw,
+		  .n = 10,
+		  .counters = "TcpExt: TCPTimeWaitOverflow\nTcpExt: 0\n" },
+		{ .name = "red",
+		  .s = tw + 10,
+		  .n = 10,
+		  .counters = "TcpExt: TCPTimeWaitOverflow\nTcpExt: 7\n" },
+	};
+	char buf[256];
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		memset(&tw[i], 0, sizeof(tw[i]));
+		tw[i].cookie = (uint64_t)i + 1;
+		tw[i].state = TS_TIME_WAIT;
+		tw[i].no_info = tw[i].no_skmem = true;
+		tw[i].sport = (uint16_t)(40000 + i % 10);
+		tw[i].dport = 443;
+	}
+	run_init(&nr.r);
+	for (int i = 0; i < 3; i++)
+		ns_defaults(&d[i].tun);
+	ns_set(&d[0].tun, TUN_MAX_TW_BUCKETS, 5, 0, 0, 1);
+	ns_set(&d[1].tun, TUN_MAX_TW_BUCKETS, 10, 0, 0, 1);
+	ns_step(&nr, d, 3);
+	d[2].counters = "TcpExt: TCPTimeWaitOverflow\nTcpExt: 9\n";
+	ns_step(&nr, d, 3);
+	/* most severe first: red's overflow is crit */
+	assert_string_equal(subjects(&nr.r.f, DX_TIME_WAIT, buf, sizeof(buf)), "red|blue");
+	assert_int_equal(finding_of(&nr.r.f, DX_TIME_WAIT, "red")->severity, DS_CRIT);
+	assert_int_equal(evidence(finding_of(&nr.r.f, DX_TIME_WAIT, "red"), "tw_overflow_delta"),
+			 2);
+	assert_int_equal(evidence(finding_of(&nr.r.f, DX_TIME_WAIT, "blue"), "time_wait"), 10);
+	assert_int_equal(evidence(finding_of(&nr.r.f, DX_TIME_WAIT, "blue"), "max_tw_buckets"), 10);
+	assert_keys_documented(&nr.r.f);
+	ns_free(&nr);
+}
+
+/* The same 60 connects in blue (ports 40000-40099) and red (the default range): blue's only. */
+static void ephemeral_ports_are_judged_against_the_namespaces_own_range(void **state)
+{
+	static struct sock c[120];
+	struct nsrun nr = { 0 };
+	struct nsdef d[3] = { { .name = "host" },
+			      { .name = "blue", .s = c, .n = 60 },
+			      { .name = "red", .s = c + 60, .n = 60 } };
+	char buf[256];
+
+	(void)state;
+	for (int i = 0; i < 120; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].cookie = (uint64_t)i + 1;
+		c[i].state = TS_TIME_WAIT;
+		c[i].no_info = c[i].no_skmem = true;
+		c[i].sport = (uint16_t)(40000 + i % 60);
+		c[i].dport = 443;
+	}
+	run_init(&nr.r);
+	for (int i = 0; i < 3; i++)
+		ns_defaults(&d[i].tun);
+	ns_set(&d[0].tun, TUN_LOCAL_PORT_RANGE, 40000, 40099, 0, 2); /* the host's: no sockets */
+	ns_set(&d[1].tun, TUN_LOCAL_PORT_RANGE, 40000, 40099, 0, 2);
+	ns_set(&d[1].tun, TUN_TW_REUSE, 0, 0, 0, 1);
+	ns_step(&nr, d, 3);
+	assert_string_equal(subjects(&nr.r.f, DX_PORTS, buf, sizeof(buf)),
+			    "[blue] 10.0.0.1 -> 10.0.0.2:443");
+	assert_int_equal(evidence(finding(&nr.r.f, DX_PORTS), "range_size"), 100);
+	assert_int_equal(evidence(finding(&nr.r.f, DX_PORTS), "tcp_tw_reuse"), 0);
+	ns_free(&nr);
+}
+
+/*
+ * A 64 KiB send buffer that limits sending: at blue's tcp_wmem maximum (64
+ * KiB) autotuning is done, "raise it" names blue; under red's 4 MiB it did
+ * not grow, so it is fixed.
+ */
+static void a_send_buffer_at_its_namespaces_tcp_wmem_max_is_at_max_not_fixed(void **state)
+{
+	struct nsrun nr = { 0 };
+	struct sock s[2] = { sender(1), sender(2) };
+	struct nsdef d[3] = { { .name = "host" },
+			      { .name = "blue", .s = &s[0], .n = 1 },
+			      { .name = "red", .s = &s[1], .n = 1 } };
+	const struct row *blue, *red;
+	char buf[512];
+
+	(void)state;
+	run_init(&nr.r);
+	for (int i = 0; i < 3; i++)
+		ns_defaults(&d[i].tun);
+	ns_set(&d[1].tun, TUN_TCP_WMEM, 4096, 16384, 65536, 3);
+	for (int i = 0; i < 2; i++) {
+		s[i].skmem[SKM_SNDBUF] = 65536;
+		s[i].ti.busy_time = 1000;
+		s[i].ti.bytes_acked = 1000;
+	}
+	ns_step(&nr, d, 3);
+	for (int i = 0; i < 2; i++) {
+		s[i].ti.busy_time += 1000000;
+		s[i].ti.sndbuf_limited += 500000;
+		s[i].ti.bytes_acked += 1000000;
+	}
+	ns_step(&nr, d, 3);
+	blue = row(&nr.r, 1);
+	red = row(&nr.r, 2);
+	assert_int_equal(blue->limited_by, DL_SNDBUF);
+	assert_int_equal(red->limited_by, DL_SNDBUF);
+	assert_true(blue->dflags & ROWD_SNDBUF_AT_MAX);
+	assert_false(has(blue, DX_SNDBUF_FIXED));
+	assert_false(red->dflags & ROWD_SNDBUF_AT_MAX);
+	assert_true(has(red, DX_SNDBUF_FIXED));
+	diagnose_explain(blue, DX_SNDBUF_BDP, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "tcp_wmem maximum of namespace blue: raise it"));
+	ns_free(&nr);
+}
+
+/* Orphans and TCP memory are the host's: the kills counted in any namespace add up. */
+static void host_wide_findings_sum_every_namespaces_counters_and_say_so(void **state)
+{
+	struct nsrun nr = { 0 };
+	struct nsdef d[3] = {
+		{ .name = "host", .counters = "TcpExt: TCPAbortOnMemory\nTcpExt: 0\n" },
+		{ .name = "blue", .counters = "TcpExt: TCPAbortOnMemory\nTcpExt: 0\n" },
+		{ .name = "red", .counters = "TcpExt: TCPAbortOnMemory\nTcpExt: 10\n" },
+	};
+	char buf[256];
+
+	(void)state;
+	run_init(&nr.r);
+	for (int i = 0; i < 3; i++)
+		ns_defaults(&d[i].tun);
+	ns_set(&d[0].tun, TUN_MAX_ORPHANS, 1000, 0, 0, 1);
+	nr.r.ss.orphan = 10;
+	nr.r.ss.have = SOCKSTAT_ORPHAN;
+	ns_step(&nr, d, 3);
+	assert_null(finding(&nr.r.f, DX_ORPHANS));
+	d[0].counters = "TcpExt: TCPAbortOnMemory\nTcpExt: 1\n";
+	d[2].counters = "TcpExt: TCPAbortOnMemory\nTcpExt: 13\n";
+	ns_step(&nr, d, 3);
+	assert_string_equal(subjects(&nr.r.f, DX_ORPHANS, buf, sizeof(buf)),
+			    "host (all namespaces)");
+	assert_int_equal(evidence(finding(&nr.r.f, DX_ORPHANS), "abort_on_memory_delta"), 4);
+	assert_int_equal(finding(&nr.r.f, DX_ORPHANS)->severity, DS_CRIT);
+	ns_free(&nr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1435,6 +1787,12 @@ int main(void)
 		cmocka_unit_test(tcp_memory_warns_past_pressure_and_is_critical_near_the_limit),
 		cmocka_unit_test(a_window_capped_without_scaling_is_flagged_no_wscale),
 		cmocka_unit_test(row_severity_is_the_worst_code_with_escalations),
+		cmocka_unit_test(syn_queue_findings_are_judged_and_named_per_namespace),
+		cmocka_unit_test(abort_on_overflow_follows_each_namespaces_own_sysctl),
+		cmocka_unit_test(time_wait_is_counted_against_each_namespaces_limit_and_overflows),
+		cmocka_unit_test(ephemeral_ports_are_judged_against_the_namespaces_own_range),
+		cmocka_unit_test(a_send_buffer_at_its_namespaces_tcp_wmem_max_is_at_max_not_fixed),
+		cmocka_unit_test(host_wide_findings_sum_every_namespaces_counters_and_say_so),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
