@@ -20,6 +20,7 @@
 #include "fatal.h"
 #include "json.h"
 #include "netns.h"
+#include "readall.h"
 #include "sanitize.h"
 #include "sockstat.h"
 #include "strbuf.h"
@@ -534,29 +535,6 @@ static void enter(struct nsset *s, struct nsent *n)
 	n->entered = n->diag != NULL;
 }
 
-/* Reads a kept /proc descriptor from its start (seq files regenerate at offset 0). */
-static int read_kept(int fd, struct strbuf *out)
-{
-	char buf[8192];
-	off_t off = 0;
-
-	sb_reset(out);
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		ssize_t n = pread(fd, buf, sizeof(buf), off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		sb_add(out, buf, (size_t)n);
-		off += n;
-	}
-}
-
 static uint64_t mono_ns(void)
 {
 	struct timespec t;
@@ -647,12 +625,12 @@ static void read_files(struct nsset *s, size_t idx, struct nsent *n, struct fram
 	uint64_t now = mono_ns();
 
 	for (int i = 0; i < NF_N; i++)
-		if (read_kept(n->net_fd[i], &s->buf) == 0)
+		if (readall_fd(n->net_fd[i], &s->buf) == 0)
 			take_file(s, idx, i, fn);
 	if (!n->tun_ns || now - n->tun_ns >= TUN_REREAD_NS) {
 		memset(&n->tun, 0, sizeof(n->tun));
 		for (int i = 0; i < TUN_N; i++)
-			if (read_kept(n->tun_fd[i], &s->buf) == 0)
+			if (readall_fd(n->tun_fd[i], &s->buf) == 0)
 				n->tun.n[i] =
 					(uint8_t)tunables_parse_value(sb_str(&s->buf), n->tun.v[i]);
 		n->tun_ns = now;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "readall.h"
+
 static const struct tunable_def defs[TUN_N] = {
 	[TUN_SOMAXCONN] = { "net.core.somaxconn", "sys/net/core/somaxconn" },
 	[TUN_MAX_SYN_BACKLOG] = { "net.ipv4.tcp_max_syn_backlog",
@@ -106,16 +108,13 @@ void tunables_host_close(struct tunables_host *h)
 
 bool tunables_host_read(const struct tunables_host *h, enum tun_id id, struct tunables *t)
 {
-	char buf[128];
-	ssize_t n;
+	struct strbuf sb = STRBUF_INIT;
+	bool ok = false;
 
-	if (h->fd[id] < 0)
-		return false;
-	n = pread(h->fd[id], buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	t->n[id] = (uint8_t)tunables_parse_value(buf, t->v[id]);
-	t->from_host[id] = t->n[id] > 0;
-	return t->n[id] > 0;
+	if (h->fd[id] >= 0 && readall_fd(h->fd[id], &sb) == 0 && sb.len) {
+		t->n[id] = (uint8_t)tunables_parse_value(sb_str(&sb), t->v[id]);
+		t->from_host[id] = ok = t->n[id] > 0;
+	}
+	sb_free(&sb);
+	return ok;
 }

@@ -5,10 +5,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nsset.h"
+#include "readall.h"
 #include "tunables.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -170,9 +175,39 @@ static void recorded_sysctls_parse_back(void **state)
 	assert_int_equal(nsset_parse_tun("", 0, &t), 0);
 }
 
+/* A kept descriptor reads its whole current text each time, wherever its offset is. */
+static void readall_rereads_a_kept_descriptor_from_its_start(void **state)
+{
+	char path[] = "/tmp/test_nsset.XXXXXX";
+	struct strbuf sb = STRBUF_INIT;
+	char big[20000];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(pwrite(fd, "4096 16384 65536\n", 17, 0), 17);
+	assert_int_equal(readall_fd(fd, &sb), 0);
+	assert_string_equal(sb_str(&sb), "4096 16384 65536\n");
+	/* changed behind it, offset moved to the end: read again from the start, replaced */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(pwrite(fd, big, sizeof(big), 0), (ssize_t)sizeof(big));
+	lseek(fd, 0, SEEK_END);
+	assert_int_equal(readall_fd(fd, &sb), 0);
+	assert_int_equal(sb.len, sizeof(big)); /* more than one 8 KiB read */
+	close(fd);
+	errno = 0;
+	assert_int_equal(readall_fd(-1, &sb), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(sb.len, 0);
+	sb_free(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(readall_rereads_a_kept_descriptor_from_its_start),
 		cmocka_unit_test(docker_systemd_scope_is_its_short_id),
 		cmocka_unit_test(docker_cgroupfs_directory_is_its_short_id),
 		cmocka_unit_test(containerd_and_crio_scopes),
