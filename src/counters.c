@@ -260,5 +260,15 @@ void counters_copy(struct counters *dst, const struct counters *src)
 	if (src->n)
 		memcpy(dst->v, src->v, src->n * sizeof(*src->v));
 	dst->n = src->n;
-	counters_index(dst);
+	/* the same names at the same positions: the index carries over (-N all copies one per namespace) */
+	if (src->index_cap) {
+		if (dst->index_cap != src->index_cap) {
+			free(dst->index);
+			dst->index = xmalloc(src->index_cap * sizeof(*dst->index));
+			dst->index_cap = src->index_cap;
+		}
+		memcpy(dst->index, src->index, src->index_cap * sizeof(*dst->index));
+	} else {
+		counters_index(dst);
+	}
 }

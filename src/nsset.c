@@ -562,7 +562,7 @@ static void take_file(struct nsset *s, size_t idx, int which, struct frame_ns *f
 /* The counters are complete: deltas against this namespace's previous refresh. */
 static void finish_counters(struct nsent *n, struct frame_ns *fn)
 {
-	counters_index(&fn->counters);
+	/* counters_parse indexed them */
 	counters_diff(&fn->counters, n->have_prev ? &n->prev : NULL);
 	counters_copy(&n->prev, &fn->counters);
 	n->have_prev = true;
