@@ -62,6 +62,21 @@ int nsset_replay(struct nsset *s, struct frame *f, struct terr *e);
 /* The recorded sysctl text ("NAME V [V V]" lines) into t; the number read. Pure. */
 int nsset_parse_tun(const char *text, size_t len, struct tunables *t);
 
+/* Wall time the last nsset_collect took, ms. */
+double nsset_last_ms(const struct nsset *s);
+
+/*
+ * The cost note of a -N all frame: a namespace whose net.ipv4.tcp_ehash_entries
+ * is negative has no established hash of its own, and its dump walks the
+ * host's whole table (every bucket, every socket of every namespace), so
+ * the refresh costs namespaces x table size whatever each holds
+ * (doc/NAMESPACES.md). Returns 1 with buf saying so (how many share it,
+ * the table's size, the refresh's collect_ms) when two or more share it
+ * and collect_ms >= slow_ms; else 0 and buf "". Pure.
+ */
+int nsset_hash_note(const struct frame *f, double collect_ms, double slow_ms, char *buf,
+		    size_t len);
+
 /* Namespaces known after the last collect (for tests and benchmarks). */
 size_t nsset_count(const struct nsset *s);
 
@@ -81,7 +96,8 @@ const char *nsset_kind_name(unsigned kind);
 
 /*
  * The JSON "namespaces" array of a -N all frame: name, inode, kind,
- * sockets, error (null when fine); nothing when the frame is of one
+ * sockets, pid, tcp_inuse, time_wait, hash_shared (its dumps walk the
+ * host's table; null: unknown), error (null when fine); nothing when the frame is of one
  * namespace. Key written by the caller's object.
  */
 void nsset_json(const struct frame *f, struct json *j);

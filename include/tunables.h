@@ -38,6 +38,11 @@ enum tun_id {
 	TUN_KEEPALIVE_PROBES,
 	TUN_SLOW_START_AFTER_IDLE,
 	TUN_FASTOPEN,
+	/*
+	 * Buckets of the namespace's established hash (6.1+); negative: it has
+	 * none of its own and shares the host's, of that many (-N all's cost).
+	 */
+	TUN_EHASH_ENTRIES,
 	TUN_N
 };
 

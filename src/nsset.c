@@ -86,6 +86,7 @@ struct nsset {
 	size_t n, cap;
 	struct strbuf buf;
 	struct nsset_hooks hooks;
+	double last_ms; /* wall time the last nsset_collect took */
 };
 
 const char *nsset_kind_name(unsigned kind)
@@ -663,6 +664,7 @@ static void record_index(struct nsset *s, const struct frame *f);
 
 int nsset_collect(struct nsset *s, const struct diag_req *req, struct frame *f)
 {
+	uint64_t t0 = mono_ns();
 	int errors = 0;
 
 	scan(s);
@@ -695,7 +697,44 @@ int nsset_collect(struct nsset *s, const struct diag_req *req, struct frame *f)
 	}
 	if (s->hooks.file)
 		record_index(s, f);
+	s->last_ms = (double)(mono_ns() - t0) / 1e6;
 	return errors;
+}
+
+double nsset_last_ms(const struct nsset *s)
+{
+	return s->last_ms;
+}
+
+/* Whether namespace ns dumps through the host's established hash: 1 yes, 0 no, -1 unknown. */
+static int shares_hash(const struct frame_ns *ns)
+{
+	if (!ns->have_files || !ns->tun.n[TUN_EHASH_ENTRIES])
+		return -1;
+	return ns->kind != NSK_HOST && ns->tun.v[TUN_EHASH_ENTRIES][0] < 0;
+}
+
+int nsset_hash_note(const struct frame *f, double collect_ms, double slow_ms, char *buf, size_t len)
+{
+	size_t shared = 0;
+	int64_t buckets = 0;
+
+	for (size_t i = 0; i < f->nns; i++) {
+		if (shares_hash(&f->nsv[i]) != 1)
+			continue;
+		shared++;
+		buckets = -f->nsv[i].tun.v[TUN_EHASH_ENTRIES][0];
+	}
+	if (len)
+		buf[0] = '\0';
+	if (shared < 2 || collect_ms < slow_ms)
+		return 0;
+	snprintf(buf, len,
+		 "-N all: %zu of %zu namespaces share the host's TCP hash table (%lld buckets), "
+		 "which each of their dumps walks whole: %.0f ms per refresh; "
+		 "net.ipv4.tcp_child_ehash_entries gives new namespaces their own",
+		 shared, f->nns, (long long)buckets, collect_ms);
+	return 1;
 }
 
 /*
@@ -832,6 +871,10 @@ void nsset_json(const struct frame *f, struct json *j)
 			json_i64(j, "time_wait", ns->sockstat.tw);
 		else
 			json_null(j, "time_wait");
+		if (shares_hash(ns) >= 0)
+			json_bool(j, "hash_shared", shares_hash(ns) == 1);
+		else
+			json_null(j, "hash_shared");
 		json_str(j, "error", ns->error[0] ? ns->error : NULL);
 		json_obj_end(j);
 	}

@@ -46,6 +46,7 @@ static const struct tunable_def defs[TUN_N] = {
 	[TUN_SLOW_START_AFTER_IDLE] = { "net.ipv4.tcp_slow_start_after_idle",
 					"sys/net/ipv4/tcp_slow_start_after_idle" },
 	[TUN_FASTOPEN] = { "net.ipv4.tcp_fastopen", "sys/net/ipv4/tcp_fastopen" },
+	[TUN_EHASH_ENTRIES] = { "net.ipv4.tcp_ehash_entries", "sys/net/ipv4/tcp_ehash_entries" },
 };
 
 const struct tunable_def *tunable_def(enum tun_id id)

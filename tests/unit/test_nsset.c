@@ -204,10 +204,43 @@ static void readall_rereads_a_kept_descriptor_from_its_start(void **state)
 	sb_free(&sb);
 }
 
+/* The cost note: said only when two or more namespaces walk the host's table and it was slow. */
+static void the_shared_hash_note_needs_two_sharing_namespaces_and_a_slow_refresh(void **state)
+{
+	struct frame f = { 0 };
+	char note[512];
+	const int64_t ehash[] = { 262144, -262144, -262144, 16384 };
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		struct frame_ns *ns = frame_ns_push(&f);
+
+		ns->kind = i ? NSK_NAMED : NSK_HOST;
+		ns->have_files = true;
+		ns->tun.v[TUN_EHASH_ENTRIES][0] = ehash[i];
+		ns->tun.n[TUN_EHASH_ENTRIES] = 1;
+	}
+	assert_int_equal(nsset_hash_note(&f, 120, 100, note, sizeof(note)), 1);
+	assert_non_null(strstr(note, "2 of 4 namespaces share the host's TCP hash table (262144 "
+				     "buckets)"));
+	assert_non_null(strstr(note, "120 ms per refresh"));
+	assert_non_null(strstr(note, "net.ipv4.tcp_child_ehash_entries"));
+	assert_int_equal(nsset_hash_note(&f, 99, 100, note, sizeof(note)), 0); /* fast enough */
+	assert_string_equal(note, "");
+	f.nsv[2].tun.v[TUN_EHASH_ENTRIES][0] = 16384; /* one left sharing */
+	assert_int_equal(nsset_hash_note(&f, 500, 100, note, sizeof(note)), 0);
+	f.nsv[2].tun.n[TUN_EHASH_ENTRIES] = 0; /* an older kernel: unknown, never claimed */
+	f.nsv[1].tun.n[TUN_EHASH_ENTRIES] = 0;
+	assert_int_equal(nsset_hash_note(&f, 500, 100, note, sizeof(note)), 0);
+	frame_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(readall_rereads_a_kept_descriptor_from_its_start),
+		cmocka_unit_test(
+			the_shared_hash_note_needs_two_sharing_namespaces_and_a_slow_refresh),
 		cmocka_unit_test(docker_systemd_scope_is_its_short_id),
 		cmocka_unit_test(docker_cgroupfs_directory_is_its_short_id),
 		cmocka_unit_test(containerd_and_crio_scopes),
