@@ -132,7 +132,11 @@ static void draw_sysctls(const struct frame *f, struct scrollwin *sw, struct can
 	if ((ly = sw_next(sw)) >= 0)
 		canvas_put(c, ly, 0, -1, AT_NORMAL, "");
 	if ((ly = sw_next(sw)) >= 0)
-		canvas_put(c, ly, 0, -1, AT_TITLE, "sysctls the diagnosis reads");
+		canvas_put(
+			c, ly, 0, -1, AT_TITLE,
+			f->nns ? "sysctls the diagnosis reads (the host's namespace; under -N all "
+				 "each namespace is judged by its own)"
+			       : "sysctls the diagnosis reads");
 	for (int i = 0; i < TUN_N; i++) {
 		const struct tunable_def *d = tunable_def((enum tun_id)i);
 		char v[96];
@@ -176,8 +180,26 @@ static void draw_sockstat(const struct frame *f, struct canvas *c, int y)
 			 (long long)t->v[TUN_MAX_ORPHANS][0]);
 	else
 		snprintf(orph, sizeof(orph), "%lld", (long long)s->orphan);
-	snprintf(line, sizeof(line), "host: TCP memory %s  orphans %s   here: inuse %lld  tw %lld",
-		 mem, orph, (long long)(s->inuse + s->inuse6), (long long)s->tw);
+	if (f->nns) {
+		/* -N all: the counters below are the host namespace's; the sockets are every one's */
+		int64_t inuse = 0, tw = 0;
+
+		for (size_t i = 0; i < f->nns; i++) {
+			const struct sockstat *n = &f->nsv[i].sockstat;
+
+			if (f->nsv[i].have_files) {
+				inuse += n->inuse + n->inuse6;
+				tw += n->tw;
+			}
+		}
+		snprintf(line, sizeof(line),
+			 "host: TCP memory %s  orphans %s   %zu namespaces: inuse %lld  tw %lld",
+			 mem, orph, f->nns, (long long)inuse, (long long)tw);
+	} else {
+		snprintf(line, sizeof(line),
+			 "host: TCP memory %s  orphans %s   here: inuse %lld  tw %lld", mem, orph,
+			 (long long)(s->inuse + s->inuse6), (long long)s->tw);
+	}
 	canvas_put(c, y, 0, -1,
 		   t->n[TUN_TCP_MEM] == 3 && s->mem > t->v[TUN_TCP_MEM][1] ? AT_WARN : AT_NORMAL,
 		   line);
