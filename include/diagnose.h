@@ -154,5 +154,11 @@ char *diagnose_explain_limit(const struct row *r, char *buf, size_t len);
 
 /* The message of a frame finding: the explanation with its numbers. Returns buf. */
 char *diagnose_message(const struct frame *f, const struct finding *x, char *buf, size_t len);
+/*
+ * -N all: the name of the namespace a finding was judged in (its socket's,
+ * or netns_inode's for a whole namespace's); NULL when host-wide or not
+ * -N all. Borrowed from f.
+ */
+const char *diagnose_finding_netns(const struct frame *f, const struct finding *x);
 
 #endif

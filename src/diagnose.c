@@ -351,6 +351,22 @@ static const char *const scope_names[DSC_N] = {
 	[DSC_NETNS] = "network namespace", [DSC_HOST] = "host",
 };
 
+const char *diagnose_finding_netns(const struct frame *f, const struct finding *x)
+{
+	int64_t ino;
+
+	if (!f->nns)
+		return NULL;
+	if (x->row != UINT32_MAX)
+		return frame_row_ns(f, x->row);
+	if (!ev_get(x, "netns_inode", &ino))
+		return NULL;
+	for (size_t i = 0; i < f->nns; i++)
+		if ((int64_t)f->nsv[i].inode == ino)
+			return f->nsv[i].name;
+	return NULL;
+}
+
 const struct diag_code_def *diagnose_code(unsigned code)
 {
 	return code < DX_N ? &dx_codes[code].def : NULL;

@@ -1537,6 +1537,8 @@ static void syn_queue_findings_are_judged_and_named_per_namespace(void **state)
 	assert_int_equal(evidence(finding(&nr.r.f, DX_SYNQ_OVERFLOW), "netns_inode"), 4026531841ll);
 	assert_string_equal(subjects(&nr.r.f, DX_SYNCOOKIES, buf, sizeof(buf)), "red");
 	assert_int_equal(evidence(finding(&nr.r.f, DX_SYNCOOKIES), "syncookies_sent_delta"), 3);
+	assert_string_equal(diagnose_finding_netns(&nr.r.f, finding(&nr.r.f, DX_SYNCOOKIES)),
+			    "red");
 	assert_keys_documented(&nr.r.f);
 	ns_free(&nr);
 }
@@ -1577,6 +1579,9 @@ static void abort_on_overflow_follows_each_namespaces_own_sysctl(void **state)
 	/* the listeners' own findings name their namespaces: one each, not one group */
 	assert_non_null(finding_of(&nr.r.f, DX_ACCEPT_FULL, "[blue] 127.0.0.1:8080"));
 	assert_non_null(finding_of(&nr.r.f, DX_ACCEPT_FULL, "[red] 127.0.0.1:8080"));
+	assert_string_equal(diagnose_finding_netns(&nr.r.f, finding_of(&nr.r.f, DX_ACCEPT_FULL,
+								       "[red] 127.0.0.1:8080")),
+			    "red");
 	assert_keys_documented(&nr.r.f);
 	ns_free(&nr);
 }
@@ -1735,6 +1740,7 @@ static void host_wide_findings_sum_every_namespaces_counters_and_say_so(void **s
 			    "host (all namespaces)");
 	assert_int_equal(evidence(finding(&nr.r.f, DX_ORPHANS), "abort_on_memory_delta"), 4);
 	assert_int_equal(finding(&nr.r.f, DX_ORPHANS)->severity, DS_CRIT);
+	assert_null(diagnose_finding_netns(&nr.r.f, finding(&nr.r.f, DX_ORPHANS)));
 	ns_free(&nr);
 }
 
