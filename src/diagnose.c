@@ -267,7 +267,8 @@ const struct dx_code dx_codes[DX_N] = {
 				     .check = "a SYN flood, or a listen() backlog too small for "
 					      "the connection rate",
 				     .evidence = "syncookies_sent_delta,reqqfull_docookies_delta,"
-						 "syn_queue,accept_max,netns_inode" },
+						 "syncookies_failed_delta,syn_queue,accept_max,"
+						 "netns_inode" },
 			    .message = dx_message_syncookies },
 	[DX_ABORT_ON_OVERFLOW] = { .def = { .name = "abort-on-overflow",
 					    .severity = DS_WARN,

@@ -324,6 +324,9 @@ static void scope_listen_findings(struct diagnoser *d, const struct frame *f,
 		      : dx_add(d, DX_SYNCOOKIES, DS_WARN, s->name);
 		dx_ev(x, "syncookies_sent_delta", (int64_t)sent);
 		dx_ev(x, "reqqfull_docookies_delta", (int64_t)cookies);
+		/* ACKs whose cookie did not check out: a flood's spoofed ACKs, or cookies too old */
+		dx_ev(x, "syncookies_failed_delta",
+		      (int64_t)dx_scope_cdelta(s, "TcpExtSyncookiesFailed"));
 		if (l) {
 			dx_ev(x, "syn_queue", l->syn_q);
 			dx_ev(x, "accept_max", l->accept_max);
