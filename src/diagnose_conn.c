@@ -502,8 +502,11 @@ void dx_evidence_delayed_ack(const struct frame *f, const struct row *r, struct 
 	dx_ev(x, "mss", c->info->snd_mss);
 	if (r->limit_basis != DB_STATE)
 		dx_ev(x, "limited_pct", r->limited_pct);
-	/* the receiver's counter: ours only when both ends are on this host (loopback) */
-	dx_ev(x, "delayed_acks_delta", (int64_t)dx_cdelta(f, "TcpExtDelayedACKs"));
+	/*
+	 * The receiver's counter: ours only when both ends are on this host;
+	 * under -N all the peer may be in any namespace, so every namespace's sum.
+	 */
+	dx_ev(x, "delayed_acks_delta", (int64_t)dx_cdelta_all(f, "TcpExtDelayedACKs"));
 }
 
 void dx_evidence_no_wscale(const struct frame *f, const struct row *r, struct finding *x)
