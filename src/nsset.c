@@ -62,6 +62,7 @@ struct nsent {
 	bool seen;     /* found by this scan */
 	bool pid_seen; /* a process holding it was found by this scan */
 	bool entered;
+	bool gone; /* vanished between the scan and entering it: dropped quietly */
 	char name[FRAME_NS_NAME];
 	char error[128];
 	char path[4096]; /* how to reach it: /run/netns/NAME or /proc/PID/ns/net */
@@ -493,6 +494,7 @@ static void enter(struct nsset *s, struct nsent *n)
 	int fd;
 
 	n->error[0] = '\0';
+	n->gone = false;
 	if (n->kind == NSK_HOST) {
 		n->diag = diag_open(&e);
 		if (!n->diag) {
@@ -507,13 +509,19 @@ static void enter(struct nsset *s, struct nsent *n)
 	}
 	fd = open(n->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		/* deleted (ip netns del) or its process exited since the scan: gone, not an error */
+		n->gone = errno == ENOENT || errno == ESRCH;
 		snprintf(n->error, sizeof(n->error), "cannot open its file (%.40s): %s", n->name,
 			 strerror(errno));
 		return;
 	}
-	/* the pid may have been reused by a process elsewhere: it must still be this namespace */
+	/*
+	 * The pid may have been reused by a process elsewhere, or the name
+	 * given to a new namespace: this one is gone from there.
+	 */
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != n->inode) {
 		close(fd);
+		n->gone = true;
 		snprintf(n->error, sizeof(n->error), "its file now names another namespace");
 		return;
 	}
@@ -675,6 +683,8 @@ int nsset_collect(struct nsset *s, const struct diag_req *req, struct frame *f)
 
 		if (!n->entered)
 			enter(s, n);
+		if (n->gone) /* the next scan forgets it */
+			continue;
 		fn = frame_ns_push(f);
 		fn->inode = n->inode;
 		fn->kind = n->kind;

@@ -168,6 +168,30 @@ t_overflow_names_its_namespace() {
 		"$(jq -s -r --arg s "[$ns] 127.0.0.1:$SCEN_PORT" '[.[].findings[] | select(.code == "accept-overflow" and .subject == $s)] | length > 0' "$out")" true
 }
 
+# Namespaces made and deleted (and processes holding one exiting) all the while: one that
+# vanishes between the scan and being entered is dropped, never an error.
+t_namespaces_churning() {
+	local out=$T_TMP/churn.json me="tcptop-churn$$" pid i
+	(
+		i=0
+		while :; do
+			ip netns add "$me-$i" 2>/dev/null && ip netns del "$me-$i" 2>/dev/null
+			unshare -n true
+			i=$((i + 1))
+		done
+	) &
+	pid=$!
+	"$TCPTOP" -N all -b -o json -d 0.1 -n 30 "netns $me" >"$out" 2>"$T_TMP/churn.err"
+	eq "churn: 30 frames, exit 0" "$?" 0
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for i in $(ip netns list 2>/dev/null | awk -v p="$me-" 'index($1, p) == 1 { print $1 }'); do ip netns del "$i"; done
+	eq "churn: no frame has a status naming a churned namespace" \
+		"$(jq -s -c --arg me "$me" '[.[].status | select(. != null and (contains($me) or contains("net:[")))]' "$out")" "[]"
+	eq "churn: no namespace of ours or held by a process carries an error" \
+		"$(jq -s --arg me "$me" '[.[].namespaces[] | select(.error != null and (.name | startswith($me) or startswith("net:[")))] | length' "$out")" 0
+}
+
 # A recording of -N all replays with every socket in its namespace and the same findings.
 t_record_and_replay() {
 	local live=$T_TMP/rec-live.json rep=$T_TMP/rec-replay.json rec=$T_TMP/all.rec flt
@@ -199,6 +223,7 @@ if build_namespaces; then
 	t_every_socket_once_in_its_namespace
 	t_namespace_deleted_mid_run
 	t_overflow_names_its_namespace
+	t_namespaces_churning
 	t_record_and_replay
 else
 	not_ok "$NAMED named and $HELD process-held namespaces with sockets"
