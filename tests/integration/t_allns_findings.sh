@@ -6,6 +6,7 @@ if ! need_root "per-namespace findings (-N all)"; then done_testing; exit; fi
 
 # Every run: -N all, 3 frames 1 s apart, as JSON Lines. Other suites may run beside this
 # one and make namespaces of their own: each assertion looks at this test's namespaces.
+# The filter only keeps the connections list short: findings are of the whole frame.
 allns() { local out=$1; shift; "$TCPTOP" -N all -b -o json -n 3 -d 1 "$@" >"$out"; }
 
 # subjects OUT CODE: the distinct subjects of CODE findings, over every frame, that name one
@@ -45,7 +46,7 @@ t_syn_queue_per_namespace() {
 		scen "$cookie" -b 8 synrecv 40 && p1=$SCEN_PORT ||
 		{ not_ok "SYN-queue scenarios start"; return; }
 	out=$T_TMP/synq.json
-	allns "$out"
+	allns "$out" "netns $nocookie or netns $cookie or netns $plain"
 	eq "synq: synq-overflow for the namespace with syncookies off only, named" \
 		"$(subjects "$out" synq-overflow)" "[\"[$nocookie] 127.0.0.1:$p0\"]"
 	eq "synq: ... its evidence is that namespace's tcp_syncookies (0)" \
@@ -68,7 +69,7 @@ t_abort_on_overflow_per_namespace() {
 	scen "$abort" -b 2 listen 8 && scen "$other" -b 2 listen 8 ||
 		{ not_ok "overflow scenarios start"; return; }
 	out=$T_TMP/abort.json
-	allns "$out"
+	allns "$out" "netns $abort or netns $other"
 	eq "abort: abort-on-overflow is the namespace with the sysctl on, and only it" \
 		"$(subjects "$out" abort-on-overflow)" "[\"$abort\"]"
 	eq "abort: ... its evidence carries that namespace's inode" \
@@ -89,7 +90,7 @@ t_time_wait_and_ports_per_namespace() {
 	scen "$tight" --every 5 timewait 160 && pt=$SCEN_PORT && scen "$roomy" --every 5 timewait 160 ||
 		{ not_ok "TIME-WAIT scenarios start"; return; }
 	out=$T_TMP/tw.json
-	allns "$out"
+	allns "$out" "netns $tight or netns $roomy"
 	eq "time-wait: raised for the namespace with the small table only, named by it" \
 		"$(subjects "$out" time-wait)" "[\"$tight\"]"
 	gt "time-wait: ... critical, from that namespace's own TCPTimeWaitOverflow delta" \
