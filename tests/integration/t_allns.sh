@@ -55,13 +55,14 @@ build_namespaces() {
 	fi
 }
 
-# slim FILE: the last frame with each connection cut to its netns and cookie, as FILE.slim.
+# slim FILE: the last frame with each connection cut to its netns and cookie, as FILE.slim
+# (and its per-namespace counts beside it, for ns_sockets and ns_cookies on FILE.slim).
 # Other suites may hold many sockets in their namespaces (a frame of 90 MB was seen): one
 # parse of the whole frame, then every question asks the slim copy.
 slim() {
 	tail -n 1 "$1" | jq -c '.connections |= map({netns, cookie})' >"$1.slim"
 	jq -r '.connections | group_by(.netns)[] | "\(.[0].netns)\t\(length)\t\([.[].cookie] | unique | length)"' \
-		"$1.slim" >"$1.counts"
+		"$1.slim" >"$1.slim.counts"
 }
 # ns_sockets FILE NAME: sockets the last frame puts in namespace NAME; ns_cookies: distinct ones.
 ns_sockets() { awk -F'\t' -v n="$2" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' "$1.counts"; }
