@@ -73,9 +73,10 @@ struct ring {
 	float v[HIST_N][HIST_LEN];
 };
 
-/* A LISTEN row's drops at the previous refresh, for update_listeners (rows in order). */
+/* A LISTEN row and its drops at the previous refresh, for update_listeners (rows in order). */
 struct ldrop {
 	uint64_t cookie;
+	uint32_t row;
 	uint32_t drops;
 	bool have;
 };
@@ -97,8 +98,11 @@ struct model {
 	/* scratch for the listener pass, reused */
 	struct lkey *lkeys;
 	size_t lkeys_cap;
+	/* the rows pass lists the LISTEN and SYN-RECV rows: the listener pass reads only those */
 	struct ldrop *ldrops;
 	size_t nldrops, ldrops_cap;
+	uint32_t *srows;
+	size_t nsrows, srows_cap;
 };
 
 struct model *model_new(void)
@@ -122,6 +126,7 @@ void model_free(struct model *m)
 	free(m->free_slots);
 	free(m->lkeys);
 	free(m->ldrops);
+	free(m->srows);
 	counters_free(&m->prev_counters);
 	free(m);
 }
@@ -407,18 +412,20 @@ static void push_history(struct model *m, const struct entry *e, const struct ro
 }
 
 /* Remembers a LISTEN row's previous drops (was: its entry before this refresh; NULL: new). */
-static void note_ldrop(struct model *m, uint64_t cookie, const struct entry *was, bool dup)
+static void note_ldrop(struct model *m, size_t row, uint64_t cookie, const struct entry *was,
+		       bool dup)
 {
 	struct ldrop *d;
 
 	m->ldrops = xgrow(m->ldrops, &m->ldrops_cap, m->nldrops + 1, sizeof(*m->ldrops));
 	d = &m->ldrops[m->nldrops];
-	*d = (struct ldrop){ cookie, 0, false };
+	*d = (struct ldrop){ cookie, (uint32_t)row, 0, false };
 	if (dup) {
 		/* the same listener twice in one dump: both compare with the previous refresh */
 		for (size_t k = m->nldrops; k-- > 0;)
 			if (m->ldrops[k].cookie == cookie) {
 				*d = m->ldrops[k];
+				d->row = (uint32_t)row;
 				break;
 			}
 	} else if (was && (was->have & ME_DROPS)) {
@@ -443,6 +450,7 @@ static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 
 	m->gen = gen;
 	m->nldrops = 0;
+	m->nsrows = 0;
 	/* a steady refresh sees the sockets it knows: room for as many as the larger */
 	table_reserve(&m->t, n > m->t.n ? n - m->t.n : 0);
 	if (n > f->rows_cap) {
@@ -469,7 +477,11 @@ static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 		dup = e->gen == gen;
 		known = e->gen != 0 && !dup;
 		if (c->state == TS_LISTEN)
-			note_ldrop(m, c->cookie, known ? e : NULL, dup);
+			note_ldrop(m, i, c->cookie, known ? e : NULL, dup);
+		if (c->state == TS_SYN_RECV) {
+			m->srows = xgrow(m->srows, &m->srows_cap, m->nsrows + 1, sizeof(*m->srows));
+			m->srows[m->nsrows++] = (uint32_t)i;
+		}
 		if (dup)
 			continue; /* the same socket twice in one dump: keep the first */
 		/* a fresh record each refresh, as if the table were rebuilt: only hist and first_ms stay */
@@ -668,20 +680,19 @@ static const struct tunables *tun_at(const struct frame *f, uint32_t ns)
 
 static void update_listeners(struct model *m, struct frame *f)
 {
-	size_t n = f->sample.n, nl = 0;
+	size_t nl = 0;
 	int major = 0, minor = 0;
 
 	if (!model_kernel_version(f->kernel, &major, &minor))
 		major = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t q = 0; q < m->nldrops; q++) {
+		const struct ldrop *d = &m->ldrops[q];
+		size_t i = d->row;
 		const struct conn *c = f->rows[i].c;
 		struct listener *l;
 		struct lkey *k;
-		const struct ldrop *d;
 
-		if (c->state != TS_LISTEN)
-			continue;
 		f->listeners =
 			xgrow(f->listeners, &f->listeners_cap, nl + 1, sizeof(*f->listeners));
 		m->lkeys = xgrow(m->lkeys, &m->lkeys_cap, nl + 1, sizeof(*m->lkeys));
@@ -699,8 +710,7 @@ static void update_listeners(struct model *m, struct frame *f)
 		if (c->skmem && c->skmem_n > SKM_DROPS) {
 			l->drops = c->skmem[SKM_DROPS];
 			l->flags |= LST_DROPS;
-			d = nl < m->nldrops ? &m->ldrops[nl] : NULL;
-			if (d && d->have && c->skmem[SKM_DROPS] >= d->drops) {
+			if (d->have && c->skmem[SKM_DROPS] >= d->drops) {
 				l->drops_delta = c->skmem[SKM_DROPS] - d->drops;
 				l->flags |= LST_DROPS_DELTA;
 			}
@@ -726,12 +736,11 @@ static void update_listeners(struct model *m, struct frame *f)
 	for (size_t i = 0; i < nl; i++)
 		f->rows[f->listeners[i].row].lst = &f->listeners[i];
 	qsort(m->lkeys, nl, sizeof(*m->lkeys), cmp_lkey);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t q = 0; q < m->nsrows; q++) {
+		size_t i = m->srows[q];
 		const struct conn *c = f->rows[i].c;
 		const struct lkey *k;
 
-		if (c->state != TS_SYN_RECV)
-			continue;
 		k = owner(m->lkeys, nl, ns_at(f, i), c);
 		if (k) {
 			struct listener *l = &f->listeners[k->listener];
