@@ -44,12 +44,13 @@ uint32_t model_syn_max(int major, int minor, uint32_t backlog, int64_t max_syn_b
 
 /*
  * When the last model_update first saw the socket of this cookie (monotonic
- * ns; 0: it was already there at tcptop's first refresh). False when the
+ * ns, to the millisecond after the first refresh: the table keeps it as u32
+ * ms; 0: it was already there at tcptop's first refresh). False when the
  * last refresh did not have it. Call before the next model_update: the
  * closed-connection events of an interval are about the previous refresh.
  */
 bool model_first_seen(const struct model *m, uint64_t cookie, uint64_t *first_ns);
-/* Socket entries known (for benchmarks and tests). */
+/* Socket entries known: the sockets of the last refresh (for benchmarks and tests). */
 size_t model_size(const struct model *m);
 
 #endif

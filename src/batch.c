@@ -95,8 +95,9 @@ static int emit(FILE *out, FILE *err, const struct strbuf *sb)
 int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 {
 	const struct opts *o = cfg->opts;
-	struct frame frames[2];
-	struct frame *cur = &frames[0], *prev = &frames[1];
+	/* one frame, reused: the model keeps what the rates need of the previous refresh */
+	struct frame fr = { 0 };
+	struct frame *cur = &fr;
 	struct view v = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 	struct out_ctx ctx;
@@ -120,7 +121,6 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 		fprintf(err, "tcptop: cannot write the output: standard output is closed\n");
 		return 1;
 	}
-	memset(frames, 0, sizeof(frames));
 	/* before the collector: a wrong directory is one line, with nothing started */
 	if (o->textfile_dir && textfile_open(&tf, o->textfile_dir, &e) < 0) {
 		say(err, "", e.msg);
@@ -144,12 +144,12 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	args = (struct outfmt_args){ &ctx, o->group_by, o->prom_top };
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	/* The first sample only primes the rates: every printed frame has them. */
-	r = collector_step(c, prev);
+	r = collector_step(c, cur);
 	if (r < 0 || r == 1) {
-		if (r == 1 && prev->status[0])
-			say(err, "", prev->status);
+		if (r == 1 && cur->status[0])
+			say(err, "", cur->status);
 		status = fail(c, err,
-			      r == 1 ? "the recording holds no complete refresh" : prev->status);
+			      r == 1 ? "the recording holds no complete refresh" : cur->status);
 		goto out;
 	}
 	for (long i = 0; todo == 0 || i < todo; i++) {
@@ -189,9 +189,6 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 				break;
 			}
 		}
-		struct frame *t = prev;
-		prev = cur;
-		cur = t;
 	}
 	if (collector_close(c, &e) < 0) {
 		say(err, "", e.msg);
@@ -202,8 +199,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 		status = 128 + sigs_exit_signal();
 out:
 	textfile_close(&tf);
-	frame_free(&frames[0]);
-	frame_free(&frames[1]);
+	frame_free(&fr);
 	view_free(&v);
 	sb_free(&sb);
 	return status;

@@ -248,8 +248,19 @@ static void get_timer(const struct row *r, struct cval *v)
 		v->u = 0;
 		return;
 	}
-	snprintf(v->buf, sizeof(v->buf), "%s,%ums,%u", conn_timer_name(c->timer), c->expires_ms,
-		 c->retrans);
+	{
+		/* "%s,%ums,%u" without printf (every TIME-WAIT row has one); at most 27 of 40 bytes */
+		const char *name = conn_timer_name(c->timer);
+		size_t n = strlen(name);
+
+		_Static_assert(sizeof(v->buf) >= 9 + 1 + 10 + 3 + 3 + 1, "timer cell");
+		memcpy(v->buf, name, n);
+		v->buf[n++] = ',';
+		n += (size_t)fmt_u64(c->expires_ms, v->buf + n, sizeof(v->buf) - n);
+		memcpy(v->buf + n, "ms,", 3);
+		n += 3;
+		fmt_u64(c->retrans, v->buf + n, sizeof(v->buf) - n);
+	}
 	set_str(v, v->buf);
 	v->u = c->expires_ms;
 }

@@ -22,11 +22,13 @@ struct parse_ctx {
 
 static void put_info(struct parse_ctx *p, const struct nlattr *attr)
 {
-	size_t len = mnl_attr_get_payload_len(attr);
+	size_t len = mnl_attr_get_payload_len(attr),
+	       n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
 	struct tcpi *ti = arena_alloc(p->a, sizeof(*ti));
 
-	memset(ti, 0, sizeof(*ti));
-	memcpy(ti, mnl_attr_get_payload(attr), len < sizeof(*ti) ? len : sizeof(*ti));
+	/* zero only what an older kernel did not send: this runs for every socket */
+	memcpy(ti, mnl_attr_get_payload(attr), n);
+	memset((char *)ti + n, 0, sizeof(*ti) - n);
 	p->c->info = ti;
 	p->c->info_len = (uint16_t)(len > sizeof(*ti) ? sizeof(*ti) : len);
 	p->c->have |= CONN_HAS_INFO;
@@ -39,8 +41,8 @@ static void put_skmem(struct parse_ctx *p, const struct nlattr *attr)
 
 	if (n > SKM_N)
 		n = SKM_N;
-	memset(m, 0, SKM_N * sizeof(uint32_t));
 	memcpy(m, mnl_attr_get_payload(attr), n * sizeof(uint32_t));
+	memset(m + n, 0, (SKM_N - n) * sizeof(uint32_t));
 	p->c->skmem = m;
 	p->c->skmem_n = (uint8_t)n;
 	p->c->have |= CONN_HAS_SKMEM;

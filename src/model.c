@@ -23,37 +23,49 @@ enum {
 	ME_RCV_WND = 256,
 };
 
+/*
+ * What the next refresh's deltas and the diagnosis' comparisons need of a
+ * socket, and nothing else (104 bytes). Every entry in the table was seen
+ * by the last refresh (the sweep deletes the others), so its sample time is
+ * the model's last_mono_ns and is not kept per entry.
+ */
 struct entry {
 	uint64_t cookie;
-	uint64_t mono_ns;
 	uint64_t bytes_acked;
 	uint64_t bytes_received;
-	uint64_t busy;
+	uint64_t busy; /* tcpi busy_time, rwnd_limited, sndbuf_limited (us) */
 	uint64_t rwnd;
 	uint64_t sndbuf;
+	uint64_t state_since_ns;
+	uint32_t first_ms; /* first seen, ms after the model's first refresh (>= 1); 0: at it */
 	uint32_t total_retrans;
 	uint32_t drops;
-	uint32_t hist; /* history slot + 1; 0 = none */
 	/* for the diagnosis: buffers that never grow, queues that keep growing, backoff */
-	uint64_t state_since_ns;
-	uint64_t first_ns; /* first refresh that saw it; 0: it was there when tcptop started */
-	uint32_t tb, rb;   /* skmem sndbuf, rcvbuf */
+	uint32_t tb, rb; /* skmem sndbuf, rcvbuf */
 	uint32_t rqueue, notsent;
 	uint32_t snd_wnd, rcv_wnd;
+	uint16_t hist; /* history slot + 1; 0 = none */
+	uint16_t have;
 	uint8_t state, timer, backoff;
 	uint8_t rq_grew, notsent_grew;
-	uint16_t have;
-	uint8_t used;
+	uint8_t gen; /* the refresh that last saw it (model.gen); 0: a free slot */
 };
 
-/* Open addressing, linear probing; rebuilt every refresh (the sweep). */
+/*
+ * One table, open addressing with linear probing, updated in place: a
+ * refresh stamps the entries it sees with its generation, and the sweep
+ * deletes the others by backward shift (no tombstones). Any capacity (a
+ * hash modulo cap), kept at load <= 3/4.
+ */
 struct table {
 	struct entry *v;
-	size_t cap; /* power of two */
+	size_t cap;
 	size_t n;
 };
 
 #define HIST_SLOTS 4096
+#define TABLE_MIN 1024
+#define PREFETCH_AHEAD 8 /* sockets: about one cache miss's latency of work */
 
 struct ring {
 	uint8_t head; /* next write position */
@@ -61,12 +73,22 @@ struct ring {
 	float v[HIST_N][HIST_LEN];
 };
 
+/* A LISTEN row and its drops at the previous refresh, for update_listeners (rows in order). */
+struct ldrop {
+	uint64_t cookie;
+	uint32_t row;
+	uint32_t drops;
+	bool have;
+};
+
 struct model {
-	struct table cur, prev;
+	struct table t;
+	uint8_t gen;
 	struct ring *rings; /* HIST_SLOTS, allocated on first use */
 	uint32_t *free_slots;
 	size_t nfree;
 	uint64_t selected;
+	uint64_t first_mono_ns; /* the first refresh's time: first_ms counts from it */
 	uint64_t last_mono_ns;
 	uint64_t seq;
 	uint32_t last_states[TS_MAX];
@@ -76,6 +98,11 @@ struct model {
 	/* scratch for the listener pass, reused */
 	struct lkey *lkeys;
 	size_t lkeys_cap;
+	/* the rows pass lists the LISTEN and SYN-RECV rows: the listener pass reads only those */
+	struct ldrop *ldrops;
+	size_t nldrops, ldrops_cap;
+	uint32_t *srows;
+	size_t nsrows, srows_cap;
 };
 
 struct model *model_new(void)
@@ -94,11 +121,12 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
-	free(m->cur.v);
-	free(m->prev.v);
+	free(m->t.v);
 	free(m->rings);
 	free(m->free_slots);
 	free(m->lkeys);
+	free(m->ldrops);
+	free(m->srows);
 	counters_free(&m->prev_counters);
 	free(m);
 }
@@ -110,22 +138,52 @@ void model_select(struct model *m, uint64_t cookie)
 
 size_t model_size(const struct model *m)
 {
-	return m->cur.n;
+	return m->t.n;
 }
 
-static void table_prepare(struct table *t, size_t n)
+static size_t home_of(const struct table *t, uint64_t cookie)
 {
-	size_t cap = 1024;
+	return hash_u64(cookie) % t->cap;
+}
 
-	while (cap < n * 2)
-		cap *= 2;
-	if (cap != t->cap) {
-		free(t->v);
-		t->v = xmalloc(cap * sizeof(*t->v));
-		t->cap = cap;
+static size_t next_of(const struct table *t, size_t i)
+{
+	return i + 1 == t->cap ? 0 : i + 1;
+}
+
+/* The capacity that holds n entries at load 2/3, leaving room to grow to 3/4. */
+static size_t cap_for(size_t n)
+{
+	size_t cap = n + n / 2;
+
+	return cap < TABLE_MIN ? TABLE_MIN : cap;
+}
+
+/* Moves every entry into a table of capacity cap (> n / 0.75). */
+static void table_rehash(struct table *t, size_t cap)
+{
+	struct table nt = { xcalloc(cap, sizeof(*t->v)), cap, t->n };
+
+	for (size_t i = 0; i < t->cap; i++) {
+		size_t j;
+
+		if (!t->v[i].gen)
+			continue;
+		for (j = home_of(&nt, t->v[i].cookie); nt.v[j].gen; j = next_of(&nt, j))
+			;
+		nt.v[j] = t->v[i];
 	}
-	memset(t->v, 0, cap * sizeof(*t->v));
-	t->n = 0;
+	free(t->v);
+	*t = nt;
+}
+
+/* Room for `more` entries beyond the n there are, at load <= 3/4. */
+static void table_reserve(struct table *t, size_t more)
+{
+	size_t need = t->n + more;
+
+	if (need * 4 > t->cap * 3 || !t->cap)
+		table_rehash(t, cap_for(need > t->n + t->n / 4 ? need : t->n + t->n / 4));
 }
 
 static struct entry *table_find(const struct table *t, uint64_t cookie)
@@ -134,28 +192,40 @@ static struct entry *table_find(const struct table *t, uint64_t cookie)
 
 	if (!t->cap)
 		return NULL;
-	for (i = hash_u64(cookie) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1))
+	for (i = home_of(t, cookie); t->v[i].gen; i = next_of(t, i))
 		if (t->v[i].cookie == cookie)
 			return &t->v[i];
 	return NULL;
 }
 
-/* Inserts or returns the existing entry (a cookie seen twice in one dump). */
-static struct entry *table_insert(struct table *t, uint64_t cookie, bool *dup)
+/* The entry of cookie, or the free (all zero) slot where it goes. */
+static struct entry *table_slot(struct table *t, uint64_t cookie)
 {
 	size_t i;
 
-	for (i = hash_u64(cookie) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1)) {
-		if (t->v[i].cookie == cookie) {
-			*dup = true;
+	table_reserve(t, 1);
+	for (i = home_of(t, cookie); t->v[i].gen; i = next_of(t, i))
+		if (t->v[i].cookie == cookie)
 			return &t->v[i];
-		}
-	}
-	*dup = false;
-	t->v[i].used = 1;
-	t->v[i].cookie = cookie;
-	t->n++;
 	return &t->v[i];
+}
+
+/*
+ * Empties slot i and shifts back the entries after it that may move (those
+ * whose home is not in (i, j]), so that every probe sequence stays unbroken.
+ */
+static void table_delete_at(struct table *t, size_t i)
+{
+	for (size_t j = next_of(t, i); t->v[j].gen; j = next_of(t, j)) {
+		size_t h = home_of(t, t->v[j].cookie);
+
+		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
+			continue;
+		t->v[i] = t->v[j];
+		i = j;
+	}
+	t->v[i] = (struct entry){ 0 }; /* free slots are all zero */
+	t->n--;
 }
 
 static uint32_t slot_alloc(struct model *m)
@@ -169,6 +239,36 @@ static void slot_release(struct model *m, uint32_t slot)
 
 	r->head = r->n = 0;
 	m->free_slots[m->nfree++] = slot;
+}
+
+/*
+ * Deletes the entries the refresh of generation gen did not see, giving
+ * their history slots back. Starts after a free slot, so no cluster wraps
+ * past the start and a shifted entry is always one still to be looked at.
+ */
+static void sweep(struct model *m, uint8_t gen)
+{
+	struct table *t = &m->t;
+	size_t start = 0, i;
+
+	if (!t->cap)
+		return;
+	while (t->v[start].gen)
+		start++;
+	i = next_of(t, start);
+	for (size_t left = t->cap - 1; left; left--) {
+		struct entry *e = &t->v[i];
+
+		while (e->gen && e->gen != gen) {
+			if (e->hist)
+				slot_release(m, e->hist);
+			table_delete_at(t, i);
+		}
+		i = next_of(t, i);
+	}
+	/* a table far too big for what is left: shrink it (hysteresis: below 1/4) */
+	if (t->cap > TABLE_MIN && t->n * 4 < t->cap)
+		table_rehash(t, cap_for(t->n));
 }
 
 static void ring_push(struct ring *r, const float v[HIST_N])
@@ -190,12 +290,11 @@ static void ring_copy(const struct ring *r, struct hist *h)
 			h->v[k][i] = r->v[k][(start + i) % HIST_LEN];
 }
 
-static void remember(struct entry *e, const struct conn *c, uint64_t mono_ns)
+static void remember(struct entry *e, const struct conn *c)
 {
 	uint64_t v64;
 	uint32_t v32;
 
-	e->mono_ns = mono_ns;
 	e->have = 0;
 	if (CONN_INFO(c, bytes_acked, &v64) && CONN_INFO(c, bytes_received, &e->bytes_received)) {
 		e->bytes_acked = v64;
@@ -237,7 +336,7 @@ static uint8_t grew(uint8_t streak, uint32_t now, uint32_t before)
 }
 
 /* What the diagnosis compares across refreshes; O(1), no allocation. */
-static void carry(struct row *r, struct entry *now, const struct entry *was)
+static void carry(struct row *r, struct entry *now, const struct entry *was, uint64_t mono_ns)
 {
 	struct row_prev *p = &r->prev;
 
@@ -256,7 +355,7 @@ static void carry(struct row *r, struct entry *now, const struct entry *was)
 			    ((was->have & ME_SND_WND) ? PREV_SND_WND : 0) |
 			    ((was->have & ME_RCV_WND) ? PREV_RCV_WND : 0));
 	r->flags |= ROW_PREV;
-	now->state_since_ns = was->state == now->state ? was->state_since_ns : now->mono_ns;
+	now->state_since_ns = was->state == now->state ? was->state_since_ns : mono_ns;
 	now->rq_grew = was->state == now->state ? grew(was->rq_grew, now->rqueue, was->rqueue) : 0;
 	now->notsent_grew = (now->have & was->have & ME_NOTSENT)
 				    ? grew(was->notsent_grew, now->notsent, was->notsent)
@@ -272,13 +371,15 @@ static bool delta64(uint64_t now, uint64_t before, uint64_t *d)
 	return true;
 }
 
-static void derive(struct row *r, const struct entry *now, const struct entry *was)
+/* Rates and deltas between was (sampled at was_ns) and now (at now_ns). */
+static void derive(struct row *r, const struct entry *now, uint64_t now_ns, const struct entry *was,
+		   uint64_t was_ns)
 {
 	uint64_t a, b, c;
 
-	if (now->mono_ns <= was->mono_ns)
+	if (now_ns <= was_ns)
 		return;
-	r->dt = (double)(now->mono_ns - was->mono_ns) / 1e9;
+	r->dt = (double)(now_ns - was_ns) / 1e9;
 	if ((now->have & was->have & ME_BYTES) && delta64(now->bytes_acked, was->bytes_acked, &a) &&
 	    delta64(now->bytes_received, was->bytes_received, &b)) {
 		r->tx_bps = (double)a * 8.0 / r->dt;
@@ -310,47 +411,99 @@ static void push_history(struct model *m, const struct entry *e, const struct ro
 	ring_push(&m->rings[e->hist - 1], v);
 }
 
-static void update_rows(struct model *m, struct frame *f)
+/* Remembers a LISTEN row's previous drops (was: its entry before this refresh; NULL: new). */
+static void note_ldrop(struct model *m, size_t row, uint64_t cookie, const struct entry *was,
+		       bool dup)
+{
+	struct ldrop *d;
+
+	m->ldrops = xgrow(m->ldrops, &m->ldrops_cap, m->nldrops + 1, sizeof(*m->ldrops));
+	d = &m->ldrops[m->nldrops];
+	*d = (struct ldrop){ cookie, (uint32_t)row, 0, false };
+	if (dup) {
+		/* the same listener twice in one dump: both compare with the previous refresh */
+		for (size_t k = m->nldrops; k-- > 0;)
+			if (m->ldrops[k].cookie == cookie) {
+				*d = m->ldrops[k];
+				d->row = (uint32_t)row;
+				break;
+			}
+	} else if (was && (was->have & ME_DROPS)) {
+		d->drops = was->drops;
+		d->have = true;
+	}
+	m->nldrops++;
+}
+
+static uint32_t ms_since(uint64_t now_ns, uint64_t base_ns)
+{
+	uint64_t ms = now_ns > base_ns ? (now_ns - base_ns) / 1000000u : 0;
+
+	/* 0 is "there from the start" */
+	return ms < 1 ? 1 : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 {
 	size_t n = f->sample.n;
-	struct table t;
+	uint8_t gen = (uint8_t)(m->gen == UINT8_MAX ? 1 : m->gen + 1);
 
-	/* The previous table becomes the lookup side; the one before is reused. */
-	t = m->prev;
-	m->prev = m->cur;
-	m->cur = t;
-	table_prepare(&m->cur, n);
-	f->rows = xgrow(f->rows, &f->rows_cap, n, sizeof(*f->rows));
+	m->gen = gen;
+	m->nldrops = 0;
+	m->nsrows = 0;
+	/* a steady refresh sees the sockets it knows: room for as many as the larger */
+	table_reserve(&m->t, n > m->t.n ? n - m->t.n : 0);
+	if (n > f->rows_cap) {
+		/* sized to the dump (an eighth to spare), not to the next power of two */
+		f->rows_cap = n + n / 8;
+		f->rows = xrealloc(f->rows, f->rows_cap * sizeof(*f->rows));
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = &f->sample.conns[i];
 		struct row *r = &f->rows[i];
-		struct entry *e, *was;
-		bool dup;
+		struct entry *e, was;
+		bool known, dup;
+
+		/* the table is far larger than the caches: ask for the slot of a later socket now */
+		if (i + PREFETCH_AHEAD < n)
+			__builtin_prefetch(&m->t.v[home_of(
+				&m->t, f->sample.conns[i + PREFETCH_AHEAD].cookie)]);
 
 		memset(r, 0, sizeof(*r));
 		r->c = c;
 		if (c->state < TS_MAX)
 			f->states[c->state]++;
-		e = table_insert(&m->cur, c->cookie, &dup);
+		e = table_slot(&m->t, c->cookie);
+		dup = e->gen == gen;
+		known = e->gen != 0 && !dup;
+		if (c->state == TS_LISTEN)
+			note_ldrop(m, i, c->cookie, known ? e : NULL, dup);
+		if (c->state == TS_SYN_RECV) {
+			m->srows = xgrow(m->srows, &m->srows_cap, m->nsrows + 1, sizeof(*m->srows));
+			m->srows[m->nsrows++] = (uint32_t)i;
+		}
 		if (dup)
 			continue; /* the same socket twice in one dump: keep the first */
-		remember(e, c, f->mono_ns);
-		e->state_since_ns = f->mono_ns;
-		was = table_find(&m->prev, c->cookie);
-		if (was) {
-			derive(r, e, was);
-			carry(r, e, was);
-			e->hist = was->hist;
-			e->first_ns = was->first_ns;
-			was->hist = 0; /* moved: not released in the sweep */
+		/* a fresh record each refresh, as if the table were rebuilt: only hist and first_ms stay */
+		was = *e;
+		*e = (struct entry){ .cookie = c->cookie,
+				     .gen = gen,
+				     .state_since_ns = f->mono_ns };
+		remember(e, c);
+		if (known) {
+			e->hist = was.hist;
+			e->first_ms = was.first_ms;
+			derive(r, e, f->mono_ns, &was, was_ns);
+			carry(r, e, &was, f->mono_ns);
 		} else {
+			m->t.n++;
 			r->flags |= ROW_NEW;
-			e->first_ns = m->have_last ? f->mono_ns : 0;
+			e->first_ms = m->have_last ? ms_since(f->mono_ns, m->first_mono_ns) : 0;
 			if (c->info && c->state != TS_LISTEN)
-				e->hist = slot_alloc(m);
+				e->hist = (uint16_t)slot_alloc(m);
 		}
 		if (!e->hist && c->cookie == m->selected && c->info)
-			e->hist = slot_alloc(m);
+			e->hist = (uint16_t)slot_alloc(m);
 		if (e->hist)
 			push_history(m, e, r);
 		if (e->hist && c->cookie == m->selected) {
@@ -361,10 +514,8 @@ static void update_rows(struct model *m, struct frame *f)
 		r->rq_grew = e->rq_grew;
 		r->notsent_grew = e->notsent_grew;
 	}
-	/* Sweep: sockets that did not come back give their history slots back. */
-	for (size_t i = 0; i < m->prev.cap; i++)
-		if (m->prev.v[i].used && m->prev.v[i].hist)
-			slot_release(m, m->prev.v[i].hist);
+	/* Sweep: sockets that did not come back are forgotten and give their history slots back. */
+	sweep(m, gen);
 }
 
 /* Listener address key: the address as IPv6 (IPv4 mapped) and the port. */
@@ -529,20 +680,19 @@ static const struct tunables *tun_at(const struct frame *f, uint32_t ns)
 
 static void update_listeners(struct model *m, struct frame *f)
 {
-	size_t n = f->sample.n, nl = 0;
+	size_t nl = 0;
 	int major = 0, minor = 0;
 
 	if (!model_kernel_version(f->kernel, &major, &minor))
 		major = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t q = 0; q < m->nldrops; q++) {
+		const struct ldrop *d = &m->ldrops[q];
+		size_t i = d->row;
 		const struct conn *c = f->rows[i].c;
 		struct listener *l;
 		struct lkey *k;
-		const struct entry *e;
 
-		if (c->state != TS_LISTEN)
-			continue;
 		f->listeners =
 			xgrow(f->listeners, &f->listeners_cap, nl + 1, sizeof(*f->listeners));
 		m->lkeys = xgrow(m->lkeys, &m->lkeys_cap, nl + 1, sizeof(*m->lkeys));
@@ -560,9 +710,8 @@ static void update_listeners(struct model *m, struct frame *f)
 		if (c->skmem && c->skmem_n > SKM_DROPS) {
 			l->drops = c->skmem[SKM_DROPS];
 			l->flags |= LST_DROPS;
-			e = table_find(&m->prev, c->cookie);
-			if (e && (e->have & ME_DROPS) && c->skmem[SKM_DROPS] >= e->drops) {
-				l->drops_delta = c->skmem[SKM_DROPS] - e->drops;
+			if (d->have && c->skmem[SKM_DROPS] >= d->drops) {
+				l->drops_delta = c->skmem[SKM_DROPS] - d->drops;
 				l->flags |= LST_DROPS_DELTA;
 			}
 		}
@@ -587,12 +736,11 @@ static void update_listeners(struct model *m, struct frame *f)
 	for (size_t i = 0; i < nl; i++)
 		f->rows[f->listeners[i].row].lst = &f->listeners[i];
 	qsort(m->lkeys, nl, sizeof(*m->lkeys), cmp_lkey);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t q = 0; q < m->nsrows; q++) {
+		size_t i = m->srows[q];
 		const struct conn *c = f->rows[i].c;
 		const struct lkey *k;
 
-		if (c->state != TS_SYN_RECV)
-			continue;
 		k = owner(m->lkeys, nl, ns_at(f, i), c);
 		if (k) {
 			struct listener *l = &f->listeners[k->listener];
@@ -652,6 +800,8 @@ static void update_aggregates(struct model *m, struct frame *f)
 
 void model_update(struct model *m, struct frame *f)
 {
+	uint64_t was_ns;
+
 	memset(f->states, 0, sizeof(f->states));
 	f->hist.cookie = 0;
 	f->hist.n = 0;
@@ -659,18 +809,21 @@ void model_update(struct model *m, struct frame *f)
 	f->interval = m->last_mono_ns && f->mono_ns > m->last_mono_ns
 			      ? (double)(f->mono_ns - m->last_mono_ns) / 1e9
 			      : 0;
+	was_ns = m->last_mono_ns;
+	if (!m->have_last)
+		m->first_mono_ns = f->mono_ns;
 	m->last_mono_ns = f->mono_ns;
-	update_rows(m, f);
+	update_rows(m, f, was_ns);
 	update_listeners(m, f);
 	update_aggregates(m, f);
 }
 
 bool model_first_seen(const struct model *m, uint64_t cookie, uint64_t *first_ns)
 {
-	const struct entry *e = table_find(&m->cur, cookie);
+	const struct entry *e = table_find(&m->t, cookie);
 
 	if (!e)
 		return false;
-	*first_ns = e->first_ns;
+	*first_ns = e->first_ms ? m->first_mono_ns + (uint64_t)e->first_ms * 1000000u : 0;
 	return true;
 }

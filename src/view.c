@@ -30,8 +30,9 @@ static int cmp_keys(const void *a, const void *b, void *arg)
  * comparison.
  */
 struct flatkey {
-	uint64_t cls, num, cookie;
+	uint64_t num, cookie;
 	uint32_t idx;
+	uint16_t cls; /* compared first; 24 bytes, not 32: two arrays of them at the sort's peak */
 };
 
 static bool flat_less(const struct flatkey *a, const struct flatkey *b)
@@ -60,7 +61,7 @@ static bool flatten(const struct sortkey *k, bool desc, struct flatkey *out)
 		if (desc)
 			bits = ~bits;
 	}
-	out->cls = (uint64_t)(desc ? 255u - k->rank : k->rank) << 1 | (k->none ? 1u : 0u);
+	out->cls = (uint16_t)((desc ? 255u - k->rank : k->rank) << 1 | (k->none ? 1u : 0u));
 	out->num = bits;
 	out->cookie = k->cookie;
 	out->idx = k->idx;
@@ -95,7 +96,7 @@ static void flat_sort(struct flatkey *a, struct flatkey *tmp, size_t n)
 
 /*
  * The numeric sort without qsort's callbacks, and without keeping a 56-byte
- * key per row between refreshes: each key is flattened as it is made (32
+ * key per row between refreshes: each key is flattened as it is made (24
  * bytes, twice for the merge, freed at once). False if a key cannot be
  * flattened (a NaN value).
  */

@@ -549,10 +549,73 @@ static void listeners_carry_their_syn_limit_and_retransmitting_requests(void **s
 	model_free(m);
 }
 
+/* Whether cookie k is in refresh r's dump: churn of every kind, growing then shrinking. */
+static bool churn_has(uint64_t k, int r)
+{
+	uint64_t span = r < 12 ? 500u + 700u * (uint64_t)r : 9000u - 600u * (uint64_t)(r - 12);
+
+	return k <= span && (k * 7 + (uint64_t)r) % 5 != 0 && (k + (uint64_t)r) % 11 != 3;
+}
+
+/*
+ * The table is updated in place and swept by backward shift: through
+ * refreshes that add, keep and drop thousands of sockets (the table grows
+ * and shrinks), every socket is new exactly when the refresh before did not
+ * have it, keeps its rates otherwise, and the table holds what the last
+ * dump held.
+ */
+static void in_place_table_survives_churn(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	for (int r = 0; r < 24; r++) {
+		size_t n = 0;
+
+		begin(&f, (uint64_t)(r + 1) * SEC);
+		for (uint64_t k = 1; k <= 9000; k++) {
+			if (!churn_has(k, r))
+				continue;
+			info(&f, add(&f, k * 2654435761u, TS_ESTABLISHED))->bytes_acked =
+				k * 1000 + (uint64_t)r * k;
+			n++;
+		}
+		model_update(m, &f);
+		assert_int_equal(model_size(m), n);
+		for (size_t i = 0; i < f.sample.n; i++) {
+			const struct row *w = &f.rows[i];
+			uint64_t k = w->c->cookie / 2654435761u, first;
+			bool had = r > 0 && churn_has(k, r - 1);
+
+			assert_int_equal(!!(w->flags & ROW_NEW), !had);
+			assert_int_equal(!!(w->flags & ROW_RATES), had);
+			if (had)
+				assert_close(w->tx_bps, (double)k * 8.0, 1e-6);
+			/* first seen: the refresh that began its current stretch; 0 for the first one */
+			int since = r;
+
+			while (since > 0 && churn_has(k, since - 1))
+				since--;
+			assert_true(model_first_seen(m, w->c->cookie, &first));
+			assert_int_equal(first, since ? (uint64_t)(since + 1) * SEC : 0);
+		}
+		for (uint64_t k = 1; k <= 9000; k += 97) {
+			uint64_t first;
+
+			assert_int_equal(model_first_seen(m, k * 2654435761u, &first),
+					 churn_has(k, r));
+		}
+	}
+	frame_free(&f);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(new_socket_has_no_rates_until_its_second_sample),
+		cmocka_unit_test(in_place_table_survives_churn),
 		cmocka_unit_test(rates_are_byte_deltas_in_bits_per_second_over_the_real_interval),
 		cmocka_unit_test(retransmit_and_limited_time_deltas),
 		cmocka_unit_test(fields_the_kernel_did_not_send_give_no_delta),
