@@ -10,9 +10,11 @@ mkdir -p "$logs" || exit 1
 
 # libFuzzer's -timeout is wall-clock: on a loaded machine (or under nice 19) an input can
 # wait 10 s for a CPU. A timeout counts only if the input, run again alone, times out again.
-real_finding() { # FUZZER DIR: 0 if DIR holds a crash/leak/oom, or a timeout that reproduces
+real_finding() { # FUZZER DIR: 0 if DIR holds a crash/leak/oom, a timeout that reproduces, or nothing
+	any=
 	for a in "$2"/*; do
 		[ -f "$a" ] || continue
+		any=1
 		case $(basename "$a") in
 		timeout-*)
 			if "$1" -timeout=10 -rss_limit_mb=2048 "$a" >"$a.rerun.log" 2>&1; then
@@ -24,7 +26,8 @@ real_finding() { # FUZZER DIR: 0 if DIR holds a crash/leak/oom, or a timeout tha
 		*) return 0 ;;
 		esac
 	done
-	return 1
+	# a fuzzer that failed without saving an input (it would not start, say) failed all the same
+	[ -z "$any" ]
 }
 
 for f in "$@"; do
@@ -37,7 +40,7 @@ for f in "$@"; do
 	[ -d "$seeds" ] || seeds=
 	echo "== $n: $secs s, corpus $corpus, log $log"
 	: >"$log"
-	start=$(date +%s) execs=0 left=$secs
+	start=$(date +%s) execs=0 left=$secs retries=0
 	while [ "$left" -gt 0 ]; do
 		# -timeout: an input taking 10 s is a hang; -rss_limit_mb: a parser that balloons is a finding.
 		# shellcheck disable=SC2086 # $seeds is empty or one directory
@@ -47,10 +50,14 @@ for f in "$@"; do
 		e=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 		execs=$((execs + ${e:-0}))
 		[ "$rc" -eq 0 ] && break
-		if real_finding "$f" "$found"; then
+		retries=$((retries + 1))
+		# a target that keeps stalling is worth a look even if each input alone is fast
+		if real_finding "$f" "$found" || [ "$retries" -gt 5 ]; then
 			echo "$n: FINDING; input(s):"
-			find "$found" -maxdepth 1 -type f | sed 's/^/  /'
-			grep -m1 -A30 -E 'ERROR: |runtime error' "$log" | head -n 40 | sed 's/^/  | /'
+			find "$found" -type f ! -name '*.rerun.log' | sed 's/^/  /'
+			# the last report in the log: the one that ended the run
+			awk '/ERROR: |runtime error/ { n = NR } { l[NR] = $0 }
+				END { for (i = n; n && i < n + 30 && i <= NR; i++) print "  | " l[i] }' "$log"
 			exit 1
 		fi
 		left=$((secs - ($(date +%s) - start)))
