@@ -145,22 +145,40 @@ sanitize:
 	@$(MAKE) --no-print-directory BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" tests-bin
 	@BUILD=build-san ./tests/run.sh unit
 
-# libFuzzer targets, built with clang against the library sources.
+# libFuzzer targets. The library is compiled once with the fuzz flags into an archive
+# (coverage instrumentation without libFuzzer's main) and each target links against it:
+# compiling all of src/ once per target made the fuzz build the slowest step of CI.
 FUZZ_DIR := build-fuzz
-FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags libmnl libzstd 2>/dev/null)
+FUZZ_SAN := address,undefined
+FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-D_GNU_SOURCE -DTCPTOP_VERSION='"fuzz"' -Iinclude -MMD -MP \
+	$(shell pkg-config --cflags libmnl libzstd 2>/dev/null)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
+FUZZ_LIB := $(FUZZ_DIR)/libtcptop-fuzz.a
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 fuzz-bin: $(FUZZ_BIN)
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/*.h)
-	@mkdir -p $(FUZZ_DIR)
-	clang $(FUZZ_FLAGS) -DTCPTOP_VERSION='"fuzz"' -o $@ $< $(LIB_SRC) $(LIB_LIBS) -lm -lpthread
+$(FUZZ_DIR)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c $< -o $@
+$(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -c $< -o $@
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(FUZZ_DIR)/%: $(FUZZ_DIR)/tests/fuzz/%.o $(FUZZ_LIB)
+	clang -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LIB) $(LIB_LIBS) -lm -lpthread
 
-# Run every fuzzer for FUZZ_SECONDS each (default 60) from its seed corpus.
+# Every fuzzer in turn for FUZZ_SECONDS each (default 60), -timeout=10 -rss_limit_mb=2048,
+# stopping at the first finding with its input saved under FUZZ_WORK/findings-NAME/.
+# The corpus grows in FUZZ_WORK (git-ignored, outside the source); the small seeds of
+# tests/fuzz/seeds/ are only read. FUZZ_TARGETS="fuzz_json fuzz_prom" picks some.
 FUZZ_SECONDS ?= 60
+FUZZ_WORK ?= $(FUZZ_DIR)/work
+FUZZ_TARGETS ?= $(notdir $(FUZZ_BIN))
 fuzz: deps-fuzz fuzz-bin
-	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus-$$n; \
-		echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus-$$n \
-		tests/fuzz/seeds/$${n#fuzz_} || exit 1; done
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(FUZZ_WORK) ./scripts/fuzz.sh \
+		$(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 
 # The Debian package, built from a copy of this tree (as it is, uncommitted changes
 # included) so that dpkg-buildpackage's clean and its ../*.deb stay inside $(BUILD)/deb.
@@ -234,4 +252,4 @@ lint-cppcheck:
 		--inline-suppr src ui completion
 
 # Every object's header dependencies, tests and benches included.
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(FUZZ_DIR) -name '*.d' 2>/dev/null)

@@ -74,6 +74,12 @@ bool filter_match_conn(const struct filter *f, const struct conn *c);
  * attribution of a row (row.proc), so attribution must stay on.
  */
 bool filter_needs_procs(const struct filter *f);
+/*
+ * What a filter cannot see: a sentence when it uses `proc` or `pid` and other
+ * users' processes cannot be read (all_procs false: privs_read_all_procs()),
+ * so it can match only the user's own processes' sockets; NULL otherwise.
+ */
+const char *filter_privilege_note(const struct filter *f, bool all_procs);
 /* filter_match as a view_match_fn: ctx is the filter. */
 bool filter_view_match(const struct row *r, void *ctx);
 

@@ -1228,6 +1228,14 @@ bool filter_needs_procs(const struct filter *f)
 	return f && f->procs;
 }
 
+const char *filter_privilege_note(const struct filter *f, bool all_procs)
+{
+	if (!filter_needs_procs(f) || all_procs)
+		return NULL;
+	return "proc and pid can match only your own processes' sockets: other users' "
+	       "processes need CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (run as root)";
+}
+
 bool filter_view_match(const struct row *r, void *ctx)
 {
 	return filter_match(ctx, r);

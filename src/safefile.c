@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fatal.h"
+#include "privs.h"
 #include "sanitize.h"
 
 /* Linux's own limit on symlinks followed in one lookup. */
@@ -20,6 +21,15 @@
 static int trusted(uid_t uid)
 {
 	return uid == 0 || uid == geteuid();
+}
+
+/* "cannot VERB PATH: REASON", naming the privilege a refusal asked for; errno is the reason. */
+static void fail_errno(struct safefile *f, const char *verb, struct terr *e)
+{
+	int err = errno;
+
+	terr_set(e, "cannot %s %s: %s%s", verb, f->shown, strerror(err),
+		 privs_denied_hint(err, PRIVS_WRITE));
 }
 
 static const char *kind_name(mode_t m)
@@ -53,7 +63,7 @@ static int open_parent(struct safefile *f, const char *path, char **name, struct
 	int fd = open(*p == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0) {
-		terr_set(e, "cannot open %s: %s", f->shown, strerror(errno));
+		fail_errno(f, "open", e);
 		free(todo);
 		return -1;
 	}
@@ -83,7 +93,7 @@ static int open_parent(struct safefile *f, const char *path, char **name, struct
 			continue;
 		}
 		if (fstatat(fd, p, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			terr_set(e, "cannot open %s: %s", f->shown, strerror(errno));
+			fail_errno(f, "open", e);
 			goto fail;
 		}
 		if (S_ISLNK(st.st_mode)) {
@@ -120,7 +130,7 @@ static int open_parent(struct safefile *f, const char *path, char **name, struct
 		}
 		nfd = openat(fd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0) {
-			terr_set(e, "cannot open %s: %s", f->shown, strerror(errno));
+			fail_errno(f, "open", e);
 			goto fail;
 		}
 		close(fd);
@@ -146,7 +156,7 @@ static int open_stream(struct safefile *f, int dirfd, const char *name, int nofo
 		if (errno == ENXIO)
 			terr_set(e, "cannot write %s: no process is reading it", f->shown);
 		else
-			terr_set(e, "cannot open %s: %s", f->shown, strerror(errno));
+			fail_errno(f, "open", e);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
@@ -181,8 +191,7 @@ static int open_temp(struct safefile *f, const struct stat *old, struct terr *e)
 			break;
 	}
 	if (f->fd < 0) {
-		terr_set(e, "cannot create a temporary file beside %s: %s", f->shown,
-			 strerror(errno));
+		fail_errno(f, "create a temporary file beside", e);
 		free(f->tmp);
 		f->tmp = NULL;
 		return -1;
@@ -190,7 +199,11 @@ static int open_temp(struct safefile *f, const struct stat *old, struct terr *e)
 	/* the replacement is the same file to everyone who could read the old one */
 	if (old && ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
 		    fchown(f->fd, old->st_uid, old->st_gid) < 0)) {
-		terr_set(e, "cannot keep the owner of %s: %s", f->shown, strerror(errno));
+		/* another user's file: giving the replacement to them is root's (CAP_CHOWN) */
+		terr_set(e, "cannot keep the owner of %s: %s%s", f->shown, strerror(errno),
+			 errno == EPERM
+				 ? " (it is another user's: replacing it needs root, CAP_CHOWN)"
+				 : "");
 		return -1;
 	}
 	if (old && fchmod(f->fd, old->st_mode & 07777) < 0) {
@@ -208,7 +221,7 @@ static int open_append(struct safefile *f, int exists, struct terr *e)
 
 	f->fd = openat(f->dirfd, f->name, exists ? fl : fl | O_CREAT | O_EXCL, 0600);
 	if (f->fd < 0) {
-		terr_set(e, "cannot open %s: %s", f->shown, strerror(errno));
+		fail_errno(f, "open", e);
 		return -1;
 	}
 	if (fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -282,7 +295,7 @@ int safefile_open_kind(struct safefile *f, const char *path, enum safefile_kind 
 		goto fail;
 	if (fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT) {
-			terr_set(e, "cannot open %s: %s", f->shown, strerror(errno));
+			fail_errno(f, "open", e);
 			goto fail;
 		}
 		if ((kind == SAFEFILE_RECORDING ? open_append(f, 0, e) : open_temp(f, NULL, e)) < 0)
@@ -355,8 +368,7 @@ int safefile_commit(struct safefile *f, struct terr *e)
 	f->fd = -1;
 	if (ret == 0 && f->tmp) {
 		if (renameat(f->dirfd, f->tmp, f->dirfd, f->name) < 0) {
-			terr_set(e, "cannot rename a temporary file to %s: %s", f->shown,
-				 strerror(errno));
+			fail_errno(f, "rename a temporary file to", e);
 			ret = -1;
 		} else {
 			free(f->tmp);

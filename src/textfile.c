@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fatal.h"
+#include "privs.h"
 #include "safefile.h"
 #include "sanitize.h"
 #include "strbuf.h"
@@ -57,7 +58,10 @@ int textfile_open(struct textfile *t, const char *dir, struct terr *e)
 	t->path = NULL;
 	sanitize_line(shown, sizeof(shown), dir);
 	if (stat(dir, &st) < 0) {
-		terr_set(e, "--textfile %s: %s", shown, strerror(errno));
+		int err = errno;
+
+		terr_set(e, "--textfile %s: %s%s", shown, strerror(err),
+			 privs_denied_hint(err, PRIVS_WRITE_DIR));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -65,7 +69,10 @@ int textfile_open(struct textfile *t, const char *dir, struct terr *e)
 		return -1;
 	}
 	if (access(dir, W_OK | X_OK) < 0) {
-		terr_set(e, "--textfile %s: cannot write there: %s", shown, strerror(errno));
+		int err = errno;
+
+		terr_set(e, "--textfile %s: cannot write there: %s%s", shown, strerror(err),
+			 privs_denied_hint(err, PRIVS_WRITE_DIR));
 		return -1;
 	}
 	remove_stale(dir);

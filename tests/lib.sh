@@ -23,14 +23,20 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
 
-ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+T_TODO=
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1${T_TODO:+ # TODO $T_TODO}"; }
 not_ok() {
-	T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1))
-	echo "not ok $T_N - $1"
+	T_N=$((T_N + 1))
+	[ -n "$T_TODO" ] || T_FAIL=$((T_FAIL + 1))
+	echo "not ok $T_N - $1${T_TODO:+ # TODO $T_TODO}"
 	shift
 	local line
 	for line in "$@"; do printf '#   %s\n' "$line"; done
 }
+# todo REASON ... todo_end: the assertions between are TAP TODOs, known to fail until
+# REASON is done (a change in a file another branch owns); they print but do not fail.
+todo() { T_TODO=$1; }
+todo_end() { T_TODO=; }
 skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
 diag() { printf '# %s\n' "$*"; }
 done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }

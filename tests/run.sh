@@ -9,7 +9,7 @@ export BUILD
 suites=("$@")
 [ ${#suites[@]} -eq 0 ] && suites=(lint unit integration e2e sanitize fuzz)
 
-pass=0 fail=0 skipped=0
+pass=0 fail=0 skipped=0 todo=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -19,21 +19,25 @@ run_tap() {
 	local start=$SECONDS
 	"$@" >"$log" 2>&1
 	local rc=$?
-	local p f s
+	local p f s t
 	p=$(grep -cE '^ok [0-9]+' "$log")
 	s=$(grep -cE '^ok [0-9]+.*# SKIP' "$log")
 	f=$(grep -cE '^not ok [0-9]+' "$log")
+	# TAP's TODO: a known failure waiting for named work (lib.sh todo), not counted as failed
+	t=$(grep -cE '^not ok [0-9]+.*# TODO' "$log")
 	p=$((p - s))
+	f=$((f - t))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		# crashed or exited early: count it so it is never green
 		f=1
 		echo "not ok - $name exited with status $rc"
 	fi
-	pass=$((pass + p)); fail=$((fail + f)); skipped=$((skipped + s))
+	pass=$((pass + p)); fail=$((fail + f)); skipped=$((skipped + s)); todo=$((todo + t))
 	if [ "$f" -gt 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
 		sed 's/^/    /' "$log"
 	else
-		grep -E '# SKIP' "$log" | sed 's/^/    /'
+		# skips, and TODOs whichever way they went (a passing one can lose its todo)
+		grep -E '# (SKIP|TODO)' "$log" | sed 's/^/    /'
 	fi
 	printf '%-44s %3d passed %3d failed %3d skipped  (%ds)\n' "$name" "$p" "$f" "$s" \
 		$((SECONDS - start))
@@ -113,5 +117,6 @@ for s in "${suites[@]}"; do
 	esac
 done
 echo "$skipped skipped"
+[ "$todo" -eq 0 ] || echo "$todo known failures marked TODO (waiting for the work they name)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -130,6 +130,60 @@ t_planted_links() {
 	check "a directory target is refused with one line" grep -qx "tcptop: .*: a directory, not replaced" <<<"$err"
 }
 
+# Option values refused whole at once (issue 13): the length named, empty paths, --batch=VALUE.
+t_option_values() {
+	local long err
+	long=$(head -c 10000 /dev/zero | tr '\0' 1)
+	err=$("$TCPTOP" -b -d "$long" 2>&1 >/dev/null)
+	eq "a 10,000-character value: exit 2" "$?" 2
+	eq "a 10,000-character value: refused whole, its length named" "$err" \
+		"tcptop: -d: a value of 10000 bytes is too long (at most 4096)"
+	err=$("$TCPTOP" -b --filter="port $long" 2>&1 >/dev/null)
+	eq "a 10,005-character --filter=: named as typed, with its length" "$err" \
+		"tcptop: --filter: a value of 10005 bytes is too long (at most 4096)"
+	for o in --record= --replay= --textfile= --write=; do
+		err=$("$TCPTOP" -b -n 1 "$o" 2>&1 >/dev/null)
+		eq "$o with an empty path: refused before anything runs (exit 2, one line)" "$? $err" \
+			"2 tcptop: ${o%=}: an empty path"
+	done
+	err=$("$TCPTOP" --batch=1 2>&1 >/dev/null)
+	eq "--batch=1: exit 2 naming --batch" "$? $err" "2 tcptop: --batch takes no value (see tcptop --help)"
+}
+
+# The settings file holds no secrets: new ones 0644 masked by the umask, an existing one keeps its mode.
+t_settings_mode() {
+	local rc=$T_TMP/rc/tcptoprc tm="tmux -L tcptop-safety-$$ -f /dev/null" i
+	if ! command -v tmux >/dev/null; then skip "settings file mode" "tmux is not installed"; return; fi
+	pane_has() { $tm capture-pane -p -t s | grep -q "$1"; }
+	# run_once UMASK: the interactive view, one sort change, q; the file is written on quit
+	run_once() {
+		$tm new-session -d -s s -x 120 -y 30 \
+			"umask $1; TCPTOPRC=$rc ip netns exec $NS $TCPTOP -d 0.3; echo EXIT=\$? >$T_TMP/tui.exit"
+		wait_for 10 pane_has "sort:" || diag "the view did not start: $($tm capture-pane -p -t s)"
+		$tm send-keys -t s '>'
+		sleep 0.5
+		$tm send-keys -t s q
+		wait_for 10 test -s "$T_TMP/tui.exit"
+		$tm kill-server 2>/dev/null
+		rm -f "$T_TMP/tui.exit"
+	}
+	ns_new || { not_ok "namespace"; return; }
+	mkdir -p "$T_TMP/rc"
+	run_once 027
+	eq "a new settings file under umask 027 is 0640" "$(stat -c %a "$rc" 2>&1)" 640
+	rm -f "$rc"
+	run_once 022
+	eq "a new settings file under umask 022 is 0644" "$(stat -c %a "$rc" 2>&1)" 644
+	chmod 600 "$rc"
+	chown nobody "$rc"
+	i=$(stat -c %i "$rc")
+	run_once 022
+	check "the settings file was written again (replaced)" test "$(stat -c %i "$rc")" != "$i"
+	eq "an existing settings file keeps its owner and mode" "$(stat -c '%U %a' "$rc")" "nobody 600"
+}
+
+t_option_values
+t_settings_mode
 t_signals
 t_cut_and_corrupt
 t_streams

@@ -879,6 +879,35 @@ static void bytecode_of_one_port_is_one_host_condition(void **state)
 	filter_free(f);
 }
 
+/* Without the privileges to read other users' processes, proc and pid say what they miss. */
+static void process_filters_say_what_they_cannot_match_without_privilege(void **state)
+{
+	static const char *const procs[] = { "proc nginx", "pid 1", "port 80 or python" };
+	static const char *const others[] = { "port 80", "state listen", "netns 1" };
+	struct terr e;
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(procs); i++) {
+		struct filter *f = filter_parse(procs[i], &e);
+		const char *note = filter_privilege_note(f, false);
+
+		assert_non_null(f);
+		assert_non_null(note);
+		assert_non_null(strstr(note, "only your own processes"));
+		assert_non_null(strstr(note, "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"));
+		assert_null(filter_privilege_note(f, true));
+		filter_free(f);
+	}
+	for (size_t i = 0; i < NELEM(others); i++) {
+		struct filter *f = filter_parse(others[i], &e);
+
+		assert_non_null(f);
+		assert_null(filter_privilege_note(f, false));
+		filter_free(f);
+	}
+	assert_null(filter_privilege_note(NULL, false));
+}
+
 static void a_too_long_program_falls_back_to_user_space(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1268,6 +1297,7 @@ int main(void)
 		cmocka_unit_test(the_state_mask_is_a_superset),
 		cmocka_unit_test(states_alone_need_no_bytecode),
 		cmocka_unit_test(bytecode_of_one_port_is_one_host_condition),
+		cmocka_unit_test(process_filters_say_what_they_cannot_match_without_privilege),
 		cmocka_unit_test(a_too_long_program_falls_back_to_user_space),
 		cmocka_unit_test(the_kernel_part_never_rejects_a_match),
 	};
