@@ -79,6 +79,12 @@ int nsset_hash_note(const struct frame *f, double collect_ms, double slow_ms, ch
 
 /* Namespaces known after the last collect (for tests and benchmarks). */
 size_t nsset_count(const struct nsset *s);
+/*
+ * Processes whose /proc/PID/ns/net the last collect could not look at
+ * (EACCES/EPERM: another user's, without CAP_SYS_PTRACE): a namespace only
+ * they hold is missing from the set.
+ */
+size_t nsset_hidden(const struct nsset *s);
 
 /*
  * A container's or pod's name from the text of /proc/PID/cgroup: the

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "privs.h"
 #include "sanitize.h"
 
 /*
@@ -85,7 +86,14 @@ static void open_error(const char *spec, const char *path, int err, struct terr 
 			return;
 		}
 	}
-	if (err == EACCES || err == EPERM)
+	if ((err == EACCES || err == EPERM) && privs_has(PRIVS_SYS_PTRACE))
+		terr_set(
+			e,
+			"cannot open network namespace '%s': %s (refused even with CAP_SYS_PTRACE: "
+			"the process is protected, e.g. by a security module or its own "
+			"namespace)",
+			spec, strerror(err));
+	else if (err == EACCES || err == EPERM)
 		terr_set(e,
 			 "cannot open network namespace '%s': %s (another process's namespace "
 			 "needs root: CAP_SYS_PTRACE to open it, CAP_SYS_ADMIN to enter it)",

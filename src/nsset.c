@@ -88,6 +88,7 @@ struct nsset {
 	struct strbuf buf;
 	struct nsset_hooks hooks;
 	double last_ms; /* wall time the last nsset_collect took */
+	size_t hidden;  /* processes whose namespace could not be looked at, last scan */
 };
 
 const char *nsset_kind_name(unsigned kind)
@@ -304,6 +305,11 @@ void nsset_free(struct nsset *s)
 	free(s);
 }
 
+size_t nsset_hidden(const struct nsset *s)
+{
+	return s->hidden;
+}
+
 size_t nsset_count(const struct nsset *s)
 {
 	return s->n;
@@ -395,6 +401,7 @@ static void scan_procs(struct nsset *s)
 	DIR *d = opendir(s->proc_root);
 	struct dirent *de;
 
+	s->hidden = 0;
 	while (d && (de = readdir(d))) {
 		char path[4096];
 		struct nsent *n;
@@ -406,7 +413,13 @@ static void scan_procs(struct nsset *s)
 		if (!pid || *end)
 			continue;
 		snprintf(path, sizeof(path), "%s/%lu/ns/net", s->proc_root, pid);
-		if (stat(path, &st) < 0 || (uint64_t)st.st_ino == s->self_ino)
+		if (stat(path, &st) < 0) {
+			/* not ours to look at: a namespace only it holds stays unseen */
+			if (errno == EACCES || errno == EPERM)
+				s->hidden++;
+			continue;
+		}
+		if ((uint64_t)st.st_ino == s->self_ino)
 			continue;
 		n = find(s, (uint64_t)st.st_ino);
 		if (n && n->pid_seen)
