@@ -87,18 +87,18 @@ void pump_replay_step(struct pump *p, long delta);
 
 /* Where the replay is: the shown frame's place and the player's state. */
 struct pump_replay {
-	bool active;      /* a replay (the rest is meaningful) */
-	bool shown;       /* a frame has been shown: index is its refresh */
-	size_t index;     /* 0-based */
-	size_t seen;      /* refreshes known to exist */
-	bool all_seen;    /* the end was found: seen is the number of refreshes */
+	bool active;   /* a replay (the rest is meaningful) */
+	bool shown;    /* a frame has been shown: index is its refresh */
+	size_t index;  /* 0-based */
+	size_t seen;   /* refreshes known to exist */
+	bool all_seen; /* the end was found: seen is the number of refreshes */
 	bool paused;
 	double speed;
-	bool at_end;      /* no refresh after the shown one: it stays */
-	bool can_go_back; /* false for a stream (FIFO, stdin) */
-	char note[256];   /* how a recording cut short ends; "" = it did not */
-	char damage[512]; /* damage found on the way, naming the offset; "" = none */
-	char refused[512];  /* why the last command could not be done; "" = it was */
+	bool at_end;          /* no refresh after the shown one: it stays */
+	bool can_go_back;     /* false for a stream (FIFO, stdin) */
+	char note[256];       /* how a recording cut short ends; "" = it did not */
+	char damage[512];     /* damage found on the way, naming the offset; "" = none */
+	char refused[512];    /* why the last command could not be done; "" = it was */
 	uint64_t refused_seq; /* bumped with every refusal (shown once) */
 };
 /* A copy of the state, for the frame pump_take last returned. */

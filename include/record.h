@@ -121,6 +121,8 @@ const struct rec_frame *replay_frame(const struct replay *r, size_t i);
 size_t replay_count(const struct replay *r);
 /* The most refreshes known to exist; *all: the end was reached, so that is every one. */
 size_t replay_seen(const struct replay *r, bool *all);
+/* The damage that stopped reading (naming the offset), or NULL: refreshes before it still read. */
+const char *replay_damage(const struct replay *r);
 /* Whether replay_seek can go back (a regular file or memory, not a stream). */
 bool replay_can_go_back(const struct replay *r);
 /* The format version (1, 2). */

@@ -61,9 +61,9 @@ struct pump {
 	struct pump_replay rp;        /* the player's state (index: of `shown`) */
 	size_t index_of[NFRAMES];     /* the refresh each frame holds */
 	size_t want;                  /* a goto asked for: NO_WANT none, PUMP_LAST */
-	size_t next;                  /* the refresh the next collector_step gives; NO_WANT unknown */
-	size_t published;             /* the refresh of the newest frame handed over; NO_WANT none */
-	struct frame *held;           /* read ahead, handed over when due */
+	size_t next;        /* the refresh the next collector_step gives; NO_WANT unknown */
+	size_t published;   /* the refresh of the newest frame handed over; NO_WANT none */
+	struct frame *held; /* read ahead, handed over when due */
 	struct timespec published_at; /* when the newest frame was handed over */
 	uint64_t published_mono;      /* its recorded monotonic time */
 };
@@ -250,8 +250,9 @@ static void replay_turn(struct pump *p)
 		p->want = NO_WANT;
 		if (want == PUMP_LAST && !p->rp.all_seen) {
 			if (!p->pos->can_go_back) {
-				refuse(p, "a stream's end is not known until it is read: Right steps "
-					  "forward");
+				refuse(p,
+				       "a stream's end is not known until it is read: Right steps "
+				       "forward");
 				return;
 			}
 			/* read to the end once: then its length is known */
@@ -260,7 +261,8 @@ static void replay_turn(struct pump *p)
 		}
 		if (want == PUMP_LAST)
 			want = p->rp.seen ? p->rp.seen - 1 : 0;
-		if (p->held && slot(p, p->held) < NFRAMES && p->index_of[slot(p, p->held)] == want) {
+		if (p->held && slot(p, p->held) < NFRAMES &&
+		    p->index_of[slot(p, p->held)] == want) {
 			f = p->held;
 			p->held = NULL;
 		} else {
@@ -590,7 +592,7 @@ void pump_replay_pause(struct pump *p, bool paused)
 void pump_replay_speed(struct pump *p, double speed)
 {
 	pthread_mutex_lock(&p->mu);
-	p->rp.speed = speed < PUMP_SPEED_MIN	 ? PUMP_SPEED_MIN
+	p->rp.speed = speed < PUMP_SPEED_MIN   ? PUMP_SPEED_MIN
 		      : speed > PUMP_SPEED_MAX ? PUMP_SPEED_MAX
 					       : speed;
 	pthread_cond_signal(&p->cv);
@@ -612,7 +614,7 @@ void pump_replay_step(struct pump *p, long delta)
 	pthread_mutex_lock(&p->mu);
 	/* from a step still pending, so that quick presses add up */
 	base = p->want != NO_WANT && p->want != PUMP_LAST ? p->want
-	       : p->published != NO_WANT		  ? p->published
+	       : p->published != NO_WANT                  ? p->published
 							  : 0;
 	p->rp.paused = true;
 	if (delta < 0 && base == 0)

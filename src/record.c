@@ -242,9 +242,9 @@ struct replay {
 	size_t npoints, pointcap;
 	struct rec_point *zends; /* zstd frame ends decoded, not yet matched to a refresh */
 	size_t nzends, zendcap;
-	size_t seen;         /* the most refreshes read so far */
-	bool ended;          /* the end (or damage) was reached: `seen` is every refresh */
-	char damage[512];    /* the damage found, repeated if asked to read past it */
+	size_t seen;      /* the most refreshes read so far */
+	bool ended;       /* the end (or damage) was reached: `seen` is every refresh */
+	char damage[512]; /* the damage found, repeated if asked to read past it */
 };
 
 /*
@@ -260,6 +260,8 @@ struct rec_point {
 };
 
 #define RAW_CHUNK 65536
+/* A frame starts with its magic and header descriptor (RFC 8878 3.1.1): zstd hints from there. */
+#define ZSTD_FRAME_PREFIX 5
 
 void replay_free(struct replay *r)
 {
@@ -343,7 +345,15 @@ static int pull(struct replay *r, struct terr *e)
 		if (r->rawpos == r->rawlen && !r->zpending)
 			return 0;
 		reserve(r, room);
+		/*
+		 * No more than zstd asks for (the rest of a block and the next
+		 * block's header): damage then fails only its own block, after
+		 * every refresh before it was handed out, and the offset named
+		 * is that block's.
+		 */
 		in = (ZSTD_inBuffer){ r->raw + r->rawpos, r->rawlen - r->rawpos, 0 };
+		if (in.size > (r->zhint ? r->zhint : ZSTD_FRAME_PREFIX))
+			in.size = r->zhint ? r->zhint : ZSTD_FRAME_PREFIX;
 		out = (ZSTD_outBuffer){ r->buf + r->len, room, 0 };
 		ret = ZSTD_decompressStream(r->z, &out, &in);
 		if (ZSTD_isError(ret)) {
@@ -874,6 +884,11 @@ size_t replay_seen(const struct replay *r, bool *all)
 {
 	*all = r->ended;
 	return r->seen;
+}
+
+const char *replay_damage(const struct replay *r)
+{
+	return r->damage[0] ? r->damage : NULL;
 }
 
 bool replay_can_go_back(const struct replay *r)

@@ -23,7 +23,7 @@ struct source {
 	const struct rec_frame *cur;
 	struct recorder *rec;
 	struct source_pos *pos; /* borrowed */
-	bool per_family; /* the kernel refused the one-walk dump */
+	bool per_family;        /* the kernel refused the one-walk dump */
 	char hostname[256];
 	char kernel[128];
 };
@@ -99,7 +99,7 @@ int source_close(struct source *s, struct terr *e)
 }
 
 /* After a read or a seek: where the replay is now (rc as replay_next's). */
-static void update_pos(struct source *s, int rc, const struct terr *e)
+static void update_pos(struct source *s, int rc)
 {
 	struct source_pos *p = s->pos;
 	size_t next = replay_count(s->replay);
@@ -111,10 +111,8 @@ static void update_pos(struct source *s, int rc, const struct terr *e)
 	p->at_end = rc <= 0;
 	if (rc > 0)
 		p->shown = next ? next - 1 : 0;
-	if (rc < 0 && e)
-		snprintf(p->damage, sizeof(p->damage), "%s", e->msg);
-	else if (rc > 0)
-		p->damage[0] = '\0';
+	snprintf(p->damage, sizeof(p->damage), "%s",
+		 replay_damage(s->replay) ? replay_damage(s->replay) : "");
 }
 
 int source_begin(struct source *s, uint64_t *mono_ns, int64_t *real_ns, struct terr *e)
@@ -124,7 +122,7 @@ int source_begin(struct source *s, uint64_t *mono_ns, int64_t *real_ns, struct t
 	if (s->replay) {
 		int rc = replay_next(s->replay, &s->cur, e);
 
-		update_pos(s, rc, e);
+		update_pos(s, rc);
 		if (rc <= 0) {
 			s->cur = NULL;
 			/* the end: say how it ended when it did not end cleanly */
@@ -288,6 +286,8 @@ int source_seek(struct source *s, size_t index, struct terr *e)
 	if (s->pos) {
 		s->pos->seen = replay_seen(s->replay, &s->pos->all_seen);
 		s->pos->note = replay_note(s->replay);
+		snprintf(s->pos->damage, sizeof(s->pos->damage), "%s",
+			 replay_damage(s->replay) ? replay_damage(s->replay) : "");
 	}
 	return rc;
 }

@@ -52,8 +52,8 @@ struct app {
 	uint64_t sent_gen;     /* the view generation the pump knows */
 	bool dirty;
 	bool end_noted;
-	struct source_pos rpos;     /* a replay's position, kept by the source in the pump's thread */
-	uint64_t rp_refused_seen;   /* the pump's refusals already shown */
+	struct source_pos rpos;   /* a replay's position, kept by the source in the pump's thread */
+	uint64_t rp_refused_seen; /* the pump's refusals already shown */
 	bool rp_damage_shown;
 	int exit_status;
 	bool quit;

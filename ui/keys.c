@@ -169,8 +169,9 @@ static unsigned act_pause(struct ui *ui, uint64_t now_ns)
 static unsigned replay_cmd(struct ui *ui, enum rp_cmd cmd, long arg, uint64_t now_ns)
 {
 	if (!ui->replay) {
-		ui_message(ui, true, now_ns, "not a replay: this key steps through a recording "
-					     "(--replay FILE)");
+		ui_message(ui, true, now_ns,
+			   "not a replay: this key steps through a recording "
+			   "(--replay FILE)");
 		return R_REDRAW;
 	}
 	ui->rp_cmd = cmd;
@@ -342,8 +343,7 @@ static const struct keybind table[] = {
 	{ 'r', "r", "reverse the sort order", act_reverse },
 	{ ' ', "Space", "pause: the data freezes, keys keep working (replay: pause/play)",
 	  act_pause },
-	{ K_RIGHT, "Right Left", "replay: step one refresh forward / back (pauses)",
-	  act_step_fwd },
+	{ K_RIGHT, "Right Left", "replay: step one refresh forward / back (pauses)", act_step_fwd },
 	{ K_LEFT, NULL, "replay: one refresh back", act_step_back },
 	{ '[', "[ ]", "replay: first / last refresh", act_first },
 	{ ']', NULL, "replay: last refresh", act_last },
