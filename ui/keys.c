@@ -341,15 +341,7 @@ static const struct keybind table[] = {
 	{ '.', NULL, "sort by the next column", act_sort_next },
 	{ K_F6, "F6", "choose the sort column from a list", act_sort_menu },
 	{ 'r', "r", "reverse the sort order", act_reverse },
-	{ ' ', "Space", "pause: the data freezes, keys keep working (replay: pause/play)",
-	  act_pause },
-	{ K_RIGHT, "Right Left", "replay: step one refresh forward / back (pauses)", act_step_fwd },
-	{ K_LEFT, NULL, "replay: one refresh back", act_step_back },
-	{ '[', "[ ]", "replay: first / last refresh", act_first },
-	{ ']', NULL, "replay: last refresh", act_last },
-	{ '+', "+ -", "replay: twice / half as fast (0.25x to 16x)", act_faster },
-	{ '=', NULL, "replay: faster", act_faster },
-	{ '-', NULL, "replay: slower", act_slower },
+	{ ' ', "Space", "pause: the data freezes, keys work (replay: pause/play)", act_pause },
 	{ '/', "/ F4", "filter (Enter applies, Esc cancels, empty clears)", act_filter },
 	{ K_F4, NULL, "filter", act_filter },
 	{ 'd', "d", "set the refresh interval", act_interval },
@@ -359,6 +351,14 @@ static const struct keybind table[] = {
 	{ 'a', "a", "every network namespace / this one (-N all)", act_allns },
 	{ K_F2, NULL, "columns", act_columns },
 	{ K_CTRL('l'), "^L", "redraw the screen", act_redraw },
+	/* --replay FILE: the player (Space pauses it); the position line is in the header */
+	{ K_RIGHT, "Right Left", "replay: step one refresh forward / back (pauses)", act_step_fwd },
+	{ K_LEFT, NULL, "replay: one refresh back", act_step_back },
+	{ '[', "[ ]", "replay: first / last refresh", act_first },
+	{ ']', NULL, "replay: last refresh", act_last },
+	{ '+', "+ -", "replay: twice / half as fast (0.25x to 16x)", act_faster },
+	{ '=', NULL, "replay: faster", act_faster },
+	{ '-', NULL, "replay: slower", act_slower },
 };
 
 unsigned keys_dispatch(struct ui *ui, int key, uint64_t now_ns)
