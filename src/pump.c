@@ -261,8 +261,7 @@ static void replay_turn(struct pump *p)
 		}
 		if (want == PUMP_LAST)
 			want = p->rp.seen ? p->rp.seen - 1 : 0;
-		if (p->held && slot(p, p->held) < NFRAMES &&
-		    p->index_of[slot(p, p->held)] == want) {
+		if (p->held && p->index_of[slot(p, p->held)] == want) {
 			f = p->held;
 			p->held = NULL;
 		} else {

@@ -64,7 +64,11 @@ static void title_line(struct ui *ui, struct canvas *c)
 	if (f)
 		x = widget_pair_whole(c, 0, x, w - keep, "at",
 				      fmt_time(f->real_ns, t, sizeof(t)) + 11, AT_NORMAL);
-	snprintf(iv, sizeof(iv), "%gs", ui->interval);
+	/* a replay goes at its recorded pace: the interval is the recording's */
+	if (ui->replay && f && f->interval > 0)
+		snprintf(iv, sizeof(iv), "%.3gs", f->interval);
+	else
+		snprintf(iv, sizeof(iv), "%gs", ui->interval);
 	x = widget_pair_whole(c, 0, x, w - keep, "every", iv, AT_NORMAL);
 	x = widget_pair_whole(c, 0, x, w - keep, "Linux", ui->kernel, AT_NORMAL);
 	if (f && f->nfindings)

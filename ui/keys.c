@@ -265,7 +265,11 @@ static unsigned act_search(struct ui *ui, uint64_t now_ns)
 
 static unsigned act_interval(struct ui *ui, uint64_t now_ns)
 {
-	(void)now_ns;
+	if (ui->replay) {
+		ui_message(ui, true, now_ns,
+			   "a replay keeps its recorded intervals: + and - change the speed");
+		return R_REDRAW;
+	}
 	return open_prompt(ui, PROMPT_INTERVAL, NULL);
 }
 
