@@ -628,21 +628,22 @@ static void index_refresh(struct replay *r, uint64_t at)
 {
 	struct rec_point pt = { .refresh = r->count, .stream = at, .file = at + REC_MAGIC_LEN };
 	size_t k = 0;
+	bool found;
 
 	if (r->npoints && r->points[r->npoints - 1].refresh >= r->count)
 		return; /* indexed on an earlier pass */
 	if (r->version == 2) {
 		while (k < r->nzends && r->zends[k].stream < at)
 			k++;
-		if (k == r->nzends || r->zends[k].stream != at) {
+		found = k < r->nzends && r->zends[k].stream == at;
+		if (found)
+			pt.file = r->zends[k++].file;
+		/* the ends passed are behind: forget them */
+		if (k && k < r->nzends)
 			memmove(r->zends, r->zends + k, (r->nzends - k) * sizeof(*r->zends));
-			r->nzends -= k;
-			return;
-		}
-		pt.file = r->zends[k].file;
-		k++;
-		memmove(r->zends, r->zends + k, (r->nzends - k) * sizeof(*r->zends));
 		r->nzends -= k;
+		if (!found)
+			return;
 	}
 	r->points = xgrow(r->points, &r->pointcap, r->npoints + 1, sizeof(*r->points));
 	r->points[r->npoints++] = pt;
