@@ -499,6 +499,73 @@ static void seeking_in_a_cut_file_stops_at_its_last_whole_refresh(void **state)
 	}
 }
 
+/*
+ * Whatever the file (whole, cut, damaged) and whatever order the seeks come
+ * in, a seek to i gives what reading in order gave as refresh i, and fails
+ * exactly where reading in order stopped.
+ */
+static void random_seeks_agree_with_reading_in_order(void **state)
+{
+	struct terr e;
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len;
+		uint64_t ends[SEEK_N];
+		char *all = numbered_file(v, false, &len, ends);
+
+		for (int variant = 0; variant < 6; variant++) {
+			size_t use = len;
+			char *copy = malloc(len);
+			long order[SEEK_N + 1];
+			size_t good = 0;
+			const struct rec_frame *f;
+			struct replay *r;
+
+			memcpy(copy, all, len);
+			if (variant == 1 || variant == 2)
+				use = (size_t)(ends[variant * 20] - 7); /* cut inside a refresh */
+			if (variant >= 3 && v == 1) {
+				/* a chunk type no tcptop writes, where a refresh starts */
+				size_t at = (size_t)ends[(size_t)rand_r(&seed) % (SEEK_N - 2)];
+
+				memset(copy + at, 0x77, 4);
+			} else if (variant >= 3) {
+				/* compressed bytes flipped somewhere after the first refresh */
+				size_t at = (size_t)ends[0] +
+					    (size_t)rand_r(&seed) % (len - ends[0] - 8);
+
+				for (int k = 0; k < 6; k++)
+					copy[at + (size_t)k] ^= (char)(0x5a + k);
+			}
+			r = replay_open_mem(copy, use, &e);
+			assert_non_null(r);
+			while (good <= SEEK_N && replay_next(r, &f, &e) == 1)
+				order[good++] = (long)f->mono_ns;
+			if (variant >= 1)
+				assert_true(good < SEEK_N); /* the cut or the damage is found */
+			for (int k = 0; k < 300; k++) {
+				size_t i = (size_t)rand_r(&seed) % (SEEK_N + 5);
+				long got = seek_read(r, i, &e);
+
+				if (i < good && got != order[i])
+					fail_msg("v%d variant %d: seek to %zu gave %ld, in order "
+						 "%ld",
+						 v, variant, i, got, order[i]);
+				if (i >= good && got != -1)
+					fail_msg("v%d variant %d: seek to %zu past the %zu good "
+						 "ones "
+						 "gave %ld",
+						 v, variant, i, good, got);
+			}
+			replay_free(r);
+			free(copy);
+		}
+		free(all);
+	}
+}
+
 static void a_stream_refuses_to_seek_back_but_steps_forward(void **state)
 {
 	const char *path = in_dir("seekfifo.rec");
@@ -700,6 +767,7 @@ int main(void)
 		cmocka_unit_test(seeking_back_starts_from_the_nearest_point_not_the_start),
 		cmocka_unit_test(seeking_beyond_the_end_says_how_many_there_are),
 		cmocka_unit_test(seeking_in_a_cut_file_stops_at_its_last_whole_refresh),
+		cmocka_unit_test(random_seeks_agree_with_reading_in_order),
 		cmocka_unit_test(a_stream_refuses_to_seek_back_but_steps_forward),
 		cmocka_unit_test(new_files_are_0600_for_recordings_and_umask_masked_for_snapshots),
 		cmocka_unit_test(an_existing_file_keeps_its_owner_and_mode),
