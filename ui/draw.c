@@ -432,6 +432,16 @@ void ui_draw(struct ui *ui, struct canvas *c, uint64_t now_ns)
 	ui->body_y = top;
 	ui->body_w = c->w;
 	title_line(ui, c);
+	if (!ui->frame && ui->replay && (ui->rp.all_seen || ui->rp.damage[0])) {
+		/* nothing will come: say why rather than wait */
+		canvas_put(c, 2, 0, -1, AT_ERROR, "the recording holds no whole refresh");
+		canvas_put(c, 3, 0, -1, AT_ERROR,
+			   ui->rp.damage[0] ? ui->rp.damage
+			   : ui->rp.note[0] ? ui->rp.note
+					    : "");
+		status_line(ui, c, c->h - 1, now_ns);
+		return;
+	}
 	if (!ui->frame) {
 		canvas_put(c, 2, 0, -1, AT_DIM, "collecting the first sample...");
 		status_line(ui, c, c->h - 1, now_ns);

@@ -169,4 +169,16 @@ at "Right still steps forward after that" $((j + 1))
 key q
 expect "q quits the FIFO replay" "EXIT=0"
 
+# Nothing to show: a recording with no whole refresh says so instead of waiting.
+head -c 16 "$REC" >"$T_TMP/empty.rec"
+cp "$REC" "$T_TMP/bad0.rec"
+printf '\377\377\377\377\377\377\377\377' | dd of="$T_TMP/bad0.rec" bs=1 seek=40 conv=notrunc 2>/dev/null
+for f in empty bad0; do
+	key clear Enter
+	key "$TCPTOP --no-config --replay $T_TMP/$f.rec; echo EXIT=\$?" Enter
+	expect "$f: a recording without a whole refresh says so" "the recording holds no whole refresh"
+	key q
+	expect "$f: q quits" "EXIT=0"
+done
+
 done_testing
