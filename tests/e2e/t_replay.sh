@@ -171,14 +171,17 @@ expect "q quits the FIFO replay" "EXIT=0"
 
 # Nothing to show: a recording with no whole refresh says so instead of waiting.
 head -c 16 "$REC" >"$T_TMP/empty.rec"
+key clear Enter
+key "$TCPTOP --no-config --replay $T_TMP/empty.rec; echo EXIT=\$?" Enter
+expect "a recording without a whole refresh says so" "the recording holds no whole refresh"
+key q
+expect "q quits it" "EXIT=0"
+# Damage in the first block (where the META chunks are): one line naming the offset, exit 1.
 cp "$REC" "$T_TMP/bad0.rec"
 printf '\377\377\377\377\377\377\377\377' | dd of="$T_TMP/bad0.rec" bs=1 seek=40 conv=notrunc 2>/dev/null
-for f in empty bad0; do
-	key clear Enter
-	key "$TCPTOP --no-config --replay $T_TMP/$f.rec; echo EXIT=\$?" Enter
-	expect "$f: a recording without a whole refresh says so" "the recording holds no whole refresh"
-	key q
-	expect "$f: q quits" "EXIT=0"
-done
+key clear Enter
+key "$TCPTOP --no-config --replay $T_TMP/bad0.rec; echo EXIT=\$?" Enter
+expect "damage at the start is one error naming the offset" "corrupt compressed data at offset"
+expect "and exit status 1" "EXIT=1"
 
 done_testing
