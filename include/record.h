@@ -40,7 +40,7 @@ enum rec_chunk { REC_META = 1, REC_FRAME, REC_NETLINK, REC_FILE, REC_END };
  */
 #define REC_ZSTD_WINDOW_LOG 24
 /*
- * A new zstd frame every this many refreshes: a damaged frame loses no more,
+ * A new zstd frame every this many refreshes: its checksum is checked then,
  * and stepping back decodes at most this many again (a frame is where a
  * reader can start afresh). Each new frame costs what a first refresh costs
  * over a later one, spread over 30: ~2% (doc/RECORDING.md).
