@@ -282,7 +282,8 @@ static void replay_turn(struct pump *p)
 		notify(p);
 		return;
 	}
-	if (p->rp.paused || p->rp.at_end) {
+	/* paused, the first refresh still comes: there is something to look at */
+	if ((p->rp.paused && p->published != NO_WANT) || p->rp.at_end) {
 		wait_for_work(p, NULL);
 		return;
 	}
