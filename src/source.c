@@ -281,6 +281,11 @@ int source_seek(struct source *s, size_t index, struct terr *e)
 		terr_set(e, "only a recording can seek");
 		return -1;
 	}
+	if (s->rec) {
+		/* the copy would hold refreshes twice and out of order */
+		terr_set(e, "a replay being recorded again (--record) only plays forward");
+		return -1;
+	}
 	s->cur = NULL;
 	rc = replay_seek(s->replay, index, e);
 	if (s->pos) {
