@@ -154,8 +154,8 @@ static void utc_time(int64_t real_ns, char *buf, size_t n)
 }
 
 /*
- * A replay's position: "refresh 12 of 240 · recorded 2026-12-01T10:55:13Z ·
- * 2x · paused", "of >=40" while the end is not read yet, and how it ends
+ * A replay's position: "refresh 12 of 240 · recorded 2026-12-01T10:55:13.250Z
+ * · 2x · paused", "of ≥40" while the end is not read yet, and how it ends
  * (the end of the recording, the note of one cut short, damage).
  */
 static void replay_line(struct ui *ui, struct canvas *c, int y)
@@ -185,10 +185,9 @@ static void replay_line(struct ui *ui, struct canvas *c, int y)
 		a = AT_ERROR;
 	else if (rp->note[0])
 		a = AT_WARN;
-	x += canvas_printf(c, y, x, c->w - x, a, "%send of recording%s%s", dot,
-			   rp->damage[0] || rp->note[0] ? ": " : "",
-			   rp->damage[0] ? rp->damage : rp->note);
-	(void)x;
+	canvas_printf(c, y, x, c->w - x, a, "%send of recording%s%s", dot,
+		      rp->damage[0] || rp->note[0] ? ": " : "",
+		      rp->damage[0] ? rp->damage : rp->note);
 }
 
 /* Cells a UTF-8 string takes (the tab line's texts are narrow characters). */
@@ -380,12 +379,6 @@ static void status_line(struct ui *ui, struct canvas *c, int y, uint64_t now_ns)
 	}
 }
 
-static bool always(const struct ui *ui)
-{
-	(void)ui;
-	return true;
-}
-
 static bool replaying(const struct ui *ui)
 {
 	return ui->replay && ui->rp.active && ui->rp.shown;
@@ -400,18 +393,23 @@ static const struct header_line {
 	void (*draw)(struct ui *ui, struct canvas *c, int y);
 	bool (*when)(const struct ui *ui);
 } header[] = {
-	{ .draw = states_line, .when = always },
-	{ .draw = rates_line, .when = always },
+	{ .draw = states_line },
+	{ .draw = rates_line },
 	{ .draw = replay_line, .when = replaying },
-	{ .draw = tabs_line, .when = always },
+	{ .draw = tabs_line },
 };
+
+static bool shown(const struct header_line *h, const struct ui *ui)
+{
+	return !h->when || h->when(ui);
+}
 
 int ui_header_lines(const struct ui *ui)
 {
 	int n = 1; /* the title line */
 
 	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
-		n += header[i].when(ui);
+		n += shown(&header[i], ui);
 	return n;
 }
 
@@ -448,7 +446,7 @@ void ui_draw(struct ui *ui, struct canvas *c, uint64_t now_ns)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
-		if (header[i].when(ui))
+		if (shown(&header[i], ui))
 			header[i].draw(ui, c, y++);
 	s->draw(ui, c, top, c->h - top - 1);
 	status_line(ui, c, c->h - 1, now_ns);
