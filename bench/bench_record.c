@@ -91,6 +91,40 @@ static long long v1_size(const char *from, const char *to)
 	return file_size(to);
 }
 
+/*
+ * What stepping back costs in the TUI: from the end, back to each refresh
+ * (one seek and one read each), the worst being the last of a zstd frame,
+ * decoded again from the frame's first.
+ */
+static void seek_cost(const char *path, int refreshes)
+{
+	struct terr e;
+	struct replay *r = replay_open(path, &e);
+	const struct rec_frame *f;
+	double worst = 0, sum = 0, t0;
+
+	if (!r)
+		return;
+	while (replay_next(r, &f, &e) == 1)
+		;
+	for (int i = refreshes - 1; i >= 0; i--) {
+		double t;
+
+		t0 = now_s();
+		if (replay_seek(r, (size_t)i, &e) < 0 || replay_next(r, &f, &e) != 1) {
+			fprintf(stderr, "bench_record: seek to %d: %s\n", i, e.msg);
+			break;
+		}
+		t = now_s() - t0;
+		sum += t;
+		worst = t > worst ? t : worst;
+	}
+	printf("stepping back: %.1f ms on average, %.1f ms at worst (a zstd frame every %d "
+	       "refreshes)\n",
+	       sum / refreshes * 1e3, worst * 1e3, REC_REFRESHES_PER_ZFRAME);
+	replay_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	int refreshes = argc > 1 ? atoi(argv[1]) : 30;
@@ -162,6 +196,7 @@ int main(int argc, char **argv)
 		       (1 << 20));
 	printf("recording cost: %.1f ms per refresh (dump, compress, write, fsync)\n",
 	       busy / refreshes * 1e3);
+	seek_cost(rec, refreshes);
 	snprintf(raw, sizeof(raw), "rm -rf %s", path);
 	return system(raw) != 0;
 }

@@ -21,8 +21,14 @@
  */
 struct pump;
 
-/* Takes ownership of the collector. Starts the thread. */
-struct pump *pump_start(struct collector *c, double interval, struct terr *e);
+/*
+ * Takes ownership of the collector. Starts the thread. `pos`: for a replay,
+ * the source_pos the collector's source keeps (collector_cfg.src.pos; read
+ * by the thread only), which makes the pump play the recording at its
+ * recorded pace under the pump_replay_* commands; NULL otherwise.
+ */
+struct pump *pump_start(struct collector *c, double interval, const struct source_pos *pos,
+			struct terr *e);
 /* Stops the thread, frees the frames, closes the collector (-1 + e if a recording failed). */
 int pump_stop(struct pump *p, struct terr *e);
 
@@ -61,5 +67,41 @@ const struct view *pump_order(struct pump *p, uint64_t *gen);
 
 /* Refresh now instead of at the next tick (after a filter change). */
 void pump_kick(struct pump *p);
+
+/*
+ * Replay control. Playing, the thread reads the next refresh ahead and
+ * shows it when the recorded time between the two, divided by the speed,
+ * has passed; paused or at the end it sleeps until told otherwise. The
+ * commands only set a request and wake the thread: they never wait for it.
+ */
+#define PUMP_SPEED_MIN 0.25
+#define PUMP_SPEED_MAX 16.0
+#define PUMP_LAST ((size_t)-1) /* pump_replay_goto: the last refresh */
+void pump_replay_pause(struct pump *p, bool paused);
+/* Speed factor, clamped to [PUMP_SPEED_MIN, PUMP_SPEED_MAX]. */
+void pump_replay_speed(struct pump *p, double speed);
+/* Shows refresh `index` (0-based; PUMP_LAST: the last) next, with its recorded rates. */
+void pump_replay_goto(struct pump *p, size_t index);
+/* Shows the refresh `delta` after (before, negative) the one shown or last asked for; pauses. */
+void pump_replay_step(struct pump *p, long delta);
+
+/* Where the replay is: the shown frame's place and the player's state. */
+struct pump_replay {
+	bool active;   /* a replay (the rest is meaningful) */
+	bool shown;    /* a frame has been shown: index is its refresh */
+	size_t index;  /* 0-based */
+	size_t seen;   /* refreshes known to exist */
+	bool all_seen; /* the end was found: seen is the number of refreshes */
+	bool paused;
+	double speed;
+	bool at_end;          /* no refresh after the shown one: it stays */
+	bool can_go_back;     /* false for a stream (FIFO, stdin) */
+	char note[256];       /* how a recording cut short ends; "" = it did not */
+	char damage[512];     /* damage found on the way, naming the offset; "" = none */
+	char refused[512];    /* why the last command could not be done; "" = it was */
+	uint64_t refused_seq; /* bumped with every refusal (shown once) */
+};
+/* A copy of the state, for the frame pump_take last returned. */
+void pump_replay_state(struct pump *p, struct pump_replay *out);
 
 #endif

@@ -39,8 +39,13 @@ enum rec_chunk { REC_META = 1, REC_FRAME, REC_NETLINK, REC_FILE, REC_END };
  * one before it; it is also the most memory the reader needs for it.
  */
 #define REC_ZSTD_WINDOW_LOG 24
-/* A new zstd frame every this many refreshes: a damaged frame loses no more. */
-#define REC_REFRESHES_PER_ZFRAME 600
+/*
+ * A new zstd frame every this many refreshes: its checksum is checked then,
+ * and stepping back decodes at most this many again (a frame is where a
+ * reader can start afresh). Each new frame costs what a first refresh costs
+ * over a later one, spread over 30: ~2% (doc/RECORDING.md).
+ */
+#define REC_REFRESHES_PER_ZFRAME 30
 
 struct recorder; /* opaque: the file being written */
 
@@ -98,14 +103,28 @@ void replay_free(struct replay *r);
  */
 int replay_next(struct replay *r, const struct rec_frame **f, struct terr *e);
 /*
- * Refresh i (from 0), for stepping back and forth: from the current one
- * forward it reads on; going back it rewinds (a regular file or memory only)
- * and reads forward, O(i). NULL past the end, on damage, or on a stream that
- * cannot go back. The frame is valid until the next call.
+ * Makes the next replay_next read refresh i (from 0). Forward it reads on
+ * (indexing what it passes); back it restarts from the nearest refresh that
+ * decodes on its own (version 1: that refresh itself; version 2: the first
+ * of its zstd frame, at most REC_REFRESHES_PER_ZFRAME - 1 before) and reads
+ * forward from there. The index costs 24 bytes per point, not the file.
+ * -1 with e set: past the end (the position is then the end), damage on the
+ * way (the message names the offset), or back on a stream (FIFO, stdin).
+ */
+int replay_seek(struct replay *r, size_t i, struct terr *e);
+/*
+ * Refresh i (from 0): replay_seek + replay_next. NULL past the end, on
+ * damage, or on a stream that cannot go back. Valid until the next call.
  */
 const struct rec_frame *replay_frame(const struct replay *r, size_t i);
-/* Whole refreshes read so far. */
+/* The refresh the next replay_next reads (= whole refreshes read since the start, or the seek). */
 size_t replay_count(const struct replay *r);
+/* The most refreshes known to exist; *all: the end was reached, so that is every one. */
+size_t replay_seen(const struct replay *r, bool *all);
+/* The damage that stopped reading (naming the offset), or NULL: refreshes before it still read. */
+const char *replay_damage(const struct replay *r);
+/* Whether replay_seek can go back (a regular file or memory, not a stream). */
+bool replay_can_go_back(const struct replay *r);
 /* The format version (1, 2). */
 int replay_version(const struct replay *r);
 /*

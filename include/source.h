@@ -11,10 +11,26 @@
 #include "strbuf.h"
 #include "terr.h"
 
+/*
+ * Where a replay is, for a position line ("refresh 12 of 240"). The source
+ * keeps it current after every source_begin and source_seek, in the thread
+ * that calls them (the one that reads it there needs no lock).
+ */
+struct source_pos {
+	size_t shown;     /* index (0-based) of the refresh the last source_begin read */
+	size_t seen;      /* refreshes known to exist */
+	bool all_seen;    /* the end was reached: `seen` is every refresh */
+	bool can_go_back; /* a regular file: a FIFO or stdin only goes forward */
+	bool at_end;      /* the last source_begin found no more (1) or damage (-1) */
+	const char *note; /* how a recording cut short ends (replay_note), or NULL */
+	char damage[512]; /* the damage that stopped it, naming the offset; "" = none */
+};
+
 struct source_cfg {
 	const char *proc_root;   /* default "/proc" (or $PROC_ROOT) */
 	const char *replay_path; /* read inputs from this recording instead of the kernel */
 	const char *record_path; /* also write the inputs to this recording */
+	struct source_pos *pos;  /* a replay keeps this current (borrowed; NULL: not wanted) */
 };
 
 struct source; /* opaque */
@@ -52,8 +68,10 @@ bool source_is_replay(const struct source *s);
 const char *source_replay_note(const struct source *s);
 /*
  * A replay only: the next source_begin reads refresh `index` (0-based).
- * Backward and forward. -1 with e set when the recording does not hold it
- * or cannot seek (a stream).
+ * Backward (from the nearest independent point, record.h replay_seek) and
+ * forward (reading ahead). -1 with e set when the recording does not hold
+ * it (the position is then its end), is damaged on the way, or cannot go
+ * back (a stream).
  */
 int source_seek(struct source *s, size_t index, struct terr *e);
 /*

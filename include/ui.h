@@ -10,6 +10,7 @@
 #include "canvas.h"
 #include "column.h"
 #include "frame.h"
+#include "pump.h"
 #include "terr.h"
 #include "view.h"
 
@@ -75,7 +76,11 @@ enum {
 	R_PROCS = 1 << 7,        /* ui.procs changed: switch process attribution */
 	R_SNAPSHOT_ALL = 1 << 8, /* with R_SNAPSHOT: the whole view, not just the visible lines */
 	R_ALLNS = 1 << 9,        /* ui.allns changed: every namespace, or this one */
+	R_REPLAY = 1 << 10,      /* ui.rp_cmd: a command for the replay's player */
 };
+
+/* What a replay key asks of the player (pump_replay_*). */
+enum rp_cmd { RPC_NONE, RPC_PAUSE, RPC_STEP, RPC_GOTO, RPC_SPEED };
 
 /* How deep views opened from views nest (connections > group > detail > help). */
 #define UI_STACK 8
@@ -146,6 +151,11 @@ struct ui {
 	const char *netns; /* display name of the watched namespace, or NULL */
 	bool replay;
 	bool root; /* running as root: a partial attribution is a note, not a warning */
+	/* a replay: where it is (copied from the pump by the app loop), and the key's command */
+	struct pump_replay rp;
+	enum rp_cmd rp_cmd;
+	long rp_arg;     /* RPC_STEP: +1/-1; RPC_GOTO: the refresh (PUMP_LAST as (long)-1) */
+	double rp_speed; /* RPC_SPEED: the new factor */
 };
 
 /* Defaults: connection screen, default columns, sort by rate. */
@@ -182,6 +192,8 @@ unsigned ui_mouse(struct ui *ui, int kind, int y, int x, uint64_t now_ns);
 unsigned ui_key(struct ui *ui, int key, uint64_t now_ns);
 /* Draws the whole screen. */
 void ui_draw(struct ui *ui, struct canvas *c, uint64_t now_ns);
+/* Lines above the body: UI_HEADER_LINES, and one more while a replay shows where it is. */
+int ui_header_lines(const struct ui *ui);
 /* Shows a message in the status line for a few seconds. */
 void ui_message(struct ui *ui, bool error, uint64_t now_ns, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

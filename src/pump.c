@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -55,7 +56,19 @@ struct pump {
 	bool kick;
 	bool quit;
 	int status;
+	/* replay control, guarded by mu */
+	const struct source_pos *pos; /* the source's (thread only); NULL: live */
+	struct pump_replay rp;        /* the player's state (index: of `shown`) */
+	size_t index_of[NFRAMES];     /* the refresh each frame holds */
+	size_t want;                  /* a goto asked for: NO_WANT none, PUMP_LAST */
+	size_t next;        /* the refresh the next collector_step gives; NO_WANT unknown */
+	size_t published;   /* the refresh of the newest frame handed over; NO_WANT none */
+	struct frame *held; /* read ahead, handed over when due */
+	struct timespec published_at; /* when the newest frame was handed over */
+	uint64_t published_mono;      /* its recorded monotonic time */
 };
+
+#define NO_WANT ((size_t)-2)
 
 static struct frame *take_free(struct pump *p)
 {
@@ -116,6 +129,196 @@ static bool before(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
+/* ---- replay: the recording at its recorded pace, under the UI's commands ---- */
+
+static void notify(struct pump *p)
+{
+	if (write(p->fds[1], "", 1) < 0 && errno != EAGAIN)
+		fatal("pump: cannot notify the UI: %s", strerror(errno));
+}
+
+static void refuse(struct pump *p, const char *msg)
+{
+	snprintf(p->rp.refused, sizeof(p->rp.refused), "%s", msg);
+	p->rp.refused_seq++;
+	notify(p);
+}
+
+/* What the source says, copied where the UI reads it (mu held). */
+static void sync_pos(struct pump *p)
+{
+	p->rp.seen = p->pos->seen;
+	p->rp.all_seen = p->pos->all_seen;
+	p->rp.can_go_back = p->pos->can_go_back;
+	snprintf(p->rp.note, sizeof(p->rp.note), "%s", p->pos->note ? p->pos->note : "");
+	snprintf(p->rp.damage, sizeof(p->rp.damage), "%s", p->pos->damage);
+}
+
+/* Hands a finished frame over to the UI (mu held). */
+static void publish(struct pump *p, struct frame *f, size_t index)
+{
+	order_frame(p, f);
+	if (p->ready)
+		give_free(p, p->ready); /* the UI skipped it */
+	p->ready = f;
+	p->index_of[slot(p, f)] = index;
+	p->published = index;
+	p->published_mono = f->mono_ns;
+	clock_gettime(CLOCK_MONOTONIC, &p->published_at);
+	notify(p);
+}
+
+static void drop_held(struct pump *p)
+{
+	if (p->held)
+		give_free(p, p->held);
+	p->held = NULL;
+}
+
+/*
+ * Reads refresh `index` into a free frame (mu held; unlocked meanwhile):
+ * the frame, or NULL at the end, on damage or when the recording cannot go
+ * there (the reason refused or in rp.damage).
+ */
+static struct frame *read_refresh(struct pump *p, size_t index)
+{
+	struct terr e = { { 0 } };
+	struct frame *f;
+	int rc = 0;
+
+	if (p->rp.all_seen && index >= p->rp.seen) {
+		p->rp.at_end = true;
+		return NULL;
+	}
+	if (index != p->next) {
+		pthread_mutex_unlock(&p->mu);
+		rc = collector_seek(p->col, index, &e);
+		pthread_mutex_lock(&p->mu);
+		sync_pos(p);
+		if (rc < 0) {
+			/* a refusal leaves the source where it was; anything else moved it */
+			if (p->pos->can_go_back || index > p->next)
+				p->next = NO_WANT;
+			if (!(p->rp.all_seen && index >= p->rp.seen))
+				refuse(p, e.msg);
+			else
+				p->rp.at_end = true;
+			return NULL;
+		}
+		p->next = index;
+	}
+	f = take_free(p);
+	pthread_mutex_unlock(&p->mu);
+	rc = collector_step(p->col, f);
+	pthread_mutex_lock(&p->mu);
+	p->status = rc;
+	sync_pos(p);
+	if (rc == 1 || (rc < 0 && p->pos->at_end)) {
+		/* the end, or damage in the refresh: the shown frame stays */
+		give_free(p, f);
+		p->next = rc == 1 ? p->pos->seen : NO_WANT;
+		p->rp.at_end = true;
+		notify(p);
+		return NULL;
+	}
+	p->next = p->pos->shown + 1;
+	p->index_of[slot(p, f)] = p->pos->shown;
+	return f;
+}
+
+/* Sleeps until woken (a command, a kick, quit) or `due` (NULL: no time limit). */
+static void wait_for_work(struct pump *p, const struct timespec *due)
+{
+	if (p->quit || p->kick || p->want != NO_WANT)
+		return;
+	if (due)
+		pthread_cond_timedwait(&p->cv, &p->mu, due);
+	else
+		pthread_cond_wait(&p->cv, &p->mu);
+}
+
+/* One turn of the replay loop (mu held). */
+static void replay_turn(struct pump *p)
+{
+	struct timespec now, due;
+
+	p->kick = false;
+	if (p->want != NO_WANT) {
+		size_t want = p->want;
+		struct frame *f;
+
+		p->want = NO_WANT;
+		if (want == PUMP_LAST && !p->rp.all_seen) {
+			if (!p->pos->can_go_back) {
+				refuse(p,
+				       "a stream's end is not known until it is read: Right steps "
+				       "forward");
+				return;
+			}
+			/* read to the end once: then its length is known */
+			read_refresh(p, NO_WANT - 1);
+			p->rp.refused[0] = '\0';
+		}
+		if (want == PUMP_LAST)
+			want = p->rp.seen ? p->rp.seen - 1 : 0;
+		if (p->held && p->index_of[slot(p, p->held)] == want) {
+			f = p->held;
+			p->held = NULL;
+		} else {
+			drop_held(p);
+			f = read_refresh(p, want);
+		}
+		if (f) {
+			p->rp.at_end = false;
+			publish(p, f, want);
+		} else if (p->rp.all_seen && want >= p->rp.seen && p->published != NO_WANT) {
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "end of recording: refresh %zu is the last",
+				 p->rp.seen);
+			p->rp.at_end = p->published + 1 >= p->rp.seen;
+			refuse(p, msg);
+		}
+		notify(p);
+		return;
+	}
+	/* paused, the first refresh still comes: there is something to look at */
+	if ((p->rp.paused && p->published != NO_WANT) || p->rp.at_end) {
+		wait_for_work(p, NULL);
+		return;
+	}
+	if (!p->held) {
+		p->held = read_refresh(p, p->published == NO_WANT ? 0 : p->published + 1);
+		if (!p->held) {
+			wait_for_work(p, NULL);
+			return;
+		}
+		if (p->published == NO_WANT) {
+			/* the first refresh at once */
+			publish(p, p->held, p->index_of[slot(p, p->held)]);
+			p->held = NULL;
+			return;
+		}
+	}
+	/* shown when the recorded gap, at this speed, has passed since the last one */
+	{
+		uint64_t gap = p->held->mono_ns > p->published_mono
+				       ? p->held->mono_ns - p->published_mono
+				       : 0;
+
+		due = deadline_after(&p->published_at, (double)gap / 1e9 / p->rp.speed);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!before(&now, &due)) {
+		struct frame *f = p->held;
+
+		p->held = NULL;
+		publish(p, f, p->index_of[slot(p, f)]);
+		return;
+	}
+	wait_for_work(p, &due);
+}
+
 static void *run(void *arg)
 {
 	struct pump *p = arg;
@@ -156,6 +359,10 @@ static void *run(void *arg)
 			collector_set_allns(p->col, p->allns == 1);
 			p->allns = -1;
 		}
+		if (p->pos) {
+			replay_turn(p);
+			continue;
+		}
 		p->kick = false;
 		if (!ended) {
 			f = take_free(p);
@@ -173,8 +380,7 @@ static void *run(void *arg)
 					give_free(p, p->ready); /* the UI skipped it */
 				p->ready = f;
 			}
-			if (write(p->fds[1], "", 1) < 0 && errno != EAGAIN)
-				fatal("pump: cannot notify the UI: %s", strerror(errno));
+			notify(p);
 		}
 		/* Sleep until the next tick, a kick, a new interval or quit. */
 		for (;;) {
@@ -189,13 +395,21 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct pump *pump_start(struct collector *c, double interval, struct terr *e)
+struct pump *pump_start(struct collector *c, double interval, const struct source_pos *pos,
+			struct terr *e)
 {
 	struct pump *p = xcalloc(1, sizeof(*p));
 	pthread_condattr_t ca;
 
 	p->col = c;
 	p->interval = interval;
+	p->pos = pos && collector_is_replay(c) ? pos : NULL;
+	p->rp.active = p->pos != NULL;
+	p->rp.speed = 1.0;
+	p->rp.can_go_back = p->pos && p->pos->can_go_back;
+	p->want = NO_WANT;
+	p->next = 0;
+	p->published = NO_WANT;
 	p->procs = -1;
 	p->allns = -1;
 	for (int i = 0; i < NFRAMES; i++)
@@ -361,5 +575,66 @@ void pump_kick(struct pump *p)
 	pthread_mutex_lock(&p->mu);
 	p->kick = true;
 	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_replay_pause(struct pump *p, bool paused)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->rp.paused && !paused)
+		/* the next refresh comes its recorded gap after now, not at once */
+		clock_gettime(CLOCK_MONOTONIC, &p->published_at);
+	p->rp.paused = paused;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_replay_speed(struct pump *p, double speed)
+{
+	pthread_mutex_lock(&p->mu);
+	p->rp.speed = speed < PUMP_SPEED_MIN   ? PUMP_SPEED_MIN
+		      : speed > PUMP_SPEED_MAX ? PUMP_SPEED_MAX
+					       : speed;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_replay_goto(struct pump *p, size_t index)
+{
+	pthread_mutex_lock(&p->mu);
+	p->want = index;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_replay_step(struct pump *p, long delta)
+{
+	size_t base;
+
+	pthread_mutex_lock(&p->mu);
+	/* from a step still pending, so that quick presses add up */
+	base = p->want != NO_WANT && p->want != PUMP_LAST ? p->want
+	       : p->published != NO_WANT                  ? p->published
+							  : 0;
+	p->rp.paused = true;
+	if (delta < 0 && base == 0)
+		refuse(p, "this is the first refresh of the recording");
+	else if (delta < 0 && (size_t)-delta > base)
+		p->want = 0;
+	else
+		p->want = (size_t)((long)base + delta);
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pump_replay_state(struct pump *p, struct pump_replay *out)
+{
+	pthread_mutex_lock(&p->mu);
+	*out = p->rp;
+	out->shown = p->shown != NULL;
+	out->index = p->shown ? p->index_of[slot(p, p->shown)] : 0;
+	/* at the end only once the last frame is the one on the screen */
+	out->at_end = p->shown && p->ready == NULL &&
+		      (p->rp.at_end || (p->rp.all_seen && out->index + 1 >= p->rp.seen));
 	pthread_mutex_unlock(&p->mu);
 }

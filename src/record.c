@@ -236,9 +236,32 @@ struct replay {
 	size_t count;
 	bool have; /* frame holds refresh `count` */
 	char note[256];
+	/* seeking (replay_seek) */
+	bool seekable;            /* a regular file or memory: it can go back */
+	struct rec_point *points; /* refreshes that decode on their own, ascending */
+	size_t npoints, pointcap;
+	struct rec_point *zends; /* zstd frame ends decoded, not yet matched to a refresh */
+	size_t nzends, zendcap;
+	size_t seen;      /* the most refreshes read so far */
+	bool ended;       /* the end (or damage) was reached: `seen` is every refresh */
+	char damage[512]; /* the damage found, repeated if asked to read past it */
+};
+
+/*
+ * A place a refresh can be read from without what came before it: in
+ * version 1 every refresh (an offset), in version 2 the first refresh of
+ * each zstd frame (a fresh decoder at that file offset). 16-24 bytes per
+ * point: an hour at 1 s is 3,600 points in version 1, 6 per 600 in version 2.
+ */
+struct rec_point {
+	size_t refresh;
+	uint64_t stream; /* offset in the decoded chunk stream */
+	uint64_t file;   /* offset in the file */
 };
 
 #define RAW_CHUNK 65536
+/* A frame starts with its magic and header descriptor (RFC 8878 3.1.1): zstd hints from there. */
+#define ZSTD_FRAME_PREFIX 5
 
 void replay_free(struct replay *r)
 {
@@ -256,6 +279,8 @@ void replay_free(struct replay *r)
 	free(r->buf);
 	free(r->frame.netlink);
 	free(r->frame.files);
+	free(r->points);
+	free(r->zends);
 	sb_free(&r->names);
 	free(r);
 }
@@ -320,7 +345,15 @@ static int pull(struct replay *r, struct terr *e)
 		if (r->rawpos == r->rawlen && !r->zpending)
 			return 0;
 		reserve(r, room);
+		/*
+		 * No more than zstd asks for (the rest of a block and the next
+		 * block's header): damage then fails only its own block, after
+		 * every refresh before it was handed out, and the offset named
+		 * is that block's.
+		 */
 		in = (ZSTD_inBuffer){ r->raw + r->rawpos, r->rawlen - r->rawpos, 0 };
+		if (in.size > (r->zhint ? r->zhint : ZSTD_FRAME_PREFIX))
+			in.size = r->zhint ? r->zhint : ZSTD_FRAME_PREFIX;
 		out = (ZSTD_outBuffer){ r->buf + r->len, room, 0 };
 		ret = ZSTD_decompressStream(r->z, &out, &in);
 		if (ZSTD_isError(ret)) {
@@ -337,6 +370,12 @@ static int pull(struct replay *r, struct terr *e)
 		r->zpending = out.pos == room;
 		r->zhint = ret;
 		r->zframe_out = ret == 0 ? 0 : r->zframe_out + out.pos;
+		if (ret == 0) {
+			/* a frame ended: the refresh starting here decodes on its own */
+			r->zends = xgrow(r->zends, &r->zendcap, r->nzends + 1, sizeof(*r->zends));
+			r->zends[r->nzends++] = (struct rec_point){ .stream = r->base + r->len,
+								    .file = r->file_off };
+		}
 		if (out.pos)
 			return 1;
 	}
@@ -429,11 +468,19 @@ static const char *check_chunk(uint32_t type, const unsigned char *p, uint32_t l
 static void keep_meta(struct replay *r, const unsigned char *p, uint32_t len)
 {
 	size_t klen = strlen((const char *)p); /* terminated: checked */
-	struct meta *m;
+	struct meta *m = NULL;
 
-	r->meta = xgrow(r->meta, &r->metacap, r->nmeta + 1, sizeof(*r->meta));
-	m = &r->meta[r->nmeta++];
-	m->key = xstrdup((const char *)p);
+	/* read again after a seek, or set again between refreshes: the last value counts */
+	for (size_t i = 0; i < r->nmeta && !m; i++)
+		if (!strcmp(r->meta[i].key, (const char *)p))
+			m = &r->meta[i];
+	if (m) {
+		free(m->value);
+	} else {
+		r->meta = xgrow(r->meta, &r->metacap, r->nmeta + 1, sizeof(*r->meta));
+		m = &r->meta[r->nmeta++];
+		m->key = xstrdup((const char *)p);
+	}
 	m->value = xmalloc(len - klen);
 	memcpy(m->value, p + klen + 1, len - klen - 1);
 	m->value[len - klen - 1] = '\0';
@@ -576,22 +623,61 @@ static void compact(struct replay *r)
 	r->pos = 0;
 }
 
+/* Refresh `count` starts at stream offset `at`: remember it if it decodes on its own. */
+static void index_refresh(struct replay *r, uint64_t at)
+{
+	struct rec_point pt = { .refresh = r->count, .stream = at, .file = at + REC_MAGIC_LEN };
+	size_t k = 0;
+	bool found;
+
+	if (r->npoints && r->points[r->npoints - 1].refresh >= r->count)
+		return; /* indexed on an earlier pass */
+	if (r->version == 2) {
+		while (k < r->nzends && r->zends[k].stream < at)
+			k++;
+		found = k < r->nzends && r->zends[k].stream == at;
+		if (found)
+			pt.file = r->zends[k++].file;
+		/* the ends passed are behind: forget them */
+		if (k && k < r->nzends)
+			memmove(r->zends, r->zends + k, (r->nzends - k) * sizeof(*r->zends));
+		r->nzends -= k;
+		if (!found)
+			return;
+	}
+	r->points = xgrow(r->points, &r->pointcap, r->npoints + 1, sizeof(*r->points));
+	r->points[r->npoints++] = pt;
+}
+
 int replay_next(struct replay *r, const struct rec_frame **f, struct terr *e)
 {
+	uint64_t at;
 	size_t to;
 	int rc;
 
-	compact(r);
-	rc = scan(r, false, &to, e);
 	r->have = false;
+	if (r->damage[0] && r->count == r->seen) {
+		/* the decoder stopped there: say it again rather than read on from a broken state */
+		terr_set(e, "%s", r->damage);
+		return -1;
+	}
+	compact(r);
+	at = r->base + r->pos;
+	rc = scan(r, false, &to, e);
 	if (rc <= 0) {
-		if (e && rc < 0)
+		if (e && rc < 0) {
 			terr_prefix(e, "%s", r->shown);
+			snprintf(r->damage, sizeof(r->damage), "%s", e->msg);
+		}
+		r->ended = true;
 		return rc;
 	}
+	index_refresh(r, at);
 	extract(r, r->pos, to);
 	r->pos = to;
 	r->count++;
+	if (r->count > r->seen)
+		r->seen = r->count;
 	r->have = true;
 	*f = &r->frame;
 	return 1;
@@ -657,29 +743,80 @@ static struct replay *start(struct replay *r, struct terr *e)
 	return r;
 }
 
-/* Back to the first byte (a regular file or memory): everything read so far is forgotten. */
-static int rewind_input(struct replay *r, struct terr *e)
+/*
+ * Back to a point (NULL: the first byte, where the META chunks are read
+ * again): a fresh decoder, nothing read since forgotten.
+ */
+static int restart_at(struct replay *r, const struct rec_point *pt, struct terr *e)
 {
-	if (r->fd >= 0 && lseek(r->fd, 0, SEEK_SET) < 0) {
+	uint64_t file = pt ? pt->file : 0;
+
+	if (r->fd >= 0 && lseek(r->fd, (off_t)file, SEEK_SET) < 0) {
 		terr_set(e, "%s: cannot go back in it: %s", r->shown, strerror(errno));
 		return -1;
 	}
-	r->mempos = 0;
+	r->mempos = (size_t)file;
 	if (r->z)
 		ZSTD_DCtx_reset(r->z, ZSTD_reset_session_only);
 	r->rawlen = r->rawpos = 0;
 	r->raw_eof = r->zpending = r->zframe_open = false;
 	r->len = r->pos = 0;
-	r->base = r->file_off = 0;
+	r->base = pt ? pt->stream : 0;
+	r->file_off = file;
 	r->zhint = r->zframe_out = 0;
-	r->count = 0;
+	r->count = pt ? pt->refresh : 0;
 	r->have = false;
-	for (size_t i = 0; i < r->nmeta; i++) {
-		free(r->meta[i].key);
-		free(r->meta[i].value);
+	r->nzends = 0;
+	if (!pt) {
+		/* how the file ends is still true of it */
+		char note[sizeof(r->note)];
+		int rc;
+
+		memcpy(note, r->note, sizeof(note));
+		rc = begin(r, e);
+		memcpy(r->note, note, sizeof(note));
+		return rc;
 	}
-	r->nmeta = 0;
-	return begin(r, e);
+	return 0;
+}
+
+int replay_seek(struct replay *r, size_t i, struct terr *e)
+{
+	const struct rec_point *pt = NULL;
+	const struct rec_frame *f;
+
+	if (i == r->count)
+		return 0;
+	if (r->ended && i >= r->seen) {
+		terr_set(e, "%s holds %zu refreshes: there is no refresh %zu", r->shown, r->seen,
+			 i + 1);
+		return -1;
+	}
+	if (i < r->count) {
+		if (!r->seekable) {
+			terr_set(e, "%s is a stream: it cannot go back (forward still works)",
+				 r->shown);
+			return -1;
+		}
+		/* the last point at or before i; the refreshes after it are decoded again */
+		for (size_t k = r->npoints; k-- > 0 && !pt;)
+			if (r->points[k].refresh <= i)
+				pt = &r->points[k];
+		if (restart_at(r, pt, e) < 0)
+			return -1;
+	}
+	while (r->count < i) {
+		int rc = replay_next(r, &f, e);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			terr_set(e, "%s holds %zu refreshes: there is no refresh %zu", r->shown,
+				 r->seen, i + 1);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 const struct rec_frame *replay_frame(const struct replay *cr, size_t i)
@@ -690,12 +827,9 @@ const struct rec_frame *replay_frame(const struct replay *cr, size_t i)
 
 	if (r->have && r->count == i + 1)
 		return &r->frame;
-	if ((!r->have || r->count > i + 1) && rewind_input(r, &e) < 0)
+	if (replay_seek(r, i, &e) < 0 || replay_next(r, &f, &e) <= 0)
 		return NULL;
-	while (r->count < i + 1)
-		if (replay_next(r, &f, &e) <= 0)
-			return NULL;
-	return &r->frame;
+	return f;
 }
 
 struct replay *replay_open_mem(const void *data, size_t len, struct terr *e)
@@ -705,6 +839,7 @@ struct replay *replay_open_mem(const void *data, size_t len, struct terr *e)
 	r->fd = -1;
 	r->mem = data;
 	r->memlen = len;
+	r->seekable = true;
 	snprintf(r->shown, sizeof(r->shown), "(recording in memory)");
 	return start(r, e);
 }
@@ -736,6 +871,7 @@ struct replay *replay_open(const char *path, struct terr *e)
 	r = xcalloc(1, sizeof(*r));
 	r->fd = fd;
 	r->own_fd = true;
+	r->seekable = S_ISREG(st.st_mode);
 	memcpy(r->shown, shown, sizeof(shown));
 	return start(r, e);
 }
@@ -743,6 +879,22 @@ struct replay *replay_open(const char *path, struct terr *e)
 size_t replay_count(const struct replay *r)
 {
 	return r->count;
+}
+
+size_t replay_seen(const struct replay *r, bool *all)
+{
+	*all = r->ended;
+	return r->seen;
+}
+
+const char *replay_damage(const struct replay *r)
+{
+	return r->damage[0] ? r->damage : NULL;
+}
+
+bool replay_can_go_back(const struct replay *r)
+{
+	return r->seekable;
 }
 
 int replay_version(const struct replay *r)

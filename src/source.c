@@ -22,7 +22,8 @@ struct source {
 	struct replay *replay; /* replay, streamed one refresh at a time */
 	const struct rec_frame *cur;
 	struct recorder *rec;
-	bool per_family; /* the kernel refused the one-walk dump */
+	struct source_pos *pos; /* borrowed */
+	bool per_family;        /* the kernel refused the one-walk dump */
 	char hostname[256];
 	char kernel[128];
 };
@@ -49,6 +50,11 @@ struct source *source_open(const struct source_cfg *cfg, struct terr *e)
 			goto fail;
 		copy_meta(s->hostname, sizeof(s->hostname), replay_meta(s->replay, "hostname"));
 		copy_meta(s->kernel, sizeof(s->kernel), replay_meta(s->replay, "kernel"));
+		s->pos = cfg->pos;
+		if (s->pos) {
+			memset(s->pos, 0, sizeof(*s->pos));
+			s->pos->can_go_back = replay_can_go_back(s->replay);
+		}
 	} else {
 		s->diag = diag_open(e);
 		if (!s->diag)
@@ -92,6 +98,23 @@ int source_close(struct source *s, struct terr *e)
 	return ret;
 }
 
+/* After a read or a seek: where the replay is now (rc as replay_next's). */
+static void update_pos(struct source *s, int rc)
+{
+	struct source_pos *p = s->pos;
+	size_t next = replay_count(s->replay);
+
+	if (!p)
+		return;
+	p->seen = replay_seen(s->replay, &p->all_seen);
+	p->note = replay_note(s->replay);
+	p->at_end = rc <= 0;
+	if (rc > 0)
+		p->shown = next ? next - 1 : 0;
+	snprintf(p->damage, sizeof(p->damage), "%s",
+		 replay_damage(s->replay) ? replay_damage(s->replay) : "");
+}
+
 int source_begin(struct source *s, uint64_t *mono_ns, int64_t *real_ns, struct terr *e)
 {
 	struct timespec m, r;
@@ -99,6 +122,7 @@ int source_begin(struct source *s, uint64_t *mono_ns, int64_t *real_ns, struct t
 	if (s->replay) {
 		int rc = replay_next(s->replay, &s->cur, e);
 
+		update_pos(s, rc);
 		if (rc <= 0) {
 			s->cur = NULL;
 			/* the end: say how it ended when it did not end cleanly */
@@ -251,9 +275,26 @@ const char *source_replay_note(const struct source *s)
 
 int source_seek(struct source *s, size_t index, struct terr *e)
 {
-	(void)s;
-	terr_set(e, "cannot step to refresh %zu: seeking is not implemented yet", index + 1);
-	return -1;
+	int rc;
+
+	if (!s->replay) {
+		terr_set(e, "only a recording can seek");
+		return -1;
+	}
+	if (s->rec) {
+		/* the copy would hold refreshes twice and out of order */
+		terr_set(e, "a replay being recorded again (--record) only plays forward");
+		return -1;
+	}
+	s->cur = NULL;
+	rc = replay_seek(s->replay, index, e);
+	if (s->pos) {
+		s->pos->seen = replay_seen(s->replay, &s->pos->all_seen);
+		s->pos->note = replay_note(s->replay);
+		snprintf(s->pos->damage, sizeof(s->pos->damage), "%s",
+			 replay_damage(s->replay) ? replay_damage(s->replay) : "");
+	}
+	return rc;
 }
 
 bool source_is_replay(const struct source *s)

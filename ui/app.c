@@ -52,6 +52,9 @@ struct app {
 	uint64_t sent_gen;     /* the view generation the pump knows */
 	bool dirty;
 	bool end_noted;
+	struct source_pos rpos;   /* a replay's position, kept by the source in the pump's thread */
+	uint64_t rp_refused_seen; /* the pump's refusals already shown */
+	bool rp_damage_shown;
 	int exit_status;
 	bool quit;
 	/* the settings file: its path ("" = none), what it said, what the run started with */
@@ -102,7 +105,7 @@ static void draw_tall(struct app *a, struct canvas *tall, uint64_t now)
 	struct ui_scroll keep = ui->scroll[ui->screen];
 	int body_h = ui->body_h;
 	long rows = s->nrows ? s->nrows(ui) : 0;
-	int h = UI_HEADER_LINES + 1 + (int)(rows < 100000 ? rows : 100000);
+	int h = ui_header_lines(ui) + 1 + (int)(rows < 100000 ? rows : 100000);
 
 	canvas_init(tall, a->canvas.w, h > a->canvas.h ? h : a->canvas.h, a->canvas.utf8);
 	ui->scroll[ui->screen].top = 0;
@@ -324,6 +327,48 @@ static void detail_fd(struct app *a)
 				     procfd_find(a->cfg->collector.src.proc_root, pid, inode));
 }
 
+/* A replay key's command, handed to the player; it never waits for it. */
+static void replay_command(struct app *a)
+{
+	struct ui *ui = &a->ui;
+
+	switch (ui->rp_cmd) {
+	case RPC_PAUSE:
+		pump_replay_pause(a->pump, ui->paused);
+		break;
+	case RPC_STEP:
+		pump_replay_step(a->pump, ui->rp_arg);
+		break;
+	case RPC_GOTO:
+		pump_replay_goto(a->pump, ui->rp_arg < 0 ? PUMP_LAST : (size_t)ui->rp_arg);
+		break;
+	case RPC_SPEED:
+		pump_replay_speed(a->pump, ui->rp_speed);
+		break;
+	case RPC_NONE:
+		break;
+	}
+	ui->rp_cmd = RPC_NONE;
+}
+
+/* The player's state for the position line; what it refused or found, said once. */
+static void replay_state(struct app *a, uint64_t now)
+{
+	struct ui *ui = &a->ui;
+
+	pump_replay_state(a->pump, &ui->rp);
+	ui->paused = ui->rp.paused;
+	if (ui->rp.refused_seq != a->rp_refused_seen) {
+		a->rp_refused_seen = ui->rp.refused_seq;
+		ui_message(ui, true, now, "%s", ui->rp.refused);
+	}
+	if (ui->rp.damage[0] && ui->rp.at_end && !a->rp_damage_shown) {
+		a->rp_damage_shown = true;
+		ui_message(ui, true, now, "%s", ui->rp.damage);
+	}
+	a->dirty = true;
+}
+
 static void handle_bits(struct app *a, unsigned r, uint64_t now)
 {
 	if (r & R_QUIT)
@@ -344,6 +389,8 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 		pump_set_allns(a->pump, a->ui.allns);
 		pump_kick(a->pump);
 	}
+	if (r & R_REPLAY)
+		replay_command(a);
 	if (r & (R_SELECT | R_REDRAW))
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 	/* screen or column changes may change what the kernel must send */
@@ -394,11 +441,12 @@ static void take_frame(struct app *a, uint64_t now)
 {
 	const struct frame *f;
 
-	if (a->ui.paused) {
+	if (a->ui.paused && !a->ui.replay) {
 		/* frozen: leave new frames in the pump, which recycles them */
 		pump_drain(a->pump);
 		return;
 	}
+	/* a paused replay still sends the refreshes the step keys ask for */
 	f = pump_take(a->pump);
 	if (f) {
 		uint64_t gen;
@@ -408,6 +456,10 @@ static void take_frame(struct app *a, uint64_t now)
 		detail_fd(a);
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 		a->dirty = true;
+	}
+	if (a->ui.replay) {
+		replay_state(a, now);
+		return;
 	}
 	if (!a->end_noted && pump_status(a->pump) == 1) {
 		a->end_noted = true;
@@ -481,6 +533,7 @@ int app_run(const struct app_cfg *cfg)
 {
 	struct app a;
 	struct collector *col;
+	struct collector_cfg cc;
 	struct terr e = { { 0 } };
 	const struct opts *o = cfg->opts;
 	bool color = !o->no_color && !getenv("NO_COLOR");
@@ -490,7 +543,9 @@ int app_run(const struct app_cfg *cfg)
 	memset(&a, 0, sizeof(a));
 	a.cfg = cfg;
 	a.req = cfg->collector.req;
-	col = collector_new(&cfg->collector, &e);
+	cc = cfg->collector;
+	cc.src.pos = &a.rpos;
+	col = collector_new(&cc, &e);
 	if (!col) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		filter_free(cfg->filter);
@@ -527,7 +582,7 @@ int app_run(const struct app_cfg *cfg)
 	}
 	a.ext = a.req.ext = ui_needs(&a.ui);
 	collector_set_req(col, &a.req);
-	a.pump = pump_start(col, a.ui.interval, &e);
+	a.pump = pump_start(col, a.ui.interval, &a.rpos, &e);
 	if (!a.pump) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		collector_close(col, &e);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "diagnose.h"
 #include "fmt.h"
@@ -63,7 +64,11 @@ static void title_line(struct ui *ui, struct canvas *c)
 	if (f)
 		x = widget_pair_whole(c, 0, x, w - keep, "at",
 				      fmt_time(f->real_ns, t, sizeof(t)) + 11, AT_NORMAL);
-	snprintf(iv, sizeof(iv), "%gs", ui->interval);
+	/* a replay goes at its recorded pace: the interval is the recording's */
+	if (ui->replay && f && f->interval > 0)
+		snprintf(iv, sizeof(iv), "%.3gs", f->interval);
+	else
+		snprintf(iv, sizeof(iv), "%gs", ui->interval);
 	x = widget_pair_whole(c, 0, x, w - keep, "every", iv, AT_NORMAL);
 	x = widget_pair_whole(c, 0, x, w - keep, "Linux", ui->kernel, AT_NORMAL);
 	if (f && f->nfindings)
@@ -130,6 +135,59 @@ static void rates_line(struct ui *ui, struct canvas *c, int y)
 			 (double)d / f->interval);
 		x = widget_pair(c, y, x, c->w, k->label, v, counter_attr(k->counter, d));
 	}
+}
+
+/*
+ * "2026-12-01T10:55:13.250Z": a recording is read in UTC, whatever the
+ * reader's zone; milliseconds tell refreshes under a second apart.
+ */
+static void utc_time(int64_t real_ns, char *buf, size_t n)
+{
+	time_t t = (time_t)(real_ns / 1000000000);
+	struct tm tm;
+	char s[32];
+
+	if (!gmtime_r(&t, &tm) || !strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(buf, n, "?");
+	else
+		snprintf(buf, n, "%s.%03dZ", s, (int)(real_ns % 1000000000 / 1000000));
+}
+
+/*
+ * A replay's position: "refresh 12 of 240 · recorded 2026-12-01T10:55:13.250Z
+ * · 2x · paused", "of ≥40" while the end is not read yet, and how it ends
+ * (the end of the recording, the note of one cut short, damage).
+ */
+static void replay_line(struct ui *ui, struct canvas *c, int y)
+{
+	const struct pump_replay *rp = &ui->rp;
+	const char *dot = c->utf8 ? " \u00b7 " : " | ";
+	char t[40], of[48];
+	enum attr a = AT_NORMAL;
+	int x = 0;
+
+	canvas_fill(c, y, 0, c->w, ' ', AT_NORMAL);
+	if (rp->all_seen)
+		snprintf(of, sizeof(of), "%zu", rp->seen);
+	else
+		snprintf(of, sizeof(of), "%s%zu", c->utf8 ? "\u2265" : ">=", rp->seen);
+	utc_time(ui->frame->real_ns, t, sizeof(t));
+	x += canvas_printf(c, y, x, c->w - x, AT_TITLE, "refresh %zu of %s", rp->index + 1, of);
+	x += canvas_printf(c, y, x, c->w - x, AT_NORMAL, "%srecorded %s%s%gx", dot, t, dot,
+			   rp->speed);
+	if (rp->paused)
+		x += canvas_printf(c, y, x, c->w - x, AT_ALARM, "%spaused", dot);
+	if (!rp->can_go_back)
+		x += canvas_printf(c, y, x, c->w - x, AT_DIM, "%sa stream: no going back", dot);
+	if (!rp->at_end)
+		return;
+	if (rp->damage[0])
+		a = AT_ERROR;
+	else if (rp->note[0])
+		a = AT_WARN;
+	canvas_printf(c, y, x, c->w - x, a, "%send of recording%s%s", dot,
+		      rp->damage[0] || rp->note[0] ? ": " : "",
+		      rp->damage[0] ? rp->damage : rp->note);
 }
 
 /* Cells a UTF-8 string takes (the tab line's texts are narrow characters). */
@@ -321,9 +379,44 @@ static void status_line(struct ui *ui, struct canvas *c, int y, uint64_t now_ns)
 	}
 }
 
+static bool replaying(const struct ui *ui)
+{
+	return ui->replay && ui->rp.active && ui->rp.shown;
+}
+
+/*
+ * The header, top to bottom: one row per line, shown when its `when` says
+ * so (NULL: always). The tab line stays last: clicks on it find it just
+ * above the body. A new line is a function and a row here.
+ */
+static const struct header_line {
+	void (*draw)(struct ui *ui, struct canvas *c, int y);
+	bool (*when)(const struct ui *ui);
+} header[] = {
+	{ .draw = states_line },
+	{ .draw = rates_line },
+	{ .draw = replay_line, .when = replaying },
+	{ .draw = tabs_line },
+};
+
+static bool shown(const struct header_line *h, const struct ui *ui)
+{
+	return !h->when || h->when(ui);
+}
+
+int ui_header_lines(const struct ui *ui)
+{
+	int n = 1; /* the title line */
+
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
+		n += shown(&header[i], ui);
+	return n;
+}
+
 void ui_draw(struct ui *ui, struct canvas *c, uint64_t now_ns)
 {
 	const struct screen *s = screen_get(ui->screen);
+	int y = 1, top;
 
 	canvas_clear(c);
 	if (c->w < UI_MIN_W || c->h < UI_MIN_H) {
@@ -332,18 +425,29 @@ void ui_draw(struct ui *ui, struct canvas *c, uint64_t now_ns)
 		return;
 	}
 	/* each view sets body_h to the height of the part it scrolls */
-	ui->body_h = widget_body_h(c);
-	ui->body_y = UI_HEADER_LINES;
+	top = ui->frame ? ui_header_lines(ui) : UI_HEADER_LINES;
+	ui->body_h = c->h - top - 1;
+	ui->body_y = top;
 	ui->body_w = c->w;
 	title_line(ui, c);
+	if (!ui->frame && ui->replay && (ui->rp.all_seen || ui->rp.damage[0])) {
+		/* nothing will come: say why rather than wait */
+		canvas_put(c, 2, 0, -1, AT_ERROR, "the recording holds no whole refresh");
+		canvas_put(c, 3, 0, -1, AT_ERROR,
+			   ui->rp.damage[0] ? ui->rp.damage
+			   : ui->rp.note[0] ? ui->rp.note
+					    : "");
+		status_line(ui, c, c->h - 1, now_ns);
+		return;
+	}
 	if (!ui->frame) {
 		canvas_put(c, 2, 0, -1, AT_DIM, "collecting the first sample...");
 		status_line(ui, c, c->h - 1, now_ns);
 		return;
 	}
-	states_line(ui, c, 1);
-	rates_line(ui, c, 2);
-	tabs_line(ui, c, 3);
-	s->draw(ui, c, UI_HEADER_LINES, widget_body_h(c));
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
+		if (shown(&header[i], ui))
+			header[i].draw(ui, c, y++);
+	s->draw(ui, c, top, c->h - top - 1);
 	status_line(ui, c, c->h - 1, now_ns);
 }

@@ -151,9 +151,85 @@ static unsigned act_reverse(struct ui *ui, uint64_t now_ns)
 static unsigned act_pause(struct ui *ui, uint64_t now_ns)
 {
 	ui->paused = !ui->paused;
+	if (ui->replay) {
+		/* the recording stops where it is; the step keys still move it */
+		ui->rp_cmd = RPC_PAUSE;
+		ui->rp.paused = ui->paused;
+		ui_message(ui, false, now_ns, "%s",
+			   ui->paused ? "replay paused: Right/Left step, Space plays"
+				      : "replay playing");
+		return R_REDRAW | R_REPLAY;
+	}
 	ui_message(ui, false, now_ns, "%s",
 		   ui->paused ? "paused: the data is frozen, keys work" : "running");
 	return R_REDRAW;
+}
+
+/* The replay keys: a command for the player, or a word on why there is none. */
+static unsigned replay_cmd(struct ui *ui, enum rp_cmd cmd, long arg, uint64_t now_ns)
+{
+	if (!ui->replay) {
+		ui_message(ui, true, now_ns,
+			   "not a replay: this key steps through a recording "
+			   "(--replay FILE)");
+		return R_REDRAW;
+	}
+	ui->rp_cmd = cmd;
+	ui->rp_arg = arg;
+	if (cmd == RPC_STEP)
+		ui->paused = true; /* a step is looked at, not run past */
+	return R_REDRAW | R_REPLAY;
+}
+
+static unsigned act_step_fwd(struct ui *ui, uint64_t now_ns)
+{
+	return replay_cmd(ui, RPC_STEP, 1, now_ns);
+}
+
+static unsigned act_step_back(struct ui *ui, uint64_t now_ns)
+{
+	return replay_cmd(ui, RPC_STEP, -1, now_ns);
+}
+
+static unsigned act_first(struct ui *ui, uint64_t now_ns)
+{
+	return replay_cmd(ui, RPC_GOTO, 0, now_ns);
+}
+
+static unsigned act_last(struct ui *ui, uint64_t now_ns)
+{
+	return replay_cmd(ui, RPC_GOTO, -1, now_ns);
+}
+
+/* Speed by halving and doubling, 0.25x to 16x. */
+static unsigned speed_by(struct ui *ui, double f, uint64_t now_ns)
+{
+	double s = (ui->rp.speed > 0 ? ui->rp.speed : 1.0) * f;
+	unsigned r;
+
+	if (s < PUMP_SPEED_MIN || s > PUMP_SPEED_MAX) {
+		if (ui->replay)
+			ui_message(ui, false, now_ns, "replay speed stays %gx (%gx to %gx)",
+				   ui->rp.speed, PUMP_SPEED_MIN, PUMP_SPEED_MAX);
+		return replay_cmd(ui, RPC_NONE, 0, now_ns) & ~R_REPLAY;
+	}
+	r = replay_cmd(ui, RPC_SPEED, 0, now_ns);
+	if (r & R_REPLAY) {
+		ui->rp_speed = s;
+		ui->rp.speed = s;
+		ui_message(ui, false, now_ns, "replay at %gx the recorded pace", s);
+	}
+	return r;
+}
+
+static unsigned act_faster(struct ui *ui, uint64_t now_ns)
+{
+	return speed_by(ui, 2.0, now_ns);
+}
+
+static unsigned act_slower(struct ui *ui, uint64_t now_ns)
+{
+	return speed_by(ui, 0.5, now_ns);
 }
 
 static unsigned open_prompt(struct ui *ui, enum prompt_kind kind, const char *initial)
@@ -189,7 +265,11 @@ static unsigned act_search(struct ui *ui, uint64_t now_ns)
 
 static unsigned act_interval(struct ui *ui, uint64_t now_ns)
 {
-	(void)now_ns;
+	if (ui->replay) {
+		ui_message(ui, true, now_ns,
+			   "a replay keeps its recorded intervals: + and - change the speed");
+		return R_REDRAW;
+	}
 	return open_prompt(ui, PROMPT_INTERVAL, NULL);
 }
 
@@ -265,7 +345,7 @@ static const struct keybind table[] = {
 	{ '.', NULL, "sort by the next column", act_sort_next },
 	{ K_F6, "F6", "choose the sort column from a list", act_sort_menu },
 	{ 'r', "r", "reverse the sort order", act_reverse },
-	{ ' ', "Space", "pause: the data freezes, keys keep working", act_pause },
+	{ ' ', "Space", "pause: the data freezes, keys work (replay: pause/play)", act_pause },
 	{ '/', "/ F4", "filter (Enter applies, Esc cancels, empty clears)", act_filter },
 	{ K_F4, NULL, "filter", act_filter },
 	{ 'd', "d", "set the refresh interval", act_interval },
@@ -275,6 +355,14 @@ static const struct keybind table[] = {
 	{ 'a', "a", "every network namespace / this one (-N all)", act_allns },
 	{ K_F2, NULL, "columns", act_columns },
 	{ K_CTRL('l'), "^L", "redraw the screen", act_redraw },
+	/* --replay FILE: the player (Space pauses it); the position line is in the header */
+	{ K_RIGHT, "Right Left", "replay: step one refresh forward / back (pauses)", act_step_fwd },
+	{ K_LEFT, NULL, "replay: one refresh back", act_step_back },
+	{ '[', "[ ]", "replay: first / last refresh", act_first },
+	{ ']', NULL, "replay: last refresh", act_last },
+	{ '+', "+ -", "replay: twice / half as fast (0.25x to 16x)", act_faster },
+	{ '=', NULL, "replay: faster", act_faster },
+	{ '-', NULL, "replay: slower", act_slower },
 };
 
 unsigned keys_dispatch(struct ui *ui, int key, uint64_t now_ns)

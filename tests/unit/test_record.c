@@ -283,20 +283,325 @@ static void a_fifo_replays_as_a_stream(void **state)
 
 	(void)state;
 	assert_int_equal(mkfifo(path, 0600), 0);
+	/*
+	 * Opening a FIFO to read waits for a writer: a child that fails before
+	 * opening it opens it to close it (the reader sees an end and fails),
+	 * and one that dies first is caught by the alarm, which fails the run.
+	 */
+	alarm(30);
 	pid = fork();
 	if (pid == 0) {
 		struct recorder *w = recorder_open(path, &e);
 
-		if (!w)
+		if (!w) {
+			close(open(path, O_WRONLY));
 			_exit(3);
+		}
 		write_two_refreshes(w);
 		_exit(recorder_close(w, &e) < 0);
 	}
 	r = replay_open(path, &e);
-	assert_non_null(r);
+	if (!r) {
+		waitpid(pid, &st, 0);
+		alarm(0);
+		fail_msg("replay_open of the FIFO failed (%s); the writer exited with %d", e.msg,
+			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	}
 	check_two_refreshes(r);
 	replay_free(r);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
+	alarm(0);
+	assert_int_equal(st, 0);
+}
+
+/* Writes n refreshes whose mono time is their index (and a changing netlink blob); ends[i] after each. */
+#define SEEK_N 70
+static void write_numbered(struct recorder *w, int n, uint64_t *ends)
+{
+	recorder_meta(w, "hostname", "box");
+	for (int i = 0; i < n; i++) {
+		char blob[600];
+
+		for (size_t k = 0; k < sizeof(blob); k++)
+			blob[k] = (char)((k * 13 + (size_t)i * 7) % 251);
+		recorder_frame(w, (uint64_t)i, 1000 + i);
+		recorder_netlink(w, 2, blob, sizeof(blob));
+		recorder_end(w);
+		if (ends)
+			ends[i] = recorder_bytes(w);
+	}
+}
+
+static char *numbered_file(int version, bool close_it, size_t *len, uint64_t *ends)
+{
+	const char *path = in_dir(version == 1 ? "num1.rec" : "num2.rec");
+	struct terr e;
+	struct recorder *w;
+	char *all;
+
+	unlink(path);
+	w = recorder_open_version(path, version, &e);
+	assert_non_null(w);
+	write_numbered(w, SEEK_N, ends);
+	if (close_it)
+		assert_int_equal(recorder_close(w, &e), 0);
+	all = tu_read(path, len);
+	if (!close_it)
+		assert_int_equal(recorder_close(w, &e), 0);
+	return all;
+}
+
+/* Seeks to i and reads it: its mono time (= i), or -1 with e set. */
+static long seek_read(struct replay *r, size_t i, struct terr *e)
+{
+	const struct rec_frame *f;
+
+	if (replay_seek(r, i, e) < 0)
+		return -1;
+	if (replay_next(r, &f, e) != 1)
+		return -1;
+	return (long)f->mono_ns;
+}
+
+static void seeking_forward_reads_ahead_to_the_refresh(void **state)
+{
+	struct terr e;
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len;
+		char *all = numbered_file(v, true, &len, NULL);
+		struct replay *r = replay_open_mem(all, len, &e);
+		bool known;
+
+		assert_non_null(r);
+		assert_int_equal(seek_read(r, 0, &e), 0);
+		assert_int_equal(seek_read(r, 45, &e), 45);
+		assert_int_equal(replay_count(r), 46);
+		assert_int_equal(replay_seen(r, &known), 46);
+		assert_false(known); /* the end is not seen yet */
+		assert_int_equal(seek_read(r, 46, &e), 46);
+		assert_int_equal(seek_read(r, 69, &e), 69);
+		replay_free(r);
+		free(all);
+	}
+}
+
+static void seeking_back_gives_the_same_refresh_again_across_zstd_frames(void **state)
+{
+	static const size_t back[] = { 65, 3, 31, 30, 29, 60, 59, 0, 69, 1 };
+	struct terr e;
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len;
+		char *all = numbered_file(v, true, &len, NULL);
+		struct replay *r = replay_open_mem(all, len, &e);
+		const struct rec_frame *f;
+
+		assert_non_null(r);
+		assert_int_equal(seek_read(r, 66, &e), 66);
+		for (size_t k = 0; k < sizeof(back) / sizeof(back[0]); k++) {
+			assert_int_equal(seek_read(r, back[k], &e), (long)back[k]);
+			/* and the refresh after it follows on, decoded from there */
+			assert_int_equal(replay_next(r, &f, &e), back[k] + 1 < SEEK_N);
+			if (back[k] + 1 < SEEK_N)
+				assert_int_equal(f->mono_ns, back[k] + 1);
+		}
+		assert_string_equal(replay_meta(r, "hostname"), "box");
+		replay_free(r);
+		free(all);
+	}
+}
+
+/*
+ * Going back starts from the nearest independent point, not from the first
+ * byte: once read, garbage over the first refreshes does not stop a seek to
+ * a later zstd frame (version 2) or refresh (version 1), and a seek into the
+ * garbage is one error naming the offset.
+ */
+static void seeking_back_starts_from_the_nearest_point_not_the_start(void **state)
+{
+	struct terr e;
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len;
+		char *all = numbered_file(v, true, &len, NULL);
+		struct replay *r = replay_open_mem(all, len, &e);
+
+		assert_non_null(r);
+		assert_int_equal(seek_read(r, 69, &e), 69);
+		memset(all + REC_MAGIC_LEN, 0x5a, 400);
+		assert_int_equal(seek_read(r, 65, &e), 65);
+		assert_int_equal(seek_read(r, 31, &e), 31);
+		assert_int_equal(seek_read(r, 0, &e), -1);
+		assert_non_null(strstr(e.msg, "offset"));
+		replay_free(r);
+		free(all);
+	}
+}
+
+static void seeking_beyond_the_end_says_how_many_there_are(void **state)
+{
+	struct terr e = { { 0 } };
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len;
+		char *all = numbered_file(v, true, &len, NULL);
+		struct replay *r = replay_open_mem(all, len, &e);
+		bool known;
+
+		assert_non_null(r);
+		assert_int_equal(seek_read(r, 100, &e), -1);
+		assert_non_null(strstr(e.msg, "holds 70 refreshes: there is no refresh 101"));
+		assert_int_equal(replay_seen(r, &known), SEEK_N);
+		assert_true(known);
+		assert_int_equal(seek_read(r, 70, &e), -1);
+		/* from the end, back to the last one */
+		assert_int_equal(seek_read(r, 69, &e), 69);
+		assert_null(replay_note(r));
+		replay_free(r);
+		free(all);
+	}
+}
+
+static void seeking_in_a_cut_file_stops_at_its_last_whole_refresh(void **state)
+{
+	struct terr e = { { 0 } };
+	uint64_t ends[SEEK_N];
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len;
+		char *all = numbered_file(v, false, &len, ends);
+		/* killed in the middle of refresh 51 (index 50) */
+		size_t cut = (size_t)(ends[49] + (ends[50] - ends[49]) / 2);
+		struct replay *r = replay_open_mem(all, cut, &e);
+		bool known;
+
+		assert_non_null(r);
+		assert_int_equal(len, ends[SEEK_N - 1]);
+		assert_int_equal(seek_read(r, 49, &e), 49);
+		assert_int_equal(seek_read(r, 55, &e), -1);
+		assert_non_null(strstr(e.msg, "holds 50 refreshes"));
+		assert_int_equal(replay_seen(r, &known), 50);
+		assert_true(known);
+		assert_non_null(replay_note(r));
+		assert_non_null(strstr(replay_note(r), "ends inside refresh 51"));
+		assert_int_equal(seek_read(r, 10, &e), 10);
+		assert_int_equal(seek_read(r, 49, &e), 49);
+		/* the note stays true after going back */
+		assert_non_null(strstr(replay_note(r), "ends inside refresh 51"));
+		replay_free(r);
+		free(all);
+	}
+}
+
+/*
+ * Whatever the file (whole, cut, damaged) and whatever order the seeks come
+ * in, a seek to i gives what reading in order gave as refresh i, and fails
+ * exactly where reading in order stopped.
+ */
+static void random_seeks_agree_with_reading_in_order(void **state)
+{
+	struct terr e;
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len;
+		uint64_t ends[SEEK_N];
+		char *all = numbered_file(v, false, &len, ends);
+
+		for (int variant = 0; variant < 6; variant++) {
+			size_t use = len;
+			char *copy = malloc(len);
+			long order[SEEK_N + 1];
+			size_t good = 0;
+			const struct rec_frame *f;
+			struct replay *r;
+
+			memcpy(copy, all, len);
+			if (variant == 1 || variant == 2)
+				use = (size_t)(ends[variant * 20] - 7); /* cut inside a refresh */
+			if (variant >= 3 && v == 1) {
+				/* a chunk type no tcptop writes, where a refresh starts */
+				size_t at = (size_t)ends[(size_t)rand_r(&seed) % (SEEK_N - 2)];
+
+				memset(copy + at, 0x77, 4);
+			} else if (variant >= 3) {
+				/* compressed bytes flipped somewhere after the first refresh */
+				size_t at = (size_t)ends[0] +
+					    (size_t)rand_r(&seed) % (len - ends[0] - 8);
+
+				for (int k = 0; k < 6; k++)
+					copy[at + (size_t)k] ^= (char)(0x5a + k);
+			}
+			r = replay_open_mem(copy, use, &e);
+			assert_non_null(r);
+			while (good <= SEEK_N && replay_next(r, &f, &e) == 1)
+				order[good++] = (long)f->mono_ns;
+			if (variant >= 1)
+				assert_true(good < SEEK_N); /* the cut or the damage is found */
+			for (int k = 0; k < 300; k++) {
+				size_t i = (size_t)rand_r(&seed) % (SEEK_N + 5);
+				long got = seek_read(r, i, &e);
+
+				if (i < good && got != order[i])
+					fail_msg("v%d variant %d: seek to %zu gave %ld, in order "
+						 "%ld",
+						 v, variant, i, got, order[i]);
+				if (i >= good && got != -1)
+					fail_msg("v%d variant %d: seek to %zu past the %zu good "
+						 "ones "
+						 "gave %ld",
+						 v, variant, i, good, got);
+			}
+			replay_free(r);
+			free(copy);
+		}
+		free(all);
+	}
+}
+
+static void a_stream_refuses_to_seek_back_but_steps_forward(void **state)
+{
+	const char *path = in_dir("seekfifo.rec");
+	struct terr e = { { 0 } };
+	struct replay *r;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(30); /* a child that never writes fails the run, never hangs it */
+	pid = fork();
+	if (pid == 0) {
+		struct recorder *w = recorder_open(path, &e);
+
+		if (!w) {
+			close(open(path, O_WRONLY)); /* the reader sees an end, not a wait */
+			_exit(3);
+		}
+		write_numbered(w, 5, NULL);
+		_exit(recorder_close(w, &e) < 0);
+	}
+	r = replay_open(path, &e);
+	assert_non_null(r);
+	assert_false(replay_can_go_back(r));
+	assert_int_equal(seek_read(r, 0, &e), 0);
+	assert_int_equal(seek_read(r, 2, &e), 2);
+	assert_int_equal(seek_read(r, 1, &e), -1);
+	assert_non_null(strstr(e.msg, "is a stream: it cannot go back"));
+	assert_int_equal(seek_read(r, 3, &e), 3);
+	assert_int_equal(seek_read(r, 4, &e), 4);
+	assert_int_equal(seek_read(r, 6, &e), -1); /* read to the writer's clean end */
+	assert_non_null(strstr(e.msg, "holds 5 refreshes"));
+	replay_free(r);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	alarm(0);
 	assert_int_equal(st, 0);
 }
 
@@ -457,6 +762,13 @@ int main(void)
 		cmocka_unit_test(a_cut_version_1_fixture_keeps_its_complete_refreshes),
 		cmocka_unit_test(a_huge_sparse_file_is_refused_at_once_not_read_whole),
 		cmocka_unit_test(a_fifo_replays_as_a_stream),
+		cmocka_unit_test(seeking_forward_reads_ahead_to_the_refresh),
+		cmocka_unit_test(seeking_back_gives_the_same_refresh_again_across_zstd_frames),
+		cmocka_unit_test(seeking_back_starts_from_the_nearest_point_not_the_start),
+		cmocka_unit_test(seeking_beyond_the_end_says_how_many_there_are),
+		cmocka_unit_test(seeking_in_a_cut_file_stops_at_its_last_whole_refresh),
+		cmocka_unit_test(random_seeks_agree_with_reading_in_order),
+		cmocka_unit_test(a_stream_refuses_to_seek_back_but_steps_forward),
 		cmocka_unit_test(new_files_are_0600_for_recordings_and_umask_masked_for_snapshots),
 		cmocka_unit_test(an_existing_file_keeps_its_owner_and_mode),
 		cmocka_unit_test(device_nodes_are_written_as_streams_never_replaced),

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_pump: the replay player in the collector thread: pace, pause, steps, jumps and the end, over a real recording. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pump.h"
+#include "testutil.h"
+
+#define NREF 12
+#define GAP_NS 100000000ull /* 100 ms between recorded refreshes */
+
+static char path[64];
+
+/* NREF copies of a fixture's first refresh (real kernel bytes), GAP_NS apart. */
+static int setup(void **state)
+{
+	struct replay *r = tu_replay("ipv4_bulk.rec");
+	const struct rec_frame *f = replay_frame(r, 0);
+	struct recorder *w;
+	struct terr e;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/tcptop-pump.XXXXXX");
+	close(mkstemp(path));
+	unlink(path);
+	w = recorder_open(path, &e);
+	if (!w || !f)
+		return -1;
+	recorder_meta(w, "hostname", "box");
+	for (int i = 0; i < NREF; i++) {
+		recorder_frame(w, f->mono_ns + (uint64_t)i * GAP_NS,
+			       f->real_ns + i * (int64_t)GAP_NS);
+		for (size_t k = 0; k < f->nnetlink; k++)
+			recorder_netlink(w, f->netlink[k].family, f->netlink[k].data,
+					 f->netlink[k].len);
+		for (size_t k = 0; k < f->nfiles; k++)
+			recorder_file(w, f->files[k].name, f->files[k].data, f->files[k].len,
+				      f->files[k].err);
+		recorder_end(w);
+	}
+	replay_free(r);
+	return recorder_close(w, &e);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return unlink(path);
+}
+
+struct player {
+	struct source_pos pos;
+	struct pump *p;
+	uint64_t t0;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void start(struct player *pl, bool paused)
+{
+	struct collector_cfg cfg = { 0 };
+	struct collector *c;
+	struct terr e;
+
+	memset(pl, 0, sizeof(*pl));
+	cfg.src.replay_path = path;
+	cfg.src.pos = &pl->pos;
+	c = collector_new(&cfg, &e);
+	assert_non_null(c);
+	pl->p = pump_start(c, 1.0, &pl->pos, &e);
+	assert_non_null(pl->p);
+	if (paused)
+		pump_replay_pause(pl->p, true);
+	pl->t0 = now_ns();
+}
+
+static void stop(struct player *pl)
+{
+	struct terr e;
+
+	assert_int_equal(pump_stop(pl->p, &e), 0);
+}
+
+/*
+ * Waits up to ms for a frame: the refresh index it holds, or -1. The state
+ * after it in *st.
+ */
+static long next_frame(struct player *pl, int ms, struct pump_replay *st, const struct frame **out)
+{
+	uint64_t until = now_ns() + (uint64_t)ms * 1000000u;
+
+	for (;;) {
+		struct pollfd fd = { pump_fd(pl->p), POLLIN, 0 };
+		uint64_t now = now_ns();
+		const struct frame *f;
+
+		if (now >= until)
+			return -1;
+		if (poll(&fd, 1, (int)((until - now) / 1000000u) + 1) < 0)
+			return -1;
+		f = pump_take(pl->p);
+		pump_replay_state(pl->p, st);
+		if (f) {
+			if (out)
+				*out = f;
+			return (long)st->index;
+		}
+	}
+}
+
+/* Waits up to ms for the state to satisfy a refusal or the end. */
+static void state_after(struct player *pl, int ms, struct pump_replay *st)
+{
+	usleep((useconds_t)ms * 1000);
+	pump_take(pl->p);
+	pump_replay_state(pl->p, st);
+}
+
+static void playing_keeps_the_recorded_pace(void **state)
+{
+	struct player pl;
+	struct pump_replay st;
+	long i, last = -1;
+	uint64_t t_first = 0, t_fifth = 0;
+
+	(void)state;
+	start(&pl, false);
+	while ((i = next_frame(&pl, 3000, &st, NULL)) >= 0) {
+		assert_true(i > last); /* in order (a slow taker may skip one: the newest wins) */
+		if (i == 0)
+			t_first = now_ns();
+		if (i >= 5 && !t_fifth)
+			t_fifth = now_ns();
+		last = i;
+		if (i == NREF - 1)
+			break;
+	}
+	assert_int_equal(last, NREF - 1);
+	/* never faster than recorded: five gaps take at least (almost) five gaps */
+	assert_true(t_first && t_fifth);
+	assert_true(t_fifth - t_first >= 5 * GAP_NS - GAP_NS / 4);
+	state_after(&pl, 100, &st);
+	assert_true(st.at_end);
+	assert_true(st.all_seen);
+	assert_int_equal(st.seen, NREF);
+	assert_int_equal(st.index, NREF - 1);
+	stop(&pl);
+}
+
+static void a_paused_replay_sends_nothing_until_stepped(void **state)
+{
+	struct player pl;
+	struct pump_replay st;
+	const struct frame *f;
+
+	(void)state;
+	start(&pl, true);
+	/* the first refresh comes at once, then nothing while paused */
+	assert_int_equal(next_frame(&pl, 2000, &st, NULL), 0);
+	assert_int_equal(next_frame(&pl, 300, &st, NULL), -1);
+	assert_true(st.paused);
+	pump_replay_step(pl.p, 1);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), 1);
+	assert_int_equal(next_frame(&pl, 200, &st, NULL), -1);
+	stop(&pl);
+}
+
+static void steps_and_jumps_land_on_the_refresh_with_its_recorded_rates(void **state)
+{
+	struct player pl;
+	struct pump_replay st;
+	const struct frame *f = NULL;
+	uint64_t mono0;
+
+	(void)state;
+	start(&pl, true);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), 0);
+	mono0 = f->mono_ns;
+	pump_replay_goto(pl.p, 7);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), 7);
+	assert_int_equal(f->mono_ns, mono0 + 7 * GAP_NS);
+	/* the rates are those of refresh 7 against 6, as recorded */
+	assert_close(f->interval, (double)GAP_NS / 1e9, 1e-6);
+	assert_false(st.all_seen);
+	pump_replay_step(pl.p, -1);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), 6);
+	assert_int_equal(f->mono_ns, mono0 + 6 * GAP_NS);
+	assert_close(f->interval, (double)GAP_NS / 1e9, 1e-6);
+	pump_replay_goto(pl.p, 0);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), 0);
+	assert_int_equal(f->mono_ns, mono0);
+	pump_replay_goto(pl.p, PUMP_LAST);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), NREF - 1);
+	assert_true(st.all_seen);
+	assert_int_equal(st.seen, NREF);
+	assert_true(st.at_end);
+	/* past the end: refused, it stays */
+	pump_replay_step(pl.p, 1);
+	state_after(&pl, 200, &st);
+	assert_non_null(strstr(st.refused, "end of recording: refresh 12 is the last"));
+	assert_int_equal(st.index, NREF - 1);
+	/* and back from the end */
+	pump_replay_step(pl.p, -1);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), NREF - 2);
+	/* before the first: refused */
+	pump_replay_goto(pl.p, 0);
+	assert_int_equal(next_frame(&pl, 2000, &st, &f), 0);
+	pump_replay_step(pl.p, -1);
+	state_after(&pl, 200, &st);
+	assert_non_null(strstr(st.refused, "first refresh"));
+	stop(&pl);
+}
+
+static void quick_steps_add_up(void **state)
+{
+	struct player pl;
+	struct pump_replay st;
+	long i, last = 0;
+
+	(void)state;
+	start(&pl, true);
+	assert_int_equal(next_frame(&pl, 2000, &st, NULL), 0);
+	pump_replay_step(pl.p, 1);
+	pump_replay_step(pl.p, 1);
+	pump_replay_step(pl.p, 1);
+	while ((i = next_frame(&pl, 500, &st, NULL)) >= 0)
+		last = i;
+	assert_int_equal(last, 3);
+	stop(&pl);
+}
+
+static void speed_is_clamped_to_a_quarter_and_sixteen(void **state)
+{
+	struct player pl;
+	struct pump_replay st;
+
+	(void)state;
+	start(&pl, true);
+	pump_replay_speed(pl.p, 100);
+	pump_replay_state(pl.p, &st);
+	assert_close(st.speed, PUMP_SPEED_MAX, 1e-9);
+	pump_replay_speed(pl.p, 0.01);
+	pump_replay_state(pl.p, &st);
+	assert_close(st.speed, PUMP_SPEED_MIN, 1e-9);
+	stop(&pl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(playing_keeps_the_recorded_pace),
+		cmocka_unit_test(a_paused_replay_sends_nothing_until_stepped),
+		cmocka_unit_test(steps_and_jumps_land_on_the_refresh_with_its_recorded_rates),
+		cmocka_unit_test(quick_steps_add_up),
+		cmocka_unit_test(speed_is_clamped_to_a_quarter_and_sixteen),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
