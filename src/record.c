@@ -12,6 +12,7 @@
 #include <zstd.h>
 
 #include "fatal.h"
+#include "privs.h"
 #include "safefile.h"
 #include "sanitize.h"
 #include "strbuf.h"
@@ -859,7 +860,10 @@ struct replay *replay_open(const char *path, struct terr *e)
 	fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
 				: open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		terr_set(e, "cannot open %s: %s", shown, strerror(errno));
+		int err = errno;
+
+		terr_set(e, "cannot open %s: %s%s", shown, strerror(err),
+			 privs_denied_hint(err, PRIVS_READ));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||

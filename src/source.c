@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fatal.h"
+#include "readall.h"
 #include "record.h"
 
 struct source {
@@ -192,23 +193,6 @@ int source_dump(struct source *s, const struct diag_req *req, struct sample *smp
 	return ret;
 }
 
-static int read_fd(int fd, struct strbuf *out)
-{
-	char buf[8192];
-
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		sb_add(out, buf, (size_t)n);
-	}
-}
-
 int source_read(struct source *s, const char *rel, struct strbuf *out, struct terr *e)
 {
 	int err = 0;
@@ -229,7 +213,7 @@ int source_read(struct source *s, const char *rel, struct strbuf *out, struct te
 
 		snprintf(path, sizeof(path), "%s/%s", s->proc_root, rel);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || read_fd(fd, out) < 0)
+		if (fd < 0 || readall_fd(fd, out) < 0)
 			err = errno ? errno : EIO;
 		if (fd >= 0)
 			close(fd);

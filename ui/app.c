@@ -17,6 +17,7 @@
 #include "diagnose.h"
 #include "fatal.h"
 #include "filter.h"
+#include "privs.h"
 #include "procfd.h"
 #include "pump.h"
 #include "group.h"
@@ -313,6 +314,9 @@ static int apply_filter(void *ctx, const char *text, struct terr *e)
 	a->ui.filter_ctx = f;
 	/* the new kernel part; pump_set_req copies the bytecode */
 	filter_kernel_req(f, &a->req);
+	if (filter_privilege_note(f, privs_read_all_procs()))
+		ui_message(&a->ui, true, now_ns(), "%s",
+			   filter_privilege_note(f, privs_read_all_procs()));
 	return 0;
 }
 
@@ -604,6 +608,9 @@ int app_run(const struct app_cfg *cfg)
 	a.dirty = true;
 	if (rc_note[0])
 		ui_message(&a.ui, true, now_ns(), "%s", rc_note);
+	else if (filter_privilege_note(a.filter, privs_read_all_procs()))
+		ui_message(&a.ui, true, now_ns(), "%s",
+			   filter_privilege_note(a.filter, privs_read_all_procs()));
 	status = loop(&a);
 	term_close();
 	if (a.rc_path[0] && settings_save(&a, &e) < 0)
