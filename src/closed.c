@@ -31,6 +31,8 @@
  */
 #define CLOSED_RCVBUF (16 << 20)
 #define RECV_BUF 65536
+/* what one event takes of the receive buffer (skb truesize), measured on 6.18 */
+#define EVENT_TRUESIZE 1300
 #define REC_NAME "tcptop/closed"
 
 /* What the last refresh knew of one socket: 16 bytes (cookie, process index, state). */
@@ -131,6 +133,12 @@ static void watch_open(struct closed_watch *w)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &sl) == 0)
 		w->rcvbuf = got;
+	/* the kernel doubles what it grants: less than asked means rmem_max capped it */
+	if (got && got / 2 < want)
+		set_note(w,
+			 "closed: no CAP_NET_ADMIN to pass net.core.rmem_max: about %d closes "
+			 "fit between refreshes (more are counted as lost)",
+			 got / EVENT_TRUESIZE);
 	sl = sizeof(mem);
 	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &sl) == 0 && sl >= sizeof(mem)) {
 		w->meminfo = true;
@@ -430,7 +438,8 @@ void closed_collect(struct closed_watch *w, struct source *src, const struct mod
 	} else {
 		f->closed_watched = false;
 	}
-	snprintf(f->closed_note, sizeof(f->closed_note), "%s", f->closed_watched ? "" : w->note);
+	/* watched, the note is a caveat (a capped buffer); not watched, it says why */
+	snprintf(f->closed_note, sizeof(f->closed_note), "%s", w->note);
 	if (w->recording && !w->replay) {
 		if (w->fd < 0) {
 			h.watched = false;

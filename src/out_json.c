@@ -172,7 +172,8 @@ static void attribution(const struct frame *f, struct json *j)
 
 /*
  * Connections that ended in the interval (sock_diag destroy events): how
- * many, how many the kernel dropped, and why not when they are not watched.
+ * many, how many the kernel dropped; the note says why not when they are
+ * not watched, and what limits them when they are (a capped buffer).
  */
 static void closed(const struct frame *f, struct json *j)
 {
@@ -184,7 +185,7 @@ static void closed(const struct frame *f, struct json *j)
 	}
 	json_u64(j, "closed", f->nclosed);
 	json_u64(j, "closed_lost", f->closed_lost);
-	json_null(j, "closed_note");
+	json_str(j, "closed_note", f->closed_note[0] ? f->closed_note : NULL);
 }
 
 /* The frame's findings, most severe first, each with the numbers it rests on. */
