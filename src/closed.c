@@ -65,7 +65,12 @@ struct closed_watch {
 	size_t nslots;
 	struct proc_holder *procs;
 	size_t nprocs, procs_cap;
+	uint64_t total[CH_N]; /* since start, by how they ended */
+	uint64_t lost_total;
 };
+
+_Static_assert(CH_N <= sizeof(((struct frame *)0)->closed_total) / sizeof(uint64_t),
+	       "frame.closed_total holds every enum closed_how");
 
 static void __attribute__((format(printf, 2, 3)))
 set_note(struct closed_watch *w, const char *fmt, ...)
@@ -449,5 +454,11 @@ void closed_collect(struct closed_watch *w, struct source *src, const struct mod
 		closed_blob_finish(&w->blob, (uint32_t)(f->nclosed - from), lost);
 		source_record_file(src, REC_NAME, w->blob.s, w->blob.len);
 	}
+	for (size_t i = from; i < f->nclosed; i++)
+		w->total[f->closed[i].how < CH_N ? f->closed[i].how : CH_UNKNOWN]++;
+	w->lost_total += f->closed_lost;
+	memset(f->closed_total, 0, sizeof(f->closed_total));
+	memcpy(f->closed_total, w->total, sizeof(w->total));
+	f->closed_lost_total = w->lost_total;
 	write_log(w, f, from);
 }
