@@ -359,7 +359,9 @@ static uint64_t drain(struct take_ctx *t)
 			return overflows;
 		}
 		left = (int)n;
-		for (nlh = (const struct nlmsghdr *)(const void *)w->rbuf; mnl_nlmsg_ok(nlh, left);
+		/* mnl_nlmsg_ok takes a length over 2 GiB for a negative one: checked unsigned too */
+		for (nlh = (const struct nlmsghdr *)(const void *)w->rbuf;
+		     mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= (unsigned)left;
 		     nlh = mnl_nlmsg_next(nlh, &left))
 			if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY)
 				take_live(t, nlh);

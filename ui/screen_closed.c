@@ -328,7 +328,7 @@ static void row_line(struct canvas *c, int y, const struct closed_conn *cc, bool
 	canvas_printf(c, y, 20, -1, AT_NORMAL, "%-21.21s %-21.21s %12s %6s %6s %4u %7s ", lo, re,
 		      lived, info ? tx : "-", info ? rx : "-", (unsigned)cc->ti.total_retrans, rtt);
 	if (cc->flags & CCF_PROC)
-		canvas_printf(c, y, 101, -1, AT_NORMAL, "%d/%.15s", (int)cc->holder.pid,
+		canvas_printf(c, y, 104, -1, AT_NORMAL, "%d/%.15s", (int)cc->holder.pid,
 			      cc->holder.comm);
 	if (sel)
 		canvas_attr(c, y, 0, c->w, AT_SELECTED);
