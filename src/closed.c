@@ -62,7 +62,7 @@ struct closed_watch {
 	/* the last refresh: listening ports, and cookie -> process while attributed */
 	uint64_t listen_ports[65536 / 64];
 	struct mem_slot *slots;
-	size_t nslots;
+	size_t nslots, slots_cap;
 	struct proc_holder *procs;
 	size_t nprocs, procs_cap;
 	uint64_t total[CH_N]; /* since start, by how they ended */
@@ -239,15 +239,18 @@ void closed_remember(struct closed_watch *w, const struct frame *f)
 		if (f->rows[i].proc && procinfo_known(f->rows[i].proc))
 			held++;
 	}
-	free(w->slots);
-	w->slots = NULL;
 	w->nslots = 0;
 	w->nprocs = 0;
 	if (w->fd < 0 || !held || !(f->attribution == ATTR_FULL || f->attribution == ATTR_PARTIAL))
 		return;
-	/* one slot in five spare keeps linear probing short */
+	/* one slot in five spare keeps linear probing short; the table is reused */
 	w->nslots = held + held / 4 + 1;
-	w->slots = xcalloc(w->nslots, sizeof(*w->slots));
+	if (w->nslots > w->slots_cap) {
+		free(w->slots);
+		w->slots_cap = w->nslots;
+		w->slots = xmalloc(w->slots_cap * sizeof(*w->slots));
+	}
+	memset(w->slots, 0, w->nslots * sizeof(*w->slots));
 	if (f->nprocs > w->procs_cap) {
 		w->procs_cap = f->nprocs;
 		w->procs = xrealloc(w->procs, w->procs_cap * sizeof(*w->procs));

@@ -292,6 +292,20 @@ static void the_view_renders_the_recorded_ends(void **state)
 		frame_free(&frames[i]);
 }
 
+/* A recording made before closed connections were recorded says so, and claims no ends. */
+static void an_older_recording_says_it_has_none(void **state)
+{
+	static struct frame frames[2];
+
+	(void)state;
+	tu_frames("diag_healthy.rec", frames, 2);
+	assert_false(frames[1].closed_watched);
+	assert_int_equal(frames[1].nclosed, 0);
+	assert_string_equal(frames[1].closed_note, "the recording holds no closed connections");
+	frame_free(&frames[0]);
+	frame_free(&frames[1]);
+}
+
 /* --write-seeds DIR: the fixture's event blocks and messages as fuzz seeds (record_closed.sh). */
 static int write_seeds(const char *dir)
 {
@@ -327,6 +341,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(sockets_without_a_peer),
 		cmocka_unit_test(json_uses_the_connection_keys),
 		cmocka_unit_test(the_view_renders_the_recorded_ends),
+		cmocka_unit_test(an_older_recording_says_it_has_none),
 	};
 
 	if (argc == 3 && !strcmp(argv[1], "--write-seeds"))

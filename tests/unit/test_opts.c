@@ -181,7 +181,8 @@ static void long_options_are_named_as_typed(void **state)
 	assert_string_equal(e.msg, "unknown option '-Z' (see tcptop --help)");
 	opts_free(&o);
 	assert_int_equal(PARSE(&o, &e, "--no"), -1);
-	assert_string_equal(e.msg, "'--no' is ambiguous: --no-closed, --no-processes, --no-config, --no-color");
+	assert_string_equal(
+		e.msg, "'--no' is ambiguous: --no-closed, --no-processes, --no-config, --no-color");
 	opts_free(&o);
 }
 
