@@ -102,6 +102,7 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 {
 	struct conn c;
 
+	memset(&c, 0, sizeof(c));
 	memset(cc, 0, sizeof(*cc));
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
 		terr_set(e, "destroy event of netlink type %u, not SOCK_DIAG_BY_FAMILY",
