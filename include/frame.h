@@ -241,6 +241,9 @@ struct frame {
 	struct closed_conn *closed;
 	size_t nclosed, closed_cap;
 	uint64_t closed_lost;
+	/* since tcptop started, for counters: by enum closed_how, and lost (closed.c) */
+	uint64_t closed_total[8];
+	uint64_t closed_lost_total;
 	bool closed_watched;
 	char closed_note[160];
 };

@@ -37,6 +37,8 @@ struct opts {
 	bool no_config; /* --no-config: ignore the settings file */
 	const char *textfile_dir; /* --textfile: keep DIR/tcptop.prom current; NULL if not given */
 	size_t prom_top;          /* --prom-top: per-connection series for this many (0: none) */
+	const char *closed_log;   /* --closed-log: append each closed connection as JSON */
+	bool no_closed;           /* --no-closed: do not watch connections that end */
 	uint32_t
 		given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
 };

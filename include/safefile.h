@@ -13,7 +13,7 @@
  *   nothing         a new file (snapshot: 0644 masked by the umask; recording: 0600)
  *   a regular file  snapshot: a temp file beside it with the same owner and
  *                   mode, renamed over it when complete; recording: truncated
- *                   in place (owner and mode kept)
+ *                   in place (owner and mode kept); log: appended to
  *   "-"             standard output
  *   a char device   written as a stream (so /dev/stdout, /dev/null, /dev/full
  *   or a FIFO       work and report their errors; nothing is replaced)
@@ -27,6 +27,7 @@
 enum safefile_kind {
 	SAFEFILE_SNAPSHOT,  /* atomic replace, 0644 & ~umask when new */
 	SAFEFILE_RECORDING, /* O_APPEND, readable while written, 0600 when new */
+	SAFEFILE_LOG,       /* like a recording, but what is there is kept: appended to */
 };
 
 struct safefile {

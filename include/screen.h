@@ -44,6 +44,8 @@ struct screen {
 	 * not handled, -2 when it moved the cursor (the core applies its selection rules)
 	 */
 	int (*click)(struct ui *ui, int y, int x, uint64_t now_ns);
+	/* every new frame, shown or not (a view that keeps what frames carry, like Closed) */
+	void (*frame)(struct ui *ui, const struct frame *f);
 };
 
 const struct screen *screen_get(enum screen_id id);
@@ -54,7 +56,7 @@ void *screen_state(const struct ui *ui, enum screen_id id);
 
 /* Each view's table row (defined in its file). */
 extern const struct screen screen_conn, screen_listen, screen_states, screen_counters,
-	screen_findings, screen_group, screen_detail, screen_help, screen_pick;
+	screen_findings, screen_closed, screen_group, screen_detail, screen_help, screen_pick;
 
 /* The connection sort as the tab line shows it: the key's name and its direction. */
 void screen_conn_sort_label(const struct ui *ui, bool utf8, char *buf, size_t n);
@@ -79,6 +81,9 @@ void screen_table_row(struct canvas *c, int y, const struct layout *l, const str
 		      bool selected);
 /* The column whose header cell covers x in layout l, or NULL. */
 const struct column *screen_table_column_at(const struct layout *l, int x);
+
+/* Closed view: takes a frame's ended connections (its .frame hook; drawing calls it too). */
+void screen_closed_frame(struct ui *ui, const struct frame *f);
 
 /* The listener rows (LISTEN sockets passing the filter) by local address; owned by the caller. */
 size_t screen_listen_order(const struct ui *ui, struct view *v);

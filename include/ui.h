@@ -54,7 +54,8 @@ enum screen_id {
 	SCR_STATES,
 	SCR_COUNTERS,
 	SCR_FINDINGS,
-	SCR_GROUP, /* connections folded by process, host, port or state (the g key) */
+	SCR_CLOSED, /* connections that ended (issue 11) */
+	SCR_GROUP,  /* connections folded by process, host, port or state (the g key) */
 	SCR_DETAIL,
 	SCR_HELP,
 	SCR_PICK, /* column picker / sort menu */

@@ -385,6 +385,10 @@ static int step_once(struct collector *c, struct frame *f)
 	read_tunables(c, f);
 	read_sockstat(c, f);
 	closed_collect(c->closed, c->src, c->model, f);
+	/* the destroy groups are per namespace: one socket watches tcptop's own only */
+	if (c->allns && f->closed_watched && !f->closed_note[0])
+		snprintf(f->closed_note, sizeof(f->closed_note),
+			 "closed: only the namespace tcptop runs in, not every one (-N all)");
 	source_end(c->src);
 	f->kernel = source_kernel(c->src);
 	model_update(c->model, f);

@@ -341,6 +341,21 @@ static int set_record(struct opts *o, const char *arg, struct terr *e)
 	return 0;
 }
 
+static int set_closed_log(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)e;
+	o->closed_log = arg;
+	return 0;
+}
+
+static int set_no_closed(struct opts *o, const char *arg, struct terr *e)
+{
+	(void)arg;
+	(void)e;
+	o->no_closed = true;
+	return 0;
+}
+
 static int set_replay(struct opts *o, const char *arg, struct terr *e)
 {
 	(void)e;
@@ -504,6 +519,16 @@ static const struct opt_def table[] = {
 	  .apply = set_record,
 	  .help = "also write every refresh's raw inputs (netlink bytes,\n"
 		  "/proc files) to FILE, for a bug report or a test" },
+	{ .name = "closed-log",
+	  .metavar = "FILE",
+	  .complete = OC_FILE,
+	  .flags = OPTF_PATH,
+	  .apply = set_closed_log,
+	  .help = "append every connection that ends to FILE, one JSON\n"
+		  "object a line (needs CAP_NET_ADMIN)" },
+	{ .name = "no-closed",
+	  .apply = set_no_closed,
+	  .help = "do not watch connections that end (sock_diag destroy events)" },
 	{ .name = "replay",
 	  .metavar = "FILE",
 	  .complete = OC_FILE,
@@ -704,6 +729,10 @@ static int check_outputs(struct opts *o, struct terr *e)
 	    !o->textfile_dir && o->frames != -1 && o->frames != 1) {
 		terr_set(e, "-o %s prints one snapshot (--textfile DIR keeps one current)",
 			 outfmt_name(o->out));
+		return -1;
+	}
+	if (o->closed_log && o->no_closed) {
+		terr_set(e, "--closed-log cannot be used with --no-closed");
 		return -1;
 	}
 	if (o->prom_top && o->out != OUT_PROM) {

@@ -170,6 +170,24 @@ static void attribution(const struct frame *f, struct json *j)
 		json_null(j, "attribution_ms");
 }
 
+/*
+ * Connections that ended in the interval (sock_diag destroy events): how
+ * many, how many the kernel dropped; the note says why not when they are
+ * not watched, and what limits them when they are (a capped buffer).
+ */
+static void closed(const struct frame *f, struct json *j)
+{
+	if (!f->closed_watched) {
+		json_null(j, "closed");
+		json_null(j, "closed_lost");
+		json_str(j, "closed_note", f->closed_note[0] ? f->closed_note : "not watched");
+		return;
+	}
+	json_u64(j, "closed", f->nclosed);
+	json_u64(j, "closed_lost", f->closed_lost);
+	json_str(j, "closed_note", f->closed_note[0] ? f->closed_note : NULL);
+}
+
 /* The frame's findings, most severe first, each with the numbers it rests on. */
 static void findings(const struct frame *f, struct json *j)
 {
@@ -240,6 +258,7 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	json_u64(&j, "sockets", frame_nrows(f));
 	json_u64(&j, "matched", v->n);
 	attribution(f, &j);
+	closed(f, &j);
 	findings(f, &j);
 	states(f, &j);
 	counters(f, &j);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "closed.h"
 #include "conn.h"
 #include "diagnose.h"
 #include "fatal.h"
@@ -367,6 +368,23 @@ static void refresh_time(const struct prom_in *in)
 		  (double)(in->f->real_ns / 1000000) / 1e3);
 }
 
+/* Counted since tcptop started, every connection (not only what the filter keeps). */
+static void closed_total(const struct prom_in *in)
+{
+	if (!in->f->closed_watched)
+		return;
+	for (unsigned h = 0; h < CH_N; h++)
+		sb_printf(in->sb, "tcptop_closed_total{how=\"%s\"} %llu\n", closed_how_name(h),
+			  (unsigned long long)in->f->closed_total[h]);
+}
+
+static void closed_lost(const struct prom_in *in)
+{
+	if (in->f->closed_watched)
+		sb_printf(in->sb, "tcptop_closed_lost_total %llu\n",
+			  (unsigned long long)in->f->closed_lost_total);
+}
+
 static void build_info(const struct prom_in *in)
 {
 	char kernel[OUT_PROM_LABEL_SIZE(64)];
@@ -425,6 +443,16 @@ static const struct family {
 	  .type = "gauge",
 	  .help = "Connections by what limited their sending in the last interval.",
 	  .write = limited },
+	{ .name = "tcptop_closed_total",
+	  .type = "counter",
+	  .help = "Connections that ended since tcptop started, by how they ended; absent "
+		  "when not watched.",
+	  .write = closed_total },
+	{ .name = "tcptop_closed_lost_total",
+	  .type = "counter",
+	  .help = "Connection ends the kernel dropped (receive buffer full) since tcptop "
+		  "started.",
+	  .write = closed_lost },
 	{ .name = "tcptop_connection_sent_bytes_total",
 	  .type = "counter",
 	  .help = "Bytes the peer acknowledged (--prom-top connections only).",

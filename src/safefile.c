@@ -214,7 +214,7 @@ static int open_temp(struct safefile *f, const struct stat *old, struct terr *e)
 }
 
 /* A recording: appended, so what is written is readable at once; owner and mode kept. */
-static int open_append(struct safefile *f, int exists, struct terr *e)
+static int open_append(struct safefile *f, int exists, bool keep, struct terr *e)
 {
 	int fl = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
 	struct stat st;
@@ -228,7 +228,7 @@ static int open_append(struct safefile *f, int exists, struct terr *e)
 		terr_set(e, "%s: %s, not replaced", f->shown, kind_name(st.st_mode));
 		return -1;
 	}
-	if (exists && ftruncate(f->fd, 0) < 0) {
+	if (exists && !keep && ftruncate(f->fd, 0) < 0) {
 		terr_set(e, "cannot truncate %s: %s", f->shown, strerror(errno));
 		return -1;
 	}
@@ -298,12 +298,14 @@ int safefile_open_kind(struct safefile *f, const char *path, enum safefile_kind 
 			fail_errno(f, "open", e);
 			goto fail;
 		}
-		if ((kind == SAFEFILE_RECORDING ? open_append(f, 0, e) : open_temp(f, NULL, e)) < 0)
+		if ((kind != SAFEFILE_SNAPSHOT ? open_append(f, 0, kind == SAFEFILE_LOG, e)
+					       : open_temp(f, NULL, e)) < 0)
 			goto fail;
 		return 0;
 	}
 	if (S_ISREG(st.st_mode)) {
-		if ((kind == SAFEFILE_RECORDING ? open_append(f, 1, e) : open_temp(f, &st, e)) < 0)
+		if ((kind != SAFEFILE_SNAPSHOT ? open_append(f, 1, kind == SAFEFILE_LOG, e)
+					       : open_temp(f, &st, e)) < 0)
 			goto fail;
 		return 0;
 	}

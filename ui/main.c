@@ -131,6 +131,8 @@ int main(int argc, char **argv)
 	bc.collector.src.proc_root = getenv("PROC_ROOT");
 	bc.collector.src.replay_path = o.replay_path;
 	bc.collector.src.record_path = o.record_path;
+	bc.collector.closed.off = o.no_closed;
+	bc.collector.closed.log_path = o.closed_log;
 	bc.collector.req.states = TS_ALL_MASK;
 	bc.collector.req.ext = batch_needs(&o);
 	filter_kernel_req(flt, &bc.collector.req);

@@ -7,9 +7,9 @@
 static const struct screen *const screens[SCR_N] = {
 	[SCR_CONN] = &screen_conn,         [SCR_LISTEN] = &screen_listen,
 	[SCR_STATES] = &screen_states,     [SCR_COUNTERS] = &screen_counters,
-	[SCR_FINDINGS] = &screen_findings, [SCR_GROUP] = &screen_group,
-	[SCR_DETAIL] = &screen_detail,     [SCR_HELP] = &screen_help,
-	[SCR_PICK] = &screen_pick,
+	[SCR_FINDINGS] = &screen_findings, [SCR_CLOSED] = &screen_closed,
+	[SCR_GROUP] = &screen_group,       [SCR_DETAIL] = &screen_detail,
+	[SCR_HELP] = &screen_help,         [SCR_PICK] = &screen_pick,
 };
 
 const struct screen *screen_get(enum screen_id id)

@@ -55,6 +55,15 @@
  *   sparse        one client writing 100 bytes every 200 ms, no reply
  *   finwait1 N    N accepted connections the server fills until the client's window
  *                 (the client never reads) is zero, then closes: FIN-WAIT-1 orphans
+ *   shortconns N  on SIGUSR1: N connections one after the other, each sending
+ *                 100 + i % 100 bytes and answered with 10 + i % 50, closed by the
+ *                 client first; one line "conn lport=P sent=S recv=R" each, then "done"
+ *   ends          on SIGUSR1: connections that end in different ways, one line
+ *                 "end how=HOW lport=P" each (normal, reset, refused; with
+ *                 --unanswered-port U a connect to U, which the test drops, that
+ *                 waits out tcp_syn_retries; with --stall-port Q a connection to a
+ *                 listener on Q whose data the test drops, given up after
+ *                 TCP_USER_TIMEOUT 500 ms), then "done"
  *   link          a path with real propagation delay between this namespace and
  *                 --server-ns: TUN device tt0 here, tt1 there, and a forwarder
  *                 that holds every packet --delay-ms before passing it on (netem
@@ -76,6 +85,8 @@ struct cfg {
 	int delay_ms;
 	const char *cc;
 	int nodelay;
+	int unanswered_port;
+	int stall_port;
 };
 
 static void die(const char *fmt, ...)
@@ -675,9 +686,172 @@ static void on_term(int sig)
 	_exit(0);
 }
 
+/* --- connections that end (closed-connection tests) ---------------------------------- */
+
+static volatile sig_atomic_t go;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	go = 1;
+}
+
+/* "ready", then nothing until SIGUSR1: the test starts tcptop in between. */
+static void ready_then_wait(int port)
+{
+	signal(SIGUSR1, on_usr1);
+	ready(port);
+	while (!go)
+		usleep(10000);
+}
+
+static int local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void write_all(int fd, size_t n)
+{
+	static const char buf[4096];
+
+	while (n) {
+		ssize_t w = write(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+
+		if (w < 0)
+			die("write");
+		n -= (size_t)w;
+	}
+}
+
+static void read_n(int fd, size_t n)
+{
+	char buf[4096];
+
+	while (n) {
+		ssize_t r = read(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+
+		if (r <= 0)
+			die("read");
+		n -= (size_t)r;
+	}
+}
+
+/* One orderly connection: the client sends `sent`, the server answers `recv`, client closes first. */
+static int one_conn(const struct cfg *c, int lfd, int port, size_t sent, size_t recv)
+{
+	int cfd = connect_wait(c, port, 0), sfd = accept_one(lfd, 0), lport = local_port(cfd);
+	char b;
+
+	write_all(cfd, sent);
+	read_n(sfd, sent);
+	write_all(sfd, recv);
+	read_n(cfd, recv);
+	close(cfd);
+	if (read(sfd, &b, 1) != 0)
+		die("no EOF");
+	close(sfd);
+	return lport;
+}
+
+static void scen_shortconns(const struct cfg *c, int n)
+{
+	int port, lfd = listener(c, &port);
+
+	ready_then_wait(port);
+	for (int i = 0; i < n; i++) {
+		size_t sent = 100 + (size_t)(i % 100), recv = 10 + (size_t)(i % 50);
+		int lport = one_conn(c, lfd, port, sent, recv);
+
+		printf("conn lport=%d sent=%zu recv=%zu\n", lport, sent, recv);
+	}
+	printf("done\n");
+	fflush(stdout);
+}
+
+/* A non-blocking connect (as event loops do), waited for; returns its local port. */
+static int connect_fails(const struct cfg *c, int port, int secs)
+{
+	int fd = connect_nb(c, port, 0), lport = local_port(fd), err = 0;
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	socklen_t el = sizeof(err);
+
+	if (poll(&p, 1, secs * 1000) != 1)
+		die("connect to %d did not fail in %d s", port, secs);
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	if (!err)
+		die("connect to %d succeeded", port);
+	close(fd);
+	return lport;
+}
+
+static void scen_ends(const struct cfg *c)
+{
+	int port, lfd = listener(c, &port), dead, slfd = -1, sport = c->stall_port;
+	int cfd, sfd, lp;
+	struct cfg sc = *c;
+
+	/* a port nobody listens on: a listener's, closed */
+	{
+		struct cfg dc = *c;
+
+		dc.port = 0;
+		close(listener(&dc, &dead));
+	}
+	if (sport) {
+		sc.port = sport;
+		slfd = listener(&sc, &sport);
+	}
+	ready_then_wait(port);
+
+	printf("end how=normal lport=%d\n", one_conn(c, lfd, port, 1000, 500));
+
+	/* the server closes with unread data: the kernel answers with a reset */
+	cfd = connect_wait(c, port, 0);
+	sfd = accept_one(lfd, 0);
+	lp = local_port(cfd);
+	write_all(cfd, 200);
+	usleep(20000);
+	close(sfd);
+	usleep(20000);
+	close(cfd);
+	printf("end how=reset lport=%d\n", lp);
+
+	printf("end how=refused lport=%d\n", connect_fails(c, dead, 5));
+	fflush(stdout);
+	if (c->unanswered_port) {
+		printf("end how=unanswered lport=%d\n", connect_fails(c, c->unanswered_port, 30));
+		fflush(stdout);
+	}
+	if (slfd >= 0) {
+		int ut = 500;
+
+		cfd = connect_wait(c, sport, 0);
+		lp = local_port(cfd);
+		setsockopt(cfd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
+		write_all(cfd, 100);
+		{
+			struct pollfd p = { .fd = cfd, .events = POLLIN };
+
+			if (poll(&p, 1, 30000) != 1)
+				die("stalled connection did not time out");
+		}
+		close(cfd);
+		printf("end how=timeout lport=%d\n", lp);
+	}
+	printf("done\n");
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
-	struct cfg c = { AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL, 0 };
+	struct cfg c = {
+		AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL, 0, 0, 0
+	};
 	int i = 1, n;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -724,6 +898,10 @@ int main(int argc, char **argv)
 			c.delay_ms = atoi(v);
 		else if (!strcmp(o, "--cc"))
 			c.cc = v;
+		else if (!strcmp(o, "--unanswered-port"))
+			c.unanswered_port = atoi(v);
+		else if (!strcmp(o, "--stall-port"))
+			c.stall_port = atoi(v);
 		else {
 			fprintf(stderr, "sockscen: unknown option %s\n", o);
 			return 2;
@@ -761,6 +939,10 @@ int main(int argc, char **argv)
 		scen_finwait1(&c, n);
 	else if (!strcmp(argv[i], "link"))
 		scen_link(&c);
+	else if (!strcmp(argv[i], "shortconns"))
+		scen_shortconns(&c, n);
+	else if (!strcmp(argv[i], "ends"))
+		scen_ends(&c);
 	else {
 		fprintf(stderr, "sockscen: unknown scenario %s\n", argv[i]);
 		return 2;

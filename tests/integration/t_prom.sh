@@ -186,7 +186,31 @@ t_disk_full() {
 	umount "$dir"
 }
 
+# Connections that end are counters by how they ended, kept across refreshes.
+t_closed_counters() {
+	local dir=$T_TMP/closed.d f out
+	mkdir -p "$dir"
+	f=$dir/tcptop.prom
+	ns_new && scen "$NS" shortconns 30 || { not_ok "closed counters: scenario"; return; }
+	out=$(ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1)
+	ip netns exec "$NS" "$TCPTOP" --textfile "$dir" -d 0.5 -n 6 &
+	T_PIDS+=($!)
+	wait_for 10 test -s "$f" || { not_ok "closed counters: the textfile is written"; return; }
+	kill -USR1 "$(sed -n 's/^ready .*pid=\([0-9]*\).*/\1/p' "$out")"
+	wait "$!"
+	eq "closed counters: 60 normal ends counted, kept to the last refresh" \
+		"$(sed -n 's/^tcptop_closed_total{how="normal"} //p' "$f")" 60
+	eq "closed counters: a series for every way to end" "$(series tcptop_closed_total "$f")" 7
+	eq "closed counters: none lost" "$(sed -n 's/^tcptop_closed_lost_total //p' "$f")" 0
+	if [ -n "$PROMTOOL" ]; then
+		check "closed counters: promtool check metrics passes" "$PROMTOOL" check metrics <"$f"
+	fi
+	"$TCPTOP" --no-closed -b -o prom >"$T_TMP/nc.prom"
+	eq "closed counters: absent when not watched" "$(series tcptop_closed_total "$T_TMP/nc.prom")" 0
+}
+
 t_promtool
+t_closed_counters
 t_hostile_name
 t_disk_full
 t_record_to_stdout

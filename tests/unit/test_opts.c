@@ -181,7 +181,8 @@ static void long_options_are_named_as_typed(void **state)
 	assert_string_equal(e.msg, "unknown option '-Z' (see tcptop --help)");
 	opts_free(&o);
 	assert_int_equal(PARSE(&o, &e, "--no"), -1);
-	assert_string_equal(e.msg, "'--no' is ambiguous: --no-processes, --no-config, --no-color");
+	assert_string_equal(
+		e.msg, "'--no' is ambiguous: --no-closed, --no-processes, --no-config, --no-color");
 	opts_free(&o);
 }
 
@@ -261,6 +262,26 @@ static void echoed_values_are_sanitised(void **state)
 			       "2J"),
 			 -1);
 	assert_printable(e.msg);
+	opts_free(&o);
+}
+
+static void closed_options_set_the_log_and_the_switch(void **state)
+{
+	struct opts o;
+	struct terr e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &e, "--closed-log", "/tmp/c.log"), 0);
+	assert_string_equal(o.closed_log, "/tmp/c.log");
+	assert_false(o.no_closed);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--no-closed"), 0);
+	assert_true(o.no_closed);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--closed-log", ""), -1);
+	opts_free(&o);
+	assert_int_equal(PARSE(&o, &e, "--closed-log", "x", "--no-closed"), -1);
+	assert_string_equal(e.msg, "--closed-log cannot be used with --no-closed");
 	opts_free(&o);
 }
 
@@ -413,6 +434,7 @@ int main(void)
 		cmocka_unit_test(empty_paths_are_refused),
 		cmocka_unit_test(echoed_values_are_sanitised),
 		cmocka_unit_test(new_options_set_their_fields_and_given_bits),
+		cmocka_unit_test(closed_options_set_the_log_and_the_switch),
 		cmocka_unit_test(the_option_table_is_consistent),
 	};
 
