@@ -53,6 +53,12 @@ int collector_close(struct collector *c, struct terr *e);
  * f holds what could be read.
  */
 int collector_step(struct collector *c, struct frame *f);
+/*
+ * A refresh that only primes the rates (the first one of -b): everything
+ * collector_step does but the diagnosis, which nobody reads. The process
+ * scan stays: done here, its full first pass is hidden in the interval.
+ */
+int collector_prime(struct collector *c, struct frame *f);
 
 /* Changes what the next refresh asks the kernel for (the request is copied, bc borrowed). */
 void collector_set_req(struct collector *c, const struct diag_req *req);

@@ -143,8 +143,8 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 				cfg->match_ctx };
 	args = (struct outfmt_args){ &ctx, o->group_by, o->prom_top };
 	clock_gettime(CLOCK_MONOTONIC, &next);
-	/* The first sample only primes the rates: every printed frame has them. */
-	r = collector_step(c, cur);
+	/* The first sample only primes the rates: every printed frame has them (no diagnosis). */
+	r = collector_prime(c, cur);
 	if (r < 0 || r == 1) {
 		if (r == 1 && cur->status[0])
 			say(err, "", cur->status);

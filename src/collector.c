@@ -13,6 +13,7 @@
 #include "fatal.h"
 #include "model.h"
 #include "nsset.h"
+#include "privs.h"
 #include "procmap.h"
 #include "sockstat.h"
 #include "strbuf.h"
@@ -261,7 +262,8 @@ static void attribute(struct collector *c, struct frame *f)
 	f->attribution_secs = now_secs() - t0;
 	if (st.denied || st.hidden) {
 		f->attribution = ATTR_PARTIAL;
-		if (geteuid() == 0)
+		/* root, or a user given both capabilities (setcap): only protected ones refuse */
+		if (privs_read_all_procs())
 			snprintf(f->attribution_note, sizeof(f->attribution_note),
 				 "partial: %u of %u processes refused to show their fds "
 				 "(ptrace checks)",
@@ -269,7 +271,8 @@ static void attribute(struct collector *c, struct frame *f)
 		else
 			snprintf(f->attribution_note, sizeof(f->attribution_note),
 				 "partial: not root, so other users' processes cannot be read "
-				 "(%u of %u); their sockets show as ?",
+				 "(%u of %u: needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH); "
+				 "their sockets show as ?",
 				 (unsigned)st.denied, (unsigned)st.procs);
 	} else {
 		f->attribution = ATTR_FULL;
@@ -358,10 +361,24 @@ static int dump_all(struct collector *c, struct frame *f, struct terr *e)
 			 f->nsv[i].error, errors, f->nns);
 		return f->nsv[i].kind == NSK_HOST ? -1 : 0;
 	}
+	/* with CAP_SYS_PTRACE only protected processes hide one: not worth a warning */
+	if (nsset_hidden(c->nsset) && !privs_has(PRIVS_SYS_PTRACE))
+		terr_set(e,
+			 "-N all: %zu processes' namespaces cannot be looked at (other users' "
+			 "need CAP_SYS_PTRACE): namespaces only they hold are missing",
+			 nsset_hidden(c->nsset));
+	/* each namespace's dump walking the host's shared socket hash: why -N all is slow */
+	if (!terr_isset(e)) {
+		char note[400];
+
+		if (nsset_hash_note(f, nsset_last_ms(c->nsset), 250, note, sizeof(note)))
+			terr_set(e, "%s", note);
+	}
 	return 0;
 }
 
-static int step_once(struct collector *c, struct frame *f)
+/* prime: a refresh only the rates of the next one read (collector_prime): no diagnosis */
+static int step_once(struct collector *c, struct frame *f, bool prime)
 {
 	struct terr e = { { 0 } };
 	int failed = 0, r;
@@ -396,7 +413,8 @@ static int step_once(struct collector *c, struct frame *f)
 	f->netns = c->allns || c->replay_allns ? "all" : c->netns;
 	attribute(c, f);
 	closed_remember(c->closed, f);
-	diagnose_frame(c->diagnoser, f);
+	if (!prime)
+		diagnose_frame(c->diagnoser, f);
 	return failed ? -1 : 0;
 }
 
@@ -405,10 +423,16 @@ int collector_step(struct collector *c, struct frame *f)
 	/* after a seek to refresh i: refresh i - 1 first, so that i has its rates */
 	if (c->primed) {
 		c->primed = false;
-		if (step_once(c, f) == 1)
+		if (step_once(c, f, true) == 1)
 			return 1;
 	}
-	return step_once(c, f);
+	return step_once(c, f, false);
+}
+
+int collector_prime(struct collector *c, struct frame *f)
+{
+	c->primed = false;
+	return step_once(c, f, true);
 }
 
 int collector_seek(struct collector *c, size_t index, struct terr *e)

@@ -201,6 +201,8 @@ static void findings(const struct frame *f, struct json *j)
 		json_str(j, "code", diagnose_code(x->code)->name);
 		json_str(j, "severity", diagnose_severity_name(x->severity));
 		json_str(j, "subject", x->subject);
+		if (f->nns)
+			json_str(j, "netns", diagnose_finding_netns(f, x));
 		json_u64(j, "count", x->count);
 		if (x->cookie)
 			json_u64(j, "cookie", x->cookie);

@@ -61,6 +61,13 @@ static void title_line(struct ui *ui, struct canvas *c)
 				      ui->root ? AT_DIM : AT_WARN);
 	else if (f && f->attribution == ATTR_OFF)
 		x = widget_pair_whole(c, 0, x, w - keep, "procs", "off", AT_DIM);
+	/* an alarm only: why closed connections are not watched is the Closed view's first line */
+	if (f && f->closed_lost_total) {
+		char cl[32];
+
+		snprintf(cl, sizeof(cl), "%llu lost", (unsigned long long)f->closed_lost_total);
+		x = widget_pair_whole(c, 0, x, w - keep, "closed", cl, AT_ALARM);
+	}
 	if (f)
 		x = widget_pair_whole(c, 0, x, w - keep, "at",
 				      fmt_time(f->real_ns, t, sizeof(t)) + 11, AT_NORMAL);

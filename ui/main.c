@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "netns.h"
 #include "opts.h"
+#include "privs.h"
 #include "sanitize.h"
 #include "stdfds.h"
 #include "terr.h"
@@ -90,6 +91,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		o.procs = PROCS_ON;
+		/* not an error: the user's own processes still match (the TUI says it on its status line) */
+		const char *note = filter_privilege_note(flt, privs_read_all_procs());
+
+		if (note && o.batch)
+			fprintf(stderr, "tcptop: warning: %s\n", note);
 	}
 	/* -N all stays where it is and enters each namespace from the collector */
 	if (o.netns && !strcmp(o.netns, "all")) {

@@ -20,6 +20,7 @@ struct closed_state {
 	size_t head, n;           /* next slot to write; how many are kept */
 	uint64_t taken;           /* ends taken into the ring, ever */
 	uint64_t seq;             /* the last frame taken */
+	uint64_t mono_ns;         /* and its time */
 	bool have_seq;
 	uint64_t last_total; /* frame.closed_total summed at that frame */
 	uint64_t missed;     /* ends in refreshes this view never got (paused, skipped) */
@@ -154,12 +155,23 @@ static void take(struct closed_state *st, const struct frame *f)
 {
 	uint64_t total = frame_total(f);
 
-	if (!st->ring || (st->have_seq && f->seq == st->seq))
+	if (!st->ring || (st->have_seq && f->seq == st->seq && f->mono_ns == st->mono_ns))
 		return;
+	/*
+	 * A replay that jumped (its model starts again, or time went back): the
+	 * ends kept are of another stretch of the recording. Start over from here.
+	 */
+	if (st->have_seq && (f->seq < st->seq || f->mono_ns < st->mono_ns)) {
+		st->head = st->n = 0;
+		st->have_seq = false;
+		st->missed = st->lost = 0;
+		st->norder = 0;
+	}
 	if (st->have_seq && total > st->last_total + f->nclosed)
 		st->missed += total - st->last_total - f->nclosed;
 	st->have_seq = true;
 	st->seq = f->seq;
+	st->mono_ns = f->mono_ns;
 	st->last_total = total;
 	st->lost += f->closed_lost;
 	for (size_t i = 0; i < f->nclosed; i++) {

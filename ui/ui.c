@@ -157,9 +157,18 @@ static unsigned rebuild(struct ui *ui, uint64_t now_ns, bool hold)
 	return settle(ui);
 }
 
+/* Views that keep what frames carry (the Closed view) see every frame, shown or not. */
+static void frame_hooks(struct ui *ui, const struct frame *f)
+{
+	for (int i = 0; i < SCR_N; i++)
+		if (screen_get((enum screen_id)i)->frame)
+			screen_get((enum screen_id)i)->frame(ui, f);
+}
+
 void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns)
 {
 	ui->frame = f;
+	frame_hooks(ui, f);
 	rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
 }
 
@@ -169,6 +178,7 @@ unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, const struct
 	struct view *v = &ui->view;
 
 	ui->frame = f;
+	frame_hooks(ui, f);
 	if (!order || gen != ui->view_gen || now_ns < ui->hold_until_ns)
 		return rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
 	/* the thread sorted it already: take its order (a copy: the thread reuses it) */

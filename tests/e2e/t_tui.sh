@@ -66,7 +66,9 @@ expect "the detail view explains the listener's finding" "accept-overflow: the a
 key Escape
 expect "Esc returns to the findings" "Sev   Finding"
 key Tab
-expect "Tab wraps around to the connections" "Local Addr:Port"
+expect "Tab goes on to the closed connections" "of the last"
+key Tab
+expect "Tab wraps around to the connections" "RX b/s"
 
 expect "the Process column names the owner" "/sockscen"
 key p

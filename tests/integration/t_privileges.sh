@@ -44,17 +44,13 @@ t_processes() {
 	check "no capability: the note gives the root hint" grep -q "not root" <<<"$note"
 	eq "no capability: root's scenario sockets have no process" \
 		"$(jqv "$out" '[.connections[] | select(.process.comm != null)] | length')" 0
-	todo "collector.c attribute(): the note names the capabilities (safety2 report)"
 	check "no capability: the note names CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH" \
 		grep -q "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH" <<<"$note"
-	todo_end
 	in_ns sys_ptrace,+dac_read_search -b -n 1 -p -o json >"$out" 2>/dev/null
 	eq "CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH: every scenario socket is attributed to sockscen" \
 		"$(jqv "$out" '[.connections[] | select(.process.comm != "sockscen")] | length')" 0
-	todo "collector.c attribute(): with both capabilities the note does not say 'not root'"
 	check "CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH: the note does not blame root" \
 		grep -vq "not root" <<<"$(jqv "$out" .attribution_note)"
-	todo_end
 }
 
 t_filters() {
@@ -62,10 +58,8 @@ t_filters() {
 	err=$(in_ns sys_ptrace,+dac_read_search -b -n 1 -f "proc sockscen" 2>&1 >/dev/null)
 	eq "with both capabilities a proc filter has nothing to warn about" "$err" ""
 	err=$(in_ns "" -b -n 1 -f "proc sockscen or pid 1" 2>&1 >/dev/null)
-	todo "ui/main.c: warn with filter_privilege_note() (safety2 report)"
 	eq "no capability: a proc/pid filter says it matches only your own processes" "$err" \
 		"tcptop: warning: proc and pid can match only your own processes' sockets: other users' processes need CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (run as root)"
-	todo_end
 	err=$(in_ns "" -b -n 1 -f "port 5311" 2>&1 >/dev/null)
 	eq "no capability: a port filter has nothing to warn about" "$err" ""
 }
@@ -94,10 +88,8 @@ t_netns() {
 	T_PIDS+=("$!")
 	wait_for 5 test "$(readlink /proc/$!/ns/net)" != "$(readlink /proc/self/ns/net)"
 	as sys_admin "$TCPTOP" -b -n 1 -N all -o json >"$out" 2>/dev/null
-	todo "nsset.c scan_procs() counts what it cannot look at, collector.c dump_all() says so"
 	check "-N all with CAP_SYS_ADMIN only: the status says namespaces are missing, naming CAP_SYS_PTRACE" \
 		grep -q "need CAP_SYS_PTRACE): namespaces only they hold are missing" <<<"$(jqv "$out" .status)"
-	todo_end
 	as sys_admin,+sys_ptrace "$TCPTOP" -b -n 1 -N all -o json >"$out" 2>/dev/null
 	eq "-N all with CAP_SYS_ADMIN + CAP_SYS_PTRACE: every namespace read, no warning" \
 		"$(jqv "$out" .status)" null
@@ -128,10 +120,8 @@ t_files() {
 	rec=$T_TMP/root.rec
 	tt "$NS" -b -n 2 -d 0.1 -o json --record "$rec" >/dev/null 2>&1
 	err=$(as "" "$TCPTOP" -b --replay "$rec" -o json 2>&1 >/dev/null)
-	todo "record.c replay open: privs_denied_hint(err, PRIVS_READ) (safety2 report)"
 	check "--replay of root's 0600 recording: names CAP_DAC_READ_SEARCH" \
 		grep -q "Permission denied (needs read access to it, or root: CAP_DAC_READ_SEARCH)" <<<"$err"
-	todo_end
 }
 
 t_sock_diag

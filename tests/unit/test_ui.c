@@ -528,9 +528,11 @@ static void views_switch_by_tab_and_number_and_back_with_esc(void **state)
 	ui_key(&ui, K_TAB, 0);
 	assert_int_equal(ui.screen, SCR_FINDINGS);
 	ui_key(&ui, K_TAB, 0);
+	assert_int_equal(ui.screen, SCR_CLOSED);
+	ui_key(&ui, K_TAB, 0);
 	assert_int_equal(ui.screen, SCR_CONN);
 	ui_key(&ui, K_BTAB, 0);
-	assert_int_equal(ui.screen, SCR_FINDINGS);
+	assert_int_equal(ui.screen, SCR_CLOSED);
 	ui_key(&ui, '3', 0);
 	assert_int_equal(ui.screen, SCR_STATES);
 	ui_key(&ui, 'h', 0);
