@@ -55,6 +55,13 @@ static void header(const struct frame *f, const struct out_ctx *ctx, const struc
 	else
 		sb_printf(sb, "processes: %s\n",
 			  f->attribution_note[0] ? f->attribution_note : "off");
+	/* connections that ended in the interval (the destroy groups); why not, when not */
+	if (f->closed_watched)
+		sb_printf(sb, "closed: %zu in the interval, %llu lost%s%s\n", f->nclosed,
+			  (unsigned long long)f->closed_lost, f->closed_note[0] ? "; " : "",
+			  f->closed_note);
+	else if (f->closed_note[0])
+		sb_printf(sb, "closed: not watched: %s\n", f->closed_note);
 	sockstat_line(f, sb);
 	sb_printf(sb, "sockets %zu:  ", summary_total(f));
 	summary_states(f, sb);
