@@ -38,10 +38,19 @@ scen "$ns" -p 6006 synrecv 5
 scen "$ns" -p 6007 idle 3
 # a receiver that stopped reading behind a small buffer: the sender sees a zero window
 scen "$ns" -p 6008 --rcvbuf 16384 --read-rate 0 bulk
+# connections that end while tcptop watches (the Closed view): a normal close, a
+# reset, refused connects, then a stream of short ones; each starts on SIGUSR1
+scen "$ns" --unanswered-port 9 --stall-port 7777 ends
+ends_out=$(ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1)
+scen "$ns" -p 6010 shortconns 300
+short_out=$(ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1)
 
 $TM new-session -d -s shots -x "$COLS" -y "$ROWS" \
 	"env LANG=C.UTF-8 TERM=xterm-256color ip netns exec $ns $TCPTOP -d 1 --no-config"
 wait_for 10 sh -c "$TM capture-pane -p -t shots | grep -q 'Local Addr'"
+for o in "$ends_out" "$short_out"; do
+	kill -USR1 "$(sed -n 's/^ready .*pid=\([0-9]*\).*/\1/p' "$o")"
+done
 sleep 3 # a few refreshes: rates, deltas and history
 
 html() { # html NAME: the ANSI capture as an HTML page with a dark terminal look
@@ -85,7 +94,8 @@ shot findings 5
 # the busiest connection is the top row (sorted by rate)
 shot detail 1 Enter
 shot help Escape h
+shot closed Escape 6
 # grouped by process (g), then grouping off again (g after state)
-shot groups Escape g
+shot groups 1 g
 $TM send-keys -t shots g g g g
 $TM send-keys -t shots q || true
