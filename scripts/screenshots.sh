@@ -41,18 +41,17 @@ scen "$ns" -p 6008 --rcvbuf 16384 --read-rate 0 bulk
 # connections that end while tcptop watches (the Closed view): a normal close, a
 # reset, refused connects, then a stream of short ones; each starts on SIGUSR1
 scen "$ns" --unanswered-port 9 --stall-port 7777 ends
-ends_out=$(ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1)
+ends_out=$SCEN_OUT
 scen "$ns" -p 6010 shortconns 10
-short_out=$(ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1)
+short_out=$SCEN_OUT
 
 $TM new-session -d -s shots -x "$COLS" -y "$ROWS" \
 	"env LANG=C.UTF-8 TERM=xterm-256color ip netns exec $ns $TCPTOP -d 1 --no-config"
 wait_for 10 sh -c "$TM capture-pane -p -t shots | grep -q 'Local Addr'"
-start() { kill -USR1 "$(sed -n 's/^ready .*pid=\([0-9]*\).*/\1/p' "$1")"; }
-start "$short_out"
+scen_start "$short_out"
 sleep 3 # a few refreshes: rates, deltas and history
 wait_for 30 grep -q '^done' "$short_out" || true
-start "$ends_out" # after the short ones: the Closed view's first rows
+scen_start "$ends_out" # after the short ones: the Closed view's first rows
 
 html() { # html NAME: the ANSI capture as an HTML page with a dark terminal look
 	{

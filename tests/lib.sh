@@ -77,6 +77,13 @@ scen() {
 	fi
 	SCEN_PORT=$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' "$out")
 	SCEN_PID=$pid
+	SCEN_OUT=$out
+}
+
+# scen_start OUT: a scenario that waits for SIGUSR1 (shortconns, ends) starts; OUT is its
+# SCEN_OUT, the pid the one it printed in "ready" (ip netns exec may fork)
+scen_start() {
+	kill -USR1 "$(sed -n 's/^ready .*pid=\([0-9]*\).*/\1/p' "$1")"
 }
 
 # wait_for SECS CMD...: polls CMD every 50 ms until it succeeds or SECS pass.

@@ -13,7 +13,7 @@ trap cleanup_tmux EXIT
 
 ns_new && ns=$NS || { not_ok "namespace"; done_testing; exit; }
 scen "$ns" ends || { not_ok "ends scenario"; done_testing; exit; }
-out=$(ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1)
+out=$SCEN_OUT
 
 screen() { $TM capture-pane -p -t e2e; }
 shows() { wait_for "${2:-5}" sh -c "$TM capture-pane -p -t e2e | grep -qF -- \"\$1\"" _ "$1"; }
@@ -29,7 +29,7 @@ expect "starts" "1 Connections"
 key 6
 expect "6 opens the Closed view" "Peer Addr:Port"
 expect "before anything ends it says so" "no connection has ended yet"
-kill -USR1 "$(sed -n 's/^ready .*pid=\([0-9]*\).*/\1/p' "$out")"
+scen_start "$out"
 wait_for 10 grep -q '^done' "$out" || not_ok "the scenario finishes"
 for how in normal reset refused; do
 	lp=$(sed -n "s/^end how=$how lport=\([0-9]*\)$/\1/p" "$out")

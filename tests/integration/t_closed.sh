@@ -15,14 +15,11 @@ start_tt() {
 	wait_for 10 grep -q '"seq"' "$out"
 }
 
-# go: the scenario (output SCEN_OUT; its own pid from "ready", ip netns exec may fork)
-# does its part and says "done".
+# go: the last scenario started (scen sets SCEN_OUT) does its part and says "done".
 go() {
-	kill -USR1 "$(sed -n 's/^ready .*pid=\([0-9]*\).*/\1/p' "$SCEN_OUT")"
+	scen_start "$SCEN_OUT"
 	wait_for 60 grep -q '^done' "$SCEN_OUT"
 }
-
-scen_out() { ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1; }
 
 # 1,000 connections opened and closed between two refreshes: every one in the log,
 # with the bytes the scenario sent and received.
@@ -30,7 +27,6 @@ t_thousand() {
 	local out=$T_TMP/th.json log=$T_TMP/th.log want=$T_TMP/th.want got=$T_TMP/th.got
 	ns_new || return
 	scen "$NS" shortconns 1000 || { not_ok "thousand: scenario"; return; }
-	SCEN_OUT=$(scen_out)
 	start_tt "$NS" "$out" "$log" 4 || { not_ok "thousand: tcptop starts" "$(cat "$out.err")"; return; }
 	go || { not_ok "thousand: the scenario finishes"; return; }
 	wait "$TT_PID"
@@ -71,7 +67,6 @@ t_ends() {
 		}
 	EOF
 	scen "$NS" --unanswered-port 9 --stall-port 7777 ends || { not_ok "ends: scenario"; return; }
-	SCEN_OUT=$(scen_out)
 	start_tt "$NS" "$out" "$log" 8 || { not_ok "ends: tcptop starts"; return; }
 	go || { not_ok "ends: the scenario finishes" "$(cat "$SCEN_OUT")"; return; }
 	wait "$TT_PID"
@@ -98,7 +93,6 @@ t_overflow() {
 	local out=$T_TMP/ov.json log=$T_TMP/ov.log shown lost
 	ns_new || return
 	scen "$NS" shortconns 300 || { not_ok "overflow: scenario"; return; }
-	SCEN_OUT=$(scen_out)
 	TCPTOP_CLOSED_RCVBUF=4096 start_tt "$NS" "$out" "$log" 4 ||
 		{ not_ok "overflow: tcptop starts"; return; }
 	go || { not_ok "overflow: the scenario finishes"; return; }
@@ -116,7 +110,6 @@ t_unprivileged() {
 	local out=$T_TMP/np.json log=$T_TMP/np.log
 	ns_new || return
 	scen "$NS" shortconns 20 || { not_ok "unprivileged: scenario"; return; }
-	SCEN_OUT=$(scen_out)
 	# root without CAP_NET_ADMIN: out of the bounding set, so exec does not give it back
 	ip netns exec "$NS" setpriv --bounding-set -net_admin --inh-caps -net_admin \
 		"$TCPTOP" -b -o json -d 1 -n 3 --closed-log "$log" >"$out" 2>"$out.err" &
@@ -164,7 +157,6 @@ t_replay() {
 	local out=$T_TMP/rl.json log=$T_TMP/rl.log rec=$T_TMP/rl.rec rep=$T_TMP/rp.json
 	ns_new || return
 	scen "$NS" shortconns 50 || { not_ok "replay: scenario"; return; }
-	SCEN_OUT=$(scen_out)
 	start_tt "$NS" "$out" "$log" 3 --record "$rec" || { not_ok "replay: tcptop starts"; return; }
 	go || { not_ok "replay: the scenario finishes"; return; }
 	wait "$TT_PID"

@@ -192,11 +192,11 @@ t_closed_counters() {
 	mkdir -p "$dir"
 	f=$dir/tcptop.prom
 	ns_new && scen "$NS" shortconns 30 || { not_ok "closed counters: scenario"; return; }
-	out=$(ls -t "$T_TMP"/scen.* | grep -v '\.err$' | head -n 1)
+	out=$SCEN_OUT
 	ip netns exec "$NS" "$TCPTOP" --textfile "$dir" -d 0.5 -n 6 &
 	T_PIDS+=($!)
 	wait_for 10 test -s "$f" || { not_ok "closed counters: the textfile is written"; return; }
-	kill -USR1 "$(sed -n 's/^ready .*pid=\([0-9]*\).*/\1/p' "$out")"
+	scen_start "$out"
 	wait "$!"
 	eq "closed counters: 60 normal ends counted, kept to the last refresh" \
 		"$(sed -n 's/^tcptop_closed_total{how="normal"} //p' "$f")" 60
