@@ -293,6 +293,7 @@ static int apply_filter(void *ctx, const char *text, struct terr *e)
 {
 	struct app *a = ctx;
 	struct filter *f = filter_parse(text, e);
+	const char *note;
 
 	if (!f && terr_isset(e))
 		return -1;
@@ -314,9 +315,9 @@ static int apply_filter(void *ctx, const char *text, struct terr *e)
 	a->ui.filter_ctx = f;
 	/* the new kernel part; pump_set_req copies the bytecode */
 	filter_kernel_req(f, &a->req);
-	if (filter_privilege_note(f, privs_read_all_procs()))
-		ui_message(&a->ui, true, now_ns(), "%s",
-			   filter_privilege_note(f, privs_read_all_procs()));
+	note = filter_privilege_note(f, privs_read_all_procs());
+	if (note)
+		ui_message(&a->ui, true, now_ns(), "%s", note);
 	return 0;
 }
 
@@ -543,6 +544,7 @@ int app_run(const struct app_cfg *cfg)
 	bool color = !o->no_color && !getenv("NO_COLOR");
 	int w, h, status;
 	char rc_note[4096 + 1024];
+	const char *note;
 
 	memset(&a, 0, sizeof(a));
 	a.cfg = cfg;
@@ -608,9 +610,8 @@ int app_run(const struct app_cfg *cfg)
 	a.dirty = true;
 	if (rc_note[0])
 		ui_message(&a.ui, true, now_ns(), "%s", rc_note);
-	else if (filter_privilege_note(a.filter, privs_read_all_procs()))
-		ui_message(&a.ui, true, now_ns(), "%s",
-			   filter_privilege_note(a.filter, privs_read_all_procs()));
+	else if ((note = filter_privilege_note(a.filter, privs_read_all_procs())))
+		ui_message(&a.ui, true, now_ns(), "%s", note);
 	status = loop(&a);
 	term_close();
 	if (a.rc_path[0] && settings_save(&a, &e) < 0)
