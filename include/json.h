@@ -32,6 +32,8 @@ void json_i64(struct json *j, const char *key, int64_t v);
 void json_f64(struct json *j, const char *key, double v);
 /* A number with exactly `decimals` digits after the point (timestamps). */
 void json_fixed(struct json *j, const char *key, double v, int decimals);
+/* "time" (seconds, 3 decimals) and "timestamp" (ISO 8601 UTC, milliseconds) of a wall-clock ns. */
+void json_timestamp(struct json *j, int64_t real_ns);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "column.h"
 #include "diag_parse.h"
@@ -330,20 +329,10 @@ void closed_json(const struct closed_conn *cc, struct json *j)
 {
 	struct closed_row tmp;
 	const struct row *r = closed_row(cc, &tmp);
-	time_t t = (time_t)(cc->ended_real / 1000000000);
-	struct tm tm;
-	char buf[48];
 	double life = closed_lifetime(cc);
 
 	json_obj_begin(j, NULL);
-	json_fixed(j, "time", (double)(cc->ended_real / 1000000) / 1e3, 3);
-	if (gmtime_r(&t, &tm)) {
-		size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-
-		snprintf(buf + n, sizeof(buf) - n, ".%03dZ",
-			 (int)(cc->ended_real % 1000000000 / 1000000));
-		json_str(j, "timestamp", buf);
-	}
+	json_timestamp(j, (int64_t)cc->ended_real);
 	json_u64(j, "cookie", cc->c.cookie);
 	for (size_t i = 0; i < 2; i++)
 		column_json(column_get(shared_cols[i]), r, j);

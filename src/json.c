@@ -4,7 +4,9 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "fatal.h"
 #include "fmt.h"
@@ -263,4 +265,19 @@ void json_null(struct json *j, const char *k)
 {
 	key(j, k);
 	sb_puts(j->sb, "null");
+}
+
+void json_timestamp(struct json *j, int64_t real_ns)
+{
+	time_t t = (time_t)(real_ns / 1000000000);
+	struct tm tm;
+	char buf[48];
+
+	json_fixed(j, "time", (double)(real_ns / 1000000) / 1e3, 3);
+	if (gmtime_r(&t, &tm)) {
+		size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+
+		snprintf(buf + n, sizeof(buf) - n, ".%03dZ", (int)(real_ns % 1000000000 / 1000000));
+		json_str(j, "timestamp", buf);
+	}
 }

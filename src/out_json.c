@@ -6,29 +6,12 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "diagnose.h"
 #include "json.h"
 #include "nsset.h"
 #include "sockstat.h"
 #include "tunables.h"
-
-static void timestamp(const struct frame *f, struct json *j)
-{
-	time_t t = (time_t)(f->real_ns / 1000000000);
-	struct tm tm;
-	char buf[48];
-
-	json_fixed(j, "time", (double)(f->real_ns / 1000000) / 1e3, 3);
-	if (gmtime_r(&t, &tm)) {
-		size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-
-		snprintf(buf + n, sizeof(buf) - n, ".%03dZ",
-			 (int)(f->real_ns % 1000000000 / 1000000));
-		json_str(j, "timestamp", buf);
-	}
-}
 
 static void states(const struct frame *f, struct json *j)
 {
@@ -249,7 +232,7 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	view_build(v, f, ctx->sort, ctx->reverse, ctx->match, ctx->match_ctx);
 	json_init(&j, sb);
 	json_obj_begin(&j, NULL);
-	timestamp(f, &j);
+	json_timestamp(&j, f->real_ns);
 	json_f64(&j, "interval", round(f->interval * 1e6) / 1e6);
 	json_u64(&j, "seq", f->seq);
 	json_str(&j, "host", ctx->hostname);
