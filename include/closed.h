@@ -153,12 +153,9 @@ void closed_collect(struct closed_watch *w, struct source *src, const struct mod
 
 /*
  * After model_update and attribution: what the next events will be matched
- * against (listening ports always; cookie -> process and state, 16 bytes a
+ * against (listening ports while watching live; cookie -> process and state, 16 bytes a
  * socket, only while attribution is on).
  */
 void closed_remember(struct closed_watch *w, const struct frame *f);
-
-/* The receive buffer the kernel granted (bytes; 0 when not watching). For tests and -V. */
-int closed_rcvbuf(const struct closed_watch *w);
 
 #endif

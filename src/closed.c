@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fatal.h"
+#include "hash.h"
 #include "safefile.h"
 
 #ifndef SO_MEMINFO
@@ -48,7 +49,6 @@ struct closed_watch {
 	bool replay;
 	bool recording;
 	int fd;         /* the multicast socket; -1 when not watching */
-	int rcvbuf;     /* what the kernel granted */
 	bool meminfo;   /* SO_MEMINFO gives the drop count */
 	uint32_t drops; /* sk_drops at the last drain */
 	char note[160]; /* why not watched ("" when watched) */
@@ -137,13 +137,13 @@ static void watch_open(struct closed_watch *w)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &sl) == 0)
-		w->rcvbuf = got;
-	/* the kernel doubles what it grants: less than asked means rmem_max capped it */
-	if (got && got / 2 < want)
-		set_note(w,
-			 "closed: no CAP_NET_ADMIN to pass net.core.rmem_max: about %d closes "
-			 "fit between refreshes (more are counted as lost)",
-			 got / EVENT_TRUESIZE);
+		/* the kernel doubles what it grants: less than asked means rmem_max capped it */
+		if (got && got / 2 < want)
+			set_note(w,
+				 "closed: no CAP_NET_ADMIN to pass net.core.rmem_max: about %d "
+				 "closes "
+				 "fit between refreshes (more are counted as lost)",
+				 got / EVENT_TRUESIZE);
 	sl = sizeof(mem);
 	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &sl) == 0 && sl >= sizeof(mem)) {
 		w->meminfo = true;
@@ -195,18 +195,11 @@ void closed_free(struct closed_watch *w)
 	free(w);
 }
 
-int closed_rcvbuf(const struct closed_watch *w)
-{
-	return w->fd >= 0 ? w->rcvbuf : 0;
-}
-
 /* --- what the last refresh knew ------------------------------------------------------- */
 
 static size_t slot_of(uint64_t cookie, size_t n)
 {
-	uint64_t h = cookie * 0x9e3779b97f4a7c15ull;
-
-	return (size_t)(((h >> 32) * (uint64_t)n) >> 32);
+	return hash_u64(cookie) % n;
 }
 
 static const struct mem_slot *recall(const struct closed_watch *w, uint64_t cookie)
@@ -230,6 +223,10 @@ void closed_remember(struct closed_watch *w, const struct frame *f)
 {
 	size_t n = frame_nrows(f), held = 0;
 
+	w->nslots = 0;
+	w->nprocs = 0;
+	if (w->fd < 0) /* nothing watched live: nothing to match events against */
+		return;
 	memset(w->listen_ports, 0, sizeof(w->listen_ports));
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = f->rows[i].c;
@@ -239,9 +236,7 @@ void closed_remember(struct closed_watch *w, const struct frame *f)
 		if (f->rows[i].proc && procinfo_known(f->rows[i].proc))
 			held++;
 	}
-	w->nslots = 0;
-	w->nprocs = 0;
-	if (w->fd < 0 || !held || !(f->attribution == ATTR_FULL || f->attribution == ATTR_PARTIAL))
+	if (!held || !(f->attribution == ATTR_FULL || f->attribution == ATTR_PARTIAL))
 		return;
 	/* one slot in five spare keeps linear probing short; the table is reused */
 	w->nslots = held + held / 4 + 1;
