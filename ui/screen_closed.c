@@ -339,9 +339,13 @@ static void row_line(struct canvas *c, int y, const struct closed_conn *cc, bool
 	canvas_printf(c, y, 9, -1, how_attr(cc->how), "%-10s", closed_how_name(cc->how));
 	canvas_printf(c, y, 20, -1, AT_NORMAL, "%-21.21s %-21.21s %12s %6s %6s %4u %7s ", lo, re,
 		      lived, info ? tx : "-", info ? rx : "-", (unsigned)cc->ti.total_retrans, rtt);
-	if (cc->flags & CCF_PROC)
-		canvas_printf(c, y, 104, -1, AT_NORMAL, "%d/%.15s", (int)cc->holder.pid,
-			      cc->holder.comm);
+	if (cc->flags & CCF_PROC) {
+		struct closed_row tmp;
+
+		/* "pid/comm" as the filter sees it: the name sanitised */
+		closed_row(cc, &tmp);
+		canvas_printf(c, y, 104, -1, AT_NORMAL, "%s", tmp.p.text);
+	}
 	if (sel)
 		canvas_attr(c, y, 0, c->w, AT_SELECTED);
 }
@@ -377,8 +381,11 @@ static void detail(const struct ui *ui, struct canvas *c, int y, int h,
 		 fmt_usec_ms(cc->ti.min_rtt, b, sizeof(b)));
 	sw_wrap(&sw, 2, AT_NORMAL, line);
 	if (cc->flags & CCF_PROC) {
-		snprintf(line, sizeof(line), "held by %d/%.15s at the refresh before it ended",
-			 (int)cc->holder.pid, cc->holder.comm);
+		struct closed_row tmp;
+
+		closed_row(cc, &tmp);
+		snprintf(line, sizeof(line), "held by %s at the refresh before it ended",
+			 tmp.p.text);
 		sw_wrap(&sw, 2, AT_NORMAL, line);
 	} else {
 		sw_wrap(&sw, 2, AT_DIM,
