@@ -49,6 +49,8 @@ int counters_parse(struct counters *c, const char *text, size_t len, struct terr
 void counters_index(struct counters *c);
 /* The counter with this nstat name, or NULL. */
 const struct counter *counters_find(const struct counters *c, const char *name);
+/* The named counter's delta this refresh; 0 when absent or without one (first refresh, a gauge). */
+uint64_t counters_delta(const struct counters *c, const char *name);
 
 /* Fills delta/flags of cur from prev (matched by name). */
 void counters_diff(struct counters *cur, const struct counters *prev);

@@ -272,3 +272,10 @@ void counters_copy(struct counters *dst, const struct counters *src)
 		counters_index(dst);
 	}
 }
+
+uint64_t counters_delta(const struct counters *c, const char *name)
+{
+	const struct counter *v = counters_find(c, name);
+
+	return v && (v->flags & CTR_DELTA) ? v->delta : 0;
+}

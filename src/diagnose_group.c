@@ -31,9 +31,7 @@ void dx_ev(struct finding *x, const char *key, int64_t v)
 
 uint64_t dx_cdelta(const struct frame *f, const char *name)
 {
-	const struct counter *c = counters_find(&f->counters, name);
-
-	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
+	return counters_delta(&f->counters, name);
 }
 
 /* The index of the row's namespace in f->nsv (0 when not -N all): groups are judged within one. */
@@ -85,9 +83,7 @@ bool dx_scope(const struct frame *f, size_t i, struct dx_scope *s)
 
 uint64_t dx_scope_cdelta(const struct dx_scope *s, const char *name)
 {
-	const struct counter *c = counters_find(s->ctr, name);
-
-	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
+	return counters_delta(s->ctr, name);
 }
 
 uint64_t dx_cdelta_all(const struct frame *f, const char *name)
@@ -116,12 +112,10 @@ static bool in_scope(const struct dx_scope *s, uint32_t row)
 static uint64_t cdelta_of(const struct frame *f, uint32_t row, const char *name)
 {
 	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
-	const struct counter *c;
 
-	if (!ns || !ns->have_files || ns->kind == NSK_HOST)
-		return dx_cdelta(f, name);
-	c = counters_find(&ns->counters, name);
-	return c && (c->flags & CTR_DELTA) ? c->delta : 0;
+	bool own = ns && ns->have_files && ns->kind != NSK_HOST;
+
+	return counters_delta(own ? &ns->counters : &f->counters, name);
 }
 
 void dx_namespace_subjects(struct diagnoser *d, const struct frame *f)
