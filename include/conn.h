@@ -118,6 +118,25 @@ char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_
 /* The effective family of an address: AF_INET for v4-mapped IPv6. */
 int addr_family(int family, const uint8_t *a);
 
+/*
+ * Accessors for the socket's tcp_info values and skmem array, so that code
+ * reading them does not depend on how a conn stores them. CONN_TI(c) is
+ * valid only when conn_has_info(c).
+ */
+static inline bool conn_has_info(const struct conn *c)
+{
+	return c->info != NULL;
+}
+#define CONN_TI(c) ((c)->info)
+/* skmem[i] when the kernel sent it. */
+static inline bool conn_skmem(const struct conn *c, int i, uint32_t *v)
+{
+	if (!c->skmem || i >= c->skmem_n)
+		return false;
+	*v = c->skmem[i];
+	return true;
+}
+
 /* The tcp_info field when the kernel sent it: fills *v and returns true. */
 #define CONN_INFO(c, f, v)                                                                         \
 	((c)->info && TCPI_HAS((c)->info_len, f) ? (*(v) = (c)->info->f, true) : false)
