@@ -68,6 +68,7 @@ struct closed_conn {
 /* A row for the column getters and the filter language: only for as long as cc and *tmp live. */
 struct closed_row {
 	struct conn c;
+	struct tcpc tc; /* c.info: the fields of cc->ti that a conn keeps */
 	struct row r;
 	struct procinfo p;
 };

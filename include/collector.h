@@ -62,8 +62,10 @@ int collector_prime(struct collector *c, struct frame *f);
 
 /* Changes what the next refresh asks the kernel for (the request is copied, bc borrowed). */
 void collector_set_req(struct collector *c, const struct diag_req *req);
-/* Which connection's history frames should carry. */
+/* Which connection's history and whole tcp_info frames should carry. */
 void collector_select(struct collector *c, uint64_t cookie);
+/* Only the whole tcp_info (frame_full_info), from the next refresh; 0: none. */
+void collector_keep_info(struct collector *c, uint64_t cookie);
 
 /*
  * Turns process attribution on (and keeps it on, whatever it costs) or off

@@ -59,9 +59,10 @@ enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST
 
 /*
  * One socket. Addresses are in network byte order (IPv4 in the first four
- * bytes), ports in host order. `info` and `skmem` point into the arena of
- * the sample that holds this conn and live as long as it; either is NULL
- * when the kernel did not send it.
+ * bytes), ports in host order. `info` (the tcp_info fields tcptop reads,
+ * tcpinfo.h) and `skmem` point into the arena of the sample that holds this
+ * conn and live as long as it; either is NULL when the kernel did not send
+ * it.
  */
 struct conn {
 	uint64_t cookie;
@@ -85,7 +86,7 @@ struct conn {
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;
-	const struct tcpi *info;
+	const struct tcpc *info;
 	const uint32_t *skmem;
 	char cong[16];
 };

@@ -12,12 +12,17 @@
 
 /*
  * Parses a SOCK_DIAG_BY_FAMILY message (struct inet_diag_msg + attributes)
- * into *c. tcp_info and skmem are copied into `a` (min of what was sent and
- * what we know; the rest zeroed) and c->info / c->skmem point at the copies.
- * The message length must already be checked against the buffer
+ * into *c. The tcp_info fields a conn keeps (struct tcpc) and skmem are
+ * copied into `a` (min of what was sent and what we know; the rest zeroed)
+ * and c->info / c->skmem point at the copies. When `full` is not NULL the
+ * whole tcp_info is copied there too (all zero when none was sent). The
+ * message length must already be checked against the buffer
  * (mnl_nlmsg_ok). Returns 0, or -1 with e set when the message is malformed;
  * *c is then unspecified. Never reads past nlh->nlmsg_len.
  */
-int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct terr *e);
+int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct tcpi *full,
+		   struct terr *e);
+/* The socket cookie of a message diag_parse_msg would accept; 0 if it is too short. */
+uint64_t diag_msg_cookie(const struct nlmsghdr *nlh);
 
 #endif

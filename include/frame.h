@@ -265,6 +265,12 @@ void frame_ns_link(struct frame *f);
 const char *frame_row_ns(const struct frame *f, uint32_t row);
 
 /* The row of a cookie, or NULL; linear. */
+/*
+ * The whole tcp_info of a socket when this frame kept it (the connection
+ * selected when it was collected, collector_select); NULL otherwise. *len:
+ * the bytes of it the kernel sent.
+ */
+const struct tcpi *frame_full_info(const struct frame *f, uint64_t cookie, size_t *len);
 const struct row *frame_find(const struct frame *f, uint64_t cookie);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef TCPTOP_SAMPLE_H
 #define TCPTOP_SAMPLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,13 +19,22 @@ struct dump_stats {
 	uint8_t partial;      /* still inconsistent after the retries */
 };
 
-/* Owns conns[] and the arena their info/skmem pointers point into. */
+/*
+ * Owns conns[] and the arena their info/skmem pointers point into. The
+ * whole tcp_info is kept for one socket only, the one keep_cookie names
+ * (the selected connection, for the detail view): `kept` says whether the
+ * dump had it with a tcp_info, kept_ti holds it (zero past kept_len).
+ */
 struct sample {
 	struct conn *conns;
 	size_t n;
 	size_t cap;
 	struct arena arena;
 	struct dump_stats stats;
+	uint64_t keep_cookie; /* set before the dump; 0: none */
+	bool kept;
+	uint16_t kept_len;
+	struct tcpi kept_ti;
 };
 
 /* Appends a zeroed conn and returns it; the pointer is valid until the next append. */

@@ -111,6 +111,56 @@ _Static_assert(offsetof(struct tcpi, snd_wnd) == 228, "tcp_info layout");
 _Static_assert(offsetof(struct tcpi, total_rto) == 240, "tcp_info layout");
 _Static_assert(sizeof(struct tcpi) == 280, "tcp_info layout (6.18 size)");
 
+/*
+ * The tcp_info fields tcptop keeps for every socket of a frame: the ones
+ * columns, Prometheus, the model and the diagnosis read (144 bytes, not
+ * 280). Same names and types as struct tcpi, so that CONN_INFO(c, f) and
+ * CONN_TI(c)->f read either; availability is still TCPI_HAS on the length
+ * the kernel sent. A field a column or finding starts to read is added to
+ * the list (the compiler says which: struct tcpc has no such member). The whole struct tcpi is kept only for the selected
+ * connection (sample.kept) and for connections that ended (closed.h).
+ */
+#define TCPC_FIELDS(X)                                                                             \
+	X(uint8_t, ca_state)                                                                       \
+	X(uint8_t, backoff)                                                                        \
+	X(uint8_t, options)                                                                        \
+	X(uint8_t, flags8)                                                                         \
+	X(uint32_t, rto)                                                                           \
+	X(uint32_t, snd_mss)                                                                       \
+	X(uint32_t, unacked)                                                                       \
+	X(uint32_t, lost)                                                                          \
+	X(uint32_t, retrans)                                                                       \
+	X(uint32_t, rcv_ssthresh)                                                                  \
+	X(uint32_t, rtt)                                                                           \
+	X(uint32_t, rttvar)                                                                        \
+	X(uint32_t, snd_ssthresh)                                                                  \
+	X(uint32_t, snd_cwnd)                                                                      \
+	X(uint32_t, rcv_rtt)                                                                       \
+	X(uint32_t, rcv_space)                                                                     \
+	X(uint32_t, total_retrans)                                                                 \
+	X(uint32_t, notsent_bytes)                                                                 \
+	X(uint32_t, min_rtt)                                                                       \
+	X(uint32_t, snd_wnd)                                                                       \
+	X(uint32_t, rcv_wnd)                                                                       \
+	X(uint64_t, pacing_rate)                                                                   \
+	X(uint64_t, bytes_acked)                                                                   \
+	X(uint64_t, bytes_received)                                                                \
+	X(uint64_t, delivery_rate)                                                                 \
+	X(uint64_t, busy_time)                                                                     \
+	X(uint64_t, rwnd_limited)                                                                  \
+	X(uint64_t, sndbuf_limited)                                                                \
+	X(uint64_t, bytes_sent)                                                                    \
+	X(uint64_t, bytes_retrans)
+
+#define TCPC_MEMBER(type, field) type field;
+struct tcpc {
+	TCPC_FIELDS(TCPC_MEMBER)
+};
+#undef TCPC_MEMBER
+
+/* Keeps the fields of a whole tcp_info that a struct tcpc has. */
+void tcpc_from_tcpi(struct tcpc *c, const struct tcpi *t);
+
 /* True when the kernel sent field `f` (info_len is the length it sent). */
 #define TCPI_HAS(info_len, f)                                                                      \
 	((size_t)(info_len) >= offsetof(struct tcpi, f) + sizeof(((struct tcpi *)0)->f))

@@ -78,7 +78,10 @@ const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tm
 {
 	memset(tmp, 0, sizeof(*tmp));
 	tmp->c = cc->c;
-	tmp->c.info = cc->c.info_len ? &cc->ti : NULL;
+	if (cc->c.info_len) {
+		tcpc_from_tcpi(&tmp->tc, &cc->ti);
+		tmp->c.info = &tmp->tc;
+	}
 	tmp->c.skmem = NULL;
 	tmp->r.c = &tmp->c;
 	if (cc->flags & CCF_PROC) {
@@ -108,14 +111,11 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 			 nlh->nlmsg_type);
 		return -1;
 	}
-	if (diag_parse_msg(nlh, &c, a, e) < 0)
+	if (diag_parse_msg(nlh, &c, a, &cc->ti, e) < 0)
 		return -1;
 	cc->c = c;
-	if (c.info) {
-		memcpy(&cc->ti, c.info, sizeof(cc->ti));
-	} else {
+	if (!c.info)
 		cc->c.info_len = 0;
-	}
 	cc->c.info = NULL;
 	cc->c.skmem = NULL;
 	cc->c.skmem_n = 0;

@@ -36,6 +36,7 @@ struct collector {
 	const struct tunables_host *host;
 	struct procmap *procmap; /* created on first use */
 	bool allns;
+	uint64_t selected;   /* its whole tcp_info is kept (sample.kept_ti) */
 	bool replay_allns;   /* the recording being replayed is of -N all */
 	struct nsset *nsset; /* -N all: created on first use, in the collector's thread */
 	char nsset_error[160];
@@ -119,6 +120,12 @@ void collector_set_req(struct collector *c, const struct diag_req *req)
 void collector_select(struct collector *c, uint64_t cookie)
 {
 	model_select(c->model, cookie);
+	collector_keep_info(c, cookie);
+}
+
+void collector_keep_info(struct collector *c, uint64_t cookie)
+{
+	c->selected = cookie;
 }
 
 static void note(struct frame *f, const struct terr *e)
@@ -384,6 +391,7 @@ static int step_once(struct collector *c, struct frame *f, bool prime)
 	int failed = 0, r;
 
 	frame_reset(f);
+	f->sample.keep_cookie = c->selected;
 	r = source_begin(c->src, &f->mono_ns, &f->real_ns, &e);
 	if (r != 0) {
 		note(f, &e);

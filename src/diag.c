@@ -80,17 +80,23 @@ void diag_set_raw_hook(struct diag *d, diag_raw_fn fn, void *ctx)
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *ctx = data;
+	struct sample *s = ctx->s;
+	/* the selected connection's whole tcp_info, for the detail view */
+	bool keep = s->keep_cookie && diag_msg_cookie(nlh) == s->keep_cookie;
 	struct conn *c;
 	struct terr e = { { 0 } };
 
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		ctx->interrupted = 1;
-	c = sample_push(ctx->s);
-	if (diag_parse_msg(nlh, c, &ctx->s->arena, &e) < 0) {
+	c = sample_push(s);
+	if (diag_parse_msg(nlh, c, &s->arena, keep ? &s->kept_ti : NULL, &e) < 0) {
 		/* One bad message must not cost the rest of the dump. */
-		sample_truncate(ctx->s, ctx->s->n - 1);
-		if (!ctx->s->stats.malformed++)
+		sample_truncate(s, s->n - 1);
+		if (!s->stats.malformed++)
 			ctx->first_bad = e;
+	} else if (keep && c->info) {
+		s->kept = true;
+		s->kept_len = c->info_len;
 	}
 	return MNL_CB_OK;
 }

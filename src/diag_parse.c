@@ -17,6 +17,7 @@
 struct parse_ctx {
 	struct conn *c;
 	struct arena *a;
+	struct tcpi *full; /* the whole tcp_info is wanted too; or NULL */
 	struct terr *e;
 };
 
@@ -24,12 +25,14 @@ static void put_info(struct parse_ctx *p, const struct nlattr *attr)
 {
 	size_t len = mnl_attr_get_payload_len(attr),
 	       n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
-	struct tcpi *ti = arena_alloc(p->a, sizeof(*ti));
+	struct tcpi tmp, *ti = p->full ? p->full : &tmp;
+	struct tcpc *tc = arena_alloc(p->a, sizeof(*tc));
 
 	/* zero only what an older kernel did not send: this runs for every socket */
 	memcpy(ti, mnl_attr_get_payload(attr), n);
 	memset((char *)ti + n, 0, sizeof(*ti) - n);
-	p->c->info = ti;
+	tcpc_from_tcpi(tc, ti);
+	p->c->info = tc;
 	p->c->info_len = (uint16_t)(len > sizeof(*ti) ? sizeof(*ti) : len);
 	p->c->have |= CONN_HAS_INFO;
 }
@@ -131,10 +134,21 @@ static int parse_attrs(const struct nlmsghdr *nlh, struct parse_ctx *p)
 	return 0;
 }
 
-int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct terr *e)
+uint64_t diag_msg_cookie(const struct nlmsghdr *nlh)
 {
 	const struct inet_diag_msg *m;
-	struct parse_ctx p = { c, a, e };
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*m)))
+		return 0;
+	m = mnl_nlmsg_get_payload(nlh);
+	return (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
+}
+
+int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct tcpi *full,
+		   struct terr *e)
+{
+	const struct inet_diag_msg *m;
+	struct parse_ctx p = { c, a, full, e };
 	unsigned state;
 
 	/* TCPDIAG_GETSOCK answers carry the same inet_diag_msg (the one-walk dump) */
@@ -146,6 +160,8 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 		terr_set(e, "sock_diag message of %u bytes is too short", nlh->nlmsg_len);
 		return -1;
 	}
+	if (full)
+		memset(full, 0, sizeof(*full));
 	m = mnl_nlmsg_get_payload(nlh);
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) {
 		terr_set(e, "sock_diag message with unknown family %u", m->idiag_family);

@@ -29,7 +29,7 @@ static bool zero_window_held(const struct row *r)
 static unsigned state_limit(const struct row *r, bool any)
 {
 	const struct conn *c = r->c;
-	const struct tcpi *ti = c->info;
+	const struct tcpc *ti = c->info;
 	uint64_t unsent = unsent_bytes(c), inflight = (uint64_t)ti->unacked * ti->snd_mss;
 	uint32_t wnd;
 	bool has_wnd = CONN_INFO(c, snd_wnd, &wnd);
@@ -105,7 +105,7 @@ static void classify_interval(struct row *r)
 bool dx_nagle_wait(const struct row *r)
 {
 	const struct conn *c = r->c;
-	const struct tcpi *ti = c->info;
+	const struct tcpc *ti = c->info;
 	uint32_t srtt, minrtt, notsent;
 	uint64_t inflight;
 

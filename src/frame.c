@@ -49,6 +49,14 @@ void frame_free(struct frame *f)
 	memset(f, 0, sizeof(*f));
 }
 
+const struct tcpi *frame_full_info(const struct frame *f, uint64_t cookie, size_t *len)
+{
+	if (!cookie || !f->sample.kept || f->sample.keep_cookie != cookie)
+		return NULL;
+	*len = f->sample.kept_len;
+	return &f->sample.kept_ti;
+}
+
 const struct row *frame_find(const struct frame *f, uint64_t cookie)
 {
 	for (size_t i = 0; i < f->sample.n; i++)

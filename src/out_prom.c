@@ -304,7 +304,7 @@ static void conn_field(const struct prom_in *in, const char *name, enum cfield f
 	for (size_t i = 0; i < in->ntop; i++) {
 		const struct row *r = &in->f->rows[in->top_rows[i]];
 		const struct conn *c = r->c;
-		const struct tcpi *t = c->info;
+		const struct tcpc *t = c->info;
 		struct who w;
 
 		if (fld == CF_TX || fld == CF_RX || fld == CF_RETRANS || fld == CF_RTT) {

@@ -45,6 +45,7 @@ void sample_truncate(struct sample *s, size_t n)
 void sample_reset(struct sample *s)
 {
 	s->n = 0;
+	s->kept = false;
 	arena_reset(&s->arena);
 	memset(&s->stats, 0, sizeof(s->stats));
 }

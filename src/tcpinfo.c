@@ -248,3 +248,18 @@ char *tcpinfo_format(const struct tcpi_field *f, const struct tcpi *ti, char *bu
 	}
 	return buf;
 }
+
+/* The fields the two structs share must be the same type: copied, never converted. */
+#define SAME_TYPE(type, field)                                                                     \
+	_Static_assert(sizeof(((struct tcpc *)0)->field) == sizeof(((struct tcpi *)0)->field),     \
+		       #field);
+TCPC_FIELDS(SAME_TYPE)
+#undef SAME_TYPE
+_Static_assert(sizeof(struct tcpc) == 144, "struct tcpc grew: is every field needed?");
+
+void tcpc_from_tcpi(struct tcpc *c, const struct tcpi *t)
+{
+#define COPY(type, field) c->field = t->field;
+	TCPC_FIELDS(COPY)
+#undef COPY
+}

@@ -333,12 +333,25 @@ static void diagnosis(const struct frame *f, struct scrollwin *sw, const struct 
 	sw_next(sw);
 }
 
-static void fields(struct scrollwin *sw, const struct row *r)
+/*
+ * Every tcp_info field. Frames keep the whole tcp_info only of the selected
+ * connection (the rest keep what columns and the diagnosis read): a socket
+ * selected since this frame was collected has it from the next refresh.
+ */
+static void fields(const struct ui *ui, struct scrollwin *sw, const struct row *r)
 {
 	const struct conn *c = r->c;
 	int y, col = 0, colw = sw->c->w / 2 > 38 ? sw->c->w / 2 : sw->c->w;
 	int percol = colw == sw->c->w ? 1 : 2;
+	size_t len = 0;
+	const struct tcpi *ti = frame_full_info(ui->frame, c->cookie, &len);
 
+	if (!ti) {
+		if ((y = sw_next(sw)) >= 0)
+			canvas_put(sw->c, y, 0, -1, AT_DIM,
+				   "tcp_info: every field from the next refresh");
+		return;
+	}
 	if ((y = sw_next(sw)) >= 0)
 		canvas_printf(sw->c, y, 0, -1, AT_HEADER,
 			      "tcp_info: %u bytes from the kernel (%zu known), %s", c->info_len,
@@ -355,7 +368,7 @@ static void fields(struct scrollwin *sw, const struct row *r)
 		if (col == 0)
 			y = sw_next(sw);
 		if (y >= 0) {
-			tcpinfo_format(fd, c->info, v, sizeof(v));
+			tcpinfo_format(fd, ti, v, sizeof(v));
 			canvas_printf(sw->c, y, col * colw, colw - 1, AT_TITLE, "%-22s", fd->name);
 			canvas_put(sw->c, y, col * colw + 23, colw - 24, AT_NORMAL, v);
 		}
@@ -375,7 +388,7 @@ static void draw_all(const struct ui *ui, struct scrollwin *sw, const struct row
 	history(ui, sw, r);
 	sw_next(sw);
 	if (r->c->info)
-		fields(sw, r);
+		fields(ui, sw, r);
 	else if ((y = sw_next(sw)) >= 0)
 		canvas_put(sw->c, y, 0, -1, AT_DIM,
 			   "no tcp_info: the kernel sends none for TIME-WAIT and request sockets");

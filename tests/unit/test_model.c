@@ -31,13 +31,13 @@ static struct conn *add(struct frame *f, uint64_t cookie, unsigned state)
 	return c;
 }
 
-static struct tcpi *info(struct frame *f, struct conn *c)
+static struct tcpc *info(struct frame *f, struct conn *c)
 {
-	struct tcpi *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+	struct tcpc *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
 
 	memset(ti, 0, sizeof(*ti));
 	c->info = ti;
-	c->info_len = sizeof(*ti);
+	c->info_len = sizeof(struct tcpi);
 	c->have |= CONN_HAS_INFO;
 	return ti;
 }
@@ -68,7 +68,7 @@ static void new_socket_has_no_rates_until_its_second_sample(void **state)
 {
 	struct model *m = model_new();
 	struct frame f = { 0 };
-	struct tcpi *ti;
+	struct tcpc *ti;
 
 	(void)state;
 	begin(&f, 1 * SEC);
@@ -93,7 +93,7 @@ static void rates_are_byte_deltas_in_bits_per_second_over_the_real_interval(void
 {
 	struct model *m = model_new();
 	struct frame f = { 0 };
-	struct tcpi *ti;
+	struct tcpc *ti;
 
 	(void)state;
 	begin(&f, 10 * SEC);
@@ -118,7 +118,7 @@ static void retransmit_and_limited_time_deltas(void **state)
 {
 	struct model *m = model_new();
 	struct frame f = { 0 };
-	struct tcpi *ti;
+	struct tcpc *ti;
 	const struct row *r;
 
 	(void)state;
@@ -417,7 +417,7 @@ static void selected_connection_carries_its_last_60_samples(void **state)
 	(void)state;
 	model_select(m, 9);
 	for (int i = 0; i < 70; i++) {
-		struct tcpi *ti;
+		struct tcpc *ti;
 
 		begin(&f, (uint64_t)(i + 1) * SEC);
 		ti = info(&f, add(&f, 9, TS_ESTABLISHED));

@@ -374,8 +374,8 @@ static void queue_columns_show_bytes_with_binary_suffixes(void **state)
 
 static void pacing_of_all_ones_is_unlimited(void **state)
 {
-	struct tcpi ti = { .pacing_rate = UINT64_MAX };
-	struct conn c = { .state = TS_ESTABLISHED, .info = &ti, .info_len = sizeof(ti) };
+	struct tcpc ti = { .pacing_rate = UINT64_MAX };
+	struct conn c = { .state = TS_ESTABLISHED, .info = &ti, .info_len = sizeof(struct tcpi) };
 	struct row r = { .c = &c };
 	struct sortkey k, k2;
 	char b[32];

@@ -43,6 +43,19 @@ static char *render(struct ui *ui, int w, int h, bool utf8)
 	return sb.s;
 }
 
+/*
+ * The frames again, keeping the whole tcp_info of `cookie` as frames do
+ * once the UI has selected it (the rest keep only the fields columns read).
+ */
+static void reselect(struct ui *ui, const char *fixture, struct frame *fr, size_t n,
+		     uint64_t cookie)
+{
+	for (size_t i = 0; i < n; i++)
+		frame_free(&fr[i]);
+	tu_frames_keep(fixture, fr, n, cookie);
+	ui_set_frame(ui, &fr[n - 1], 0);
+}
+
 /* Renders a view of a recording at a size and compares with tests/golden/ui-NAME.txt. */
 static void golden_view(const char *fixture, enum screen_id scr, int w, int h, bool utf8,
 			const char *name)
@@ -54,13 +67,53 @@ static void golden_view(const char *fixture, enum screen_id scr, int w, int h, b
 	tu_frames(fixture, fr, 2);
 	setup_ui(&ui);
 	ui_set_frame(&ui, &fr[1], 0);
-	if (scr == SCR_DETAIL)
-		screen_detail_open(&ui, ui_selected(&ui)->c->cookie); /* the busiest connection */
-	else
+	if (scr == SCR_DETAIL) {
+		uint64_t cookie = ui_selected(&ui)->c->cookie; /* the busiest connection */
+
+		reselect(&ui, fixture, fr, 2, cookie);
+		screen_detail_open(&ui, cookie);
+	} else
 		ui.screen = scr;
 	text = render(&ui, w, h, utf8);
 	snprintf(path, sizeof(path), "tests/golden/ui-%s.txt", name);
 	assert_true(tu_golden(path, text));
+	free(text);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+/*
+ * A frame keeps every tcp_info field of the selected connection only: the
+ * detail view of another one says when they come instead of showing zeros.
+ */
+static void detail_lists_every_field_only_of_the_kept_connection(void **state)
+{
+	struct frame fr[2];
+	struct ui ui;
+	char *text;
+	uint64_t cookie;
+	size_t len = 0;
+
+	(void)state;
+	tu_frames("ipv4_bulk.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	cookie = ui_selected(&ui)->c->cookie;
+	assert_null(frame_full_info(&fr[1], cookie, &len));
+	screen_detail_open(&ui, cookie);
+	text = render(&ui, 120, 60, true);
+	assert_non_null(strstr(text, "tcp_info: every field from the next refresh"));
+	assert_null(strstr(text, "snd_cwnd"));
+	free(text);
+
+	reselect(&ui, "ipv4_bulk.rec", fr, 2, cookie);
+	assert_non_null(frame_full_info(&fr[1], cookie, &len));
+	assert_int_equal(len, ui_selected(&ui)->c->info_len);
+	assert_null(frame_full_info(&fr[1], cookie + 1, &len));
+	text = render(&ui, 120, 60, true);
+	assert_null(strstr(text, "from the next refresh"));
+	assert_non_null(strstr(text, "snd_cwnd"));
 	free(text);
 	ui_free(&ui);
 	frame_free(&fr[0]);
@@ -157,6 +210,7 @@ static void listener_detail_shows_its_queues(void **state)
 		if (fr[1].rows[i].lst)
 			cookie = fr[1].rows[i].c->cookie;
 	assert_true(cookie != 0);
+	reselect(&ui, "listen_overflow.rec", fr, 2, cookie);
 	screen_detail_open(&ui, cookie);
 	text = render(&ui, 120, 40, true);
 	assert_non_null(strstr(text, "accept queue "));
@@ -240,6 +294,7 @@ static void golden_diag(const char *fixture, enum screen_id scr, int w, int h, c
 			if (fr[2].rows[i].findings)
 				cookie = fr[2].rows[i].c->cookie;
 		assert_true(cookie != 0);
+		reselect(&ui, fixture, fr, 3, cookie);
 		ui.screen = SCR_CONN;
 		screen_detail_open(&ui, cookie);
 	}
@@ -363,7 +418,7 @@ static void fill(struct frame *f, struct model *m, uint64_t t, const uint64_t *b
 	f->mono_ns = t;
 	for (int i = 0; i < n; i++) {
 		struct conn *c = sample_push(&f->sample);
-		struct tcpi *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+		struct tcpc *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
 
 		memset(ti, 0, sizeof(*ti));
 		c->cookie = (uint64_t)i + 1;
@@ -375,7 +430,7 @@ static void fill(struct frame *f, struct model *m, uint64_t t, const uint64_t *b
 		c->dport = 80;
 		ti->bytes_acked = bytes[i];
 		c->info = ti;
-		c->info_len = sizeof(*ti);
+		c->info_len = sizeof(struct tcpi);
 	}
 	model_update(m, f);
 }
@@ -871,6 +926,7 @@ int main(void)
 		cmocka_unit_test(counters_view_at_80x24_and_200x50),
 		cmocka_unit_test(counters_view_shows_tcp_memory_and_the_sysctls),
 		cmocka_unit_test(detail_view_at_80x24_and_200x50),
+		cmocka_unit_test(detail_lists_every_field_only_of_the_kept_connection),
 		cmocka_unit_test(findings_view_at_80x24_and_200x50),
 		cmocka_unit_test(detail_view_explains_the_findings),
 		cmocka_unit_test(

@@ -65,6 +65,11 @@ struct replay *tu_replay(const char *name)
 
 void tu_frames(const char *name, struct frame *frames, size_t n)
 {
+	tu_frames_keep(name, frames, n, 0);
+}
+
+void tu_frames_keep(const char *name, struct frame *frames, size_t n, uint64_t cookie)
+{
 	struct collector_cfg cfg = { 0 };
 	struct collector *c;
 	struct terr e;
@@ -75,6 +80,8 @@ void tu_frames(const char *name, struct frame *frames, size_t n)
 		fprintf(stderr, "testutil: %s\n", e.msg);
 		exit(1);
 	}
+	if (cookie)
+		collector_keep_info(c, cookie);
 	for (size_t i = 0; i < n; i++) {
 		memset(&frames[i], 0, sizeof(frames[i]));
 		if (collector_step(c, &frames[i]) != 0) {

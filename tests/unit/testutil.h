@@ -17,6 +17,8 @@ char *tu_read(const char *path, size_t *len);
 struct replay *tu_replay(const char *name);
 /* Frame i of a recording replayed through the collector into a fresh frame, model applied in order. */
 void tu_frames(const char *name, struct frame *frames, size_t n);
+/* The same, the frames keeping the whole tcp_info of `cookie` (collector_keep_info). */
+void tu_frames_keep(const char *name, struct frame *frames, size_t n, uint64_t cookie);
 /* Calls fn for every netlink message of recorded frame `fi`. */
 void tu_each_msg(const struct replay *r, size_t fi,
 		 void (*fn)(const struct nlmsghdr *nlh, void *ctx), void *ctx);
