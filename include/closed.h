@@ -53,8 +53,9 @@ enum {
  * c.info and c.skmem are NULL; closed_row() builds a row that reads `ti`.
  */
 struct closed_conn {
-	struct conn c;             /* addresses, ports, cookie; state as at destroy (CLOSE) */
-	struct tcpi ti;            /* final tcp_info, c.info_len bytes of it from the kernel */
+	struct conn c;                /* addresses, ports, cookie; state as at destroy (CLOSE) */
+	struct tcpi ti;               /* final tcp_info, c.info_len bytes of it from the kernel */
+	char cong[CONN_CONG_MAX + 1]; /* c.cong, kept here (c.cong is NULL) */
 	uint64_t ended_ns;         /* monotonic: when tcptop took the event (soon after it ended) */
 	int64_t ended_real;        /* the same, wall clock ns */
 	uint64_t first_ns;         /* life == CL_SEEN: when tcptop first saw it (monotonic) */

@@ -88,7 +88,7 @@ struct conn {
 	uint32_t ifindex;
 	const struct tcpc *info;
 	const uint32_t *skmem;
-	char cong[16];
+	const char *cong; /* congestion control name (printable); NULL: not sent */
 };
 
 /* ss-style name of a state ("ESTAB", "TIME-WAIT"); "UNKNOWN" outside the table. */
@@ -111,6 +111,8 @@ bool addr_is_any(int family, const uint8_t *a);
  * endpoint ("10.0.0.1:80", "[::1]:80", "0.0.0.0:80", "[::]:80"; a listener's peer, any
  * address and port 0, as "0.0.0.0:*" like ss). Returns buf.
  */
+/* The longest congestion control name kept (the kernel's TCP_CA_NAME_MAX is 16 with the NUL). */
+#define CONN_CONG_MAX 15
 #define ADDR_STRLEN 48
 #define ENDPOINT_STRLEN 56
 char *addr_str(int family, const uint8_t *a, char *buf, size_t len);

@@ -78,6 +78,8 @@ const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tm
 {
 	memset(tmp, 0, sizeof(*tmp));
 	tmp->c = cc->c;
+	if (cc->c.have & CONN_HAS_CONG)
+		tmp->c.cong = cc->cong;
 	if (cc->c.info_len) {
 		tcpc_from_tcpi(&tmp->tc, &cc->ti);
 		tmp->c.info = &tmp->tc;
@@ -116,6 +118,9 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 	cc->c = c;
 	if (!c.info)
 		cc->c.info_len = 0;
+	if (c.cong)
+		snprintf(cc->cong, sizeof(cc->cong), "%s", c.cong);
+	cc->c.cong = NULL; /* it may point into `a` */
 	cc->c.info = NULL;
 	cc->c.skmem = NULL;
 	cc->c.skmem_n = 0;

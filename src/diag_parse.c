@@ -51,17 +51,36 @@ static void put_skmem(struct parse_ctx *p, const struct nlattr *attr)
 	p->c->have |= CONN_HAS_SKMEM;
 }
 
+/*
+ * The kernel's own congestion controls: a conn points at one of these, and
+ * only another name (an out-of-tree module) costs a copy in the arena.
+ */
+static const char *const known_cong[] = {
+	"cubic",    "reno",  "bbr",  "bbr2",     "bbr3",  "dctcp",     "htcp",
+	"westwood", "vegas", "veno", "illinois", "hybla", "highspeed", "scalable",
+	"yeah",     "lp",    "bic",  "cdg",      "nv",
+};
+
 static void put_cong(struct parse_ctx *p, const struct nlattr *attr)
 {
 	const char *s = mnl_attr_get_payload(attr);
 	size_t len = mnl_attr_get_payload_len(attr);
+	char name[CONN_CONG_MAX + 1], *copy;
 	size_t i;
 
 	/* The kernel sends a NUL-terminated name; accept anything, keep it printable. */
-	for (i = 0; i < len && i < sizeof(p->c->cong) - 1 && s[i]; i++)
-		p->c->cong[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	p->c->cong[i] = '\0';
+	for (i = 0; i < len && i < CONN_CONG_MAX && s[i]; i++)
+		name[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	name[i] = '\0';
 	p->c->have |= CONN_HAS_CONG;
+	for (size_t k = 0; k < sizeof(known_cong) / sizeof(known_cong[0]); k++)
+		if (!strcmp(name, known_cong[k])) {
+			p->c->cong = known_cong[k];
+			return;
+		}
+	copy = arena_alloc(p->a, i + 1);
+	memcpy(copy, name, i + 1);
+	p->c->cong = copy;
 }
 
 static int attr_cb(const struct nlattr *attr, void *data)
