@@ -160,6 +160,11 @@ struct tcpc {
 
 /* Keeps the fields of a whole tcp_info that a struct tcpc has. */
 void tcpc_from_tcpi(struct tcpc *c, const struct tcpi *t);
+/*
+ * The same straight from the kernel's bytes (any alignment), which must
+ * hold at least sizeof(struct tcpi): no copy of the whole struct first.
+ */
+void tcpc_from_raw(struct tcpc *c, const void *raw);
 
 /* True when the kernel sent field `f` (info_len is the length it sent). */
 #define TCPI_HAS(info_len, f)                                                                      \

@@ -25,15 +25,20 @@ static void put_info(struct parse_ctx *p, const struct nlattr *attr)
 {
 	size_t len = mnl_attr_get_payload_len(attr),
 	       n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
-	struct tcpi tmp, *ti = p->full ? p->full : &tmp;
 	struct tcpc *tc = arena_alloc(p->a, sizeof(*tc));
 
-	/* zero only what an older kernel did not send: this runs for every socket */
-	memcpy(ti, mnl_attr_get_payload(attr), n);
-	memset((char *)ti + n, 0, sizeof(*ti) - n);
-	tcpc_from_tcpi(tc, ti);
+	if (p->full || n < sizeof(struct tcpi)) {
+		struct tcpi tmp, *ti = p->full ? p->full : &tmp;
+
+		/* zero what an older kernel did not send */
+		memcpy(ti, mnl_attr_get_payload(attr), n);
+		memset((char *)ti + n, 0, sizeof(*ti) - n);
+		tcpc_from_tcpi(tc, ti);
+	} else {
+		tcpc_from_raw(tc, mnl_attr_get_payload(attr)); /* every socket, usually */
+	}
 	p->c->info = tc;
-	p->c->info_len = (uint16_t)(len > sizeof(*ti) ? sizeof(*ti) : len);
+	p->c->info_len = (uint16_t)n;
 	p->c->have |= CONN_HAS_INFO;
 }
 

@@ -257,6 +257,14 @@ TCPC_FIELDS(SAME_TYPE)
 #undef SAME_TYPE
 _Static_assert(sizeof(struct tcpc) == 144, "struct tcpc grew: is every field needed?");
 
+void tcpc_from_raw(struct tcpc *c, const void *raw)
+{
+	const char *b = raw;
+#define COPY(type, field) memcpy(&c->field, b + offsetof(struct tcpi, field), sizeof(c->field));
+	TCPC_FIELDS(COPY)
+#undef COPY
+}
+
 void tcpc_from_tcpi(struct tcpc *c, const struct tcpi *t)
 {
 #define COPY(type, field) c->field = t->field;
