@@ -9,9 +9,10 @@
 #include "fatal.h"
 
 /*
- * Room for one more conn: by a quarter at a time, not doubling, so that at
- * 200,000 sockets a third of the array is not left unused (realloc of a
- * block that large moves pages, it does not copy them).
+ * Room for one more conn: by a quarter at a time, not doubling, and past
+ * 64k conns (6.5 MiB) by a sixteenth, so that at 200,000 sockets at most
+ * a sixteenth of the array is left unused, not a third. realloc of a block
+ * that large remaps its pages, it does not copy them: small steps are cheap.
  */
 static void grow(struct sample *s)
 {
@@ -19,7 +20,7 @@ static void grow(struct sample *s)
 
 	if (s->n < s->cap)
 		return;
-	cap = s->cap < 256 ? 256 : s->cap + s->cap / 4;
+	cap = s->cap < 256 ? 256 : s->cap + (s->cap < 65536 ? s->cap / 4 : s->cap / 16);
 	if (cap > SIZE_MAX / sizeof(*s->conns))
 		fatal("array size overflow (%zu conns)", cap);
 	s->conns = xrealloc(s->conns, cap * sizeof(*s->conns));
