@@ -107,7 +107,11 @@ struct frame_ns {
 	struct sockstat sockstat; /* inuse and tw are its own */
 };
 
-/* Per-socket values derived from this sample and the previous one. */
+/*
+ * Per-socket values derived from this sample and the previous one. One per
+ * socket per frame: the members are ordered by size so that the struct has
+ * no holes (152 bytes; see HACKING.md, "What a socket costs").
+ */
 struct row {
 	const struct conn *c; /* borrowed from frame.sample */
 	double dt;            /* seconds since this socket's previous sample */
@@ -122,22 +126,23 @@ struct row {
 	const struct procinfo *proc;
 	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
 	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
+	uint64_t state_since_ns; /* history (model.c): mono time first seen in its current state */
+	uint64_t bdp_bytes;      /* diagnosis: estimated bandwidth-delay product; 0: unknown */
+	uint32_t findings;       /* diagnosis: bit (1u << DX_...) per connection finding */
 	uint16_t flags;
 
 	/* History (model.c) */
-	struct row_prev prev;    /* valid with ROW_PREV */
-	uint64_t state_since_ns; /* mono time the socket was first seen in its current state */
-	uint8_t rq_grew;         /* consecutive intervals Recv-Q grew, this one included */
-	uint8_t notsent_grew;    /* the same for notsent_bytes */
+	uint8_t rq_grew;      /* consecutive intervals Recv-Q grew, this one included */
+	uint8_t notsent_grew; /* the same for notsent_bytes */
 
 	/* Diagnosis (diagnose.c; see doc/DIAGNOSIS.md) */
-	uint8_t limited_by;  /* enum diag_limit; DL_NONE: not applicable or unknown */
-	uint8_t limited_pct; /* share of the interval, 0..100, when limit_basis has one */
-	uint8_t limit_basis; /* enum diag_basis: how limited_by was decided */
-	uint8_t dflags;      /* ROWD_* */
-	uint32_t findings;   /* bit (1u << DX_...) per connection finding */
-	uint64_t bdp_bytes;  /* estimated bandwidth-delay product; 0: unknown */
+	uint8_t limited_by;   /* enum diag_limit; DL_NONE: not applicable or unknown */
+	uint8_t limited_pct;  /* share of the interval, 0..100, when limit_basis has one */
+	uint8_t limit_basis;  /* enum diag_basis: how limited_by was decided */
+	uint8_t dflags;       /* ROWD_* */
+	struct row_prev prev; /* history: valid with ROW_PREV */
 };
+_Static_assert(sizeof(struct row) == 152, "struct row has a hole or grew");
 
 /* frame.attribution: whether row.proc was filled, and how completely. */
 enum attribution {
