@@ -97,6 +97,8 @@ key 1
 # --- the detail view's snapshot is the whole detail and never overwrites
 key Enter
 shows "tcp_info" 5
+# a connection selected just now has every tcp_info field from the refresh its selection asks for
+wait_for 5 sh -c "! $TM capture-pane -p -t inc | grep -q 'from the next refresh'"
 key s
 expect "s in the detail view writes a snapshot" "snapshot written to $T_TMP/snap.txt"
 key s
@@ -104,6 +106,10 @@ expect "a second snapshot gets a new name" "snapshot written to $T_TMP/snap-2.tx
 if [ -f "$T_TMP/snap.txt" ] && [ "$(wc -l <"$T_TMP/snap.txt")" -gt 24 ] && grep -q "tcp_info" "$T_TMP/snap.txt"; then
 	ok "the detail snapshot holds more than the 24 visible lines"
 else not_ok "the detail snapshot holds more than the 24 visible lines" "$(wc -l <"$T_TMP/snap.txt" 2>&1)"; fi
+# frames keep every tcp_info field only for the selected connection: it was selected a refresh ago
+if grep -qE '^ *snd_cwnd +[0-9]+' "$T_TMP/snap.txt" && ! grep -q "from the next refresh" "$T_TMP/snap.txt"; then
+	ok "the detail lists every tcp_info field of the selected connection"
+else not_ok "the detail lists every tcp_info field of the selected connection" "$(grep -n 'tcp_info\|snd_cwnd' "$T_TMP/snap.txt")"; fi
 key Escape
 expect "Esc returns from the detail" "Local Addr"
 
