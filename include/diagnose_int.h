@@ -261,6 +261,9 @@ struct text {
 
 /* Appends, never past the end (a long line is cut). */
 void dx_put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* dx_put(t, "%s", s) and dx_put(t, "%u", v) without printf: the cells of every socket use them. */
+void dx_puts(struct text *t, const char *s);
+void dx_putu(struct text *t, unsigned v);
 
 /* ---- findings ---- */
 

@@ -22,23 +22,56 @@ void dx_put(struct text *t, const char *fmt, ...)
 		t->off = t->off + (size_t)w < t->len ? t->off + (size_t)w : t->len - 1;
 }
 
+void dx_puts(struct text *t, const char *s)
+{
+	size_t n, room;
+
+	if (t->off >= t->len)
+		return;
+	room = t->len - t->off - 1;
+	n = strlen(s);
+	if (n > room)
+		n = room;
+	memcpy(t->buf + t->off, s, n);
+	t->off += n;
+	t->buf[t->off] = '\0';
+}
+
+void dx_putu(struct text *t, unsigned v)
+{
+	char d[12], *p = d + sizeof(d) - 1;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	dx_puts(t, p);
+}
+
 /* Bytes/s as prose bits/s ("15.3 Mbit/s"), from fmt.c like every unit here. */
 static const char *bitrate(double bytes_per_s, char *buf, size_t len)
 {
 	return fmt_rate(bytes_per_s * 8, buf, len);
 }
 
+/* "rwnd 87%", "cwnd~40%", "sndbuf?" or "": a cell of every socket, so no printf */
 char *diagnose_limit_str(const struct row *r, char *buf, size_t len)
 {
 	const char *name = diagnose_limit_name(r->limited_by);
+	struct text t = { buf, len, 0 };
 
+	if (len)
+		buf[0] = '\0';
 	if (!name)
-		snprintf(buf, len, "%s", "");
-	else if (r->limit_basis == DB_STATE)
-		snprintf(buf, len, "%s?", name);
-	else
-		snprintf(buf, len, "%s%s%u%%", name, r->limit_basis == DB_MIXED ? "~" : " ",
-			 r->limited_pct);
+		return buf;
+	dx_puts(&t, name);
+	if (r->limit_basis == DB_STATE) {
+		dx_puts(&t, "?");
+	} else {
+		dx_puts(&t, r->limit_basis == DB_MIXED ? "~" : " ");
+		dx_putu(&t, r->limited_pct);
+		dx_puts(&t, "%");
+	}
 	return buf;
 }
 
@@ -46,10 +79,14 @@ char *diagnose_flags_str(const struct row *r, char *buf, size_t len)
 {
 	struct text t = { buf, len, 0 };
 
-	buf[0] = '\0';
+	if (len)
+		buf[0] = '\0';
 	for (unsigned code = 0; code < DX_CONN_N; code++)
-		if (r->findings & (1u << code))
-			dx_put(&t, "%s%s", t.off ? "," : "", dx_codes[code].def.name);
+		if (r->findings & (1u << code)) {
+			if (t.off)
+				dx_puts(&t, ",");
+			dx_puts(&t, dx_codes[code].def.name);
+		}
 	return buf;
 }
 

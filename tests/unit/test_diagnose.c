@@ -1744,6 +1744,56 @@ static void host_wide_findings_sum_every_namespaces_counters_and_say_so(void **s
 	ns_free(&nr);
 }
 
+/*
+ * LIMIT and FLAGS are built without printf (a cell of every socket): they
+ * read exactly as the printf formats they replace, cut the same way in any
+ * buffer.
+ */
+static void limit_and_flags_cells_read_as_their_printf_formats(void **state)
+{
+	static const unsigned pcts[] = { 0, 7, 42, 100 };
+	static const uint32_t masks[] = { 0, 1, 2, 5, 0x30, 0xffffffffu };
+	struct row r = { 0 };
+	char got[40], want[40];
+
+	(void)state;
+	for (unsigned l = 0; l < DL_N; l++)
+		for (unsigned b = 0; b < DB_N; b++)
+			for (size_t p = 0; p < sizeof(pcts) / sizeof(pcts[0]); p++)
+				for (size_t len = 1; len <= sizeof(got); len++) {
+					const char *name = diagnose_limit_name(l);
+
+					r.limited_by = (uint8_t)l;
+					r.limit_basis = (uint8_t)b;
+					r.limited_pct = (uint8_t)pcts[p];
+					if (!name)
+						snprintf(want, len, "%s", "");
+					else if (b == DB_STATE)
+						snprintf(want, len, "%s?", name);
+					else
+						snprintf(want, len, "%s%s%u%%", name,
+							 b == DB_MIXED ? "~" : " ", pcts[p]);
+					assert_string_equal(diagnose_limit_str(&r, got, len), want);
+				}
+	for (size_t m = 0; m < sizeof(masks) / sizeof(masks[0]); m++)
+		for (size_t len = 1; len <= sizeof(got); len++) {
+			size_t off = 0;
+
+			r.findings = masks[m];
+			want[0] = '\0';
+			for (unsigned code = 0; code < DX_CONN_N; code++) {
+				int w;
+
+				if (!(masks[m] & (1u << code)) || off >= len)
+					continue;
+				w = snprintf(want + off, len - off, "%s%s", off ? "," : "",
+					     diagnose_code(code)->name);
+				off = off + (size_t)w < len ? off + (size_t)w : len - 1;
+			}
+			assert_string_equal(diagnose_flags_str(&r, got, len), want);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1799,6 +1849,7 @@ int main(void)
 		cmocka_unit_test(ephemeral_ports_are_judged_against_the_namespaces_own_range),
 		cmocka_unit_test(a_send_buffer_at_its_namespaces_tcp_wmem_max_is_at_max_not_fixed),
 		cmocka_unit_test(host_wide_findings_sum_every_namespaces_counters_and_say_so),
+		cmocka_unit_test(limit_and_flags_cells_read_as_their_printf_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
