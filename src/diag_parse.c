@@ -60,11 +60,20 @@ static void put_skmem(struct parse_ctx *p, const struct nlattr *attr)
  * The kernel's own congestion controls: a conn points at one of these, and
  * only another name (an out-of-tree module) costs a copy in the arena.
  */
-static const char *const known_cong[] = {
-	"cubic",    "reno",  "bbr",  "bbr2",     "bbr3",  "dctcp",     "htcp",
-	"westwood", "vegas", "veno", "illinois", "hybla", "highspeed", "scalable",
-	"yeah",     "lp",    "bic",  "cdg",      "nv",
+#define CC(s)                                                                                      \
+	{                                                                                          \
+		s, sizeof(s) - 1                                                                   \
+	}
+static const struct {
+	const char *name;
+	size_t len;
+} known_cong[] = {
+	CC("cubic"),    CC("reno"),  CC("bbr"),       CC("bbr2"),     CC("bbr3"),
+	CC("dctcp"),    CC("htcp"),  CC("westwood"),  CC("vegas"),    CC("veno"),
+	CC("illinois"), CC("hybla"), CC("highspeed"), CC("scalable"), CC("yeah"),
+	CC("lp"),       CC("bic"),   CC("cdg"),       CC("nv"),
 };
+#undef CC
 
 static void put_cong(struct parse_ctx *p, const struct nlattr *attr)
 {
@@ -79,8 +88,8 @@ static void put_cong(struct parse_ctx *p, const struct nlattr *attr)
 	name[i] = '\0';
 	p->c->have |= CONN_HAS_CONG;
 	for (size_t k = 0; k < sizeof(known_cong) / sizeof(known_cong[0]); k++)
-		if (!strcmp(name, known_cong[k])) {
-			p->c->cong = known_cong[k];
+		if (known_cong[k].len == i && !memcmp(name, known_cong[k].name, i)) {
+			p->c->cong = known_cong[k].name;
 			return;
 		}
 	copy = arena_alloc(p->a, i + 1);
