@@ -21,19 +21,27 @@ struct parse_ctx {
 	struct terr *e;
 };
 
+/* The n bytes the kernel sent, zero past them (an older kernel's shorter tcp_info). */
+static void whole_info(struct tcpi *ti, const void *sent, size_t n)
+{
+	memcpy(ti, sent, n);
+	memset((char *)ti + n, 0, sizeof(*ti) - n);
+}
+
 static void put_info(struct parse_ctx *p, const struct nlattr *attr)
 {
 	size_t len = mnl_attr_get_payload_len(attr),
 	       n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
 	struct tcpc *tc = arena_alloc(p->a, sizeof(*tc));
 
-	if (p->full || n < sizeof(struct tcpi)) {
-		struct tcpi tmp, *ti = p->full ? p->full : &tmp;
+	if (p->full) {
+		whole_info(p->full, mnl_attr_get_payload(attr), n);
+		tcpc_from_tcpi(tc, p->full);
+	} else if (n < sizeof(struct tcpi)) {
+		struct tcpi tmp;
 
-		/* zero what an older kernel did not send */
-		memcpy(ti, mnl_attr_get_payload(attr), n);
-		memset((char *)ti + n, 0, sizeof(*ti) - n);
-		tcpc_from_tcpi(tc, ti);
+		whole_info(&tmp, mnl_attr_get_payload(attr), n);
+		tcpc_from_tcpi(tc, &tmp);
 	} else {
 		tcpc_from_raw(tc, mnl_attr_get_payload(attr)); /* every socket, usually */
 	}

@@ -7,8 +7,8 @@ if ! need_root "diagnosis scenarios"; then done_testing; exit; fi
 # Every run: 3 frames, 1 s apart (each printed frame already has an interval behind it).
 FRAMES=3
 
-# diag NS OUT: tcptop's 3 frames as JSON Lines.
-diag() { tt "$1" -b -o json -n "$FRAMES" -d 1 >"$2"; }
+# frames NS OUT: tcptop's 3 frames as JSON Lines (not `diag`: lib.sh's TAP note).
+frames() { tt "$1" -b -o json -n "$FRAMES" -d 1 >"$2"; }
 
 # The sending (client) side of a scenario in the last frame: its remote port is the listener's.
 client() { tail -n 1 "$1" | jq -c --arg p ":$2" 'first(.connections[] | select(.state == "ESTAB" and (.remote | endswith($p))))'; }
@@ -40,7 +40,7 @@ t_healthy_loopback() {
 	local out c
 	ns_new && scen "$NS" bulk || { not_ok "healthy loopback bulk starts"; return; }
 	out=$T_TMP/healthy.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	gt "healthy loopback: the transfer runs (tx_bps > 1 Gbit/s)" "$(jq -r '.tx_bps / 1e9 | floor' <<<"$c")" 0
 	eq "healthy loopback: no finding in any of the $FRAMES frames" \
@@ -61,7 +61,7 @@ t_healthy_path() {
 		{ not_ok "healthy delayed path starts"; return; }
 	sleep 1 # past slow start
 	out_a=$T_TMP/hpath_a.json out_b=$T_TMP/hpath_b.json
-	diag "$NS_B" "$out_b" & diag "$NS_A" "$out_a"; wait $!
+	frames "$NS_B" "$out_b" & frames "$NS_A" "$out_a"; wait $!
 	c=$(client "$out_a" "$SCEN_PORT")
 	gt "healthy path: min_rtt is the emulated 20 ms (>= 19000 us)" "$(jq -r .min_rtt_us <<<"$c")" 18999
 	eq "healthy path: the sender is limited by cwnd (the network)" "$(jq -r .limited_by <<<"$c")" cwnd
@@ -85,7 +85,7 @@ t_small_sndbuf() {
 	[ $rc -eq 0 ] && scen "$NS_A" --server-ns "/run/netns/$NS_B" -a 10.9.0.2 --cc "$cc" \
 		--sndbuf 16384 bulk || { not_ok "small SO_SNDBUF scenario ($cc) starts"; return; }
 	out=$T_TMP/sndbuf_$cc.json
-	diag "$NS_A" "$out"
+	frames "$NS_A" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	eq "small sndbuf ($cc): the buffer is the doubled setsockopt value (tb 32768)" \
 		"$(jq -r .skmem.tb <<<"$c")" 32768
@@ -117,7 +117,7 @@ t_small_rcvbuf_path() {
 	[ $rc -eq 0 ] && scen "$NS_A" --server-ns "/run/netns/$NS_B" -a 10.9.0.2 --rcvbuf 16384 bulk ||
 		{ not_ok "small SO_RCVBUF path scenario starts"; return; }
 	out_a=$T_TMP/rwnd_a.json out_b=$T_TMP/rwnd_b.json
-	diag "$NS_B" "$out_b" & diag "$NS_A" "$out_a"; wait $!
+	frames "$NS_B" "$out_b" & frames "$NS_A" "$out_a"; wait $!
 	c=$(client "$out_a" "$SCEN_PORT")
 	s=$(server "$out_b" "$SCEN_PORT")
 	eq "peer window: the sender is limited by rwnd" "$(jq -r .limited_by <<<"$c")" rwnd
@@ -138,7 +138,7 @@ t_zero_window() {
 	local out c s
 	ns_new && scen "$NS" --rcvbuf 16384 --read-rate 1000 bulk || { not_ok "zero-window scenario starts"; return; }
 	out=$T_TMP/zwin.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	s=$(server "$out" "$SCEN_PORT")
 	eq "zero window: the peer's window is 0" "$(jq -r .rwnd <<<"$c")" 0
@@ -160,7 +160,7 @@ t_rate_limited() {
 		{ not_ok "tbf on lo"; return; }
 	scen "$NS" bulk || { not_ok "rate-limited scenario starts"; return; }
 	out=$T_TMP/rate.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	# unshaped loopback runs at tens of Gbit/s; tbf's burst lets an interval exceed 20 a little
 	gt "rate-limited: the shaper holds the rate down (tx < 50 Mbit/s)" \
@@ -176,7 +176,7 @@ t_idle() {
 	local out
 	ns_new && scen "$NS" idle 2 || { not_ok "idle scenario starts"; return; }
 	out=$T_TMP/idle.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	eq "idle: every established socket is limited_by idle" \
 		"$(jqv "$out" '[.connections[] | select(.state == "ESTAB") | .limited_by] | unique | join(",")')" idle
 	eq "idle: ... for 100% of the interval" \
@@ -189,7 +189,7 @@ t_app_limited() {
 	local out c
 	ns_new && scen "$NS" --write-rate 1000 bulk || { not_ok "app-limited scenario starts"; return; }
 	out=$T_TMP/app.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	eq "app-limited: limited_by is app" "$(jq -r .limited_by <<<"$c")" app
 	gt "app-limited: ... for > 90% of the interval" "$(jq -r .limited_pct <<<"$c")" 90
@@ -211,7 +211,7 @@ t_rto_backoff() {
 	}
 	EOF
 	out=$T_TMP/rto_$hook.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	check "drops on $hook: the sender is flagged rto-backoff" \
 		has "$(jq -r '.findings | join(",")' <<<"$c")" rto-backoff
@@ -231,7 +231,7 @@ t_recvq_growing() {
 	ns_new && scen "$NS" --rcvbuf 131072 --write-rate 100000 --read-rate 50000 bulk ||
 		{ not_ok "recvq-growing scenario starts"; return; }
 	out=$T_TMP/rq.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	s=$(server "$out" "$SCEN_PORT")
 	check "slow reader: the receiver is flagged recvq-growing" \
 		has "$(jq -r '.findings | join(",")' <<<"$s")" recvq-growing
@@ -251,7 +251,7 @@ t_unsent_growing() {
 	scen "$NS" --sndbuf 4194304 --rcvbuf 4194304 --write-rate 2000000 bulk ||
 		{ not_ok "unsent-growing scenario starts"; return; }
 	out=$T_TMP/unsent.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	check "fast writer: the sender is flagged unsent-growing" \
 		has "$(jq -r '.findings | join(",")' <<<"$c")" unsent-growing
@@ -263,7 +263,7 @@ t_accept_overflow() {
 	local out f
 	ns_new && scen "$NS" -b 2 listen 8 || { not_ok "accept-overflow scenario starts"; return; }
 	out=$T_TMP/acc.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	# dropped SYNs are retried 1 s and 3 s after the first: a frame without a retry in its
 	# interval has a full queue and no drops (accept-full); take the one with drops
 	f=$(jq -s -c '[.[].findings[] | select(.code == "accept-overflow")] | first' "$out")
@@ -292,7 +292,7 @@ t_abort_on_overflow() {
 	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_abort_on_overflow=1
 	scen "$NS" -b 2 listen 8 || { not_ok "abort-on-overflow scenario starts"; return; }
 	out=$T_TMP/abort.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	check "abort_on_overflow=1 with an overflowing queue: abort-on-overflow is raised" \
 		has "$(codes "$out")" abort-on-overflow
 	eq "abort_on_overflow: its evidence carries the sysctl" \
@@ -315,7 +315,7 @@ t_syn_queue() {
 	EOF
 	scen "$NS" -b 8 synrecv 40 || { not_ok "SYN-queue scenario (syncookies=$cookies) starts"; return; }
 	out=$T_TMP/synq$cookies.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	if [ "$cookies" = 0 ]; then
 		f=$(finding "$out" synq-overflow)
 		eq "syncookies=0: synq-overflow is crit" "$(jq -r .severity <<<"$f")" crit
@@ -339,7 +339,7 @@ t_close_wait_leak() {
 	local out f
 	ns_new && scen "$NS" --every 250 closewait 40 || { not_ok "CLOSE-WAIT leak scenario starts"; return; }
 	out=$T_TMP/cw.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	f=$(finding "$out" close-wait)
 	eq "CLOSE-WAIT leak: a close-wait finding for the server's port" "$(jq -r .subject <<<"$f")" "port $SCEN_PORT"
 	gt "CLOSE-WAIT leak: it is growing (new ones in the interval)" "$(jq -r .evidence.new <<<"$f")" 0
@@ -355,7 +355,7 @@ t_time_wait_burst() {
 	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_max_tw_buckets=120 net.ipv4.ip_local_port_range="40000 40199"
 	scen "$NS" --every 5 timewait 160 || { not_ok "TIME-WAIT burst scenario starts"; return; }
 	out=$T_TMP/tw.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	gt "TIME-WAIT burst: a crit time-wait finding counted overflows (TCPTimeWaitOverflow)" \
 		"$(jq -s '[.[].findings[] | select(.code == "time-wait" and .severity == "crit") | .evidence.tw_overflow_delta] | max // 0' "$out")" 0
 	f=$(finding "$out" time-wait)
@@ -372,7 +372,7 @@ t_delayed_ack() {
 	local out c f
 	ns_new && scen "$NS" reqresp || { not_ok "delayed-ack scenario starts"; return; }
 	out=$T_TMP/dack.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	eq "delayed ACK: the client's LIMIT is delack, not cwnd" "$(jq -r .limited_by <<<"$c")" delack
 	check "delayed ACK: the client is flagged delayed-ack" \
@@ -397,7 +397,7 @@ t_delayed_ack_guards() {
 		# shellcheck disable=SC2086
 		ns_new && scen "$NS" $what || { not_ok "$what starts"; continue; }
 		out=$T_TMP/dack_guard.json
-		diag "$NS" "$out"
+		frames "$NS" "$out"
 		eq "$what: no delayed-ack in any frame" \
 			"$(jq -s '[.[].findings[] | select(.code == "delayed-ack")] | length' "$out")" 0
 		eq "$what: no connection's LIMIT is delack" \
@@ -423,7 +423,7 @@ t_syn_retry() {
 	live=$SCEN_PORT
 	scen "$NS" -p $dead listen 12 || { not_ok "syn-retry scenario starts"; return; }
 	out=$T_TMP/synretry.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	eq "syn-retry: one syn-retry finding" "$(jqv "$out" '[.findings[] | select(.code == "syn-retry")] | length')" 1
 	f=$(finding "$out" syn-retry)
 	eq "syn-retry: it names the dead destination" "$(jq -r .subject <<<"$f")" "127.0.0.1:$dead"
@@ -454,7 +454,7 @@ t_synack_retry() {
 	EOF
 	scen "$NS" -p $port synrecv 5 || { not_ok "synack-retry scenario starts"; return; }
 	out=$T_TMP/synack.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	f=$(finding "$out" synack-retry)
 	eq "synack-retry: the listener is named" "$(jq -r .subject <<<"$f")" "127.0.0.1:$port"
 	eq "synack-retry: all 5 requests retransmit" "$(jq -r .evidence.retrying <<<"$f")" 5
@@ -471,7 +471,7 @@ t_fin_wait() {
 	ns_new && scen "$NS" finwait1 6 || { not_ok "FIN-WAIT-1 scenario starts"; return; }
 	port=$SCEN_PORT
 	out=$T_TMP/fw1.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	f=$(finding "$out" fin-wait-1)
 	eq "FIN-WAIT-1: the server port is named" "$(jq -r .subject <<<"$f")" "port $port"
 	eq "FIN-WAIT-1: six orphans" "$(jq -r .evidence.orphans <<<"$f")" 6
@@ -480,7 +480,7 @@ t_fin_wait() {
 	eq "FIN-WAIT-1: the state count agrees" "$(jqv "$out" '.states["FIN-WAIT-1"]')" 6
 	ns_new && scen "$NS" closewait 5 || { not_ok "FIN-WAIT-2 scenario starts"; return; }
 	out=$T_TMP/fw2.json
-	diag "$NS" "$out"
+	frames "$NS" "$out"
 	f=$(finding "$out" fin-wait-2)
 	eq "FIN-WAIT-2: the server endpoint is named" "$(jq -r .subject <<<"$f")" "-> 127.0.0.1:$SCEN_PORT"
 	eq "FIN-WAIT-2: five orphans" "$(jq -r .evidence.orphans <<<"$f")" 5
@@ -499,7 +499,7 @@ t_no_wscale() {
 		scen "$NS_A" --server-ns "/run/netns/$NS_B" -a 10.9.0.2 bulk ||
 		{ not_ok "no-wscale scenario starts"; return; }
 	out=$T_TMP/nows.json
-	diag "$NS_A" "$out"
+	frames "$NS_A" "$out"
 	c=$(client "$out" "$SCEN_PORT")
 	gt "no wscale: the window stays below 64 KiB" "$((65536 - $(jq -r .rwnd <<<"$c")))" 0
 	eq "no wscale: the sender is limited by the window" "$(jq -r .limited_by <<<"$c")" rwnd
