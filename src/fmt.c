@@ -14,13 +14,13 @@
  * snprintf outside the range they are exact in.
  */
 
-/* Writes s (n bytes) and suffix as snprintf(buf, len, "%s%s") would. */
-static void put(char *buf, size_t len, const char *s, size_t n, const char *suffix)
+/* Writes s (n bytes) and suffix as snprintf(buf, len, "%s%s") would; the bytes written. */
+static size_t put(char *buf, size_t len, const char *s, size_t n, const char *suffix)
 {
 	size_t m = strlen(suffix);
 
 	if (!len)
-		return;
+		return 0;
 	if (n > len - 1)
 		n = len - 1;
 	memcpy(buf, s, n);
@@ -28,6 +28,7 @@ static void put(char *buf, size_t len, const char *s, size_t n, const char *suff
 		m = len - 1 - n;
 	memcpy(buf + n, suffix, m);
 	buf[n + m] = '\0';
+	return n + m;
 }
 
 /* Decimal digits of v, right-aligned in a 24-byte tmp; returns where they start. */
@@ -43,13 +44,52 @@ static char *digits(uint64_t v, char tmp[24])
 	return p;
 }
 
+/* Two digits at a time: "00".."99". */
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+static int ndigits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return v >= 1000 ? n + 3 : v >= 100 ? n + 2 : v >= 10 ? n + 1 : n;
+}
+
 int fmt_u64(uint64_t v, char *buf, size_t len)
 {
-	char tmp[24], *p = digits(v, tmp);
-	size_t n = (size_t)(tmp + 23 - p);
+	int n = ndigits(v);
+	char *p;
 
-	put(buf, len, p, n, "");
-	return (int)n;
+	if ((size_t)n >= len) {
+		/* cut, as snprintf cuts: rare (no caller's buffer is that short) */
+		char tmp[24], *d = digits(v, tmp);
+
+		put(buf, len, d, (size_t)n, "");
+		return n;
+	}
+	/* straight into buf, from the end: every number of a snapshot comes here */
+	p = buf + n;
+	*p = '\0';
+	while (v >= 100) {
+		unsigned k = (unsigned)(v % 100);
+
+		v /= 100;
+		p -= 2;
+		memcpy(p, pairs + 2 * k, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return n;
 }
 
 /*
@@ -57,7 +97,7 @@ int fmt_u64(uint64_t v, char *buf, size_t len)
  * value is floored, corrected, and compared with the half-way point by fma(),
  * which rounds only once: the comparison is exact, as printf's is.
  */
-static void put_fixed(double v, int dec, const char *suffix, char *buf, size_t len)
+static size_t put_fixed(double v, int dec, const char *suffix, char *buf, size_t len)
 {
 	static const double mul[] = { 1, 10, 100, 1000 };
 	char tmp[32], *p;
@@ -65,8 +105,9 @@ static void put_fixed(double v, int dec, const char *suffix, char *buf, size_t l
 	double r;
 
 	if (!isfinite(v) || signbit(v) || dec < 0 || dec > 3 || v * mul[dec] >= 0x1p52) {
-		snprintf(buf, len, "%.*f%s", dec, v, suffix);
-		return;
+		int n = snprintf(buf, len, "%.*f%s", dec, v, suffix);
+
+		return n < 0 || !len ? 0 : (size_t)n < len ? (size_t)n : len - 1;
 	}
 	k = (uint64_t)floor(v * mul[dec]);
 	if (fma(v, mul[dec], -(double)k) < 0) /* the product was rounded up to an integer */
@@ -88,7 +129,7 @@ static void put_fixed(double v, int dec, const char *suffix, char *buf, size_t l
 		*--p = (char)('0' + ip % 10);
 		ip /= 10;
 	} while (ip);
-	put(buf, len, p, (size_t)(tmp + sizeof(tmp) - 1 - p), suffix);
+	return put(buf, len, p, (size_t)(tmp + sizeof(tmp) - 1 - p), suffix);
 }
 
 static char *scaled(double v, double base, const char *suffixes, char *buf, size_t len)
@@ -144,9 +185,9 @@ char *fmt_bytes(uint64_t v, char *buf, size_t len)
 	return scaled((double)v, 1024.0, " KMGTPE", buf, len);
 }
 
-/* v scaled by 1024 with two-letter IEC prefixes (suffixes[i] is "Ki", "Mi", ...). */
-static char *scaled_iec(double v, const char *const *suffixes, const char *sep, char *buf,
-			size_t len)
+/* v scaled by 1024 with two-letter IEC prefixes (suffixes[i] is "Ki", "Mi", ...); the length. */
+static size_t scaled_iec(double v, const char *const *suffixes, const char *sep, char *buf,
+			 size_t len)
 {
 	int i = 0;
 
@@ -163,26 +204,35 @@ static char *scaled_iec(double v, const char *const *suffixes, const char *sep, 
 	memcpy(suf + ns, suffixes[i], nx);
 	suf[ns + nx] = '\0';
 	if (i == 0)
-		put_fixed(v, 0, suf, buf, len);
+		return put_fixed(v, 0, suf, buf, len);
 	else if (v < 9.995)
-		put_fixed(v, 1, suf, buf, len);
+		return put_fixed(v, 1, suf, buf, len);
 	else
-		put_fixed(v, 0, suf, buf, len);
-	return buf;
+		return put_fixed(v, 0, suf, buf, len);
+}
+
+size_t fmt_ibytes_n(uint64_t v, char *buf, size_t len)
+{
+	static const char *const suf[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL };
+
+	/* below 1024 it is the integer itself (what %.0f prints for it) */
+	if (v < 1024 && len > 4)
+		return (size_t)fmt_u64(v, buf, len);
+	return scaled_iec((double)v, suf, "", buf, len);
 }
 
 char *fmt_ibytes(uint64_t v, char *buf, size_t len)
 {
-	static const char *const suf[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL };
-
-	return scaled_iec((double)v, suf, "", buf, len);
+	fmt_ibytes_n(v, buf, len);
+	return buf;
 }
 
 char *fmt_size(uint64_t v, char *buf, size_t len)
 {
 	static const char *const suf[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", NULL };
 
-	return scaled_iec((double)v, suf, " ", buf, len);
+	scaled_iec((double)v, suf, " ", buf, len);
+	return buf;
 }
 
 char *fmt_rate(double bps, char *buf, size_t len)
