@@ -11,11 +11,23 @@
 
 #define JSON_MAX_DEPTH 16
 
-/* Writes into a borrowed strbuf; handles commas. A NULL key means "array element". */
+/* Keys checked once per writer, by address (a snapshot writes ~60 keys per socket). */
+#define JSON_KEY_CACHE 512
+
+/*
+ * Writes into a borrowed strbuf; handles commas. A NULL key means "array
+ * element". A key's text must not change while the writer is in use (keys
+ * are literals, table strings, a frame's names): the writer remembers by
+ * address that a key needs no escaping.
+ */
 struct json {
 	struct strbuf *sb;
 	int depth;
 	bool need_comma[JSON_MAX_DEPTH];
+	struct {
+		const char *k;
+		size_t n;
+	} keys[JSON_KEY_CACHE];
 };
 
 void json_init(struct json *j, struct strbuf *sb);

@@ -1569,7 +1569,7 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 
 void column_json(const struct column *col, const struct row *r, struct json *j)
 {
-	struct cval v = { 0 };
+	struct cval v;
 	char buf[ENDPOINT_STRLEN];
 
 	if (!col->json)
@@ -1578,6 +1578,9 @@ void column_json(const struct column *col, const struct row *r, struct json *j)
 		col->json_emit(r, j, col->json);
 		return;
 	}
+	/* what every getter relies on, as in column_format_n: tens of values per socket */
+	v.kind = CV_NONE;
+	v.u = 0;
 	col->get(r, &v);
 	switch (v.kind) {
 	case CV_U64:

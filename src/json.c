@@ -17,32 +17,61 @@ void json_init(struct json *j, struct strbuf *sb)
 	j->sb = sb;
 }
 
+/* Printable ASCII other than the two characters JSON escapes. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 static void key(struct json *j, const char *k)
 {
-	char b[64];
-	size_t n = 1;
+	struct strbuf *sb = j->sb;
+	size_t n, slot;
+	char *p;
 
 	if (j->need_comma[j->depth])
-		sb_putc(j->sb, ',');
+		sb_putc(sb, ',');
 	j->need_comma[j->depth] = true;
 	if (!k)
 		return;
-	/*
-	 * Keys are short identifiers: copied and checked in one pass, written in
-	 * one piece; anything json_quote would escape (or a long key) goes to it.
-	 */
-	b[0] = '"';
-	for (const unsigned char *p = (const unsigned char *)k; *p; p++) {
-		if (n == sizeof(b) - 2 || *p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
-			json_quote(j->sb, k, strlen(k));
-			sb_putc(j->sb, ':');
-			return;
-		}
-		b[n++] = (char)*p;
+	/* seen before: known plain, known length (two places a key may be in) */
+	slot = (size_t)(((uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15)) >> 32) % JSON_KEY_CACHE;
+	if (j->keys[slot].k != k && j->keys[slot].k)
+		slot ^= 1;
+	if (j->keys[slot].k == k) {
+		n = j->keys[slot].n;
+		p = sb_room(sb, n + 3);
+		p[0] = '"';
+		memcpy(p + 1, k, n);
+		p[n + 1] = '"';
+		p[n + 2] = ':';
+		sb_advance(sb, n + 3);
+		return;
 	}
-	b[n++] = '"';
-	b[n++] = ':';
-	sb_add(j->sb, b, n);
+	/*
+	 * Keys are short identifiers: copied and checked in one pass straight
+	 * into the output; anything json_quote would escape (or a long key)
+	 * goes to it, and is not remembered.
+	 */
+	n = strlen(k);
+	if (n <= 64) {
+		p = sb_room(sb, n + 3);
+		p[0] = '"';
+		for (size_t i = 0; i < n; i++) {
+			if (!plain((unsigned char)k[i]))
+				goto quote;
+			p[i + 1] = k[i];
+		}
+		p[n + 1] = '"';
+		p[n + 2] = ':';
+		sb_advance(sb, n + 3);
+		j->keys[slot].k = k;
+		j->keys[slot].n = n;
+		return;
+	}
+quote:
+	json_quote(sb, k, n);
+	sb_putc(sb, ':');
 }
 
 static void open_nested(struct json *j, const char *k, char c)
@@ -203,24 +232,27 @@ void json_strn(struct json *j, const char *k, const char *s, size_t n)
 }
 
 /* Numbers without printf: a snapshot writes tens of them per socket. */
+static void put_u64(struct strbuf *sb, uint64_t v)
+{
+	enum { ROOM = 21 }; /* 20 digits and fmt_u64's NUL */
+
+	sb_advance(sb, (size_t)fmt_u64(v, sb_room(sb, ROOM), ROOM));
+}
+
 static void put_i64(struct strbuf *sb, int64_t v)
 {
-	char b[24];
-
 	if (v < 0) {
 		sb_putc(sb, '-');
-		sb_add(sb, b, (size_t)fmt_u64(0 - (uint64_t)v, b, sizeof(b)));
+		put_u64(sb, 0 - (uint64_t)v);
 	} else {
-		sb_add(sb, b, (size_t)fmt_u64((uint64_t)v, b, sizeof(b)));
+		put_u64(sb, (uint64_t)v);
 	}
 }
 
 void json_u64(struct json *j, const char *k, uint64_t v)
 {
-	char b[24];
-
 	key(j, k);
-	sb_add(j->sb, b, (size_t)fmt_u64(v, b, sizeof(b)));
+	put_u64(j->sb, v);
 }
 
 void json_i64(struct json *j, const char *k, int64_t v)
@@ -258,13 +290,16 @@ void json_fixed(struct json *j, const char *k, double v, int decimals)
 void json_bool(struct json *j, const char *k, bool v)
 {
 	key(j, k);
-	sb_puts(j->sb, v ? "true" : "false");
+	if (v)
+		sb_add(j->sb, "true", 4);
+	else
+		sb_add(j->sb, "false", 5);
 }
 
 void json_null(struct json *j, const char *k)
 {
 	key(j, k);
-	sb_puts(j->sb, "null");
+	sb_add(j->sb, "null", 4);
 }
 
 void json_timestamp(struct json *j, int64_t real_ns)
