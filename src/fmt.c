@@ -185,10 +185,48 @@ char *fmt_bytes(uint64_t v, char *buf, size_t len)
 	return scaled((double)v, 1024.0, " KMGTPE", buf, len);
 }
 
+/*
+ * k / 10^dec with dec decimals and the suffix, for an integer k already
+ * rounded: what put_fixed prints once it has k, without its floating point.
+ */
+static size_t put_scaled_int(uint64_t k, int dec, const char *suffix, char *buf, size_t len)
+{
+	char tmp[32], *p = tmp + sizeof(tmp) - 1;
+
+	*p = '\0';
+	for (int i = 0; i < dec; i++) {
+		*--p = (char)('0' + k % 10);
+		k /= 10;
+	}
+	if (dec)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	return put(buf, len, p, (size_t)(tmp + sizeof(tmp) - 1 - p), suffix);
+}
+
+/*
+ * "%.<dec>f" of v / 2^shift (exact in a double: v < 2^53), rounded half to
+ * even as printf rounds an exact value, in integers: the IEC cells of every
+ * socket's skmem.
+ */
+static size_t put_dyadic(uint64_t v, int shift, int dec, const char *suffix, char *buf, size_t len)
+{
+	uint64_t k = dec ? v * 10 : v, q = k >> shift, r = k & ((UINT64_C(1) << shift) - 1);
+	uint64_t half = UINT64_C(1) << (shift - 1);
+
+	if (r > half || (r == half && (q & 1)))
+		q++;
+	return put_scaled_int(q, dec, suffix, buf, len);
+}
+
 /* v scaled by 1024 with two-letter IEC prefixes (suffixes[i] is "Ki", "Mi", ...); the length. */
 static size_t scaled_iec(double v, const char *const *suffixes, const char *sep, char *buf,
 			 size_t len)
 {
+	double exact = v;
 	int i = 0;
 
 	while (v >= 1024.0 * 0.9995 && suffixes[i + 1]) {
@@ -203,6 +241,9 @@ static size_t scaled_iec(double v, const char *const *suffixes, const char *sep,
 	memcpy(suf, sep, ns);
 	memcpy(suf + ns, suffixes[i], nx);
 	suf[ns + nx] = '\0';
+	/* an integer below 2^53 divided by 1024^i is exact: its digits in integers */
+	if (i > 0 && i <= 5 && exact < 0x1p53 && exact == floor(exact))
+		return put_dyadic((uint64_t)exact, 10 * i, v < 9.995 ? 1 : 0, suf, buf, len);
 	if (i == 0)
 		return put_fixed(v, 0, suf, buf, len);
 	else if (v < 9.995)
@@ -254,6 +295,10 @@ char *fmt_bits(double bps, char *buf, size_t len)
 {
 	if (!isfinite(bps) || bps < 0)
 		bps = 0;
+	if (bps == 0 && !signbit(bps) && len > 1) {
+		memcpy(buf, "0", 2); /* an idle socket's rate: most cells of a snapshot */
+		return buf;
+	}
 	if (bps < 1000) {
 		put_fixed(bps, 0, "", buf, len);
 		return buf;
@@ -297,7 +342,22 @@ char *fmt_count(uint64_t v, int width, char *buf, size_t len)
 
 char *fmt_usec_ms(uint64_t us, char *buf, size_t len)
 {
+	/* decimals 3, 2, 1, 0 below 10, 100, 1000 ms and above (us / 1000.0 crosses them exactly) */
+	int dec = us < 10000 ? 3 : us < 100000 ? 2 : us < 1000000 ? 1 : 0;
+	static const uint64_t drop[] = { 1000, 100, 10, 1 }; /* 10^(3 - dec) */
 	double ms = (double)us / 1000.0;
+
+	/*
+	 * In integers unless the dropped digits are exactly half way: us / 1000.0
+	 * is within a hair of us / 1000, so printf rounds it as the exact
+	 * decimal except at a tie, where the binary value's side decides.
+	 */
+	if (us < (UINT64_C(1) << 50) && (dec == 3 || us % drop[dec] != drop[dec] / 2)) {
+		uint64_t k = us / drop[dec] + (us % drop[dec] > drop[dec] / 2 ? 1 : 0);
+
+		put_scaled_int(k, dec, "", buf, len);
+		return buf;
+	}
 
 	put_fixed(ms, ms < 10 ? 3 : ms < 100 ? 2 : ms < 1000 ? 1 : 0, "", buf, len);
 	return buf;
