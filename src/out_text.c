@@ -91,28 +91,43 @@ static void header(const struct frame *f, const struct out_ctx *ctx, const struc
  */
 static void row_line(const struct layout *l, const struct row *r, struct strbuf *sb)
 {
-	enum { CELL = 160, RAW = 128 }; /* table_row_line's room and table_cell's buffer */
+	/* table_row_line's room, table_cell's buffer; pads and texts copied in fixed sizes */
+	enum { CELL = 160, RAW = 128, PAD = 64, TEXT = 32 };
+	static const char spaces[PAD + 1] =
+		"                                                                ";
 	size_t start = sb->len;
+	char raw[RAW];
 
+	_Static_assert(RAW <= CELL && 2 * PAD <= CELL && PAD + TEXT <= CELL, "cell room");
 	for (int i = 0; i < l->n; i++) {
 		const struct column *col = l->col[i];
-		size_t w = (size_t)l->width[i], n;
-		char *p = sb_room(sb, CELL + 1), raw[RAW];
+		size_t w = (size_t)l->width[i], n = 0;
+		char *p = sb_room(sb, CELL + 1);
+		bool right = col->align == ALIGN_RIGHT;
 
 		if (i)
 			*p++ = ' ';
+		/*
+		 * Left-aligned text is formatted where it goes, right-aligned text
+		 * beside it; the fixed-size copies may write past the cell into
+		 * room the next cell (or the line's end) overwrites.
+		 */
 		if ((l->procs_note && (col->flags & COLF_PROCS) && !r->proc) || w >= CELL ||
-		    (n = column_format_n(col, r, l->width[i], raw, sizeof(raw))) > w) {
+		    (n = column_format_n(col, r, l->width[i], right ? raw : p, RAW)) > w) {
 			table_cell(l, i, r, p, CELL);
 			sb_advance(sb, (size_t)(i ? 1 : 0) + strlen(p));
 			continue;
 		}
-		if (col->align == ALIGN_RIGHT) {
+		if (!right && w <= PAD) {
+			memcpy(p + n, spaces, PAD);
+		} else if (!right) {
+			memset(p + n, ' ', w - n);
+		} else if (w <= PAD && n <= TEXT) {
+			memcpy(p, spaces, PAD);
+			memcpy(p + (w - n), raw, TEXT);
+		} else {
 			memset(p, ' ', w - n);
 			memcpy(p + (w - n), raw, n);
-		} else {
-			memcpy(p, raw, n);
-			memset(p + n, ' ', w - n);
 		}
 		sb_advance(sb, (size_t)(i ? 1 : 0) + w);
 	}
