@@ -13,6 +13,8 @@
 
 /* Keys checked once per writer, by address (a snapshot writes ~60 keys per socket). */
 #define JSON_KEY_CACHE 512
+/* Room for a remembered key quoted with its colon ("key":), copied in one fixed-size piece. */
+#define JSON_KEY_QUOTED 32
 
 /*
  * Writes into a borrowed strbuf; handles commas. A NULL key means "array
@@ -26,7 +28,8 @@ struct json {
 	bool need_comma[JSON_MAX_DEPTH];
 	struct {
 		const char *k;
-		size_t n;
+		uint8_t n; /* bytes of q in use */
+		char q[JSON_KEY_QUOTED];
 	} keys[JSON_KEY_CACHE];
 };
 

@@ -26,28 +26,28 @@ static bool plain(unsigned char c)
 static void key(struct json *j, const char *k)
 {
 	struct strbuf *sb = j->sb;
-	size_t n, slot;
+	size_t comma = j->need_comma[j->depth], n, slot;
 	char *p;
 
-	if (j->need_comma[j->depth])
-		sb_putc(sb, ',');
 	j->need_comma[j->depth] = true;
-	if (!k)
+	if (!k) {
+		if (comma)
+			sb_putc(sb, ',');
 		return;
-	/* seen before: known plain, known length (two places a key may be in) */
+	}
+	/* seen before: its quoted form, copied whole (two places a key may be in) */
 	slot = (size_t)(((uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15)) >> 32) % JSON_KEY_CACHE;
 	if (j->keys[slot].k != k && j->keys[slot].k)
 		slot ^= 1;
 	if (j->keys[slot].k == k) {
-		n = j->keys[slot].n;
-		p = sb_room(sb, n + 3);
-		p[0] = '"';
-		memcpy(p + 1, k, n);
-		p[n + 1] = '"';
-		p[n + 2] = ':';
-		sb_advance(sb, n + 3);
+		p = sb_room(sb, 1 + JSON_KEY_QUOTED);
+		p[0] = ',';
+		memcpy(p + comma, j->keys[slot].q, JSON_KEY_QUOTED);
+		sb_advance(sb, comma + j->keys[slot].n);
 		return;
 	}
+	if (comma)
+		sb_putc(sb, ',');
 	/*
 	 * Keys are short identifiers: copied and checked in one pass straight
 	 * into the output; anything json_quote would escape (or a long key)
@@ -64,9 +64,12 @@ static void key(struct json *j, const char *k)
 		}
 		p[n + 1] = '"';
 		p[n + 2] = ':';
+		if (n + 3 <= JSON_KEY_QUOTED) {
+			j->keys[slot].k = k;
+			j->keys[slot].n = (uint8_t)(n + 3);
+			memcpy(j->keys[slot].q, p, n + 3);
+		}
 		sb_advance(sb, n + 3);
-		j->keys[slot].k = k;
-		j->keys[slot].n = n;
 		return;
 	}
 quote:
