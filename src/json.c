@@ -147,6 +147,23 @@ void json_quote(struct strbuf *sb, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	/* short and plain (addresses, states, names): checked while copied into place */
+	if (n <= 64) {
+		char *q = sb_room(sb, n + 2);
+
+		q[0] = '"';
+		while (i < n && plain(p[i])) {
+			q[i + 1] = (char)p[i];
+			i++;
+		}
+		if (i == n) {
+			q[n + 1] = '"';
+			sb_advance(sb, n + 2);
+			return;
+		}
+		i = 0; /* not written: the general path below starts over */
+	}
+
 	sb_putc(sb, '"');
 	while (i < n) {
 		unsigned char c = p[i];
