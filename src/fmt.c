@@ -63,8 +63,15 @@ static int ndigits(uint64_t v)
 
 int fmt_u64(uint64_t v, char *buf, size_t len)
 {
-	int n = ndigits(v);
+	int n;
 	char *p;
+
+	if (v < 10 && len >= 2) { /* zeros and small counts: most numbers of a snapshot */
+		buf[0] = (char)('0' + v);
+		buf[1] = '\0';
+		return 1;
+	}
+	n = ndigits(v);
 
 	if ((size_t)n >= len) {
 		/* cut, as snprintf cuts: rare (no caller's buffer is that short) */
