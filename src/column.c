@@ -619,6 +619,13 @@ static void get_flags(const struct row *r, struct cval *v)
 {
 	unsigned worst = 0, n = 0;
 
+	if (!r->findings) { /* most sockets: nothing to join or rank */
+		v->buf[0] = '\0';
+		set_str(v, v->buf);
+		v->u = 0;
+		return;
+	}
+
 	diagnose_flags_str(r, v->buf, sizeof(v->buf));
 	set_str(v, v->buf);
 	for (unsigned code = 0; code < DX_CONN_N; code++) {
@@ -634,7 +641,7 @@ static void get_flags(const struct row *r, struct cval *v)
 static void json_flags(const struct row *r, struct json *j, const char *key)
 {
 	json_arr_begin(j, key);
-	for (unsigned code = 0; code < DX_CONN_N; code++)
+	for (unsigned code = 0; r->findings && code < DX_CONN_N; code++)
 		if (r->findings & (1u << code))
 			json_str(j, NULL, diagnose_code(code)->name);
 	json_arr_end(j);
@@ -644,7 +651,7 @@ static enum attr attr_flags(const struct row *r)
 {
 	enum attr a = AT_NORMAL;
 
-	for (unsigned code = 0; code < DX_CONN_N; code++) {
+	for (unsigned code = 0; r->findings && code < DX_CONN_N; code++) {
 		if (!(r->findings & (1u << code)))
 			continue;
 		if (diagnose_code(code)->severity >= DS_WARN)
@@ -663,7 +670,7 @@ static unsigned worst_problem(const struct row *r)
 {
 	unsigned worst = 0;
 
-	for (unsigned code = 0; code < DX_CONN_N; code++) {
+	for (unsigned code = 0; r->findings && code < DX_CONN_N; code++) {
 		unsigned sev;
 
 		if (!(r->findings & (1u << code)))

@@ -17,6 +17,12 @@ void json_init(struct json *j, struct strbuf *sb)
 	j->sb = sb;
 }
 
+void json_remember_keys(struct json *j, struct json_keys *kc)
+{
+	memset(kc, 0, sizeof(*kc));
+	j->keys = kc;
+}
+
 /* Printable ASCII other than the two characters JSON escapes. */
 static bool plain(unsigned char c)
 {
@@ -26,7 +32,8 @@ static bool plain(unsigned char c)
 static void key(struct json *j, const char *k)
 {
 	struct strbuf *sb = j->sb;
-	size_t comma = j->need_comma[j->depth], n, slot;
+	size_t comma = j->need_comma[j->depth], n, slot = 0;
+	struct json_key *e = NULL;
 	char *p;
 
 	j->need_comma[j->depth] = true;
@@ -35,16 +42,30 @@ static void key(struct json *j, const char *k)
 			sb_putc(sb, ',');
 		return;
 	}
-	/* seen before: its quoted form, copied whole (two places a key may be in) */
-	slot = (size_t)(((uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15)) >> 32) % JSON_KEY_CACHE;
-	if (j->keys[slot].k != k && j->keys[slot].k)
-		slot ^= 1;
-	if (j->keys[slot].k == k) {
-		p = sb_room(sb, 1 + JSON_KEY_QUOTED);
-		p[0] = ',';
-		memcpy(p + comma, j->keys[slot].q, JSON_KEY_QUOTED);
-		sb_advance(sb, comma + j->keys[slot].n);
-		return;
+	/*
+	 * Seen before: its quoted form, copied whole. A key lives in one of the
+	 * 4 places of its group (the top bits of a Fibonacci hash of its
+	 * address); a new one goes first, the group's last one out.
+	 */
+	if (j->keys) {
+		size_t g = (size_t)(((uint64_t)(uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15)) >>
+				    (64 - 8)) *
+			   4;
+
+		_Static_assert(JSON_KEY_CACHE == 4 << 8, "JSON_KEY_CACHE: 256 groups of 4");
+		e = &j->keys->e[g];
+		slot = e[0].k == k ? 0 : e[1].k == k ? 1 : e[2].k == k ? 2 : e[3].k == k ? 3 : 4;
+		if (slot < 4) {
+			p = sb_room(sb, 1 + JSON_KEY_QUOTED);
+			p[0] = ',';
+			memcpy(p + comma, e[slot].q, JSON_KEY_QUOTED);
+			sb_advance(sb, comma + e[slot].n);
+			return;
+		}
+		/* the newest first: a key used once (a header's) is pushed out by those of every row */
+		memmove(&e[1], &e[0], 3 * sizeof(e[0]));
+		e[0].k = NULL;
+		slot = 0;
 	}
 	if (comma)
 		sb_putc(sb, ',');
@@ -64,10 +85,10 @@ static void key(struct json *j, const char *k)
 		}
 		p[n + 1] = '"';
 		p[n + 2] = ':';
-		if (n + 3 <= JSON_KEY_QUOTED) {
-			j->keys[slot].k = k;
-			j->keys[slot].n = (uint8_t)(n + 3);
-			memcpy(j->keys[slot].q, p, n + 3);
+		if (e && n + 3 <= JSON_KEY_QUOTED) {
+			e[slot].k = k;
+			e[slot].n = (uint8_t)(n + 3);
+			memcpy(e[slot].q, p, n + 3);
 		}
 		sb_advance(sb, n + 3);
 		return;

@@ -241,10 +241,13 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 		    struct strbuf *sb)
 {
 	struct conn_cols cc;
+	struct json_keys keys;
 	struct json j;
 
 	view_build(v, f, ctx->sort, ctx->reverse, ctx->match, ctx->match_ctx);
 	json_init(&j, sb);
+	json_remember_keys(&j,
+			   &keys); /* every key here is a literal or a table's or frame's name */
 	json_obj_begin(&j, NULL);
 	json_timestamp(&j, f->real_ns);
 	json_f64(&j, "interval", round(f->interval * 1e6) / 1e6);

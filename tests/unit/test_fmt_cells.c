@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -196,32 +197,59 @@ static void endpoints_in_place_print_what_inet_ntop_prints(void **state)
 	}
 }
 
-/* Keys remembered by address still come out escaped, and a reused key's text is the same. */
+/*
+ * Keys remembered by address still come out escaped, a remembered key's
+ * text is the same each time, and more keys than the groups hold (evicted
+ * and checked again) change nothing: with and without remembering.
+ */
 static void json_keys_are_escaped_and_remembered(void **state)
 {
-	static const char *const keys[] = { "plain", "with\"quote", "back\\slash",
-					    "tab\t", "caf\xc3\xa9", "" };
+	static const char *const odd[] = { "plain",
+					   "with\"quote",
+					   "back\\slash",
+					   "tab\t",
+					   "caf\xc3\xa9",
+					   "",
+					   "a-key-longer-than-the-32-bytes-kept" };
+	static char many[3000][16];
 	struct strbuf sb = STRBUF_INIT, ref = STRBUF_INIT;
+	struct json_keys *kc = malloc(sizeof(*kc));
 	struct json j;
 
 	(void)state;
-	json_init(&j, &sb);
-	json_obj_begin(&j, NULL);
-	for (int round = 0; round < 3; round++)
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			json_u64(&j, keys[i], i);
-	json_obj_end(&j);
-	sb_puts(&ref, "{");
-	for (int round = 0; round < 3; round++)
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-			if (round || i)
-				sb_putc(&ref, ',');
-			json_quote(&ref, keys[i], strlen(keys[i]));
-			sb_printf(&ref, ":%zu", i);
+	assert_non_null(kc);
+	for (size_t i = 0; i < 3000; i++)
+		snprintf(many[i], sizeof(many[i]), "k%zu", i * 7919 % 3000);
+	for (int remember = 0; remember < 2; remember++) {
+		size_t nth = 0;
+
+		sb_reset(&sb);
+		sb_reset(&ref);
+		json_init(&j, &sb);
+		if (remember)
+			json_remember_keys(&j, kc);
+		json_obj_begin(&j, NULL);
+		sb_puts(&ref, "{");
+		for (int round = 0; round < 3; round++) {
+			for (size_t i = 0; i < 3000 + sizeof(odd) / sizeof(odd[0]); i++, nth++) {
+				/* every other key one of 60 (remembered), the rest evict */
+				const char *k = i >= 3000 ? odd[i - 3000]
+						: i & 1   ? many[(i / 2) % 60]
+							  : many[(i * 31 + (size_t)round) % 3000];
+
+				json_u64(&j, k, nth);
+				if (nth)
+					sb_putc(&ref, ',');
+				json_quote(&ref, k, strlen(k));
+				sb_printf(&ref, ":%zu", nth);
+			}
 		}
-	sb_puts(&ref, "}");
-	assert_string_equal(sb_str(&sb), sb_str(&ref));
-	assert_non_null(strstr(sb_str(&sb), "\"with\\\"quote\":1"));
+		json_obj_end(&j);
+		sb_puts(&ref, "}");
+		assert_string_equal(sb_str(&sb), sb_str(&ref));
+		assert_non_null(strstr(sb_str(&sb), "\"with\\\"quote\":"));
+	}
+	free(kc);
 	sb_free(&sb);
 	sb_free(&ref);
 }
