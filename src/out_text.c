@@ -96,7 +96,7 @@ static void row_line(const struct layout *l, const struct row *r, struct strbuf 
 	static const char spaces[PAD + 1] =
 		"                                                                ";
 	size_t start = sb->len;
-	char raw[RAW];
+	char raw[RAW] = { 0 }; /* once a row: the fixed-size copy reads past the text */
 
 	_Static_assert(RAW <= CELL && 2 * PAD <= CELL && PAD + TEXT <= CELL, "cell room");
 	for (int i = 0; i < l->n; i++) {
