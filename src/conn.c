@@ -96,8 +96,8 @@ char *addr_str(int family, const uint8_t *a, char *buf, size_t len)
 	return buf;
 }
 
-/* "a.b.c.d:port" (or ":*") written at buf, which has room for 22 bytes; its length. */
-static size_t endpoint4(const uint8_t *a, const char *port, size_t np, char *buf)
+/* "a.b.c.d:port" (":*" for star) written at buf, which has room for 22 bytes. */
+static void endpoint4(const uint8_t *a, uint16_t port, bool star, char *buf)
 {
 	char *p = buf;
 
@@ -113,8 +113,10 @@ static size_t endpoint4(const uint8_t *a, const char *port, size_t np, char *buf
 		*p++ = (char)('0' + o % 10);
 		*p++ = i < 3 ? '.' : ':';
 	}
-	memcpy(p, port, np + 1);
-	return (size_t)(p - buf) + np;
+	if (star)
+		memcpy(p, "*", 2);
+	else
+		fmt_u64(port, p, 6); /* "65535" and its NUL */
 }
 
 char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_t len)
@@ -123,18 +125,19 @@ char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_
 	int eff = addr_family(family, a);
 	char pb[8];
 	size_t np;
-
 	/* a listener's peer: any address, no port, as ss shows it */
-	if (port == 0 && addr_is_any(family, a)) {
+	bool star = port == 0 && addr_is_any(family, a);
+
+	/* the common case, a cell per socket: no printf, no copy ("255.255.255.255:65535" is 21) */
+	if (eff == AF_INET && len >= 22) {
+		endpoint4(family == AF_INET6 ? a + 12 : a, port, star, buf);
+		return buf;
+	}
+	if (star) {
 		memcpy(pb, "*", 2);
 		np = 1;
 	} else {
 		np = (size_t)fmt_u64(port, pb, sizeof(pb));
-	}
-	/* the common case, a cell per socket: no printf, no copy ("255.255.255.255:65535" is 21) */
-	if (eff == AF_INET && (family == AF_INET || family == AF_INET6) && len >= 22) {
-		endpoint4(family == AF_INET6 ? a + 12 : a, pb, np, buf);
-		return buf;
 	}
 	if (family == AF_INET6 && addr_is_any(family, a) && !addr_is_v4mapped(a))
 		snprintf(buf, len, "[::]:%s", pb);

@@ -266,6 +266,32 @@ size_t fmt_ibytes_n(uint64_t v, char *buf, size_t len)
 	/* below 1024 it is the integer itself (what %.0f prints for it) */
 	if (v < 1024 && len > 4)
 		return (size_t)fmt_u64(v, buf, len);
+	/* scaled_iec's steps, the digits written in place: "128Ki", "3.8Mi" */
+	if (v < (UINT64_C(1) << 53) && len >= 8) { /* "1023Ki" and its NUL fit */
+		double x = (double)v;
+		int i = 0, dec;
+		uint64_t k, q, r, half;
+		size_t n;
+
+		while (x >= 1024.0 * 0.9995 && suf[i + 1]) {
+			x /= 1024.0;
+			i++;
+		}
+		dec = x < 9.995 ? 1 : 0; /* i >= 1 here: v >= 1024 */
+		k = dec ? v * 10 : v;
+		q = k >> (10 * i);
+		r = k & ((UINT64_C(1) << (10 * i)) - 1);
+		half = UINT64_C(1) << (10 * i - 1);
+		if (r > half || (r == half && (q & 1)))
+			q++;
+		n = (size_t)fmt_u64(dec ? q / 10 : q, buf, len);
+		if (dec) {
+			buf[n++] = '.';
+			buf[n++] = (char)('0' + q % 10);
+		}
+		memcpy(buf + n, suf[i], 3);
+		return n + 2;
+	}
 	return scaled_iec((double)v, suf, "", buf, len);
 }
 

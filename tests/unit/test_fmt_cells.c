@@ -110,6 +110,9 @@ static void ibytes_in_integers_rounds_ties_as_printf(void **state)
 		assert_string_equal(a, b);
 		ref_ibytes(v, b, 4);
 		assert_string_equal(fmt_ibytes(v, a, 4), b);
+		ref_ibytes(v, b, 8); /* the skmem cell's room per part */
+		assert_int_equal(fmt_ibytes_n(v, a, 8), strlen(b));
+		assert_string_equal(a, b);
 	}
 }
 
