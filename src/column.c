@@ -1568,6 +1568,36 @@ size_t column_format_n(const struct column *col, const struct row *r, int width,
 	return strlen(buf);
 }
 
+/* Decimal digits of an octet or a port. */
+static size_t ndig(unsigned v)
+{
+	return v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+}
+
+size_t column_text_len(const struct column *col, const struct row *r, int width, size_t len)
+{
+	char buf[160];
+	struct cval v;
+
+	/* an IPv4 endpoint's length from its digits: every row's two, to size the columns */
+	if (col->fmt == CF_ENDPOINT && len >= 22) {
+		v.kind = CV_NONE;
+		v.u = 0;
+		col->get(r, &v);
+		if (v.kind == CV_EP && addr_family(v.family, v.addr) == AF_INET &&
+		    (v.family == AF_INET || v.family == AF_INET6)) {
+			const uint8_t *a = v.family == AF_INET6 ? v.addr + 12 : v.addr;
+			size_t n = 4; /* three dots and the colon */
+
+			for (int i = 0; i < 4; i++)
+				n += ndig(a[i]);
+			return n +
+			       (v.port == 0 && addr_is_any(v.family, v.addr) ? 1 : ndig(v.port));
+		}
+	}
+	return column_format_n(col, r, width, buf, len < sizeof(buf) ? len : sizeof(buf));
+}
+
 char *column_format(const struct column *col, const struct row *r, int width, char *buf, size_t len)
 {
 	column_format_n(col, r, width, buf, len);

@@ -135,12 +135,37 @@ static void row_line(const struct layout *l, const struct row *r, struct strbuf 
 		sb->s[--sb->len] = '\0';
 }
 
+/*
+ * layout_all()'s layout (every column; a flexible one as wide as its widest
+ * value, measured as layout_all measures it: width 64, ENDPOINT_STRLEN bytes),
+ * with the values' lengths taken from column_text_len: an IPv4 endpoint is
+ * counted, not formatted, on every row before the first is written.
+ */
+static void layout_rows(struct layout *l, const enum col_id *want, size_t nwant,
+			const struct frame *f, const uint32_t *order, size_t n)
+{
+	layout_all(l, want, nwant, f, order, 0);
+	l->total = 0;
+	for (int i = 0; i < l->n; i++) {
+		if (l->col[i]->flags & COLF_FLEX) {
+			for (size_t k = 0; k < n; k++) {
+				size_t len = column_text_len(l->col[i], &f->rows[order[k]], 64,
+							     ENDPOINT_STRLEN);
+
+				if ((int)len > l->width[i])
+					l->width[i] = (int)len;
+			}
+		}
+		l->total += l->width[i] + (i ? 1 : 0);
+	}
+}
+
 static void connections(const struct frame *f, const struct out_ctx *ctx, const struct view *v,
 			struct strbuf *sb)
 {
 	struct layout l;
 
-	layout_all(&l, ctx->cols, ctx->ncols, f, v->order, v->n);
+	layout_rows(&l, ctx->cols, ctx->ncols, f, v->order, v->n);
 	layout_set_attribution(&l, f->attribution);
 	table_header_line(&l, sb);
 	sb_putc(sb, '\n');

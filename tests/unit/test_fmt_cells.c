@@ -200,6 +200,45 @@ static void endpoints_in_place_print_what_inet_ntop_prints(void **state)
 	}
 }
 
+/* The endpoint columns' lengths counted from the digits are the formatted text's. */
+static void endpoint_lengths_counted_match_the_text(void **state)
+{
+	uint64_t seed = 0x1e9;
+	char buf[ENDPOINT_STRLEN];
+
+	(void)state;
+	for (int i = 0; i < 100000; i++) {
+		struct conn c = { 0 };
+		struct row r = { 0 };
+		uint64_t r1 = xorshift(&seed), r2 = xorshift(&seed);
+
+		r.c = &c;
+		c.family = i % 3 ? AF_INET : AF_INET6;
+		memcpy(c.src, &r1, 8);
+		memcpy(c.src + 8, &r2, 8);
+		if (i % 7 == 0)
+			memset(c.src, 0, sizeof(c.src));
+		if (c.family == AF_INET6 && i % 2) { /* v4-mapped, sometimes any */
+			memset(c.src, 0, 10);
+			c.src[10] = c.src[11] = 0xff;
+			if (i % 4 == 1)
+				memset(c.src + 12, 0, 4);
+		}
+		if (c.family == AF_INET && i % 5 == 0)
+			for (int k = 0; k < 4; k++)
+				c.src[k] = (uint8_t)(i % 2 ? 7 : i % 3 ? 42 : 200);
+		c.sport = (uint16_t)(i % 4 == 0 ? 0 : xorshift(&seed) >> (xorshift(&seed) % 16));
+		memcpy(c.dst, c.src, sizeof(c.dst));
+		c.dport = c.sport;
+		for (int col = COL_LOCAL; col <= COL_REMOTE; col++) {
+			const struct column *cl = column_get(col);
+
+			column_format(cl, &r, 64, buf, sizeof(buf));
+			assert_int_equal(column_text_len(cl, &r, 64, sizeof(buf)), strlen(buf));
+		}
+	}
+}
+
 /*
  * Keys remembered by address still come out escaped, a remembered key's
  * text is the same each time, and more keys than the groups hold (evicted
@@ -306,6 +345,7 @@ int main(void)
 		cmocka_unit_test(ibytes_in_integers_rounds_ties_as_printf),
 		cmocka_unit_test(u64_digits_in_place_match_printf_at_every_length),
 		cmocka_unit_test(endpoints_in_place_print_what_inet_ntop_prints),
+		cmocka_unit_test(endpoint_lengths_counted_match_the_text),
 		cmocka_unit_test(json_keys_are_escaped_and_remembered),
 		cmocka_unit_test(text_rows_match_table_row_line),
 	};
