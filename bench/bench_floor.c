@@ -14,7 +14,9 @@
 #include <libmnl/libmnl.h>
 
 /*
- * usage: bench_floor [DUMPS]   (default 1)
+ * usage: bench_floor [DUMPS [EXT]]   (default 1, info,skmem)
+ * EXT: the extensions asked for, comma-separated, from info, skmem, cong,
+ * or "none" (what a cheaper first dump would cost the kernel).
  * Dumps every TCP socket of the current network namespace the way tcptop
  * does (TCPDIAG_GETSOCK with AF_UNSPEC: both families in one walk, every
  * state, tcp_info and skmem), touches each record's attributes and throws
@@ -25,6 +27,36 @@
 
 #define EXT_INFO (1u << (INET_DIAG_INFO - 1))
 #define EXT_SKMEM (1u << (INET_DIAG_SKMEMINFO - 1))
+#define EXT_CONG (1u << (INET_DIAG_CONG - 1))
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} exts[] = {
+	{ "info", EXT_INFO },
+	{ "skmem", EXT_SKMEM },
+	{ "cong", EXT_CONG },
+	{ "none", 0 },
+};
+
+/* "info,skmem" -> the idiag_ext bits; -1 for an unknown word. */
+static int parse_ext(const char *s)
+{
+	unsigned bits = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, ","), i;
+
+		for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+			if (strlen(exts[i].name) == n && !strncmp(s, exts[i].name, n))
+				break;
+		if (i == sizeof(exts) / sizeof(exts[0]))
+			return -1;
+		bits |= exts[i].bit;
+		s += n + (s[n] == ',');
+	}
+	return (int)bits;
+}
 
 struct tally {
 	unsigned long n;
@@ -55,7 +87,8 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int dump(struct mnl_socket *nl, char *buf, size_t bufsz, unsigned seq, struct tally *t)
+static int dump(struct mnl_socket *nl, char *buf, size_t bufsz, unsigned seq, unsigned ext,
+		struct tally *t)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct inet_diag_req *r;
@@ -69,7 +102,7 @@ static int dump(struct mnl_socket *nl, char *buf, size_t bufsz, unsigned seq, st
 	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
 	r->idiag_family = AF_INET;
 	r->idiag_states = 0xfff;
-	r->idiag_ext = EXT_INFO | EXT_SKMEM;
+	r->idiag_ext = (uint8_t)ext;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	while ((n = mnl_socket_recvfrom(nl, buf, bufsz)) > 0) {
@@ -88,7 +121,12 @@ int main(int argc, char **argv)
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 	struct tally t = { 0 };
 	struct timespec a, b;
+	int ext = parse_ext(argc > 2 ? argv[2] : "info,skmem");
 
+	if (ext < 0) {
+		fprintf(stderr, "bench_floor: EXT: info, skmem, cong (comma-separated) or none\n");
+		return 2;
+	}
 	if (!buf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		fprintf(stderr, "bench_floor: netlink: %s\n", strerror(errno));
 		return 1;
@@ -96,7 +134,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < (dumps > 0 ? dumps : 1); i++) {
 		t.n = 0;
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (dump(nl, buf, bufsz, (unsigned)i + 1, &t) < 0) {
+		if (dump(nl, buf, bufsz, (unsigned)i + 1, (unsigned)ext, &t) < 0) {
 			fprintf(stderr, "bench_floor: sock_diag dump: %s\n", strerror(errno));
 			return 1;
 		}

@@ -165,6 +165,11 @@ uint8_t column_needs(const enum col_id *cols, size_t n);
 /* Formats for a table cell of `width` cells; "-" when unavailable. Returns buf. */
 char *column_format(const struct column *col, const struct row *r, int width, char *buf,
 		    size_t len);
+/* The same; the length of the text (cells written in place need no strlen). */
+size_t column_format_n(const struct column *col, const struct row *r, int width, char *buf,
+		       size_t len);
+/* The length column_format_n would return with a buffer of len bytes, without writing it where cheap. */
+size_t column_text_len(const struct column *col, const struct row *r, int width, size_t len);
 /* Emits "key": value for the column into a JSON object (nothing if it has no key). */
 void column_json(const struct column *col, const struct row *r, struct json *j);
 /* The attribute for the cell (AT_NORMAL if nothing special, AT_DIM when unavailable). */

@@ -16,6 +16,8 @@ char *fmt_fixed(double v, int decimals, char *buf, size_t len);
 char *fmt_bytes(uint64_t v, char *buf, size_t len);
 /* Bytes for a table cell, IEC: 512 -> "512", 1536 -> "1.5Ki", 2936012 -> "2.8Mi". */
 char *fmt_ibytes(uint64_t v, char *buf, size_t len);
+/* The same; the length written (cells writing in place need no strlen). */
+size_t fmt_ibytes_n(uint64_t v, char *buf, size_t len);
 /* Bytes for prose and the detail view: "512 B", "1.5 KiB", "2.8 MiB". */
 char *fmt_size(uint64_t v, char *buf, size_t len);
 /* Bits per second for prose and the detail view: "9.1 kbit/s", "37.4 Gbit/s". */

@@ -11,14 +11,37 @@
 
 #define JSON_MAX_DEPTH 16
 
+/* Keys remembered by address (json_remember_keys): a snapshot writes ~60 per socket. */
+#define JSON_KEY_CACHE 1024 /* places, in groups of 4 */
+/* Room for a remembered key quoted with its colon ("key":), copied in one fixed-size piece. */
+#define JSON_KEY_QUOTED 32
+
+struct json_key {
+	const char *k;
+	uint8_t n; /* bytes of q in use */
+	char q[JSON_KEY_QUOTED];
+};
+
+struct json_keys {
+	struct json_key e[JSON_KEY_CACHE];
+};
+
 /* Writes into a borrowed strbuf; handles commas. A NULL key means "array element". */
 struct json {
 	struct strbuf *sb;
 	int depth;
 	bool need_comma[JSON_MAX_DEPTH];
+	struct json_keys *keys; /* NULL: every key checked each time */
 };
 
 void json_init(struct json *j, struct strbuf *sb);
+/*
+ * From now on j remembers by address that a key needs no escaping, in kc
+ * (cleared here, the caller's, alive while j is used). Only for writers
+ * whose keys keep their text meanwhile: literals, table strings, a frame's
+ * names; never a buffer reused for another key.
+ */
+void json_remember_keys(struct json *j, struct json_keys *kc);
 void json_obj_begin(struct json *j, const char *key);
 void json_obj_end(struct json *j);
 void json_arr_begin(struct json *j, const char *key);

@@ -54,6 +54,22 @@ void sb_fill(struct strbuf *sb, char c, size_t n);
 char *sb_tail(struct strbuf *sb, size_t n);
 /* Takes the NUL-terminated text sb_tail's room now holds as added. */
 void sb_commit(struct strbuf *sb);
+/*
+ * Room for n more bytes (and a NUL), not terminated: for writers that know
+ * how much they wrote there and take it with sb_advance() (no strlen).
+ */
+static inline char *sb_room(struct strbuf *sb, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		return sb_tail(sb, n);
+	return sb->s + sb->len;
+}
+/* Takes n bytes written at sb_room() as added (n no more than the room asked for). */
+static inline void sb_advance(struct strbuf *sb, size_t n)
+{
+	sb->len += n;
+	sb->s[sb->len] = '\0';
+}
 /* From now on, flush points hand on the text once `at` bytes are held. */
 void sb_set_flush(struct strbuf *sb, size_t at, sb_flush_fn fn, void *arg);
 /* The text so far is final (a row ended): handed to the flush hook when enough is held. */

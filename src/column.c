@@ -79,14 +79,18 @@ static bool rtt_measured(const struct row *r)
 
 static void get_rtt(const struct row *r, struct cval *v)
 {
-	if (rtt_measured(r))
-		set_u64(v, r->c->info->rtt);
+	uint64_t x;
+
+	if (rtt_measured(r) && CONN_INFO(r->c, rtt, &x))
+		set_u64(v, x);
 }
 
 static void get_rttvar(const struct row *r, struct cval *v)
 {
-	if (rtt_measured(r))
-		set_u64(v, r->c->info->rttvar);
+	uint64_t x;
+
+	if (rtt_measured(r) && CONN_INFO(r->c, rttvar, &x))
+		set_u64(v, x);
 }
 
 /* min_rtt is ~0U until the first sample. */
@@ -180,44 +184,45 @@ static void get_retrans(const struct row *r, struct cval *v)
 
 static void get_skmem(const struct row *r, struct cval *v)
 {
-	char a[12], b[12], c[12], d[12];
-	const uint32_t *m = r->c->skmem;
-	const char *part[4] = { a, b, c, d };
+	static const int part[4] = { SKM_RMEM_ALLOC, SKM_RCVBUF, SKM_WMEM_ALLOC, SKM_SNDBUF };
+	uint32_t m[4], queued = 0;
 	size_t at = 0;
 
-	if (!m || r->c->skmem_n <= SKM_SNDBUF)
+	if (!conn_skmem(r->c, SKM_SNDBUF, &m[3]))
 		return;
-	fmt_ibytes(m[SKM_RMEM_ALLOC], a, sizeof(a));
-	fmt_ibytes(m[SKM_RCVBUF], b, sizeof(b));
-	fmt_ibytes(m[SKM_WMEM_ALLOC], c, sizeof(c));
-	fmt_ibytes(m[SKM_SNDBUF], d, sizeof(d));
-	/* "%s/%s %s/%s" without printf (a cell per socket), cut as snprintf would cut it */
+	for (int i = 0; i < 3; i++)
+		conn_skmem(r->c, part[i], &m[i]);
+	/*
+	 * "%s/%s %s/%s" without printf (a cell per socket), each part written in
+	 * place: four parts of at most 6 bytes ("1023Ki") and 3 separators fit
+	 */
+	_Static_assert(sizeof(v->buf) >= 4 * 8 + 3 + 1, "skmem cell");
 	for (int i = 0; i < 4; i++) {
-		size_t n = strlen(part[i]), room = sizeof(v->buf) - 1 - at;
-
-		memcpy(v->buf + at, part[i], n < room ? n : room);
-		at += n < room ? n : room;
-		if (i < 3 && at < sizeof(v->buf) - 1)
+		at += fmt_ibytes_n(m[i], v->buf + at, 8);
+		if (i < 3)
 			v->buf[at++] = i == 1 ? ' ' : '/';
 	}
 	v->buf[at] = '\0';
 	set_str(v, v->buf);
 	/* sorts by total memory held */
-	v->u = (uint64_t)m[SKM_RMEM_ALLOC] + m[SKM_WMEM_QUEUED];
+	conn_skmem(r->c, SKM_WMEM_QUEUED, &queued);
+	v->u = (uint64_t)m[0] + queued;
 }
 
 static void json_skmem(const struct row *r, struct json *j, const char *key)
 {
 	static const char *const names[SKM_N] = { "r", "rb", "t", "tb", "f", "w", "o", "bl", "d" };
 
-	if (!r->c->skmem) {
+	if (!(r->c->have & CONN_HAS_SKMEM)) {
 		json_null(j, key);
 		return;
 	}
 	json_obj_begin(j, key);
 	for (int i = 0; i < SKM_N; i++) {
-		if (i < r->c->skmem_n)
-			json_u64(j, names[i], r->c->skmem[i]);
+		uint32_t x;
+
+		if (conn_skmem(r->c, i, &x))
+			json_u64(j, names[i], x);
 		else
 			json_null(j, names[i]);
 	}
@@ -614,6 +619,13 @@ static void get_flags(const struct row *r, struct cval *v)
 {
 	unsigned worst = 0, n = 0;
 
+	if (!r->findings) { /* most sockets: nothing to join or rank */
+		v->buf[0] = '\0';
+		set_str(v, v->buf);
+		v->u = 0;
+		return;
+	}
+
 	diagnose_flags_str(r, v->buf, sizeof(v->buf));
 	set_str(v, v->buf);
 	for (unsigned code = 0; code < DX_CONN_N; code++) {
@@ -629,7 +641,7 @@ static void get_flags(const struct row *r, struct cval *v)
 static void json_flags(const struct row *r, struct json *j, const char *key)
 {
 	json_arr_begin(j, key);
-	for (unsigned code = 0; code < DX_CONN_N; code++)
+	for (unsigned code = 0; r->findings && code < DX_CONN_N; code++)
 		if (r->findings & (1u << code))
 			json_str(j, NULL, diagnose_code(code)->name);
 	json_arr_end(j);
@@ -639,7 +651,7 @@ static enum attr attr_flags(const struct row *r)
 {
 	enum attr a = AT_NORMAL;
 
-	for (unsigned code = 0; code < DX_CONN_N; code++) {
+	for (unsigned code = 0; r->findings && code < DX_CONN_N; code++) {
 		if (!(r->findings & (1u << code)))
 			continue;
 		if (diagnose_code(code)->severity >= DS_WARN)
@@ -658,7 +670,7 @@ static unsigned worst_problem(const struct row *r)
 {
 	unsigned worst = 0;
 
-	for (unsigned code = 0; code < DX_CONN_N; code++) {
+	for (unsigned code = 0; r->findings && code < DX_CONN_N; code++) {
 		unsigned sev;
 
 		if (!(r->findings & (1u << code)))
@@ -1486,24 +1498,31 @@ uint8_t column_needs(const enum col_id *cols, size_t n)
 	return needs;
 }
 
-char *column_format(const struct column *col, const struct row *r, int width, char *buf, size_t len)
+size_t column_format_n(const struct column *col, const struct row *r, int width, char *buf,
+		       size_t len)
 {
-	struct cval v = { 0 };
+	struct cval v;
+	size_t n;
 
+	/* only what every getter relies on: a cell per socket, no 80-byte clear each */
+	v.kind = CV_NONE;
+	v.u = 0;
 	col->get(r, &v);
+	if (!len)
+		return 0;
 	switch (v.kind) {
 	case CV_NONE:
-		if (len > 1)
-			memcpy(buf, "-", 2); /* no printf per cell: this runs for every cell */
-		break;
-	case CV_STR:
-		if (len) {
-			size_t n = strnlen(v.s, len - 1);
-
-			memcpy(buf, v.s, n);
-			buf[n] = '\0';
+		if (len < 2) {
+			buf[0] = '\0';
+			return 0;
 		}
-		break;
+		memcpy(buf, "-", 2); /* no printf per cell: this runs for every cell */
+		return 1;
+	case CV_STR:
+		n = strnlen(v.s, len - 1);
+		memcpy(buf, v.s, n);
+		buf[n] = '\0';
+		return n;
 	case CV_EP:
 		endpoint_str(v.family, v.addr, v.port, buf, len);
 		break;
@@ -1516,11 +1535,11 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 	case CV_U64:
 		switch (col->fmt) {
 		case CF_BYTES: {
-			int n = fmt_u64(v.u, buf, len);
+			int k = fmt_u64(v.u, buf, len);
 
-			if (n > width)
-				fmt_ibytes(v.u, buf, len);
-			break;
+			if (k > width)
+				return fmt_ibytes_n(v.u, buf, len);
+			return (size_t)k < len ? (size_t)k : len - 1;
 		}
 		case CF_USEC_MS:
 			fmt_usec_ms(v.u, buf, len);
@@ -1531,21 +1550,63 @@ char *column_format(const struct column *col, const struct row *r, int width, ch
 		case CF_BITRATE:
 			fmt_bits((double)v.u, buf, len);
 			break;
-		default:
-			fmt_count(v.u, width, buf, len);
+		default: {
+			int k = fmt_u64(v.u, buf, len);
+
+			if (width > 0 && k > width)
+				fmt_count(v.u, width, buf, len);
+			else
+				return (size_t)k < len ? (size_t)k : len - 1;
 			break;
+		}
 		}
 		break;
 	default:
 		snprintf(buf, len, "?");
 		break;
 	}
+	return strlen(buf);
+}
+
+/* Decimal digits of an octet or a port. */
+static size_t ndig(unsigned v)
+{
+	return v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+}
+
+size_t column_text_len(const struct column *col, const struct row *r, int width, size_t len)
+{
+	char buf[160];
+	struct cval v;
+
+	/* an IPv4 endpoint's length from its digits: every row's two, to size the columns */
+	if (col->fmt == CF_ENDPOINT && len >= 22) {
+		v.kind = CV_NONE;
+		v.u = 0;
+		col->get(r, &v);
+		if (v.kind == CV_EP && addr_family(v.family, v.addr) == AF_INET &&
+		    (v.family == AF_INET || v.family == AF_INET6)) {
+			const uint8_t *a = v.family == AF_INET6 ? v.addr + 12 : v.addr;
+			size_t n = 4; /* three dots and the colon */
+
+			for (int i = 0; i < 4; i++)
+				n += ndig(a[i]);
+			return n +
+			       (v.port == 0 && addr_is_any(v.family, v.addr) ? 1 : ndig(v.port));
+		}
+	}
+	return column_format_n(col, r, width, buf, len < sizeof(buf) ? len : sizeof(buf));
+}
+
+char *column_format(const struct column *col, const struct row *r, int width, char *buf, size_t len)
+{
+	column_format_n(col, r, width, buf, len);
 	return buf;
 }
 
 void column_json(const struct column *col, const struct row *r, struct json *j)
 {
-	struct cval v = { 0 };
+	struct cval v;
 	char buf[ENDPOINT_STRLEN];
 
 	if (!col->json)
@@ -1554,6 +1615,9 @@ void column_json(const struct column *col, const struct row *r, struct json *j)
 		col->json_emit(r, j, col->json);
 		return;
 	}
+	/* what every getter relies on, as in column_format_n: tens of values per socket */
+	v.kind = CV_NONE;
+	v.u = 0;
 	col->get(r, &v);
 	switch (v.kind) {
 	case CV_U64:

@@ -96,30 +96,61 @@ char *addr_str(int family, const uint8_t *a, char *buf, size_t len)
 	return buf;
 }
 
+/* "a.b.c.d:port" (":*" for star) written at buf, which has room for 22 bytes. */
+static void endpoint4(const uint8_t *a, uint16_t port, bool star, char *buf)
+{
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned o = a[i];
+
+		if (o >= 100) {
+			*p++ = (char)('0' + o / 100);
+			*p++ = (char)('0' + o / 10 % 10);
+		} else if (o >= 10) {
+			*p++ = (char)('0' + o / 10);
+		}
+		*p++ = (char)('0' + o % 10);
+		*p++ = i < 3 ? '.' : ':';
+	}
+	if (star)
+		memcpy(p, "*", 2);
+	else
+		fmt_u64(port, p, 6); /* "65535" and its NUL */
+}
+
 char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_t len)
 {
 	char ab[ADDR_STRLEN];
 	int eff = addr_family(family, a);
-
 	char pb[8];
-
+	size_t np;
 	/* a listener's peer: any address, no port, as ss shows it */
-	if (port == 0 && addr_is_any(family, a))
-		snprintf(pb, sizeof(pb), "*");
-	else
-		fmt_u64(port, pb, sizeof(pb));
+	bool star = port == 0 && addr_is_any(family, a);
+
+	/* the common case, a cell per socket: no printf, no copy ("255.255.255.255:65535" is 21) */
+	if (eff == AF_INET && len >= 22) {
+		endpoint4(family == AF_INET6 ? a + 12 : a, port, star, buf);
+		return buf;
+	}
+	if (star) {
+		memcpy(pb, "*", 2);
+		np = 1;
+	} else {
+		np = (size_t)fmt_u64(port, pb, sizeof(pb));
+	}
 	if (family == AF_INET6 && addr_is_any(family, a) && !addr_is_v4mapped(a))
 		snprintf(buf, len, "[::]:%s", pb);
 	else if (eff == AF_INET6)
 		snprintf(buf, len, "[%s]:%s", addr_str(family, a, ab, sizeof(ab)), pb);
 	else {
-		/* the common case without printf: "%s:%s" */
-		size_t n = strlen(addr_str(family, a, ab, sizeof(ab))), m = strlen(pb);
+		/* "%s:%s" */
+		size_t n = strlen(addr_str(family, a, ab, sizeof(ab)));
 
-		if (len && n + 1 + m < len) {
+		if (len && n + 1 + np < len) {
 			memcpy(buf, ab, n);
 			buf[n] = ':';
-			memcpy(buf + n + 1, pb, m + 1);
+			memcpy(buf + n + 1, pb, np + 1);
 		} else {
 			snprintf(buf, len, "%s:%s", ab, pb);
 		}

@@ -17,32 +17,85 @@ void json_init(struct json *j, struct strbuf *sb)
 	j->sb = sb;
 }
 
+void json_remember_keys(struct json *j, struct json_keys *kc)
+{
+	memset(kc, 0, sizeof(*kc));
+	j->keys = kc;
+}
+
+/* Printable ASCII other than the two characters JSON escapes. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 static void key(struct json *j, const char *k)
 {
-	char b[64];
-	size_t n = 1;
+	struct strbuf *sb = j->sb;
+	size_t comma = j->need_comma[j->depth], n, slot = 0;
+	struct json_key *e = NULL;
+	char *p;
 
-	if (j->need_comma[j->depth])
-		sb_putc(j->sb, ',');
 	j->need_comma[j->depth] = true;
-	if (!k)
+	if (!k) {
+		if (comma)
+			sb_putc(sb, ',');
 		return;
+	}
 	/*
-	 * Keys are short identifiers: copied and checked in one pass, written in
-	 * one piece; anything json_quote would escape (or a long key) goes to it.
+	 * Seen before: its quoted form, copied whole. A key lives in one of the
+	 * 4 places of its group (the top bits of a Fibonacci hash of its
+	 * address); a new one goes first, the group's last one out.
 	 */
-	b[0] = '"';
-	for (const unsigned char *p = (const unsigned char *)k; *p; p++) {
-		if (n == sizeof(b) - 2 || *p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
-			json_quote(j->sb, k, strlen(k));
-			sb_putc(j->sb, ':');
+	if (j->keys) {
+		size_t g = (size_t)(((uint64_t)(uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15)) >>
+				    (64 - 8)) *
+			   4;
+
+		_Static_assert(JSON_KEY_CACHE == 4 << 8, "JSON_KEY_CACHE: 256 groups of 4");
+		e = &j->keys->e[g];
+		slot = e[0].k == k ? 0 : e[1].k == k ? 1 : e[2].k == k ? 2 : e[3].k == k ? 3 : 4;
+		if (slot < 4) {
+			p = sb_room(sb, 1 + JSON_KEY_QUOTED);
+			p[0] = ',';
+			memcpy(p + comma, e[slot].q, JSON_KEY_QUOTED);
+			sb_advance(sb, comma + e[slot].n);
 			return;
 		}
-		b[n++] = (char)*p;
+		/* the newest first: a key used once (a header's) is pushed out by those of every row */
+		memmove(&e[1], &e[0], 3 * sizeof(e[0]));
+		e[0].k = NULL;
+		slot = 0;
 	}
-	b[n++] = '"';
-	b[n++] = ':';
-	sb_add(j->sb, b, n);
+	if (comma)
+		sb_putc(sb, ',');
+	/*
+	 * Keys are short identifiers: copied and checked in one pass straight
+	 * into the output; anything json_quote would escape (or a long key)
+	 * goes to it, and is not remembered.
+	 */
+	n = strlen(k);
+	if (n <= 64) {
+		p = sb_room(sb, n + 3);
+		p[0] = '"';
+		for (size_t i = 0; i < n; i++) {
+			if (!plain((unsigned char)k[i]))
+				goto quote;
+			p[i + 1] = k[i];
+		}
+		p[n + 1] = '"';
+		p[n + 2] = ':';
+		if (e && n + 3 <= JSON_KEY_QUOTED) {
+			e[slot].k = k;
+			e[slot].n = (uint8_t)(n + 3);
+			memcpy(e[slot].q, p, n + 3);
+		}
+		sb_advance(sb, n + 3);
+		return;
+	}
+quote:
+	json_quote(sb, k, n);
+	sb_putc(sb, ':');
 }
 
 static void open_nested(struct json *j, const char *k, char c)
@@ -114,6 +167,23 @@ void json_quote(struct strbuf *sb, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
+
+	/* short and plain (addresses, states, names): checked while copied into place */
+	if (n <= 64) {
+		char *q = sb_room(sb, n + 2);
+
+		q[0] = '"';
+		while (i < n && plain(p[i])) {
+			q[i + 1] = (char)p[i];
+			i++;
+		}
+		if (i == n) {
+			q[n + 1] = '"';
+			sb_advance(sb, n + 2);
+			return;
+		}
+		i = 0; /* not written: the general path below starts over */
+	}
 
 	sb_putc(sb, '"');
 	while (i < n) {
@@ -203,24 +273,27 @@ void json_strn(struct json *j, const char *k, const char *s, size_t n)
 }
 
 /* Numbers without printf: a snapshot writes tens of them per socket. */
+static void put_u64(struct strbuf *sb, uint64_t v)
+{
+	enum { ROOM = 21 }; /* 20 digits and fmt_u64's NUL */
+
+	sb_advance(sb, (size_t)fmt_u64(v, sb_room(sb, ROOM), ROOM));
+}
+
 static void put_i64(struct strbuf *sb, int64_t v)
 {
-	char b[24];
-
 	if (v < 0) {
 		sb_putc(sb, '-');
-		sb_add(sb, b, (size_t)fmt_u64(0 - (uint64_t)v, b, sizeof(b)));
+		put_u64(sb, 0 - (uint64_t)v);
 	} else {
-		sb_add(sb, b, (size_t)fmt_u64((uint64_t)v, b, sizeof(b)));
+		put_u64(sb, (uint64_t)v);
 	}
 }
 
 void json_u64(struct json *j, const char *k, uint64_t v)
 {
-	char b[24];
-
 	key(j, k);
-	sb_add(j->sb, b, (size_t)fmt_u64(v, b, sizeof(b)));
+	put_u64(j->sb, v);
 }
 
 void json_i64(struct json *j, const char *k, int64_t v)
@@ -258,13 +331,16 @@ void json_fixed(struct json *j, const char *k, double v, int decimals)
 void json_bool(struct json *j, const char *k, bool v)
 {
 	key(j, k);
-	sb_puts(j->sb, v ? "true" : "false");
+	if (v)
+		sb_add(j->sb, "true", 4);
+	else
+		sb_add(j->sb, "false", 5);
 }
 
 void json_null(struct json *j, const char *k)
 {
 	key(j, k);
-	sb_puts(j->sb, "null");
+	sb_add(j->sb, "null", 4);
 }
 
 void json_timestamp(struct json *j, int64_t real_ns)

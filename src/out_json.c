@@ -215,22 +215,39 @@ static void listener(const struct row *r, struct json *j)
 	json_obj_end(j);
 }
 
-static void connection(const struct row *r, struct json *j)
+/* The columns of a connection object, in table order: looked up once per frame. */
+struct conn_cols {
+	const struct column *col[COL_N];
+	int n;
+};
+
+static void conn_cols_init(struct conn_cols *cc)
+{
+	cc->n = 0;
+	for (int i = 0; i < COL_N; i++)
+		if (!(column_get(i)->flags & COLF_LISTEN) && column_get(i)->json)
+			cc->col[cc->n++] = column_get(i);
+}
+
+static void connection(const struct conn_cols *cc, const struct row *r, struct json *j)
 {
 	json_obj_begin(j, NULL);
-	for (int i = 0; i < COL_N; i++)
-		if (!(column_get(i)->flags & COLF_LISTEN))
-			column_json(column_get(i), r, j);
+	for (int i = 0; i < cc->n; i++)
+		column_json(cc->col[i], r, j);
 	json_obj_end(j);
 }
 
 void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct view *v,
 		    struct strbuf *sb)
 {
+	struct conn_cols cc;
+	struct json_keys keys;
 	struct json j;
 
 	view_build(v, f, ctx->sort, ctx->reverse, ctx->match, ctx->match_ctx);
 	json_init(&j, sb);
+	json_remember_keys(&j,
+			   &keys); /* every key here is a literal or a table's or frame's name */
 	json_obj_begin(&j, NULL);
 	json_timestamp(&j, f->real_ns);
 	json_f64(&j, "interval", round(f->interval * 1e6) / 1e6);
@@ -257,8 +274,9 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 			listener(&f->rows[v->order[i]], &j);
 	json_arr_end(&j);
 	json_arr_begin(&j, "connections");
+	conn_cols_init(&cc);
 	for (size_t i = 0; i < v->n; i++) {
-		connection(&f->rows[v->order[i]], &j);
+		connection(&cc, &f->rows[v->order[i]], &j);
 		sb_flush_point(sb);
 	}
 	json_arr_end(&j);
