@@ -395,7 +395,7 @@ static void sort_keys(struct diagnoser *d, size_t n)
 		qsort(d->keys, n, sizeof(*d->keys), cmp_gkey);
 }
 
-static size_t collect(struct diagnoser *d, const struct frame *f,
+static size_t collect(struct diagnoser *d, const struct frame *f, unsigned state,
 		      bool (*pick)(const struct frame *f, const struct row *r), bool by_remote);
 
 static bool close_wait(const struct frame *f, const struct row *r)
@@ -413,7 +413,7 @@ static bool close_wait(const struct frame *f, const struct row *r)
 void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 {
 	for (int by_remote = 0; by_remote < 2; by_remote++) {
-		size_t k = collect(d, f, close_wait, by_remote);
+		size_t k = collect(d, f, TS_CLOSE_WAIT, close_wait, by_remote);
 
 		for (size_t i = 0; i < k;) {
 			size_t j = i;
@@ -514,16 +514,16 @@ static bool port_candidate(const struct conn *c, int64_t lo, int64_t hi)
 static size_t port_prefilter(const struct frame *f, const struct dx_scope *s, int64_t lo,
 			     int64_t hi, double need, uint64_t *ok)
 {
-	uint32_t *count = xcalloc(65536, sizeof(*count));
+	uint32_t *count = xcalloc(65536, sizeof(*count)), most = 0;
 	size_t rows = 0;
 
 	for (size_t i = s->first; i < (size_t)s->first + s->n; i++) {
 		const struct conn *c = f->rows[i].c;
 
-		if (port_candidate(c, lo, hi))
-			count[c->dport]++;
+		if (port_candidate(c, lo, hi) && ++count[c->dport] > most)
+			most = count[c->dport];
 	}
-	for (size_t p = 0; p < 65536; p++) {
+	for (size_t p = 0; p < 65536 && (double)most >= need; p++) {
 		if (count[p] && (double)count[p] >= need) {
 			ok[p / 64] |= 1ull << (p % 64);
 			rows += count[p];
@@ -613,17 +613,25 @@ void dx_listener_findings(struct diagnoser *d, const struct frame *f)
 			scope_listen_findings(d, f, &s);
 }
 
-/* One group key per row that `pick` selects: a = an address, port = a port; then sorted. */
-static size_t collect(struct diagnoser *d, const struct frame *f,
+/*
+ * One group key per row in `state` that `pick` selects: a = an address,
+ * port = a port; then sorted. Each pick is about one state: the frame's
+ * state counts (the model's, over every row) say when no row is in it, and
+ * the rows are not walked then (CLOSE-WAIT, SYN-SENT and orphans are few
+ * or none on most hosts; four walks of every row each refresh were not).
+ */
+static size_t collect(struct diagnoser *d, const struct frame *f, unsigned state,
 		      bool (*pick)(const struct frame *f, const struct row *r), bool by_remote)
 {
 	size_t n = frame_nrows(f), k = 0;
 
+	if (state < TS_MAX && f->states[state] == 0)
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = f->rows[i].c;
 		struct gkey *g;
 
-		if (!pick(f, &f->rows[i]))
+		if (c->state != state || !pick(f, &f->rows[i]))
 			continue;
 		d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
 		g = &d->keys[k++];
@@ -705,7 +713,7 @@ static bool dropped_by_local_listener(const struct frame *f, const struct conn *
  */
 void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f)
 {
-	size_t k = collect(d, f, syn_sent, true);
+	size_t k = collect(d, f, TS_SYN_SENT, syn_sent, true);
 
 	for (size_t i = 0; i < k;) {
 		/* tcp_syn_retries of the connects' own namespace (groups never span two) */
@@ -780,7 +788,7 @@ static bool fin_wait2_orphan(const struct frame *f, const struct row *r)
  */
 void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
 {
-	size_t k = collect(d, f, fin_wait1_orphan, false);
+	size_t k = collect(d, f, TS_FIN_WAIT1, fin_wait1_orphan, false);
 
 	for (size_t i = 0; i < k;) {
 		size_t j = i;
@@ -814,7 +822,7 @@ void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
 		}
 		i = j;
 	}
-	k = collect(d, f, fin_wait2_orphan, true);
+	k = collect(d, f, TS_FIN_WAIT2, fin_wait2_orphan, true);
 	for (size_t i = 0; i < k;) {
 		size_t j = i;
 		uint32_t nheld = 0;
