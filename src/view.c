@@ -58,13 +58,25 @@ static bool flatten(const struct sortkey *k, bool desc, struct flatkey *out)
 	return true;
 }
 
-/* The byte `b` of a key, counted from the least significant: idx 0-3, cookie 4-11, num 12-19, cls 20-21. */
+/* Byte b of a key, counted from the least significant: idx 0-3, cookie 4-11, num 12-19, cls 20-21. */
 #define KEY_BYTES 22
-#define KEY_BYTE(k, b)                                                                             \
-	((b) < 4    ? ((k)->idx >> (8 * (b))) & 0xff                                               \
-	 : (b) < 12 ? (unsigned)((k)->cookie >> (8 * ((b)-4))) & 0xff                              \
-	 : (b) < 20 ? (unsigned)((k)->num >> (8 * ((b)-12))) & 0xff                                \
-		    : (unsigned)((k)->cls >> (8 * ((b)-20))) & 0xff)
+
+/* How many keys have each value of byte b (one loop per field, like radix_pass). */
+static void count_pass(const struct flatkey *a, size_t n, unsigned b, size_t count[256])
+{
+	if (b < 4)
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].idx >> (8 * b)) & 0xff]++;
+	else if (b < 12)
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].cookie >> (8 * (b - 4))) & 0xff]++;
+	else if (b < 20)
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].num >> (8 * (b - 12))) & 0xff]++;
+	else
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].cls >> (8 * (b - 20))) & 0xff]++;
+}
 
 /* One stable counting pass by byte b (pos: where each byte value's keys start, advanced). */
 static void radix_pass(const struct flatkey *src, struct flatkey *dst, size_t n, unsigned b,
@@ -121,21 +133,22 @@ static void flat_sort(struct flatkey *a, struct flatkey *tmp, size_t n)
 	}
 	if (nb == 0)
 		return;
-	count = xcalloc(nb, sizeof(*count));
-	for (size_t i = 0; i < n; i++)
-		for (unsigned j = 0; j < nb; j++)
-			count[j][KEY_BYTE(&a[i], bytes[j])]++;
+	count = xcalloc(1, sizeof(*count));
 	for (unsigned j = 0; j < nb; j++) {
 		struct flatkey *t = src;
 		size_t at = 0;
 
-		for (unsigned v = 0; v < 256; v++) {
-			size_t c = count[j][v];
+		/* a byte's counts do not depend on the order: taken from the keys as they are */
+		memset(count, 0, sizeof(*count));
+		count_pass(src, n, bytes[j], count[0]);
 
-			count[j][v] = at;
+		for (unsigned v = 0; v < 256; v++) {
+			size_t c = count[0][v];
+
+			count[0][v] = at;
 			at += c;
 		}
-		radix_pass(src, dst, n, bytes[j], count[j]);
+		radix_pass(src, dst, n, bytes[j], count[0]);
 		src = dst;
 		dst = t;
 	}
