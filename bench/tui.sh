@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tui.sh: how fast the interactive view answers keys on a host with N real sockets (default 200,000).
 # Root (a private namespace). Prints per-key latencies: key sent -> the screen shows its effect.
-# usage: bench/tui.sh [SOCKETS] [KEYS]
+# usage: bench/tui.sh [SOCKETS] [KEYS]   (TUI_ARGS: tcptop's options, default --no-processes;
+#        TCPTOP: another build's binary, measured on the same kind of load)
 set -u
 cd "$(dirname "$0")/.."
 N=${1:-200000}
 KEYS=${2:-30}
 BUILD=${BUILD:-build}
+TCPTOP=${TCPTOP:-$BUILD/tcptop}
+TUI_ARGS=${TUI_ARGS:---no-processes}
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench/tui.sh: skipped (needs root for a private network namespace)"
 	exit 0
@@ -24,7 +27,7 @@ pid=$(sed -n 's/^ready pid=//p' "$out")
 head -1 "$out"
 
 $TM new-session -d -s b -x 160 -y 50 \
-	"nsenter --net=/proc/$pid/ns/net env LANG=C.UTF-8 $BUILD/tcptop -d 1 --no-processes"
+	"nsenter --net=/proc/$pid/ns/net env LANG=C.UTF-8 $TCPTOP -d 1 --no-config $TUI_ARGS"
 now_ms() { date +%s%3N; }
 # wait for the first full frame
 for _ in $(seq 300); do $TM capture-pane -p -t b | grep -q "Sockets" && break; sleep 0.1; done
@@ -46,7 +49,10 @@ $TM send-keys -t b q
 
 sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
 p50=$(echo "$sorted" | awk -v n=${#lat[@]} 'NR == int((n + 1) / 2)')
-p90=$(echo "$sorted" | awk -v n=${#lat[@]} 'NR == int(n * 0.9 + 0.5)')
+# nearest rank: the smallest latency with at least that share of keys at or below it
+rank() { echo "$sorted" | awk -v n=${#lat[@]} -v q="$1" 'NR == (int(n * q) < n * q ? int(n * q) + 1 : int(n * q))'; }
+p90=$(rank 0.9)
+p99=$(rank 0.99)
 max=$(echo "$sorted" | tail -1)
-echo "keys answered on $N sockets ($KEYS view switches, refresh every 1 s):"
-echo "  median ${p50} ms, p90 ${p90} ms, max ${max} ms (tmux capture-pane polling included)"
+echo "keys answered on $N sockets ($KEYS view switches, refresh every 1 s, $TUI_ARGS):"
+echo "  median ${p50} ms, p90 ${p90} ms, p99 ${p99} ms, max ${max} ms (tmux capture-pane polling included)"

@@ -15,9 +15,11 @@
 /*
  * A refresh of 200,000 sockets takes hundreds of milliseconds in the kernel;
  * the UI must answer keys meanwhile. The pump owns the collector and three
- * frames: the one the UI shows, the newest finished one, and the one being
- * filled. The UI takes frames with pump_take(); a frame it holds is never
- * touched by the thread. pump_fd() becomes readable when a frame is ready.
+ * frames: the one the UI shows and the newest finished one (live, a
+ * finished frame the UI did not take by the next refresh is refilled: two
+ * frames at most), and a replay's read-ahead. The UI takes frames with
+ * pump_take(); a frame it holds is never touched by the thread. pump_fd()
+ * becomes readable when a frame is ready.
  */
 struct pump;
 

@@ -472,10 +472,18 @@ void diagnose_frame(struct diagnoser *d, struct frame *f)
 
 		dx_classify(r);
 		dx_estimate_bdp(r);
-		dx_qualify(f, r);
-		for (unsigned code = 0; code < DX_CONN_N; code++)
-			if (dx_codes[code].detect(f, r))
-				bits |= 1u << code;
+		/*
+		 * Every connection code is about a socket that may send (each
+		 * detector asks may_send, delayed-ack reads the LIMIT dx_classify
+		 * leaves at none otherwise): TIME-WAIT, listeners and handshakes,
+		 * a fifth of a busy host's sockets, skip the twelve calls.
+		 */
+		if (may_send(r->c)) {
+			dx_qualify(f, r);
+			for (unsigned code = 0; code < DX_CONN_N; code++)
+				if (dx_codes[code].detect(f, r))
+					bits |= 1u << code;
+		}
 		r->findings = bits;
 	}
 	d->n = 0;

@@ -141,43 +141,54 @@ static void conn_subject(const struct row *r, char *buf, size_t len)
 		 endpoint_str(r->c->family, r->c->dst, r->c->dport, b, sizeof(b)));
 }
 
-/* One finding per connection code: how many connections have it, and the busiest as example. */
+/*
+ * One finding per connection code: how many connections have it, and the
+ * busiest as example. One pass over the rows, visiting only the codes a row
+ * has (most rows have none): each code still sees its rows in row order, so
+ * the count, severity and example are those of a pass per code.
+ */
+_Static_assert(DX_CONN_N < 32, "connection codes are bits of row.findings");
+
 void dx_summarise_connections(struct diagnoser *d, const struct frame *f)
 {
 	size_t n = frame_nrows(f);
+	const struct row *best[DX_CONN_N] = { 0 };
+	uint32_t count[DX_CONN_N] = { 0 }, best_i[DX_CONN_N] = { 0 };
+	uint8_t sev[DX_CONN_N];
 
+	memset(sev, DS_INFO, sizeof(sev));
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = &f->rows[i];
+		uint32_t bits = r->findings & ((1u << DX_CONN_N) - 1);
+		double w = (r->flags & ROW_RATES) ? r->tx_bps + r->rx_bps : 0;
+
+		for (; bits; bits &= bits - 1) {
+			unsigned code = (unsigned)__builtin_ctz(bits);
+			const struct row *b = best[code];
+			double bw = b && (b->flags & ROW_RATES) ? b->tx_bps + b->rx_bps : 0;
+
+			count[code]++;
+			if (dx_conn_severity(r, code) > sev[code])
+				sev[code] = dx_conn_severity(r, code);
+			if (!b || w > bw || (w == bw && r->c->cookie < b->c->cookie)) {
+				best[code] = r;
+				best_i[code] = (uint32_t)i;
+			}
+		}
+	}
 	for (unsigned code = 0; code < DX_CONN_N; code++) {
-		const struct row *best = NULL;
-		uint32_t count = 0, best_i = 0;
-		uint8_t sev = DS_INFO;
 		struct finding *x;
 		char subj[FINDING_SUBJECT_MAX];
 
-		for (size_t i = 0; i < n; i++) {
-			const struct row *r = &f->rows[i];
-			double w, bw;
-
-			if (!(r->findings & (1u << code)))
-				continue;
-			count++;
-			if (dx_conn_severity(r, code) > sev)
-				sev = dx_conn_severity(r, code);
-			w = (r->flags & ROW_RATES) ? r->tx_bps + r->rx_bps : 0;
-			bw = best && (best->flags & ROW_RATES) ? best->tx_bps + best->rx_bps : 0;
-			if (!best || w > bw || (w == bw && r->c->cookie < best->c->cookie)) {
-				best = r;
-				best_i = (uint32_t)i;
-			}
-		}
-		if (!best)
+		if (!best[code])
 			continue;
-		conn_subject(best, subj, sizeof(subj));
-		x = dx_add(d, code, sev, subj);
-		x->count = count;
-		x->row = best_i;
-		x->cookie = best->c->cookie;
-		dx_ev(x, "connections", count);
-		dx_codes[code].evidence(f, best, x);
+		conn_subject(best[code], subj, sizeof(subj));
+		x = dx_add(d, code, sev[code], subj);
+		x->count = count[code];
+		x->row = best_i[code];
+		x->cookie = best[code]->c->cookie;
+		dx_ev(x, "connections", count[code]);
+		dx_codes[code].evidence(f, best[code], x);
 	}
 }
 
@@ -384,7 +395,7 @@ static void sort_keys(struct diagnoser *d, size_t n)
 		qsort(d->keys, n, sizeof(*d->keys), cmp_gkey);
 }
 
-static size_t collect(struct diagnoser *d, const struct frame *f,
+static size_t collect(struct diagnoser *d, const struct frame *f, unsigned state,
 		      bool (*pick)(const struct frame *f, const struct row *r), bool by_remote);
 
 static bool close_wait(const struct frame *f, const struct row *r)
@@ -402,7 +413,7 @@ static bool close_wait(const struct frame *f, const struct row *r)
 void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 {
 	for (int by_remote = 0; by_remote < 2; by_remote++) {
-		size_t k = collect(d, f, close_wait, by_remote);
+		size_t k = collect(d, f, TS_CLOSE_WAIT, close_wait, by_remote);
 
 		for (size_t i = 0; i < k;) {
 			size_t j = i;
@@ -487,10 +498,46 @@ void dx_time_wait_findings(struct diagnoser *d, const struct frame *f)
  * them over). ip_local_port_range and tcp_tw_reuse are per namespace, and
  * so is the port space: each namespace's sockets against its own range.
  */
+static bool port_candidate(const struct conn *c, int64_t lo, int64_t hi)
+{
+	return c->state != TS_LISTEN && c->sport >= lo && c->sport <= hi && c->dport != 0;
+}
+
+/*
+ * Which destination ports can hold a group at the warning threshold: a
+ * group is one (source, destination address, port), so it is no larger than
+ * the count of its port. Only the rows of those ports are sorted into
+ * groups: the same groups as sorting every candidate, without sorting
+ * tens of thousands of keys into groups of a few each (the common case).
+ * Returns how many rows qualify; `ok` gets one bit per port.
+ */
+static size_t port_prefilter(const struct frame *f, const struct dx_scope *s, int64_t lo,
+			     int64_t hi, double need, uint64_t *ok)
+{
+	uint32_t *count = xcalloc(65536, sizeof(*count)), most = 0;
+	size_t rows = 0;
+
+	for (size_t i = s->first; i < (size_t)s->first + s->n; i++) {
+		const struct conn *c = f->rows[i].c;
+
+		if (port_candidate(c, lo, hi) && ++count[c->dport] > most)
+			most = count[c->dport];
+	}
+	for (size_t p = 0; p < 65536 && (double)most >= need; p++) {
+		if (count[p] && (double)count[p] >= need) {
+			ok[p / 64] |= 1ull << (p % 64);
+			rows += count[p];
+		}
+	}
+	free(count);
+	return rows;
+}
+
 static void port_scope(struct diagnoser *d, const struct frame *f, const struct dx_scope *s)
 {
 	size_t k = 0;
 	int64_t lo, hi, size;
+	uint64_t ok[65536 / 64] = { 0 };
 
 	if (s->tun->n[TUN_LOCAL_PORT_RANGE] < 2)
 		return;
@@ -499,11 +546,13 @@ static void port_scope(struct diagnoser *d, const struct frame *f, const struct 
 	size = hi - lo + 1;
 	if (size <= 0)
 		return;
+	if (!port_prefilter(f, s, lo, hi, dx_th.ports_warn * (double)size, ok))
+		return;
 	for (size_t i = s->first; i < (size_t)s->first + s->n; i++) {
 		const struct conn *c = f->rows[i].c;
 		struct gkey *g;
 
-		if (c->state == TS_LISTEN || c->sport < lo || c->sport > hi || c->dport == 0)
+		if (!port_candidate(c, lo, hi) || !(ok[c->dport / 64] & (1ull << (c->dport % 64))))
 			continue;
 		d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
 		g = &d->keys[k++];
@@ -564,17 +613,25 @@ void dx_listener_findings(struct diagnoser *d, const struct frame *f)
 			scope_listen_findings(d, f, &s);
 }
 
-/* One group key per row that `pick` selects: a = an address, port = a port; then sorted. */
-static size_t collect(struct diagnoser *d, const struct frame *f,
+/*
+ * One group key per row in `state` that `pick` selects: a = an address,
+ * port = a port; then sorted. Each pick is about one state: the frame's
+ * state counts (the model's, over every row) say when no row is in it, and
+ * the rows are not walked then (CLOSE-WAIT, SYN-SENT and orphans are few
+ * or none on most hosts; four walks of every row each refresh were not).
+ */
+static size_t collect(struct diagnoser *d, const struct frame *f, unsigned state,
 		      bool (*pick)(const struct frame *f, const struct row *r), bool by_remote)
 {
 	size_t n = frame_nrows(f), k = 0;
 
+	if (state < TS_MAX && f->states[state] == 0)
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = f->rows[i].c;
 		struct gkey *g;
 
-		if (!pick(f, &f->rows[i]))
+		if (c->state != state || !pick(f, &f->rows[i]))
 			continue;
 		d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
 		g = &d->keys[k++];
@@ -656,7 +713,7 @@ static bool dropped_by_local_listener(const struct frame *f, const struct conn *
  */
 void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f)
 {
-	size_t k = collect(d, f, syn_sent, true);
+	size_t k = collect(d, f, TS_SYN_SENT, syn_sent, true);
 
 	for (size_t i = 0; i < k;) {
 		/* tcp_syn_retries of the connects' own namespace (groups never span two) */
@@ -731,7 +788,7 @@ static bool fin_wait2_orphan(const struct frame *f, const struct row *r)
  */
 void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
 {
-	size_t k = collect(d, f, fin_wait1_orphan, false);
+	size_t k = collect(d, f, TS_FIN_WAIT1, fin_wait1_orphan, false);
 
 	for (size_t i = 0; i < k;) {
 		size_t j = i;
@@ -765,7 +822,7 @@ void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
 		}
 		i = j;
 	}
-	k = collect(d, f, fin_wait2_orphan, true);
+	k = collect(d, f, TS_FIN_WAIT2, fin_wait2_orphan, true);
 	for (size_t i = 0; i < k;) {
 		size_t j = i;
 		uint32_t nheld = 0;

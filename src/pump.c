@@ -365,19 +365,27 @@ static void *run(void *arg)
 		}
 		p->kick = false;
 		if (!ended) {
-			f = take_free(p);
+			/*
+			 * A frame the UI did not take (paused, or busy for a whole
+			 * interval) is refilled: a live view never fills more than
+			 * the one it shows and this one (the third is the replay's
+			 * read-ahead).
+			 */
+			f = p->ready ? p->ready : take_free(p);
+			p->ready = NULL;
 			pthread_mutex_unlock(&p->mu);
 			rc = collector_step(p->col, f);
 			pthread_mutex_lock(&p->mu);
 			p->status = rc;
 			if (rc == 1) {
-				/* end of a recording: keep showing the last frame */
+				/*
+				 * end of a recording: keep showing the last frame (a
+				 * refilled one the UI never took was emptied already)
+				 */
 				give_free(p, f);
 				ended = true;
 			} else {
 				order_frame(p, f);
-				if (p->ready)
-					give_free(p, p->ready); /* the UI skipped it */
 				p->ready = f;
 			}
 			notify(p);

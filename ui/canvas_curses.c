@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "fatal.h"
 #include "term.h"
 #include "ui.h"
 
@@ -19,6 +20,26 @@ static bool have_saved;
 static bool is_open;
 static bool utf8;
 static attr_t style[AT_N];
+/*
+ * The cells as last handed to curses (stdscr holds them): a blit writes only
+ * what changed. Writing all 10,000 cells of a 200x50 screen through curses
+ * each refresh cost as much as drawing it; curses itself only compares.
+ */
+static struct cell *shown;
+static int shown_w, shown_h;
+
+/* After a resize stdscr is new: the next blit writes every cell. */
+static void forget_shown(void)
+{
+	free(shown);
+	shown = NULL;
+	shown_w = shown_h = 0;
+}
+
+static bool same_cell(const struct cell *a, const struct cell *b)
+{
+	return a->ch == b->ch && a->attr == b->attr;
+}
 
 /* What each meaning looks like: colour pair (fg, bg; -1 = default) and attributes. */
 static const struct {
@@ -119,6 +140,7 @@ void term_close(void)
 	is_open = false;
 	curs_set(1);
 	endwin();
+	forget_shown();
 }
 
 void term_emergency_restore(void)
@@ -144,6 +166,7 @@ void term_resize(void)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		resize_term(ws.ws_row, ws.ws_col);
 	clearok(stdscr, TRUE);
+	forget_shown();
 }
 
 bool term_utf8(void)
@@ -151,27 +174,56 @@ bool term_utf8(void)
 	return utf8;
 }
 
+static void put_cell(int y, int x, const struct cell *cl)
+{
+	attr_t a = style[cl->attr < AT_N ? cl->attr : AT_NORMAL];
+
+	if (cl->ch < 0x80) {
+		mvaddch(y, x, (chtype)cl->ch | a);
+	} else {
+		wchar_t wc[2] = { (wchar_t)cl->ch, 0 };
+		cchar_t cc;
+
+		setcchar(&cc, wc, a, PAIR_NUMBER(a), NULL);
+		mvadd_wch(y, x, &cc);
+	}
+}
+
 void term_blit(const struct canvas *c)
 {
 	int w, h;
+	bool all = !shown || shown_w != c->w || shown_h != c->h;
 
 	getmaxyx(stdscr, h, w);
 	for (int y = 0; y < c->h && y < h; y++) {
-		for (int x = 0; x < c->w && x < w; x++) {
-			const struct cell *cl = &c->cells[y * c->w + x];
-			attr_t a = style[cl->attr < AT_N ? cl->attr : AT_NORMAL];
+		const struct cell *row = &c->cells[y * c->w];
+		int n = c->w < w ? c->w : w, from = 0, to = n;
 
-			if (cl->ch < 0x80) {
-				mvaddch(y, x, (chtype)cl->ch | a);
-			} else {
-				wchar_t wc[2] = { (wchar_t)cl->ch, 0 };
-				cchar_t cc;
+		if (!all) {
+			const struct cell *old = &shown[y * c->w];
 
-				setcchar(&cc, wc, a, PAIR_NUMBER(a), NULL);
-				mvadd_wch(y, x, &cc);
-			}
+			while (from < n && same_cell(&row[from], &old[from]))
+				from++;
+			if (from == n)
+				continue;
+			while (same_cell(&row[to - 1], &old[to - 1]))
+				to--;
+			/* a changed span starts at a whole glyph and takes its continuation cells */
+			while (from > 0 && row[from].ch == 0)
+				from--;
+			while (to < n && row[to].ch == 0)
+				to++;
 		}
+		for (int x = from; x < to; x++)
+			put_cell(y, x, &row[x]);
 	}
+	if (all) {
+		forget_shown();
+		shown = xmalloc((size_t)c->w * (size_t)c->h * sizeof(*shown));
+		shown_w = c->w;
+		shown_h = c->h;
+	}
+	memcpy(shown, c->cells, (size_t)c->w * (size_t)c->h * sizeof(*shown));
 	refresh();
 }
 

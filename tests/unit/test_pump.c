@@ -260,6 +260,48 @@ static void speed_is_clamped_to_a_quarter_and_sixteen(void **state)
 	stop(&pl);
 }
 
+/*
+ * The live loop (a recording without the player: one refresh per interval)
+ * with a UI that takes a frame only now and then: the frame it did not take
+ * is refilled, so no more than two frames are ever handed out.
+ */
+static void a_ui_that_stops_taking_frames_is_sent_two_frames_at_most(void **state)
+{
+	struct collector_cfg cfg = { 0 };
+	struct source_pos pos = { 0 };
+	const struct frame *seen[NREF] = { 0 };
+	struct collector *c;
+	struct pump *p;
+	struct terr e;
+	size_t nseen = 0, distinct = 0;
+
+	(void)state;
+	cfg.src.replay_path = path;
+	cfg.src.pos = &pos;
+	c = collector_new(&cfg, &e);
+	assert_non_null(c);
+	p = pump_start(c, 0.01, NULL, &e);
+	assert_non_null(p);
+	for (int round = 0; round < 200 && nseen < NREF && pump_status(p) != 1; round++) {
+		const struct frame *f;
+
+		usleep(35000); /* about three refreshes not taken */
+		f = pump_take(p);
+		if (f)
+			seen[nseen++] = f;
+	}
+	assert_true(nseen >= 2);
+	for (size_t i = 0; i < nseen; i++) {
+		bool again = false;
+
+		for (size_t j = 0; j < i; j++)
+			again |= seen[j] == seen[i];
+		distinct += !again;
+	}
+	assert_int_equal(distinct, 2);
+	assert_int_equal(pump_stop(p, &e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +310,7 @@ int main(void)
 		cmocka_unit_test(steps_and_jumps_land_on_the_refresh_with_its_recorded_rates),
 		cmocka_unit_test(quick_steps_add_up),
 		cmocka_unit_test(speed_is_clamped_to_a_quarter_and_sixteen),
+		cmocka_unit_test(a_ui_that_stops_taking_frames_is_sent_two_frames_at_most),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
