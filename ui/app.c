@@ -56,6 +56,7 @@ struct app {
 	struct source_pos rpos;   /* a replay's position, kept by the source in the pump's thread */
 	uint64_t rp_refused_seen; /* the pump's refusals already shown */
 	bool rp_damage_shown;
+	uint64_t fields_asked; /* the detail's socket a refresh was asked for (want_fields) */
 	int exit_status;
 	bool quit;
 	/* the settings file: its path ("" = none), what it said, what the run started with */
@@ -374,6 +375,33 @@ static void replay_state(struct app *a, uint64_t now)
 	a->dirty = true;
 }
 
+/*
+ * Frames keep every tcp_info field of the selected connection only (the
+ * rest keep what columns and the diagnosis read). A detail opened on one
+ * selected just now (from Findings, a search) asks for a refresh at once,
+ * or has a paused replay decode its refresh again, instead of waiting an
+ * interval for them. Once per socket: a socket without tcp_info never has
+ * them.
+ */
+static void want_fields(struct app *a)
+{
+	uint64_t cookie = ui_history_cookie(&a->ui);
+	const struct row *r;
+	size_t len;
+
+	if (a->ui.screen != SCR_DETAIL || !a->ui.frame || !cookie || cookie == a->fields_asked ||
+	    frame_full_info(a->ui.frame, cookie, &len))
+		return;
+	r = frame_find(a->ui.frame, cookie);
+	if (!r || !r->c->info)
+		return;
+	a->fields_asked = cookie;
+	if (!a->ui.replay)
+		pump_kick(a->pump);
+	else if (a->ui.rp.paused && a->ui.rp.shown && a->ui.rp.can_go_back)
+		pump_replay_goto(a->pump, a->ui.rp.index);
+}
+
 static void handle_bits(struct app *a, unsigned r, uint64_t now)
 {
 	if (r & R_QUIT)
@@ -396,8 +424,10 @@ static void handle_bits(struct app *a, unsigned r, uint64_t now)
 	}
 	if (r & R_REPLAY)
 		replay_command(a);
-	if (r & (R_SELECT | R_REDRAW))
+	if (r & (R_SELECT | R_REDRAW)) {
 		pump_select(a->pump, ui_history_cookie(&a->ui));
+		want_fields(a);
+	}
 	/* screen or column changes may change what the kernel must send */
 	update_req(a, false);
 	/* a new sort or filter: the thread orders the next frames that way */
@@ -460,6 +490,7 @@ static void take_frame(struct app *a, uint64_t now)
 		ui_set_frame_ordered(&a->ui, f, order, gen, now);
 		detail_fd(a);
 		pump_select(a->pump, ui_history_cookie(&a->ui));
+		want_fields(a);
 		a->dirty = true;
 	}
 	if (a->ui.replay) {

@@ -165,6 +165,26 @@ run -d 0.5 --no-config
 expect "--no-config ignores the file" "$default_sort" 8
 key q
 shows "EXIT=0" 5
+
+# --- a detail opened on a socket found just now has every tcp_info field at once: the
+# view asks for a refresh instead of waiting the 30 s interval (frames keep them only
+# for the selected connection)
+run -d 30 --no-config -w "$T_TMP/snap30.txt"
+expect "-d 30: tcptop starts" "1 Connections" 8
+key F3
+key -l leaky
+key Enter
+key Enter
+expect "-d 30: the search opens the leaky socket's detail" "command leaky" 5
+sleep 3
+key s
+shows "snapshot written to $T_TMP/snap30.txt" 5
+if grep -qE '^ *snd_cwnd +[0-9]+' "$T_TMP/snap30.txt" 2>/dev/null; then
+	ok "-d 30: the detail has every tcp_info field within 3 s, not 30"
+else not_ok "-d 30: the detail has every tcp_info field within 3 s, not 30" "$(grep -n 'tcp_info' "$T_TMP/snap30.txt" 2>&1)"; fi
+key q
+key q
+shows "EXIT=0" 5
 printf 'version=1\nsort=nosuch\n' >"$RC"
 run -d 0.5
 expect "a corrupt settings file gives one line naming it" "line 2: sort: no column is called 'nosuch'" 8
