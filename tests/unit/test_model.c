@@ -453,7 +453,7 @@ static void recorded_bulk_transfer_rate_matches_its_bytes(void **state)
 	assert_non_null(r1);
 	r0 = frame_find(&fr[0], r1->c->cookie);
 	assert_non_null(r0);
-	want = (double)(r1->c->info->bytes_acked - r0->c->info->bytes_acked) * 8 /
+	want = (double)(CONN_TI(r1->c)->bytes_acked - CONN_TI(r0->c)->bytes_acked) * 8 /
 	       ((double)(fr[1].mono_ns - fr[0].mono_ns) / 1e9);
 	assert_true(want > 0);
 	assert_close(r1->tx_bps, want, want * 1e-9);
