@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include "fatal.h"
@@ -198,7 +199,8 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
-	free(m->t.v);
+	if (m->t.v)
+		munmap(m->t.v, m->t.cap * sizeof(*m->t.v));
 	free(m->t.idx);
 	free(m->t.dist);
 	free(m->wide);
@@ -289,6 +291,24 @@ static void index_reserve(struct table *t, size_t more)
 		index_build(t, cap_for(need > t->n + t->n / 4 ? need : t->n + t->n / 4));
 }
 
+/*
+ * The entries in a mapping of their own: it grows and shrinks by remapping
+ * (never a copy, which would hold old and new at once at the peak), and only
+ * the pages of entries written are ever resident.
+ */
+static void dense_resize(struct table *t, size_t cap)
+{
+	size_t bytes = cap * sizeof(*t->v);
+	void *p = t->v ? mremap(t->v, t->cap * sizeof(*t->v), bytes, MREMAP_MAYMOVE)
+		       : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			      0);
+
+	if (p == MAP_FAILED)
+		fatal("out of memory growing the socket table to %zu bytes", bytes);
+	t->v = p;
+	t->cap = cap;
+}
+
 /* Entry room for `need` entries: exactly that the first time, then 1.25x steps. */
 static void dense_reserve(struct table *t, size_t need)
 {
@@ -302,9 +322,7 @@ static void dense_reserve(struct table *t, size_t need)
 		cap = DENSE_MIN;
 	if (cap > UINT32_MAX - 1)
 		fatal("more than %u sockets", UINT32_MAX - 1);
-	/* not zeroed: only the pages of entries written are ever resident */
-	t->v = xrealloc(t->v, cap * sizeof(*t->v));
-	t->cap = cap;
+	dense_resize(t, cap);
 }
 
 /* The index position holding entry slot s (which must be indexed). */
@@ -492,10 +510,8 @@ static void sweep(struct model *m, uint8_t gen, size_t seen)
 	/* arrays far too big for what is left: shrink them (hysteresis: index below 1/4) */
 	if (t->icap > INDEX_MIN && t->n * 4 < t->icap)
 		index_build(t, cap_for(t->n));
-	if (t->cap > DENSE_MIN && t->n * 2 < t->cap) {
-		t->cap = t->n + t->n / 8 < DENSE_MIN ? DENSE_MIN : t->n + t->n / 8;
-		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
+	if (t->cap > DENSE_MIN && t->n * 2 < t->cap)
+		dense_resize(t, t->n + t->n / 8 < DENSE_MIN ? DENSE_MIN : t->n + t->n / 8);
 }
 
 static void ring_push(struct ring *r, const float v[HIST_N])
