@@ -40,7 +40,7 @@ static void fill(struct frame *f, size_t n, uint64_t gen, uint64_t t_ns)
 			continue;
 		}
 		c->state = TS_ESTABLISHED;
-		struct tcpi *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+		struct tcpc *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
 
 		memset(ti, 0, sizeof(*ti));
 		ti->rtt = (uint32_t)(100 + i % 5000);
@@ -48,7 +48,7 @@ static void fill(struct frame *f, size_t n, uint64_t gen, uint64_t t_ns)
 		ti->bytes_acked = gen * (i % 1000) * 1000;
 		ti->bytes_received = gen * (i % 333) * 100;
 		c->info = ti;
-		c->info_len = sizeof(*ti);
+		c->info_len = sizeof(struct tcpi);
 	}
 }
 
@@ -62,6 +62,7 @@ static double now(void)
 
 struct cost {
 	double model, sort, follow, measure;
+	double table_b; /* the model's per-socket table, bytes per socket */
 };
 
 static struct cost run(size_t n)
@@ -94,24 +95,47 @@ static struct cost run(size_t n)
 		c.follow += (t3 - t2) / rounds;
 		c.measure += (t4 - t3) / rounds;
 	}
+	{
+		struct model_mem mm;
+
+		model_mem(m, &mm);
+		c.table_b = (double)mm.bytes / (double)n;
+	}
 	view_free(&v);
 	frame_free(&f);
 	model_free(m);
 	return c;
 }
 
-int main(void)
+/* Socket counts from the arguments (bench_model 10000 for a callgrind run), else 50k..400k. */
+int main(int argc, char **argv)
 {
-	static const size_t sizes[] = { 50000, 100000, 200000, 400000 };
+	static const size_t def[] = { 50000, 100000, 200000, 400000 };
+	size_t sizes[16], nsizes = 0;
 	struct cost prev = { 0 };
 
-	printf("%-9s %12s %12s %12s %12s   %s\n", "sockets", "model ms", "sort ms", "follow ms",
-	       "measure ms", "model+sort vs half the sockets");
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (int a = 1; a < argc && nsizes < 16; a++) {
+		char *end;
+		unsigned long v = strtoul(argv[a], &end, 10);
+
+		if (end == argv[a] || *end || v < 2 || v > 10000000) {
+			fprintf(stderr,
+				"bench_model: socket count %s: not a number in 2..10000000\n",
+				argv[a]);
+			return 2;
+		}
+		sizes[nsizes++] = v;
+	}
+	if (!nsizes)
+		for (; nsizes < sizeof(def) / sizeof(def[0]); nsizes++)
+			sizes[nsizes] = def[nsizes];
+	printf("%-9s %12s %12s %12s %12s %9s   %s\n", "sockets", "model ms", "sort ms", "follow ms",
+	       "measure ms", "table B", "model+sort vs half the sockets");
+	for (size_t i = 0; i < nsizes; i++) {
 		struct cost c = run(sizes[i]);
 
-		printf("%-9zu %12.1f %12.1f %12.1f %12.2f", sizes[i], c.model * 1e3, c.sort * 1e3,
-		       c.follow * 1e3, c.measure * 1e3);
+		printf("%-9zu %12.1f %12.1f %12.1f %12.2f %9.1f", sizes[i], c.model * 1e3,
+		       c.sort * 1e3, c.follow * 1e3, c.measure * 1e3, c.table_b);
 		if (i)
 			printf("   x%.2f (linear: 2.0, n log n: ~2.1)",
 			       (c.model + c.sort) / (prev.model + prev.sort));

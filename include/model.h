@@ -53,4 +53,15 @@ bool model_first_seen(const struct model *m, uint64_t cookie, uint64_t *first_ns
 /* Socket entries known: the sockets of the last refresh (for benchmarks and tests). */
 size_t model_size(const struct model *m);
 
+/* What the per-socket table holds and what it allocated (for benchmarks and tests). */
+struct model_mem {
+	size_t entries;   /* = model_size */
+	size_t entry_cap; /* entries allocated (the dense array) */
+	size_t index_cap; /* index positions (4 bytes each; load <= 3/4) */
+	size_t wide;      /* sockets whose counters do not fit 32 bits (or with drops) */
+	size_t times;     /* distinct refresh times sockets count their state from */
+	size_t bytes;     /* allocated for all of the above */
+};
+void model_mem(const struct model *m, struct model_mem *mm);
+
 #endif

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include "fatal.h"
@@ -21,51 +22,121 @@ enum {
 	ME_BACKOFF = 64,
 	ME_SND_WND = 128,
 	ME_RCV_WND = 256,
+	ME_WIDE = 512, /* the counters are in model.wide[entry.acked], not in the entry */
+	ME_BITS = 10,
+};
+
+/*
+ * The counters whose deltas the next refresh needs, at full width. Most
+ * sockets' values fit the entry's u32 fields (under 4 GiB moved, under 71
+ * minutes busy, no drops); a socket with one that does not keeps all of
+ * them here, so every delta and every "went back: no value" is computed
+ * from the exact 64-bit values, as the kernel sent them.
+ */
+struct wide {
+	uint64_t acked, received;
+	uint64_t busy, rwnd, sndbuf; /* tcpi busy_time, rwnd_limited, sndbuf_limited (us) */
+	uint32_t drops;              /* skmem drops: a listener's previous drops */
+	uint32_t next_free;          /* free list link (index + 1; 0: end) */
 };
 
 /*
  * What the next refresh's deltas and the diagnosis' comparisons need of a
- * socket, and nothing else (104 bytes). Every entry in the table was seen
- * by the last refresh (the sweep deletes the others), so its sample time is
- * the model's last_mono_ns and is not kept per entry.
+ * socket, and nothing else: 72 bytes. Every entry was seen by the last
+ * refresh (the sweep deletes the others), so its sample time is the model's
+ * last_mono_ns and is not kept. The u32 counters hold the value itself when
+ * all of them fit (see struct wide), else acked is the wide record's index.
+ * state_since is an index into model.times (the refresh times some socket
+ * still counts its state from: few distinct values, shared by many).
  */
 struct entry {
 	uint64_t cookie;
-	uint64_t bytes_acked;
-	uint64_t bytes_received;
-	uint64_t busy; /* tcpi busy_time, rwnd_limited, sndbuf_limited (us) */
-	uint64_t rwnd;
-	uint64_t sndbuf;
-	uint64_t state_since_ns;
-	uint32_t first_ms; /* first seen, ms after the model's first refresh (>= 1); 0: at it */
+	uint32_t acked, received;
+	uint32_t busy, rwnd, sndbuf;
 	uint32_t total_retrans;
-	uint32_t drops;
-	/* for the diagnosis: buffers that never grow, queues that keep growing, backoff */
-	uint32_t tb, rb; /* skmem sndbuf, rcvbuf */
+	uint32_t tb, rb; /* skmem sndbuf, rcvbuf: buffers that never grow */
 	uint32_t rqueue, notsent;
 	uint32_t snd_wnd, rcv_wnd;
-	uint16_t hist; /* history slot + 1; 0 = none */
-	uint16_t have;
-	uint8_t state, timer, backoff;
-	uint8_t rq_grew, notsent_grew;
-	uint8_t gen; /* the refresh that last saw it (model.gen); 0: a free slot */
+	uint32_t first_ms; /* first seen, ms after the model's first refresh (>= 1); 0: at it */
+	uint32_t since;    /* model.times index of the refresh it was first seen in this state */
+	/*
+	 * history slot + 1 (13 bits, <= HIST_SLOTS; 0: none), have (ME_BITS), the
+	 * refresh parity that last saw it (model.gen, 1 bit), rq_grew (8 bits):
+	 * packed by hand, written once per refresh
+	 */
+	uint32_t bits;
+	uint8_t state, timer, backoff, notsent_grew; /* notsent_grew: saturating, as the row's u8 */
 };
 
+_Static_assert(sizeof(struct entry) == 72, "entry stays 72 bytes");
+
+#define EB_HAVE_SHIFT 13
+#define EB_GEN_SHIFT (EB_HAVE_SHIFT + ME_BITS)
+#define EB_GREW_SHIFT (EB_GEN_SHIFT + 1)
+_Static_assert(EB_GREW_SHIFT + 8 == 32, "entry.bits is full");
+
+static inline unsigned e_hist(const struct entry *e)
+{
+	return e->bits & ((1u << EB_HAVE_SHIFT) - 1);
+}
+
+static inline unsigned e_have(const struct entry *e)
+{
+	return (e->bits >> EB_HAVE_SHIFT) & ((1u << ME_BITS) - 1);
+}
+
+static inline unsigned e_gen(const struct entry *e)
+{
+	return (e->bits >> EB_GEN_SHIFT) & 1u;
+}
+
+static inline uint8_t e_rq_grew(const struct entry *e)
+{
+	return (uint8_t)(e->bits >> EB_GREW_SHIFT);
+}
+
+static inline uint32_t e_bits(unsigned hist, unsigned have, unsigned gen, uint8_t rq_grew)
+{
+	return hist | have << EB_HAVE_SHIFT | gen << EB_GEN_SHIFT |
+	       (uint32_t)rq_grew << EB_GREW_SHIFT;
+}
+
 /*
- * One table, open addressing with linear probing, updated in place: a
- * refresh stamps the entries it sees with its generation, and the sweep
- * deletes the others by backward shift (no tombstones). Any capacity (a
- * hash modulo cap), kept at load <= 3/4.
+ * One table: the entries in a dense array (no holes; a deletion moves the
+ * last entry into the hole) and an open-addressing index of their slot
+ * numbers (linear probing, backward-shift deletion, no tombstones, load <=
+ * 3/4). The index costs 4 bytes a slot where a slot of entries would cost
+ * 72; the entries stay in about the dump's order, so a refresh reads them
+ * nearly in sequence.
  */
 struct table {
 	struct entry *v;
-	size_t cap;
-	size_t n;
+	size_t n, cap;
+	uint32_t *idx; /* entry slot + 1; 0: empty */
+	/*
+	 * per index position, its distance from the home of the entry it holds
+	 * (DIST_FAR: that far or farther, look at the entry): a deletion shifts
+	 * the cluster back without reading the entries themselves
+	 */
+	uint8_t *dist;
+	size_t icap;
+};
+
+#define DIST_FAR UINT8_MAX
+
+/* A refresh time entries count their state from, and how many do. */
+struct tslot {
+	uint64_t ns;
+	uint32_t refs;
+	uint32_t next_free; /* free list link (index + 1; 0: end) */
 };
 
 #define HIST_SLOTS 4096
-#define TABLE_MIN 1024
+#define INDEX_MIN 1024
+#define DENSE_MIN 256
 #define PREFETCH_AHEAD 8 /* sockets: about one cache miss's latency of work */
+
+_Static_assert(HIST_SLOTS < (1 << 13), "a history slot + 1 fits entry.hist");
 
 struct ring {
 	uint8_t head; /* next write position */
@@ -83,7 +154,14 @@ struct ldrop {
 
 struct model {
 	struct table t;
-	uint8_t gen;
+	uint8_t gen; /* 0 or 1: a refresh stamps what it sees, the sweep deletes the rest */
+	struct wide *wide;
+	size_t nwide, wide_cap;
+	uint32_t wide_free;
+	struct tslot *times;
+	size_t ntimes, times_cap;
+	uint32_t times_free;
+	uint32_t now_t;     /* during update_rows: this refresh's model.times index */
 	struct ring *rings; /* HIST_SLOTS, allocated on first use */
 	uint32_t *free_slots;
 	size_t nfree;
@@ -121,7 +199,12 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
-	free(m->t.v);
+	if (m->t.v)
+		munmap(m->t.v, m->t.cap * sizeof(*m->t.v));
+	free(m->t.idx);
+	free(m->t.dist);
+	free(m->wide);
+	free(m->times);
 	free(m->rings);
 	free(m->free_slots);
 	free(m->lkeys);
@@ -141,90 +224,194 @@ size_t model_size(const struct model *m)
 	return m->t.n;
 }
 
-static size_t home_of(const struct table *t, uint64_t cookie)
+void model_mem(const struct model *m, struct model_mem *mm)
 {
-	return hash_u64(cookie) % t->cap;
+	mm->entries = m->t.n;
+	mm->entry_cap = m->t.cap;
+	mm->index_cap = m->t.icap;
+	mm->wide = m->nwide;
+	mm->times = m->ntimes;
+	mm->bytes = m->t.cap * sizeof(*m->t.v) + m->t.icap * (sizeof(*m->t.idx) + 1) +
+		    m->wide_cap * sizeof(*m->wide) + m->times_cap * sizeof(*m->times);
 }
 
-static size_t next_of(const struct table *t, size_t i)
+static size_t home_of(size_t icap, uint64_t cookie)
 {
-	return i + 1 == t->cap ? 0 : i + 1;
+	return hash_u64(cookie) % icap;
 }
 
-/* The capacity that holds n entries at load 2/3, leaving room to grow to 3/4. */
+static size_t next_of(size_t icap, size_t i)
+{
+	return i + 1 == icap ? 0 : i + 1;
+}
+
+/* How far position j is past position h, going forward (the index wraps). */
+static size_t dist_of(size_t icap, size_t h, size_t j)
+{
+	return j >= h ? j - h : j + icap - h;
+}
+
+static uint8_t dist_byte(size_t d)
+{
+	return d < DIST_FAR ? (uint8_t)d : DIST_FAR;
+}
+
+/* The index capacity that holds n entries at load 2/3, leaving room to grow to 3/4. */
 static size_t cap_for(size_t n)
 {
 	size_t cap = n + n / 2;
 
-	return cap < TABLE_MIN ? TABLE_MIN : cap;
+	return cap < INDEX_MIN ? INDEX_MIN : cap;
 }
 
-/* Moves every entry into a table of capacity cap (> n / 0.75). */
-static void table_rehash(struct table *t, size_t cap)
+/* A new index of capacity icap (> n / 0.75) over the entries, built from them. */
+static void index_build(struct table *t, size_t icap)
 {
-	struct table nt = { xcalloc(cap, sizeof(*t->v)), cap, t->n };
+	free(t->idx);
+	free(t->dist);
+	t->idx = xcalloc(icap, sizeof(*t->idx));
+	t->dist = xmalloc(icap); /* read only where idx is set */
+	t->icap = icap;
+	for (size_t s = 0; s < t->n; s++) {
+		size_t h = home_of(icap, t->v[s].cookie), j = h;
 
-	for (size_t i = 0; i < t->cap; i++) {
-		size_t j;
-
-		if (!t->v[i].gen)
-			continue;
-		for (j = home_of(&nt, t->v[i].cookie); nt.v[j].gen; j = next_of(&nt, j))
-			;
-		nt.v[j] = t->v[i];
+		while (t->idx[j])
+			j = next_of(icap, j);
+		t->idx[j] = (uint32_t)(s + 1);
+		t->dist[j] = dist_byte(dist_of(icap, h, j));
 	}
-	free(t->v);
-	*t = nt;
 }
 
-/* Room for `more` entries beyond the n there are, at load <= 3/4. */
-static void table_reserve(struct table *t, size_t more)
+/* Index room for `more` entries beyond the n there are, at load <= 3/4. */
+static void index_reserve(struct table *t, size_t more)
 {
 	size_t need = t->n + more;
 
-	if (need * 4 > t->cap * 3 || !t->cap)
-		table_rehash(t, cap_for(need > t->n + t->n / 4 ? need : t->n + t->n / 4));
+	if (need * 4 > t->icap * 3 || !t->icap)
+		index_build(t, cap_for(need > t->n + t->n / 4 ? need : t->n + t->n / 4));
+}
+
+/*
+ * The entries in a mapping of their own: it grows and shrinks by remapping
+ * (never a copy, which would hold old and new at once at the peak), and only
+ * the pages of entries written are ever resident.
+ */
+static void dense_resize(struct table *t, size_t cap)
+{
+	size_t bytes = cap * sizeof(*t->v);
+	void *p = t->v ? mremap(t->v, t->cap * sizeof(*t->v), bytes, MREMAP_MAYMOVE)
+		       : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			      0);
+
+	if (p == MAP_FAILED)
+		fatal("out of memory growing the socket table to %zu bytes", bytes);
+	t->v = p;
+	t->cap = cap;
+}
+
+/* Entry room for `need` entries: exactly that the first time, then 1.25x steps. */
+static void dense_reserve(struct table *t, size_t need)
+{
+	size_t cap = t->cap + t->cap / 4;
+
+	if (need <= t->cap)
+		return;
+	if (cap < need)
+		cap = need;
+	if (cap < DENSE_MIN)
+		cap = DENSE_MIN;
+	if (cap > UINT32_MAX - 1)
+		fatal("more than %u sockets", UINT32_MAX - 1);
+	dense_resize(t, cap);
+}
+
+/* The index position holding entry slot s (which must be indexed). */
+static size_t index_pos(const struct table *t, size_t s)
+{
+	size_t j = home_of(t->icap, t->v[s].cookie);
+
+	while (t->idx[j] != s + 1)
+		j = next_of(t->icap, j);
+	return j;
+}
+
+/*
+ * The entry of cookie, probing from its home: only an entry with the same
+ * home (the same distance at this position) can be it, so the others are
+ * passed without reading them (a new socket's probe reads next to none).
+ * NULL, and *end the empty position the probe stopped at, if none.
+ */
+static inline struct entry *probe(const struct table *t, uint64_t cookie, size_t home, size_t *end)
+{
+	size_t i = home, d = 0;
+	uint32_t s;
+
+	for (; (s = t->idx[i]); i = next_of(t->icap, i), d++)
+		if (t->dist[i] == dist_byte(d) && t->v[s - 1].cookie == cookie)
+			return &t->v[s - 1];
+	*end = i;
+	return NULL;
 }
 
 static struct entry *table_find(const struct table *t, uint64_t cookie)
 {
-	size_t i;
+	size_t end;
 
-	if (!t->cap)
-		return NULL;
-	for (i = home_of(t, cookie); t->v[i].gen; i = next_of(t, i))
-		if (t->v[i].cookie == cookie)
-			return &t->v[i];
-	return NULL;
-}
-
-/* The entry of cookie, or the free (all zero) slot where it goes. */
-static struct entry *table_slot(struct table *t, uint64_t cookie)
-{
-	size_t i;
-
-	table_reserve(t, 1);
-	for (i = home_of(t, cookie); t->v[i].gen; i = next_of(t, i))
-		if (t->v[i].cookie == cookie)
-			return &t->v[i];
-	return &t->v[i];
+	return t->icap ? probe(t, cookie, home_of(t->icap, cookie), &end) : NULL;
 }
 
 /*
- * Empties slot i and shifts back the entries after it that may move (those
- * whose home is not in (i, j]), so that every probe sequence stays unbroken.
+ * The entry of cookie (home: its index home), or a new one at the end of
+ * the entries, its contents left to the caller (*fresh set). The arrays
+ * grow here when a refresh brings more new sockets than they had room for.
  */
-static void table_delete_at(struct table *t, size_t i)
+static struct entry *table_slot(struct table *t, uint64_t cookie, size_t home, bool *fresh)
 {
-	for (size_t j = next_of(t, i); t->v[j].gen; j = next_of(t, j)) {
-		size_t h = home_of(t, t->v[j].cookie);
+	size_t i;
+	struct entry *e = probe(t, cookie, home, &i);
 
-		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
+	*fresh = !e;
+	if (e)
+		return e;
+	if (t->n == t->cap || (t->n + 1) * 4 > t->icap * 3) {
+		dense_reserve(t, t->n + 1);
+		index_reserve(t, 1);
+		home = home_of(t->icap, cookie);
+		for (i = home; t->idx[i]; i = next_of(t->icap, i))
+			;
+	}
+	t->idx[i] = (uint32_t)(t->n + 1);
+	t->dist[i] = dist_byte(dist_of(t->icap, home, i));
+	return &t->v[t->n++];
+}
+
+/*
+ * Deletes entry slot s: empties its index position i and shifts back the
+ * index values after it that may move (those whose home is not in (i, j]:
+ * at least as far from it as j is from i), so that every probe sequence
+ * stays unbroken; then the last entry moves into slot s and its index
+ * value follows it.
+ */
+static void table_delete(struct table *t, size_t s)
+{
+	size_t i = index_pos(t, s), last = t->n - 1;
+
+	for (size_t j = next_of(t->icap, i); t->idx[j]; j = next_of(t->icap, j)) {
+		size_t d = t->dist[j], gap = dist_of(t->icap, i, j);
+
+		if (d == DIST_FAR)
+			d = dist_of(t->icap, home_of(t->icap, t->v[t->idx[j] - 1].cookie), j);
+		if (d < gap)
 			continue;
-		t->v[i] = t->v[j];
+		t->idx[i] = t->idx[j];
+		t->dist[i] = dist_byte(d - gap);
 		i = j;
 	}
-	t->v[i] = (struct entry){ 0 }; /* free slots are all zero */
+	t->idx[i] = 0;
+	if (s != last) {
+		t->idx[index_pos(t, last)] = (uint32_t)(s + 1);
+		t->v[s] = t->v[last];
+	}
 	t->n--;
 }
 
@@ -241,34 +428,90 @@ static void slot_release(struct model *m, uint32_t slot)
 	m->free_slots[m->nfree++] = slot;
 }
 
-/*
- * Deletes the entries the refresh of generation gen did not see, giving
- * their history slots back. Starts after a free slot, so no cluster wraps
- * past the start and a shifted entry is always one still to be looked at.
- */
-static void sweep(struct model *m, uint8_t gen)
+static uint32_t wide_alloc(struct model *m)
+{
+	uint32_t w;
+
+	if (m->wide_free) {
+		w = m->wide_free - 1;
+		m->wide_free = m->wide[w].next_free;
+	} else {
+		m->wide = xgrow(m->wide, &m->wide_cap, m->nwide + 1, sizeof(*m->wide));
+		w = (uint32_t)m->nwide;
+	}
+	m->nwide++;
+	return w;
+}
+
+static void wide_release(struct model *m, uint32_t w)
+{
+	m->wide[w].next_free = m->wide_free;
+	m->wide_free = w + 1;
+	m->nwide--;
+}
+
+/* A slot for the time ns, counted by nobody yet. */
+static uint32_t time_new(struct model *m, uint64_t ns)
+{
+	uint32_t k;
+
+	if (m->times_free) {
+		k = m->times_free - 1;
+		m->times_free = m->times[k].next_free;
+	} else {
+		m->times = xgrow(m->times, &m->times_cap, m->ntimes + 1, sizeof(*m->times));
+		k = (uint32_t)m->ntimes;
+	}
+	m->ntimes++;
+	m->times[k] = (struct tslot){ .ns = ns };
+	return k;
+}
+
+static void time_release(struct model *m, uint32_t k)
+{
+	if (--m->times[k].refs)
+		return;
+	m->times[k].next_free = m->times_free;
+	m->times_free = k + 1;
+	m->ntimes--;
+}
+
+/* This refresh's time, one more entry counting from it. */
+static inline uint32_t time_now(struct model *m)
+{
+	m->times[m->now_t].refs++;
+	return m->now_t;
+}
+
+/* What a deleted entry gives back: its history slot, wide record and time. */
+static void forget(struct model *m, const struct entry *e)
+{
+	if (e_hist(e))
+		slot_release(m, e_hist(e));
+	if (e_have(e) & ME_WIDE)
+		wide_release(m, e->acked);
+	time_release(m, e->since);
+}
+
+/* Deletes the entries the refresh of parity gen did not see, then fits the arrays to the rest. */
+static void sweep(struct model *m, uint8_t gen, size_t seen)
 {
 	struct table *t = &m->t;
-	size_t start = 0, i;
+	uint32_t mask = 1u << EB_GEN_SHIFT, want = (uint32_t)gen << EB_GEN_SHIFT;
 
-	if (!t->cap)
-		return;
-	while (t->v[start].gen)
-		start++;
-	i = next_of(t, start);
-	for (size_t left = t->cap - 1; left; left--) {
-		struct entry *e = &t->v[i];
-
-		while (e->gen && e->gen != gen) {
-			if (e->hist)
-				slot_release(m, e->hist);
-			table_delete_at(t, i);
-		}
-		i = next_of(t, i);
+	for (size_t s = 0; t->n > seen; s++) {
+		while ((t->v[s].bits & mask) == want)
+			s++; /* stops: there is a stale entry at s or after it */
+		do {
+			forget(m, &t->v[s]);
+			table_delete(t, s); /* the last entry is in s now: look at it again */
+		} while (t->n > seen && s < t->n && (t->v[s].bits & mask) != want);
 	}
-	/* a table far too big for what is left: shrink it (hysteresis: below 1/4) */
-	if (t->cap > TABLE_MIN && t->n * 4 < t->cap)
-		table_rehash(t, cap_for(t->n));
+	/* arrays far too big for what is left: shrink them (hysteresis: index below 1/4) */
+	if (t->icap > INDEX_MIN && t->n * 4 < t->icap)
+		index_build(t, cap_for(t->n));
+	if (t->cap > DENSE_MIN && t->n * 2 < t->cap)
+		dense_resize(t, t->n + t->n / 8 < DENSE_MIN ? DENSE_MIN : t->n + t->n / 8);
 }
 
 static void ring_push(struct ring *r, const float v[HIST_N])
@@ -290,43 +533,65 @@ static void ring_copy(const struct ring *r, struct hist *h)
 			h->v[k][i] = r->v[k][(start + i) % HIST_LEN];
 }
 
-static void remember(struct entry *e, const struct conn *c)
+/*
+ * Fills the fresh entry e (all zero but its cookie) and the full-width
+ * counters w from the socket's sample; returns the have bits (ME_*).
+ */
+static inline unsigned remember(struct entry *e, struct wide *w, const struct conn *c)
 {
-	uint64_t v64;
-	uint32_t v32;
+	unsigned have = 0;
 
-	e->have = 0;
-	if (CONN_INFO(c, bytes_acked, &v64) && CONN_INFO(c, bytes_received, &e->bytes_received)) {
-		e->bytes_acked = v64;
-		e->have |= ME_BYTES;
+	w->acked = w->received = w->busy = w->rwnd = w->sndbuf = 0;
+	w->drops = 0;
+	if (conn_has_info(c)) {
+		if (CONN_INFO(c, bytes_acked, &w->acked) &&
+		    CONN_INFO(c, bytes_received, &w->received))
+			have |= ME_BYTES;
+		if (CONN_INFO(c, total_retrans, &e->total_retrans))
+			have |= ME_RETRANS;
+		if (CONN_INFO(c, busy_time, &w->busy) && CONN_INFO(c, rwnd_limited, &w->rwnd) &&
+		    CONN_INFO(c, sndbuf_limited, &w->sndbuf))
+			have |= ME_LIMITS;
+		if (CONN_INFO(c, notsent_bytes, &e->notsent))
+			have |= ME_NOTSENT;
+		if (CONN_INFO(c, backoff, &e->backoff))
+			have |= ME_BACKOFF;
+		if (CONN_INFO(c, snd_wnd, &e->snd_wnd))
+			have |= ME_SND_WND;
+		if (CONN_INFO(c, rcv_wnd, &e->rcv_wnd))
+			have |= ME_RCV_WND;
 	}
-	if (CONN_INFO(c, total_retrans, &v32)) {
-		e->total_retrans = v32;
-		e->have |= ME_RETRANS;
-	}
-	if (CONN_INFO(c, busy_time, &e->busy) && CONN_INFO(c, rwnd_limited, &e->rwnd) &&
-	    CONN_INFO(c, sndbuf_limited, &e->sndbuf))
-		e->have |= ME_LIMITS;
-	if (c->skmem && c->skmem_n > SKM_DROPS) {
-		e->drops = c->skmem[SKM_DROPS];
-		e->have |= ME_DROPS;
-	}
-	if (c->skmem && c->skmem_n > SKM_SNDBUF) {
-		e->tb = c->skmem[SKM_SNDBUF];
-		e->rb = c->skmem[SKM_RCVBUF];
-		e->have |= ME_SKMEM;
-	}
-	if (CONN_INFO(c, notsent_bytes, &e->notsent))
-		e->have |= ME_NOTSENT;
-	if (CONN_INFO(c, backoff, &e->backoff))
-		e->have |= ME_BACKOFF;
-	if (CONN_INFO(c, snd_wnd, &e->snd_wnd))
-		e->have |= ME_SND_WND;
-	if (CONN_INFO(c, rcv_wnd, &e->rcv_wnd))
-		e->have |= ME_RCV_WND;
+	if (conn_skmem(c, SKM_DROPS, &w->drops))
+		have |= ME_DROPS;
+	if (conn_skmem(c, SKM_SNDBUF, &e->tb) && conn_skmem(c, SKM_RCVBUF, &e->rb))
+		have |= ME_SKMEM;
 	e->state = c->state;
 	e->timer = c->timer;
 	e->rqueue = c->rqueue;
+	return have;
+}
+
+/*
+ * Stores w in e: in its own u32 fields when every counter fits (and drops
+ * are 0), else in a wide record (was_w: the one the entry had, or -1).
+ * Returns ME_WIDE or 0.
+ */
+static inline unsigned store_counts(struct model *m, struct entry *e, const struct wide *w,
+				    int64_t was_w)
+{
+	if (!((w->acked | w->received | w->busy | w->rwnd | w->sndbuf) >> 32) && !w->drops) {
+		if (was_w >= 0)
+			wide_release(m, (uint32_t)was_w);
+		e->acked = (uint32_t)w->acked;
+		e->received = (uint32_t)w->received;
+		e->busy = (uint32_t)w->busy;
+		e->rwnd = (uint32_t)w->rwnd;
+		e->sndbuf = (uint32_t)w->sndbuf;
+		return 0;
+	}
+	e->acked = was_w >= 0 ? (uint32_t)was_w : wide_alloc(m);
+	m->wide[e->acked] = *w;
+	return ME_WIDE;
 }
 
 /* A streak of consecutive growth, saturating. */
@@ -335,10 +600,15 @@ static uint8_t grew(uint8_t streak, uint32_t now, uint32_t before)
 	return now > before ? (uint8_t)(streak < UINT8_MAX ? streak + 1 : streak) : 0;
 }
 
-/* What the diagnosis compares across refreshes; O(1), no allocation. */
-static void carry(struct row *r, struct entry *now, const struct entry *was, uint64_t mono_ns)
+/*
+ * What the diagnosis compares across refreshes (was, with have bits
+ * was_have; now's have bits are have); O(1), no allocation. Returns rq_grew.
+ */
+static uint8_t carry(struct model *m, struct row *r, struct entry *now, unsigned have,
+		     const struct entry *was, unsigned was_have)
 {
 	struct row_prev *p = &r->prev;
+	uint8_t rq_grew;
 
 	p->sndbuf = was->tb;
 	p->rcvbuf = was->rb;
@@ -349,17 +619,24 @@ static void carry(struct row *r, struct entry *now, const struct entry *was, uin
 	p->state = was->state;
 	p->timer = was->timer;
 	p->backoff = was->backoff;
-	p->have = (uint8_t)(((was->have & ME_SKMEM) ? PREV_SKMEM : 0) |
-			    ((was->have & ME_NOTSENT) ? PREV_NOTSENT : 0) |
-			    ((was->have & ME_BACKOFF) ? PREV_BACKOFF : 0) |
-			    ((was->have & ME_SND_WND) ? PREV_SND_WND : 0) |
-			    ((was->have & ME_RCV_WND) ? PREV_RCV_WND : 0));
+	p->have = (uint8_t)(((was_have & ME_SKMEM) ? PREV_SKMEM : 0) |
+			    ((was_have & ME_NOTSENT) ? PREV_NOTSENT : 0) |
+			    ((was_have & ME_BACKOFF) ? PREV_BACKOFF : 0) |
+			    ((was_have & ME_SND_WND) ? PREV_SND_WND : 0) |
+			    ((was_have & ME_RCV_WND) ? PREV_RCV_WND : 0));
 	r->flags |= ROW_PREV;
-	now->state_since_ns = was->state == now->state ? was->state_since_ns : mono_ns;
-	now->rq_grew = was->state == now->state ? grew(was->rq_grew, now->rqueue, was->rqueue) : 0;
-	now->notsent_grew = (now->have & was->have & ME_NOTSENT)
+	if (was->state == now->state) {
+		now->since = was->since;
+		rq_grew = grew(e_rq_grew(was), now->rqueue, was->rqueue);
+	} else {
+		time_release(m, was->since);
+		now->since = time_now(m);
+		rq_grew = 0;
+	}
+	now->notsent_grew = (have & was_have & ME_NOTSENT)
 				    ? grew(was->notsent_grew, now->notsent, was->notsent)
 				    : 0;
+	return rq_grew;
 }
 
 /* Counter deltas with wrap and reset treated as "no value". */
@@ -371,27 +648,33 @@ static bool delta64(uint64_t now, uint64_t before, uint64_t *d)
 	return true;
 }
 
-/* Rates and deltas between was (sampled at was_ns) and now (at now_ns). */
-static void derive(struct row *r, const struct entry *now, uint64_t now_ns, const struct entry *was,
-		   uint64_t was_ns)
+/*
+ * Rates and deltas between was (sampled at was_ns; its counters in ww when
+ * wide, else in its own fields) and now (at now_ns, counters nw).
+ */
+static void derive(struct row *r, const struct entry *now, unsigned have, const struct wide *nw,
+		   uint64_t now_ns, const struct entry *was, unsigned was_have,
+		   const struct wide *ww, uint64_t was_ns)
 {
 	uint64_t a, b, c;
+	unsigned both = have & was_have;
 
 	if (now_ns <= was_ns)
 		return;
 	r->dt = (double)(now_ns - was_ns) / 1e9;
-	if ((now->have & was->have & ME_BYTES) && delta64(now->bytes_acked, was->bytes_acked, &a) &&
-	    delta64(now->bytes_received, was->bytes_received, &b)) {
+	if ((both & ME_BYTES) && delta64(nw->acked, ww ? ww->acked : was->acked, &a) &&
+	    delta64(nw->received, ww ? ww->received : was->received, &b)) {
 		r->tx_bps = (double)a * 8.0 / r->dt;
 		r->rx_bps = (double)b * 8.0 / r->dt;
 		r->flags |= ROW_RATES;
 	}
-	if ((now->have & was->have & ME_RETRANS) && now->total_retrans >= was->total_retrans) {
+	if ((both & ME_RETRANS) && now->total_retrans >= was->total_retrans) {
 		r->d_retrans = now->total_retrans - was->total_retrans;
 		r->flags |= ROW_D_RETRANS;
 	}
-	if ((now->have & was->have & ME_LIMITS) && delta64(now->busy, was->busy, &a) &&
-	    delta64(now->rwnd, was->rwnd, &b) && delta64(now->sndbuf, was->sndbuf, &c)) {
+	if ((both & ME_LIMITS) && delta64(nw->busy, ww ? ww->busy : was->busy, &a) &&
+	    delta64(nw->rwnd, ww ? ww->rwnd : was->rwnd, &b) &&
+	    delta64(nw->sndbuf, ww ? ww->sndbuf : was->sndbuf, &c)) {
 		r->d_busy_us = a;
 		r->d_rwnd_us = b;
 		r->d_sndbuf_us = c;
@@ -399,7 +682,7 @@ static void derive(struct row *r, const struct entry *now, uint64_t now_ns, cons
 	}
 }
 
-static void push_history(struct model *m, const struct entry *e, const struct row *r)
+static void push_history(struct model *m, unsigned hist, const struct row *r)
 {
 	float v[HIST_N];
 	uint32_t x;
@@ -408,7 +691,7 @@ static void push_history(struct model *m, const struct entry *e, const struct ro
 	v[HIST_CWND] = CONN_INFO(r->c, snd_cwnd, &x) ? (float)x : NAN;
 	v[HIST_TX] = (r->flags & ROW_RATES) ? (float)r->tx_bps : NAN;
 	v[HIST_RX] = (r->flags & ROW_RATES) ? (float)r->rx_bps : NAN;
-	ring_push(&m->rings[e->hist - 1], v);
+	ring_push(&m->rings[hist - 1], v);
 }
 
 /* Remembers a LISTEN row's previous drops (was: its entry before this refresh; NULL: new). */
@@ -428,8 +711,9 @@ static void note_ldrop(struct model *m, size_t row, uint64_t cookie, const struc
 				d->row = (uint32_t)row;
 				break;
 			}
-	} else if (was && (was->have & ME_DROPS)) {
-		d->drops = was->drops;
+	} else if (was && (e_have(was) & ME_DROPS)) {
+		/* drops other than 0 make an entry wide */
+		d->drops = (e_have(was) & ME_WIDE) ? m->wide[was->acked].drops : 0;
 		d->have = true;
 	}
 	m->nldrops++;
@@ -445,77 +729,110 @@ static uint32_t ms_since(uint64_t now_ns, uint64_t base_ns)
 
 static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 {
-	size_t n = f->sample.n;
-	uint8_t gen = (uint8_t)(m->gen == UINT8_MAX ? 1 : m->gen + 1);
+	struct table *t = &m->t;
+	size_t n = f->sample.n, seen = 0;
+	unsigned gen = m->gen ^ 1u;
+	size_t homes[PREFETCH_AHEAD], hcap;
 
-	m->gen = gen;
+	m->gen = (uint8_t)gen;
+	m->now_t = time_new(m, f->mono_ns);
 	m->nldrops = 0;
 	m->nsrows = 0;
 	/* a steady refresh sees the sockets it knows: room for as many as the larger */
-	table_reserve(&m->t, n > m->t.n ? n - m->t.n : 0);
+	index_reserve(t, n > t->n ? n - t->n : 0);
+	dense_reserve(t, n);
 	if (n > f->rows_cap) {
 		/* sized to the dump (an eighth to spare), not to the next power of two */
 		f->rows_cap = n + n / 8;
 		f->rows = xrealloc(f->rows, f->rows_cap * sizeof(*f->rows));
 	}
+	hcap = t->icap;
+	for (size_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
+		homes[i] = home_of(hcap, f->sample.conns[i].cookie);
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = &f->sample.conns[i];
 		struct row *r = &f->rows[i];
-		struct entry *e, was;
-		bool known, dup;
+		struct entry *e;
+		struct wide nw;
+		size_t home = homes[i % PREFETCH_AHEAD];
+		unsigned have, hist = 0;
+		uint8_t rq_grew = 0;
+		bool fresh, dup;
 
-		/* the table is far larger than the caches: ask for the slot of a later socket now */
-		if (i + PREFETCH_AHEAD < n)
-			__builtin_prefetch(&m->t.v[home_of(
-				&m->t, f->sample.conns[i + PREFETCH_AHEAD].cookie)]);
+		/* the index is larger than the caches: ask for a later socket's position now */
+		if (i + PREFETCH_AHEAD < n) {
+			size_t h = home_of(hcap, f->sample.conns[i + PREFETCH_AHEAD].cookie);
 
+			homes[i % PREFETCH_AHEAD] = h;
+			__builtin_prefetch(&t->idx[h]);
+			__builtin_prefetch(&t->dist[h]);
+		}
 		memset(r, 0, sizeof(*r));
 		r->c = c;
 		if (c->state < TS_MAX)
 			f->states[c->state]++;
-		e = table_slot(&m->t, c->cookie);
-		dup = e->gen == gen;
-		known = e->gen != 0 && !dup;
+		e = table_slot(t, c->cookie, home, &fresh);
+		if (hcap != t->icap) {
+			/* the index grew: the homes ahead with it */
+			hcap = t->icap;
+			for (size_t k = i + 1; k <= i + PREFETCH_AHEAD && k < n; k++)
+				homes[k % PREFETCH_AHEAD] =
+					home_of(hcap, f->sample.conns[k].cookie);
+		}
+		dup = !fresh && e_gen(e) == gen;
 		if (c->state == TS_LISTEN)
-			note_ldrop(m, i, c->cookie, known ? e : NULL, dup);
+			note_ldrop(m, i, c->cookie, fresh || dup ? NULL : e, dup);
 		if (c->state == TS_SYN_RECV) {
 			m->srows = xgrow(m->srows, &m->srows_cap, m->nsrows + 1, sizeof(*m->srows));
 			m->srows[m->nsrows++] = (uint32_t)i;
 		}
 		if (dup)
 			continue; /* the same socket twice in one dump: keep the first */
-		/* a fresh record each refresh, as if the table were rebuilt: only hist and first_ms stay */
-		was = *e;
-		*e = (struct entry){ .cookie = c->cookie,
-				     .gen = gen,
-				     .state_since_ns = f->mono_ns };
-		remember(e, c);
-		if (known) {
-			e->hist = was.hist;
-			e->first_ms = was.first_ms;
-			derive(r, e, f->mono_ns, &was, was_ns);
-			carry(r, e, &was, f->mono_ns);
+		seen++;
+		/* a fresh record each refresh, as if the table were rebuilt: only hist, first_ms stay */
+		if (!fresh) {
+			struct entry was = *e;
+			unsigned was_have = e_have(&was);
+			bool was_wide = was_have & ME_WIDE;
+
+			hist = e_hist(&was);
+			*e = (struct entry){ .cookie = c->cookie, .first_ms = was.first_ms };
+			have = remember(e, &nw, c);
+			derive(r, e, have, &nw, f->mono_ns, &was, was_have,
+			       was_wide ? &m->wide[was.acked] : NULL, was_ns);
+			rq_grew = carry(m, r, e, have, &was, was_have);
+			have |= store_counts(m, e, &nw, was_wide ? (int64_t)was.acked : -1);
 		} else {
-			m->t.n++;
+			*e = (struct entry){ .cookie = c->cookie };
+			have = remember(e, &nw, c);
 			r->flags |= ROW_NEW;
+			e->since = time_now(m);
 			e->first_ms = m->have_last ? ms_since(f->mono_ns, m->first_mono_ns) : 0;
-			if (c->info && c->state != TS_LISTEN)
-				e->hist = (uint16_t)slot_alloc(m);
+			have |= store_counts(m, e, &nw, -1);
+			if (conn_has_info(c) && c->state != TS_LISTEN)
+				hist = slot_alloc(m);
 		}
-		if (!e->hist && c->cookie == m->selected && c->info)
-			e->hist = (uint16_t)slot_alloc(m);
-		if (e->hist)
-			push_history(m, e, r);
-		if (e->hist && c->cookie == m->selected) {
-			f->hist.cookie = c->cookie;
-			ring_copy(&m->rings[e->hist - 1], &f->hist);
+		if (!hist && c->cookie == m->selected && conn_has_info(c))
+			hist = slot_alloc(m);
+		e->bits = e_bits(hist, have, gen, rq_grew);
+		if (hist) {
+			push_history(m, hist, r);
+			if (c->cookie == m->selected) {
+				f->hist.cookie = c->cookie;
+				ring_copy(&m->rings[hist - 1], &f->hist);
+			}
 		}
-		r->state_since_ns = e->state_since_ns;
-		r->rq_grew = e->rq_grew;
+		r->state_since_ns = m->times[e->since].ns;
+		r->rq_grew = rq_grew;
 		r->notsent_grew = e->notsent_grew;
 	}
+	/* a refresh time nobody counts from (no new socket, no state change) goes again */
+	if (!m->times[m->now_t].refs) {
+		m->times[m->now_t].refs = 1;
+		time_release(m, m->now_t);
+	}
 	/* Sweep: sockets that did not come back are forgotten and give their history slots back. */
-	sweep(m, gen);
+	sweep(m, (uint8_t)gen, seen);
 }
 
 /* Listener address key: the address as IPv6 (IPv4 mapped) and the port. */
@@ -692,6 +1009,7 @@ static void update_listeners(struct model *m, struct frame *f)
 		const struct conn *c = f->rows[i].c;
 		struct listener *l;
 		struct lkey *k;
+		uint32_t drops;
 
 		f->listeners =
 			xgrow(f->listeners, &f->listeners_cap, nl + 1, sizeof(*f->listeners));
@@ -707,11 +1025,11 @@ static void update_listeners(struct model *m, struct frame *f)
 					   tunables_get(tun_at(f, k->ns), TUN_MAX_SYN_BACKLOG, -1),
 					   tunables_get(tun_at(f, k->ns), TUN_SYNCOOKIES, -1));
 		l->shared = 1;
-		if (c->skmem && c->skmem_n > SKM_DROPS) {
-			l->drops = c->skmem[SKM_DROPS];
+		if (conn_skmem(c, SKM_DROPS, &drops)) {
+			l->drops = drops;
 			l->flags |= LST_DROPS;
-			if (d->have && c->skmem[SKM_DROPS] >= d->drops) {
-				l->drops_delta = c->skmem[SKM_DROPS] - d->drops;
+			if (d->have && drops >= d->drops) {
+				l->drops_delta = drops - d->drops;
 				l->flags |= LST_DROPS_DELTA;
 			}
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "hash.h"
 #include "model.h"
 #include "testutil.h"
 
@@ -452,7 +453,7 @@ static void recorded_bulk_transfer_rate_matches_its_bytes(void **state)
 	assert_non_null(r1);
 	r0 = frame_find(&fr[0], r1->c->cookie);
 	assert_non_null(r0);
-	want = (double)(r1->c->info->bytes_acked - r0->c->info->bytes_acked) * 8 /
+	want = (double)(CONN_TI(r1->c)->bytes_acked - CONN_TI(r0->c)->bytes_acked) * 8 /
 	       ((double)(fr[1].mono_ns - fr[0].mono_ns) / 1e9);
 	assert_true(want > 0);
 	assert_close(r1->tx_bps, want, want * 1e-9);
@@ -611,11 +612,276 @@ static void in_place_table_survives_churn(void **state)
 	model_free(m);
 }
 
+/* Index load <= 3/4, entries in the dense array, nothing held that is not needed. */
+static void assert_table_fits(const struct model *m)
+{
+	struct model_mem mm;
+
+	model_mem(m, &mm);
+	assert_int_equal(mm.entries, model_size(m));
+	assert_true(mm.entry_cap >= mm.entries);
+	assert_true(mm.entries * 4 <= mm.index_cap * 3);
+}
+
+/* One refresh at t seconds of the sockets with cookies [lo, hi), their bytes at k * 1000 + t. */
+static void refresh_range(struct model *m, struct frame *f, uint64_t t, uint64_t lo, uint64_t hi)
+{
+	begin(f, t * SEC);
+	for (uint64_t k = lo; k < hi; k++)
+		info(f, add(f, k, TS_ESTABLISHED))->bytes_acked = k * 1000 + t;
+	model_update(m, f);
+}
+
+/*
+ * The table grows from ten sockets to 20,000 in one refresh and in 1.25x
+ * steps within refreshes, shrinks when most go, and every socket keeps its
+ * rate throughout (8 bits in one second: one byte more per refresh).
+ */
+static void table_grows_and_shrinks_keeping_every_rate(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct model_mem mm;
+	static const uint64_t spans[][2] = {
+		{ 1, 11 },       { 1, 20001 },     { 1, 20001 },     { 1, 26001 },
+		{ 5000, 40000 }, { 39900, 40000 }, { 39900, 40000 }, { 1, 300 },
+	};
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(spans) / sizeof(spans[0]); r++) {
+		refresh_range(m, &f, r + 1, spans[r][0], spans[r][1]);
+		assert_int_equal(model_size(m), spans[r][1] - spans[r][0]);
+		assert_table_fits(m);
+		for (size_t i = 0; i < f.sample.n; i++) {
+			const struct row *w = &f.rows[i];
+			uint64_t k = w->c->cookie;
+			bool had = r > 0 && k >= spans[r - 1][0] && k < spans[r - 1][1];
+
+			assert_int_equal(!!(w->flags & ROW_NEW), !had);
+			if (had)
+				assert_close(w->tx_bps, 8.0, 1e-9);
+		}
+	}
+	model_mem(m, &mm);
+	assert_true(mm.index_cap <= 1024); /* 299 sockets: back to the smallest index */
+	assert_true(mm.entry_cap <= 512);
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * Cookies whose homes are the index's last positions make clusters that
+ * wrap to its start; deleting from them, in every order the refreshes
+ * give, keeps every other socket findable with its own previous values.
+ */
+static void index_clusters_that_wrap_survive_deletion(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	uint64_t ck[48];
+	size_t nck = 0;
+	struct model_mem mm;
+
+	(void)state;
+	/* 200 sockets: the index is the smallest one, 1024 positions */
+	for (uint64_t k = 1; nck < 48; k++)
+		if (hash_u64(k) % 1024 >= 1016)
+			ck[nck++] = k;
+	for (int r = 0; r < 40; r++) {
+		begin(&f, (uint64_t)(r + 1) * SEC);
+		for (size_t j = 0; j < nck; j++)
+			if ((j * 7 + (size_t)r) % 3 != 0)
+				info(&f, add(&f, ck[j], TS_ESTABLISHED))->bytes_acked =
+					ck[j] * 100 + (uint64_t)r * j;
+		for (uint64_t k = 1000000; k < 1000152; k++)
+			info(&f, add(&f, k, TS_ESTABLISHED))->bytes_acked = k + (uint64_t)r;
+		model_update(m, &f);
+		model_mem(m, &mm);
+		assert_int_equal(mm.index_cap, 1024);
+		for (size_t i = 0; i < f.sample.n; i++) {
+			const struct row *w = &f.rows[i];
+			size_t j;
+
+			for (j = 0; j < nck && ck[j] != w->c->cookie; j++)
+				;
+			if (j == nck) {
+				assert_int_equal(!!(w->flags & ROW_NEW), r == 0);
+				if (r)
+					assert_close(w->tx_bps, 8.0, 1e-9);
+				continue;
+			}
+			bool had = r > 0 && (j * 7 + (size_t)r - 1) % 3 != 0;
+
+			assert_int_equal(!!(w->flags & ROW_NEW), !had);
+			if (had)
+				assert_close(w->tx_bps, (double)j * 8.0, 1e-9);
+		}
+		for (size_t j = 0; j < nck; j++) {
+			uint64_t first;
+
+			assert_int_equal(model_first_seen(m, ck[j], &first),
+					 (j * 7 + (size_t)r) % 3 != 0);
+		}
+	}
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * Counters past 32 bits (bytes past 4 GiB, busy time past 71 minutes) and
+ * drops are kept at full width: the deltas are exact across the boundary
+ * both ways, and a counter going back is still no value.
+ */
+static void counters_past_32_bits_keep_exact_deltas(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	static const uint64_t acked[] = { 4000000000ull, 4400000000ull, 9000000000000ull, 10, 25 };
+	static const uint64_t busy[] = { 1000, 5000000000ull, 5000000500ull, 20, 20 };
+	static const size_t wide[] = { 0, 1, 1, 0, 0 };
+	struct model_mem mm;
+
+	(void)state;
+	for (int r = 0; r < 5; r++) {
+		struct tcpc *ti;
+		const struct row *w;
+
+		begin(&f, (uint64_t)(r + 1) * SEC);
+		ti = info(&f, add(&f, 1, TS_ESTABLISHED));
+		ti->bytes_acked = acked[r];
+		ti->busy_time = busy[r];
+		info(&f, add(&f, 2, TS_ESTABLISHED))->bytes_acked = (uint64_t)r * 1000;
+		model_update(m, &f);
+		model_mem(m, &mm);
+		assert_int_equal(mm.wide, wide[r]);
+		w = row_of(&f, 1);
+		if (r == 0)
+			continue;
+		assert_int_equal(!!(w->flags & ROW_RATES), acked[r] >= acked[r - 1]);
+		if (acked[r] >= acked[r - 1])
+			assert_close(w->tx_bps, (double)(acked[r] - acked[r - 1]) * 8.0, 1e-3);
+		assert_int_equal(!!(w->flags & ROW_D_LIMITS), busy[r] >= busy[r - 1]);
+		if (busy[r] >= busy[r - 1])
+			assert_int_equal(w->d_busy_us, busy[r] - busy[r - 1]);
+		assert_close(row_of(&f, 2)->tx_bps, 8000.0, 1e-9);
+	}
+	frame_free(&f);
+	model_free(m);
+}
+
+/* A listener's drops other than 0 need the wide record; the delta is the same either way. */
+static void listener_drops_from_zero_and_back(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	static const uint32_t drops[] = { 0, 0, 7, 7, 12, 0 };
+	struct model_mem mm;
+
+	(void)state;
+	for (int r = 0; r < 6; r++) {
+		begin(&f, (uint64_t)(r + 1) * SEC);
+		skmem(&f, listener(&f, 1, AF_INET, "0.0.0.0", 80), drops[r]);
+		model_update(m, &f);
+		model_mem(m, &mm);
+		assert_int_equal(mm.wide, drops[r] ? 1 : 0);
+		assert_int_equal(lst(&f, 1)->drops, drops[r]);
+		if (r == 0) {
+			assert_false(lst(&f, 1)->flags & LST_DROPS_DELTA);
+			continue;
+		}
+		/* a counter that went back (a new socket under the same cookie cannot, but say so) */
+		assert_int_equal(!!(lst(&f, 1)->flags & LST_DROPS_DELTA), drops[r] >= drops[r - 1]);
+		if (drops[r] >= drops[r - 1])
+			assert_int_equal(lst(&f, 1)->drops_delta, drops[r] - drops[r - 1]);
+	}
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * The time a socket entered its state is the exact refresh time (ns), kept
+ * once per distinct time however many sockets count from it, and given
+ * back when the last of them changes state or goes.
+ */
+static void state_since_is_the_exact_refresh_time_of_the_change(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	uint64_t since[64] = { 0 };
+	unsigned was[64] = { 0 };
+	struct model_mem mm;
+
+	(void)state;
+	for (int r = 0; r < 30; r++) {
+		uint64_t t = (uint64_t)(r + 1) * SEC + (uint64_t)r * 1234567u;
+
+		begin(&f, t);
+		for (uint64_t k = 0; k < 64; k++) {
+			unsigned st;
+
+			if ((k + (uint64_t)r) % 9 == 0)
+				continue; /* gone this refresh: back as new next time */
+			st = (k * (uint64_t)r / 7) % 2 ? TS_CLOSE_WAIT : TS_ESTABLISHED;
+			add(&f, k + 1, st);
+		}
+		model_update(m, &f);
+		for (uint64_t k = 0; k < 64; k++) {
+			const struct row *w = row_of(&f, k + 1);
+
+			if (!w) {
+				was[k] = 0;
+				continue;
+			}
+			if (w->c->state != was[k])
+				since[k] = t;
+			was[k] = w->c->state;
+			assert_int_equal(w->state_since_ns, since[k]);
+		}
+		model_mem(m, &mm);
+		assert_true(mm.times <= (size_t)r + 1);
+		assert_true(mm.times <= model_size(m));
+	}
+	/* everyone gone: no time is kept */
+	begin(&f, 100 * SEC);
+	model_update(m, &f);
+	model_mem(m, &mm);
+	assert_int_equal(mm.times, 0);
+	assert_int_equal(mm.wide, 0);
+	frame_free(&f);
+	model_free(m);
+}
+
+/* The same cookie twice in one dump: the first is the socket, the second no second entry. */
+static void a_cookie_twice_in_one_dump_is_one_socket(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, SEC);
+	info(&f, add(&f, 5, TS_ESTABLISHED))->bytes_acked = 100;
+	info(&f, add(&f, 5, TS_ESTABLISHED))->bytes_acked = 999;
+	model_update(m, &f);
+	assert_int_equal(model_size(m), 1);
+	begin(&f, 2 * SEC);
+	info(&f, add(&f, 5, TS_ESTABLISHED))->bytes_acked = 200;
+	model_update(m, &f);
+	assert_close(row_of(&f, 5)->tx_bps, 800.0, 1e-9);
+	frame_free(&f);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(new_socket_has_no_rates_until_its_second_sample),
 		cmocka_unit_test(in_place_table_survives_churn),
+		cmocka_unit_test(table_grows_and_shrinks_keeping_every_rate),
+		cmocka_unit_test(index_clusters_that_wrap_survive_deletion),
+		cmocka_unit_test(counters_past_32_bits_keep_exact_deltas),
+		cmocka_unit_test(listener_drops_from_zero_and_back),
+		cmocka_unit_test(state_since_is_the_exact_refresh_time_of_the_change),
+		cmocka_unit_test(a_cookie_twice_in_one_dump_is_one_socket),
 		cmocka_unit_test(rates_are_byte_deltas_in_bits_per_second_over_the_real_interval),
 		cmocka_unit_test(retransmit_and_limited_time_deltas),
 		cmocka_unit_test(fields_the_kernel_did_not_send_give_no_delta),
