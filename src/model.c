@@ -742,8 +742,11 @@ static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 	index_reserve(t, n > t->n ? n - t->n : 0);
 	dense_reserve(t, n);
 	if (n > f->rows_cap) {
-		/* sized to the dump (an eighth to spare), not to the next power of two */
-		f->rows_cap = n + n / 8;
+		/*
+		 * sized to the dump, a thirty-second to spare (a block this large
+		 * grows by remapping, not copying), not to the next power of two
+		 */
+		f->rows_cap = n + n / 32 + 64;
 		f->rows = xrealloc(f->rows, f->rows_cap * sizeof(*f->rows));
 	}
 	hcap = t->icap;
