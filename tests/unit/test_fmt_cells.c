@@ -27,21 +27,6 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
-/* The formula fmt_usec_ms replaced. */
-static void ref_usec_ms(uint64_t us, char *buf, size_t len)
-{
-	double ms = (double)us / 1000.0;
-
-	if (ms < 10)
-		snprintf(buf, len, "%.3f", ms);
-	else if (ms < 100)
-		snprintf(buf, len, "%.2f", ms);
-	else if (ms < 1000)
-		snprintf(buf, len, "%.1f", ms);
-	else
-		snprintf(buf, len, "%.0f", ms);
-}
-
 /* Every value up to 20 s (every tie of every decimal count), then random ones up to 2^52. */
 static void usec_ms_in_integers_prints_what_printf_prints(void **state)
 {
@@ -50,7 +35,7 @@ static void usec_ms_in_integers_prints_what_printf_prints(void **state)
 
 	(void)state;
 	for (uint64_t us = 0; us <= 20000000; us += us < 2000000 ? 1 : 7) {
-		ref_usec_ms(us, b, sizeof(b));
+		tu_ref_usec_ms(us, b, sizeof(b));
 		assert_string_equal(fmt_usec_ms(us, a, sizeof(a)), b);
 	}
 	for (int i = 0; i < 200000; i++) {
@@ -58,9 +43,9 @@ static void usec_ms_in_integers_prints_what_printf_prints(void **state)
 
 		if (i & 1)
 			us = us / 10 * 10 + 5; /* a tie in the last digit shown or dropped */
-		ref_usec_ms(us, b, sizeof(b));
+		tu_ref_usec_ms(us, b, sizeof(b));
 		assert_string_equal(fmt_usec_ms(us, a, sizeof(a)), b);
-		ref_usec_ms(us, b, 5);
+		tu_ref_usec_ms(us, b, 5);
 		assert_string_equal(fmt_usec_ms(us, a, 5), b);
 	}
 }

@@ -117,20 +117,6 @@ static void ref_bits(double bps, char *buf, size_t len)
 	ref_scaled(bps, 1000.0, " kMGTP", buf, len);
 }
 
-static void ref_usec_ms(uint64_t us, char *buf, size_t len)
-{
-	double ms = (double)us / 1000.0;
-
-	if (ms < 10)
-		snprintf(buf, len, "%.3f", ms);
-	else if (ms < 100)
-		snprintf(buf, len, "%.2f", ms);
-	else if (ms < 1000)
-		snprintf(buf, len, "%.1f", ms);
-	else
-		snprintf(buf, len, "%.0f", ms);
-}
-
 static void ref_count(uint64_t v, int width, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%llu", (unsigned long long)v);
@@ -158,7 +144,7 @@ static void same_as_printf(uint64_t u, double d)
 	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
 		size_t len = lens[k];
 
-		ref_usec_ms(u, b, len);
+		tu_ref_usec_ms(u, b, len);
 		assert_string_equal(fmt_usec_ms(u, a, len), b);
 		ref_count(u, 6, b, len);
 		assert_string_equal(fmt_count(u, 6, a, len), b);

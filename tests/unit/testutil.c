@@ -167,3 +167,18 @@ void tu_assert_close(double got, double want, double eps, const char *file, int 
 		_fail(file, line);
 	}
 }
+
+/* The printf formula fmt_usec_ms stands for (milliseconds with 3, 2, 1, 0 decimals). */
+void tu_ref_usec_ms(uint64_t us, char *buf, size_t len)
+{
+	double ms = (double)us / 1000.0;
+
+	if (ms < 10)
+		snprintf(buf, len, "%.3f", ms);
+	else if (ms < 100)
+		snprintf(buf, len, "%.2f", ms);
+	else if (ms < 1000)
+		snprintf(buf, len, "%.1f", ms);
+	else
+		snprintf(buf, len, "%.0f", ms);
+}

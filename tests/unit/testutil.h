@@ -5,6 +5,7 @@
 
 #include <linux/netlink.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "frame.h"
 #include "record.h"
@@ -30,5 +31,8 @@ int tu_golden(const char *golden, const char *got);
 /* Doubles within eps (cmocka 1.1.5's float assertion loses precision); prints both on failure. */
 void tu_assert_close(double got, double want, double eps, const char *file, int line);
 #define assert_close(got, want, eps) tu_assert_close((got), (want), (eps), __FILE__, __LINE__)
+
+/* What fmt_usec_ms must print: the printf formula it replaced. */
+void tu_ref_usec_ms(uint64_t us, char *buf, size_t len);
 
 #endif
