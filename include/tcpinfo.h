@@ -158,13 +158,17 @@ struct tcpc {
 };
 #undef TCPC_MEMBER
 
-/* Keeps the fields of a whole tcp_info that a struct tcpc has. */
-void tcpc_from_tcpi(struct tcpc *c, const struct tcpi *t);
 /*
- * The same straight from the kernel's bytes (any alignment), which must
- * hold at least sizeof(struct tcpi): no copy of the whole struct first.
+ * Keeps the fields a struct tcpc has, straight from the kernel's bytes (any
+ * alignment), which must hold at least sizeof(struct tcpi): no copy of the
+ * whole struct first.
  */
 void tcpc_from_raw(struct tcpc *c, const void *raw);
+/* The same from a whole tcp_info copy. */
+static inline void tcpc_from_tcpi(struct tcpc *c, const struct tcpi *t)
+{
+	tcpc_from_raw(c, t);
+}
 
 /* True when the kernel sent field `f` (info_len is the length it sent). */
 #define TCPI_HAS(info_len, f)                                                                      \

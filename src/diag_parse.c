@@ -175,14 +175,16 @@ static int parse_attrs(const struct nlmsghdr *nlh, struct parse_ctx *p)
 	return 0;
 }
 
+static uint64_t cookie_of(const struct inet_diag_msg *m)
+{
+	return (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
+}
+
 uint64_t diag_msg_cookie(const struct nlmsghdr *nlh)
 {
-	const struct inet_diag_msg *m;
-
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*m)))
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_msg)))
 		return 0;
-	m = mnl_nlmsg_get_payload(nlh);
-	return (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
+	return cookie_of(mnl_nlmsg_get_payload(nlh));
 }
 
 int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct tcpi *full,
@@ -228,7 +230,7 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 		memset(c->src + 4, 0, 12);
 		memset(c->dst + 4, 0, 12);
 	}
-	c->cookie = (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
+	c->cookie = cookie_of(m);
 	/* TIME-WAIT and request sockets report uid 0 and inode 0: not real owners. */
 	if (c->state != TS_TIME_WAIT && c->state != TS_SYN_RECV && c->inode)
 		c->have |= CONN_HAS_UID;

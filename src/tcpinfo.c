@@ -264,10 +264,3 @@ void tcpc_from_raw(struct tcpc *c, const void *raw)
 	TCPC_FIELDS(COPY)
 #undef COPY
 }
-
-void tcpc_from_tcpi(struct tcpc *c, const struct tcpi *t)
-{
-#define COPY(type, field) c->field = t->field;
-	TCPC_FIELDS(COPY)
-#undef COPY
-}
