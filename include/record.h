@@ -3,6 +3,7 @@
 #ifndef TCPTOP_RECORD_H
 #define TCPTOP_RECORD_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,9 +91,12 @@ struct replay; /* opaque: a recording being read, one refresh at a time */
 /*
  * Opens a recording and reads its META chunks. The file is streamed: memory
  * is bounded by the largest refresh, not by the file, and a FIFO, a char
- * device or "-" (standard input) replays as it arrives.
+ * device or "-" (standard input) replays as it arrives. A stream's reads
+ * (the open of a FIFO no one writes yet among them) give up with EINTR when
+ * INT, TERM or HUP came (sigs_exit_signal) or *stop turns true (NULL: the
+ * signals only), within 0.2 s.
  */
-struct replay *replay_open(const char *path, struct terr *e);
+struct replay *replay_open(const char *path, const atomic_bool *stop, struct terr *e);
 /* The same over bytes in memory (borrowed; they must outlive the replay). Pure. */
 struct replay *replay_open_mem(const void *data, size_t len, struct terr *e);
 void replay_free(struct replay *r);

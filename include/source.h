@@ -3,6 +3,7 @@
 #ifndef TCPTOP_SOURCE_H
 #define TCPTOP_SOURCE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,6 +32,8 @@ struct source_cfg {
 	const char *replay_path; /* read inputs from this recording instead of the kernel */
 	const char *record_path; /* also write the inputs to this recording */
 	struct source_pos *pos;  /* a replay keeps this current (borrowed; NULL: not wanted) */
+	/* a replayed stream stops waiting for input when this turns true (replay_open) */
+	const atomic_bool *stop;
 };
 
 struct source; /* opaque */

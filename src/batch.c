@@ -128,9 +128,12 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	}
 	c = collector_new(&cfg->collector, &e);
 	if (!c) {
-		say(err, "", e.msg);
+		/* a signal while a stream's first bytes were awaited: stopped, not failed */
+		status = sigs_exit_signal() ? 128 + sigs_exit_signal() : 1;
+		if (status == 1)
+			say(err, "", e.msg);
 		textfile_close(&tf);
-		return 1;
+		return status;
 	}
 	ctx = (struct out_ctx){ collector_hostname(c),
 				collector_kernel(c),
@@ -145,11 +148,16 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	/* The first sample only primes the rates: every printed frame has them (no diagnosis). */
 	r = collector_prime(c, cur);
+	if (r < 0 && sigs_exit_signal())
+		goto stopped;
 	if (r < 0 || r == 1) {
-		if (r == 1 && cur->status[0])
-			say(err, "", cur->status);
-		status = fail(c, err,
-			      r == 1 ? "the recording holds no complete refresh" : cur->status);
+		char why[sizeof(cur->status) + 64];
+
+		/* one line: a recording cut inside its first refresh says where */
+		snprintf(why, sizeof(why), "the recording holds no complete refresh%s%.*s%s",
+			 cur->status[0] ? " (" : "", (int)sizeof(cur->status), cur->status,
+			 cur->status[0] ? ")" : "");
+		status = fail(c, err, r == 1 ? why : cur->status);
 		goto out;
 	}
 	for (long i = 0; todo == 0 || i < todo; i++) {
@@ -166,6 +174,8 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 				say(err, "warning: ", cur->status);
 			break;
 		}
+		if (r < 0 && sigs_exit_signal())
+			break; /* a stream's wait, given up for the signal */
 		if (r < 0) {
 			status = fail(c, err, cur->status);
 			goto out;
@@ -190,6 +200,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 			}
 		}
 	}
+stopped:
 	if (collector_close(c, &e) < 0) {
 		say(err, "", e.msg);
 		status = 1;

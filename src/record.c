@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "privs.h"
 #include "safefile.h"
 #include "sanitize.h"
+#include "sigs.h"
 #include "strbuf.h"
 
 /* Level 3 (zstd's default) with long-distance matching: see doc/RECORDING.md for the figures. */
@@ -215,6 +217,8 @@ struct replay {
 		*self; /* replay_frame moves a const replay's cursor, as a file offset would */
 	int fd;        /* -1: reading from mem */
 	bool own_fd;
+	bool waits;              /* a stream: reads wait in turns (wait_readable) */
+	const atomic_bool *stop; /* the owner's "give up waiting" (NULL: signals only) */
 	const unsigned char *mem;
 	size_t memlen, mempos;
 	char shown[256]; /* the file's name, safe for messages */
@@ -286,6 +290,28 @@ void replay_free(struct replay *r)
 	free(r);
 }
 
+/*
+ * A stream (FIFO, pipe, socket, terminal) can stall for ever: a writer that
+ * never comes or stops writing. Its reads wait in turns of WAIT_TURN_MS, so
+ * INT, TERM or HUP (whose handlers restart a blocked read) and the owner's
+ * stop (a TUI quitting) still end the wait. 1: readable, 0: told to stop.
+ */
+#define WAIT_TURN_MS 200
+
+static int wait_readable(struct replay *r)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+
+	for (;;) {
+		if (sigs_exit_signal() || (r->stop && atomic_load(r->stop)))
+			return 0;
+		int n = poll(&pfd, 1, WAIT_TURN_MS);
+
+		if (n > 0 || (n < 0 && errno != EINTR))
+			return 1; /* data, the end, or an error read() will name */
+	}
+}
+
 /* Reads from the file or the memory image: bytes read, 0 at the end, -1 with errno. */
 static ssize_t raw_read(struct replay *r, void *dst, size_t n)
 {
@@ -297,8 +323,13 @@ static ssize_t raw_read(struct replay *r, void *dst, size_t n)
 		return (ssize_t)k;
 	}
 	for (;;) {
-		ssize_t k = read(r->fd, dst, n);
+		ssize_t k;
 
+		if (r->waits && !wait_readable(r)) {
+			errno = EINTR;
+			return -1;
+		}
+		k = read(r->fd, dst, n);
 		if (k >= 0 || errno != EINTR)
 			return k;
 	}
@@ -845,12 +876,12 @@ struct replay *replay_open_mem(const void *data, size_t len, struct terr *e)
 	return start(r, e);
 }
 
-struct replay *replay_open(const char *path, struct terr *e)
+struct replay *replay_open(const char *path, const atomic_bool *stop, struct terr *e)
 {
 	struct replay *r;
 	struct stat st;
 	char shown[256];
-	int fd;
+	int fd, fl;
 
 	sanitize_text(shown, sizeof(shown), path, strlen(path));
 	if (!*path) {
@@ -858,7 +889,8 @@ struct replay *replay_open(const char *path, struct terr *e)
 		return NULL;
 	}
 	fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
-				: open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+				/* a FIFO's open would wait for a writer, deaf to signals */
+				: open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		int err = errno;
 
@@ -872,10 +904,15 @@ struct replay *replay_open(const char *path, struct terr *e)
 		close(fd);
 		return NULL;
 	}
+	/* our own open's flag only (a dup of stdin shares the shell's): reads block again */
+	if (strcmp(path, "-") && (fl = fcntl(fd, F_GETFL)) >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	r = xcalloc(1, sizeof(*r));
 	r->fd = fd;
 	r->own_fd = true;
 	r->seekable = S_ISREG(st.st_mode);
+	r->waits = !r->seekable;
+	r->stop = stop;
 	memcpy(r->shown, shown, sizeof(shown));
 	return start(r, e);
 }

@@ -97,6 +97,24 @@ wait_for() {
 	return 0
 }
 
+# wait_pid SECS PID: `wait PID` (its status), but for SECS at most: a process still running
+# then is killed and the status is 124, so a test that would hang fails instead.
+wait_pid() {
+	local secs=$1 pid=$2
+	local end=$((SECONDS + secs))
+	# a zombie is done: only its status is left to collect
+	while [ -e "/proc/$pid" ] && [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)" != Z ]; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			diag "pid $pid still running after ${secs} s: killed"
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 124
+		fi
+		sleep 0.05
+	done
+	wait "$pid"
+}
+
 # tt NS ARGS...: runs tcptop in NS.
 tt() {
 	local ns=$1; shift

@@ -54,6 +54,7 @@ struct app {
 	bool dirty;
 	bool end_noted;
 	struct source_pos rpos;   /* a replay's position, kept by the source in the pump's thread */
+	atomic_bool quitting;     /* set before pump_stop: a stalled stream stops waiting */
 	uint64_t rp_refused_seen; /* the pump's refusals already shown */
 	bool rp_damage_shown;
 	uint64_t fields_asked; /* the detail's socket a refresh was asked for (want_fields) */
@@ -582,6 +583,8 @@ int app_run(const struct app_cfg *cfg)
 	a.req = cfg->collector.req;
 	cc = cfg->collector;
 	cc.src.pos = &a.rpos;
+	atomic_init(&a.quitting, false);
+	cc.src.stop = &a.quitting;
 	col = collector_new(&cc, &e);
 	if (!col) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
@@ -627,6 +630,7 @@ int app_run(const struct app_cfg *cfg)
 	}
 	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || term_open(color, &e) < 0) {
 		fprintf(stderr, "tcptop: %s\n", terr_isset(&e) ? e.msg : strerror(errno));
+		atomic_store(&a.quitting, true);
 		pump_stop(a.pump, &e);
 		return 1;
 	}
@@ -648,6 +652,7 @@ int app_run(const struct app_cfg *cfg)
 	if (a.rc_path[0] && settings_save(&a, &e) < 0)
 		fprintf(stderr, "tcptop: settings not saved to %s: %s\n", a.rc_path, e.msg);
 	fatal_set_cleanup(NULL);
+	atomic_store(&a.quitting, true);
 	if (pump_stop(a.pump, &e) < 0) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		status = status ? status : 1;

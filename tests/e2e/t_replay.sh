@@ -183,5 +183,17 @@ key clear Enter
 key "$TCPTOP --no-config --replay $T_TMP/bad0.rec; echo EXIT=\$?" Enter
 expect "damage at the start is one error naming the offset" "corrupt compressed data at offset"
 expect "and exit status 1" "EXIT=1"
+# A FIFO whose writer sent the first half of the recording and stalls, holding it open:
+# the view shows what came, and q quits at once (the thread reading it stops waiting).
+mkfifo "$T_TMP/stall.fifo"
+key clear Enter
+key "$TCPTOP --no-config --replay $T_TMP/stall.fifo; echo EXIT=\$?" Enter
+exec 9>"$T_TMP/stall.fifo"
+head -c $(($(stat -c %s "$REC") / 2)) "$REC" >&9
+expect "a stalled FIFO's refreshes so far are shown" "Sockets"
+sleep 4 # played at their recorded pace (0.25 s each): the reader then waits for more
+key q
+expect "q quits while the writer stalls" "EXIT=0" 3
+exec 9>&-
 
 done_testing

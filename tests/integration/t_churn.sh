@@ -37,7 +37,7 @@ t_churn() {
 	local pid=$!
 	sleep "$SECS"
 	kill -TERM "$pid"
-	wait "$pid"
+	wait_pid 60 "$pid"
 	eq "tcptop under ASan stops on TERM with 128 + 15 (no crash, no report)" "$?" 143
 	eq "no sanitizer report, no warning on stderr" "$(head -c 2000 "$err")" ""
 	n=$(wc -l <"$out")

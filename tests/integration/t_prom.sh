@@ -108,7 +108,7 @@ t_textfile() {
 		check "node_exporter keeps tcptop's HELP" grep -q '^# HELP tcptop_findings ' "$page"
 		kill "$ne"; wait "$ne" 2>/dev/null
 	fi
-	kill -INT "$pid"; wait "$pid"; rc=$?
+	kill -INT "$pid"; wait_pid 20 "$pid"; rc=$?
 	eq "INT: exit status 130" "$rc" 130
 	eq "INT: nothing but tcptop.prom left in the directory" "$(ls -A "$dir")" tcptop.prom
 	eq "INT: no message" "$(cat "$T_TMP/tf.err")" ""
@@ -123,7 +123,7 @@ t_signals_leave_nothing() {
 		pid=$!
 		wait_for 10 test -s "$dir/tcptop.prom"
 		sleep 0.3
-		kill -"$sig" "$pid"; wait "$pid"; rc=$?
+		kill -"$sig" "$pid"; wait_pid 20 "$pid"; rc=$?
 		eq "$sig: exit status 128 + signal" "$rc" $((128 + $(kill -l $sig)))
 		eq "$sig: nothing but tcptop.prom left" "$(ls -A "$dir")" tcptop.prom
 	done

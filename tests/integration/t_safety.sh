@@ -12,13 +12,14 @@ record_until_signal() {
 	local sig=$1
 	REC=$T_TMP/sig-$sig.rec
 	# not through tt: $! must be tcptop itself (ip netns exec and env exec it), not a
-	# subshell; env undoes the ignored INT and QUIT a script's background job starts with
-	ip netns exec "$NS" env --default-signal=INT,QUIT "$TCPTOP" -b -n 0 -d 0.1 -o json \
+	# subshell; env undoes the ignored INT and QUIT a script's background job starts
+	# with, and any signal whoever runs the tests ignores (tcptop keeps an ignored one)
+	ip netns exec "$NS" env --default-signal "$TCPTOP" -b -n 0 -d 0.1 -o json \
 		--record "$REC" >/dev/null 2>"$REC.err" &
 	local pid=$!
 	wait_for 10 test "$(refreshes "$REC")" -ge 3
 	kill -"$sig" "$pid"
-	wait "$pid" 2>/dev/null
+	wait_pid 20 "$pid" 2>/dev/null
 	RC=$?
 }
 
@@ -41,15 +42,16 @@ t_signals() {
 	done
 	check "a new recording is 0600" test "$(stat -c %a "$REC")" = 600
 	# nohup's ignored HUP stays ignored: the recorder keeps going
-	ip netns exec "$NS" nohup "$TCPTOP" -b -n 0 -d 0.1 -o json --record "$T_TMP/nohup.rec" \
-		>/dev/null 2>&1 &
+	ip netns exec "$NS" env --default-signal nohup "$TCPTOP" -b -n 0 -d 0.1 -o json \
+		--record "$T_TMP/nohup.rec" >/dev/null 2>&1 &
 	local pid=$!
 	wait_for 10 test "$(refreshes "$T_TMP/nohup.rec")" -ge 1
 	kill -HUP "$pid"
 	sleep 0.3
 	check "under nohup, HUP does not stop the recording" kill -0 "$pid"
 	kill -TERM "$pid"
-	wait "$pid"
+	wait_pid 20 "$pid"
+	eq "under nohup, TERM still does (128 + 15)" "$?" 143
 }
 
 t_cut_and_corrupt() {
@@ -66,6 +68,10 @@ t_cut_and_corrupt() {
 		case $err in *"ends inside refresh"* | *"no complete refresh"*) ;; *) bad=1; diag "cut $cut: $err" ;; esac
 	done
 	eq "a recording cut at 6 offsets replays its whole refreshes and says where it ends" "$bad" 0
+	head -c 100 "$rec" >"$T_TMP/c.rec"
+	err=$("$TCPTOP" -b --replay "$T_TMP/c.rec" -n 0 -o json 2>&1 >/dev/null)
+	eq "cut inside its first refresh: exit 1, one line saying so and where" "$? $err" \
+		"1 tcptop: the recording holds no complete refresh (recording ends inside refresh 1 at offset 100)"
 	gt "the cut 5 bytes before the end still replays most refreshes" "$prev" 5
 	bad=0
 	for i in $(seq 1 40); do
@@ -96,9 +102,43 @@ t_streams() {
 	mkfifo "$T_TMP/fifo"
 	"$TCPTOP" -b --replay "$T_TMP/fifo" -n 0 -o json >"$T_TMP/fifo.out" 2>&1 &
 	local pid=$!
+	# the recorder refuses a FIFO no one reads yet ("no process is reading it"), and the
+	# reader above may not have opened it yet: the shell holds it open meanwhile (read and
+	# write: such an open never waits), and closes it once the recorder is done
+	exec 9<>"$T_TMP/fifo"
 	tt "$NS" -b -n 3 -d 0.1 -o json --record "$T_TMP/fifo" >/dev/null
-	wait "$pid"
+	eq "--record FIFO: exit 0" "$?" 0
+	exec 9>&-
+	wait_pid 20 "$pid"
 	eq "a FIFO replays as a stream" "$(wc -l <"$T_TMP/fifo.out")" 3
+	# a replay waits for a FIFO's writer, and for a stalled one's next bytes; INT, TERM
+	# and HUP end the wait as they end any run (their handlers restart a blocked read)
+	local sig rc
+	for sig in INT TERM HUP; do
+		env --default-signal "$TCPTOP" -b --replay "$T_TMP/fifo" -n 0 -o json \
+			>/dev/null 2>"$T_TMP/fifo.err" &
+		pid=$!
+		sleep 0.3
+		kill -"$sig" "$pid"
+		wait_pid 5 "$pid"
+		rc=$?
+		eq "$sig while a replay waits for a FIFO's writer: 128 + signal, no message" \
+			"$rc $(cat "$T_TMP/fifo.err")" "$((128 + $(kill -l $sig))) "
+	done
+	# a writer that sent the first half of a recording, then stalls (holding the FIFO open)
+	tt "$NS" -b -n 4 -d 0.1 -o json --record "$T_TMP/four.rec" >/dev/null
+	env --default-signal "$TCPTOP" -b --replay "$T_TMP/fifo" -n 0 -o json \
+		>/dev/null 2>"$T_TMP/fifo.err" &
+	pid=$!
+	exec 9>"$T_TMP/fifo"
+	head -c $(($(stat -c %s "$T_TMP/four.rec") / 2)) "$T_TMP/four.rec" >&9
+	sleep 0.3
+	kill -TERM "$pid"
+	wait_pid 5 "$pid"
+	rc=$?
+	exec 9>&-
+	eq "TERM while a replay waits for a stalled writer's next bytes: 143, no message" \
+		"$rc $(cat "$T_TMP/fifo.err")" "143 "
 	for fmt in text json; do
 		err=$(tt "$NS" -b -n 1 -o $fmt 2>&1 >/dev/full)
 		eq "$fmt to /dev/full: exit 1" "$?" 1

@@ -96,7 +96,7 @@ static void a_recording_reads_back_what_was_written_in_both_versions(void **stat
 		assert_non_null(w);
 		write_two_refreshes(w);
 		assert_int_equal(recorder_close(w, &e), 0);
-		r = replay_open(path, &e);
+		r = replay_open(path, NULL, &e);
 		assert_non_null(r);
 		assert_int_equal(replay_version(r), v);
 		check_two_refreshes(r);
@@ -110,7 +110,7 @@ static void stepping_back_rewinds_to_the_same_refresh(void **state)
 	struct replay *r;
 
 	(void)state;
-	r = replay_open(tu_fixture("states.rec"), &e);
+	r = replay_open(tu_fixture("states.rec"), NULL, &e);
 	assert_non_null(r);
 	assert_non_null(replay_frame(r, 1));
 	uint64_t t1 = replay_frame(r, 1)->mono_ns;
@@ -263,7 +263,7 @@ static void a_huge_sparse_file_is_refused_at_once_not_read_whole(void **state)
 		assert_int_equal(write(fd, magics[v], REC_MAGIC_LEN), REC_MAGIC_LEN);
 		assert_int_equal(ftruncate(fd, (off_t)64 << 30), 0); /* 64 GiB of holes */
 		close(fd);
-		r = replay_open(path, &e);
+		r = replay_open(path, NULL, &e);
 		if (r) {
 			assert_int_equal(replay_next(r, &f, &e), -1);
 			replay_free(r);
@@ -300,7 +300,7 @@ static void a_fifo_replays_as_a_stream(void **state)
 		write_two_refreshes(w);
 		_exit(recorder_close(w, &e) < 0);
 	}
-	r = replay_open(path, &e);
+	r = replay_open(path, NULL, &e);
 	if (!r) {
 		waitpid(pid, &st, 0);
 		alarm(0);
@@ -588,7 +588,7 @@ static void a_stream_refuses_to_seek_back_but_steps_forward(void **state)
 		write_numbered(w, 5, NULL);
 		_exit(recorder_close(w, &e) < 0);
 	}
-	r = replay_open(path, &e);
+	r = replay_open(path, NULL, &e);
 	assert_non_null(r);
 	assert_false(replay_can_go_back(r));
 	assert_int_equal(seek_read(r, 0, &e), 0);
