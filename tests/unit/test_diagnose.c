@@ -1188,6 +1188,50 @@ static void request_sockets_retransmitting_syn_acks_are_named_on_their_listener(
 	run_free(&r);
 }
 
+/*
+ * Cookies sent in the interval while the dump shows the flooded listener's
+ * SYN queue just short of its limit (the kernel prunes old requests between
+ * a flood's retries): the finding still names that listener, the one with
+ * the most request sockets, not the host.
+ */
+static void syncookies_name_the_listener_with_the_most_requests(void **state)
+{
+	struct run r;
+	struct sock s[9] = { { 0 } };
+	const struct finding *x;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		s[k].cookie = (uint64_t)(100 + k);
+		s[k].state = TS_LISTEN;
+		s[k].inode = (uint32_t)(100 + k);
+		s[k].src = "10.0.0.1";
+		s[k].sport = (uint16_t)(80 + k);
+		s[k].wqueue = 8; /* the backlog: SYN queue full at 8 requests */
+		s[k].no_info = true;
+	}
+	for (int i = 2; i < 9; i++) {
+		s[i].cookie = (uint64_t)i;
+		s[i].state = TS_SYN_RECV;
+		s[i].src = "10.0.0.1";
+		s[i].sport = i < 8 ? 81 : 80; /* six requests on :81, one on :80 */
+		s[i].dport = (uint16_t)(5000 + i);
+		s[i].no_info = true;
+		s[i].no_skmem = true;
+	}
+	run_init(&r);
+	step(&r, s, 9, "TcpExt: SyncookiesSent TCPReqQFullDoCookies\nTcpExt: 10 10\n");
+	step(&r, s, 9, "TcpExt: SyncookiesSent TCPReqQFullDoCookies\nTcpExt: 14 14\n");
+	x = finding(&r.f, DX_SYNCOOKIES);
+	assert_non_null(x);
+	assert_string_equal(x->subject, "10.0.0.1:81");
+	assert_int_equal(evidence(x, "syn_queue"), 6);
+	assert_int_equal(evidence(x, "accept_max"), 8);
+	assert_int_equal(evidence(x, "syncookies_sent_delta"), 4);
+	assert_keys_documented(&r.f);
+	run_free(&r);
+}
+
 static void fin_wait_orphans_count_once_held_across_a_refresh(void **state)
 {
 	struct run r;
@@ -1844,6 +1888,7 @@ int main(void)
 		cmocka_unit_test(a_window_capped_without_scaling_is_flagged_no_wscale),
 		cmocka_unit_test(row_severity_is_the_worst_code_with_escalations),
 		cmocka_unit_test(syn_queue_findings_are_judged_and_named_per_namespace),
+		cmocka_unit_test(syncookies_name_the_listener_with_the_most_requests),
 		cmocka_unit_test(abort_on_overflow_follows_each_namespaces_own_sysctl),
 		cmocka_unit_test(time_wait_is_counted_against_each_namespaces_limit_and_overflows),
 		cmocka_unit_test(ephemeral_ports_are_judged_against_the_namespaces_own_range),

@@ -123,12 +123,34 @@ static long next_frame(struct player *pl, int ms, struct pump_replay *st, const 
 	}
 }
 
-/* Waits up to ms for the state to satisfy a refusal or the end. */
-static void state_after(struct player *pl, int ms, struct pump_replay *st)
+/*
+ * The state once the thread has answered: the end reached (refused_seq ==
+ * ANY_SEQ), or a refusal after the one numbered refused_seq. Up to 5 s: a
+ * loaded machine can take long to schedule the thread, and a fixed sleep
+ * made this fail there.
+ */
+#define ANY_SEQ UINT64_MAX
+static void state_when(struct player *pl, uint64_t refused_seq, struct pump_replay *st)
 {
-	usleep((useconds_t)ms * 1000);
-	pump_take(pl->p);
-	pump_replay_state(pl->p, st);
+	uint64_t until = now_ns() + 5000000000u;
+
+	for (;;) {
+		pump_take(pl->p);
+		pump_replay_state(pl->p, st);
+		if (refused_seq == ANY_SEQ ? st->at_end : st->refused_seq != refused_seq)
+			return;
+		if (now_ns() >= until)
+			return;
+		usleep(10000);
+	}
+}
+
+static uint64_t refusals(struct player *pl)
+{
+	struct pump_replay st;
+
+	pump_replay_state(pl->p, &st);
+	return st.refused_seq;
 }
 
 static void playing_keeps_the_recorded_pace(void **state)
@@ -154,7 +176,7 @@ static void playing_keeps_the_recorded_pace(void **state)
 	/* never faster than recorded: five gaps take at least (almost) five gaps */
 	assert_true(t_first && t_fifth);
 	assert_true(t_fifth - t_first >= 5 * GAP_NS - GAP_NS / 4);
-	state_after(&pl, 100, &st);
+	state_when(&pl, ANY_SEQ, &st);
 	assert_true(st.at_end);
 	assert_true(st.all_seen);
 	assert_int_equal(st.seen, NREF);
@@ -171,11 +193,11 @@ static void a_paused_replay_sends_nothing_until_stepped(void **state)
 	(void)state;
 	start(&pl, true);
 	/* the first refresh comes at once, then nothing while paused */
-	assert_int_equal(next_frame(&pl, 2000, &st, NULL), 0);
+	assert_int_equal(next_frame(&pl, 5000, &st, NULL), 0);
 	assert_int_equal(next_frame(&pl, 300, &st, NULL), -1);
 	assert_true(st.paused);
 	pump_replay_step(pl.p, 1);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), 1);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), 1);
 	assert_int_equal(next_frame(&pl, 200, &st, NULL), -1);
 	stop(&pl);
 }
@@ -185,43 +207,45 @@ static void steps_and_jumps_land_on_the_refresh_with_its_recorded_rates(void **s
 	struct player pl;
 	struct pump_replay st;
 	const struct frame *f = NULL;
-	uint64_t mono0;
+	uint64_t mono0, seq;
 
 	(void)state;
 	start(&pl, true);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), 0);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), 0);
 	mono0 = f->mono_ns;
 	pump_replay_goto(pl.p, 7);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), 7);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), 7);
 	assert_int_equal(f->mono_ns, mono0 + 7 * GAP_NS);
 	/* the rates are those of refresh 7 against 6, as recorded */
 	assert_close(f->interval, (double)GAP_NS / 1e9, 1e-6);
 	assert_false(st.all_seen);
 	pump_replay_step(pl.p, -1);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), 6);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), 6);
 	assert_int_equal(f->mono_ns, mono0 + 6 * GAP_NS);
 	assert_close(f->interval, (double)GAP_NS / 1e9, 1e-6);
 	pump_replay_goto(pl.p, 0);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), 0);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), 0);
 	assert_int_equal(f->mono_ns, mono0);
 	pump_replay_goto(pl.p, PUMP_LAST);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), NREF - 1);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), NREF - 1);
 	assert_true(st.all_seen);
 	assert_int_equal(st.seen, NREF);
 	assert_true(st.at_end);
 	/* past the end: refused, it stays */
+	seq = refusals(&pl);
 	pump_replay_step(pl.p, 1);
-	state_after(&pl, 200, &st);
+	state_when(&pl, seq, &st);
 	assert_non_null(strstr(st.refused, "end of recording: refresh 12 is the last"));
 	assert_int_equal(st.index, NREF - 1);
 	/* and back from the end */
 	pump_replay_step(pl.p, -1);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), NREF - 2);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), NREF - 2);
 	/* before the first: refused */
 	pump_replay_goto(pl.p, 0);
-	assert_int_equal(next_frame(&pl, 2000, &st, &f), 0);
+	assert_int_equal(next_frame(&pl, 5000, &st, &f), 0);
+	seq = refusals(&pl);
 	pump_replay_step(pl.p, -1);
-	state_after(&pl, 200, &st);
+	state_when(&pl, seq, &st);
 	assert_non_null(strstr(st.refused, "first refresh"));
 	stop(&pl);
 }
@@ -234,13 +258,15 @@ static void quick_steps_add_up(void **state)
 
 	(void)state;
 	start(&pl, true);
-	assert_int_equal(next_frame(&pl, 2000, &st, NULL), 0);
+	assert_int_equal(next_frame(&pl, 5000, &st, NULL), 0);
 	pump_replay_step(pl.p, 1);
 	pump_replay_step(pl.p, 1);
 	pump_replay_step(pl.p, 1);
-	while ((i = next_frame(&pl, 500, &st, NULL)) >= 0)
+	/* each frame within 5 s (a loaded machine), then nothing past the third step */
+	while (last < 3 && (i = next_frame(&pl, 5000, &st, NULL)) >= 0)
 		last = i;
 	assert_int_equal(last, 3);
+	assert_int_equal(next_frame(&pl, 300, &st, NULL), -1);
 	stop(&pl);
 }
 
