@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "fatal.h"
 #include "privs.h"
 #include "sanitize.h"
+#include "sigs.h"
 
 /* Linux's own limit on symlinks followed in one lookup. */
 #define MAX_HOPS 40
@@ -143,12 +145,11 @@ fail:
 	return -1;
 }
 
-/* A stream target: opened without blocking on a FIFO nobody reads, then made blocking. */
+/* A stream target: opened without blocking on a FIFO nobody reads, and kept so (see wait_room). */
 static int open_stream(struct safefile *f, int dirfd, const char *name, int nofollow,
 		       struct terr *e)
 {
 	struct stat st;
-	int fl;
 	int fd = openat(dirfd, name,
 			O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 
@@ -167,9 +168,6 @@ static int open_stream(struct safefile *f, int dirfd, const char *name, int nofo
 		close(fd);
 		return -1;
 	}
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	f->fd = fd;
 	f->stream = true;
 	return 0;
@@ -330,15 +328,44 @@ int safefile_open(struct safefile *f, const char *path, struct terr *e)
 	return safefile_open_kind(f, path, SAFEFILE_SNAPSHOT, e);
 }
 
+/*
+ * A stream's reader can stop reading and keep it open: a write would then
+ * wait for ever, and INT, TERM and HUP (whose handlers restart it) could not
+ * end the run. A stream waits for room in poll turns of 0.2 s instead (our
+ * own FIFO open is non-blocking; a standard stream's flags are shared, so a
+ * big write to it can still wait once it has room). 0: room, -1: stopping.
+ */
+static int wait_room(struct safefile *f, struct terr *e)
+{
+	struct pollfd pfd = { .fd = f->fd, .events = POLLOUT };
+
+	for (;;) {
+		int n = poll(&pfd, 1, 200);
+
+		if (n > 0 || (n < 0 && errno != EINTR))
+			return 0; /* room, or an error write() will name */
+		/* no room for 0.2 s (a stop's last refresh still goes to a reader that reads) */
+		if (sigs_exit_signal()) {
+			terr_set(e,
+				 "cannot write %s: its reader stopped reading, and tcptop was "
+				 "told to stop (the recording ends with the last refresh it took)",
+				 f->shown);
+			return -1;
+		}
+	}
+}
+
 int safefile_write_all(struct safefile *f, const void *buf, size_t len, struct terr *e)
 {
 	const char *p = buf;
 
 	while (len) {
+		if (f->stream && wait_room(f, e) < 0)
+			return -1;
 		ssize_t n = write(f->fd, p, len);
 
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			terr_set(e, "cannot write %s: %s", f->shown, strerror(errno));
 			return -1;

@@ -139,6 +139,22 @@ t_streams() {
 	exec 9>&-
 	eq "TERM while a replay waits for a stalled writer's next bytes: 143, no message" \
 		"$rc $(cat "$T_TMP/fifo.err")" "143 "
+	# a reader that keeps the FIFO open and stops reading: once the pipe is full the recorder
+	# waits for room, and TERM still ends it (the handlers restart a blocked write)
+	scen "$NS" -p 5304 idle 1500 || { not_ok "idle scenario starts"; return; }
+	mkfifo "$T_TMP/full.fifo"
+	exec 8<>"$T_TMP/full.fifo"
+	ip netns exec "$NS" env --default-signal "$TCPTOP" -b -n 0 -d 0.05 -o json \
+		--record "$T_TMP/full.fifo" >/dev/null 2>"$T_TMP/full.err" &
+	pid=$!
+	sleep 2
+	kill -TERM "$pid"
+	wait_pid 5 "$pid"
+	rc=$?
+	exec 8>&-
+	eq "TERM while the recorder waits for a FIFO no one reads: it ends, exit 1" "$rc" 1
+	eq "... with one line naming the FIFO and why" "$(cat "$T_TMP/full.err")" \
+		"tcptop: cannot write $T_TMP/full.fifo: its reader stopped reading, and tcptop was told to stop (the recording ends with the last refresh it took)"
 	for fmt in text json; do
 		err=$(tt "$NS" -b -n 1 -o $fmt 2>&1 >/dev/full)
 		eq "$fmt to /dev/full: exit 1" "$?" 1
