@@ -21,7 +21,11 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 run_tap() {
 	local name=$1; shift
 	local start=$SECONDS
-	timeout --kill-after=10 "$TEST_TIMEOUT" "$@" >"$log" 2>&1
+	if [ "$(type -t "$1")" = function ]; then
+		"$@" >"$log" 2>&1 # lint: a function here (timeout runs programs only)
+	else
+		timeout --kill-after=10 "$TEST_TIMEOUT" "$@" >"$log" 2>&1
+	fi
 	local rc=$?
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "not ok - $name did not finish within $TEST_TIMEOUT s (TEST_TIMEOUT): stopped" >>"$log"
