@@ -61,6 +61,7 @@ struct pump {
 	struct pump_replay rp;        /* the player's state (index: of `shown`) */
 	size_t index_of[NFRAMES];     /* the refresh each frame holds */
 	size_t want;                  /* a goto asked for: NO_WANT none, PUMP_LAST */
+	size_t inflight;    /* the goto being read (mu unlocked meanwhile): NO_WANT none */
 	size_t next;        /* the refresh the next collector_step gives; NO_WANT unknown */
 	size_t published;   /* the refresh of the newest frame handed over; NO_WANT none */
 	struct frame *held; /* read ahead, handed over when due */
@@ -248,8 +249,10 @@ static void replay_turn(struct pump *p)
 		struct frame *f;
 
 		p->want = NO_WANT;
+		p->inflight = want; /* a step pressed while it is read counts from it */
 		if (want == PUMP_LAST && !p->rp.all_seen) {
 			if (!p->pos->can_go_back) {
+				p->inflight = NO_WANT;
 				refuse(p,
 				       "a stream's end is not known until it is read: Right steps "
 				       "forward");
@@ -261,6 +264,7 @@ static void replay_turn(struct pump *p)
 		}
 		if (want == PUMP_LAST)
 			want = p->rp.seen ? p->rp.seen - 1 : 0;
+		p->inflight = want;
 		if (p->held && p->index_of[slot(p, p->held)] == want) {
 			f = p->held;
 			p->held = NULL;
@@ -279,6 +283,7 @@ static void replay_turn(struct pump *p)
 			p->rp.at_end = p->published + 1 >= p->rp.seen;
 			refuse(p, msg);
 		}
+		p->inflight = NO_WANT;
 		notify(p);
 		return;
 	}
@@ -416,6 +421,7 @@ struct pump *pump_start(struct collector *c, double interval, const struct sourc
 	p->rp.speed = 1.0;
 	p->rp.can_go_back = p->pos && p->pos->can_go_back;
 	p->want = NO_WANT;
+	p->inflight = NO_WANT;
 	p->next = 0;
 	p->published = NO_WANT;
 	p->procs = -1;
@@ -620,10 +626,13 @@ void pump_replay_step(struct pump *p, long delta)
 	size_t base;
 
 	pthread_mutex_lock(&p->mu);
-	/* from a step still pending, so that quick presses add up */
-	base = p->want != NO_WANT && p->want != PUMP_LAST ? p->want
-	       : p->published != NO_WANT                  ? p->published
-							  : 0;
+	/* from a step or jump still pending or being read, so that quick presses add up */
+	if (p->want != NO_WANT && p->want != PUMP_LAST)
+		base = p->want;
+	else if (p->inflight != NO_WANT && p->inflight != PUMP_LAST)
+		base = p->inflight;
+	else
+		base = p->published != NO_WANT ? p->published : 0;
 	p->rp.paused = true;
 	if (delta < 0 && base == 0)
 		refuse(p, "this is the first refresh of the recording");

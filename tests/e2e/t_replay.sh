@@ -96,6 +96,18 @@ key Left
 at "Left steps back from the end" $((N - 1))
 matches "the refresh before the end matches"
 
+# Paused, the detail of a connection selected only now: the frame kept the whole tcp_info
+# of the one selected when it was read, so the refresh is decoded again for this one.
+key / "state estab" Enter
+expect "a filter while paused keeps the replay where it is" "refresh $((N - 1)) of"
+key Down Enter
+expect "the detail of a connection selected while paused lists every tcp_info field" \
+	"bytes from the kernel"
+check "... and not the promise of the next refresh" \
+	sh -c "! $TM capture-pane -p -t rp | grep -q 'every field from the next refresh'"
+key Escape / C-u Enter
+at "Esc and an empty filter: back on the same refresh" $((N - 1))
+
 key +
 expect "+ doubles the speed" "· 2x"
 key - - -

@@ -270,6 +270,36 @@ static void quick_steps_add_up(void **state)
 	stop(&pl);
 }
 
+/*
+ * A step pressed right after a jump counts from the jump, even once the
+ * thread has taken the jump and is reading it (the mutex is released
+ * meanwhile): `[` then Right lands on the second refresh, every time.
+ */
+static void a_step_right_after_a_jump_counts_from_the_jump(void **state)
+{
+	struct player pl;
+	struct pump_replay st;
+	long i;
+
+	(void)state;
+	start(&pl, true);
+	assert_int_equal(next_frame(&pl, 5000, &st, NULL), 0);
+	for (int k = 0; k < 60; k++) {
+		size_t to = k % 2 ? 9 : 3;
+
+		pump_replay_goto(pl.p, to);
+		/* 0 to 2 ms: before the thread takes the jump, and while it reads it */
+		usleep((useconds_t)(k % 5) * 500);
+		pump_replay_step(pl.p, 1);
+		/* frames until the one after the jump; nothing else may come after it */
+		while ((i = next_frame(&pl, 5000, &st, NULL)) >= 0 && i != (long)to + 1)
+			;
+		assert_int_equal(i, (long)to + 1);
+		assert_int_equal(next_frame(&pl, 30, &st, NULL), -1);
+	}
+	stop(&pl);
+}
+
 static void speed_is_clamped_to_a_quarter_and_sixteen(void **state)
 {
 	struct player pl;
@@ -335,6 +365,7 @@ int main(void)
 		cmocka_unit_test(a_paused_replay_sends_nothing_until_stepped),
 		cmocka_unit_test(steps_and_jumps_land_on_the_refresh_with_its_recorded_rates),
 		cmocka_unit_test(quick_steps_add_up),
+		cmocka_unit_test(a_step_right_after_a_jump_counts_from_the_jump),
 		cmocka_unit_test(speed_is_clamped_to_a_quarter_and_sixteen),
 		cmocka_unit_test(a_ui_that_stops_taking_frames_is_sent_two_frames_at_most),
 	};
