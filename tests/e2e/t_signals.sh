@@ -19,12 +19,19 @@ $TM new-session -d -s sig -x 120 -y 30 "env LANG=C.UTF-8 PS1='$ ' bash --norc --
 sleep 0.3
 key "stty -g > $T_TMP/stty.before" Enter
 
-# run_tui TAG: starts tcptop in the pane, waits for its first screen, sets TUI_PID
+# run_tui TAG: starts tcptop in the pane, waits for its first screen, sets TUI_PID. In the
+# foreground from the start: sh writes its pid and execs tcptop (a job started with & and
+# then fg'd could stop on SIGTTOU when its terminal set-up raced the fg, under load).
 run_tui() {
 	rm -f "$T_TMP/pid"
-	key "clear; $TCPTOP --no-config --no-processes -d 0.5 & echo \$! > $T_TMP/pid; fg; echo END-$1=\$?" Enter
-	wait_for 5 test -s "$T_TMP/pid" && TUI_PID=$(cat "$T_TMP/pid")
-	shows "1 Connections" 5
+	TUI_PID=
+	key "clear; sh -c 'echo \$\$ > $T_TMP/pid; exec $TCPTOP --no-config --no-processes -d 0.5'; echo END-$1=\$?" Enter
+	wait_for 10 test -s "$T_TMP/pid" && TUI_PID=$(cat "$T_TMP/pid")
+	shows "1 Connections" 10 && return 0
+	# not up: end it, so the next run does not type into it
+	[ -n "${TUI_PID:-}" ] && kill -KILL "$TUI_PID" 2>/dev/null
+	shows "END-$1=" 5
+	return 1
 }
 
 # restored TAG: the shell is back with the modes it had, main screen, cursor shown
