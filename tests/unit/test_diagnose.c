@@ -1149,6 +1149,30 @@ static void syn_retries_toward_a_full_local_listener_are_its_overflow_not_a_dead
 	run_free(&r);
 }
 
+/* A listener on 10.0.0.1:port with this backlog (its accept_max), as sock_diag shows one. */
+static void listen_sock(struct sock *s, uint64_t cookie, uint16_t port, uint32_t backlog)
+{
+	s->cookie = cookie;
+	s->state = TS_LISTEN;
+	s->inode = (uint32_t)cookie;
+	s->src = "10.0.0.1";
+	s->sport = port;
+	s->wqueue = backlog;
+	s->no_info = true;
+}
+
+/* A request socket (SYN-RECV) of the listener on 10.0.0.1:port: no tcp_info, no skmem. */
+static void request_sock(struct sock *s, uint64_t cookie, uint16_t port, uint16_t peer_port)
+{
+	s->cookie = cookie;
+	s->state = TS_SYN_RECV;
+	s->src = "10.0.0.1";
+	s->sport = port;
+	s->dport = peer_port;
+	s->no_info = true;
+	s->no_skmem = true;
+}
+
 static void request_sockets_retransmitting_syn_acks_are_named_on_their_listener(void **state)
 {
 	struct run r;
@@ -1156,21 +1180,9 @@ static void request_sockets_retransmitting_syn_acks_are_named_on_their_listener(
 	const struct finding *x;
 
 	(void)state;
-	s[0].cookie = 9;
-	s[0].state = TS_LISTEN;
-	s[0].inode = 9;
-	s[0].src = "10.0.0.1";
-	s[0].sport = 80;
-	s[0].wqueue = 128;
-	s[0].no_info = true;
+	listen_sock(&s[0], 9, 80, 128);
 	for (int i = 1; i < 4; i++) {
-		s[i].cookie = (uint64_t)i;
-		s[i].state = TS_SYN_RECV;
-		s[i].src = "10.0.0.1";
-		s[i].sport = 80;
-		s[i].dport = (uint16_t)(5000 + i);
-		s[i].no_info = true;
-		s[i].no_skmem = true;
+		request_sock(&s[i], (uint64_t)i, 80, (uint16_t)(5000 + i));
 		s[i].retrans = (uint8_t)(i - 1); /* 0, 1, 2 */
 	}
 	run_init(&r);
@@ -1201,24 +1213,12 @@ static void syncookies_name_the_listener_with_the_most_requests(void **state)
 	const struct finding *x;
 
 	(void)state;
-	for (int k = 0; k < 2; k++) {
-		s[k].cookie = (uint64_t)(100 + k);
-		s[k].state = TS_LISTEN;
-		s[k].inode = (uint32_t)(100 + k);
-		s[k].src = "10.0.0.1";
-		s[k].sport = (uint16_t)(80 + k);
-		s[k].wqueue = 8; /* the backlog: SYN queue full at 8 requests */
-		s[k].no_info = true;
-	}
-	for (int i = 2; i < 9; i++) {
-		s[i].cookie = (uint64_t)i;
-		s[i].state = TS_SYN_RECV;
-		s[i].src = "10.0.0.1";
-		s[i].sport = i < 8 ? 81 : 80; /* six requests on :81, one on :80 */
-		s[i].dport = (uint16_t)(5000 + i);
-		s[i].no_info = true;
-		s[i].no_skmem = true;
-	}
+	/* backlog 8: the SYN queue is full at 8 requests */
+	listen_sock(&s[0], 100, 80, 8);
+	listen_sock(&s[1], 101, 81, 8);
+	/* six requests on :81, one on :80 */
+	for (int i = 2; i < 9; i++)
+		request_sock(&s[i], (uint64_t)i, i < 8 ? 81 : 80, (uint16_t)(5000 + i));
 	run_init(&r);
 	step(&r, s, 9, "TcpExt: SyncookiesSent TCPReqQFullDoCookies\nTcpExt: 10 10\n");
 	step(&r, s, 9, "TcpExt: SyncookiesSent TCPReqQFullDoCookies\nTcpExt: 14 14\n");
