@@ -74,7 +74,7 @@ t_textfile() {
 	local ne pid rc
 	mkdir -p "$dir"
 	ns_new && scen "$NS" -p 5421 bulk && scen "$NS" -p 5422 idle 3 || { not_ok "scenarios start"; return; }
-	ip netns exec "$NS" env --default-signal=INT "$TCPTOP" --textfile "$dir" -d 0.1 --prom-top 2 \
+	ip netns exec "$NS" env --default-signal "$TCPTOP" --textfile "$dir" -d 0.1 --prom-top 2 \
 		>"$T_TMP/tf.out" 2>"$T_TMP/tf.err" &
 	pid=$!
 	T_PIDS+=("$pid")
@@ -119,7 +119,7 @@ t_signals_leave_nothing() {
 	ns_new && scen "$NS" idle 50 || { not_ok "scenario starts"; return; }
 	for sig in TERM HUP; do
 		rm -rf "$dir"; mkdir "$dir"
-		ip netns exec "$NS" "$TCPTOP" --textfile "$dir" -d 0.05 2>/dev/null &
+		ip netns exec "$NS" env --default-signal "$TCPTOP" --textfile "$dir" -d 0.05 2>/dev/null &
 		pid=$!
 		wait_for 10 test -s "$dir/tcptop.prom"
 		sleep 0.3
