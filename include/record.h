@@ -56,6 +56,8 @@ struct recorder; /* opaque: the file being written */
  * recorder_end, so the file is a valid recording after every refresh.
  */
 struct recorder *recorder_open(const char *path, struct terr *e);
+/* A stream's writes also give up when *stop turns true (safefile_write_all). */
+void recorder_set_stop(struct recorder *r, const atomic_bool *stop);
 /* The same, at a given format version (1 or 2): tests and benches. */
 struct recorder *recorder_open_version(const char *path, int version, struct terr *e);
 void recorder_meta(struct recorder *r, const char *key, const char *value);

@@ -3,6 +3,7 @@
 #ifndef TCPTOP_SAFEFILE_H
 #define TCPTOP_SAFEFILE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,13 +39,19 @@ struct safefile {
 	char *name;      /* owned: the last component, in dirfd */
 	char *tmp;       /* owned: the temp file's name in dirfd, or NULL */
 	char shown[256]; /* the path made safe for messages */
+	/* a stream's owner stopping (a TUI quitting; NULL: none): see safefile_write_all */
+	const atomic_bool *stop;
 };
 
 int safefile_open_kind(struct safefile *f, const char *path, enum safefile_kind kind,
 		       struct terr *e);
 /* A snapshot: safefile_open_kind(f, path, SAFEFILE_SNAPSHOT, e). */
 int safefile_open(struct safefile *f, const char *path, struct terr *e);
-/* Writes all of buf; -1 with e set on error. */
+/*
+ * Writes all of buf; -1 with e set on error. A stream whose reader keeps it
+ * open without reading is waited for in 0.2 s turns; once INT, TERM or HUP
+ * came or *stop is true, 2 s more without room end the wait (-1).
+ */
 int safefile_write_all(struct safefile *f, const void *buf, size_t len, struct terr *e);
 /* Makes what was written durable (fsync; a no-op on a stream). */
 int safefile_sync(struct safefile *f, struct terr *e);

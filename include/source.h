@@ -32,7 +32,7 @@ struct source_cfg {
 	const char *replay_path; /* read inputs from this recording instead of the kernel */
 	const char *record_path; /* also write the inputs to this recording */
 	struct source_pos *pos;  /* a replay keeps this current (borrowed; NULL: not wanted) */
-	/* a replayed stream stops waiting for input when this turns true (replay_open) */
+	/* a stream (replayed, or recorded to) stops waiting when this turns true */
 	const atomic_bool *stop;
 };
 

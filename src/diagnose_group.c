@@ -320,13 +320,15 @@ static void scope_listen_findings(struct diagnoser *d, const struct frame *f,
 		const struct listener *l = NULL;
 
 		/*
-		 * The listener with the most request sockets: the kernel sends
-		 * cookies only for a full SYN queue, and between a flood's retries
-		 * it prunes old requests, so at the dump the queue that was full
-		 * may be just short of its limit (syn_queue in the evidence).
+		 * The listener with the most request sockets, at least half its
+		 * limit: the kernel sends cookies only for a full SYN queue, and
+		 * between a flood's retries it prunes old requests, so at the dump
+		 * the queue that was full may be short of its limit (syn_queue in
+		 * the evidence). A few ordinary handshakes name no one.
 		 */
 		for (size_t i = 0; i < f->nlisteners; i++)
-			if (in_scope(s, f->listeners[i].row) && f->listeners[i].syn_q &&
+			if (in_scope(s, f->listeners[i].row) && f->listeners[i].accept_max &&
+			    f->listeners[i].syn_q * 2u >= f->listeners[i].accept_max &&
 			    (!l || f->listeners[i].syn_q > l->syn_q))
 				l = &f->listeners[i];
 		x = l ? add_listener(d, f, l, DX_SYNCOOKIES)

@@ -62,6 +62,7 @@ struct pump {
 	size_t index_of[NFRAMES];     /* the refresh each frame holds */
 	size_t want;                  /* a goto asked for: NO_WANT none, PUMP_LAST */
 	size_t inflight;    /* the goto being read (mu unlocked meanwhile): NO_WANT none */
+	long after_last;    /* steps pressed while a jump to the last is unresolved */
 	size_t next;        /* the refresh the next collector_step gives; NO_WANT unknown */
 	size_t published;   /* the refresh of the newest frame handed over; NO_WANT none */
 	struct frame *held; /* read ahead, handed over when due */
@@ -262,8 +263,21 @@ static void replay_turn(struct pump *p)
 			read_refresh(p, NO_WANT - 1);
 			p->rp.refused[0] = '\0';
 		}
-		if (want == PUMP_LAST)
-			want = p->rp.seen ? p->rp.seen - 1 : 0;
+		if (want == PUMP_LAST) {
+			size_t last = p->rp.seen ? p->rp.seen - 1 : 0;
+			long d = p->after_last;
+
+			/* steps pressed before the end was known count from it */
+			p->after_last = 0;
+			want = d < 0 && (size_t)-d > last ? 0 : d > 0 ? last : last - (size_t)-d;
+			if (d > 0) {
+				char msg[160];
+
+				snprintf(msg, sizeof(msg),
+					 "end of recording: refresh %zu is the last", p->rp.seen);
+				refuse(p, msg);
+			}
+		}
 		p->inflight = want;
 		if (p->held && p->index_of[slot(p, p->held)] == want) {
 			f = p->held;
@@ -617,6 +631,8 @@ void pump_replay_goto(struct pump *p, size_t index)
 {
 	pthread_mutex_lock(&p->mu);
 	p->want = index;
+	if (index != PUMP_LAST)
+		p->after_last = 0; /* steps before it were relative to an end no longer asked */
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -634,6 +650,12 @@ void pump_replay_step(struct pump *p, long delta)
 	else
 		base = p->published != NO_WANT ? p->published : 0;
 	p->rp.paused = true;
+	if (p->want == PUMP_LAST || (p->want == NO_WANT && p->inflight == PUMP_LAST)) {
+		/* the end is not known yet: the jump applies the step once it is */
+		p->after_last += delta;
+		pthread_mutex_unlock(&p->mu);
+		return;
+	}
 	if (delta < 0 && base == 0)
 		refuse(p, "this is the first refresh of the recording");
 	else if (delta < 0 && (size_t)-delta > base)

@@ -99,6 +99,11 @@ static void flush(struct recorder *r, bool end)
 	sb_reset(&r->buf);
 }
 
+void recorder_set_stop(struct recorder *r, const atomic_bool *stop)
+{
+	r->f.stop = stop;
+}
+
 struct recorder *recorder_open_version(const char *path, int version, struct terr *e)
 {
 	struct recorder *r = xcalloc(1, sizeof(*r));
@@ -330,7 +335,8 @@ static ssize_t raw_read(struct replay *r, void *dst, size_t n)
 			return -1;
 		}
 		k = read(r->fd, dst, n);
-		if (k >= 0 || errno != EINTR)
+		/* EAGAIN: stdin's flags are the shell's, and another reader took the bytes */
+		if (k >= 0 || (errno != EINTR && !(r->waits && errno == EAGAIN)))
 			return k;
 	}
 }

@@ -333,22 +333,29 @@ int safefile_open(struct safefile *f, const char *path, struct terr *e)
  * wait for ever, and INT, TERM and HUP (whose handlers restart it) could not
  * end the run. A stream waits for room in poll turns of 0.2 s instead (our
  * own FIFO open is non-blocking; a standard stream's flags are shared, so a
- * big write to it can still wait once it has room). 0: room, -1: stopping.
+ * big write to it can still wait once it has room). Told to stop, it still
+ * waits 2 s for a reader that reads at its own pace (a replay at the
+ * recorded one), then gives up. 0: room, -1: stopping.
  */
+#define ROOM_TURN_MS 200
+#define ROOM_GRACE_TURNS 10
+
 static int wait_room(struct safefile *f, struct terr *e)
 {
 	struct pollfd pfd = { .fd = f->fd, .events = POLLOUT };
+	int stopping = 0;
 
 	for (;;) {
-		int n = poll(&pfd, 1, 200);
+		int n = poll(&pfd, 1, ROOM_TURN_MS);
 
 		if (n > 0 || (n < 0 && errno != EINTR))
 			return 0; /* room, or an error write() will name */
-		/* no room for 0.2 s (a stop's last refresh still goes to a reader that reads) */
-		if (sigs_exit_signal()) {
+		if (sigs_exit_signal() || (f->stop && atomic_load(f->stop)))
+			stopping++;
+		if (stopping > ROOM_GRACE_TURNS) {
 			terr_set(e,
 				 "cannot write %s: its reader stopped reading, and tcptop was "
-				 "told to stop (the recording ends with the last refresh it took)",
+				 "told to stop",
 				 f->shown);
 			return -1;
 		}

@@ -69,6 +69,7 @@ struct source *source_open(const struct source_cfg *cfg, struct terr *e)
 		s->rec = recorder_open(cfg->record_path, e);
 		if (!s->rec)
 			goto fail;
+		recorder_set_stop(s->rec, cfg->stop);
 		recorder_meta(s->rec, "hostname", s->hostname);
 		recorder_meta(s->rec, "kernel", s->kernel);
 		recorder_meta(s->rec, "version", TCPTOP_VERSION);

@@ -103,8 +103,6 @@ expect "a filter while paused keeps the replay where it is" "refresh $((N - 1)) 
 key Down Enter
 expect "the detail of a connection selected while paused lists every tcp_info field" \
 	"bytes from the kernel"
-check "... and not the promise of the next refresh" \
-	sh -c "! $TM capture-pane -p -t rp | grep -q 'every field from the next refresh'"
 key Escape / C-u Enter
 at "Esc and an empty filter: back on the same refresh" $((N - 1))
 
@@ -200,7 +198,7 @@ expect "and exit status 1" "EXIT=1"
 mkfifo "$T_TMP/stall.fifo"
 key clear Enter
 key "$TCPTOP --no-config --replay $T_TMP/stall.fifo; echo EXIT=\$?" Enter
-exec 9>"$T_TMP/stall.fifo"
+exec 9<>"$T_TMP/stall.fifo" # read and write: never waits, even if the view is gone
 head -c $(($(stat -c %s "$REC") / 2)) "$REC" >&9
 expect "a stalled FIFO's refreshes so far are shown" "Sockets"
 sleep 4 # played at their recorded pace (0.25 s each): the reader then waits for more

@@ -114,11 +114,15 @@ t_streams() {
 	# a replay waits for a FIFO's writer, and for a stalled one's next bytes; INT, TERM
 	# and HUP end the wait as they end any run (their handlers restart a blocked read)
 	local sig rc
+	# the signal must come while it waits, not before its handlers are there (the default
+	# action would look the same): batch mode installs them before it opens the replay
+	holds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
 	for sig in INT TERM HUP; do
 		env --default-signal "$TCPTOP" -b --replay "$T_TMP/fifo" -n 0 -o json \
 			>/dev/null 2>"$T_TMP/fifo.err" &
 		pid=$!
-		sleep 0.3
+		wait_for 5 holds "$pid" "$T_TMP/fifo" || diag "$sig: the replay never opened the FIFO"
+		sleep 0.2
 		kill -"$sig" "$pid"
 		wait_pid 5 "$pid"
 		rc=$?
@@ -130,8 +134,9 @@ t_streams() {
 	env --default-signal "$TCPTOP" -b --replay "$T_TMP/fifo" -n 0 -o json \
 		>/dev/null 2>"$T_TMP/fifo.err" &
 	pid=$!
-	exec 9>"$T_TMP/fifo"
+	exec 9<>"$T_TMP/fifo" # read and write: never waits, even if the replay is gone
 	head -c $(($(stat -c %s "$T_TMP/four.rec") / 2)) "$T_TMP/four.rec" >&9
+	wait_for 5 holds "$pid" "$T_TMP/fifo" || diag "the replay never opened the FIFO"
 	sleep 0.3
 	kill -TERM "$pid"
 	wait_pid 5 "$pid"
@@ -154,7 +159,23 @@ t_streams() {
 	exec 8>&-
 	eq "TERM while the recorder waits for a FIFO no one reads: it ends, exit 1" "$rc" 1
 	eq "... with one line naming the FIFO and why" "$(cat "$T_TMP/full.err")" \
-		"tcptop: cannot write $T_TMP/full.fifo: its reader stopped reading, and tcptop was told to stop (the recording ends with the last refresh it took)"
+		"tcptop: cannot write $T_TMP/full.fifo: its reader stopped reading, and tcptop was told to stop"
+	# the same in the interactive view: q ends it (the recording thread stops waiting)
+	if command -v tmux >/dev/null; then
+		local tm="tmux -L tcptop-safety-rec-$$ -f /dev/null"
+		mkfifo "$T_TMP/tui.fifo"
+		exec 8<>"$T_TMP/tui.fifo"
+		$tm new-session -d -s r -x 120 -y 30 "ip netns exec $NS $TCPTOP --no-config -d 0.05 \
+			--record $T_TMP/tui.fifo 2>$T_TMP/tui-rec.err; echo EXIT=\$? >$T_TMP/tui-rec.exit"
+		sleep 3 # the pipe is full by then (1,500 sockets a refresh)
+		$tm send-keys -t r q
+		wait_for 8 test -s "$T_TMP/tui-rec.exit"
+		eq "q while the view's recorder waits for a FIFO no one reads: it ends, exit 1" \
+			"$(cat "$T_TMP/tui-rec.exit" 2>/dev/null)" "EXIT=1"
+		check "... and says why" grep -q "its reader stopped reading" "$T_TMP/tui-rec.err"
+		$tm kill-server 2>/dev/null
+		exec 8>&-
+	fi
 	for fmt in text json; do
 		err=$(tt "$NS" -b -n 1 -o $fmt 2>&1 >/dev/full)
 		eq "$fmt to /dev/full: exit 1" "$?" 1

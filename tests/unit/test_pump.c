@@ -300,6 +300,32 @@ static void a_step_right_after_a_jump_counts_from_the_jump(void **state)
 	stop(&pl);
 }
 
+/*
+ * The first `]` reads the recording to its end to learn its length; a Left
+ * pressed meanwhile counts from that end (`]` then Left: the one before the
+ * last), whichever moment of the read it comes at.
+ */
+static void a_step_right_after_the_first_jump_to_the_end_counts_from_the_end(void **state)
+{
+	struct player pl;
+	struct pump_replay st;
+	long i;
+
+	(void)state;
+	for (int k = 0; k < 20; k++) {
+		start(&pl, true);
+		assert_int_equal(next_frame(&pl, 5000, &st, NULL), 0);
+		pump_replay_goto(pl.p, PUMP_LAST);
+		usleep((useconds_t)(k % 5) * 500);
+		pump_replay_step(pl.p, -1);
+		while ((i = next_frame(&pl, 5000, &st, NULL)) >= 0 && i != NREF - 2)
+			;
+		assert_int_equal(i, NREF - 2);
+		assert_int_equal(next_frame(&pl, 30, &st, NULL), -1);
+		stop(&pl);
+	}
+}
+
 static void speed_is_clamped_to_a_quarter_and_sixteen(void **state)
 {
 	struct player pl;
@@ -366,6 +392,7 @@ int main(void)
 		cmocka_unit_test(steps_and_jumps_land_on_the_refresh_with_its_recorded_rates),
 		cmocka_unit_test(quick_steps_add_up),
 		cmocka_unit_test(a_step_right_after_a_jump_counts_from_the_jump),
+		cmocka_unit_test(a_step_right_after_the_first_jump_to_the_end_counts_from_the_end),
 		cmocka_unit_test(speed_is_clamped_to_a_quarter_and_sixteen),
 		cmocka_unit_test(a_ui_that_stops_taking_frames_is_sent_two_frames_at_most),
 	};
