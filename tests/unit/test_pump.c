@@ -271,6 +271,25 @@ static void quick_steps_add_up(void **state)
 }
 
 /*
+ * Jumps to `to` and, 0 to 2 ms later (before the thread takes the jump, or
+ * while it reads it), steps by `delta`: frames come until refresh
+ * `to + delta`, and none after it.
+ */
+static void jump_then_step_lands(struct player *pl, size_t to, long delta, long want, int k)
+{
+	struct pump_replay st;
+	long i;
+
+	pump_replay_goto(pl->p, to);
+	usleep((useconds_t)(k % 5) * 500);
+	pump_replay_step(pl->p, delta);
+	while ((i = next_frame(pl, 5000, &st, NULL)) >= 0 && i != want)
+		;
+	assert_int_equal(i, want);
+	assert_int_equal(next_frame(pl, 30, &st, NULL), -1);
+}
+
+/*
  * A step pressed right after a jump counts from the jump, even once the
  * thread has taken the jump and is reading it (the mutex is released
  * meanwhile): `[` then Right lands on the second refresh, every time.
@@ -279,7 +298,6 @@ static void a_step_right_after_a_jump_counts_from_the_jump(void **state)
 {
 	struct player pl;
 	struct pump_replay st;
-	long i;
 
 	(void)state;
 	start(&pl, true);
@@ -287,15 +305,7 @@ static void a_step_right_after_a_jump_counts_from_the_jump(void **state)
 	for (int k = 0; k < 60; k++) {
 		size_t to = k % 2 ? 9 : 3;
 
-		pump_replay_goto(pl.p, to);
-		/* 0 to 2 ms: before the thread takes the jump, and while it reads it */
-		usleep((useconds_t)(k % 5) * 500);
-		pump_replay_step(pl.p, 1);
-		/* frames until the one after the jump; nothing else may come after it */
-		while ((i = next_frame(&pl, 5000, &st, NULL)) >= 0 && i != (long)to + 1)
-			;
-		assert_int_equal(i, (long)to + 1);
-		assert_int_equal(next_frame(&pl, 30, &st, NULL), -1);
+		jump_then_step_lands(&pl, to, 1, (long)to + 1, k);
 	}
 	stop(&pl);
 }
@@ -309,19 +319,12 @@ static void a_step_right_after_the_first_jump_to_the_end_counts_from_the_end(voi
 {
 	struct player pl;
 	struct pump_replay st;
-	long i;
 
 	(void)state;
 	for (int k = 0; k < 20; k++) {
 		start(&pl, true);
 		assert_int_equal(next_frame(&pl, 5000, &st, NULL), 0);
-		pump_replay_goto(pl.p, PUMP_LAST);
-		usleep((useconds_t)(k % 5) * 500);
-		pump_replay_step(pl.p, -1);
-		while ((i = next_frame(&pl, 5000, &st, NULL)) >= 0 && i != NREF - 2)
-			;
-		assert_int_equal(i, NREF - 2);
-		assert_int_equal(next_frame(&pl, 30, &st, NULL), -1);
+		jump_then_step_lands(&pl, PUMP_LAST, -1, NREF - 2, k);
 		stop(&pl);
 	}
 }
