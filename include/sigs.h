@@ -3,6 +3,7 @@
 #ifndef TCPTOP_SIGS_H
 #define TCPTOP_SIGS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 /*
@@ -44,5 +45,16 @@ int sigs_exit_signal(void);
 int sigs_take_notify(void);
 /* A signal's name without "SIG" ("TERM"), for messages. */
 const char *sigs_name(int sig);
+
+/*
+ * Waits until fd is ready for `events` (POLLIN, POLLOUT) or has an error or
+ * the end to report. The handlers restart a blocked read or write, so a
+ * stream that stalls (a FIFO no one writes, a reader that stopped reading)
+ * is waited for here instead, in poll turns of SIGS_WAIT_TURN_MS. Once an
+ * EXIT signal came or *stop is true (stop may be NULL), `grace` more turns
+ * without readiness end the wait. 1: ready, 0: told to stop.
+ */
+#define SIGS_WAIT_TURN_MS 200
+int sigs_wait_fd(int fd, short events, const atomic_bool *stop, int grace);
 
 #endif

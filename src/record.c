@@ -222,7 +222,7 @@ struct replay {
 		*self; /* replay_frame moves a const replay's cursor, as a file offset would */
 	int fd;        /* -1: reading from mem */
 	bool own_fd;
-	bool waits;              /* a stream: reads wait in turns (wait_readable) */
+	bool waits;              /* a stream: reads wait in turns (sigs_wait_fd) */
 	const atomic_bool *stop; /* the owner's "give up waiting" (NULL: signals only) */
 	const unsigned char *mem;
 	size_t memlen, mempos;
@@ -295,28 +295,6 @@ void replay_free(struct replay *r)
 	free(r);
 }
 
-/*
- * A stream (FIFO, pipe, socket, terminal) can stall for ever: a writer that
- * never comes or stops writing. Its reads wait in turns of WAIT_TURN_MS, so
- * INT, TERM or HUP (whose handlers restart a blocked read) and the owner's
- * stop (a TUI quitting) still end the wait. 1: readable, 0: told to stop.
- */
-#define WAIT_TURN_MS 200
-
-static int wait_readable(struct replay *r)
-{
-	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-
-	for (;;) {
-		if (sigs_exit_signal() || (r->stop && atomic_load(r->stop)))
-			return 0;
-		int n = poll(&pfd, 1, WAIT_TURN_MS);
-
-		if (n > 0 || (n < 0 && errno != EINTR))
-			return 1; /* data, the end, or an error read() will name */
-	}
-}
-
 /* Reads from the file or the memory image: bytes read, 0 at the end, -1 with errno. */
 static ssize_t raw_read(struct replay *r, void *dst, size_t n)
 {
@@ -330,7 +308,8 @@ static ssize_t raw_read(struct replay *r, void *dst, size_t n)
 	for (;;) {
 		ssize_t k;
 
-		if (r->waits && !wait_readable(r)) {
+		/* a stream can stall for ever: INT, TERM, HUP or the owner's stop end the wait */
+		if (r->waits && !sigs_wait_fd(r->fd, POLLIN, r->stop, 0)) {
 			errno = EINTR;
 			return -1;
 		}

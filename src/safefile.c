@@ -145,7 +145,7 @@ fail:
 	return -1;
 }
 
-/* A stream target: opened without blocking on a FIFO nobody reads, and kept so (see wait_room). */
+/* A stream target: opened without blocking on a FIFO nobody reads, and kept so (see safefile_write_all). */
 static int open_stream(struct safefile *f, int dirfd, const char *name, int nofollow,
 		       struct terr *e)
 {
@@ -329,46 +329,25 @@ int safefile_open(struct safefile *f, const char *path, struct terr *e)
 }
 
 /*
- * A stream's reader can stop reading and keep it open: a write would then
- * wait for ever, and INT, TERM and HUP (whose handlers restart it) could not
- * end the run. A stream waits for room in poll turns of 0.2 s instead (our
- * own FIFO open is non-blocking; a standard stream's flags are shared, so a
- * big write to it can still wait once it has room). Told to stop, it still
- * waits 2 s for a reader that reads at its own pace (a replay at the
- * recorded one), then gives up. 0: room, -1: stopping.
+ * A stream's reader can stop reading and keep it open. Our own FIFO open is
+ * non-blocking (a standard stream's flags are shared, so a big write to it
+ * can still wait once it has room). Told to stop, a write still waits 2 s
+ * for a reader at its own pace (a replay at the recorded one).
  */
-#define ROOM_TURN_MS 200
-#define ROOM_GRACE_TURNS 10
-
-static int wait_room(struct safefile *f, struct terr *e)
-{
-	struct pollfd pfd = { .fd = f->fd, .events = POLLOUT };
-	int stopping = 0;
-
-	for (;;) {
-		int n = poll(&pfd, 1, ROOM_TURN_MS);
-
-		if (n > 0 || (n < 0 && errno != EINTR))
-			return 0; /* room, or an error write() will name */
-		if (sigs_exit_signal() || (f->stop && atomic_load(f->stop)))
-			stopping++;
-		if (stopping > ROOM_GRACE_TURNS) {
-			terr_set(e,
-				 "cannot write %s: its reader stopped reading, and tcptop was "
-				 "told to stop",
-				 f->shown);
-			return -1;
-		}
-	}
-}
+#define ROOM_GRACE_TURNS (2000 / SIGS_WAIT_TURN_MS)
 
 int safefile_write_all(struct safefile *f, const void *buf, size_t len, struct terr *e)
 {
 	const char *p = buf;
 
 	while (len) {
-		if (f->stream && wait_room(f, e) < 0)
+		if (f->stream && !sigs_wait_fd(f->fd, POLLOUT, f->stop, ROOM_GRACE_TURNS)) {
+			terr_set(e,
+				 "cannot write %s: its reader stopped reading, and tcptop was "
+				 "told to stop",
+				 f->shown);
 			return -1;
+		}
 		ssize_t n = write(f->fd, p, len);
 
 		if (n < 0) {

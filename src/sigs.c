@@ -3,6 +3,7 @@
 #include "sigs.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -169,4 +170,19 @@ int sigs_take_notify(void)
 			return table[i].sig;
 		}
 	return 0;
+}
+
+int sigs_wait_fd(int fd, short events, const atomic_bool *stop, int grace)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int stopping = 0;
+
+	for (;;) {
+		int n = poll(&pfd, 1, SIGS_WAIT_TURN_MS);
+
+		if (n > 0 || (n < 0 && errno != EINTR))
+			return 1; /* ready, or an error the read or write will name */
+		if ((exit_sig || (stop && atomic_load(stop))) && stopping++ >= grace)
+			return 0;
+	}
 }

@@ -151,6 +151,24 @@ static void tstp_restores_and_stops_and_cont_resumes(void **state)
 	close(wake[1]);
 }
 
+/* A stalled stream: its owner's stop ends the wait (after grace turns); bytes make it ready. */
+static void a_wait_on_a_stalled_stream_ends_when_told_to_stop(void **state)
+{
+	int fd[2];
+	atomic_bool stop;
+
+	(void)state;
+	assert_int_equal(pipe(fd), 0);
+	atomic_init(&stop, true);
+	assert_int_equal(sigs_wait_fd(fd[0], POLLIN, &stop, 0), 0);
+	assert_int_equal(sigs_wait_fd(fd[0], POLLIN, &stop, 2), 0);
+	assert_int_equal(write(fd[1], "x", 1), 1);
+	assert_int_equal(sigs_wait_fd(fd[0], POLLIN, &stop, 0), 1);
+	assert_int_equal(sigs_wait_fd(fd[1], POLLOUT, &stop, 0), 1);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 static void an_inherited_ignore_is_kept(void **state)
 {
 	int marker[2], wake[2], st;
@@ -181,6 +199,7 @@ int main(void)
 		cmocka_unit_test(int_term_hup_stop_the_loop_which_closes_cleanly),
 		cmocka_unit_test(tstp_restores_and_stops_and_cont_resumes),
 		cmocka_unit_test(an_inherited_ignore_is_kept),
+		cmocka_unit_test(a_wait_on_a_stalled_stream_ends_when_told_to_stop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
