@@ -146,6 +146,15 @@ static void refuse(struct pump *p, const char *msg)
 	notify(p);
 }
 
+/* A step or jump past the last refresh (mu held). */
+static void refuse_past_end(struct pump *p)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "end of recording: refresh %zu is the last", p->rp.seen);
+	refuse(p, msg);
+}
+
 /* What the source says, copied where the UI reads it (mu held). */
 static void sync_pos(struct pump *p)
 {
@@ -270,13 +279,8 @@ static void replay_turn(struct pump *p)
 			/* steps pressed before the end was known count from it */
 			p->after_last = 0;
 			want = d < 0 && (size_t)-d > last ? 0 : d > 0 ? last : last - (size_t)-d;
-			if (d > 0) {
-				char msg[160];
-
-				snprintf(msg, sizeof(msg),
-					 "end of recording: refresh %zu is the last", p->rp.seen);
-				refuse(p, msg);
-			}
+			if (d > 0)
+				refuse_past_end(p);
 		}
 		p->inflight = want;
 		if (p->held && p->index_of[slot(p, p->held)] == want) {
@@ -290,12 +294,8 @@ static void replay_turn(struct pump *p)
 			p->rp.at_end = false;
 			publish(p, f, want);
 		} else if (p->rp.all_seen && want >= p->rp.seen && p->published != NO_WANT) {
-			char msg[160];
-
-			snprintf(msg, sizeof(msg), "end of recording: refresh %zu is the last",
-				 p->rp.seen);
 			p->rp.at_end = p->published + 1 >= p->rp.seen;
-			refuse(p, msg);
+			refuse_past_end(p);
 		}
 		p->inflight = NO_WANT;
 		notify(p);
