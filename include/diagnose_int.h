@@ -365,7 +365,7 @@ static inline int64_t evd(const struct finding *x, const char *key)
 }
 
 /* diagnose_conn.c */
-void dx_classify(struct row *r);
+void dx_classify(const struct frame *f, struct row *r);
 void dx_estimate_bdp(struct row *r);
 void dx_qualify(const struct frame *f, struct row *r);
 bool dx_nagle_wait(const struct row *r);

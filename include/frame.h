@@ -42,7 +42,7 @@ enum {
 	ROW_D_RETRANS = 1 << 1, /* d_retrans */
 	ROW_D_LIMITS = 1 << 2,  /* d_busy_us, d_rwnd_us, d_sndbuf_us */
 	ROW_NEW = 1 << 3,       /* first time this cookie was seen */
-	ROW_PREV = 1 << 4,      /* prev holds the socket's previous sample */
+	ROW_PREV = 1 << 4,      /* frame.past holds the socket's previous sample */
 };
 
 /* row_prev.have: which previous values were available. */
@@ -110,13 +110,14 @@ struct frame_ns {
 /*
  * Per-socket values derived from this sample and the previous one. One per
  * socket per frame: the members are ordered by size so that the struct has
- * no holes (152 bytes; see HACKING.md, "What a socket costs").
+ * no holes but the 4 bytes at its end (112 bytes; see HACKING.md, "What a
+ * socket costs"). What only the diagnosis reads of the previous sample is
+ * not here but in frame.past, which no frame keeps past its diagnosis.
  */
 struct row {
 	const struct conn *c; /* borrowed from frame.sample */
-	double dt;            /* seconds since this socket's previous sample */
-	double tx_bps;        /* bits/s: bytes_acked delta / dt */
-	double rx_bps;        /* bits/s: bytes_received delta / dt */
+	double tx_bps;        /* bits/s: bytes_acked delta / frame.rows_dt */
+	double rx_bps;        /* bits/s: bytes_received delta / frame.rows_dt */
 	uint64_t d_retrans;   /* total_retrans delta (segments) */
 	uint64_t d_busy_us;
 	uint64_t d_rwnd_us;
@@ -126,23 +127,32 @@ struct row {
 	const struct procinfo *proc;
 	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
 	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
-	uint64_t state_since_ns; /* history (model.c): mono time first seen in its current state */
-	uint64_t bdp_bytes;      /* diagnosis: estimated bandwidth-delay product; 0: unknown */
-	uint32_t findings;       /* diagnosis: bit (1u << DX_...) per connection finding */
+	uint64_t bdp_bytes;        /* diagnosis: estimated bandwidth-delay product; 0: unknown */
+	uint32_t findings;         /* diagnosis: bit (1u << DX_...) per connection finding */
 	uint16_t flags;
 
-	/* History (model.c) */
+	/* History (model.c): the explanations quote them, so they outlive the diagnosis */
 	uint8_t rq_grew;      /* consecutive intervals Recv-Q grew, this one included */
 	uint8_t notsent_grew; /* the same for notsent_bytes */
 
 	/* Diagnosis (diagnose.c; see doc/DIAGNOSIS.md) */
-	uint8_t limited_by;   /* enum diag_limit; DL_NONE: not applicable or unknown */
-	uint8_t limited_pct;  /* share of the interval, 0..100, when limit_basis has one */
-	uint8_t limit_basis;  /* enum diag_basis: how limited_by was decided */
-	uint8_t dflags;       /* ROWD_* */
-	struct row_prev prev; /* history: valid with ROW_PREV */
+	uint8_t limited_by;  /* enum diag_limit; DL_NONE: not applicable or unknown */
+	uint8_t limited_pct; /* share of the interval, 0..100, when limit_basis has one */
+	uint8_t limit_basis; /* enum diag_basis: how limited_by was decided */
+	uint8_t dflags;      /* ROWD_* */
 };
-_Static_assert(sizeof(struct row) == 152, "struct row has a hole or grew");
+_Static_assert(sizeof(struct row) == 112, "struct row has a hole or grew");
+
+/*
+ * What the diagnosis judges a socket's change by, one per row (frame.past):
+ * filled by model_update, read by diagnose_frame and dropped right after it
+ * (frame_drop_past), so that neither the frame the interactive view shows
+ * nor a snapshot being written holds it.
+ */
+struct row_past {
+	uint64_t state_since_ns; /* mono time first seen in its current state */
+	struct row_prev prev;    /* the previous sample's values: valid with ROW_PREV */
+};
 
 /* frame.attribution: whether row.proc was filled, and how completely. */
 enum attribution {
@@ -201,6 +211,17 @@ struct frame {
 	struct sample sample;
 	struct row *rows; /* parallel to sample.conns */
 	size_t rows_cap;
+	/*
+	 * Until the frame is diagnosed, parallel to rows; then NULL. What rows
+	 * with ROW_PREV changed from, and since when they are in their state.
+	 */
+	struct row_past *past;
+	size_t past_cap;
+	/*
+	 * Seconds between the previous sample and this one: what every row with
+	 * ROW_PREV has its rates and deltas over (row_dt); 0 when there is none.
+	 */
+	double rows_dt;
 	struct listener *listeners;
 	size_t nlisteners, listeners_cap;
 
@@ -261,6 +282,21 @@ static inline size_t frame_nrows(const struct frame *f)
 {
 	return f->sample.n;
 }
+
+/* The seconds a row's rates and deltas span: the frame's rows_dt with ROW_PREV, else 0. */
+static inline double row_dt(const struct frame *f, const struct row *r)
+{
+	return (r->flags & ROW_PREV) ? f->rows_dt : 0;
+}
+
+/* The row's past (frame.past): only between model_update and the diagnosis's end. */
+static inline const struct row_past *row_past(const struct frame *f, const struct row *r)
+{
+	return &f->past[r - f->rows];
+}
+
+/* Frees frame.past: the diagnosis, its only reader, is done with the frame. */
+void frame_drop_past(struct frame *f);
 
 /* The namespace entry at index nns (grown, counters kept allocated), nns incremented. */
 struct frame_ns *frame_ns_push(struct frame *f);

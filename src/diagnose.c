@@ -2,6 +2,7 @@
 /* diagnose: the finding codes' descriptors, and one frame's diagnosis in order. */
 #include "diagnose.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,11 +467,14 @@ void diagnose_frame(struct diagnoser *d, struct frame *f)
 {
 	size_t n = frame_nrows(f);
 
+	/* what the rows changed from: model_update leaves it, the collector drops it after us */
+	assert(n == 0 || f->past);
+
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = &f->rows[i];
 		uint32_t bits = 0;
 
-		dx_classify(r);
+		dx_classify(f, r);
 		dx_estimate_bdp(r);
 		/*
 		 * Every connection code is about a socket that may send (each

@@ -11,13 +11,16 @@
  * when it lasts a refresh: on a busy host a starved reader closes its window
  * for a moment (seen in a healthy loopback transfer on a shared 2-core box).
  */
-static bool zero_window_held(const struct row *r)
+static bool zero_window_held(const struct frame *f, const struct row *r)
 {
+	const struct row_prev *p;
+
 	if (!zero_window(r->c) || !(r->flags & ROW_PREV))
 		return false;
-	if (r->prev.have & PREV_SND_WND)
-		return r->prev.snd_wnd == 0;
-	return r->prev.timer == TIMER_PERSIST;
+	p = &row_past(f, r)->prev;
+	if (p->have & PREV_SND_WND)
+		return p->snd_wnd == 0;
+	return p->timer == TIMER_PERSIST;
 }
 
 /*
@@ -55,10 +58,10 @@ static unsigned state_limit(const struct row *r, bool any)
  * of busy is "cwnd": data in flight or queued with neither limit. 1 - busy
  * is time with nothing to send.
  */
-static void classify_interval(struct row *r)
+static void classify_interval(struct row *r, double dt)
 {
-	double rw = share_of(r->d_rwnd_us, r->dt), sb = share_of(r->d_sndbuf_us, r->dt);
-	double busy = share_of(r->d_busy_us, r->dt);
+	double rw = share_of(r->d_rwnd_us, dt), sb = share_of(r->d_sndbuf_us, dt);
+	double busy = share_of(r->d_busy_us, dt);
 	double other = busy - rw - sb, idle = 1 - busy;
 	unsigned st;
 
@@ -121,16 +124,18 @@ bool dx_nagle_wait(const struct row *r)
 	return inflight > 0 && inflight < ti->snd_mss;
 }
 
-void dx_classify(struct row *r)
+void dx_classify(const struct frame *f, struct row *r)
 {
+	double dt = row_dt(f, r);
+
 	r->dflags = 0;
 	r->limited_by = DL_NONE;
 	r->limited_pct = 0;
 	r->limit_basis = DB_NONE;
 	if (!may_send(r->c))
 		return;
-	if ((r->flags & ROW_D_LIMITS) && r->dt > 0)
-		classify_interval(r);
+	if ((r->flags & ROW_D_LIMITS) && dt > 0)
+		classify_interval(r, dt);
 	else {
 		r->limited_by = (uint8_t)state_limit(r, true);
 		r->limit_basis = DB_STATE;
@@ -142,7 +147,7 @@ void dx_classify(struct row *r)
 	 */
 	if ((r->limited_by == DL_CWND || r->limited_by == DL_APP) && dx_nagle_wait(r)) {
 		if (r->limited_by == DL_APP && r->limit_basis != DB_STATE)
-			r->limited_pct = pct(share_of(r->d_busy_us, r->dt));
+			r->limited_pct = pct(share_of(r->d_busy_us, dt));
 		r->limited_by = DL_DELACK;
 	}
 }
@@ -203,16 +208,17 @@ void dx_estimate_bdp(struct row *r)
  * the previous sample (see zero_window_held). Older kernels: the buffer
  * nearly full, with unread data at the previous sample too.
  */
-static bool rcvq_full(const struct row *r)
+static bool rcvq_full(const struct frame *f, const struct row *r)
 {
 	const struct conn *c = r->c;
+	const struct row_prev *p = &row_past(f, r)->prev;
 	uint32_t w;
 
 	if (c->rqueue == 0 || !(r->flags & ROW_PREV))
 		return false;
 	if (CONN_INFO(c, rcv_wnd, &w))
-		return w == 0 && (r->prev.have & PREV_RCV_WND) && r->prev.rcv_wnd == 0;
-	return has_skmem(c) && skm(c, SKM_RCVBUF) && r->prev.rqueue > 0 &&
+		return w == 0 && (p->have & PREV_RCV_WND) && p->rcv_wnd == 0;
+	return has_skmem(c) && skm(c, SKM_RCVBUF) && p->rqueue > 0 &&
 	       skm(c, SKM_RMEM_ALLOC) >= dx_th.rcvq_full * skm(c, SKM_RCVBUF);
 }
 
@@ -244,9 +250,9 @@ void dx_qualify(const struct frame *f, struct row *r)
 		r->dflags |= ROWD_RCVBUF_AT_MAX;
 }
 
-static bool prev_skmem(const struct row *r)
+static bool prev_skmem(const struct frame *f, const struct row *r)
 {
-	return (r->flags & ROW_PREV) && (r->prev.have & PREV_SKMEM);
+	return (r->flags & ROW_PREV) && (row_past(f, r)->prev.have & PREV_SKMEM);
 }
 
 /* Detectors, one per connection code; a handshake in progress has no window yet (snd_wnd 0 in SYN-SENT). */
@@ -266,15 +272,13 @@ bool dx_detect_sndbuf_fixed(const struct frame *f, const struct row *r)
 {
 	uint32_t tb = skm(r->c, SKM_SNDBUF);
 
-	(void)f;
 	return may_send(r->c) && r->limited_by == DL_SNDBUF && !(r->dflags & ROWD_SNDBUF_AT_MAX) &&
-	       prev_skmem(r) && tb && r->prev.sndbuf == tb;
+	       prev_skmem(f, r) && tb && row_past(f, r)->prev.sndbuf == tb;
 }
 
 bool dx_detect_zwin(const struct frame *f, const struct row *r)
 {
-	(void)f;
-	return may_send(r->c) && zero_window(r->c) && zero_window_held(r);
+	return may_send(r->c) && zero_window(r->c) && zero_window_held(f, r);
 }
 
 bool dx_detect_rwnd_bdp(const struct frame *f, const struct row *r)
@@ -288,18 +292,17 @@ bool dx_detect_rwnd_bdp(const struct frame *f, const struct row *r)
 
 bool dx_detect_rcvq_full(const struct frame *f, const struct row *r)
 {
-	(void)f;
-	return may_send(r->c) && rcvq_full(r);
+	return may_send(r->c) && rcvq_full(f, r);
 }
 
 bool dx_detect_recvq_growing(const struct frame *f, const struct row *r)
 {
 	const struct conn *c = r->c;
 
-	(void)f;
-	return may_send(c) && !rcvq_full(r) && r->rq_grew >= dx_th.grow_streak &&
+	return may_send(c) && !rcvq_full(f, r) && r->rq_grew >= dx_th.grow_streak &&
 	       c->rqueue >= dx_th.queue_min && (r->flags & ROW_RATES) &&
-	       c->rqueue - r->prev.rqueue >= dx_th.grow_share * r->rx_bps / 8 * r->dt;
+	       c->rqueue - row_past(f, r)->prev.rqueue >=
+		       dx_th.grow_share * r->rx_bps / 8 * row_dt(f, r);
 }
 
 /* Our advertised window filled every round trip while the application keeps up, the buffer not growing. */
@@ -309,18 +312,17 @@ bool dx_detect_rcvbuf_bdp(const struct frame *f, const struct row *r)
 	uint32_t wnd, rtt;
 	double per_rtt;
 
-	(void)f;
-	return may_send(c) && has_skmem(c) && prev_skmem(r) &&
+	return may_send(c) && has_skmem(c) && prev_skmem(f, r) &&
 	       rcv_window(r, &wnd, &per_rtt, &rtt) && wnd > 0 &&
 	       per_rtt >= dx_th.rcvwin_fill * wnd &&
 	       skm(c, SKM_RMEM_ALLOC) < dx_th.rcvq_reading * skm(c, SKM_RCVBUF) &&
-	       skm(c, SKM_RCVBUF) <= r->prev.rcvbuf;
+	       skm(c, SKM_RCVBUF) <= row_past(f, r)->prev.rcvbuf;
 }
 
 bool dx_detect_rcvbuf_fixed(const struct frame *f, const struct row *r)
 {
 	return dx_detect_rcvbuf_bdp(f, r) && !(r->dflags & ROWD_RCVBUF_AT_MAX) &&
-	       skm(r->c, SKM_RCVBUF) == r->prev.rcvbuf;
+	       skm(r->c, SKM_RCVBUF) == row_past(f, r)->prev.rcvbuf;
 }
 
 /* Unsent data piling up while the buffer does not grow and no window explains it. */
@@ -328,12 +330,13 @@ bool dx_detect_unsent_growing(const struct frame *f, const struct row *r)
 {
 	const struct conn *c = r->c;
 
-	(void)f;
+	const struct row_prev *p = &row_past(f, r)->prev;
+
 	return may_send(c) && r->notsent_grew >= dx_th.grow_streak &&
 	       unsent_bytes(c) >= dx_th.queue_min && (r->flags & ROW_RATES) &&
-	       unsent_bytes(c) - r->prev.notsent >= dx_th.grow_share * r->tx_bps / 8 * r->dt &&
-	       !zero_window(c) && r->limited_by != DL_RWND && prev_skmem(r) &&
-	       skm(c, SKM_SNDBUF) <= r->prev.sndbuf;
+	       unsent_bytes(c) - p->notsent >= dx_th.grow_share * r->tx_bps / 8 * row_dt(f, r) &&
+	       !zero_window(c) && r->limited_by != DL_RWND && prev_skmem(f, r) &&
+	       skm(c, SKM_SNDBUF) <= p->sndbuf;
 }
 
 /*
@@ -455,10 +458,9 @@ void dx_evidence_rcvq_full(const struct frame *f, const struct row *r, struct fi
 {
 	uint32_t wnd;
 
-	(void)f;
 	dx_ev(x, "recv_q", r->c->rqueue);
 	if (r->flags & ROW_PREV)
-		dx_ev(x, "recv_q_prev", r->prev.rqueue);
+		dx_ev(x, "recv_q_prev", row_past(f, r)->prev.rqueue);
 	dx_ev(x, "rmem_alloc", skm(r->c, SKM_RMEM_ALLOC));
 	dx_ev(x, "rcvbuf", skm(r->c, SKM_RCVBUF));
 	if (CONN_INFO(r->c, rcv_wnd, &wnd))
@@ -467,19 +469,17 @@ void dx_evidence_rcvq_full(const struct frame *f, const struct row *r, struct fi
 
 void dx_evidence_unsent_growing(const struct frame *f, const struct row *r, struct finding *x)
 {
-	(void)f;
 	dx_ev(x, "notsent", (int64_t)unsent_bytes(r->c));
-	dx_ev(x, "notsent_prev", r->prev.notsent);
+	dx_ev(x, "notsent_prev", row_past(f, r)->prev.notsent);
 	dx_ev(x, "intervals", r->notsent_grew);
 	dx_ev(x, "sndbuf", skm(r->c, SKM_SNDBUF));
 }
 
 void dx_evidence_rto_backoff(const struct frame *f, const struct row *r, struct finding *x)
 {
-	(void)f;
 	dx_ev(x, "backoff", backoff_of(r->c));
-	if ((r->flags & ROW_PREV) && (r->prev.have & PREV_BACKOFF))
-		dx_ev(x, "backoff_prev", r->prev.backoff);
+	if ((r->flags & ROW_PREV) && (row_past(f, r)->prev.have & PREV_BACKOFF))
+		dx_ev(x, "backoff_prev", row_past(f, r)->prev.backoff);
 	dx_ev(x, "rto_us", r->c->info->rto);
 	dx_ev(x, "timer_ms", r->c->expires_ms);
 }

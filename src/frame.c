@@ -39,6 +39,7 @@ void frame_free(struct frame *f)
 	sample_free(&f->sample);
 	counters_free(&f->counters);
 	free(f->rows);
+	free(f->past);
 	free(f->listeners);
 	free(f->procs);
 	free(f->holders);
@@ -47,6 +48,13 @@ void frame_free(struct frame *f)
 		counters_free(&f->nsv[i].counters);
 	free(f->nsv);
 	memset(f, 0, sizeof(*f));
+}
+
+void frame_drop_past(struct frame *f)
+{
+	free(f->past);
+	f->past = NULL;
+	f->past_cap = 0;
 }
 
 const struct tcpi *frame_full_info(const struct frame *f, uint64_t cookie, size_t *len)

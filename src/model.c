@@ -604,10 +604,9 @@ static uint8_t grew(uint8_t streak, uint32_t now, uint32_t before)
  * What the diagnosis compares across refreshes (was, with have bits
  * was_have; now's have bits are have); O(1), no allocation. Returns rq_grew.
  */
-static uint8_t carry(struct model *m, struct row *r, struct entry *now, unsigned have,
-		     const struct entry *was, unsigned was_have)
+static uint8_t carry(struct model *m, struct row *r, struct row_prev *p, struct entry *now,
+		     unsigned have, const struct entry *was, unsigned was_have)
 {
-	struct row_prev *p = &r->prev;
 	uint8_t rq_grew;
 
 	p->sndbuf = was->tb;
@@ -649,23 +648,21 @@ static bool delta64(uint64_t now, uint64_t before, uint64_t *d)
 }
 
 /*
- * Rates and deltas between was (sampled at was_ns; its counters in ww when
- * wide, else in its own fields) and now (at now_ns, counters nw).
+ * Rates and deltas between was (its counters in ww when wide, else in its
+ * own fields) and now (counters nw), dt seconds later (0: none to rate).
  */
 static void derive(struct row *r, const struct entry *now, unsigned have, const struct wide *nw,
-		   uint64_t now_ns, const struct entry *was, unsigned was_have,
-		   const struct wide *ww, uint64_t was_ns)
+		   double dt, const struct entry *was, unsigned was_have, const struct wide *ww)
 {
 	uint64_t a, b, c;
 	unsigned both = have & was_have;
 
-	if (now_ns <= was_ns)
+	if (dt <= 0)
 		return;
-	r->dt = (double)(now_ns - was_ns) / 1e9;
 	if ((both & ME_BYTES) && delta64(nw->acked, ww ? ww->acked : was->acked, &a) &&
 	    delta64(nw->received, ww ? ww->received : was->received, &b)) {
-		r->tx_bps = (double)a * 8.0 / r->dt;
-		r->rx_bps = (double)b * 8.0 / r->dt;
+		r->tx_bps = (double)a * 8.0 / dt;
+		r->rx_bps = (double)b * 8.0 / dt;
 		r->flags |= ROW_RATES;
 	}
 	if ((both & ME_RETRANS) && now->total_retrans >= was->total_retrans) {
@@ -727,7 +724,7 @@ static uint32_t ms_since(uint64_t now_ns, uint64_t base_ns)
 	return ms < 1 ? 1 : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 
-static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
+static void update_rows(struct model *m, struct frame *f)
 {
 	struct table *t = &m->t;
 	size_t n = f->sample.n, seen = 0;
@@ -749,12 +746,19 @@ static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 		f->rows_cap = n + n / 32 + 64;
 		f->rows = xrealloc(f->rows, f->rows_cap * sizeof(*f->rows));
 	}
+	/* the diagnosis's alone, dropped after it: exactly the dump's size */
+	if (n > f->past_cap) {
+		free(f->past);
+		f->past_cap = n;
+		f->past = xmalloc(n * sizeof(*f->past));
+	}
 	hcap = t->icap;
 	for (size_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		homes[i] = home_of(hcap, f->sample.conns[i].cookie);
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = &f->sample.conns[i];
 		struct row *r = &f->rows[i];
+		struct row_past *past = &f->past[i];
 		struct entry *e;
 		struct wide nw;
 		size_t home = homes[i % PREFETCH_AHEAD];
@@ -771,6 +775,7 @@ static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 			__builtin_prefetch(&t->dist[h]);
 		}
 		memset(r, 0, sizeof(*r));
+		memset(past, 0, sizeof(*past));
 		r->c = c;
 		if (c->state < TS_MAX)
 			f->states[c->state]++;
@@ -801,9 +806,9 @@ static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 			hist = e_hist(&was);
 			*e = (struct entry){ .cookie = c->cookie, .first_ms = was.first_ms };
 			have = remember(e, &nw, c);
-			derive(r, e, have, &nw, f->mono_ns, &was, was_have,
-			       was_wide ? &m->wide[was.acked] : NULL, was_ns);
-			rq_grew = carry(m, r, e, have, &was, was_have);
+			derive(r, e, have, &nw, f->rows_dt, &was, was_have,
+			       was_wide ? &m->wide[was.acked] : NULL);
+			rq_grew = carry(m, r, &past->prev, e, have, &was, was_have);
 			have |= store_counts(m, e, &nw, was_wide ? (int64_t)was.acked : -1);
 		} else {
 			*e = (struct entry){ .cookie = c->cookie };
@@ -825,7 +830,7 @@ static void update_rows(struct model *m, struct frame *f, uint64_t was_ns)
 				ring_copy(&m->rings[hist - 1], &f->hist);
 			}
 		}
-		r->state_since_ns = m->times[e->since].ns;
+		past->state_since_ns = m->times[e->since].ns;
 		r->rq_grew = rq_grew;
 		r->notsent_grew = e->notsent_grew;
 	}
@@ -1131,10 +1136,11 @@ void model_update(struct model *m, struct frame *f)
 			      ? (double)(f->mono_ns - m->last_mono_ns) / 1e9
 			      : 0;
 	was_ns = m->last_mono_ns;
+	f->rows_dt = f->mono_ns > was_ns ? (double)(f->mono_ns - was_ns) / 1e9 : 0;
 	if (!m->have_last)
 		m->first_mono_ns = f->mono_ns;
 	m->last_mono_ns = f->mono_ns;
-	update_rows(m, f, was_ns);
+	update_rows(m, f);
 	update_listeners(m, f);
 	update_aggregates(m, f);
 }

@@ -198,10 +198,10 @@ static void summary_lines(const struct ui *ui, struct scrollwin *sw, const struc
 			x = widget_pair(sw->c, y, x, sw->c->w, names[i], a, AT_NORMAL);
 		}
 	}
-	if ((r->flags & ROW_D_LIMITS) && r->dt > 0 && c->state != TS_LISTEN &&
+	if ((r->flags & ROW_D_LIMITS) && row_dt(ui->frame, r) > 0 && c->state != TS_LISTEN &&
 	    (y = sw_next(sw)) >= 0) {
 		/* shares of the last interval: busy includes both limited times */
-		double t = r->dt * 1e6;
+		double t = row_dt(ui->frame, r) * 1e6;
 
 		canvas_printf(
 			sw->c, y, 0, -1, AT_NORMAL,

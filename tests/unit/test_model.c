@@ -109,8 +109,63 @@ static void rates_are_byte_deltas_in_bits_per_second_over_the_real_interval(void
 	model_update(m, &f);
 	assert_close(row_of(&f, 1)->tx_bps, 1e6, 1e-6);
 	assert_close(row_of(&f, 1)->rx_bps, 2e5, 1e-6);
-	assert_close(row_of(&f, 1)->dt, 0.5, 1e-9);
+	assert_close(row_dt(&f, row_of(&f, 1)), 0.5, 1e-9);
 	assert_close(f.interval, 0.5, 1e-9);
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * What the diagnosis compares with sits in frame.past, one per row, and
+ * only until the frame is diagnosed: the previous sample's queue, buffers
+ * and state for a socket seen before, nothing for a new one; a new socket
+ * has no interval (row_dt 0) even when the frame has one.
+ */
+static void the_previous_sample_is_kept_beside_the_rows_until_dropped(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct conn *c;
+	const struct row *r;
+	const struct row_past *p;
+
+	(void)state;
+	begin(&f, 10 * SEC);
+	c = add(&f, 1, TS_ESTABLISHED);
+	c->rqueue = 700;
+	info(&f, c);
+	model_update(m, &f);
+	begin(&f, 12 * SEC);
+	c = add(&f, 1, TS_CLOSE_WAIT);
+	c->rqueue = 900;
+	info(&f, c);
+	info(&f, add(&f, 2, TS_ESTABLISHED));
+	model_update(m, &f);
+	assert_non_null(f.past);
+	r = row_of(&f, 1);
+	p = row_past(&f, r);
+	assert_true(r->flags & ROW_PREV);
+	assert_int_equal(p->prev.rqueue, 700);
+	assert_int_equal(p->prev.state, TS_ESTABLISHED);
+	assert_int_equal(p->state_since_ns, 12 * SEC); /* its state changed at this refresh */
+	assert_close(row_dt(&f, r), 2.0, 1e-9);
+	r = row_of(&f, 2);
+	p = row_past(&f, r);
+	assert_false(r->flags & ROW_PREV);
+	assert_int_equal(p->prev.rqueue, 0);
+	assert_int_equal(p->prev.have, 0);
+	assert_int_equal(p->state_since_ns, 12 * SEC);
+	assert_true(row_dt(&f, r) == 0);
+	frame_drop_past(&f);
+	assert_null(f.past);
+	assert_int_equal(f.past_cap, 0);
+	/* the next refresh has it again, from the frame the drop left */
+	begin(&f, 13 * SEC);
+	info(&f, add(&f, 1, TS_CLOSE_WAIT));
+	model_update(m, &f);
+	assert_non_null(f.past);
+	assert_int_equal(row_past(&f, row_of(&f, 1))->prev.rqueue, 900);
+	assert_int_equal(row_past(&f, row_of(&f, 1))->state_since_ns, 12 * SEC);
 	frame_free(&f);
 	model_free(m);
 }
@@ -835,7 +890,7 @@ static void state_since_is_the_exact_refresh_time_of_the_change(void **state)
 			if (w->c->state != was[k])
 				since[k] = t;
 			was[k] = w->c->state;
-			assert_int_equal(w->state_since_ns, since[k]);
+			assert_int_equal(row_past(&f, w)->state_since_ns, since[k]);
 		}
 		model_mem(m, &mm);
 		assert_true(mm.times <= (size_t)r + 1);
@@ -883,6 +938,7 @@ int main(void)
 		cmocka_unit_test(state_since_is_the_exact_refresh_time_of_the_change),
 		cmocka_unit_test(a_cookie_twice_in_one_dump_is_one_socket),
 		cmocka_unit_test(rates_are_byte_deltas_in_bits_per_second_over_the_real_interval),
+		cmocka_unit_test(the_previous_sample_is_kept_beside_the_rows_until_dropped),
 		cmocka_unit_test(retransmit_and_limited_time_deltas),
 		cmocka_unit_test(fields_the_kernel_did_not_send_give_no_delta),
 		cmocka_unit_test(a_vanished_socket_is_forgotten),
