@@ -4,6 +4,7 @@
 #define TCPTOP_CLOSED_H
 
 #include <linux/netlink.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -131,6 +132,8 @@ void closed_json(const struct closed_conn *cc, struct json *j);
 struct closed_cfg {
 	bool off;             /* do not watch closed connections at all */
 	const char *log_path; /* --closed-log: append each as one JSON line; NULL: none */
+	/* a log that is a stream stops waiting for room when this turns true (safefile.stop) */
+	const atomic_bool *stop;
 };
 
 struct closed_watch; /* opaque: the multicast socket, the log, what the last refresh knew */

@@ -166,6 +166,7 @@ struct closed_watch *closed_new(const struct closed_cfg *cfg, struct source *src
 			free(w);
 			return NULL;
 		}
+		w->log.stop = cfg->stop;
 		w->have_log = true;
 	}
 	if (w->off)

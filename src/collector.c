@@ -67,6 +67,7 @@ static struct diag_req with_requests(const struct diag_req *req)
 struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 {
 	struct collector *c = xcalloc(1, sizeof(*c));
+	struct closed_cfg ccfg;
 
 	c->src = source_open(&cfg->src, e);
 	if (!c->src) {
@@ -84,7 +85,11 @@ struct collector *collector_new(const struct collector_cfg *cfg, struct terr *e)
 	c->procs = cfg->procs;
 	c->procs_fresh = true;
 	c->allns = cfg->allns && !source_is_replay(c->src);
-	c->closed = closed_new(&cfg->closed, c->src, e);
+	/* the closed-connection log is a stream like the recording: the same stop ends its wait */
+	ccfg = cfg->closed;
+	if (!ccfg.stop)
+		ccfg.stop = cfg->src.stop;
+	c->closed = closed_new(&ccfg, c->src, e);
 	if (!c->closed) {
 		struct terr ce = { { 0 } };
 

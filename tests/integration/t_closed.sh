@@ -174,6 +174,29 @@ t_replay() {
 			awk '{ s += $1 } END { print s + 0 }')" 100
 }
 
+# A log that is a FIFO whose reader stopped reading: once the pipe is full the view's refresh
+# thread waits for room, and q still ends tcptop (the log's wait gives up 2 s after q).
+t_log_fifo_q() {
+	local fifo=$T_TMP/closed.fifo tm="tmux -L tcptop-closed-$$ -f /dev/null" t0
+	if ! command -v tmux >/dev/null; then skip "log FIFO and q" "tmux is not installed"; return; fi
+	ns_new || return
+	scen "$NS" shortconns 1000 || { not_ok "log FIFO: scenario"; return; }
+	mkfifo "$fifo"
+	exec 8<>"$fifo" # holds the FIFO open for reading and never reads it
+	$tm new-session -d -s c -x 120 -y 30 "ip netns exec $NS $TCPTOP --no-config -d 0.2 \
+		--closed-log $fifo 2>$T_TMP/fifo-q.err; echo EXIT=\$? >$T_TMP/fifo-q.exit"
+	sleep 1
+	go || diag "the scenario did not finish"
+	sleep 1.5 # 2,000 closed connections as JSON lines are far more than a pipe holds
+	t0=$(date +%s)
+	$tm send-keys -t c q
+	wait_for 10 test -s "$T_TMP/fifo-q.exit"
+	check "log FIFO: q ends the view while the log waits for its reader" test -s "$T_TMP/fifo-q.exit"
+	check "... within 5 s" test $(($(date +%s) - t0)) -le 5
+	$tm kill-server 2>/dev/null
+	exec 8>&-
+}
+
 need_root "closed connections" || { done_testing; exit; }
 t_thousand
 t_ends
@@ -182,4 +205,5 @@ t_unprivileged
 t_off
 t_log_file
 t_replay
+t_log_fifo_q
 done_testing
