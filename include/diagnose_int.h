@@ -118,12 +118,14 @@ extern const struct dx_thresholds dx_th;
 
 static inline uint32_t skm(const struct conn *c, int i)
 {
-	return c->skmem && c->skmem_n > i ? c->skmem[i] : 0;
+	uint32_t v;
+
+	return conn_skmem(c, i, &v) ? v : 0;
 }
 
 static inline bool has_skmem(const struct conn *c)
 {
-	return c->skmem && c->skmem_n > SKM_WMEM_QUEUED;
+	return c->skmem_n > SKM_WMEM_QUEUED;
 }
 
 /* The path's round trip without queueing, µs: min_rtt, else srtt; 0 when unknown. */
