@@ -149,7 +149,8 @@ static inline bool conn_skmem(const struct conn *c, int i, uint32_t *v)
 /*
  * Gives a conn built by hand (tests, benchmarks) the n skmem values m, laid
  * out as diag_parse_msg lays them out: its tcpc (if any) is copied into a new
- * block in `a` with m after it. Returns the copy of m.
+ * block in `a` with m after it, so fill the tcpc first (writes through an
+ * older pointer to it are not seen). Returns the copy of m.
  */
 struct arena;
 uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n);
