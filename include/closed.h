@@ -51,7 +51,7 @@ enum {
 /*
  * One connection that ended (frame.closed; the Closed view keeps copies).
  * Self-contained: no pointers, so it can be copied and outlive its frame.
- * c.info and c.skmem are NULL; closed_row() builds a row that reads `ti`.
+ * c.info is NULL and c.skmem_n 0; closed_row() builds a row that reads `ti`.
  */
 struct closed_conn {
 	struct conn c;                /* addresses, ports, cookie; state as at destroy (CLOSE) */

@@ -58,11 +58,14 @@ enum {
 enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST, TIMER_DELACK };
 
 /*
- * One socket. Addresses are in network byte order (IPv4 in the first four
- * bytes), ports in host order. `info` (the tcp_info fields tcptop reads,
- * tcpinfo.h) and `skmem` point into the arena of the sample that holds this
- * conn and live as long as it; either is NULL when the kernel did not send
- * it.
+ * One socket, 96 bytes (one per socket per frame: keep it small). Addresses
+ * are in network byte order (IPv4 in the first four bytes), ports in host
+ * order. `info` points at one block in the arena of the sample that holds
+ * this conn and lives as long as it: the tcp_info fields tcptop reads
+ * (struct tcpc, tcpinfo.h), followed by the skmem_n skmem values when the
+ * kernel sent skmem. With skmem and no tcp_info the tcpc part is zero and
+ * info_len 0; with neither, info is NULL. Read them through the accessors
+ * below (conn_has_info, CONN_INFO, conn_skmem), not through `info` itself.
  */
 struct conn {
 	uint64_t cookie;
@@ -76,20 +79,22 @@ struct conn {
 	uint8_t retrans;  /* idiag_retrans: backoff/probe count of the running timer */
 	uint8_t shutdown; /* bit 0: receive side shut, bit 1: send side */
 	uint8_t v6only;
-	uint8_t skmem_n;
+	uint8_t skmem_n; /* skmem values after the tcpc (a kernel may send fewer than SKM_N) */
 	uint8_t pad0;
 	uint16_t have;     /* CONN_HAS_* */
-	uint16_t info_len; /* bytes of tcp_info the kernel sent (before clamping) */
+	uint16_t info_len; /* bytes of tcp_info the kernel sent (before clamping); 0: none */
 	uint32_t expires_ms;
 	uint32_t rqueue; /* LISTEN: accept queue length; else unread bytes */
 	uint32_t wqueue; /* LISTEN: accept queue limit; else unacked + unsent bytes */
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;
-	const struct tcpc *info;
-	const uint32_t *skmem;
-	const char *cong; /* congestion control name (printable); NULL: not sent */
+	const struct tcpc *info; /* tcp_info fields, then skmem; see above */
+	const char *cong;        /* congestion control name (printable); NULL: not sent */
 };
+_Static_assert(sizeof(struct conn) == 96, "struct conn grew: it is held per socket per frame");
+/* skmem follows the tcpc in one block: the tcpc's size keeps it aligned */
+_Static_assert(sizeof(struct tcpc) % sizeof(uint32_t) == 0, "skmem after struct tcpc");
 
 /* ss-style name of a state ("ESTAB", "TIME-WAIT"); "UNKNOWN" outside the table. */
 const char *conn_state_name(unsigned state);
@@ -124,24 +129,34 @@ int addr_family(int family, const uint8_t *a);
 /*
  * Accessors for the socket's tcp_info values and skmem array, so that code
  * reading them does not depend on how a conn stores them. CONN_TI(c) is
- * valid only when conn_has_info(c).
+ * valid only when conn_has_info(c). Whether tcp_info was sent is info_len,
+ * not `info`: a socket with skmem only has a block of zeros there.
  */
 static inline bool conn_has_info(const struct conn *c)
 {
-	return c->info != NULL;
+	return c->info_len && c->info;
 }
 #define CONN_TI(c) ((c)->info)
 /* skmem[i] when the kernel sent it. */
 static inline bool conn_skmem(const struct conn *c, int i, uint32_t *v)
 {
-	if (!c->skmem || i >= c->skmem_n)
+	if (i < 0 || i >= c->skmem_n)
 		return false;
-	*v = c->skmem[i];
+	*v = ((const uint32_t *)(const void *)(c->info + 1))[i]; /* skmem_n > 0: a block */
 	return true;
 }
 
+/*
+ * Gives a conn built by hand (tests, benchmarks) the n skmem values m, laid
+ * out as diag_parse_msg lays them out: its tcpc (if any) is copied into a new
+ * block in `a` with m after it, so fill the tcpc first (writes through an
+ * older pointer to it are not seen). Returns the copy of m.
+ */
+struct arena;
+uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n);
+
 /* The tcp_info field when the kernel sent it: fills *v and returns true. */
 #define CONN_INFO(c, f, v)                                                                         \
-	((c)->info && TCPI_HAS((c)->info_len, f) ? (*(v) = (c)->info->f, true) : false)
+	(conn_has_info(c) && TCPI_HAS((c)->info_len, f) ? (*(v) = (c)->info->f, true) : false)
 
 #endif

@@ -13,8 +13,9 @@
 /*
  * Parses a SOCK_DIAG_BY_FAMILY message (struct inet_diag_msg + attributes)
  * into *c. The tcp_info fields a conn keeps (struct tcpc) and skmem are
- * copied into `a` (min of what was sent and what we know; the rest zeroed)
- * and c->info / c->skmem point at the copies. When `full` is not NULL the
+ * copied into one block in `a` (min of what was sent and what we know; the
+ * rest of the tcpc zeroed) and c->info points at it (conn.h says how to
+ * read it). When `full` is not NULL the
  * whole tcp_info is copied there too (all zero when none was sent). The
  * message length must already be checked against the buffer
  * (mnl_nlmsg_ok). Returns 0, or -1 with e set when the message is malformed;

@@ -118,12 +118,14 @@ extern const struct dx_thresholds dx_th;
 
 static inline uint32_t skm(const struct conn *c, int i)
 {
-	return c->skmem && c->skmem_n > i ? c->skmem[i] : 0;
+	uint32_t v;
+
+	return conn_skmem(c, i, &v) ? v : 0;
 }
 
 static inline bool has_skmem(const struct conn *c)
 {
-	return c->skmem && c->skmem_n > SKM_WMEM_QUEUED;
+	return c->skmem_n > SKM_WMEM_QUEUED;
 }
 
 /* The path's round trip without queueing, µs: min_rtt, else srtt; 0 when unknown. */
@@ -158,7 +160,7 @@ static inline bool may_send(const struct conn *c)
 		[TS_FIN_WAIT2] = true,   [TS_CLOSING] = true,    [TS_LAST_ACK] = true,
 	};
 
-	return c->info && c->state < TS_MAX && sending[c->state];
+	return conn_has_info(c) && c->state < TS_MAX && sending[c->state];
 }
 
 /*

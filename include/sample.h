@@ -20,7 +20,7 @@ struct dump_stats {
 };
 
 /*
- * Owns conns[] and the arena their info/skmem pointers point into. The
+ * Owns conns[] and the arena their info pointers (tcp_info and skmem) point into. The
  * whole tcp_info is kept for one socket only, the one keep_cookie names
  * (the selected connection, for the detail view): `kept` says whether the
  * dump had it with a tcp_info, kept_ti holds it (zero past kept_len).

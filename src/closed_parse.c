@@ -84,7 +84,6 @@ const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tm
 		tcpc_from_tcpi(&tmp->tc, &cc->ti);
 		tmp->c.info = &tmp->tc;
 	}
-	tmp->c.skmem = NULL;
 	tmp->r.c = &tmp->c;
 	if (cc->flags & CCF_PROC) {
 		char comm[SANITIZE_SIZE(PROC_COMM_LEN)];
@@ -116,13 +115,12 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 	if (diag_parse_msg(nlh, &c, a, &cc->ti, e) < 0)
 		return -1;
 	cc->c = c;
-	if (!c.info)
+	if (!conn_has_info(&c))
 		cc->c.info_len = 0;
 	if (c.cong)
 		snprintf(cc->cong, sizeof(cc->cong), "%s", c.cong);
 	cc->c.cong = NULL; /* it may point into `a` */
-	cc->c.info = NULL;
-	cc->c.skmem = NULL;
+	cc->c.info = NULL; /* it points into `a`, skmem with it */
 	cc->c.skmem_n = 0;
 	/*
 	 * No peer port: a listener, a socket never connected anywhere, or one

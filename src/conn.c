@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* conn: TCP state names and address formatting. */
+/* conn: TCP state names, address formatting, and skmem for conns built by hand. */
 #include "conn.h"
 
 #include <arpa/inet.h>
@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "arena.h"
 #include "fmt.h"
 
 struct state_name {
@@ -156,4 +157,24 @@ char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_
 		}
 	}
 	return buf;
+}
+
+uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n)
+{
+	struct tcpc *tc;
+	uint32_t *dst;
+
+	if (n > SKM_N)
+		n = SKM_N;
+	tc = arena_alloc(a, sizeof(*tc) + n * sizeof(uint32_t));
+	if (c->info)
+		memcpy(tc, c->info, sizeof(*tc));
+	else
+		memset(tc, 0, sizeof(*tc));
+	dst = (uint32_t *)(void *)(tc + 1);
+	memcpy(dst, m, n * sizeof(uint32_t));
+	c->info = tc;
+	c->skmem_n = (uint8_t)n;
+	c->have |= CONN_HAS_SKMEM;
+	return dst;
 }

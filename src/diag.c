@@ -94,7 +94,7 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 		sample_truncate(s, s->n - 1);
 		if (!s->stats.malformed++)
 			ctx->first_bad = e;
-	} else if (keep && c->info) {
+	} else if (keep && conn_has_info(c)) {
 		s->kept = true;
 		s->kept_len = c->info_len;
 	}

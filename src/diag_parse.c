@@ -19,6 +19,8 @@ struct parse_ctx {
 	struct arena *a;
 	struct tcpi *full; /* the whole tcp_info is wanted too; or NULL */
 	struct terr *e;
+	/* the last of each seen, put in one block once every attribute is read */
+	const struct nlattr *info, *skmem;
 };
 
 /* The n bytes the kernel sent, zero past them (an older kernel's shorter tcp_info). */
@@ -28,11 +30,10 @@ static void whole_info(struct tcpi *ti, const void *sent, size_t n)
 	memset((char *)ti + n, 0, sizeof(*ti) - n);
 }
 
-static void put_info(struct parse_ctx *p, const struct nlattr *attr)
+static void put_info(struct parse_ctx *p, struct tcpc *tc, const struct nlattr *attr)
 {
 	size_t len = mnl_attr_get_payload_len(attr),
 	       n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
-	struct tcpc *tc = arena_alloc(p->a, sizeof(*tc));
 
 	if (p->full) {
 		whole_info(p->full, mnl_attr_get_payload(attr), n);
@@ -45,23 +46,37 @@ static void put_info(struct parse_ctx *p, const struct nlattr *attr)
 	} else {
 		tcpc_from_raw(tc, mnl_attr_get_payload(attr)); /* every socket, usually */
 	}
-	p->c->info = tc;
 	p->c->info_len = (uint16_t)n;
 	p->c->have |= CONN_HAS_INFO;
 }
 
-static void put_skmem(struct parse_ctx *p, const struct nlattr *attr)
+/*
+ * The kernel sends tcp_info and skmem together for a full socket, in an
+ * order of its choosing: one arena block holds both (struct tcpc, then the
+ * skmem values), so that a conn needs one pointer for them.
+ */
+static void put_block(struct parse_ctx *p)
 {
-	size_t n = mnl_attr_get_payload_len(attr) / sizeof(uint32_t);
-	uint32_t *m = arena_alloc(p->a, SKM_N * sizeof(uint32_t));
+	size_t n = 0;
+	struct tcpc *tc;
 
-	if (n > SKM_N)
-		n = SKM_N;
-	memcpy(m, mnl_attr_get_payload(attr), n * sizeof(uint32_t));
-	memset(m + n, 0, (SKM_N - n) * sizeof(uint32_t));
-	p->c->skmem = m;
-	p->c->skmem_n = (uint8_t)n;
-	p->c->have |= CONN_HAS_SKMEM;
+	if (p->skmem) {
+		n = mnl_attr_get_payload_len(p->skmem) / sizeof(uint32_t);
+		if (n > SKM_N)
+			n = SKM_N;
+		p->c->skmem_n = (uint8_t)n;
+		p->c->have |= CONN_HAS_SKMEM;
+	}
+	if (!p->info && !n)
+		return;
+	tc = arena_alloc(p->a, sizeof(*tc) + n * sizeof(uint32_t));
+	if (p->info)
+		put_info(p, tc, p->info);
+	else
+		memset(tc, 0, sizeof(*tc)); /* skmem only: no tcp_info to read (info_len 0) */
+	if (n)
+		memcpy(tc + 1, mnl_attr_get_payload(p->skmem), n * sizeof(uint32_t));
+	p->c->info = tc;
 }
 
 /*
@@ -113,7 +128,7 @@ static int attr_cb(const struct nlattr *attr, void *data)
 	switch (mnl_attr_get_type(attr)) {
 	case INET_DIAG_INFO:
 		if (len)
-			put_info(p, attr);
+			p->info = attr;
 		break;
 	case INET_DIAG_SKMEMINFO:
 		if (len % sizeof(uint32_t)) {
@@ -121,7 +136,7 @@ static int attr_cb(const struct nlattr *attr, void *data)
 				 len);
 			return MNL_CB_ERROR;
 		}
-		put_skmem(p, attr);
+		p->skmem = attr;
 		break;
 	case INET_DIAG_CONG:
 		put_cong(p, attr);
@@ -172,6 +187,7 @@ static int parse_attrs(const struct nlmsghdr *nlh, struct parse_ctx *p)
 			return -1;
 		off += MNL_ALIGN(attr->nla_len);
 	}
+	put_block(p);
 	return 0;
 }
 
@@ -191,7 +207,7 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 		   struct terr *e)
 {
 	const struct inet_diag_msg *m;
-	struct parse_ctx p = { c, a, full, e };
+	struct parse_ctx p = { c, a, full, e, NULL, NULL };
 	unsigned state;
 
 	/* TCPDIAG_GETSOCK answers carry the same inet_diag_msg (the one-walk dump) */

@@ -394,7 +394,7 @@ static void want_fields(struct app *a)
 	    frame_full_info(a->ui.frame, cookie, &len))
 		return;
 	r = frame_find(a->ui.frame, cookie);
-	if (!r || !r->c->info)
+	if (!r || !conn_has_info(r->c))
 		return;
 	a->fields_asked = cookie;
 	if (!a->ui.replay)

@@ -190,11 +190,12 @@ static void summary_lines(const struct ui *ui, struct scrollwin *sw, const struc
 		static const char *const names[SKM_N] = { "r", "rb", "t",  "tb", "f",
 							  "w", "o",  "bl", "d" };
 		int x = widget_pair(sw->c, y, 0, sw->c->w, "skmem", "", AT_NORMAL);
+		uint32_t v;
 
-		if (!c->skmem)
+		if (!(c->have & CONN_HAS_SKMEM))
 			canvas_put(sw->c, y, x, -1, AT_DIM, "not reported");
-		for (int i = 0; c->skmem && i < c->skmem_n; i++) {
-			snprintf(a, sizeof(a), "%u", c->skmem[i]);
+		for (int i = 0; conn_skmem(c, i, &v); i++) {
+			snprintf(a, sizeof(a), "%u", v);
 			x = widget_pair(sw->c, y, x, sw->c->w, names[i], a, AT_NORMAL);
 		}
 	}
@@ -387,7 +388,7 @@ static void draw_all(const struct ui *ui, struct scrollwin *sw, const struct row
 	diagnosis(ui->frame, sw, r);
 	history(ui, sw, r);
 	sw_next(sw);
-	if (r->c->info)
+	if (conn_has_info(r->c))
 		fields(ui, sw, r);
 	else if ((y = sw_next(sw)) >= 0)
 		canvas_put(sw->c, y, 0, -1, AT_DIM,

@@ -21,9 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_feed(buf, size, &s, &e);
 	for (size_t i = 0; i < s.n; i++) {
 		/* touch what the parser produced: sanitizers check it is in bounds */
-		volatile uint32_t x = s.conns[i].info ? s.conns[i].info->rtt : 0;
-		volatile uint32_t y =
-			s.conns[i].skmem ? s.conns[i].skmem[s.conns[i].skmem_n ? 0 : 0] : 0;
+		const struct conn *c = &s.conns[i];
+		volatile uint32_t x = conn_has_info(c) ? CONN_TI(c)->rtt : 0;
+		volatile uint32_t y = 0;
+		uint32_t v;
+
+		/* every skmem value, the last one at the block's end */
+		for (int k = 0; conn_skmem(c, k, &v); k++)
+			y = v;
+		/* a block there (skmem only) has a whole tcpc too, of zeros */
+		if (c->info)
+			x = (uint32_t)c->info->bytes_retrans; /* its last field */
 		(void)x;
 		(void)y;
 	}

@@ -82,11 +82,58 @@ static struct nlmsghdr *grow_attr(const struct nlmsghdr *src, unsigned type, siz
 	return nlh;
 }
 
+/* Removes attribute `type` from the message, as a kernel not asked for it would. */
+static void drop_attr(struct nlmsghdr *nlh, unsigned type)
+{
+	size_t off = attr_off(nlh, type);
+	struct nlattr *a = (void *)((char *)nlh + off);
+	size_t len = MNL_ALIGN(a->nla_len);
+
+	assert_true(off > 0);
+	memmove(a, (char *)a + len, nlh->nlmsg_len - off - len);
+	nlh->nlmsg_len -= (uint32_t)len;
+	assert_int_equal(attr_off(nlh, type), 0);
+}
+
+/* Moves attribute `type` to the end of the message: another attribute order. */
+static void move_attr_last(struct nlmsghdr *nlh, unsigned type)
+{
+	size_t off = attr_off(nlh, type);
+	struct nlattr *a = (void *)((char *)nlh + off);
+	size_t len = MNL_ALIGN(a->nla_len);
+	char *copy = malloc(len);
+
+	assert_true(off > 0);
+	memcpy(copy, a, len);
+	memmove(a, (char *)a + len, nlh->nlmsg_len - off - len);
+	memcpy((char *)nlh + nlh->nlmsg_len - len, copy, len);
+	free(copy);
+	assert_int_equal(attr_off(nlh, type), nlh->nlmsg_len - len);
+}
+
+/* The skmem values a conn answers for, and how many before the first it does not. */
+static int skmem_values(const struct conn *c, uint32_t m[SKM_N])
+{
+	int n = 0;
+
+	memset(m, 0, SKM_N * sizeof(uint32_t));
+	while (n < SKM_N && conn_skmem(c, n, &m[n]))
+		n++;
+	for (int i = n; i < SKM_N + 2; i++) {
+		uint32_t v = 0xdead;
+
+		assert_false(conn_skmem(c, i, &v));
+		assert_int_equal(v, 0xdead); /* untouched */
+	}
+	return n;
+}
+
 static void established_ipv4_has_tcp_info_skmem_and_cong(void **state)
 {
 	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
 	struct conn c;
 	uint64_t v;
+	uint32_t m;
 	char buf[ENDPOINT_STRLEN];
 
 	(void)state;
@@ -98,7 +145,8 @@ static void established_ipv4_has_tcp_info_skmem_and_cong(void **state)
 	assert_true(CONN_INFO(&c, snd_cwnd, &v) && v > 0);
 	assert_true(CONN_INFO(&c, rcv_wnd, &v)); /* recorded on 6.18: every field */
 	assert_int_equal(c.skmem_n, SKM_N);
-	assert_true(c.skmem[SKM_RCVBUF] > 0);
+	assert_true(conn_has_info(&c));
+	assert_true(conn_skmem(&c, SKM_RCVBUF, &m) && m > 0);
 	assert_true(c.have & CONN_HAS_CONG);
 	assert_true(strlen(c.cong) > 0);
 	assert_true(c.cookie != 0);
@@ -127,6 +175,7 @@ static void listener_reports_queue_and_limit(void **state)
 {
 	struct nlmsghdr *nlh = tu_msg_with_state("listen_overflow.rec", TS_LISTEN);
 	struct conn c;
+	uint32_t drops;
 
 	(void)state;
 	assert_int_equal(parse(nlh, &c), 0);
@@ -134,7 +183,7 @@ static void listener_reports_queue_and_limit(void **state)
 	assert_int_equal(c.sport, 5003);
 	assert_int_equal(c.rqueue, 3); /* backlog 2 holds 3 */
 	assert_int_equal(c.wqueue, 2);
-	assert_true(c.skmem[SKM_DROPS] > 0);
+	assert_true(conn_skmem(&c, SKM_DROPS, &drops) && drops > 0);
 	free(nlh);
 }
 
@@ -148,7 +197,10 @@ static void time_wait_has_no_info_no_owner(void **state)
 	assert_int_equal(parse(nlh, &c), 0);
 	assert_int_equal(c.state, TS_TIME_WAIT);
 	assert_null(c.info);
+	assert_false(conn_has_info(&c));
 	assert_false(CONN_INFO(&c, rtt, &v));
+	assert_false(c.have & CONN_HAS_SKMEM);
+	assert_int_equal(c.skmem_n, 0);
 	assert_false(c.have & CONN_HAS_UID);
 	assert_int_equal(c.timer, TIMER_TIMEWAIT);
 	assert_true(c.expires_ms > 0);
@@ -241,14 +293,154 @@ static void longer_tcp_info_from_a_newer_kernel_is_clamped(void **state)
 /* skmem before 4.7 had no drops entry. */
 static void short_skmem_leaves_drops_unavailable(void **state)
 {
+	struct nlmsghdr *orig = tu_msg_with_state("listen_overflow.rec", TS_LISTEN);
 	struct nlmsghdr *nlh = tu_msg_with_state("listen_overflow.rec", TS_LISTEN);
-	struct conn c;
+	struct conn a, c;
+	uint32_t ma[SKM_N], mc[SKM_N];
 
 	(void)state;
+	assert_int_equal(parse(orig, &a), 0);
 	shrink_attr(nlh, INET_DIAG_SKMEMINFO, 8 * 4);
 	assert_int_equal(parse(nlh, &c), 0);
 	assert_int_equal(c.skmem_n, 8);
+	assert_true(c.have & CONN_HAS_SKMEM);
+	assert_int_equal(skmem_values(&a, ma), SKM_N);
+	assert_int_equal(skmem_values(&c, mc), 8); /* d is not there, not 0 */
+	assert_memory_equal(ma, mc, 8 * sizeof(uint32_t));
+	/* the tcp_info beside it is whole */
+	assert_true(conn_has_info(&c));
+	assert_int_equal(c.info_len, a.info_len);
+	assert_memory_equal(a.info, c.info, sizeof(struct tcpc));
+	free(orig);
 	free(nlh);
+}
+
+/* An empty skmem: the kernel sent the attribute, with no value in it. */
+static void empty_skmem_is_sent_but_has_no_value(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn c;
+	uint32_t m[SKM_N];
+	uint64_t v;
+
+	(void)state;
+	shrink_attr(nlh, INET_DIAG_SKMEMINFO, 0);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_true(c.have & CONN_HAS_SKMEM);
+	assert_int_equal(skmem_values(&c, m), 0);
+	assert_true(conn_has_info(&c));
+	assert_true(CONN_INFO(&c, rtt, &v) && v > 0);
+	free(nlh);
+}
+
+/* A socket asked for skmem only: it has skmem and still no tcp_info at all. */
+static void skmem_without_tcp_info_reads_as_no_tcp_info(void **state)
+{
+	struct nlmsghdr *orig = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn a, c;
+	struct row r = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct json j;
+	uint32_t ma[SKM_N], mc[SKM_N];
+	uint64_t v;
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(parse(orig, &a), 0);
+	drop_attr(nlh, INET_DIAG_INFO);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_false(conn_has_info(&c));
+	assert_false(c.have & CONN_HAS_INFO);
+	assert_int_equal(c.info_len, 0);
+	assert_false(CONN_INFO(&c, rtt, &v));
+	assert_false(CONN_INFO(&c, ca_state, &v));
+	assert_true(c.have & CONN_HAS_SKMEM);
+	assert_int_equal(skmem_values(&a, ma), SKM_N);
+	assert_int_equal(skmem_values(&c, mc), SKM_N);
+	assert_memory_equal(ma, mc, sizeof(ma));
+	/* what users see: no rtt, the skmem as it was */
+	r.c = &c;
+	assert_string_equal(column_format(column_get(COL_RTT), &r, 8, buf, sizeof(buf)), "-");
+	json_init(&j, &sb);
+	json_obj_begin(&j, NULL);
+	column_json(column_get(COL_RTT), &r, &j);
+	column_json(column_get(COL_SKMEM), &r, &j);
+	json_obj_end(&j);
+	snprintf(buf, sizeof(buf), "\"rb\":%u,", ma[SKM_RCVBUF]);
+	assert_non_null(strstr(sb.s, buf));
+	assert_non_null(strstr(sb.s, "\"rtt_us\":null"));
+	sb_free(&sb);
+	free(orig);
+	free(nlh);
+}
+
+/* A socket asked for tcp_info only: it has tcp_info and no skmem. */
+static void tcp_info_without_skmem_has_no_skmem(void **state)
+{
+	struct nlmsghdr *orig = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn a, c;
+	struct row r = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct json j;
+	uint32_t m[SKM_N];
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(parse(orig, &a), 0);
+	drop_attr(nlh, INET_DIAG_SKMEMINFO);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_true(conn_has_info(&c));
+	assert_int_equal(c.info_len, a.info_len);
+	assert_memory_equal(a.info, c.info, sizeof(struct tcpc));
+	assert_false(c.have & CONN_HAS_SKMEM);
+	assert_int_equal(skmem_values(&c, m), 0);
+	r.c = &c;
+	assert_string_equal(column_format(column_get(COL_SKMEM), &r, 20, buf, sizeof(buf)), "-");
+	json_init(&j, &sb);
+	json_obj_begin(&j, NULL);
+	column_json(column_get(COL_SKMEM), &r, &j);
+	json_obj_end(&j);
+	assert_string_equal(sb.s, "{\"skmem\":null}");
+	sb_free(&sb);
+	free(orig);
+	free(nlh);
+}
+
+/* The kernel's attribute order is its own: either order gives the same conn. */
+static void tcp_info_and_skmem_in_either_order_parse_alike(void **state)
+{
+	static const unsigned last[] = { INET_DIAG_INFO, INET_DIAG_SKMEMINFO };
+	struct nlmsghdr *orig = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct conn a;
+	struct tcpi fa;
+	uint32_t ma[SKM_N];
+	size_t seen[2];
+
+	(void)state;
+	assert_int_equal(parse_full(orig, &a, &fa), 0);
+	assert_int_equal(skmem_values(&a, ma), SKM_N);
+	for (size_t k = 0; k < 2; k++) {
+		struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+		struct conn c;
+		struct tcpi fc;
+		uint32_t mc[SKM_N];
+
+		move_attr_last(nlh, last[k]);
+		seen[k] = attr_off(nlh, INET_DIAG_INFO) < attr_off(nlh, INET_DIAG_SKMEMINFO);
+		assert_int_equal(parse_full(nlh, &c, &fc), 0);
+		assert_true(conn_has_info(&c));
+		assert_int_equal(c.info_len, a.info_len);
+		assert_int_equal(c.have, a.have);
+		assert_memory_equal(a.info, c.info, sizeof(struct tcpc));
+		assert_memory_equal(&fa, &fc, sizeof(fa));
+		assert_int_equal(skmem_values(&c, mc), SKM_N);
+		assert_memory_equal(ma, mc, sizeof(ma));
+		free(nlh);
+	}
+	assert_int_not_equal(seen[0], seen[1]); /* both orders were tried */
+	free(orig);
 }
 
 static void skmem_of_odd_length_is_an_error(void **state)
@@ -512,6 +704,10 @@ int main(void)
 		cmocka_unit_test(tcp_info_from_6_1_has_snd_wnd_but_not_rcv_wnd),
 		cmocka_unit_test(longer_tcp_info_from_a_newer_kernel_is_clamped),
 		cmocka_unit_test(short_skmem_leaves_drops_unavailable),
+		cmocka_unit_test(empty_skmem_is_sent_but_has_no_value),
+		cmocka_unit_test(skmem_without_tcp_info_reads_as_no_tcp_info),
+		cmocka_unit_test(tcp_info_without_skmem_has_no_skmem),
+		cmocka_unit_test(tcp_info_and_skmem_in_either_order_parse_alike),
 		cmocka_unit_test(skmem_of_odd_length_is_an_error),
 		cmocka_unit_test(attribute_longer_than_the_message_is_an_error),
 		cmocka_unit_test(message_cut_inside_an_attribute_is_an_error),

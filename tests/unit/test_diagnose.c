@@ -51,6 +51,14 @@ static const struct row *conn_at(const struct frame *f, uint16_t port)
 	return NULL;
 }
 
+/* skmem value i of a socket; UINT32_MAX when the kernel did not send it. */
+static uint32_t skmem_of(const struct conn *c, int i)
+{
+	uint32_t v;
+
+	return conn_skmem(c, i, &v) ? v : UINT32_MAX;
+}
+
 static bool has(const struct row *r, unsigned code)
 {
 	return r->findings & (1u << code);
@@ -104,7 +112,7 @@ static void recorded_small_sndbuf_on_a_delayed_path_is_sndbuf_limited_and_fixed(
 		const struct row *r = conn_to(&fr[i], 5102);
 
 		assert_non_null(r);
-		assert_int_equal(r->c->skmem[SKM_SNDBUF], 32768);
+		assert_int_equal(skmem_of(r->c, SKM_SNDBUF), 32768);
 		assert_int_equal(r->limited_by, DL_SNDBUF);
 		assert_true(r->limited_pct >= 25);
 		assert_true(has(r, DX_SNDBUF_BDP));
@@ -142,7 +150,7 @@ static void recorded_small_rcvbuf_limits_the_sender_by_window_and_flags_the_rece
 		assert_false(has(tx, DX_ZWIN));
 		assert_true(has(rx, DX_RCVBUF_BDP));
 		assert_true(has(rx, DX_RCVBUF_FIXED));
-		assert_int_equal(rx->c->skmem[SKM_RCVBUF], 32768);
+		assert_int_equal(skmem_of(rx->c, SKM_RCVBUF), 32768);
 		assert_int_equal(rx->limited_by, DL_IDLE); /* it only receives */
 	}
 	unload(a);
@@ -383,14 +391,8 @@ static struct conn *put_sock(struct frame *f, const struct sock *s)
 		c->info_len = s->info_len ? s->info_len : sizeof(struct tcpi);
 		c->have |= CONN_HAS_INFO;
 	}
-	if (!s->no_skmem) {
-		uint32_t *m = arena_alloc(&f->sample.arena, sizeof(s->skmem));
-
-		memcpy(m, s->skmem, sizeof(s->skmem));
-		c->skmem = m;
-		c->skmem_n = SKM_N;
-		c->have |= CONN_HAS_SKMEM;
-	}
+	if (!s->no_skmem)
+		conn_attach_skmem(c, &f->sample.arena, s->skmem, SKM_N);
 	return c;
 }
 

@@ -45,13 +45,9 @@ static struct tcpc *info(struct frame *f, struct conn *c)
 
 static uint32_t *skmem(struct frame *f, struct conn *c, uint32_t drops)
 {
-	uint32_t *m = arena_alloc(&f->sample.arena, SKM_N * sizeof(uint32_t));
+	uint32_t m[SKM_N] = { [SKM_DROPS] = drops };
 
-	memset(m, 0, SKM_N * sizeof(uint32_t));
-	m[SKM_DROPS] = drops;
-	c->skmem = m;
-	c->skmem_n = SKM_N;
-	return m;
+	return conn_attach_skmem(c, &f->sample.arena, m, SKM_N);
 }
 
 static void begin(struct frame *f, uint64_t t_ns)
