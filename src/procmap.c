@@ -246,9 +246,12 @@ static bool neg_has(const struct procmap *pm, uint32_t inode)
 
 static void build_dents(struct procmap *pm, const struct sample *smp)
 {
-	size_t cap = 1024, mask;
+	size_t cap = 1024, mask, with_inode = 0;
 
-	while (cap * 7 < smp->n * 10)
+	/* TIME-WAIT and request sockets have no inode (no process holds them): not counted */
+	for (size_t k = 0; k < smp->n; k++)
+		with_inode += smp->conns[k].inode != 0;
+	while (cap * 7 < with_inode * 10)
 		cap *= 2;
 	if (cap != pm->dcap) {
 		free(pm->d);
