@@ -110,15 +110,13 @@ struct frame_ns {
 /*
  * Per-socket values derived from this sample and the previous one. One per
  * socket per frame: the members are ordered by size so that the struct has
- * no holes but the 4 bytes at its end (112 bytes; see HACKING.md, "What a
- * socket costs"). What only the diagnosis reads of the previous sample is
+ * no holes (104 bytes; see HACKING.md, "What a socket costs"). What only the diagnosis reads of the previous sample is
  * not here but in frame.past, which no frame keeps past its diagnosis.
  */
 struct row {
 	const struct conn *c; /* borrowed from frame.sample */
 	double tx_bps;        /* bits/s: bytes_acked delta / frame.rows_dt */
 	double rx_bps;        /* bits/s: bytes_received delta / frame.rows_dt */
-	uint64_t d_retrans;   /* total_retrans delta (segments) */
 	uint64_t d_busy_us;
 	uint64_t d_rwnd_us;
 	uint64_t d_sndbuf_us;
@@ -128,6 +126,7 @@ struct row {
 	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
 	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
 	uint64_t bdp_bytes;        /* diagnosis: estimated bandwidth-delay product; 0: unknown */
+	uint32_t d_retrans;        /* total_retrans delta (segments; tcpi_total_retrans is a u32) */
 	uint32_t findings;         /* diagnosis: bit (1u << DX_...) per connection finding */
 	uint16_t flags;
 
@@ -141,7 +140,7 @@ struct row {
 	uint8_t limit_basis; /* enum diag_basis: how limited_by was decided */
 	uint8_t dflags;      /* ROWD_* */
 };
-_Static_assert(sizeof(struct row) == 112, "struct row has a hole or grew");
+_Static_assert(sizeof(struct row) == 104, "struct row has a hole or grew");
 
 /*
  * What the diagnosis judges a socket's change by, one per row (frame.past):
