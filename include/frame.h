@@ -110,8 +110,9 @@ struct frame_ns {
 /*
  * Per-socket values derived from this sample and the previous one. One per
  * socket per frame: the members are ordered by size so that the struct has
- * no holes (104 bytes; see HACKING.md, "What a socket costs"). What only the diagnosis reads of the previous sample is
- * not here but in frame.past, which no frame keeps past its diagnosis.
+ * no holes (104 bytes; see HACKING.md, "What a socket costs"). What only
+ * the diagnosis reads of the previous sample is not here but in
+ * frame.past, which no frame keeps past its diagnosis.
  */
 struct row {
 	const struct conn *c; /* borrowed from frame.sample */
