@@ -323,7 +323,8 @@ static void check_keyset(struct frame *f, struct model *m, size_t n, const struc
 			v.order[i - 1] = v.order[j];
 			v.order[j] = t;
 		}
-		memcpy(rows, v.order, n * sizeof(*rows));
+		for (size_t i = 0; i < n; i++)
+			rows[i] = v.order[i];
 		view_sort(&v, f, col, rev);
 		check(f, &v, col, rev, rows, n);
 		for (size_t i = 0; i < n; i++)
