@@ -43,6 +43,8 @@ static const struct scase cases[] = {
 	{ .name = "send_q", .col = COL_SENDQ },
 	{ .name = "cookie", .col = COL_COOKIE },
 	{ .name = "tx-resort", .col = COL_TX, .idle_pct = 90, .shuffled = true },
+	/* not numeric: qsort of 56-byte keys, for comparison */
+	{ .name = "local-qsort", .col = COL_LOCAL },
 };
 
 #define ROUNDS 11
