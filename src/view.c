@@ -32,7 +32,7 @@ static int cmp_keys(const void *a, const void *b, void *arg)
 struct flatkey {
 	uint64_t num, cookie;
 	uint32_t idx;
-	uint16_t cls; /* compared first; 24 bytes, not 32: two arrays of them at the sort's peak */
+	uint16_t cls; /* compared first; 24 bytes, not 32: a row's key is the sort's peak */
 };
 /* The order: cls, then num, cookie and idx, each ascending (flat_sort). */
 
@@ -60,112 +60,239 @@ static bool flatten(const struct sortkey *k, bool desc, struct flatkey *out)
 
 /* Byte b of a key, counted from the least significant: idx 0-3, cookie 4-11, num 12-19, cls 20-21. */
 #define KEY_BYTES 22
+/* Buckets this small are finished by insertion sort: splitting one costs 256 buckets' upkeep. */
+#define FLAG_SMALL 48
+/* Buckets up to this many keys are split through a copy (24 KB, whatever the number of rows). */
+#define FLAG_BUF 1024
 
-/* How many keys have each value of byte b (one loop per field, like radix_pass). */
-static void count_pass(const struct flatkey *a, size_t n, unsigned b, size_t count[256])
+/* Where byte b of a key lies in memory: a byte is then one load, whichever field holds it. */
+static uint8_t byte_offset(unsigned b)
 {
-	if (b < 4)
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].idx >> (8 * b)) & 0xff]++;
-	else if (b < 12)
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].cookie >> (8 * (b - 4))) & 0xff]++;
-	else if (b < 20)
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].num >> (8 * (b - 12))) & 0xff]++;
-	else
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].cls >> (8 * (b - 20))) & 0xff]++;
+	static const struct {
+		uint8_t from, size, at;
+	} fields[] = {
+		{ .from = 0, .size = 4, .at = offsetof(struct flatkey, idx) },
+		{ .from = 4, .size = 8, .at = offsetof(struct flatkey, cookie) },
+		{ .from = 12, .size = 8, .at = offsetof(struct flatkey, num) },
+		{ .from = 20, .size = 2, .at = offsetof(struct flatkey, cls) },
+	};
+	unsigned f = b < 4 ? 0 : b < 12 ? 1 : b < 20 ? 2 : 3, j = b - fields[f].from;
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	j = fields[f].size - 1u - j;
+#endif
+	return (uint8_t)(fields[f].at + j);
 }
 
-/* One stable counting pass by byte b (pos: where each byte value's keys start, advanced). */
-static void radix_pass(const struct flatkey *src, struct flatkey *dst, size_t n, unsigned b,
-		       size_t pos[256])
+static inline unsigned key_byte(const struct flatkey *k, unsigned off)
 {
-	/* one loop per field: the byte's place is not worked out again per key */
-	if (b < 4)
-		for (size_t i = 0; i < n; i++)
-			dst[pos[(src[i].idx >> (8 * b)) & 0xff]++] = src[i];
-	else if (b < 12)
-		for (size_t i = 0; i < n; i++)
-			dst[pos[(src[i].cookie >> (8 * (b - 4))) & 0xff]++] = src[i];
-	else if (b < 20)
-		for (size_t i = 0; i < n; i++)
-			dst[pos[(src[i].num >> (8 * (b - 12))) & 0xff]++] = src[i];
-	else
-		for (size_t i = 0; i < n; i++)
-			dst[pos[(src[i].cls >> (8 * (b - 20))) & 0xff]++] = src[i];
+	return ((const unsigned char *)k)[off];
+}
+
+static inline bool key_less(const struct flatkey *a, const struct flatkey *b)
+{
+	if (a->cls != b->cls)
+		return a->cls < b->cls;
+	if (a->num != b->num)
+		return a->num < b->num;
+	if (a->cookie != b->cookie)
+		return a->cookie < b->cookie;
+	return a->idx < b->idx;
+}
+
+static void insertion_sort(struct flatkey *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct flatkey t = a[i];
+		size_t j = i;
+
+		for (; j > 0 && key_less(&t, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+/* What flag_sort works with besides the keys: one allocation for a sort, ~80 KB. */
+struct flag_scratch {
+	size_t ends[KEY_BYTES][256]; /* per level: where each byte value's bucket ends */
+	size_t lim[256];             /* the bucket being split: counts, then where each ends */
+	size_t hist[4][256];         /* counts of every fourth key */
+	struct flatkey buf[FLAG_BUF];
+};
+
+/* s->lim: how many of the n keys have each value of the byte at offset o. */
+static void count_byte(const struct flatkey *a, size_t n, unsigned o, struct flag_scratch *s)
+{
+	size_t *lim = s->lim, i = 0;
+
+	memset(lim, 0, sizeof(s->lim));
+	if (n <= FLAG_BUF) {
+		for (; i < n; i++)
+			lim[key_byte(&a[i], o)]++;
+		return;
+	}
+	/*
+	 * Four tallies, summed at the end: most keys of a big bucket share a
+	 * byte value (idle rates), and one tally would wait on its own
+	 * increment at each key.
+	 */
+	memset(s->hist, 0, sizeof(s->hist));
+	for (; i + 4 <= n; i += 4) {
+		s->hist[0][key_byte(&a[i], o)]++;
+		s->hist[1][key_byte(&a[i + 1], o)]++;
+		s->hist[2][key_byte(&a[i + 2], o)]++;
+		s->hist[3][key_byte(&a[i + 3], o)]++;
+	}
+	for (; i < n; i++)
+		lim[key_byte(&a[i], o)]++;
+	for (unsigned v = 0; v < 256; v++)
+		lim[v] += s->hist[0][v] + s->hist[1][v] + s->hist[2][v] + s->hist[3][v];
 }
 
 /*
- * Sorts n keys, tmp as large, into the order above: a stable LSD radix sort
- * by byte, skipping the bytes every key shares (a rank, idle rates, the high
- * bytes of cookies and row indices), so a refresh of mostly idle sockets
- * takes a few passes where a merge sort took log2(n), each with a branch
- * per key that could go either way. The row index is a key byte only when
- * the input is not in ascending row order (stability keeps that order).
+ * Moves each key into its bucket (ends[v]: where bucket v starts, lim[v]:
+ * where it ends), in place: each key at a bucket's next unchecked place is
+ * swapped with the next free place of the bucket it belongs to, which it then
+ * holds. A key swapped back is looked at on the next round, so no step waits
+ * on the one before: following each displaced key to its place instead (the
+ * classic cycle of American flag sort) waits on a cache miss and a branch
+ * that goes either way at every key of a bucket bigger than the caches.
  */
-static void flat_sort(struct flatkey *a, struct flatkey *tmp, size_t n)
+static void place_swapping(struct flatkey *a, unsigned o, size_t *ends, const size_t *lim)
+{
+	uint8_t rem[256]; /* the buckets with keys not yet in place */
+	unsigned nrem = 0;
+
+	for (unsigned v = 0; v < 256; v++)
+		if (ends[v] != lim[v])
+			rem[nrem++] = (uint8_t)v;
+	/* the last bucket with keys left holds only its own */
+	while (nrem > 1) {
+		unsigned keep = 0;
+
+		for (unsigned r = 0; r < nrem; r++) {
+			unsigned v = rem[r];
+
+			for (size_t i = ends[v], hi = lim[v]; i < hi; i++) {
+				size_t to = ends[key_byte(&a[i], o)]++;
+				struct flatkey t = a[i];
+
+				a[i] = a[to];
+				a[to] = t;
+			}
+			if (ends[v] != lim[v])
+				rem[keep++] = (uint8_t)v;
+		}
+		nrem = keep;
+	}
+	memcpy(ends, lim, 256 * sizeof(*ends));
+}
+
+/*
+ * Sorts n keys that agree on every byte before off[0] (off[]: the offsets of
+ * the nb bytes left that vary, most significant first): an in-place MSD
+ * radix sort (American flag sort). A byte's counts give each value's bucket,
+ * the keys are moved into their buckets, and each bucket is sorted by the
+ * next byte. A level takes at least one byte, so the recursion is at most
+ * KEY_BYTES deep, each level with its own ends[].
+ */
+static void flag_sort(struct flatkey *a, size_t n, const uint8_t *off, unsigned nb,
+		      struct flag_scratch *s, unsigned depth)
+{
+	size_t *ends = s->ends[depth], *lim = s->lim, at = 0;
+	unsigned o;
+
+	for (;;) {
+		if (nb == 0) {
+			/* keys equal in every byte left: one key (the row index is in it) */
+			insertion_sort(a, n);
+			return;
+		}
+		o = off[0];
+		count_byte(a, n, o, s);
+		if (lim[key_byte(&a[0], o)] != n)
+			break;
+		off++, nb--; /* every key has this byte: on to the next, at the same level */
+	}
+	for (unsigned v = 0; v < 256; v++) {
+		size_t c = lim[v];
+
+		ends[v] = at;
+		at += c;
+		lim[v] = at;
+	}
+	if (n <= FLAG_BUF) {
+		/* a bucket that fits the copy: one pass that never waits (the LSD way) */
+		memcpy(s->buf, a, n * sizeof(*a));
+		for (size_t i = 0; i < n; i++)
+			a[ends[key_byte(&s->buf[i], o)]++] = s->buf[i];
+	} else {
+		place_swapping(a, o, ends, lim);
+	}
+	at = 0;
+	for (unsigned v = 0; v < 256; v++) {
+		size_t m = ends[v] - at;
+
+		if (m > FLAG_SMALL)
+			flag_sort(a + at, m, off + 1, nb - 1, s, depth + 1);
+		else if (m > 1)
+			insertion_sort(a + at, m);
+		at = ends[v];
+	}
+}
+
+/*
+ * Sorts n keys in place into the order above, by their bytes from the most
+ * significant, skipping the bytes every key shares (a rank, idle rates, the
+ * high bytes of cookies and row indices): a refresh of mostly idle sockets
+ * splits on a few bytes, where a merge sort took log2(n) passes, each with
+ * a branch per key that could go either way. In place: the keys are the
+ * sort's only array (24 bytes a row at the snapshot's peak, not 48 as the
+ * two arrays of the LSD radix sort it replaced), plus a fixed ~80 KB. Not
+ * stable, and need not be: no two keys are equal, the row index is part of
+ * each (its bytes are reached only by keys equal in all the rest).
+ */
+static void flat_sort(struct flatkey *a, size_t n)
 {
 	uint64_t num_or = 0, num_and = ~0ull, ck_or = 0, ck_and = ~0ull;
 	uint32_t idx_or = 0, idx_and = ~0u;
 	unsigned cls_or = 0, cls_and = ~0u, nb = 0;
-	bool ascending = true;
-	unsigned bytes[KEY_BYTES];
-	size_t(*count)[256];
-	struct flatkey *src = a, *dst = tmp;
+	uint8_t off[KEY_BYTES];
+	struct flag_scratch *s;
 
+	if (n <= FLAG_SMALL) {
+		insertion_sort(a, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		num_or |= a[i].num, num_and &= a[i].num;
 		ck_or |= a[i].cookie, ck_and &= a[i].cookie;
 		idx_or |= a[i].idx, idx_and &= a[i].idx;
 		cls_or |= a[i].cls, cls_and &= a[i].cls;
-		ascending &= i == 0 || a[i - 1].idx < a[i].idx;
 	}
-	for (unsigned b = ascending ? 4 : 0; b < KEY_BYTES; b++) {
+	for (unsigned b = KEY_BYTES; b-- > 0;) {
 		uint64_t diff = b < 4    ? (uint64_t)(idx_or ^ idx_and) >> (8 * b)
 				: b < 12 ? (ck_or ^ ck_and) >> (8 * (b - 4))
 				: b < 20 ? (num_or ^ num_and) >> (8 * (b - 12))
 					 : (uint64_t)(cls_or ^ cls_and) >> (8 * (b - 20));
 
 		if (diff & 0xff)
-			bytes[nb++] = b;
+			off[nb++] = byte_offset(b);
 	}
-	if (nb == 0)
-		return;
-	count = xcalloc(1, sizeof(*count));
-	for (unsigned j = 0; j < nb; j++) {
-		struct flatkey *t = src;
-		size_t at = 0;
-
-		/* a byte's counts do not depend on the order: taken from the keys as they are */
-		memset(count, 0, sizeof(*count));
-		count_pass(src, n, bytes[j], count[0]);
-
-		for (unsigned v = 0; v < 256; v++) {
-			size_t c = count[0][v];
-
-			count[0][v] = at;
-			at += c;
-		}
-		radix_pass(src, dst, n, bytes[j], count[0]);
-		src = dst;
-		dst = t;
-	}
-	free(count);
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
+	s = xmalloc(sizeof(*s));
+	flag_sort(a, n, off, nb, s, 0);
+	free(s);
 }
 
 /*
  * The numeric sort without qsort's callbacks, and without keeping a 56-byte
  * key per row between refreshes: each key is flattened as it is made (24
- * bytes, twice for the sort, freed at once). False if a key cannot be
+ * bytes, sorted in place, freed at once). False if a key cannot be
  * flattened (a NaN value).
  */
 static bool sort_flat(struct view *v, const struct frame *f, const struct column *sort, bool desc)
 {
-	struct flatkey *k = xmalloc(2 * v->n * sizeof(*k));
+	struct flatkey *k = xmalloc(v->n * sizeof(*k));
 	bool ok = true;
 
 	uint64_t some = 0; /* a value key's number */
@@ -187,7 +314,7 @@ static bool sort_flat(struct view *v, const struct frame *f, const struct column
 		if (k[i].cls & 1)
 			k[i].num = some;
 	if (ok) {
-		flat_sort(k, k + v->n, v->n);
+		flat_sort(k, v->n);
 		for (size_t i = 0; i < v->n; i++) {
 			v->order[i] = k[i].idx;
 			v->cookies[i] = k[i].cookie;
