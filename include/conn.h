@@ -91,8 +91,7 @@ struct conn {
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;
-	const struct tcpc
-		*info; /* tcp_info fields, then skmem, then another cong name; see above */
+	const struct tcpc *info; /* tcp_info, skmem, another cong name; see above */
 };
 _Static_assert(sizeof(struct conn) == 88, "struct conn grew: it is held per socket per frame");
 /* skmem follows the tcpc in one block: the tcpc's size keeps it aligned */

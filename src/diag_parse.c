@@ -101,8 +101,7 @@ static void put_block(struct parse_ctx *p)
 	if (p->info)
 		put_info(p, tc, p->info);
 	else
-		memset(tc, 0,
-		       sizeof(*tc)); /* skmem or a name only: no tcp_info to read (info_len 0) */
+		memset(tc, 0, sizeof(*tc)); /* no tcp_info to read (info_len 0) */
 	if (n)
 		memcpy(tc + 1, mnl_attr_get_payload(p->skmem), n * sizeof(uint32_t));
 	if (other)
