@@ -51,12 +51,13 @@ enum {
 /*
  * One connection that ended (frame.closed; the Closed view keeps copies).
  * Self-contained: no pointers, so it can be copied and outlive its frame.
- * c.info is NULL and c.skmem_n 0; closed_row() builds a row that reads `ti`.
+ * c.info is NULL and c.skmem_n 0; closed_row() builds a row that reads `ti`
+ * and `cong` (c.cong_id is kept: a known name needs nothing else).
  */
 struct closed_conn {
 	struct conn c;                /* addresses, ports, cookie; state as at destroy (CLOSE) */
 	struct tcpi ti;               /* final tcp_info, c.info_len bytes of it from the kernel */
-	char cong[CONN_CONG_MAX + 1]; /* c.cong, kept here (c.cong is NULL) */
+	char cong[CONN_CONG_MAX + 1]; /* conn_cong() of the parsed conn; "" when none */
 	uint64_t ended_ns;         /* monotonic: when tcptop took the event (soon after it ended) */
 	int64_t ended_real;        /* the same, wall clock ns */
 	uint64_t first_ns;         /* life == CL_SEEN: when tcptop first saw it (monotonic) */
@@ -70,7 +71,11 @@ struct closed_conn {
 /* A row for the column getters and the filter language: only for as long as cc and *tmp live. */
 struct closed_row {
 	struct conn c;
-	struct tcpc tc; /* c.info: the fields of cc->ti that a conn keeps */
+	/* c.info, laid out as the parser lays out a block (no skmem: c.skmem_n is 0) */
+	struct {
+		struct tcpc tc;               /* the fields of cc->ti that a conn keeps */
+		char cong[CONN_CONG_MAX + 1]; /* cc->cong when it is not a known name */
+	} blk;
 	struct row r;
 	struct procinfo p;
 };

@@ -58,14 +58,16 @@ enum {
 enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST, TIMER_DELACK };
 
 /*
- * One socket, 96 bytes (one per socket per frame: keep it small). Addresses
+ * One socket, 88 bytes (one per socket per frame: keep it small). Addresses
  * are in network byte order (IPv4 in the first four bytes), ports in host
  * order. `info` points at one block in the arena of the sample that holds
  * this conn and lives as long as it: the tcp_info fields tcptop reads
  * (struct tcpc, tcpinfo.h), followed by the skmem_n skmem values when the
- * kernel sent skmem. With skmem and no tcp_info the tcpc part is zero and
- * info_len 0; with neither, info is NULL. Read them through the accessors
- * below (conn_has_info, CONN_INFO, conn_skmem), not through `info` itself.
+ * kernel sent skmem, followed by the congestion control name when it is not
+ * one of the kernel's own (cong_id CONN_CONG_OTHER). With skmem or such a
+ * name and no tcp_info the tcpc part is zero and info_len 0; with none of
+ * them, info is NULL. Read them through the accessors below (conn_has_info,
+ * CONN_INFO, conn_skmem, conn_cong), not through `info` itself.
  */
 struct conn {
 	uint64_t cookie;
@@ -79,8 +81,8 @@ struct conn {
 	uint8_t retrans;  /* idiag_retrans: backoff/probe count of the running timer */
 	uint8_t shutdown; /* bit 0: receive side shut, bit 1: send side */
 	uint8_t v6only;
-	uint8_t skmem_n; /* skmem values after the tcpc (a kernel may send fewer than SKM_N) */
-	uint8_t pad0;
+	uint8_t skmem_n;   /* skmem values after the tcpc (a kernel may send fewer than SKM_N) */
+	uint8_t cong_id;   /* congestion control: 0 none sent, else read with conn_cong() */
 	uint16_t have;     /* CONN_HAS_* */
 	uint16_t info_len; /* bytes of tcp_info the kernel sent (before clamping); 0: none */
 	uint32_t expires_ms;
@@ -89,10 +91,9 @@ struct conn {
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;
-	const struct tcpc *info; /* tcp_info fields, then skmem; see above */
-	const char *cong;        /* congestion control name (printable); NULL: not sent */
+	const struct tcpc *info; /* tcp_info, skmem, another cong name; see above */
 };
-_Static_assert(sizeof(struct conn) == 96, "struct conn grew: it is held per socket per frame");
+_Static_assert(sizeof(struct conn) == 88, "struct conn grew: it is held per socket per frame");
 /* skmem follows the tcpc in one block: the tcpc's size keeps it aligned */
 _Static_assert(sizeof(struct tcpc) % sizeof(uint32_t) == 0, "skmem after struct tcpc");
 
@@ -147,10 +148,23 @@ static inline bool conn_skmem(const struct conn *c, int i, uint32_t *v)
 }
 
 /*
+ * Congestion control names. cong_id 1..n are the kernel's own, from a const
+ * table in conn.c, so a socket costs one byte for them; CONN_CONG_OTHER is
+ * any other name (an out-of-tree module), kept printable and at most
+ * CONN_CONG_MAX bytes in the socket's block after the skmem values.
+ */
+#define CONN_CONG_OTHER 255
+/* The id of one of the kernel's names (len bytes, no NUL needed); 0 if it is another name. */
+unsigned conn_cong_id(const char *name, size_t len);
+/* The socket's congestion control name; NULL when the kernel sent none. */
+const char *conn_cong(const struct conn *c);
+
+/*
  * Gives a conn built by hand (tests, benchmarks) the n skmem values m, laid
  * out as diag_parse_msg lays them out: its tcpc (if any) is copied into a new
- * block in `a` with m after it, so fill the tcpc first (writes through an
- * older pointer to it are not seen). Returns the copy of m.
+ * block in `a` with m after it (and another cong name after m), so fill the
+ * tcpc first (writes through an older pointer to it are not seen). Returns
+ * the copy of m.
  */
 struct arena;
 uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n);

@@ -12,10 +12,11 @@
 
 /*
  * Parses a SOCK_DIAG_BY_FAMILY message (struct inet_diag_msg + attributes)
- * into *c. The tcp_info fields a conn keeps (struct tcpc) and skmem are
- * copied into one block in `a` (min of what was sent and what we know; the
- * rest of the tcpc zeroed) and c->info points at it (conn.h says how to
- * read it). When `full` is not NULL the
+ * into *c. The tcp_info fields a conn keeps (struct tcpc), skmem and a
+ * congestion control name other than the kernel's own are copied into one
+ * block in `a` (min of what was sent and what we know; the rest of the tcpc
+ * zeroed) and c->info points at it (conn.h says how to read it; a known
+ * name is c->cong_id alone). When `full` is not NULL the
  * whole tcp_info is copied there too (all zero when none was sent). The
  * message length must already be checked against the buffer
  * (mnl_nlmsg_ok). Returns 0, or -1 with e set when the message is malformed;

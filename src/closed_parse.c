@@ -5,6 +5,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/sock_diag.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,15 +75,23 @@ char *closed_lifetime_str(const struct closed_conn *cc, char *buf, size_t n)
 	return buf;
 }
 
+/* conn_cong() finds another name right after the tcpc, as in the parser's block */
+_Static_assert(offsetof(struct closed_row, blk.cong) ==
+		       offsetof(struct closed_row, blk.tc) + sizeof(struct tcpc),
+	       "closed_row.blk: the name follows the tcpc");
+
 const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tmp)
 {
 	memset(tmp, 0, sizeof(*tmp));
 	tmp->c = cc->c;
-	if (cc->c.have & CONN_HAS_CONG)
-		tmp->c.cong = cc->cong;
 	if (cc->c.info_len) {
-		tcpc_from_tcpi(&tmp->tc, &cc->ti);
-		tmp->c.info = &tmp->tc;
+		tcpc_from_tcpi(&tmp->blk.tc, &cc->ti);
+		tmp->c.info = &tmp->blk.tc;
+	}
+	if (cc->c.cong_id == CONN_CONG_OTHER) {
+		/* conn_cong() reads another name right after the tcpc (zero without tcp_info) */
+		memcpy(tmp->blk.cong, cc->cong, sizeof(tmp->blk.cong));
+		tmp->c.info = &tmp->blk.tc;
 	}
 	tmp->r.c = &tmp->c;
 	if (cc->flags & CCF_PROC) {
@@ -117,10 +126,9 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 	cc->c = c;
 	if (!conn_has_info(&c))
 		cc->c.info_len = 0;
-	if (c.cong)
-		snprintf(cc->cong, sizeof(cc->cong), "%s", c.cong);
-	cc->c.cong = NULL; /* it may point into `a` */
-	cc->c.info = NULL; /* it points into `a`, skmem with it */
+	if (conn_cong(&c))
+		snprintf(cc->cong, sizeof(cc->cong), "%s", conn_cong(&c)); /* it may be in `a` */
+	cc->c.info = NULL; /* it points into `a`, skmem and the cong name with it */
 	cc->c.skmem_n = 0;
 	/*
 	 * No peer port: a listener, a socket never connected anywhere, or one

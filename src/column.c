@@ -231,8 +231,10 @@ static void json_skmem(const struct row *r, struct json *j, const char *key)
 
 static void get_cong(const struct row *r, struct cval *v)
 {
-	if (r->c->have & CONN_HAS_CONG)
-		set_str(v, r->c->cong);
+	const char *s = conn_cong(r->c);
+
+	if (s)
+		set_str(v, s);
 }
 
 static void get_castate(const struct row *r, struct cval *v)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* conn: TCP state names, address formatting, and skmem for conns built by hand. */
+/* conn: TCP state and congestion control names, address formatting, skmem for hand-built conns. */
 #include "conn.h"
 
 #include <arpa/inet.h>
@@ -159,20 +159,69 @@ char *endpoint_str(int family, const uint8_t *a, uint16_t port, char *buf, size_
 	return buf;
 }
 
+/*
+ * The kernel's own congestion controls (net/ipv4/tcp_*.c): cong_id i is
+ * known_cong[i - 1], so these cost a socket no bytes beyond its id.
+ */
+#define CC(s)                                                                                      \
+	{                                                                                          \
+		s, sizeof(s) - 1                                                                   \
+	}
+static const struct {
+	const char *name;
+	size_t len;
+} known_cong[] = {
+	CC("cubic"),    CC("reno"),  CC("bbr"),       CC("bbr2"),     CC("bbr3"),
+	CC("dctcp"),    CC("htcp"),  CC("westwood"),  CC("vegas"),    CC("veno"),
+	CC("illinois"), CC("hybla"), CC("highspeed"), CC("scalable"), CC("yeah"),
+	CC("lp"),       CC("bic"),   CC("cdg"),       CC("nv"),
+};
+#undef CC
+#define N_KNOWN_CONG (sizeof(known_cong) / sizeof(known_cong[0]))
+_Static_assert(N_KNOWN_CONG < CONN_CONG_OTHER, "cong ids 1..n must stay below CONN_CONG_OTHER");
+
+unsigned conn_cong_id(const char *name, size_t len)
+{
+	for (size_t k = 0; k < N_KNOWN_CONG; k++)
+		if (known_cong[k].len == len && !memcmp(name, known_cong[k].name, len))
+			return (unsigned)k + 1;
+	return 0;
+}
+
+/* Another name: after the tcpc and the skmem values in the socket's block. */
+static const char *other_cong(const struct conn *c)
+{
+	return c->info ? (const char *)(const void *)(c->info + 1) + c->skmem_n * sizeof(uint32_t)
+		       : NULL;
+}
+
+const char *conn_cong(const struct conn *c)
+{
+	if (c->cong_id == CONN_CONG_OTHER)
+		return other_cong(c);
+	if (c->cong_id == 0 || c->cong_id > N_KNOWN_CONG)
+		return NULL;
+	return known_cong[c->cong_id - 1].name;
+}
+
 uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n)
 {
+	const char *other = c->cong_id == CONN_CONG_OTHER ? other_cong(c) : NULL;
+	size_t olen = other ? strlen(other) + 1 : 0;
 	struct tcpc *tc;
 	uint32_t *dst;
 
 	if (n > SKM_N)
 		n = SKM_N;
-	tc = arena_alloc(a, sizeof(*tc) + n * sizeof(uint32_t));
+	tc = arena_alloc(a, sizeof(*tc) + n * sizeof(uint32_t) + olen);
 	if (c->info)
 		memcpy(tc, c->info, sizeof(*tc));
 	else
 		memset(tc, 0, sizeof(*tc));
 	dst = (uint32_t *)(void *)(tc + 1);
 	memcpy(dst, m, n * sizeof(uint32_t));
+	if (olen)
+		memcpy(dst + n, other, olen); /* the name stays after the skmem values */
 	c->info = tc;
 	c->skmem_n = (uint8_t)n;
 	c->have |= CONN_HAS_SKMEM;

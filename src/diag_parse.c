@@ -20,7 +20,7 @@ struct parse_ctx {
 	struct tcpi *full; /* the whole tcp_info is wanted too; or NULL */
 	struct terr *e;
 	/* the last of each seen, put in one block once every attribute is read */
-	const struct nlattr *info, *skmem;
+	const struct nlattr *info, *skmem, *cong;
 };
 
 /* The n bytes the kernel sent, zero past them (an older kernel's shorter tcp_info). */
@@ -51,13 +51,32 @@ static void put_info(struct parse_ctx *p, struct tcpc *tc, const struct nlattr *
 }
 
 /*
- * The kernel sends tcp_info and skmem together for a full socket, in an
- * order of its choosing: one arena block holds both (struct tcpc, then the
- * skmem values), so that a conn needs one pointer for them.
+ * The congestion control name sent, in name[CONN_CONG_MAX + 1]: the kernel
+ * sends a NUL-terminated name; accept anything, keep it printable. Returns
+ * its length.
+ */
+static size_t cong_name(const struct nlattr *attr, char *name)
+{
+	const char *s = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr), i;
+
+	for (i = 0; i < len && i < CONN_CONG_MAX && s[i]; i++)
+		name[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	name[i] = '\0';
+	return i;
+}
+
+/*
+ * The kernel sends tcp_info, skmem and the congestion control name together
+ * for a full socket, in an order of its choosing: one arena block holds them
+ * (struct tcpc, then the skmem values, then a name that is not one of the
+ * kernel's own), so that a conn needs one pointer for them. A known name is
+ * only an id (conn_cong_id) and costs no bytes of the block.
  */
 static void put_block(struct parse_ctx *p)
 {
-	size_t n = 0;
+	char name[CONN_CONG_MAX + 1];
+	size_t n = 0, other = 0; /* other: bytes of another name with its NUL */
 	struct tcpc *tc;
 
 	if (p->skmem) {
@@ -67,57 +86,27 @@ static void put_block(struct parse_ctx *p)
 		p->c->skmem_n = (uint8_t)n;
 		p->c->have |= CONN_HAS_SKMEM;
 	}
-	if (!p->info && !n)
+	if (p->cong) {
+		size_t len = cong_name(p->cong, name);
+		unsigned id = conn_cong_id(name, len);
+
+		p->c->have |= CONN_HAS_CONG;
+		p->c->cong_id = (uint8_t)(id ? id : CONN_CONG_OTHER);
+		if (!id)
+			other = len + 1;
+	}
+	if (!p->info && !n && !other)
 		return;
-	tc = arena_alloc(p->a, sizeof(*tc) + n * sizeof(uint32_t));
+	tc = arena_alloc(p->a, sizeof(*tc) + n * sizeof(uint32_t) + other);
 	if (p->info)
 		put_info(p, tc, p->info);
 	else
-		memset(tc, 0, sizeof(*tc)); /* skmem only: no tcp_info to read (info_len 0) */
+		memset(tc, 0, sizeof(*tc)); /* no tcp_info to read (info_len 0) */
 	if (n)
 		memcpy(tc + 1, mnl_attr_get_payload(p->skmem), n * sizeof(uint32_t));
+	if (other)
+		memcpy((char *)(tc + 1) + n * sizeof(uint32_t), name, other);
 	p->c->info = tc;
-}
-
-/*
- * The kernel's own congestion controls: a conn points at one of these, and
- * only another name (an out-of-tree module) costs a copy in the arena.
- */
-#define CC(s)                                                                                      \
-	{                                                                                          \
-		s, sizeof(s) - 1                                                                   \
-	}
-static const struct {
-	const char *name;
-	size_t len;
-} known_cong[] = {
-	CC("cubic"),    CC("reno"),  CC("bbr"),       CC("bbr2"),     CC("bbr3"),
-	CC("dctcp"),    CC("htcp"),  CC("westwood"),  CC("vegas"),    CC("veno"),
-	CC("illinois"), CC("hybla"), CC("highspeed"), CC("scalable"), CC("yeah"),
-	CC("lp"),       CC("bic"),   CC("cdg"),       CC("nv"),
-};
-#undef CC
-
-static void put_cong(struct parse_ctx *p, const struct nlattr *attr)
-{
-	const char *s = mnl_attr_get_payload(attr);
-	size_t len = mnl_attr_get_payload_len(attr);
-	char name[CONN_CONG_MAX + 1], *copy;
-	size_t i;
-
-	/* The kernel sends a NUL-terminated name; accept anything, keep it printable. */
-	for (i = 0; i < len && i < CONN_CONG_MAX && s[i]; i++)
-		name[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	name[i] = '\0';
-	p->c->have |= CONN_HAS_CONG;
-	for (size_t k = 0; k < sizeof(known_cong) / sizeof(known_cong[0]); k++)
-		if (known_cong[k].len == i && !memcmp(name, known_cong[k].name, i)) {
-			p->c->cong = known_cong[k].name;
-			return;
-		}
-	copy = arena_alloc(p->a, i + 1);
-	memcpy(copy, name, i + 1);
-	p->c->cong = copy;
 }
 
 static int attr_cb(const struct nlattr *attr, void *data)
@@ -139,7 +128,7 @@ static int attr_cb(const struct nlattr *attr, void *data)
 		p->skmem = attr;
 		break;
 	case INET_DIAG_CONG:
-		put_cong(p, attr);
+		p->cong = attr; /* the last one sent, as for the others */
 		break;
 	case INET_DIAG_SHUTDOWN:
 		if (len < 1) {
@@ -207,7 +196,7 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 		   struct terr *e)
 {
 	const struct inet_diag_msg *m;
-	struct parse_ctx p = { c, a, full, e, NULL, NULL };
+	struct parse_ctx p = { c, a, full, e, NULL, NULL, NULL };
 	unsigned state;
 
 	/* TCPDIAG_GETSOCK answers carry the same inet_diag_msg (the one-walk dump) */

@@ -151,8 +151,8 @@ static void summary_lines(const struct ui *ui, struct scrollwin *sw, const struc
 			snprintf(a, sizeof(a), "%u", c->inode);
 			x = widget_pair(sw->c, y, x, sw->c->w, "inode", a, AT_NORMAL);
 		}
-		if (c->have & CONN_HAS_CONG)
-			x = widget_pair(sw->c, y, x, sw->c->w, "cc", c->cong, AT_NORMAL);
+		if (conn_cong(c))
+			x = widget_pair(sw->c, y, x, sw->c->w, "cc", conn_cong(c), AT_NORMAL);
 		snprintf(a, sizeof(a), "%u", c->rqueue);
 		x = widget_pair(sw->c, y, x, sw->c->w, "recv-q", a, AT_NORMAL);
 		snprintf(a, sizeof(a), "%u", c->wqueue);

@@ -29,9 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* every skmem value, the last one at the block's end */
 		for (int k = 0; conn_skmem(c, k, &v); k++)
 			y = v;
-		/* a block there (skmem only) has a whole tcpc too, of zeros */
+		/* a block there (skmem or a name only) has a whole tcpc too, of zeros */
 		if (c->info)
 			x = (uint32_t)c->info->bytes_retrans; /* its last field */
+		/* the name, another one at the block's end: all of it, to its NUL */
+		if (conn_cong(c))
+			y += (uint32_t)strlen(conn_cong(c));
 		(void)x;
 		(void)y;
 	}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "closed.h"
 #include "column.h"
 #include "diag.h"
 #include "diag_parse.h"
@@ -148,7 +149,8 @@ static void established_ipv4_has_tcp_info_skmem_and_cong(void **state)
 	assert_true(conn_has_info(&c));
 	assert_true(conn_skmem(&c, SKM_RCVBUF, &m) && m > 0);
 	assert_true(c.have & CONN_HAS_CONG);
-	assert_true(strlen(c.cong) > 0);
+	assert_non_null(conn_cong(&c));
+	assert_true(strlen(conn_cong(&c)) > 0);
 	assert_true(c.cookie != 0);
 	assert_true(c.inode != 0);
 	assert_true(c.have & CONN_HAS_UID);
@@ -539,24 +541,164 @@ static void unknown_attributes_are_ignored(void **state)
 	free(nlh);
 }
 
-/* A name the kernel does not ship (an out-of-tree module) is kept as sent, a known one shared. */
-static void congestion_names_known_or_not_are_kept(void **state)
+/*
+ * The established socket of ipv4_bulk.rec with its INET_DIAG_CONG replaced
+ * by `n` (attributes dropped, then one of len payload bytes added at the
+ * end; len 0 with n NULL adds none). The kernel's own payload is the name
+ * and its NUL.
+ */
+static struct nlmsghdr *with_cong(const void *n, size_t len, const unsigned *drop, size_t ndrop)
 {
-	struct nlmsghdr *nlh = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
-	struct nlattr *a = (void *)((char *)nlh + attr_off(nlh, INET_DIAG_CONG));
-	size_t len = a->nla_len - MNL_ATTR_HDRLEN;
-	char *p = (char *)a + MNL_ATTR_HDRLEN;
-	struct conn c, d;
+	struct nlmsghdr *src = tu_msg_with_state("ipv4_bulk.rec", TS_ESTABLISHED);
+	struct nlmsghdr *nlh = calloc(1, src->nlmsg_len + MNL_ATTR_HDRLEN + len + 8);
+	struct nlattr *a;
+
+	memcpy(nlh, src, src->nlmsg_len);
+	free(src);
+	drop_attr(nlh, INET_DIAG_CONG);
+	for (size_t i = 0; i < ndrop; i++)
+		drop_attr(nlh, drop[i]);
+	if (!n)
+		return nlh;
+	a = (void *)((char *)nlh + nlh->nlmsg_len);
+	a->nla_type = INET_DIAG_CONG;
+	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	memcpy((char *)a + MNL_ATTR_HDRLEN, n, len);
+	nlh->nlmsg_len += (uint32_t)MNL_ALIGN(a->nla_len);
+	return nlh;
+}
+
+/* The same with a NUL-terminated name, as the kernel sends it. */
+static struct nlmsghdr *with_cong_str(const char *name)
+{
+	return with_cong(name, strlen(name) + 1, NULL, 0);
+}
+
+/* What the cong column shows for c: its table cell and its JSON member. */
+static void assert_cong_column(const struct conn *c, const char *cell, const char *json)
+{
+	struct row r = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct json j;
+	char buf[32];
+
+	r.c = c;
+	assert_string_equal(column_format(column_get(COL_CONG), &r, 16, buf, sizeof(buf)), cell);
+	json_init(&j, &sb);
+	json_obj_begin(&j, NULL);
+	column_json(column_get(COL_CONG), &r, &j);
+	json_obj_end(&j);
+	assert_string_equal(sb.s, json);
+	sb_free(&sb);
+}
+
+/* The kernel's congestion controls (net/ipv4/tcp_*.c), as conn.c knows them. */
+static const char *const kernel_cong[] = {
+	"cubic",    "reno",  "bbr",  "bbr2",     "bbr3",  "dctcp",     "htcp",
+	"westwood", "vegas", "veno", "illinois", "hybla", "highspeed", "scalable",
+	"yeah",     "lp",    "bic",  "cdg",      "nv",
+};
+#define N_KERNEL_CONG (sizeof(kernel_cong) / sizeof(kernel_cong[0]))
+
+/* Each of the kernel's names is a one-byte id that reads back as the same string. */
+static void every_kernel_congestion_name_round_trips_as_an_id(void **state)
+{
+	bool seen[256] = { false };
+	struct conn plain;
+	struct nlmsghdr *none = with_cong(NULL, 0, NULL, 0);
 
 	(void)state;
-	assert_true(len >= 3);
+	assert_int_equal(parse(none, &plain), 0);
+	for (size_t i = 0; i < N_KERNEL_CONG; i++) {
+		struct nlmsghdr *nlh = with_cong_str(kernel_cong[i]);
+		char json[64];
+		struct conn c;
+		uint32_t m, pm;
+
+		assert_int_equal(parse(nlh, &c), 0);
+		assert_true(c.have & CONN_HAS_CONG);
+		assert_true(c.cong_id != 0 && c.cong_id != CONN_CONG_OTHER);
+		assert_false(seen[c.cong_id]); /* one id per name */
+		seen[c.cong_id] = true;
+		assert_int_equal(conn_cong_id(kernel_cong[i], strlen(kernel_cong[i])), c.cong_id);
+		assert_string_equal(conn_cong(&c), kernel_cong[i]);
+		snprintf(json, sizeof(json), "{\"cong\":\"%s\"}", kernel_cong[i]);
+		assert_cong_column(&c, kernel_cong[i], json);
+		/* the rest of the socket is as without a name */
+		assert_memory_equal(c.info, plain.info, sizeof(struct tcpc));
+		assert_int_equal(c.skmem_n, plain.skmem_n);
+		for (int k = 0; conn_skmem(&plain, k, &pm); k++)
+			assert_true(conn_skmem(&c, k, &m) && m == pm);
+		free(nlh);
+	}
+	free(none);
+}
+
+/* A name the kernel does not ship (an out-of-tree module) is kept as sent, after skmem. */
+static void another_congestion_name_is_kept_in_the_block(void **state)
+{
+	struct nlmsghdr *nlh = with_cong_str("mycc"), *none = with_cong(NULL, 0, NULL, 0);
+	static const uint32_t m3[3] = { 7, 8, 9 };
+	struct conn c, plain;
+	uint32_t m, pm;
+
+	(void)state;
+	assert_int_equal(parse(none, &plain), 0);
 	assert_int_equal(parse(nlh, &c), 0);
-	assert_int_equal(parse(nlh, &d), 0);
-	assert_ptr_equal(c.cong, d.cong); /* a known name: one shared copy */
-	memset(p, 0, len);
-	memcpy(p, "my", 2);
+	assert_true(c.have & CONN_HAS_CONG);
+	assert_int_equal(c.cong_id, CONN_CONG_OTHER);
+	assert_int_equal(conn_cong_id("mycc", 4), 0);
+	assert_string_equal(conn_cong(&c), "mycc");
+	assert_cong_column(&c, "mycc", "{\"cong\":\"mycc\"}");
+	/* the name does not disturb what it follows */
+	assert_true(conn_has_info(&c));
+	assert_memory_equal(c.info, plain.info, sizeof(struct tcpc));
+	assert_int_equal(c.skmem_n, SKM_N);
+	for (int k = 0; conn_skmem(&plain, k, &pm); k++)
+		assert_true(conn_skmem(&c, k, &m) && m == pm);
+	/* a hand-built skmem moves the block: the name moves with it */
+	conn_attach_skmem(&c, &arena, m3, 3);
+	assert_string_equal(conn_cong(&c), "mycc");
+	assert_true(conn_skmem(&c, 2, &m) && m == 9);
+	assert_false(conn_skmem(&c, 3, &m));
+	assert_memory_equal(c.info, plain.info, sizeof(struct tcpc));
+	/* a prefix or an extension of a known name is another name */
+	free(nlh);
+	nlh = with_cong_str("cubic2");
 	assert_int_equal(parse(nlh, &c), 0);
-	assert_string_equal(c.cong, "my");
+	assert_int_equal(c.cong_id, CONN_CONG_OTHER);
+	assert_string_equal(conn_cong(&c), "cubic2");
+	free(nlh);
+	nlh = with_cong_str("cub");
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.cong_id, CONN_CONG_OTHER);
+	assert_string_equal(conn_cong(&c), "cub");
+	free(nlh);
+	free(none);
+}
+
+/* TCP_CA_NAME_MAX is 16 with the NUL: a longer name is cut, never read past CONN_CONG_MAX. */
+static void overlong_congestion_name_is_cut_at_conn_cong_max(void **state)
+{
+	struct nlmsghdr *nlh = with_cong_str("abcdefghijklmnopqrstuvwxyz");
+	struct conn c;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(strlen(conn_cong(&c)), CONN_CONG_MAX);
+	assert_string_equal(conn_cong(&c), "abcdefghijklmno");
+	free(nlh);
+	/* a known name with more after it is not that name */
+	nlh = with_cong_str("cubicxxxxxxxxxxxxxxx");
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.cong_id, CONN_CONG_OTHER);
+	assert_string_equal(conn_cong(&c), "cubicxxxxxxxxxx");
+	free(nlh);
+	/* no NUL at all: the payload's length bounds it */
+	nlh = with_cong("bbr", 3, NULL, 0);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.cong_id, conn_cong_id("bbr", 3));
+	assert_string_equal(conn_cong(&c), "bbr");
 	free(nlh);
 }
 
@@ -571,9 +713,144 @@ static void congestion_name_without_nul_is_bounded_and_printable(void **state)
 	(void)state;
 	memset(p, '\x1b', len); /* escape bytes, no terminator */
 	assert_int_equal(parse(nlh, &c), 0);
-	assert_true(strlen(c.cong) <= CONN_CONG_MAX);
-	assert_null(strchr(c.cong, '\x1b'));
+	assert_true(strlen(conn_cong(&c)) <= CONN_CONG_MAX);
+	assert_null(strchr(conn_cong(&c), '\x1b'));
 	free(nlh);
+}
+
+/* Bytes a terminal or JSON would act on become '?', as do spaces; a known name with one is not known. */
+static void congestion_name_bytes_outside_printable_ascii_become_question_marks(void **state)
+{
+	struct nlmsghdr *nlh = with_cong_str("a\x1b b\x7f\xc3\xa9");
+	struct conn c;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_string_equal(conn_cong(&c), "a??b???");
+	assert_cong_column(&c, "a??b???", "{\"cong\":\"a??b???\"}");
+	free(nlh);
+	nlh = with_cong_str("cub\x01"
+			    "c");
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.cong_id, CONN_CONG_OTHER);
+	assert_string_equal(conn_cong(&c), "cub?c");
+	free(nlh);
+}
+
+/* A name alone still has somewhere to live: a block of a zero tcpc (no tcp_info), no skmem. */
+static void congestion_name_without_tcp_info_or_skmem_is_kept(void **state)
+{
+	static const unsigned drop[] = { INET_DIAG_INFO, INET_DIAG_SKMEMINFO };
+	struct nlmsghdr *nlh = with_cong("mycc", 5, drop, 2);
+	struct conn c;
+	uint32_t m;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_false(conn_has_info(&c));
+	assert_false(c.have & (CONN_HAS_INFO | CONN_HAS_SKMEM));
+	assert_int_equal(c.info_len, 0);
+	assert_int_equal(c.skmem_n, 0);
+	assert_false(conn_skmem(&c, 0, &m));
+	assert_non_null(c.info); /* the name's block */
+	assert_string_equal(conn_cong(&c), "mycc");
+	assert_cong_column(&c, "mycc", "{\"cong\":\"mycc\"}");
+	free(nlh);
+	/* a known one needs no block at all */
+	nlh = with_cong("reno", 5, drop, 2);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_null(c.info);
+	assert_string_equal(conn_cong(&c), "reno");
+	free(nlh);
+	/* skmem and a name, no tcp_info: the name after the skmem values */
+	nlh = with_cong("mycc", 5, drop, 1);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_false(conn_has_info(&c));
+	assert_int_equal(c.skmem_n, SKM_N);
+	assert_true(conn_skmem(&c, SKM_RCVBUF, &m) && m > 0);
+	assert_string_equal(conn_cong(&c), "mycc");
+	free(nlh);
+}
+
+/* No name sent: NULL, and the column says so ("-" and null, as for any missing value). */
+static void no_congestion_name_reads_as_null(void **state)
+{
+	struct nlmsghdr *nlh = with_cong(NULL, 0, NULL, 0);
+	struct conn c;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_int_equal(c.cong_id, 0);
+	assert_false(c.have & CONN_HAS_CONG);
+	assert_null(conn_cong(&c));
+	assert_cong_column(&c, "-", "{\"cong\":null}");
+	free(nlh);
+	nlh = tu_msg_with_state("states.rec", TS_TIME_WAIT);
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_null(conn_cong(&c));
+	free(nlh);
+}
+
+/* An empty name is a name that was sent (kept as ""); of two names the last counts, as before. */
+static void empty_and_repeated_congestion_names(void **state)
+{
+	struct nlmsghdr *nlh = with_cong("", 0, NULL, 0), *two;
+	struct nlattr *a;
+	struct conn c;
+
+	(void)state;
+	assert_int_equal(parse(nlh, &c), 0);
+	assert_true(c.have & CONN_HAS_CONG);
+	assert_string_equal(conn_cong(&c), "");
+	free(nlh);
+	nlh = with_cong_str("mycc");
+	two = calloc(1, nlh->nlmsg_len + 16);
+	memcpy(two, nlh, nlh->nlmsg_len);
+	a = (void *)((char *)two + two->nlmsg_len);
+	a->nla_type = INET_DIAG_CONG;
+	a->nla_len = MNL_ATTR_HDRLEN + 4;
+	memcpy(a + 1, "bbr", 4);
+	two->nlmsg_len += MNL_ALIGN(a->nla_len);
+	assert_int_equal(parse(two, &c), 0);
+	assert_string_equal(conn_cong(&c), "bbr");
+	free(two);
+	free(nlh);
+}
+
+/* A connection that ended shows its algorithm, the kernel's or another, from its own copy. */
+static void closed_connection_keeps_its_congestion_name(void **state)
+{
+	static const char *const names[] = { "cubic", "mycc", NULL };
+	static const unsigned drop[] = { INET_DIAG_INFO, INET_DIAG_SKMEMINFO };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		for (size_t nd = 0; nd <= 2; nd += 2) {
+			struct nlmsghdr *nlh =
+				names[i] ? with_cong(names[i], strlen(names[i]) + 1, drop, nd)
+					 : with_cong(NULL, 0, drop, nd);
+			struct closed_conn cc;
+			struct closed_row tmp;
+			const struct row *r;
+			struct terr e = { { 0 } };
+			char json[64];
+
+			assert_int_equal(closed_parse_msg(nlh, &cc, &arena, &e), 1);
+			arena_reset(&arena); /* nothing of it may point into the arena */
+			assert_null(cc.c.info);
+			r = closed_row(&cc, &tmp);
+			if (!names[i]) {
+				assert_null(conn_cong(r->c));
+				assert_cong_column(r->c, "-", "{\"cong\":null}");
+			} else {
+				assert_string_equal(conn_cong(r->c), names[i]);
+				snprintf(json, sizeof(json), "{\"cong\":\"%s\"}", names[i]);
+				assert_cong_column(r->c, names[i], json);
+			}
+			assert_int_equal(conn_has_info(r->c), nd == 0);
+			free(nlh);
+		}
+	}
 }
 
 /* Every message of every fixture parses, and random corruption never crashes. */
@@ -715,8 +992,16 @@ int main(void)
 		cmocka_unit_test(unknown_family_and_type_are_errors),
 		cmocka_unit_test(one_walk_dump_messages_parse_alike),
 		cmocka_unit_test(unknown_attributes_are_ignored),
-		cmocka_unit_test(congestion_names_known_or_not_are_kept),
+		cmocka_unit_test(every_kernel_congestion_name_round_trips_as_an_id),
+		cmocka_unit_test(another_congestion_name_is_kept_in_the_block),
+		cmocka_unit_test(overlong_congestion_name_is_cut_at_conn_cong_max),
 		cmocka_unit_test(congestion_name_without_nul_is_bounded_and_printable),
+		cmocka_unit_test(
+			congestion_name_bytes_outside_printable_ascii_become_question_marks),
+		cmocka_unit_test(congestion_name_without_tcp_info_or_skmem_is_kept),
+		cmocka_unit_test(no_congestion_name_reads_as_null),
+		cmocka_unit_test(empty_and_repeated_congestion_names),
+		cmocka_unit_test(closed_connection_keeps_its_congestion_name),
 		cmocka_unit_test(every_recorded_message_parses_and_corruption_is_survived),
 		cmocka_unit_test(netlink_length_beyond_int_max_is_refused),
 		cmocka_unit_test(netlink_error_codes_outside_errno_range_are_a_protocol_error),
