@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct row rows[2] = { 0 };
 	struct listener lst = { 0 };
 	struct procinfo pi = { 0 };
-	struct tcpi info = { 0 };
+	struct tcpc info = { 0 };
 	struct frame f = { 0 };
 	struct view v = { 0 };
 	struct strbuf sb = STRBUF_INIT;
@@ -129,7 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  .rqueue = (uint32_t)num,
 				  .wqueue = (uint32_t)(num >> 32),
 				  .info = &info,
-				  .info_len = sizeof(info) };
+				  .info_len = sizeof(struct tcpi) }; /* every field sent */
 	memcpy(conns[1].src, data, size < 16 ? size : 16);
 	info.bytes_acked = num;
 	info.bytes_received = ~num;
