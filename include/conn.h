@@ -84,7 +84,7 @@ struct conn {
 	uint8_t skmem_n;   /* skmem values after the tcpc (a kernel may send fewer than SKM_N) */
 	uint8_t cong_id;   /* congestion control: 0 none sent, else read with conn_cong() */
 	uint16_t have;     /* CONN_HAS_* */
-	uint16_t info_len; /* bytes of tcp_info the kernel sent (before clamping); 0: none */
+	uint16_t info_len; /* tcp_info bytes kept (as sent, at most a struct tcpi); 0: none */
 	uint32_t expires_ms;
 	uint32_t rqueue; /* LISTEN: accept queue length; else unread bytes */
 	uint32_t wqueue; /* LISTEN: accept queue limit; else unacked + unsent bytes */

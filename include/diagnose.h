@@ -132,7 +132,8 @@ void diagnose_free(struct diagnoser *d);
  * Fills every row's limited_by/limited_pct/limit_basis/bdp_bytes/findings
  * and the frame's findings list, from the frame alone (rows with their
  * deltas and history, listeners, states, counters, tunables). No I/O; a
- * steady refresh allocates nothing. Call after model_update().
+ * steady refresh allocates nothing. Call after model_update(), before
+ * frame_drop_past() (the previous samples it compares with are in frame.past).
  */
 void diagnose_frame(struct diagnoser *d, struct frame *f);
 

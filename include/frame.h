@@ -3,6 +3,7 @@
 #ifndef TCPTOP_FRAME_H
 #define TCPTOP_FRAME_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,7 +43,7 @@ enum {
 	ROW_D_RETRANS = 1 << 1, /* d_retrans */
 	ROW_D_LIMITS = 1 << 2,  /* d_busy_us, d_rwnd_us, d_sndbuf_us */
 	ROW_NEW = 1 << 3,       /* first time this cookie was seen */
-	ROW_PREV = 1 << 4,      /* frame.past holds the socket's previous sample */
+	ROW_PREV = 1 << 4, /* seen before: its previous sample in frame.past until the diagnosis */
 };
 
 /* row_prev.have: which previous values were available. */
@@ -292,6 +293,7 @@ static inline double row_dt(const struct frame *f, const struct row *r)
 /* The row's past (frame.past): only between model_update and the diagnosis's end. */
 static inline const struct row_past *row_past(const struct frame *f, const struct row *r)
 {
+	assert(f->past);
 	return &f->past[r - f->rows];
 }
 

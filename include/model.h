@@ -18,7 +18,9 @@ void model_free(struct model *m);
  * filled: computes rows (rates, deltas), listeners (queues, SYN queue,
  * drops), state counts and their change, counter deltas, and the history of
  * the selected connection. Linear in the number of sockets; a steady refresh
- * allocates nothing new. Sockets gone since the last call are forgotten.
+ * allocates nothing new but frame.past (the previous sample of each row,
+ * for the diagnosis: diagnose_frame, then frame_drop_past). Sockets gone
+ * since the last call are forgotten.
  */
 void model_update(struct model *m, struct frame *f);
 

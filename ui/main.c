@@ -2,7 +2,6 @@
 /* main: parses the command line and starts batch mode or the interactive view. */
 #include <curses.h>
 #include <locale.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,13 +40,6 @@ int main(int argc, char **argv)
 	bool keep_host = false;
 	int status;
 
-	/*
-	 * A fixed threshold: glibc otherwise raises it to the largest block
-	 * freed so far, and a refresh's transient arrays (frame.past, the sort's
-	 * keys: megabytes at 200,000 sockets) would stay resident in the heap
-	 * once freed and add to the next ones. Mapped, they go back at free.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	/* before anything opens a file or a socket, so none can take fd 0, 1 or 2 */
 	if (stdfds_reserve() < 0) {
 		fputs("tcptop: cannot open /dev/null to hold a closed standard descriptor\n",
