@@ -223,6 +223,20 @@ static void request_socket_is_syn_recv_without_owner(void **state)
 	free(nlh);
 }
 
+/* The JSON object users would get of these columns of r: {"key":value,...} in sb. */
+static const char *columns_json(const struct row *r, const enum col_id *ids, size_t n,
+				struct strbuf *sb)
+{
+	struct json j;
+
+	json_init(&j, sb);
+	json_obj_begin(&j, NULL);
+	for (size_t i = 0; i < n; i++)
+		column_json(column_get(ids[i]), r, &j);
+	json_obj_end(&j);
+	return sb->s;
+}
+
 /* Linux 2.6 sent 104 bytes: rtt yes, pacing and everything after it no. */
 static void tcp_info_from_a_2_6_kernel_leaves_newer_fields_unavailable(void **state)
 {
@@ -230,7 +244,6 @@ static void tcp_info_from_a_2_6_kernel_leaves_newer_fields_unavailable(void **st
 	struct conn c;
 	struct row r = { 0 };
 	struct strbuf sb = STRBUF_INIT;
-	struct json j;
 	uint64_t v;
 	char buf[32];
 
@@ -246,12 +259,8 @@ static void tcp_info_from_a_2_6_kernel_leaves_newer_fields_unavailable(void **st
 	/* what users see: "-" in tables, null in JSON, never 0 */
 	r.c = &c;
 	assert_string_equal(column_format(column_get(COL_RWND), &r, 6, buf, sizeof(buf)), "-");
-	json_init(&j, &sb);
-	json_obj_begin(&j, NULL);
-	column_json(column_get(COL_BYTES_ACKED), &r, &j);
-	column_json(column_get(COL_RWND), &r, &j);
-	json_obj_end(&j);
-	assert_string_equal(sb.s, "{\"bytes_acked\":null,\"rwnd\":null}");
+	assert_string_equal(columns_json(&r, (enum col_id[]){ COL_BYTES_ACKED, COL_RWND }, 2, &sb),
+			    "{\"bytes_acked\":null,\"rwnd\":null}");
 	sb_free(&sb);
 	free(nlh);
 }
@@ -343,7 +352,6 @@ static void skmem_without_tcp_info_reads_as_no_tcp_info(void **state)
 	struct conn a, c;
 	struct row r = { 0 };
 	struct strbuf sb = STRBUF_INIT;
-	struct json j;
 	uint32_t ma[SKM_N], mc[SKM_N];
 	uint64_t v;
 	char buf[32];
@@ -364,11 +372,7 @@ static void skmem_without_tcp_info_reads_as_no_tcp_info(void **state)
 	/* what users see: no rtt, the skmem as it was */
 	r.c = &c;
 	assert_string_equal(column_format(column_get(COL_RTT), &r, 8, buf, sizeof(buf)), "-");
-	json_init(&j, &sb);
-	json_obj_begin(&j, NULL);
-	column_json(column_get(COL_RTT), &r, &j);
-	column_json(column_get(COL_SKMEM), &r, &j);
-	json_obj_end(&j);
+	columns_json(&r, (enum col_id[]){ COL_RTT, COL_SKMEM }, 2, &sb);
 	snprintf(buf, sizeof(buf), "\"rb\":%u,", ma[SKM_RCVBUF]);
 	assert_non_null(strstr(sb.s, buf));
 	assert_non_null(strstr(sb.s, "\"rtt_us\":null"));
@@ -385,7 +389,6 @@ static void tcp_info_without_skmem_has_no_skmem(void **state)
 	struct conn a, c;
 	struct row r = { 0 };
 	struct strbuf sb = STRBUF_INIT;
-	struct json j;
 	uint32_t m[SKM_N];
 	char buf[32];
 
@@ -400,11 +403,8 @@ static void tcp_info_without_skmem_has_no_skmem(void **state)
 	assert_int_equal(skmem_values(&c, m), 0);
 	r.c = &c;
 	assert_string_equal(column_format(column_get(COL_SKMEM), &r, 20, buf, sizeof(buf)), "-");
-	json_init(&j, &sb);
-	json_obj_begin(&j, NULL);
-	column_json(column_get(COL_SKMEM), &r, &j);
-	json_obj_end(&j);
-	assert_string_equal(sb.s, "{\"skmem\":null}");
+	assert_string_equal(columns_json(&r, (enum col_id[]){ COL_SKMEM }, 1, &sb),
+			    "{\"skmem\":null}");
 	sb_free(&sb);
 	free(orig);
 	free(nlh);
@@ -579,16 +579,11 @@ static void assert_cong_column(const struct conn *c, const char *cell, const cha
 {
 	struct row r = { 0 };
 	struct strbuf sb = STRBUF_INIT;
-	struct json j;
 	char buf[32];
 
 	r.c = c;
 	assert_string_equal(column_format(column_get(COL_CONG), &r, 16, buf, sizeof(buf)), cell);
-	json_init(&j, &sb);
-	json_obj_begin(&j, NULL);
-	column_json(column_get(COL_CONG), &r, &j);
-	json_obj_end(&j);
-	assert_string_equal(sb.s, json);
+	assert_string_equal(columns_json(&r, (enum col_id[]){ COL_CONG }, 1, &sb), json);
 	sb_free(&sb);
 }
 
