@@ -64,8 +64,14 @@ void pump_set_allns(struct pump *p, bool on);
  */
 void pump_set_view(struct pump *p, uint64_t gen, const struct column *sort, bool reverse,
 		   const char *filter_text);
-/* The order built for the frame pump_take last returned, and the generation it was built for. */
-const struct view *pump_order(struct pump *p, uint64_t *gen);
+/*
+ * The order built for the frame pump_take last returned, and the generation
+ * it was built for, for the UI to take (ui_set_frame_ordered swaps it with
+ * its own): the thread never touches the shown frame's order, and builds the
+ * slot's next one in whatever buffers it then holds. Asking again for the
+ * same frame gives generation 0 (taken).
+ */
+struct view *pump_order(struct pump *p, uint64_t *gen);
 
 /* Refresh now instead of at the next tick (after a filter change). */
 void pump_kick(struct pump *p);

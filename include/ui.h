@@ -168,10 +168,12 @@ void ui_free(struct ui *ui);
 void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns);
 /*
  * The same with an order already built for it (by the collector thread) for
- * view generation `gen`: used as is when it matches and rows are not held.
- * Returns R_SELECT when the selected socket changed.
+ * view generation `gen`: taken when it matches and rows are not held, by
+ * swapping it with the UI's own view (`order` then holds the UI's previous
+ * buffers, no order of anything). Returns R_SELECT when the selected socket
+ * changed.
  */
-unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, const struct view *order,
+unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, struct view *order,
 			      uint64_t gen, uint64_t now_ns);
 /*
  * All navigation goes through these: ui_go opens a view (a tab resets the

@@ -486,7 +486,7 @@ static void take_frame(struct app *a, uint64_t now)
 	f = pump_take(a->pump);
 	if (f) {
 		uint64_t gen;
-		const struct view *order = pump_order(a->pump, &gen);
+		struct view *order = pump_order(a->pump, &gen);
 
 		ui_set_frame_ordered(&a->ui, f, order, gen, now);
 		detail_fd(a);

@@ -172,23 +172,23 @@ void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns)
 	rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
 }
 
-unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, const struct view *order,
+unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, struct view *order,
 			      uint64_t gen, uint64_t now_ns)
 {
-	struct view *v = &ui->view;
+	struct view mine;
 
 	ui->frame = f;
 	frame_hooks(ui, f);
 	if (!order || gen != ui->view_gen || now_ns < ui->hold_until_ns)
 		return rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
-	/* the thread sorted it already: take its order (a copy: the thread reuses it) */
-	v->order = xgrow(v->order, &v->cap, order->n, sizeof(*v->order));
-	v->cookies = xgrow(v->cookies, &v->cookies_cap, order->n, sizeof(*v->cookies));
-	if (order->n) {
-		memcpy(v->order, order->order, order->n * sizeof(*v->order));
-		memcpy(v->cookies, order->cookies, order->n * sizeof(*v->cookies));
-	}
-	v->n = order->n;
+	/*
+	 * the thread sorted it already: take its order, giving it our buffers
+	 * for its next one (one order per shown frame, not two, and no copy)
+	 */
+	mine = ui->view;
+	ui->view = *order;
+	*order = mine;
+	order->n = 0;
 	return settle(ui);
 }
 

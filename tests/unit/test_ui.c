@@ -507,6 +507,7 @@ static void an_order_built_elsewhere_is_used_only_for_the_current_sort(void **st
 	struct ui ui;
 	struct view other = { 0 };
 	uint64_t b0[4] = { 0 }, b1[4] = { 100, 400, 300, 200 };
+	const uint32_t *built;
 
 	(void)state;
 	setup_ui(&ui);
@@ -514,8 +515,13 @@ static void an_order_built_elsewhere_is_used_only_for_the_current_sort(void **st
 	fill(&f[1], m, 2 * SEC, b1, 4);
 	/* an order by local address, tagged with the UI's generation: taken as is */
 	view_build(&other, &f[1], column_get(COL_LOCAL), false, NULL, NULL);
+	built = other.order;
 	ui_set_frame_ordered(&ui, &f[1], &other, ui.view_gen, 0);
 	assert_int_equal(cookie_at(&ui, 0), 1);
+	/* taken, not copied: the UI holds those very buffers, the thread's view none of its order */
+	assert_ptr_equal(ui.view.order, built);
+	assert_ptr_not_equal(other.order, built);
+	assert_int_equal(other.n, 0);
 	/* the user re-sorts: the generation moves on, an old order is not used */
 	ui_key(&ui, 'r', 0);
 	ui_set_frame_ordered(&ui, &f[1], &other, ui.view_gen - 1, 0);
