@@ -7,19 +7,32 @@
 #include <string.h>
 
 #include "closed.h"
+#include "column.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* What a replay does with each event: judged, then written as the log line. */
+/*
+ * What a replay does with each event: judged, written as the log line, and
+ * shown in the Closed view (every column of its standalone row, the
+ * congestion name included).
+ */
 static void judge(void *ctx, struct closed_conn *cc)
 {
 	struct strbuf *sb = ctx;
 	struct json j;
+	struct closed_row tmp;
+	const struct row *r;
+	char buf[256];
 
 	cc->how = (uint8_t)closed_classify(cc);
 	json_init(&j, sb);
 	closed_json(cc, &j);
 	sb_reset(sb);
+	r = closed_row(cc, &tmp);
+	for (int i = 0; i < COL_N; i++)
+		column_format(column_get((enum col_id)i), r, 12, buf, sizeof(buf));
+	if (conn_cong(r->c) && strlen(conn_cong(r->c)) > CONN_CONG_MAX)
+		abort(); /* the name is cut to what the kernel can send */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
