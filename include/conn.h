@@ -147,6 +147,17 @@ static inline bool conn_skmem(const struct conn *c, int i, uint32_t *v)
 	return true;
 }
 
+struct arena;
+/*
+ * The one way a socket's block is laid out (the parser, conns built by
+ * hand): allocates it in `a` with room for n skmem values and, when `other`
+ * is not NULL, copies that congestion name (olen bytes, NUL added) after
+ * them; points c->info at it and sets skmem_n. The tcpc and the skmem values
+ * are the caller's to fill (the tcpc is not zeroed: the parser fills it in
+ * place); the skmem values go at the returned block + 1.
+ */
+struct tcpc *conn_block(struct conn *c, struct arena *a, size_t n, const char *other, size_t olen);
+
 /*
  * Congestion control names. cong_id 1..n are the kernel's own, from a const
  * table in conn.c, so a socket costs one byte for them; CONN_CONG_OTHER is
@@ -160,13 +171,11 @@ unsigned conn_cong_id(const char *name, size_t len);
 const char *conn_cong(const struct conn *c);
 
 /*
- * Gives a conn built by hand (tests, benchmarks) the n skmem values m, laid
- * out as diag_parse_msg lays them out: its tcpc (if any) is copied into a new
- * block in `a` with m after it (and another cong name after m), so fill the
- * tcpc first (writes through an older pointer to it are not seen). Returns
- * the copy of m.
+ * Gives a conn built by hand (tests, benchmarks) the n skmem values m, in a
+ * new block (conn_block): its tcpc (if any) is copied there with m after it
+ * (and another cong name after m), so fill the tcpc first (writes through an
+ * older pointer to it are not seen). Returns the copy of m.
  */
-struct arena;
 uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n);
 
 /* The tcp_info field when the kernel sent it: fills *v and returns true. */

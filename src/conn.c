@@ -204,26 +204,39 @@ const char *conn_cong(const struct conn *c)
 	return known_cong[c->cong_id - 1].name;
 }
 
+struct tcpc *conn_block(struct conn *c, struct arena *a, size_t n, const char *other, size_t olen)
+{
+	size_t name = other ? olen + 1 : 0;
+	struct tcpc *tc = arena_alloc(a, sizeof(*tc) + n * sizeof(uint32_t) + name);
+
+	if (other) {
+		char *at = (char *)(tc + 1) + n * sizeof(uint32_t);
+
+		memcpy(at, other, olen);
+		at[olen] = '\0';
+	}
+	c->info = tc;
+	c->skmem_n = (uint8_t)n;
+	return tc;
+}
+
 uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n)
 {
+	const struct tcpc *was = c->info;
 	const char *other = c->cong_id == CONN_CONG_OTHER ? other_cong(c) : NULL;
-	size_t olen = other ? strlen(other) + 1 : 0;
 	struct tcpc *tc;
 	uint32_t *dst;
 
 	if (n > SKM_N)
 		n = SKM_N;
-	tc = arena_alloc(a, sizeof(*tc) + n * sizeof(uint32_t) + olen);
-	if (c->info)
-		memcpy(tc, c->info, sizeof(*tc));
+	/* the old block stays in the arena: its tcpc and name are copied from there */
+	tc = conn_block(c, a, n, other, other ? strlen(other) : 0);
+	if (was)
+		memcpy(tc, was, sizeof(*tc));
 	else
 		memset(tc, 0, sizeof(*tc));
 	dst = (uint32_t *)(void *)(tc + 1);
 	memcpy(dst, m, n * sizeof(uint32_t));
-	if (olen)
-		memcpy(dst + n, other, olen); /* the name stays after the skmem values */
-	c->info = tc;
-	c->skmem_n = (uint8_t)n;
 	c->have |= CONN_HAS_SKMEM;
 	return dst;
 }

@@ -76,7 +76,8 @@ static size_t cong_name(const struct nlattr *attr, char *name)
 static void put_block(struct parse_ctx *p)
 {
 	char name[CONN_CONG_MAX + 1];
-	size_t n = 0, other = 0; /* other: bytes of another name with its NUL */
+	size_t n = 0, len = 0;
+	bool other = false; /* a name that is not one of the kernel's own */
 	struct tcpc *tc;
 
 	if (p->skmem) {
@@ -87,26 +88,23 @@ static void put_block(struct parse_ctx *p)
 		p->c->have |= CONN_HAS_SKMEM;
 	}
 	if (p->cong) {
-		size_t len = cong_name(p->cong, name);
-		unsigned id = conn_cong_id(name, len);
+		unsigned id;
 
+		len = cong_name(p->cong, name);
+		id = conn_cong_id(name, len);
 		p->c->have |= CONN_HAS_CONG;
 		p->c->cong_id = (uint8_t)(id ? id : CONN_CONG_OTHER);
-		if (!id)
-			other = len + 1;
+		other = !id;
 	}
 	if (!p->info && !n && !other)
 		return;
-	tc = arena_alloc(p->a, sizeof(*tc) + n * sizeof(uint32_t) + other);
+	tc = conn_block(p->c, p->a, n, other ? name : NULL, len);
 	if (p->info)
 		put_info(p, tc, p->info);
 	else
 		memset(tc, 0, sizeof(*tc)); /* no tcp_info to read (info_len 0) */
 	if (n)
 		memcpy(tc + 1, mnl_attr_get_payload(p->skmem), n * sizeof(uint32_t));
-	if (other)
-		memcpy((char *)(tc + 1) + n * sizeof(uint32_t), name, other);
-	p->c->info = tc;
 }
 
 static int attr_cb(const struct nlattr *attr, void *data)
