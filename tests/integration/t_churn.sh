@@ -47,8 +47,18 @@ t_churn() {
 	eq "every frame's state counts add up to its total" "$bad" ""
 	bad=$(jq -s '[.[].seq] as $s | [range(1; $s | length) | select($s[.] != $s[. - 1] + 1)] | length' "$out")
 	eq "no frame is missing (seq has no gap)" "$bad" 0
-	gt "the steady connections are seen in every frame (both ends)" \
-		"$(jq -s 'map(.states.ESTAB) | min' "$out")" $((STEADY * 2 - 1))
+	# The kernel's dump is not a snapshot: it resumes each read at a position in a hash
+	# chain, so a socket that closes ahead of that position between two reads hides the
+	# next one from that dump (net/ipv4 inet_diag/tcp_diag, "num < s_num"; ss alike).
+	# Under this churn a frame can thus miss a steady socket now and then, never a
+	# message's worth: a read lost or cut in tcptop would drop a whole 32 KB buffer,
+	# some 70 established sockets with tcp_info and skmem.
+	want=$((STEADY * 2))
+	gt "the steady connections are seen in almost every frame (both ends, 9 in 10)" \
+		"$(jq -s --argjson w "$want" 'map(select(.states.ESTAB >= $w)) | length * 10' "$out")" \
+		$(((n * 9) - 1))
+	gt "no frame misses more steady connections than the kernel's dump can skip (< 16)" \
+		"$(jq -s 'map(.states.ESTAB) | min' "$out")" $((want - 16))
 	gt "the sockets counted are the kernel's, not just the matched listeners" \
 		"$(jq -s 'map(.sockets) | min' "$out")" $((STEADY * 2 - 1))
 	gt "the churn ran meanwhile (connections per second)" \
