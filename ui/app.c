@@ -24,6 +24,7 @@
 #include "opts.h"
 #include "outfmt.h"
 #include "safefile.h"
+#include "sanitize.h"
 #include "settings.h"
 #include "sigs.h"
 #include "screen.h"
@@ -566,6 +567,38 @@ static int loop(struct app *a)
 	return a->exit_status;
 }
 
+/*
+ * The view starts once a replay's header is read (it names the host). A
+ * FIFO or stdin may have no writer yet: say so on the terminal, since the
+ * view cannot be up to say it. Returns an fd the caller closes once the
+ * replay is open (a FIFO's writer must never see it without a reader), or -1.
+ */
+static int note_waiting_stream(const char *path)
+{
+	char shown[256];
+	struct stat st;
+	struct pollfd p;
+	int fd;
+
+	if (!path || !*path)
+		return -1;
+	fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+				: open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1; /* the replay's own open says why */
+	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode))
+		return fd;
+	p = (struct pollfd){ fd, POLLIN, 0 };
+	/* POLLHUP too: a writer came and went, the replay reads what it left */
+	if (poll(&p, 1, 300) == 0) {
+		sanitize_text(shown, sizeof(shown), path, strlen(path));
+		fprintf(stderr,
+			"tcptop: waiting for %s: nothing written to it yet (Ctrl-C quits)\n",
+			strcmp(path, "-") ? shown : "the recording on standard input");
+	}
+	return fd;
+}
+
 int app_run(const struct app_cfg *cfg)
 {
 	struct app a;
@@ -574,7 +607,7 @@ int app_run(const struct app_cfg *cfg)
 	struct terr e = { { 0 } };
 	const struct opts *o = cfg->opts;
 	bool color = !o->no_color && !getenv("NO_COLOR");
-	int w, h, status;
+	int w, h, status, wait_fd;
 	char rc_note[4096 + 1024];
 	const char *note;
 
@@ -585,7 +618,10 @@ int app_run(const struct app_cfg *cfg)
 	cc.src.pos = &a.rpos;
 	atomic_init(&a.quitting, false);
 	cc.src.stop = &a.quitting;
+	wait_fd = note_waiting_stream(cc.src.replay_path);
 	col = collector_new(&cc, &e);
+	if (wait_fd >= 0)
+		close(wait_fd);
 	if (!col) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		filter_free(cfg->filter);

@@ -206,4 +206,24 @@ key q
 expect "q quits while the writer stalls" "EXIT=0" 3
 exec 9>&-
 
+# A FIFO no one writes to yet: the view cannot start before the recording's header, so the
+# terminal says what it waits for; the replay starts when a writer comes.
+mkfifo "$T_TMP/wait.fifo"
+key clear Enter
+key "$TCPTOP --no-config --replay $T_TMP/wait.fifo; echo EXIT=\$?" Enter
+expect "a FIFO with no writer yet says what it waits for" \
+	"waiting for $T_TMP/wait.fifo: nothing written to it yet (Ctrl-C quits)" 3
+cat "$REC" >"$T_TMP/wait.fifo" &
+T_PIDS+=("$!")
+expect "the replay starts when the writer comes" "refresh 1 of"
+key q
+expect "q quits it" "EXIT=0"
+# Ctrl-C while it waits: it ends (the shell's prompt then abandons the rest of the line)
+key clear Enter
+key "$TCPTOP --no-config --replay $T_TMP/wait.fifo" Enter
+expect "it waits again for a new writer" "nothing written to it yet" 3
+key C-c
+gone() { ! pgrep -f -- "--replay $T_TMP/wait.fifo" >/dev/null; }
+if wait_for 3 gone; then ok "Ctrl-C ends a wait for a writer"; else not_ok "Ctrl-C ends a wait for a writer" "still running"; fi
+
 done_testing
