@@ -112,18 +112,20 @@ static void rates_are_byte_deltas_in_bits_per_second_over_the_real_interval(void
 }
 
 /*
- * What the diagnosis compares with sits in frame.past, one per row, and
- * only until the frame is diagnosed: the previous sample's queue, buffers
- * and state for a socket seen before, nothing for a new one; a new socket
- * has no interval (row_dt 0) even when the frame has one.
+ * What the diagnosis compares with stays in the model's table from
+ * model_update to model_commit: the previous sample's queue, buffers and
+ * state for a socket seen before, nothing for a new one; a new socket has
+ * no interval (row_dt 0) even when the frame has one. The commit unties the
+ * frame; the next refresh compares with what it committed.
  */
-static void the_previous_sample_is_kept_beside_the_rows_until_dropped(void **state)
+static void the_previous_sample_is_read_from_the_table_until_the_commit(void **state)
 {
 	struct model *m = model_new();
 	struct frame f = { 0 };
 	struct conn *c;
 	const struct row *r;
-	const struct row_past *p;
+	struct row_past pv;
+	const struct row_past *p = &pv;
 
 	(void)state;
 	begin(&f, 10 * SEC);
@@ -137,31 +139,30 @@ static void the_previous_sample_is_kept_beside_the_rows_until_dropped(void **sta
 	info(&f, c);
 	info(&f, add(&f, 2, TS_ESTABLISHED));
 	model_update(m, &f);
-	assert_non_null(f.past);
+	assert_ptr_equal(f.model, m);
 	r = row_of(&f, 1);
-	p = row_past(&f, r);
+	pv = model_past(&f, r);
 	assert_true(r->flags & ROW_PREV);
 	assert_int_equal(p->prev.rqueue, 700);
 	assert_int_equal(p->prev.state, TS_ESTABLISHED);
 	assert_int_equal(p->state_since_ns, 12 * SEC); /* its state changed at this refresh */
 	assert_close(row_dt(&f, r), 2.0, 1e-9);
 	r = row_of(&f, 2);
-	p = row_past(&f, r);
+	pv = model_past(&f, r);
 	assert_false(r->flags & ROW_PREV);
 	assert_int_equal(p->prev.rqueue, 0);
 	assert_int_equal(p->prev.have, 0);
 	assert_int_equal(p->state_since_ns, 12 * SEC);
 	assert_true(row_dt(&f, r) == 0);
-	frame_drop_past(&f);
-	assert_null(f.past);
-	assert_int_equal(f.past_cap, 0);
-	/* the next refresh has it again, from the frame the drop left */
+	model_commit(m, &f);
+	assert_null(f.model);
+	/* the next refresh has it again, from what the commit wrote */
 	begin(&f, 13 * SEC);
 	info(&f, add(&f, 1, TS_CLOSE_WAIT));
 	model_update(m, &f);
-	assert_non_null(f.past);
-	assert_int_equal(row_past(&f, row_of(&f, 1))->prev.rqueue, 900);
-	assert_int_equal(row_past(&f, row_of(&f, 1))->state_since_ns, 12 * SEC);
+	assert_ptr_equal(f.model, m);
+	assert_int_equal(model_past(&f, row_of(&f, 1)).prev.rqueue, 900);
+	assert_int_equal(model_past(&f, row_of(&f, 1)).state_since_ns, 12 * SEC);
 	frame_free(&f);
 	model_free(m);
 }
@@ -886,7 +887,7 @@ static void state_since_is_the_exact_refresh_time_of_the_change(void **state)
 			if (w->c->state != was[k])
 				since[k] = t;
 			was[k] = w->c->state;
-			assert_int_equal(row_past(&f, w)->state_since_ns, since[k]);
+			assert_int_equal(model_past(&f, w).state_since_ns, since[k]);
 		}
 		model_mem(m, &mm);
 		assert_true(mm.times <= (size_t)r + 1);
@@ -934,7 +935,7 @@ int main(void)
 		cmocka_unit_test(state_since_is_the_exact_refresh_time_of_the_change),
 		cmocka_unit_test(a_cookie_twice_in_one_dump_is_one_socket),
 		cmocka_unit_test(rates_are_byte_deltas_in_bits_per_second_over_the_real_interval),
-		cmocka_unit_test(the_previous_sample_is_kept_beside_the_rows_until_dropped),
+		cmocka_unit_test(the_previous_sample_is_read_from_the_table_until_the_commit),
 		cmocka_unit_test(retransmit_and_limited_time_deltas),
 		cmocka_unit_test(fields_the_kernel_did_not_send_give_no_delta),
 		cmocka_unit_test(a_vanished_socket_is_forgotten),
