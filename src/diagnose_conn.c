@@ -314,11 +314,12 @@ bool dx_detect_rcvbuf_bdp(const struct frame *f, const struct row *r)
 	uint32_t wnd, rtt;
 	double per_rtt;
 
-	return may_send(c) && has_skmem(c) && prev_skmem(f, r) &&
+	/* the previous sample last: the table's entry is read only for a window that filled */
+	return may_send(c) && has_skmem(c) && (r->flags & ROW_PREV) &&
 	       rcv_window(r, &wnd, &per_rtt, &rtt) && wnd > 0 &&
 	       per_rtt >= dx_th.rcvwin_fill * wnd &&
 	       skm(c, SKM_RMEM_ALLOC) < dx_th.rcvq_reading * skm(c, SKM_RCVBUF) &&
-	       skm(c, SKM_RCVBUF) <= model_past(f, r).prev.rcvbuf;
+	       prev_skmem(f, r) && skm(c, SKM_RCVBUF) <= model_past(f, r).prev.rcvbuf;
 }
 
 bool dx_detect_rcvbuf_fixed(const struct frame *f, const struct row *r)

@@ -4,6 +4,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -608,6 +609,11 @@ static inline unsigned remember(struct entry *e, struct wide *w, const struct co
 	return have;
 }
 
+_Static_assert(offsetof(struct tcpi, rcv_wnd) > offsetof(struct tcpi, snd_wnd) &&
+		       offsetof(struct tcpi, rcv_wnd) > offsetof(struct tcpi, notsent_bytes) &&
+		       offsetof(struct tcpi, rcv_wnd) > offsetof(struct tcpi, backoff),
+	       "rcv_wnd is the newest of the values remember_prev reads");
+
 /*
  * Writes the values the diagnosis compares with (struct row_prev) into e
  * from the socket's sample, zero where it has none: model_commit's part.
@@ -619,7 +625,14 @@ static inline unsigned remember_prev(struct entry *e, const struct conn *c)
 
 	e->tb = e->rb = e->notsent = e->snd_wnd = e->rcv_wnd = 0;
 	e->backoff = 0;
-	if (conn_has_info(c)) {
+	if (conn_has_info(c) && TCPI_HAS(c->info_len, rcv_wnd)) {
+		/* the newest of the four (6.2) was sent: so were the others */
+		e->notsent = c->info->notsent_bytes;
+		e->backoff = c->info->backoff;
+		e->snd_wnd = c->info->snd_wnd;
+		e->rcv_wnd = c->info->rcv_wnd;
+		have = ME_NOTSENT | ME_BACKOFF | ME_SND_WND | ME_RCV_WND;
+	} else if (conn_has_info(c)) {
 		if (CONN_INFO(c, notsent_bytes, &e->notsent))
 			have |= ME_NOTSENT;
 		if (CONN_INFO(c, backoff, &e->backoff))
