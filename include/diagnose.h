@@ -133,7 +133,8 @@ void diagnose_free(struct diagnoser *d);
  * and the frame's findings list, from the frame alone (rows with their
  * deltas and history, listeners, states, counters, tunables). No I/O; a
  * steady refresh allocates nothing. Call after model_update(), before
- * frame_drop_past() (the previous samples it compares with are in frame.past).
+ * model_commit() (the previous samples it compares with are in the model's
+ * table until then: model_past).
  */
 void diagnose_frame(struct diagnoser *d, struct frame *f);
 

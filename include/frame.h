@@ -43,7 +43,7 @@ enum {
 	ROW_D_RETRANS = 1 << 1, /* d_retrans */
 	ROW_D_LIMITS = 1 << 2,  /* d_busy_us, d_rwnd_us, d_sndbuf_us */
 	ROW_NEW = 1 << 3,       /* first time this cookie was seen */
-	ROW_PREV = 1 << 4, /* seen before: its previous sample in frame.past until the diagnosis */
+	ROW_PREV = 1 << 4, /* seen before: its previous sample in the model until model_commit */
 };
 
 /* row_prev.have: which previous values were available. */
@@ -112,8 +112,8 @@ struct frame_ns {
  * Per-socket values derived from this sample and the previous one. One per
  * socket per frame: the members are ordered by size so that the struct has
  * no holes (104 bytes; see HACKING.md, "What a socket costs"). What only
- * the diagnosis reads of the previous sample is not here but in
- * frame.past, which no frame keeps past its diagnosis.
+ * the diagnosis reads of the previous sample is not here: the model's
+ * table still holds it until model_commit (model_past).
  */
 struct row {
 	const struct conn *c; /* borrowed from frame.sample */
@@ -145,10 +145,10 @@ struct row {
 _Static_assert(sizeof(struct row) == 104, "struct row has a hole or grew");
 
 /*
- * What the diagnosis judges a socket's change by, one per row (frame.past):
- * filled by model_update, read by diagnose_frame and dropped right after it
- * (frame_drop_past), so that neither the frame the interactive view shows
- * nor a snapshot being written holds it.
+ * What the diagnosis judges a socket's change by: model_past() reads it from
+ * the model's table entry of the row's socket, which keeps the previous
+ * sample's values from model_update until model_commit (after the
+ * diagnosis), so that no frame holds a copy of them.
  */
 struct row_past {
 	uint64_t state_since_ns; /* mono time first seen in its current state */
@@ -199,6 +199,7 @@ struct finding {
 };
 
 struct closed_conn; /* closed.h: one connection that ended, with its final tcp_info */
+struct model;       /* model.h */
 
 /* Findings kept per frame; the most severe first, the rest only counted. */
 #define FRAME_FINDINGS_MAX 32
@@ -213,11 +214,11 @@ struct frame {
 	struct row *rows; /* parallel to sample.conns */
 	size_t rows_cap;
 	/*
-	 * Until the frame is diagnosed, parallel to rows; then NULL. What rows
-	 * with ROW_PREV changed from, and since when they are in their state.
+	 * From model_update to model_commit: the model whose table still holds
+	 * what the rows changed from (model_past); NULL otherwise. frame_reset
+	 * and frame_free commit a frame left so: its sample is about to go.
 	 */
-	struct row_past *past;
-	size_t past_cap;
+	struct model *model;
 	/*
 	 * Seconds between the previous sample and this one: what every row with
 	 * ROW_PREV has its rates and deltas over (row_dt); 0 when there is none.
@@ -289,16 +290,6 @@ static inline double row_dt(const struct frame *f, const struct row *r)
 {
 	return (r->flags & ROW_PREV) ? f->rows_dt : 0;
 }
-
-/* The row's past (frame.past): only between model_update and the diagnosis's end. */
-static inline const struct row_past *row_past(const struct frame *f, const struct row *r)
-{
-	assert(f->past);
-	return &f->past[r - f->rows];
-}
-
-/* Frees frame.past: the diagnosis, its only reader, is done with the frame. */
-void frame_drop_past(struct frame *f);
 
 /* The namespace entry at index nns (grown, counters kept allocated), nns incremented. */
 struct frame_ns *frame_ns_push(struct frame *f);

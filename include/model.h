@@ -18,11 +18,28 @@ void model_free(struct model *m);
  * filled: computes rows (rates, deltas), listeners (queues, SYN queue,
  * drops), state counts and their change, counter deltas, and the history of
  * the selected connection. Linear in the number of sockets; a steady refresh
- * allocates nothing new but frame.past (the previous sample of each row,
- * for the diagnosis: diagnose_frame, then frame_drop_past). Sockets gone
+ * allocates nothing new but 4 bytes a row until the commit. Sockets gone
  * since the last call are forgotten.
+ *
+ * The table keeps what the diagnosis compares with (model_past: the
+ * previous sample's queues, buffers, windows, state) until
+ * model_commit(m, f), which writes this sample's in: diagnose_frame, then
+ * model_commit. Until then f->model is m and f's sample must not change;
+ * frame_reset and frame_free commit a frame left uncommitted, and so does
+ * the next model_update for another frame (asserted: never for f itself,
+ * whose sample would have been refilled without frame_reset).
  */
 void model_update(struct model *m, struct frame *f);
+
+/* Writes f's sample into the table's entries (f: the frame of the last model_update). */
+void model_commit(struct model *m, struct frame *f);
+
+/*
+ * A row's previous sample (valid with ROW_PREV; zero otherwise) and since
+ * when it is in its state (0 for a second row of a cookie in one dump),
+ * from its table entry: only between model_update(m, f) and model_commit.
+ */
+struct row_past model_past(const struct frame *f, const struct row *r);
 
 /* Which connection's history the frames should carry (0: none). */
 void model_select(struct model *m, uint64_t cookie);

@@ -428,8 +428,8 @@ static int step_once(struct collector *c, struct frame *f, bool prime)
 	closed_remember(c->closed, f);
 	if (!prime)
 		diagnose_frame(c->diagnoser, f);
-	/* the previous sample's values were the diagnosis's: no frame holds them longer */
-	frame_drop_past(f);
+	/* the previous sample's values were the diagnosis's: the table takes this sample's */
+	model_commit(c->model, f);
 	return failed ? -1 : 0;
 }
 

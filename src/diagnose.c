@@ -467,8 +467,8 @@ void diagnose_frame(struct diagnoser *d, struct frame *f)
 {
 	size_t n = frame_nrows(f);
 
-	/* what the rows changed from: model_update leaves it, the collector drops it after us */
-	assert(n == 0 || f->past);
+	/* what the rows changed from: in the model's table until the collector commits, after us */
+	assert(n == 0 || f->model);
 
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = &f->rows[i];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diagnose_int.h"
+#include "model.h"
 
 /*
  * ...and it already was at the previous sample. A zero window is a stall
@@ -13,14 +14,14 @@
  */
 static bool zero_window_held(const struct frame *f, const struct row *r)
 {
-	const struct row_prev *p;
+	struct row_prev p;
 
 	if (!zero_window(r->c) || !(r->flags & ROW_PREV))
 		return false;
-	p = &row_past(f, r)->prev;
-	if (p->have & PREV_SND_WND)
-		return p->snd_wnd == 0;
-	return p->timer == TIMER_PERSIST;
+	p = model_past(f, r).prev;
+	if (p.have & PREV_SND_WND)
+		return p.snd_wnd == 0;
+	return p.timer == TIMER_PERSIST;
 }
 
 /*
@@ -211,14 +212,15 @@ void dx_estimate_bdp(struct row *r)
 static bool rcvq_full(const struct frame *f, const struct row *r)
 {
 	const struct conn *c = r->c;
-	const struct row_prev *p = &row_past(f, r)->prev;
+	struct row_prev p;
 	uint32_t w;
 
 	if (c->rqueue == 0 || !(r->flags & ROW_PREV))
 		return false;
+	p = model_past(f, r).prev;
 	if (CONN_INFO(c, rcv_wnd, &w))
-		return w == 0 && (p->have & PREV_RCV_WND) && p->rcv_wnd == 0;
-	return has_skmem(c) && skm(c, SKM_RCVBUF) && p->rqueue > 0 &&
+		return w == 0 && (p.have & PREV_RCV_WND) && p.rcv_wnd == 0;
+	return has_skmem(c) && skm(c, SKM_RCVBUF) && p.rqueue > 0 &&
 	       skm(c, SKM_RMEM_ALLOC) >= dx_th.rcvq_full * skm(c, SKM_RCVBUF);
 }
 
@@ -252,7 +254,7 @@ void dx_qualify(const struct frame *f, struct row *r)
 
 static bool prev_skmem(const struct frame *f, const struct row *r)
 {
-	return (r->flags & ROW_PREV) && (row_past(f, r)->prev.have & PREV_SKMEM);
+	return (r->flags & ROW_PREV) && (model_past(f, r).prev.have & PREV_SKMEM);
 }
 
 /* Detectors, one per connection code; a handshake in progress has no window yet (snd_wnd 0 in SYN-SENT). */
@@ -273,7 +275,7 @@ bool dx_detect_sndbuf_fixed(const struct frame *f, const struct row *r)
 	uint32_t tb = skm(r->c, SKM_SNDBUF);
 
 	return may_send(r->c) && r->limited_by == DL_SNDBUF && !(r->dflags & ROWD_SNDBUF_AT_MAX) &&
-	       prev_skmem(f, r) && tb && row_past(f, r)->prev.sndbuf == tb;
+	       prev_skmem(f, r) && tb && model_past(f, r).prev.sndbuf == tb;
 }
 
 bool dx_detect_zwin(const struct frame *f, const struct row *r)
@@ -301,7 +303,7 @@ bool dx_detect_recvq_growing(const struct frame *f, const struct row *r)
 
 	return may_send(c) && !rcvq_full(f, r) && r->rq_grew >= dx_th.grow_streak &&
 	       c->rqueue >= dx_th.queue_min && (r->flags & ROW_RATES) &&
-	       c->rqueue - row_past(f, r)->prev.rqueue >=
+	       c->rqueue - model_past(f, r).prev.rqueue >=
 		       dx_th.grow_share * r->rx_bps / 8 * row_dt(f, r);
 }
 
@@ -312,31 +314,33 @@ bool dx_detect_rcvbuf_bdp(const struct frame *f, const struct row *r)
 	uint32_t wnd, rtt;
 	double per_rtt;
 
-	return may_send(c) && has_skmem(c) && prev_skmem(f, r) &&
+	/* the previous sample last: the table's entry is read only for a window that filled */
+	return may_send(c) && has_skmem(c) && (r->flags & ROW_PREV) &&
 	       rcv_window(r, &wnd, &per_rtt, &rtt) && wnd > 0 &&
 	       per_rtt >= dx_th.rcvwin_fill * wnd &&
 	       skm(c, SKM_RMEM_ALLOC) < dx_th.rcvq_reading * skm(c, SKM_RCVBUF) &&
-	       skm(c, SKM_RCVBUF) <= row_past(f, r)->prev.rcvbuf;
+	       prev_skmem(f, r) && skm(c, SKM_RCVBUF) <= model_past(f, r).prev.rcvbuf;
 }
 
 bool dx_detect_rcvbuf_fixed(const struct frame *f, const struct row *r)
 {
 	return dx_detect_rcvbuf_bdp(f, r) && !(r->dflags & ROWD_RCVBUF_AT_MAX) &&
-	       skm(r->c, SKM_RCVBUF) == row_past(f, r)->prev.rcvbuf;
+	       skm(r->c, SKM_RCVBUF) == model_past(f, r).prev.rcvbuf;
 }
 
 /* Unsent data piling up while the buffer does not grow and no window explains it. */
 bool dx_detect_unsent_growing(const struct frame *f, const struct row *r)
 {
 	const struct conn *c = r->c;
+	struct row_prev p;
 
-	const struct row_prev *p = &row_past(f, r)->prev;
-
-	return may_send(c) && r->notsent_grew >= dx_th.grow_streak &&
-	       unsent_bytes(c) >= dx_th.queue_min && (r->flags & ROW_RATES) &&
-	       unsent_bytes(c) - p->notsent >= dx_th.grow_share * r->tx_bps / 8 * row_dt(f, r) &&
-	       !zero_window(c) && r->limited_by != DL_RWND && prev_skmem(f, r) &&
-	       skm(c, SKM_SNDBUF) <= p->sndbuf;
+	if (!(may_send(c) && r->notsent_grew >= dx_th.grow_streak &&
+	      unsent_bytes(c) >= dx_th.queue_min && (r->flags & ROW_RATES)))
+		return false;
+	p = model_past(f, r).prev;
+	return unsent_bytes(c) - p.notsent >= dx_th.grow_share * r->tx_bps / 8 * row_dt(f, r) &&
+	       !zero_window(c) && r->limited_by != DL_RWND && (p.have & PREV_SKMEM) &&
+	       skm(c, SKM_SNDBUF) <= p.sndbuf;
 }
 
 /*
@@ -460,7 +464,7 @@ void dx_evidence_rcvq_full(const struct frame *f, const struct row *r, struct fi
 
 	dx_ev(x, "recv_q", r->c->rqueue);
 	if (r->flags & ROW_PREV)
-		dx_ev(x, "recv_q_prev", row_past(f, r)->prev.rqueue);
+		dx_ev(x, "recv_q_prev", model_past(f, r).prev.rqueue);
 	dx_ev(x, "rmem_alloc", skm(r->c, SKM_RMEM_ALLOC));
 	dx_ev(x, "rcvbuf", skm(r->c, SKM_RCVBUF));
 	if (CONN_INFO(r->c, rcv_wnd, &wnd))
@@ -470,7 +474,7 @@ void dx_evidence_rcvq_full(const struct frame *f, const struct row *r, struct fi
 void dx_evidence_unsent_growing(const struct frame *f, const struct row *r, struct finding *x)
 {
 	dx_ev(x, "notsent", (int64_t)unsent_bytes(r->c));
-	dx_ev(x, "notsent_prev", row_past(f, r)->prev.notsent);
+	dx_ev(x, "notsent_prev", model_past(f, r).prev.notsent);
 	dx_ev(x, "intervals", r->notsent_grew);
 	dx_ev(x, "sndbuf", skm(r->c, SKM_SNDBUF));
 }
@@ -478,8 +482,8 @@ void dx_evidence_unsent_growing(const struct frame *f, const struct row *r, stru
 void dx_evidence_rto_backoff(const struct frame *f, const struct row *r, struct finding *x)
 {
 	dx_ev(x, "backoff", backoff_of(r->c));
-	if ((r->flags & ROW_PREV) && (row_past(f, r)->prev.have & PREV_BACKOFF))
-		dx_ev(x, "backoff_prev", row_past(f, r)->prev.backoff);
+	if ((r->flags & ROW_PREV) && (model_past(f, r).prev.have & PREV_BACKOFF))
+		dx_ev(x, "backoff_prev", model_past(f, r).prev.backoff);
 	dx_ev(x, "rto_us", r->c->info->rto);
 	dx_ev(x, "timer_ms", r->c->expires_ms);
 }

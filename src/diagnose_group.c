@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "diagnose_int.h"
+#include "model.h"
 #include "fatal.h"
 
 struct finding *dx_add(struct diagnoser *d, unsigned code, unsigned severity, const char *subject)
@@ -428,13 +429,13 @@ void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 			for (; j < k && same_group(&d->keys[i], &d->keys[j]); j++) {
 				const struct row *r = &f->rows[d->keys[j].row];
 
-				const struct row_past *p = row_past(f, r);
+				const struct row_past p = model_past(f, r);
 
-				if ((double)(f->mono_ns - p->state_since_ns) / 1e9 >=
+				if ((double)(f->mono_ns - p.state_since_ns) / 1e9 >=
 					    dx_th.cw_hold_s &&
 				    (r->flags & ROW_PREV))
 					held++;
-				if (!(r->flags & ROW_PREV) || p->prev.state != TS_CLOSE_WAIT)
+				if (!(r->flags & ROW_PREV) || p.prev.state != TS_CLOSE_WAIT)
 					fresh++;
 			}
 			if (held >= dx_th.cw_min) {
@@ -660,10 +661,13 @@ static size_t collect(struct diagnoser *d, const struct frame *f, unsigned state
 /* Seconds the row has been seen in its state, and whether since the previous refresh or longer. */
 static bool held(const struct frame *f, const struct row *r)
 {
-	const struct row_past *p = row_past(f, r);
+	struct row_past p;
 
-	return (r->flags & ROW_PREV) && p->prev.state == r->c->state &&
-	       (double)(f->mono_ns - p->state_since_ns) / 1e9 >= dx_th.cw_hold_s;
+	if (!(r->flags & ROW_PREV))
+		return false;
+	p = model_past(f, r);
+	return p.prev.state == r->c->state &&
+	       (double)(f->mono_ns - p.state_since_ns) / 1e9 >= dx_th.cw_hold_s;
 }
 
 static bool syn_sent(const struct frame *f, const struct row *r)
@@ -683,7 +687,7 @@ static int64_t syn_waited_ms(const struct frame *f, const struct row *r)
 	unsigned k = r->c->retrans < 20 ? r->c->retrans : 20;
 	int64_t next = ((INT64_C(1) << (k + 1)) - 1) * 1000;
 	int64_t w = next - (int64_t)r->c->expires_ms;
-	int64_t seen = (int64_t)((f->mono_ns - row_past(f, r)->state_since_ns) / 1000000);
+	int64_t seen = (int64_t)((f->mono_ns - model_past(f, r).state_since_ns) / 1000000);
 
 	if (w < 0)
 		w = 0;

@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include "fatal.h"
+#include "model.h"
 
 void frame_reset(struct frame *f)
 {
+	/* the last moment its sample is the one the rows were made from */
+	if (f->model)
+		model_commit(f->model, f);
 	sample_reset(&f->sample);
 	counters_reset(&f->counters);
 	f->nlisteners = 0;
@@ -36,10 +40,11 @@ void frame_reset(struct frame *f)
 
 void frame_free(struct frame *f)
 {
+	if (f->model)
+		model_commit(f->model, f);
 	sample_free(&f->sample);
 	counters_free(&f->counters);
 	free(f->rows);
-	free(f->past);
 	free(f->listeners);
 	free(f->procs);
 	free(f->holders);
@@ -48,13 +53,6 @@ void frame_free(struct frame *f)
 		counters_free(&f->nsv[i].counters);
 	free(f->nsv);
 	memset(f, 0, sizeof(*f));
-}
-
-void frame_drop_past(struct frame *f)
-{
-	free(f->past);
-	f->past = NULL;
-	f->past_cap = 0;
 }
 
 const struct tcpi *frame_full_info(const struct frame *f, uint64_t cookie, size_t *len)

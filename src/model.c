@@ -2,7 +2,9 @@
 /* model: cookie-keyed connection table, deltas, listeners and states. */
 #include "model.h"
 
+#include <assert.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,6 +26,11 @@ enum {
 	ME_RCV_WND = 256,
 	ME_WIDE = 512, /* the counters are in model.wide[entry.acked], not in the entry */
 	ME_BITS = 10,
+	/*
+	 * The bits of the values the diagnosis compares with (struct row_prev):
+	 * from model_update to model_commit they are still the previous refresh's.
+	 */
+	ME_PREV = ME_SKMEM | ME_NOTSENT | ME_BACKOFF | ME_SND_WND | ME_RCV_WND,
 };
 
 /*
@@ -48,6 +55,10 @@ struct wide {
  * all of them fit (see struct wide), else acked is the wide record's index.
  * state_since is an index into model.times (the refresh times some socket
  * still counts its state from: few distinct values, shared by many).
+ * The values struct row_prev reports (tb, rb, rqueue, notsent, snd_wnd,
+ * rcv_wnd, state, timer, backoff and their ME_PREV bits) are written by
+ * model_commit, after the diagnosis: until then they are the previous
+ * refresh's, and the diagnosis reads them here (model_past), not in a copy.
  */
 struct entry {
 	uint64_t cookie;
@@ -181,7 +192,20 @@ struct model {
 	size_t nldrops, ldrops_cap;
 	uint32_t *srows;
 	size_t nsrows, srows_cap;
+	/*
+	 * From model_update to model_commit: the frame whose rows were made
+	 * (its sample is what the commit writes into the entries), the number of
+	 * rows and their conns' array then (asserted unchanged), and per row the
+	 * slot of its entry (SLOT_NONE: a duplicate of an earlier row). Freed by
+	 * the commit: neither a kept frame nor the model holds it longer.
+	 */
+	struct frame *pending;
+	size_t pending_n;
+	const struct conn *pending_conns;
+	uint32_t *slots;
 };
+
+#define SLOT_NONE UINT32_MAX
 
 struct model *model_new(void)
 {
@@ -199,6 +223,10 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
+	/* a frame never committed: it no longer has a model to commit to */
+	if (m->pending)
+		m->pending->model = NULL;
+	free(m->slots);
 	if (m->t.v)
 		munmap(m->t.v, m->t.cap * sizeof(*m->t.v));
 	free(m->t.idx);
@@ -411,6 +439,8 @@ static void table_delete(struct table *t, size_t s)
 	if (s != last) {
 		t->idx[index_pos(t, last)] = (uint32_t)(s + 1);
 		t->v[s] = t->v[last];
+		/* the vacated slot says where its entry went (sweep_moved: the rows' slots follow) */
+		t->v[last].since = (uint32_t)s;
 	}
 	t->n--;
 }
@@ -493,11 +523,28 @@ static void forget(struct model *m, const struct entry *e)
 	time_release(m, e->since);
 }
 
-/* Deletes the entries the refresh of parity gen did not see, then fits the arrays to the rest. */
-static void sweep(struct model *m, uint8_t gen, size_t seen)
+/*
+ * The rows' entry slots after the sweep: an entry it moved went from a slot
+ * at or past `seen` (the last one then) to one below it (the stale one it
+ * deleted: every slot below the scan is a seen entry's), once, and its old
+ * slot, never written again, says where (table_delete).
+ */
+static void sweep_moved(struct model *m, size_t nrows, size_t seen)
+{
+	for (size_t i = 0; i < nrows; i++)
+		if (m->slots[i] != SLOT_NONE && m->slots[i] >= seen)
+			m->slots[i] = m->t.v[m->slots[i]].since;
+}
+
+/*
+ * Deletes the entries the refresh of parity gen did not see (the rows'
+ * slots follow the entries that move), then fits the arrays to the rest.
+ */
+static void sweep(struct model *m, uint8_t gen, size_t seen, size_t nrows)
 {
 	struct table *t = &m->t;
 	uint32_t mask = 1u << EB_GEN_SHIFT, want = (uint32_t)gen << EB_GEN_SHIFT;
+	bool moved = t->n > seen;
 
 	for (size_t s = 0; t->n > seen; s++) {
 		while ((t->v[s].bits & mask) == want)
@@ -507,6 +554,9 @@ static void sweep(struct model *m, uint8_t gen, size_t seen)
 			table_delete(t, s); /* the last entry is in s now: look at it again */
 		} while (t->n > seen && s < t->n && (t->v[s].bits & mask) != want);
 	}
+	/* before the mapping shrinks: the vacated slots are read */
+	if (moved)
+		sweep_moved(m, nrows, seen);
 	/* arrays far too big for what is left: shrink them (hysteresis: index below 1/4) */
 	if (t->icap > INDEX_MIN && t->n * 4 < t->icap)
 		index_build(t, cap_for(t->n));
@@ -534,8 +584,9 @@ static void ring_copy(const struct ring *r, struct hist *h)
 }
 
 /*
- * Fills the fresh entry e (all zero but its cookie) and the full-width
- * counters w from the socket's sample; returns the have bits (ME_*).
+ * Fills e's total_retrans (0 in e) and the full-width counters w from the
+ * socket's sample: what the next refresh's deltas need. Returns the have
+ * bits (ME_* outside ME_PREV).
  */
 static inline unsigned remember(struct entry *e, struct wide *w, const struct conn *c)
 {
@@ -552,6 +603,36 @@ static inline unsigned remember(struct entry *e, struct wide *w, const struct co
 		if (CONN_INFO(c, busy_time, &w->busy) && CONN_INFO(c, rwnd_limited, &w->rwnd) &&
 		    CONN_INFO(c, sndbuf_limited, &w->sndbuf))
 			have |= ME_LIMITS;
+	}
+	if (conn_skmem(c, SKM_DROPS, &w->drops))
+		have |= ME_DROPS;
+	return have;
+}
+
+_Static_assert(offsetof(struct tcpi, rcv_wnd) > offsetof(struct tcpi, snd_wnd) &&
+		       offsetof(struct tcpi, rcv_wnd) > offsetof(struct tcpi, notsent_bytes) &&
+		       offsetof(struct tcpi, rcv_wnd) > offsetof(struct tcpi, backoff),
+	       "rcv_wnd is the newest of the values remember_prev reads");
+
+/*
+ * Writes the values the diagnosis compares with (struct row_prev) into e
+ * from the socket's sample, zero where it has none: model_commit's part.
+ * Returns their have bits (ME_PREV).
+ */
+static inline unsigned remember_prev(struct entry *e, const struct conn *c)
+{
+	unsigned have = 0;
+
+	e->tb = e->rb = e->notsent = e->snd_wnd = e->rcv_wnd = 0;
+	e->backoff = 0;
+	if (conn_has_info(c) && TCPI_HAS(c->info_len, rcv_wnd)) {
+		/* the newest of the four (6.2) was sent: so were the others */
+		e->notsent = c->info->notsent_bytes;
+		e->backoff = c->info->backoff;
+		e->snd_wnd = c->info->snd_wnd;
+		e->rcv_wnd = c->info->rcv_wnd;
+		have = ME_NOTSENT | ME_BACKOFF | ME_SND_WND | ME_RCV_WND;
+	} else if (conn_has_info(c)) {
 		if (CONN_INFO(c, notsent_bytes, &e->notsent))
 			have |= ME_NOTSENT;
 		if (CONN_INFO(c, backoff, &e->backoff))
@@ -561,8 +642,6 @@ static inline unsigned remember(struct entry *e, struct wide *w, const struct co
 		if (CONN_INFO(c, rcv_wnd, &e->rcv_wnd))
 			have |= ME_RCV_WND;
 	}
-	if (conn_skmem(c, SKM_DROPS, &w->drops))
-		have |= ME_DROPS;
 	if (conn_skmem(c, SKM_SNDBUF, &e->tb) && conn_skmem(c, SKM_RCVBUF, &e->rb))
 		have |= ME_SKMEM;
 	e->state = c->state;
@@ -601,39 +680,27 @@ static uint8_t grew(uint8_t streak, uint32_t now, uint32_t before)
 }
 
 /*
- * What the diagnosis compares across refreshes (was, with have bits
- * was_have; now's have bits are have); O(1), no allocation. Returns rq_grew.
+ * What carries over from the previous sample (was, with have bits
+ * was_have) to the socket's sample c: the time it entered its state and the
+ * growth streaks; O(1), no allocation. Returns rq_grew.
  */
-static uint8_t carry(struct model *m, struct row *r, struct row_prev *p, struct entry *now,
-		     unsigned have, const struct entry *was, unsigned was_have)
+static uint8_t carry(struct model *m, struct row *r, struct entry *now, const struct conn *c,
+		     const struct entry *was, unsigned was_have)
 {
 	uint8_t rq_grew;
+	uint32_t notsent;
 
-	p->sndbuf = was->tb;
-	p->rcvbuf = was->rb;
-	p->rqueue = was->rqueue;
-	p->notsent = was->notsent;
-	p->snd_wnd = was->snd_wnd;
-	p->rcv_wnd = was->rcv_wnd;
-	p->state = was->state;
-	p->timer = was->timer;
-	p->backoff = was->backoff;
-	p->have = (uint8_t)(((was_have & ME_SKMEM) ? PREV_SKMEM : 0) |
-			    ((was_have & ME_NOTSENT) ? PREV_NOTSENT : 0) |
-			    ((was_have & ME_BACKOFF) ? PREV_BACKOFF : 0) |
-			    ((was_have & ME_SND_WND) ? PREV_SND_WND : 0) |
-			    ((was_have & ME_RCV_WND) ? PREV_RCV_WND : 0));
 	r->flags |= ROW_PREV;
-	if (was->state == now->state) {
+	if (was->state == c->state) {
 		now->since = was->since;
-		rq_grew = grew(e_rq_grew(was), now->rqueue, was->rqueue);
+		rq_grew = grew(e_rq_grew(was), c->rqueue, was->rqueue);
 	} else {
 		time_release(m, was->since);
 		now->since = time_now(m);
 		rq_grew = 0;
 	}
-	now->notsent_grew = (have & was_have & ME_NOTSENT)
-				    ? grew(was->notsent_grew, now->notsent, was->notsent)
+	now->notsent_grew = (was_have & ME_NOTSENT) && CONN_INFO(c, notsent_bytes, &notsent)
+				    ? grew(was->notsent_grew, notsent, was->notsent)
 				    : 0;
 	return rq_grew;
 }
@@ -746,19 +813,14 @@ static void update_rows(struct model *m, struct frame *f)
 		f->rows_cap = n + n / 32 + 64;
 		f->rows = xrealloc(f->rows, f->rows_cap * sizeof(*f->rows));
 	}
-	/* the diagnosis's alone, dropped after it: exactly the dump's size */
-	if (n > f->past_cap) {
-		free(f->past);
-		f->past_cap = n;
-		f->past = xmalloc(n * sizeof(*f->past));
-	}
+	/* until the commit: each row's entry, 4 bytes a row, exactly the dump's size */
+	m->slots = n ? xmalloc(n * sizeof(*m->slots)) : NULL;
 	hcap = t->icap;
 	for (size_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		homes[i] = home_of(hcap, f->sample.conns[i].cookie);
 	for (size_t i = 0; i < n; i++) {
 		const struct conn *c = &f->sample.conns[i];
 		struct row *r = &f->rows[i];
-		struct row_past *past = &f->past[i];
 		struct entry *e;
 		struct wide nw;
 		size_t home = homes[i % PREFETCH_AHEAD];
@@ -775,7 +837,6 @@ static void update_rows(struct model *m, struct frame *f)
 			__builtin_prefetch(&t->dist[h]);
 		}
 		memset(r, 0, sizeof(*r));
-		memset(past, 0, sizeof(*past));
 		r->c = c;
 		if (c->state < TS_MAX)
 			f->states[c->state]++;
@@ -794,23 +855,42 @@ static void update_rows(struct model *m, struct frame *f)
 			m->srows = xgrow(m->srows, &m->srows_cap, m->nsrows + 1, sizeof(*m->srows));
 			m->srows[m->nsrows++] = (uint32_t)i;
 		}
-		if (dup)
+		if (dup) {
+			m->slots[i] = SLOT_NONE;
 			continue; /* the same socket twice in one dump: keep the first */
+		}
+		m->slots[i] = (uint32_t)(e - t->v);
 		seen++;
-		/* a fresh record each refresh, as if the table were rebuilt: only hist, first_ms stay */
+		/*
+		 * A fresh record each refresh, as if the table were rebuilt: only
+		 * hist, first_ms and, until the commit, the values the diagnosis
+		 * compares with (and their have bits) stay.
+		 */
 		if (!fresh) {
 			struct entry was = *e;
 			unsigned was_have = e_have(&was);
 			bool was_wide = was_have & ME_WIDE;
 
 			hist = e_hist(&was);
-			*e = (struct entry){ .cookie = c->cookie, .first_ms = was.first_ms };
+			*e = (struct entry){ .cookie = c->cookie,
+					     .first_ms = was.first_ms,
+					     .tb = was.tb,
+					     .rb = was.rb,
+					     .rqueue = was.rqueue,
+					     .notsent = was.notsent,
+					     .snd_wnd = was.snd_wnd,
+					     .rcv_wnd = was.rcv_wnd,
+					     .state = was.state,
+					     .timer = was.timer,
+					     .backoff = was.backoff };
 			have = remember(e, &nw, c);
 			derive(r, e, have, &nw, f->rows_dt, &was, was_have,
 			       was_wide ? &m->wide[was.acked] : NULL);
-			rq_grew = carry(m, r, &past->prev, e, have, &was, was_have);
+			rq_grew = carry(m, r, e, c, &was, was_have);
 			have |= store_counts(m, e, &nw, was_wide ? (int64_t)was.acked : -1);
+			have |= was_have & ME_PREV;
 		} else {
+			/* the values the diagnosis compares with: none (0) until the commit */
 			*e = (struct entry){ .cookie = c->cookie };
 			have = remember(e, &nw, c);
 			r->flags |= ROW_NEW;
@@ -830,7 +910,6 @@ static void update_rows(struct model *m, struct frame *f)
 				ring_copy(&m->rings[hist - 1], &f->hist);
 			}
 		}
-		past->state_since_ns = m->times[e->since].ns;
 		r->rq_grew = rq_grew;
 		r->notsent_grew = e->notsent_grew;
 	}
@@ -840,7 +919,7 @@ static void update_rows(struct model *m, struct frame *f)
 		time_release(m, m->now_t);
 	}
 	/* Sweep: sockets that did not come back are forgotten and give their history slots back. */
-	sweep(m, (uint8_t)gen, seen);
+	sweep(m, (uint8_t)gen, seen, n);
 }
 
 /* Listener address key: the address as IPv6 (IPv4 mapped) and the port. */
@@ -1128,6 +1207,15 @@ void model_update(struct model *m, struct frame *f)
 {
 	uint64_t was_ns;
 
+	/*
+	 * The previous refresh not committed yet: a frame never reset since
+	 * (frame_reset commits first), so its sample is still the one its rows
+	 * were made from. Not this frame: refilled without frame_reset, its
+	 * sample would not be.
+	 */
+	assert(m->pending != f);
+	if (m->pending)
+		model_commit(m, m->pending);
 	memset(f->states, 0, sizeof(f->states));
 	f->hist.cookie = 0;
 	f->hist.n = 0;
@@ -1143,6 +1231,71 @@ void model_update(struct model *m, struct frame *f)
 	update_rows(m, f);
 	update_listeners(m, f);
 	update_aggregates(m, f);
+	m->pending = f;
+	m->pending_n = f->sample.n;
+	m->pending_conns = f->sample.conns;
+	f->model = m;
+}
+
+void model_commit(struct model *m, struct frame *f)
+{
+	struct table *t = &m->t;
+
+	assert(m->pending == f && f->model == m);
+	/* the rows' sample, as model_update saw it */
+	assert(f->sample.n == m->pending_n && f->sample.conns == m->pending_conns);
+	for (size_t i = 0; i < m->pending_n; i++) {
+		struct entry *e;
+		unsigned have;
+
+		if (m->slots[i] == SLOT_NONE)
+			continue;
+		e = &t->v[m->slots[i]];
+		have = remember_prev(e, &f->sample.conns[i]);
+		e->bits = (e->bits & ~((uint32_t)ME_PREV << EB_HAVE_SHIFT)) |
+			  (uint32_t)have << EB_HAVE_SHIFT;
+	}
+	free(m->slots);
+	m->slots = NULL;
+	m->pending = NULL;
+	m->pending_n = 0;
+	m->pending_conns = NULL;
+	f->model = NULL;
+}
+
+struct row_past model_past(const struct frame *f, const struct row *r)
+{
+	const struct model *m = f->model;
+	struct row_past p = { 0 };
+	const struct entry *e;
+	uint32_t s;
+	unsigned have;
+
+	assert(m != NULL);
+	assert(m->pending == f);
+	s = m->slots[r - f->rows];
+	if (s == SLOT_NONE)
+		return p; /* a duplicate row: nothing (as the first of its cookie was the socket) */
+	e = &m->t.v[s];
+	p.state_since_ns = m->times[e->since].ns;
+	if (!(r->flags & ROW_PREV))
+		return p;
+	have = e_have(e);
+	p.prev.sndbuf = e->tb;
+	p.prev.rcvbuf = e->rb;
+	p.prev.rqueue = e->rqueue;
+	p.prev.notsent = e->notsent;
+	p.prev.snd_wnd = e->snd_wnd;
+	p.prev.rcv_wnd = e->rcv_wnd;
+	p.prev.state = e->state;
+	p.prev.timer = e->timer;
+	p.prev.backoff = e->backoff;
+	p.prev.have = (uint8_t)(((have & ME_SKMEM) ? PREV_SKMEM : 0) |
+				((have & ME_NOTSENT) ? PREV_NOTSENT : 0) |
+				((have & ME_BACKOFF) ? PREV_BACKOFF : 0) |
+				((have & ME_SND_WND) ? PREV_SND_WND : 0) |
+				((have & ME_RCV_WND) ? PREV_RCV_WND : 0));
+	return p;
 }
 
 bool model_first_seen(const struct model *m, uint64_t cookie, uint64_t *first_ns)

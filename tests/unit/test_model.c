@@ -7,9 +7,13 @@
 
 #include <arpa/inet.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "hash.h"
 #include "model.h"
@@ -112,18 +116,20 @@ static void rates_are_byte_deltas_in_bits_per_second_over_the_real_interval(void
 }
 
 /*
- * What the diagnosis compares with sits in frame.past, one per row, and
- * only until the frame is diagnosed: the previous sample's queue, buffers
- * and state for a socket seen before, nothing for a new one; a new socket
- * has no interval (row_dt 0) even when the frame has one.
+ * What the diagnosis compares with stays in the model's table from
+ * model_update to model_commit: the previous sample's queue, buffers and
+ * state for a socket seen before, nothing for a new one; a new socket has
+ * no interval (row_dt 0) even when the frame has one. The commit unties the
+ * frame; the next refresh compares with what it committed.
  */
-static void the_previous_sample_is_kept_beside_the_rows_until_dropped(void **state)
+static void the_previous_sample_is_read_from_the_table_until_the_commit(void **state)
 {
 	struct model *m = model_new();
 	struct frame f = { 0 };
 	struct conn *c;
 	const struct row *r;
-	const struct row_past *p;
+	struct row_past pv;
+	const struct row_past *p = &pv;
 
 	(void)state;
 	begin(&f, 10 * SEC);
@@ -137,31 +143,30 @@ static void the_previous_sample_is_kept_beside_the_rows_until_dropped(void **sta
 	info(&f, c);
 	info(&f, add(&f, 2, TS_ESTABLISHED));
 	model_update(m, &f);
-	assert_non_null(f.past);
+	assert_ptr_equal(f.model, m);
 	r = row_of(&f, 1);
-	p = row_past(&f, r);
+	pv = model_past(&f, r);
 	assert_true(r->flags & ROW_PREV);
 	assert_int_equal(p->prev.rqueue, 700);
 	assert_int_equal(p->prev.state, TS_ESTABLISHED);
 	assert_int_equal(p->state_since_ns, 12 * SEC); /* its state changed at this refresh */
 	assert_close(row_dt(&f, r), 2.0, 1e-9);
 	r = row_of(&f, 2);
-	p = row_past(&f, r);
+	pv = model_past(&f, r);
 	assert_false(r->flags & ROW_PREV);
 	assert_int_equal(p->prev.rqueue, 0);
 	assert_int_equal(p->prev.have, 0);
 	assert_int_equal(p->state_since_ns, 12 * SEC);
 	assert_true(row_dt(&f, r) == 0);
-	frame_drop_past(&f);
-	assert_null(f.past);
-	assert_int_equal(f.past_cap, 0);
-	/* the next refresh has it again, from the frame the drop left */
+	model_commit(m, &f);
+	assert_null(f.model);
+	/* the next refresh has it again, from what the commit wrote */
 	begin(&f, 13 * SEC);
 	info(&f, add(&f, 1, TS_CLOSE_WAIT));
 	model_update(m, &f);
-	assert_non_null(f.past);
-	assert_int_equal(row_past(&f, row_of(&f, 1))->prev.rqueue, 900);
-	assert_int_equal(row_past(&f, row_of(&f, 1))->state_since_ns, 12 * SEC);
+	assert_ptr_equal(f.model, m);
+	assert_int_equal(model_past(&f, row_of(&f, 1)).prev.rqueue, 900);
+	assert_int_equal(model_past(&f, row_of(&f, 1)).state_since_ns, 12 * SEC);
 	frame_free(&f);
 	model_free(m);
 }
@@ -886,7 +891,7 @@ static void state_since_is_the_exact_refresh_time_of_the_change(void **state)
 			if (w->c->state != was[k])
 				since[k] = t;
 			was[k] = w->c->state;
-			assert_int_equal(row_past(&f, w)->state_since_ns, since[k]);
+			assert_int_equal(model_past(&f, w).state_since_ns, since[k]);
 		}
 		model_mem(m, &mm);
 		assert_true(mm.times <= (size_t)r + 1);
@@ -922,6 +927,341 @@ static void a_cookie_twice_in_one_dump_is_one_socket(void **state)
 	model_free(m);
 }
 
+/* What a socket's sample holds that the diagnosis compares across refreshes. */
+struct pv {
+	unsigned state;
+	uint32_t rq, notsent, snd_wnd, rcv_wnd, tb, rb;
+	uint8_t timer, backoff;
+	bool skmem; /* tb and rb sent */
+};
+
+static struct conn *sock(struct frame *f, uint64_t cookie, const struct pv *v)
+{
+	struct conn *c = add(f, cookie, v->state);
+	struct tcpc *ti = info(f, c);
+
+	c->rqueue = v->rq;
+	c->timer = v->timer;
+	ti->notsent_bytes = v->notsent;
+	ti->snd_wnd = v->snd_wnd;
+	ti->rcv_wnd = v->rcv_wnd;
+	ti->backoff = v->backoff;
+	if (v->skmem) {
+		uint32_t m[SKM_N] = { [SKM_SNDBUF] = v->tb, [SKM_RCVBUF] = v->rb };
+
+		conn_attach_skmem(c, &f->sample.arena, m, SKM_N); /* copies the tcpc */
+	}
+	return c;
+}
+
+/* The row's past is exactly v (every value sent; tb and rb with skmem, else 0). */
+static void assert_past_is(const struct frame *f, const struct row *r, const struct pv *v)
+{
+	struct row_prev p = model_past(f, r).prev;
+	unsigned have = PREV_NOTSENT | PREV_BACKOFF | PREV_SND_WND | PREV_RCV_WND;
+
+	assert_true(r->flags & ROW_PREV);
+	assert_int_equal(p.state, v->state);
+	assert_int_equal(p.rqueue, v->rq);
+	assert_int_equal(p.notsent, v->notsent);
+	assert_int_equal(p.snd_wnd, v->snd_wnd);
+	assert_int_equal(p.rcv_wnd, v->rcv_wnd);
+	assert_int_equal(p.timer, v->timer);
+	assert_int_equal(p.backoff, v->backoff);
+	assert_int_equal(p.sndbuf, v->skmem ? v->tb : 0);
+	assert_int_equal(p.rcvbuf, v->skmem ? v->rb : 0);
+	assert_int_equal(p.have, have | (v->skmem ? PREV_SKMEM : 0));
+}
+
+static void assert_no_past(const struct frame *f, const struct row *r)
+{
+	struct row_prev p = model_past(f, r).prev, zero = { 0 };
+
+	assert_false(r->flags & ROW_PREV);
+	assert_memory_equal(&p, &zero, sizeof(p));
+}
+
+static const struct pv pv_a = { TS_ESTABLISHED, 100, 200, 300, 400, 16384, 32768, 0, 0, true };
+static const struct pv pv_b = { TS_ESTABLISHED, 101,   201,           0, 401,
+				16385,          32769, TIMER_RETRANS, 2, true };
+static const struct pv pv_c = { TS_CLOSE_WAIT, 102, 202, 302, 0, 0, 0, TIMER_PERSIST, 3, false };
+static const struct pv pv_d = { TS_CLOSE_WAIT, 103, 203, 303, 403, 1, 2, 0, 0, true };
+
+/*
+ * From model_update to model_commit the diagnosis reads the previous
+ * sample's values from the table (model_past), not this sample's; the
+ * commit writes this sample's, have bits included (skmem not sent: no
+ * buffers next time), and the refresh after compares with them.
+ */
+static void the_table_holds_the_previous_sample_until_the_commit_writes_this_one(void **state)
+{
+	static const struct pv *seq[] = { &pv_a, &pv_b, &pv_c, &pv_d, &pv_a };
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(seq) / sizeof(seq[0]); r++) {
+		begin(&f, (r + 1) * SEC);
+		sock(&f, 9, seq[r]);
+		model_update(m, &f);
+		assert_ptr_equal(f.model, m);
+		if (r == 0)
+			assert_no_past(&f, row_of(&f, 9));
+		else
+			assert_past_is(&f, row_of(&f, 9), seq[r - 1]);
+		/* since when in its state: this refresh's view, not the previous one's */
+		assert_int_equal(model_past(&f, row_of(&f, 9)).state_since_ns,
+				 seq[r]->state == TS_CLOSE_WAIT ? 3 * SEC
+				 : r == 4                       ? 5 * SEC
+								: 1 * SEC);
+		model_commit(m, &f);
+		assert_null(f.model);
+	}
+	frame_free(&f);
+	model_free(m);
+}
+
+/* A socket new in this refresh has no past until its values are committed; then it has them. */
+static void a_new_socket_has_no_past_until_its_sample_is_committed(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, 1 * SEC);
+	sock(&f, 1, &pv_a);
+	model_update(m, &f);
+	model_commit(m, &f);
+	begin(&f, 2 * SEC);
+	sock(&f, 1, &pv_b);
+	sock(&f, 2, &pv_c);
+	model_update(m, &f);
+	assert_true(row_of(&f, 2)->flags & ROW_NEW);
+	assert_no_past(&f, row_of(&f, 2));
+	assert_int_equal(model_past(&f, row_of(&f, 2)).state_since_ns, 2 * SEC);
+	assert_past_is(&f, row_of(&f, 1), &pv_a);
+	model_commit(m, &f);
+	begin(&f, 3 * SEC);
+	sock(&f, 2, &pv_d);
+	model_update(m, &f);
+	assert_past_is(&f, row_of(&f, 2), &pv_c);
+	assert_int_equal(model_past(&f, row_of(&f, 2)).state_since_ns, 2 * SEC);
+	model_commit(m, &f);
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * The same cookie twice in one dump: the first row is the socket (its past
+ * the previous sample, its values the ones committed), the second has no
+ * past at all (nor a time in its state).
+ */
+static void a_cookie_twice_in_one_dump_commits_its_first_row(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	(void)state;
+	begin(&f, 1 * SEC);
+	sock(&f, 5, &pv_a);
+	model_update(m, &f);
+	model_commit(m, &f);
+	begin(&f, 2 * SEC);
+	sock(&f, 5, &pv_b);
+	sock(&f, 5, &pv_c);
+	model_update(m, &f);
+	assert_past_is(&f, &f.rows[0], &pv_a);
+	assert_int_equal(f.rows[1].flags, 0);
+	assert_no_past(&f, &f.rows[1]);
+	assert_int_equal(model_past(&f, &f.rows[1]).state_since_ns, 0);
+	model_commit(m, &f);
+	begin(&f, 3 * SEC);
+	sock(&f, 5, &pv_d);
+	model_update(m, &f);
+	assert_past_is(&f, row_of(&f, 5), &pv_b);
+	model_commit(m, &f);
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * A refresh whose new sockets outgrow the table while the ones gone are
+ * still in it (the entries remapped, the index rebuilt mid-update), then
+ * the sweep moving entries into the holes of the gone ones: every row still
+ * reads its own socket's past, and the commit writes into its own entry.
+ */
+static void rows_find_their_entries_after_the_table_grows_and_the_sweep_moves_them(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct model_mem mm;
+	size_t n = 0;
+
+	(void)state;
+	begin(&f, 1 * SEC);
+	for (uint64_t k = 1; k <= 3000; k++)
+		add(&f, k, TS_ESTABLISHED)->rqueue = (uint32_t)k;
+	model_update(m, &f);
+	model_commit(m, &f);
+	begin(&f, 2 * SEC);
+	for (uint64_t k = 1; k <= 6000; k++)
+		if (k > 3000 || k % 3) {
+			add(&f, k, k % 2 ? TS_ESTABLISHED : TS_CLOSE_WAIT)->rqueue =
+				(uint32_t)k + 1;
+			n++;
+		}
+	model_update(m, &f);
+	model_mem(m, &mm);
+	assert_int_equal(model_size(m), n);
+	assert_true(mm.entry_cap >= 6000); /* it held 6,000 entries within the update */
+	for (size_t i = 0; i < f.sample.n; i++) {
+		const struct row *r = &f.rows[i];
+		uint64_t k = r->c->cookie;
+		struct row_past p = model_past(&f, r);
+
+		if (k > 3000) {
+			assert_no_past(&f, r);
+			assert_int_equal(p.state_since_ns, 2 * SEC);
+			continue;
+		}
+		assert_true(r->flags & ROW_PREV);
+		assert_int_equal(p.prev.rqueue, k);
+		assert_int_equal(p.prev.state, TS_ESTABLISHED);
+		assert_int_equal(p.state_since_ns, k % 2 ? 1 * SEC : 2 * SEC);
+	}
+	model_commit(m, &f);
+	begin(&f, 3 * SEC);
+	for (uint64_t k = 1; k <= 6000; k++)
+		if (k > 3000 || k % 3)
+			add(&f, k, k % 2 ? TS_ESTABLISHED : TS_CLOSE_WAIT)->rqueue =
+				(uint32_t)k + 2;
+	model_update(m, &f);
+	for (size_t i = 0; i < f.sample.n; i++) {
+		const struct row *r = &f.rows[i];
+		uint64_t k = r->c->cookie;
+		struct row_past p = model_past(&f, r);
+
+		assert_true(r->flags & ROW_PREV);
+		assert_int_equal(p.prev.rqueue, k + 1);
+		assert_int_equal(p.prev.state, k % 2 ? TS_ESTABLISHED : TS_CLOSE_WAIT);
+		assert_int_equal(p.state_since_ns, k % 2 && k <= 3000 ? 1 * SEC : 2 * SEC);
+		/* the growth streak compares with the committed queue */
+		assert_int_equal(r->rq_grew, k % 2 ? (k <= 3000 ? 2 : 1) : 1);
+	}
+	model_commit(m, &f);
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * A frame left uncommitted is committed by frame_reset and frame_free (its
+ * sample is about to go) and, for another frame, by the next model_update:
+ * the refresh after compares with its values either way.
+ */
+static void frames_left_uncommitted_are_committed_before_their_sample_goes(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 }, fr[2] = { { 0 } };
+
+	(void)state;
+	begin(&f, 1 * SEC);
+	sock(&f, 1, &pv_a);
+	model_update(m, &f);
+	begin(&f, 2 * SEC); /* frame_reset */
+	assert_null(f.model);
+	sock(&f, 1, &pv_b);
+	model_update(m, &f);
+	assert_past_is(&f, row_of(&f, 1), &pv_a);
+	frame_free(&f);
+	assert_null(f.model);
+	begin(&f, 3 * SEC);
+	sock(&f, 1, &pv_c);
+	model_update(m, &f);
+	assert_past_is(&f, row_of(&f, 1), &pv_b);
+	frame_free(&f);
+	/* two frames in turn, as the interactive view's: the other one's sample is intact */
+	begin(&fr[0], 4 * SEC);
+	sock(&fr[0], 1, &pv_d);
+	model_update(m, &fr[0]);
+	begin(&fr[1], 5 * SEC);
+	sock(&fr[1], 1, &pv_a);
+	model_update(m, &fr[1]);
+	assert_null(fr[0].model);
+	assert_ptr_equal(fr[1].model, m);
+	assert_past_is(&fr[1], row_of(&fr[1], 1), &pv_d);
+	/* the model goes first: the frame is no longer tied to it */
+	model_free(m);
+	assert_null(fr[1].model);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
+/* Runs fn in a child; true when it died of an assertion (SIGABRT). */
+static bool aborts(void (*fn)(void))
+{
+	int st;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the assertion's message is expected: keep the test's output clean */
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(2);
+		fn();
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
+}
+
+static void update_the_same_frame_twice(void)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	begin(&f, 1 * SEC);
+	sock(&f, 1, &pv_a);
+	model_update(m, &f);
+	sock(&f, 2, &pv_b); /* refilled without frame_reset */
+	model_update(m, &f);
+}
+
+static void past_after_the_commit(void)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	begin(&f, 1 * SEC);
+	sock(&f, 1, &pv_a);
+	model_update(m, &f);
+	model_commit(m, &f);
+	(void)model_past(&f, &f.rows[0]);
+}
+
+static void commit_of_a_changed_sample(void)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+
+	begin(&f, 1 * SEC);
+	sock(&f, 1, &pv_a);
+	model_update(m, &f);
+	for (int i = 0; i < 100; i++)
+		sock(&f, (uint64_t)i + 2, &pv_b); /* the conns' array moves */
+	model_commit(m, &f);
+}
+
+/* The contract is asserted: a frame's sample never changes between model_update and the commit. */
+static void a_sample_changed_before_its_commit_is_caught(void **state)
+{
+	(void)state;
+	assert_true(aborts(update_the_same_frame_twice));
+	assert_true(aborts(past_after_the_commit));
+	assert_true(aborts(commit_of_a_changed_sample));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -934,7 +1274,7 @@ int main(void)
 		cmocka_unit_test(state_since_is_the_exact_refresh_time_of_the_change),
 		cmocka_unit_test(a_cookie_twice_in_one_dump_is_one_socket),
 		cmocka_unit_test(rates_are_byte_deltas_in_bits_per_second_over_the_real_interval),
-		cmocka_unit_test(the_previous_sample_is_kept_beside_the_rows_until_dropped),
+		cmocka_unit_test(the_previous_sample_is_read_from_the_table_until_the_commit),
 		cmocka_unit_test(retransmit_and_limited_time_deltas),
 		cmocka_unit_test(fields_the_kernel_did_not_send_give_no_delta),
 		cmocka_unit_test(a_vanished_socket_is_forgotten),
@@ -951,6 +1291,14 @@ int main(void)
 		cmocka_unit_test(syn_queue_rule_switches_at_4_4),
 		cmocka_unit_test(kernel_release_strings_give_major_and_minor),
 		cmocka_unit_test(listeners_carry_their_syn_limit_and_retransmitting_requests),
+		cmocka_unit_test(
+			the_table_holds_the_previous_sample_until_the_commit_writes_this_one),
+		cmocka_unit_test(a_new_socket_has_no_past_until_its_sample_is_committed),
+		cmocka_unit_test(a_cookie_twice_in_one_dump_commits_its_first_row),
+		cmocka_unit_test(
+			rows_find_their_entries_after_the_table_grows_and_the_sweep_moves_them),
+		cmocka_unit_test(frames_left_uncommitted_are_committed_before_their_sample_goes),
+		cmocka_unit_test(a_sample_changed_before_its_commit_is_caught),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,20 +23,19 @@
 #include "view.h"
 
 /*
- * The collector's frames, diagnosed, hold no previous-sample copies: the
- * view and the writers never read them, and at 200,000 sockets they are
- * 8 MB a frame. The findings that needed them are there.
+ * The collector's frames, diagnosed, are committed: the model's table took
+ * their samples, so no frame is tied to the previous one's values (the
+ * view and the writers never read them). The findings that needed them
+ * are there.
  */
-static void collected_frames_drop_the_past_after_the_diagnosis(void **state)
+static void collected_frames_are_committed_after_the_diagnosis(void **state)
 {
 	struct frame fr[3];
 
 	(void)state;
 	tu_frames("diag_closewait.rec", fr, 3);
-	for (int i = 0; i < 3; i++) {
-		assert_null(fr[i].past);
-		assert_int_equal(fr[i].past_cap, 0);
-	}
+	for (int i = 0; i < 3; i++)
+		assert_null(fr[i].model);
 	assert_true(fr[2].nfindings > 0);
 	for (int i = 0; i < 3; i++)
 		frame_free(&fr[i]);
@@ -992,7 +991,7 @@ static void json_of_recorded_bulk_transfer_matches_golden(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(collected_frames_drop_the_past_after_the_diagnosis),
+		cmocka_unit_test(collected_frames_are_committed_after_the_diagnosis),
 		cmocka_unit_test(json_strings_are_escaped),
 		cmocka_unit_test(json_objects_and_arrays_get_their_commas),
 		cmocka_unit_test(numbers_are_formatted_for_narrow_columns),
