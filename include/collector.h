@@ -79,6 +79,14 @@ bool collector_procs(const struct collector *c);
 void collector_set_allns(struct collector *c, bool on);
 bool collector_allns(const struct collector *c);
 
+/*
+ * Forgets what the next refresh would compare with (the model's table: ~80
+ * bytes a socket). A bounded batch run calls it before writing its last
+ * frame, so that the writer's sort does not stack on it. A later step knows
+ * no socket (no rates, everything new), as the first one.
+ */
+void collector_forget(struct collector *c);
+
 bool collector_is_replay(const struct collector *c);
 /*
  * A replay only: the next collector_step gives refresh `index` (0-based) of

@@ -180,6 +180,9 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 			status = fail(c, err, cur->status);
 			goto out;
 		}
+		/* the last frame: nothing will be compared with it, its sort need not stack on that */
+		if (todo && i + 1 == todo)
+			collector_forget(c);
 		sb_reset(&sb);
 		/* a stream gets rows as they are made; a textfile is renamed whole */
 		if (!tf.path)

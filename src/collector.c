@@ -459,10 +459,15 @@ int collector_seek(struct collector *c, size_t index, struct terr *e)
 	/* rates need the refresh before: start from it with a model that knows nothing */
 	if (source_seek(c->src, index ? index - 1 : 0, e) < 0)
 		return -1;
-	model_free(c->model);
-	c->model = model_new();
+	collector_forget(c);
 	c->primed = index > 0;
 	return 0;
+}
+
+void collector_forget(struct collector *c)
+{
+	model_free(c->model);
+	c->model = model_new();
 }
 
 bool collector_is_replay(const struct collector *c)
