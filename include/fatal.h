@@ -22,6 +22,12 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 /* Grows an array to hold at least `need` elements of `size`; doubles capacity. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+/*
+ * The same for an array sized to a known count at once (one element per
+ * socket): `need` and a 32nd to spare, not the next power of two, which
+ * can hold nearly twice what is needed. Not for arrays grown one by one.
+ */
+void *xreserve(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 
 #endif

@@ -75,6 +75,21 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 	return xrealloc(p, c * size);
 }
 
+void *xreserve(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t c;
+
+	if (need <= *cap)
+		return p;
+	if (need > (SIZE_MAX - 16) / 2)
+		fatal("array size overflow (%zu elements)", need);
+	c = need + need / 32 + 16;
+	if (c > SIZE_MAX / size)
+		fatal("array size overflow (%zu x %zu)", c, size);
+	*cap = c;
+	return xrealloc(p, c * size);
+}
+
 char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

@@ -942,7 +942,7 @@ void procmap_attribute(struct procmap *pm, struct frame *f)
 	pm->attr_gen++;
 	f->nprocs = 0;
 	f->nholders = 0;
-	pm->rowslot = xgrow(pm->rowslot, &pm->rowslot_cap, n + 1, sizeof(*pm->rowslot));
+	pm->rowslot = xreserve(pm->rowslot, &pm->rowslot_cap, n + 1, sizeof(*pm->rowslot));
 	for (size_t i = 0; i < n; i++) {
 		uint32_t inode = f->rows[i].c->inode;
 

@@ -331,10 +331,10 @@ void view_sort(struct view *v, const struct frame *f, const struct column *sort,
 	if (v->n == 0)
 		return;
 	/* the cookies come with the keys: no second walk through rows and sockets in sorted order */
-	v->cookies = xgrow(v->cookies, &v->cookies_cap, v->n, sizeof(*v->cookies));
+	v->cookies = xreserve(v->cookies, &v->cookies_cap, v->n, sizeof(*v->cookies));
 	if (ctx.numeric && sort_flat(v, f, sort, ctx.desc))
 		return;
-	v->keys = xgrow(v->keys, &v->keys_cap, v->n, sizeof(*v->keys));
+	v->keys = xreserve(v->keys, &v->keys_cap, v->n, sizeof(*v->keys));
 	for (size_t i = 0; i < v->n; i++)
 		column_sortkey(sort, f, &f->rows[v->order[i]], v->order[i], &v->keys[i]);
 	qsort_r(v->keys, v->n, sizeof(*v->keys), cmp_keys, &ctx);
@@ -350,7 +350,7 @@ void view_sort(struct view *v, const struct frame *f, const struct column *sort,
 
 static void keep_cookies(struct view *v, const struct frame *f)
 {
-	v->cookies = xgrow(v->cookies, &v->cookies_cap, v->n, sizeof(*v->cookies));
+	v->cookies = xreserve(v->cookies, &v->cookies_cap, v->n, sizeof(*v->cookies));
 	for (size_t i = 0; i < v->n; i++)
 		v->cookies[i] = f->rows[v->order[i]].c->cookie;
 }
@@ -360,7 +360,7 @@ void view_build(struct view *v, const struct frame *f, const struct column *sort
 {
 	size_t n = frame_nrows(f);
 
-	v->order = xgrow(v->order, &v->cap, n, sizeof(*v->order));
+	v->order = xreserve(v->order, &v->cap, n, sizeof(*v->order));
 	v->n = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!match || match(&f->rows[i], ctx))
@@ -385,7 +385,7 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 			h = (h + 1) & (cap - 1);
 		v->index[h] = (uint32_t)i + 1;
 	}
-	v->order = xgrow(v->order, &v->cap, n > old ? n : old, sizeof(*v->order));
+	v->order = xreserve(v->order, &v->cap, n > old ? n : old, sizeof(*v->order));
 	placed = xcalloc(n ? n : 1, 1);
 	/* 1. the old order, for sockets still here and matching */
 	for (size_t k = 0; k < old; k++) {

@@ -375,6 +375,43 @@ static void a_200k_row_frame_sorts_as_column_sortkey_cmp_orders(void **state)
 	model_free(m);
 }
 
+/*
+ * A view holds its order and cookies from one refresh to the next: sized to
+ * the rows, not to the next power of two (just past 2^17 that would be
+ * 262,144 places for 140,000 rows).
+ */
+static void a_views_arrays_are_sized_to_its_rows(void **state)
+{
+	static const enum col_id cols[] = { COL_TX, COL_STATE };
+	const size_t n = 140000, most = n + n / 32 + 16;
+	struct frame f = { 0 };
+	struct model *m = model_new();
+	struct view v = { 0 };
+	uint32_t *all = calloc(n, sizeof(*all));
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		all[i] = (uint32_t)i;
+	build(&f, m, n, 42);
+	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+		view_build(&v, &f, column_get(cols[c]), false, NULL, NULL);
+		check(&f, &v, column_get(cols[c]), false, all, n);
+		assert_true(v.cap >= n && v.cap <= most);
+		assert_true(v.cookies_cap >= n && v.cookies_cap <= most);
+		/* the sort's keys are not kept */
+		assert_null(v.keys);
+		/* a view that follows its order across refreshes: the same bounds */
+		view_follow(&v, &f, column_get(cols[c]), false, NULL, NULL);
+		assert_int_equal(v.n, n);
+		assert_true(v.cap >= n && v.cap <= most);
+		assert_true(v.cookies_cap >= n && v.cookies_cap <= most);
+		view_free(&v);
+	}
+	free(all);
+	frame_free(&f);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +419,7 @@ int main(void)
 		cmocka_unit_test(resorting_a_shuffled_order_breaks_ties_by_row),
 		cmocka_unit_test(hard_key_sets_sort_as_column_sortkey_cmp_orders),
 		cmocka_unit_test(a_200k_row_frame_sorts_as_column_sortkey_cmp_orders),
+		cmocka_unit_test(a_views_arrays_are_sized_to_its_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
