@@ -82,6 +82,8 @@ static struct cost run(size_t n)
 		fill(&f, n, (uint64_t)r + 2, (uint64_t)(r + 2) * 1000000000ull);
 		t0 = now();
 		model_update(m, &f);
+		model_commit(
+			m, &f); /* the model's work: the commit writes what the next update reads */
 		t1 = now();
 		view_build(&v, &f, column_get(COL_PROBLEMS), false, NULL,
 			   NULL); /* the default order */

@@ -101,6 +101,7 @@ static void fill(struct frame *f, struct model *m, size_t n, const struct scase 
 		struct row *r = &f->rows[i];
 		bool idle = next(&s) % 100 < sc->idle_pct;
 
+		r->flags &= (uint16_t)~ROW_DUP; /* repeated cookies: ties to sort, as test_view's */
 		r->flags |= next(&s) % 20 ? ROW_RATES : 0;
 		r->tx_bps = idle ? 0 : some_rate(&s);
 		r->rx_bps = idle ? 0 : some_rate(&s);

@@ -44,6 +44,12 @@ enum {
 	ROW_D_LIMITS = 1 << 2,  /* d_busy_us, d_rwnd_us, d_sndbuf_us */
 	ROW_NEW = 1 << 3,       /* first time this cookie was seen */
 	ROW_PREV = 1 << 4, /* seen before: its previous sample in the model until model_commit */
+	/*
+	 * The kernel sent this socket again in the same dump (its walk is not a
+	 * snapshot): nothing else is set; views, the diagnosis and the SYN queues
+	 * skip it, the state counts and `sockets` count what the kernel sent.
+	 */
+	ROW_DUP = 1 << 5,
 };
 
 /* row_prev.have: which previous values were available. */

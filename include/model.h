@@ -27,7 +27,10 @@ void model_free(struct model *m);
  * model_commit. Until then f->model is m and f's sample must not change;
  * frame_reset and frame_free commit a frame left uncommitted, and so does
  * the next model_update for another frame (asserted: never for f itself,
- * whose sample would have been refilled without frame_reset).
+ * whose sample would have been refilled without frame_reset, nor for a
+ * frame another model has not committed; the commit checks the sample's
+ * count and array, not its contents). A second row of a cookie in one dump
+ * gets ROW_DUP and nothing else.
  */
 void model_update(struct model *m, struct frame *f);
 
@@ -36,7 +39,7 @@ void model_commit(struct model *m, struct frame *f);
 
 /*
  * A row's previous sample (valid with ROW_PREV; zero otherwise) and since
- * when it is in its state (0 for a second row of a cookie in one dump),
+ * when it is in its state (0 for a ROW_DUP row: nothing reads it there),
  * from its table entry: only between model_update(m, f) and model_commit.
  */
 struct row_past model_past(const struct frame *f, const struct row *r);

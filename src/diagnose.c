@@ -474,6 +474,8 @@ void diagnose_frame(struct diagnoser *d, struct frame *f)
 		struct row *r = &f->rows[i];
 		uint32_t bits = 0;
 
+		if (r->flags & ROW_DUP)
+			continue; /* its first row is the socket */
 		dx_classify(f, r);
 		dx_estimate_bdp(r);
 		/*

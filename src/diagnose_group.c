@@ -640,7 +640,7 @@ static size_t collect(struct diagnoser *d, const struct frame *f, unsigned state
 		const struct conn *c = f->rows[i].c;
 		struct gkey *g;
 
-		if (c->state != state || !pick(f, &f->rows[i]))
+		if (c->state != state || (f->rows[i].flags & ROW_DUP) || !pick(f, &f->rows[i]))
 			continue;
 		d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
 		g = &d->keys[k++];

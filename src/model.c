@@ -73,7 +73,8 @@ struct entry {
 	/*
 	 * history slot + 1 (13 bits, <= HIST_SLOTS; 0: none), have (ME_BITS), the
 	 * refresh parity that last saw it (model.gen, 1 bit), rq_grew (8 bits):
-	 * packed by hand, written once per refresh
+	 * packed by hand, written by model_update and, for have's ME_PREV bits,
+	 * by model_commit
 	 */
 	uint32_t bits;
 	uint8_t state, timer, backoff, notsent_grew; /* notsent_grew: saturating, as the row's u8 */
@@ -224,7 +225,7 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	/* a frame never committed: it no longer has a model to commit to */
-	if (m->pending)
+	if (m->pending && m->pending->model == m)
 		m->pending->model = NULL;
 	free(m->slots);
 	if (m->t.v)
@@ -851,13 +852,15 @@ static void update_rows(struct model *m, struct frame *f)
 		dup = !fresh && e_gen(e) == gen;
 		if (c->state == TS_LISTEN)
 			note_ldrop(m, i, c->cookie, fresh || dup ? NULL : e, dup);
-		if (c->state == TS_SYN_RECV) {
+		if (c->state == TS_SYN_RECV && !dup) {
 			m->srows = xgrow(m->srows, &m->srows_cap, m->nsrows + 1, sizeof(*m->srows));
 			m->srows[m->nsrows++] = (uint32_t)i;
 		}
 		if (dup) {
+			/* the same socket twice in one dump: keep the first; views and diagnosis skip this */
+			r->flags = ROW_DUP;
 			m->slots[i] = SLOT_NONE;
-			continue; /* the same socket twice in one dump: keep the first */
+			continue;
 		}
 		m->slots[i] = (uint32_t)(e - t->v);
 		seen++;
@@ -1216,6 +1219,8 @@ void model_update(struct model *m, struct frame *f)
 	assert(m->pending != f);
 	if (m->pending)
 		model_commit(m, m->pending);
+	/* nor a frame another model has not committed */
+	assert(!f->model);
 	memset(f->states, 0, sizeof(f->states));
 	f->hist.cookie = 0;
 	f->hist.n = 0;

@@ -363,7 +363,7 @@ void view_build(struct view *v, const struct frame *f, const struct column *sort
 	v->order = xreserve(v->order, &v->cap, n, sizeof(*v->order));
 	v->n = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!match || match(&f->rows[i], ctx))
+		if (!(f->rows[i].flags & ROW_DUP) && (!match || match(&f->rows[i], ctx)))
 			v->order[v->n++] = (uint32_t)i;
 	view_sort(v, f, sort, reverse);
 }
@@ -396,7 +396,8 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 
 			if (f->rows[i].c->cookie != v->cookies[k])
 				continue;
-			if (!placed[i] && (!match || match(&f->rows[i], ctx))) {
+			if (!placed[i] && !(f->rows[i].flags & ROW_DUP) &&
+			    (!match || match(&f->rows[i], ctx))) {
 				placed[i] = 1;
 				v->order[kept++] = i;
 			}
@@ -411,7 +412,8 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 		fresh.order = xmalloc((n ? n : 1) * sizeof(*fresh.order));
 		fresh.cap = n;
 		for (size_t i = 0; i < n; i++)
-			if (!placed[i] && (!match || match(&f->rows[i], ctx)))
+			if (!placed[i] && !(f->rows[i].flags & ROW_DUP) &&
+			    (!match || match(&f->rows[i], ctx)))
 				fresh.order[fresh.n++] = (uint32_t)i;
 		view_sort(&fresh, f, sort, reverse);
 		memcpy(v->order + kept, fresh.order, fresh.n * sizeof(*v->order));

@@ -1100,6 +1100,35 @@ static struct sock connecting(uint64_t cookie, const char *dst, uint16_t port, u
 	return s;
 }
 
+/*
+ * The kernel's walk can send a socket twice in one dump. The second row is
+ * not a second connect, nor one that has waited since the clock's start
+ * (it has no time in its state): the finding counts and times the first.
+ */
+static void a_connect_sent_twice_in_one_dump_counts_once(void **state)
+{
+	struct run r;
+	struct sock s[3] = { connecting(1, "10.0.0.9", 80, 1), connecting(1, "10.0.0.9", 80, 1),
+			     connecting(2, "10.0.0.9", 80, 1) };
+	const struct finding *x;
+
+	(void)state;
+	run_init(&r);
+	r.t = 100000 * SEC; /* a host up for a while: the clock is far from 0 */
+	step(&r, s + 1, 2, NULL);
+	step(&r, s, 3, NULL);
+	assert_true(r.f.rows[1].flags & ROW_DUP);
+	x = finding(&r.f, DX_SYN_RETRY);
+	assert_non_null(x);
+	assert_int_equal(evidence(x, "sockets"), 2);
+	assert_int_equal(x->count, 2);
+	/* one retransmit, next timer in 1.5 s: sent 1.5 s ago, seen in SYN-SENT for 1 s */
+	assert_int_equal(evidence(x, "oldest_ms"), 1500);
+	/* nor a connection finding of its own */
+	assert_int_equal(r.f.rows[1].findings, 0);
+	run_free(&r);
+}
+
 static void syn_retries_name_only_the_destination_that_does_not_answer(void **state)
 {
 	struct run r;
@@ -1880,6 +1909,7 @@ int main(void)
 		cmocka_unit_test(delayed_ack_needs_a_held_sub_mss_remainder_and_an_inflated_srtt),
 		cmocka_unit_test(a_bdp_needs_the_interval_to_send_a_percent_of_the_delivery_rate),
 		cmocka_unit_test(syn_retries_name_only_the_destination_that_does_not_answer),
+		cmocka_unit_test(a_connect_sent_twice_in_one_dump_counts_once),
 		cmocka_unit_test(
 			syn_retries_toward_a_full_local_listener_are_its_overflow_not_a_dead_peer),
 		cmocka_unit_test(

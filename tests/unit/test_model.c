@@ -1071,7 +1071,7 @@ static void a_cookie_twice_in_one_dump_commits_its_first_row(void **state)
 	sock(&f, 5, &pv_c);
 	model_update(m, &f);
 	assert_past_is(&f, &f.rows[0], &pv_a);
-	assert_int_equal(f.rows[1].flags, 0);
+	assert_int_equal(f.rows[1].flags, ROW_DUP); /* nothing else: views and diagnosis skip it */
 	assert_no_past(&f, &f.rows[1]);
 	assert_int_equal(model_past(&f, &f.rows[1]).state_since_ns, 0);
 	model_commit(m, &f);
@@ -1148,6 +1148,81 @@ static void rows_find_their_entries_after_the_table_grows_and_the_sweep_moves_th
 		/* the growth streak compares with the committed queue */
 		assert_int_equal(r->rq_grew, k % 2 ? (k <= 3000 ? 2 : 1) : 1);
 	}
+	model_commit(m, &f);
+	/*
+	 * Sockets 1-2000 gone, none new: the sweep fills their holes with
+	 * entries from the end, every one a socket with a past, which its row
+	 * must still read, and the commit write.
+	 */
+	begin(&f, 4 * SEC);
+	for (uint64_t k = 2001; k <= 6000; k++)
+		if (k > 3000 || k % 3)
+			add(&f, k, TS_CLOSE_WAIT)->rqueue = (uint32_t)k + 3;
+	model_update(m, &f);
+	for (size_t i = 0; i < f.sample.n; i++) {
+		const struct row *r = &f.rows[i];
+		uint64_t k = r->c->cookie;
+		struct row_past p = model_past(&f, r);
+
+		assert_true(r->flags & ROW_PREV);
+		assert_int_equal(p.prev.rqueue, k + 2);
+		assert_int_equal(p.prev.state, k % 2 ? TS_ESTABLISHED : TS_CLOSE_WAIT);
+		assert_int_equal(p.state_since_ns, k % 2 ? 4 * SEC : 2 * SEC);
+	}
+	model_commit(m, &f);
+	begin(&f, 5 * SEC);
+	for (uint64_t k = 2001; k <= 6000; k++)
+		if (k > 3000 || k % 3)
+			add(&f, k, TS_CLOSE_WAIT)->rqueue = (uint32_t)k + 3;
+	model_update(m, &f);
+	for (size_t i = 0; i < f.sample.n; i++) {
+		const struct row *r = &f.rows[i];
+
+		assert_int_equal(model_past(&f, r).prev.rqueue, r->c->cookie + 3);
+		assert_int_equal(model_past(&f, r).prev.state, TS_CLOSE_WAIT);
+	}
+	model_commit(m, &f);
+	frame_free(&f);
+	model_free(m);
+}
+
+/*
+ * tcp_info from a kernel before 6.2 (no rcv_wnd): the previous notsent,
+ * backoff and send window are still there, the receive window is not.
+ */
+static void a_past_from_tcp_info_without_rcv_wnd_has_the_rest(void **state)
+{
+	struct model *m = model_new();
+	struct frame f = { 0 };
+	struct row_prev p;
+
+	(void)state;
+	begin(&f, 1 * SEC);
+	sock(&f, 9, &pv_a)->info_len = offsetof(struct tcpi, rcv_wnd);
+	model_update(m, &f);
+	model_commit(m, &f);
+	begin(&f, 2 * SEC);
+	sock(&f, 9, &pv_b)->info_len = offsetof(struct tcpi, rcv_wnd);
+	model_update(m, &f);
+	p = model_past(&f, row_of(&f, 9)).prev;
+	assert_int_equal(p.notsent, pv_a.notsent);
+	assert_int_equal(p.backoff, pv_a.backoff);
+	assert_int_equal(p.snd_wnd, pv_a.snd_wnd);
+	assert_int_equal(p.rcv_wnd, 0);
+	assert_int_equal(p.sndbuf, pv_a.tb);
+	assert_int_equal(p.have, PREV_NOTSENT | PREV_BACKOFF | PREV_SND_WND | PREV_SKMEM);
+	model_commit(m, &f);
+	/* and from a kernel with it again: the next refresh has the receive window too */
+	begin(&f, 3 * SEC);
+	sock(&f, 9, &pv_c);
+	model_update(m, &f);
+	assert_int_equal(model_past(&f, row_of(&f, 9)).prev.have,
+			 PREV_NOTSENT | PREV_BACKOFF | PREV_SND_WND | PREV_SKMEM);
+	model_commit(m, &f);
+	begin(&f, 4 * SEC);
+	sock(&f, 9, &pv_d);
+	model_update(m, &f);
+	assert_past_is(&f, row_of(&f, 9), &pv_c);
 	model_commit(m, &f);
 	frame_free(&f);
 	model_free(m);
@@ -1297,6 +1372,7 @@ int main(void)
 		cmocka_unit_test(a_cookie_twice_in_one_dump_commits_its_first_row),
 		cmocka_unit_test(
 			rows_find_their_entries_after_the_table_grows_and_the_sweep_moves_them),
+		cmocka_unit_test(a_past_from_tcp_info_without_rcv_wnd_has_the_rest),
 		cmocka_unit_test(frames_left_uncommitted_are_committed_before_their_sample_goes),
 		cmocka_unit_test(a_sample_changed_before_its_commit_is_caught),
 	};
