@@ -70,7 +70,7 @@ static long long file_size(const char *path)
 static long long v1_size(const char *from, const char *to)
 {
 	struct terr e;
-	struct replay *r = replay_open(from, NULL, &e);
+	struct replay *r = replay_open(from, NULL, NULL, &e);
 	struct recorder *w = recorder_open_version(to, 1, &e);
 	const struct rec_frame *f;
 
@@ -99,7 +99,7 @@ static long long v1_size(const char *from, const char *to)
 static void seek_cost(const char *path, int refreshes)
 {
 	struct terr e;
-	struct replay *r = replay_open(path, NULL, &e);
+	struct replay *r = replay_open(path, NULL, NULL, &e);
 	const struct rec_frame *f;
 	double worst = 0, sum = 0, t0;
 

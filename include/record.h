@@ -90,15 +90,20 @@ struct rec_frame {
 
 struct replay; /* opaque: a recording being read, one refresh at a time */
 
+/* Told the sanitised name of a stream that has sent nothing for 0.3 s while its header is awaited. */
+typedef void replay_wait_fn(const char *shown);
+
 /*
  * Opens a recording and reads its META chunks. The file is streamed: memory
  * is bounded by the largest refresh, not by the file, and a FIFO, a char
  * device or "-" (standard input) replays as it arrives. A stream's reads
  * (the open of a FIFO no one writes yet among them) give up with EINTR when
  * INT, TERM or HUP came (sigs_exit_signal) or *stop turns true (NULL: the
- * signals only), within 0.2 s.
+ * signals only), within 0.2 s. `waiting` (NULL: none) is called once if
+ * the stream sends nothing of its header within 0.3 s, then the wait goes on.
  */
-struct replay *replay_open(const char *path, const atomic_bool *stop, struct terr *e);
+struct replay *replay_open(const char *path, const atomic_bool *stop, replay_wait_fn *waiting,
+			   struct terr *e);
 /* The same over bytes in memory (borrowed; they must outlive the replay). Pure. */
 struct replay *replay_open_mem(const void *data, size_t len, struct terr *e);
 void replay_free(struct replay *r);

@@ -34,6 +34,8 @@ struct source_cfg {
 	struct source_pos *pos;  /* a replay keeps this current (borrowed; NULL: not wanted) */
 	/* a stream (replayed, or recorded to) stops waiting when this turns true */
 	const atomic_bool *stop;
+	/* a replay of a stream: told if its header has not come within 0.3 s (NULL: not) */
+	void (*waiting)(const char *shown);
 };
 
 struct source; /* opaque */

@@ -224,6 +224,7 @@ struct replay {
 	bool own_fd;
 	bool waits;              /* a stream: reads wait in turns (sigs_wait_fd) */
 	const atomic_bool *stop; /* the owner's "give up waiting" (NULL: signals only) */
+	replay_wait_fn *waiting; /* while the header is read: told once that the stream waits */
 	const unsigned char *mem;
 	size_t memlen, mempos;
 	char shown[256]; /* the file's name, safe for messages */
@@ -308,6 +309,14 @@ static ssize_t raw_read(struct replay *r, void *dst, size_t n)
 	for (;;) {
 		ssize_t k;
 
+		if (r->waits && r->waiting) {
+			struct pollfd p = { r->fd, POLLIN, 0 };
+
+			/* the first read only: no bytes yet, the owner's screen cannot say so */
+			if (poll(&p, 1, 300) == 0)
+				r->waiting(r->shown);
+			r->waiting = NULL;
+		}
 		/* a stream can stall for ever: INT, TERM, HUP or the owner's stop end the wait */
 		if (r->waits && !sigs_wait_fd(r->fd, POLLIN, r->stop, 0)) {
 			errno = EINTR;
@@ -861,7 +870,8 @@ struct replay *replay_open_mem(const void *data, size_t len, struct terr *e)
 	return start(r, e);
 }
 
-struct replay *replay_open(const char *path, const atomic_bool *stop, struct terr *e)
+struct replay *replay_open(const char *path, const atomic_bool *stop, replay_wait_fn *waiting,
+			   struct terr *e)
 {
 	struct replay *r;
 	struct stat st;
@@ -898,6 +908,7 @@ struct replay *replay_open(const char *path, const atomic_bool *stop, struct ter
 	r->seekable = S_ISREG(st.st_mode);
 	r->waits = !r->seekable;
 	r->stop = stop;
+	r->waiting = waiting;
 	memcpy(r->shown, shown, sizeof(shown));
 	return start(r, e);
 }

@@ -46,7 +46,7 @@ struct source *source_open(const struct source_cfg *cfg, struct terr *e)
 
 	s->proc_root = xstrdup(cfg->proc_root && *cfg->proc_root ? cfg->proc_root : "/proc");
 	if (cfg->replay_path) {
-		s->replay = replay_open(cfg->replay_path, cfg->stop, e);
+		s->replay = replay_open(cfg->replay_path, cfg->stop, cfg->waiting, e);
 		if (!s->replay)
 			goto fail;
 		copy_meta(s->hostname, sizeof(s->hostname), replay_meta(s->replay, "hostname"));

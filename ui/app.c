@@ -24,7 +24,6 @@
 #include "opts.h"
 #include "outfmt.h"
 #include "safefile.h"
-#include "sanitize.h"
 #include "settings.h"
 #include "sigs.h"
 #include "screen.h"
@@ -569,34 +568,13 @@ static int loop(struct app *a)
 
 /*
  * The view starts once a replay's header is read (it names the host). A
- * FIFO or stdin may have no writer yet: say so on the terminal, since the
- * view cannot be up to say it. Returns an fd the caller closes once the
- * replay is open (a FIFO's writer must never see it without a reader), or -1.
+ * FIFO or stdin may have no writer yet: the terminal says so, since the
+ * view cannot be up to say it.
  */
-static int note_waiting_stream(const char *path)
+static void say_waiting(const char *shown)
 {
-	char shown[256];
-	struct stat st;
-	struct pollfd p;
-	int fd;
-
-	if (!path || !*path)
-		return -1;
-	fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
-				: open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return -1; /* the replay's own open says why */
-	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode))
-		return fd;
-	p = (struct pollfd){ fd, POLLIN, 0 };
-	/* POLLHUP too: a writer came and went, the replay reads what it left */
-	if (poll(&p, 1, 300) == 0) {
-		sanitize_text(shown, sizeof(shown), path, strlen(path));
-		fprintf(stderr,
-			"tcptop: waiting for %s: nothing written to it yet (Ctrl-C quits)\n",
-			strcmp(path, "-") ? shown : "the recording on standard input");
-	}
-	return fd;
+	fprintf(stderr, "tcptop: waiting for %s: nothing written to it yet (Ctrl-C quits)\n",
+		strcmp(shown, "-") ? shown : "the recording on standard input");
 }
 
 int app_run(const struct app_cfg *cfg)
@@ -607,7 +585,7 @@ int app_run(const struct app_cfg *cfg)
 	struct terr e = { { 0 } };
 	const struct opts *o = cfg->opts;
 	bool color = !o->no_color && !getenv("NO_COLOR");
-	int w, h, status, wait_fd;
+	int w, h, status;
 	char rc_note[4096 + 1024];
 	const char *note;
 
@@ -618,10 +596,8 @@ int app_run(const struct app_cfg *cfg)
 	cc.src.pos = &a.rpos;
 	atomic_init(&a.quitting, false);
 	cc.src.stop = &a.quitting;
-	wait_fd = note_waiting_stream(cc.src.replay_path);
+	cc.src.waiting = say_waiting;
 	col = collector_new(&cc, &e);
-	if (wait_fd >= 0)
-		close(wait_fd);
 	if (!col) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		filter_free(cfg->filter);

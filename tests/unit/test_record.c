@@ -96,7 +96,7 @@ static void a_recording_reads_back_what_was_written_in_both_versions(void **stat
 		assert_non_null(w);
 		write_two_refreshes(w);
 		assert_int_equal(recorder_close(w, &e), 0);
-		r = replay_open(path, NULL, &e);
+		r = replay_open(path, NULL, NULL, &e);
 		assert_non_null(r);
 		assert_int_equal(replay_version(r), v);
 		check_two_refreshes(r);
@@ -110,7 +110,7 @@ static void stepping_back_rewinds_to_the_same_refresh(void **state)
 	struct replay *r;
 
 	(void)state;
-	r = replay_open(tu_fixture("states.rec"), NULL, &e);
+	r = replay_open(tu_fixture("states.rec"), NULL, NULL, &e);
 	assert_non_null(r);
 	assert_non_null(replay_frame(r, 1));
 	uint64_t t1 = replay_frame(r, 1)->mono_ns;
@@ -263,7 +263,7 @@ static void a_huge_sparse_file_is_refused_at_once_not_read_whole(void **state)
 		assert_int_equal(write(fd, magics[v], REC_MAGIC_LEN), REC_MAGIC_LEN);
 		assert_int_equal(ftruncate(fd, (off_t)64 << 30), 0); /* 64 GiB of holes */
 		close(fd);
-		r = replay_open(path, NULL, &e);
+		r = replay_open(path, NULL, NULL, &e);
 		if (r) {
 			assert_int_equal(replay_next(r, &f, &e), -1);
 			replay_free(r);
@@ -300,7 +300,7 @@ static void a_fifo_replays_as_a_stream(void **state)
 		write_two_refreshes(w);
 		_exit(recorder_close(w, &e) < 0);
 	}
-	r = replay_open(path, NULL, &e);
+	r = replay_open(path, NULL, NULL, &e);
 	if (!r) {
 		waitpid(pid, &st, 0);
 		alarm(0);
@@ -312,6 +312,63 @@ static void a_fifo_replays_as_a_stream(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	alarm(0);
 	assert_int_equal(st, 0);
+}
+
+static int waited;
+static char waited_for[256];
+
+static void note_wait(const char *shown)
+{
+	waited++;
+	snprintf(waited_for, sizeof(waited_for), "%s", shown);
+}
+
+/*
+ * A FIFO whose writer comes 0.6 s late: the owner is told once, with the
+ * name, that the stream sends nothing yet; the replay then reads as usual.
+ * A regular file never tells.
+ */
+static void a_stream_that_sends_nothing_yet_is_told_once(void **state)
+{
+	const char *path = in_dir("late.rec");
+	struct terr e;
+	struct replay *r;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(30);
+	pid = fork();
+	if (pid == 0) {
+		struct recorder *w;
+
+		usleep(600000);
+		w = recorder_open(path, &e);
+		if (!w) {
+			close(open(path, O_WRONLY));
+			_exit(3);
+		}
+		write_two_refreshes(w);
+		_exit(recorder_close(w, &e) < 0);
+	}
+	waited = 0;
+	r = replay_open(path, NULL, note_wait, &e);
+	assert_non_null(r);
+	assert_int_equal(waited, 1);
+	assert_string_equal(waited_for, path);
+	check_two_refreshes(r);
+	assert_int_equal(waited, 1); /* only while the header was awaited */
+	replay_free(r);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	alarm(0);
+	assert_int_equal(st, 0);
+	unlink(path);
+	waited = 0;
+	r = replay_open(tu_fixture("states.rec"), NULL, note_wait, &e);
+	assert_non_null(r);
+	replay_free(r);
+	assert_int_equal(waited, 0);
 }
 
 /* Writes n refreshes whose mono time is their index (and a changing netlink blob); ends[i] after each. */
@@ -588,7 +645,7 @@ static void a_stream_refuses_to_seek_back_but_steps_forward(void **state)
 		write_numbered(w, 5, NULL);
 		_exit(recorder_close(w, &e) < 0);
 	}
-	r = replay_open(path, NULL, &e);
+	r = replay_open(path, NULL, NULL, &e);
 	assert_non_null(r);
 	assert_false(replay_can_go_back(r));
 	assert_int_equal(seek_read(r, 0, &e), 0);
@@ -762,6 +819,7 @@ int main(void)
 		cmocka_unit_test(a_cut_version_1_fixture_keeps_its_complete_refreshes),
 		cmocka_unit_test(a_huge_sparse_file_is_refused_at_once_not_read_whole),
 		cmocka_unit_test(a_fifo_replays_as_a_stream),
+		cmocka_unit_test(a_stream_that_sends_nothing_yet_is_told_once),
 		cmocka_unit_test(seeking_forward_reads_ahead_to_the_refresh),
 		cmocka_unit_test(seeking_back_gives_the_same_refresh_again_across_zstd_frames),
 		cmocka_unit_test(seeking_back_starts_from_the_nearest_point_not_the_start),

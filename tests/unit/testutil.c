@@ -54,7 +54,7 @@ char *tu_read(const char *path, size_t *len)
 struct replay *tu_replay(const char *name)
 {
 	struct terr e;
-	struct replay *r = replay_open(tu_fixture(name), NULL, &e);
+	struct replay *r = replay_open(tu_fixture(name), NULL, NULL, &e);
 
 	if (!r) {
 		fprintf(stderr, "testutil: %s\n", e.msg);
