@@ -806,14 +806,8 @@ static void update_rows(struct model *m, struct frame *f)
 	/* a steady refresh sees the sockets it knows: room for as many as the larger */
 	index_reserve(t, n > t->n ? n - t->n : 0);
 	dense_reserve(t, n);
-	if (n > f->rows_cap) {
-		/*
-		 * sized to the dump, a thirty-second to spare (a block this large
-		 * grows by remapping, not copying), not to the next power of two
-		 */
-		f->rows_cap = n + n / 32 + 64;
-		f->rows = xrealloc(f->rows, f->rows_cap * sizeof(*f->rows));
-	}
+	/* a block this large grows by remapping, not copying */
+	f->rows = xreserve(f->rows, &f->rows_cap, n, sizeof(*f->rows));
 	/* until the commit: each row's entry, 4 bytes a row, exactly the dump's size */
 	m->slots = n ? xmalloc(n * sizeof(*m->slots)) : NULL;
 	hcap = t->icap;

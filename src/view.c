@@ -355,6 +355,12 @@ static void keep_cookies(struct view *v, const struct frame *f)
 		v->cookies[i] = f->rows[v->order[i]].c->cookie;
 }
 
+/* Whether row i belongs in a view: the filter's, and never a socket's second row in one dump. */
+static bool wanted(const struct frame *f, size_t i, view_match_fn match, void *ctx)
+{
+	return !(f->rows[i].flags & ROW_DUP) && (!match || match(&f->rows[i], ctx));
+}
+
 void view_build(struct view *v, const struct frame *f, const struct column *sort, bool reverse,
 		view_match_fn match, void *ctx)
 {
@@ -363,7 +369,7 @@ void view_build(struct view *v, const struct frame *f, const struct column *sort
 	v->order = xreserve(v->order, &v->cap, n, sizeof(*v->order));
 	v->n = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!(f->rows[i].flags & ROW_DUP) && (!match || match(&f->rows[i], ctx)))
+		if (wanted(f, i, match, ctx))
 			v->order[v->n++] = (uint32_t)i;
 	view_sort(v, f, sort, reverse);
 }
@@ -396,8 +402,7 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 
 			if (f->rows[i].c->cookie != v->cookies[k])
 				continue;
-			if (!placed[i] && !(f->rows[i].flags & ROW_DUP) &&
-			    (!match || match(&f->rows[i], ctx))) {
+			if (!placed[i] && wanted(f, i, match, ctx)) {
 				placed[i] = 1;
 				v->order[kept++] = i;
 			}
@@ -412,8 +417,7 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 		fresh.order = xmalloc((n ? n : 1) * sizeof(*fresh.order));
 		fresh.cap = n;
 		for (size_t i = 0; i < n; i++)
-			if (!placed[i] && !(f->rows[i].flags & ROW_DUP) &&
-			    (!match || match(&f->rows[i], ctx)))
+			if (!placed[i] && wanted(f, i, match, ctx))
 				fresh.order[fresh.n++] = (uint32_t)i;
 		view_sort(&fresh, f, sort, reverse);
 		memcpy(v->order + kept, fresh.order, fresh.n * sizeof(*v->order));
