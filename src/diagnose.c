@@ -138,7 +138,7 @@ const struct dx_code dx_codes[DX_N] = {
 						  "connection sends; TCP_NOTSENT_LOWAT, "
 						  "net.ipv4.tcp_notsent_lowat",
 					 .evidence = "connections,notsent,notsent_prev,intervals,"
-						     "sndbuf" },
+						     "sndbuf,wmem_queued" },
 				CONN_CODE(unsent_growing) },
 	[DX_RTO_BACKOFF] = { .def = { .name = "rto-backoff",
 				      .severity = DS_WARN,

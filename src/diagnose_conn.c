@@ -328,7 +328,23 @@ bool dx_detect_rcvbuf_fixed(const struct frame *f, const struct row *r)
 	       skm(r->c, SKM_RCVBUF) == model_past(f, r).prev.rcvbuf;
 }
 
-/* Unsent data piling up while the buffer does not grow and no window explains it. */
+/*
+ * A writer blocked on a full send buffer is woken only once a third of it is
+ * free (sk_stream_write_space: free space at least half of wmem_queued), so a
+ * bulk sender's queue swings between two thirds full and full, and notsent
+ * with it: up by a third of tb between wake-ups, in pieces as in-flight data
+ * is acknowledged or the window shrinks. Over two thirds full, notsent rising
+ * is that refill, not an application outpacing the connection (t_diagnose's
+ * rate-limited sender: +650 kB of notsent in a second of 2.5 MB sent, queue
+ * at 92% of tb).
+ */
+static bool writer_refills(const struct conn *c)
+{
+	return has_skmem(c) &&
+	       3 * (uint64_t)skm(c, SKM_WMEM_QUEUED) > 2 * (uint64_t)skm(c, SKM_SNDBUF);
+}
+
+/* Unsent data piling up into free buffer space that does not grow, and no window explains it. */
 bool dx_detect_unsent_growing(const struct frame *f, const struct row *r)
 {
 	const struct conn *c = r->c;
@@ -340,7 +356,7 @@ bool dx_detect_unsent_growing(const struct frame *f, const struct row *r)
 	p = model_past(f, r).prev;
 	return unsent_bytes(c) - p.notsent >= dx_th.grow_share * r->tx_bps / 8 * row_dt(f, r) &&
 	       !zero_window(c) && r->limited_by != DL_RWND && (p.have & PREV_SKMEM) &&
-	       skm(c, SKM_SNDBUF) <= p.sndbuf;
+	       skm(c, SKM_SNDBUF) <= p.sndbuf && !writer_refills(c);
 }
 
 /*
@@ -477,6 +493,7 @@ void dx_evidence_unsent_growing(const struct frame *f, const struct row *r, stru
 	dx_ev(x, "notsent_prev", model_past(f, r).prev.notsent);
 	dx_ev(x, "intervals", r->notsent_grew);
 	dx_ev(x, "sndbuf", skm(r->c, SKM_SNDBUF));
+	dx_ev(x, "wmem_queued", skm(r->c, SKM_WMEM_QUEUED));
 }
 
 void dx_evidence_rto_backoff(const struct frame *f, const struct row *r, struct finding *x)

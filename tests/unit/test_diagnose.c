@@ -785,6 +785,62 @@ static void a_growing_recv_queue_needs_the_reader_a_quarter_behind(void **state)
 	run_free(&r);
 }
 
+/*
+ * Three refreshes of t_diagnose's rate-limited sender (tbf 20 Mbit/s on
+ * loopback), as the kernel reported them when CI saw unsent-growing: notsent
+ * up 393 kB, then 655 kB (over a quarter of the 2.49 MB sent) while the queue
+ * refills tb from 69% to 92%. `tb` is the buffer the same rises happen in.
+ */
+static const struct row *refill(struct run *r, struct sock *s, uint32_t tb)
+{
+	static const uint32_t notsent[] = { 2488354, 2881252, 3536082 };
+	static const uint32_t queued[] = { 2915364, 3313254, 3844606 };
+	static const uint32_t unacked[] = { 6, 6, 4 };
+
+	s->ti.snd_mss = 65483;
+	s->ti.snd_cwnd = 12;
+	s->skmem[SKM_SNDBUF] = tb;
+	s->ti.busy_time = 1000;
+	s->ti.bytes_acked = 1;
+	for (int i = 0; i < 3; i++) {
+		s->ti.notsent_bytes = notsent[i];
+		s->ti.unacked = unacked[i];
+		s->skmem[SKM_WMEM_QUEUED] = queued[i];
+		s->wqueue = notsent[i] + unacked[i] * 65483;
+		s->ti.busy_time += 1000000;
+		s->ti.bytes_acked += 2488290;
+		step(r, s, 1, NULL);
+	}
+	return row(r, s->cookie);
+}
+
+static void unsent_data_piling_into_free_buffer_is_flagged_a_writer_refilling_a_full_one_is_not(
+	void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	/* tb 4 MiB: the queue over two thirds of it, a blocked writer woken to refill */
+	x = refill(&r, &s, 4194304);
+	assert_int_equal(x->notsent_grew, 2);
+	assert_int_equal(x->limited_by, DL_CWND);
+	assert_false(has(x, DX_UNSENT_GROWING));
+	run_free(&r);
+
+	/* the same data in a buffer twice as large has room: the application outpaces the path */
+	run_init(&r);
+	s = sender(1);
+	x = refill(&r, &s, 8388608);
+	assert_true(has(x, DX_UNSENT_GROWING));
+	assert_int_equal(evidence(finding(&r.f, DX_UNSENT_GROWING), "notsent"), 3536082);
+	assert_int_equal(evidence(finding(&r.f, DX_UNSENT_GROWING), "notsent_prev"), 2881252);
+	assert_int_equal(evidence(finding(&r.f, DX_UNSENT_GROWING), "wmem_queued"), 3844606);
+	run_free(&r);
+}
+
 /* A handshake in progress has no window yet: SYN-SENT is never a zero window. */
 static void sockets_still_connecting_get_no_connection_finding(void **state)
 {
@@ -1896,6 +1952,8 @@ int main(void)
 		cmocka_unit_test(a_window_far_above_the_bdp_is_not_flagged),
 		cmocka_unit_test(a_send_buffer_that_grows_or_sits_at_the_maximum_is_not_fixed),
 		cmocka_unit_test(a_growing_recv_queue_needs_the_reader_a_quarter_behind),
+		cmocka_unit_test(
+			unsent_data_piling_into_free_buffer_is_flagged_a_writer_refilling_a_full_one_is_not),
 		cmocka_unit_test(sockets_still_connecting_get_no_connection_finding),
 		cmocka_unit_test(close_wait_counts_only_sockets_held_since_the_previous_refresh),
 		cmocka_unit_test(
