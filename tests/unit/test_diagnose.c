@@ -814,8 +814,8 @@ static const struct row *refill(struct run *r, struct sock *s, uint32_t tb)
 	return row(r, s->cookie);
 }
 
-static void unsent_data_piling_into_free_buffer_is_flagged_a_writer_refilling_a_full_one_is_not(
-	void **state)
+static void
+unsent_data_piling_into_free_buffer_is_flagged_a_writer_refilling_a_full_one_is_not(void **state)
 {
 	struct run r;
 	struct sock s = sender(1);
