@@ -129,7 +129,7 @@ struct diagnoser *diagnose_new(void);
 void diagnose_free(struct diagnoser *d);
 
 /*
- * Fills every row's limited_by/limited_pct/limit_basis/bdp_bytes/findings
+ * Fills every row's limited_by/limited_pct/limit_basis/findings
  * and the frame's findings list, from the frame alone (rows with their
  * deltas and history, listeners, states, counters, tunables). No I/O; a
  * steady refresh allocates nothing. Call after model_update(), before
@@ -137,6 +137,13 @@ void diagnose_free(struct diagnoser *d);
  * table until then: model_past).
  */
 void diagnose_frame(struct diagnoser *d, struct frame *f);
+
+/*
+ * A diagnosed row's estimated bandwidth-delay product, bytes (the bdp
+ * column, bdp_bytes in JSON and evidence): its rate x min RTT, computed on
+ * each call from the row (see dx_estimate_bdp); 0: unknown or not diagnosed.
+ */
+uint64_t dx_row_bdp(const struct row *r);
 
 /* The LIMIT cell: "rwnd 96%", "sndbuf~80%" (mixed basis), "rwnd?" (state only), "" if none. */
 char *diagnose_limit_str(const struct row *r, char *buf, size_t len);

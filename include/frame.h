@@ -50,6 +50,7 @@ enum {
 	 * skip it, the state counts and `sockets` count what the kernel sent.
 	 */
 	ROW_DUP = 1 << 5,
+	ROW_DIAGNOSED = 1 << 6, /* diagnose_frame classified it: its BDP is dx_row_bdp() */
 };
 
 /* row_prev.have: which previous values were available. */
@@ -125,16 +126,20 @@ struct row {
 	const struct conn *c; /* borrowed from frame.sample */
 	double tx_bps;        /* bits/s: bytes_acked delta / frame.rows_dt */
 	double rx_bps;        /* bits/s: bytes_received delta / frame.rows_dt */
-	uint64_t d_busy_us;
-	uint64_t d_rwnd_us;
-	uint64_t d_sndbuf_us;
+	/*
+	 * Chronograph deltas, µs (tcpi_busy_time, rwnd_limited, sndbuf_limited),
+	 * with ROW_D_LIMITS. They advance no faster than time: an interval over
+	 * 71 minutes, the most a u32 holds, gets no ROW_D_LIMITS.
+	 */
+	uint32_t d_busy_us;
+	uint32_t d_rwnd_us;
+	uint32_t d_sndbuf_us;
+	uint32_t d_retrans; /* total_retrans delta (segments; tcpi_total_retrans is a u32) */
 	const struct listener *lst; /* LISTEN rows: their entry in frame.listeners; else NULL */
 	/* Who holds the socket (frame.procs); NULL: none known. The filter's lookup. */
 	const struct procinfo *proc;
 	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
 	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
-	uint64_t bdp_bytes;        /* diagnosis: estimated bandwidth-delay product; 0: unknown */
-	uint32_t d_retrans;        /* total_retrans delta (segments; tcpi_total_retrans is a u32) */
 	uint32_t findings;         /* diagnosis: bit (1u << DX_...) per connection finding */
 	uint16_t flags;
 
@@ -148,7 +153,9 @@ struct row {
 	uint8_t limit_basis; /* enum diag_basis: how limited_by was decided */
 	uint8_t dflags;      /* ROWD_* */
 };
-_Static_assert(sizeof(struct row) == 104, "struct row has a hole or grew");
+/* 84 bytes of fields and 4 of tail padding: a field of up to 4 bytes at the end is free */
+_Static_assert(sizeof(struct row) == 88, "struct row has a hole or grew");
+_Static_assert(offsetof(struct row, dflags) == 83, "struct row has a hole before its tail");
 
 /*
  * What the diagnosis judges a socket's change by: model_past() reads it from

@@ -743,8 +743,10 @@ static enum attr attr_problems(const struct row *r)
 
 static void get_bdp(const struct row *r, struct cval *v)
 {
-	if (r->bdp_bytes)
-		set_u64(v, r->bdp_bytes);
+	uint64_t bdp = dx_row_bdp(r);
+
+	if (bdp)
+		set_u64(v, bdp);
 }
 
 #define L ALIGN_LEFT

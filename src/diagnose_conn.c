@@ -164,7 +164,7 @@ void dx_classify(const struct frame *f, struct row *r)
  * that only receives uses its receive rate. Only for connections that moved
  * data in the interval.
  */
-void dx_estimate_bdp(struct row *r)
+static uint64_t estimate(const struct row *r, bool *lower_bound)
 {
 	const struct conn *c = r->c;
 	uint64_t del = 0, pace = 0;
@@ -172,9 +172,9 @@ void dx_estimate_bdp(struct row *r)
 	uint32_t rtt = base_rtt_us(c);
 	bool moved = !(r->flags & ROW_RATES) || r->tx_bps > 0 || r->rx_bps > 0;
 
-	r->bdp_bytes = 0;
+	*lower_bound = false;
 	if (!rtt || !moved || c->state == TS_LISTEN)
-		return;
+		return 0;
 	if (CONN_INFO(c, pacing_rate, &pace) && pace == UINT64_MAX)
 		pace = 0; /* ~0: no pacing rate set */
 	if (CONN_INFO(c, delivery_rate, &del) && del > 0 &&
@@ -190,18 +190,38 @@ void dx_estimate_bdp(struct row *r)
 		 */
 		if (app_limited && !by_sndbuf && r->limited_by != DL_RWND &&
 		    (r->flags & ROW_RATES) && r->tx_bps / 8 < dx_th.bdp_use * (double)del)
-			return;
+			return 0;
 
 		rate = (double)(app_limited && by_sndbuf && pace > del ? pace : del);
-		if (app_limited)
-			r->dflags |= ROWD_BDP_MIN;
+		*lower_bound = app_limited;
 	} else if ((r->flags & ROW_RATES) && r->rx_bps > 0) {
 		rate = r->rx_bps / 8;
 	} else if (!TCPI_HAS(c->info_len, delivery_rate) && (r->flags & ROW_RATES) &&
 		   r->tx_bps > 0) {
 		rate = (double)pace; /* before 4.9 */
 	}
-	r->bdp_bytes = bytes_of(rate * rtt / 1e6);
+	return bytes_of(rate * rtt / 1e6);
+}
+
+/*
+ * Kept in no field: a function of the row's socket, rates and LIMIT, all
+ * fixed once the diagnosis has classified the row (8 bytes a row saved).
+ */
+uint64_t dx_row_bdp(const struct row *r)
+{
+	bool lower;
+
+	return (r->flags & ROW_DIAGNOSED) ? estimate(r, &lower) : 0;
+}
+
+void dx_estimate_bdp(struct row *r)
+{
+	bool lower;
+
+	r->flags |= ROW_DIAGNOSED;
+	(void)estimate(r, &lower);
+	if (lower)
+		r->dflags |= ROWD_BDP_MIN;
 }
 
 /*
@@ -227,7 +247,9 @@ static bool rcvq_full(const struct frame *f, const struct row *r)
 /* A limit of `bytes` is about the path's BDP or below (see dx_th.bdp_ratio); unknown BDP: yes. */
 static bool below_bdp(const struct row *r, uint64_t bytes)
 {
-	return !r->bdp_bytes || (double)bytes < dx_th.bdp_ratio * (double)r->bdp_bytes;
+	uint64_t bdp = dx_row_bdp(r);
+
+	return !bdp || (double)bytes < dx_th.bdp_ratio * (double)bdp;
 }
 
 /*
@@ -414,8 +436,8 @@ void dx_evidence_sndbuf_bdp(const struct frame *f, const struct row *r, struct f
 	dx_ev(x, "wmem_queued", skm(r->c, SKM_WMEM_QUEUED));
 	if (r->limit_basis != DB_STATE)
 		dx_ev(x, "limited_pct", r->limited_pct);
-	if (r->bdp_bytes)
-		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	if (dx_row_bdp(r))
+		dx_ev(x, "bdp_bytes", (int64_t)dx_row_bdp(r));
 	dx_ev(x, "min_rtt_us", base_rtt_us(r->c));
 	if (r->dflags & ROWD_SNDBUF_AT_MAX) /* the maximum it reached: its namespace's */
 		dx_ev(x, "tcp_wmem_max", tun_max(dx_tun(f, r), TUN_TCP_WMEM));
@@ -437,8 +459,8 @@ void dx_evidence_rwnd_bdp(const struct frame *f, const struct row *r, struct fin
 		dx_ev(x, "rwnd", wnd);
 	if (r->limit_basis != DB_STATE)
 		dx_ev(x, "limited_pct", r->limited_pct);
-	if (r->bdp_bytes)
-		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	if (dx_row_bdp(r))
+		dx_ev(x, "bdp_bytes", (int64_t)dx_row_bdp(r));
 	dx_ev(x, "min_rtt_us", base_rtt_us(r->c));
 }
 
@@ -543,8 +565,8 @@ void dx_evidence_no_wscale(const struct frame *f, const struct row *r, struct fi
 	dx_ev(x, "window", wnd);
 	if (r->limit_basis != DB_STATE && r->limited_by == DL_RWND)
 		dx_ev(x, "limited_pct", r->limited_pct);
-	if (r->bdp_bytes)
-		dx_ev(x, "bdp_bytes", (int64_t)r->bdp_bytes);
+	if (dx_row_bdp(r))
+		dx_ev(x, "bdp_bytes", (int64_t)dx_row_bdp(r));
 	dx_ev(x, "min_rtt_us", base_rtt_us(c));
 	dx_ev(x, "tcp_window_scaling", tunables_get(dx_tun(f, r), TUN_WINDOW_SCALING, -1));
 }

@@ -115,13 +115,14 @@ static void put_bdp(const struct row *r, uint64_t limit, struct text *t)
 {
 	char b[24], rt[24], rate[32];
 	uint32_t rtt = base_rtt_us(r->c);
+	uint64_t bdp = dx_row_bdp(r);
 
-	if (!r->bdp_bytes || !rtt)
+	if (!bdp || !rtt)
 		return;
-	fmt_size(r->bdp_bytes, b, sizeof(b));
-	bitrate((double)r->bdp_bytes * 1e6 / rtt, rate, sizeof(rate));
+	fmt_size(bdp, b, sizeof(b));
+	bitrate((double)bdp * 1e6 / rtt, rate, sizeof(rate));
 	fmt_duration_us(rtt, rt, sizeof(rt));
-	if (limit && r->bdp_bytes < limit && (r->dflags & ROWD_BDP_MIN))
+	if (limit && bdp < limit && (r->dflags & ROWD_BDP_MIN))
 		dx_put(t,
 		       "; the measured %s x %s = %s is capped by this limit itself, the path takes "
 		       "more",

@@ -739,10 +739,11 @@ static void derive(struct row *r, const struct entry *now, unsigned have, const 
 	}
 	if ((both & ME_LIMITS) && delta64(nw->busy, ww ? ww->busy : was->busy, &a) &&
 	    delta64(nw->rwnd, ww ? ww->rwnd : was->rwnd, &b) &&
-	    delta64(nw->sndbuf, ww ? ww->sndbuf : was->sndbuf, &c)) {
-		r->d_busy_us = a;
-		r->d_rwnd_us = b;
-		r->d_sndbuf_us = c;
+	    delta64(nw->sndbuf, ww ? ww->sndbuf : was->sndbuf, &c) && a <= UINT32_MAX &&
+	    b <= UINT32_MAX && c <= UINT32_MAX) {
+		r->d_busy_us = (uint32_t)a;
+		r->d_rwnd_us = (uint32_t)b;
+		r->d_sndbuf_us = (uint32_t)c;
 		r->flags |= ROW_D_LIMITS;
 	}
 }

@@ -118,7 +118,7 @@ static void recorded_small_sndbuf_on_a_delayed_path_is_sndbuf_limited_and_fixed(
 		assert_true(has(r, DX_SNDBUF_BDP));
 		assert_true(has(r, DX_SNDBUF_FIXED));
 		assert_true(r->dflags & ROWD_BDP_MIN);
-		assert_true(r->bdp_bytes > 16384);
+		assert_true(dx_row_bdp(r) > 16384);
 	}
 	diagnose_explain(conn_to(&fr[2], 5102), DX_SNDBUF_BDP, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "send buffer 32 KiB"));
@@ -332,7 +332,7 @@ static void recorded_two_write_client_waits_for_delayed_acks_and_has_no_bdp(void
 		assert_non_null(cl);
 		assert_int_equal(cl->limited_by, DL_DELACK);
 		assert_true(has(cl, DX_DELAYED_ACK));
-		assert_int_equal(cl->bdp_bytes, 0);
+		assert_int_equal(dx_row_bdp(cl), 0);
 		assert_int_equal(sv->findings, 0);
 		assert_non_null(x);
 		assert_int_equal(x->cookie, cl->c->cookie);
@@ -1083,7 +1083,7 @@ static void nagle_behind_a_delayed_ack_is_named_instead_of_cwnd(void **state)
 	assert_int_equal(x->limited_by, DL_DELACK);
 	assert_string_equal(diagnose_limit_str(x, buf, sizeof(buf)), "delack 100%");
 	assert_true(has(x, DX_DELAYED_ACK));
-	assert_int_equal(x->bdp_bytes, 0); /* no 37 Gbit/s BDP from one segment */
+	assert_int_equal(dx_row_bdp(x), 0); /* no 37 Gbit/s BDP from one segment */
 	assert_int_equal(evidence(finding(&r.f, DX_DELAYED_ACK), "srtt_us"), 20500);
 	assert_non_null(strstr(diagnose_explain_limit(x, buf, sizeof(buf)), "delayed ACK"));
 	assert_keys_documented(&r.f);
@@ -1129,12 +1129,12 @@ static void a_bdp_needs_the_interval_to_send_a_percent_of_the_delivery_rate(void
 	run_init(&r);
 	s.ti.rtt = 30; /* not Nagle-bound: only the BDP rule is looked at */
 	/* 6.5 GB/s sample: 1% is 65 MB/s; 64 MB acked in 1 s is just under */
-	assert_int_equal(chrono(&r, &s, 1000000, 0, 0, 64000000)->bdp_bytes, 0);
+	assert_int_equal(dx_row_bdp(chrono(&r, &s, 1000000, 0, 0, 64000000)), 0);
 	run_free(&r);
 	run_init(&r);
 	s = nagle_client(1);
 	s.ti.rtt = 30;
-	assert_int_equal(chrono(&r, &s, 1000000, 0, 0, 66000000)->bdp_bytes, 32500);
+	assert_int_equal(dx_row_bdp(chrono(&r, &s, 1000000, 0, 0, 66000000)), 32500);
 	run_free(&r);
 }
 
