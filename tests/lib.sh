@@ -21,6 +21,17 @@ t_cleanup() {
 	rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
+
+# run_case CASE [ARGS...]: runs a case, then stops the processes it started (scen and the
+# rest of T_PIDS): a bulk transfer left running would take the cores from every later
+# case's timing (a 2-core machine has nothing to spare).
+run_case() {
+	local m=${#T_PIDS[@]} p
+	"$@"
+	for p in "${T_PIDS[@]:m}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${T_PIDS[@]:m}"; do wait "$p" 2>/dev/null; done
+	T_PIDS=("${T_PIDS[@]:0:m}")
+}
 trap 'exit 130' INT TERM
 
 T_TODO=

@@ -57,12 +57,14 @@ key 4
 expect "4: the counters view lists TcpExt counters with explanations" "SYNs dropped by listeners for any reason"
 key Tab
 expect "Tab goes on to the findings" "Sev   Finding"
-expect "5: the overflowing listener is a critical finding" "accept-overflow    127.0.0.1:5003"
+# accept-overflow is in the intervals that hold a SYN retry (1, 3, 7, 15 s after the
+# connects): wait past the 8 s between two of them
+expect "5: the overflowing listener is a critical finding" "accept-overflow    127.0.0.1:5003" 9
 expect "5: the selected finding is explained with its numbers" "accept_queue 3  accept_max 2"
 expect "the header counts the findings from any view" "findings"
 key Enter
 expect "Enter on a finding opens its socket" "127.0.0.1:5003  ->  0.0.0.0:*   LISTEN"
-expect "the detail view explains the listener's finding" "accept-overflow: the accept queue overflows"
+expect "the detail view explains the listener's finding" "accept-overflow: the accept queue overflows" 9
 key Escape
 expect "Esc returns to the findings" "Sev   Finding"
 key Tab

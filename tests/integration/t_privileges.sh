@@ -23,6 +23,9 @@ in_ns() { local caps=$1; shift; ip netns exec "$NS" setpriv --reuid="$NOBODY" \
 chmod 711 "$T_TMP" # nobody passes through, lists nothing
 ns_new && scen "$NS" -p 5311 bulk || { not_ok "bulk scenario starts"; done_testing; exit; }
 
+# own_netns PID: PID is in a network namespace of its own (for wait_for: read each time).
+own_netns() { [ "$(readlink "/proc/$1/ns/net")" != "$(readlink /proc/self/ns/net)" ]; }
+
 t_sock_diag() {
 	local out=$T_TMP/diag.json
 	in_ns "" -b -n 2 -d 0.2 -o json >"$out" 2>"$out.err"
@@ -86,7 +89,7 @@ t_netns() {
 	# a namespace that only a process of root's holds (no /run/netns name)
 	unshare -n sleep 30 &
 	T_PIDS+=("$!")
-	wait_for 5 test "$(readlink /proc/$!/ns/net)" != "$(readlink /proc/self/ns/net)"
+	wait_for 5 own_netns "$!"
 	as sys_admin "$TCPTOP" -b -n 1 -N all -o json >"$out" 2>/dev/null
 	check "-N all with CAP_SYS_ADMIN only: the status says namespaces are missing, naming CAP_SYS_PTRACE" \
 		grep -q "need CAP_SYS_PTRACE): namespaces only they hold are missing" <<<"$(jqv "$out" .status)"

@@ -225,13 +225,13 @@ t_filter_by_process() {
 		"tcptop: the filter's proc/pid need process attribution: --no-processes turns it off"
 }
 
-t_known_children
-t_filter_by_process
-t_shared_after_fork
-t_process_exits_between_refreshes
-t_escape_sequences_in_names
-t_non_root
-t_netns_by_name_path_and_pid
-t_netns_errors
-t_off_and_replay
+run_case t_known_children
+run_case t_filter_by_process
+run_case t_shared_after_fork
+run_case t_process_exits_between_refreshes
+run_case t_escape_sequences_in_names
+run_case t_non_root
+run_case t_netns_by_name_path_and_pid
+run_case t_netns_errors
+run_case t_off_and_replay
 done_testing

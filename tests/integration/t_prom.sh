@@ -209,12 +209,12 @@ t_closed_counters() {
 	eq "closed counters: absent when not watched" "$(series tcptop_closed_total "$T_TMP/nc.prom")" 0
 }
 
-t_promtool
-t_closed_counters
-t_hostile_name
-t_disk_full
-t_record_to_stdout
-t_textfile
-t_signals_leave_nothing
-t_dir_rules
+run_case t_promtool
+run_case t_closed_counters
+run_case t_hostile_name
+run_case t_disk_full
+run_case t_record_to_stdout
+run_case t_textfile
+run_case t_signals_leave_nothing
+run_case t_dir_rules
 done_testing
