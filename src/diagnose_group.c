@@ -110,13 +110,35 @@ static bool in_scope(const struct dx_scope *s, uint32_t row)
 }
 
 /* A counter's delta in the socket's namespace: its own under -N all, else the frame's. */
-static uint64_t cdelta_of(const struct frame *f, uint32_t row, const char *name)
+static const struct counters *counters_of(const struct frame *f, uint32_t row)
 {
 	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
 
 	bool own = ns && ns->have_files && ns->kind != NSK_HOST;
 
-	return counters_delta(own ? &ns->counters : &f->counters, name);
+	return own ? &ns->counters : &f->counters;
+}
+
+static uint64_t cdelta_of(const struct frame *f, uint32_t row, const char *name)
+{
+	return counters_delta(counters_of(f, row), name);
+}
+
+/*
+ * The connection attempts a listener dropped in the interval. Its drops
+ * (skmem d, sk_drops) also count a retransmitted SYN or a stray ACK that
+ * reaches a request still in its SYN queue (tcp_check_req re-sends the
+ * SYN-ACK, tcp_v4_rcv discards the segment): nothing is lost, the attempt is
+ * still queued. A dropped attempt also counts in ListenDrops
+ * (tcp_listendrop), so a listener drops no more attempts than its
+ * namespace's ListenDrops rose, when that delta is known.
+ */
+static uint64_t attempts_dropped(const struct frame *f, const struct listener *l)
+{
+	const struct counter *ld = counters_find(counters_of(f, l->row), "TcpExtListenDrops");
+	uint64_t drops = (l->flags & LST_DROPS_DELTA) ? l->drops_delta : 0;
+
+	return ld && (ld->flags & CTR_DELTA) && ld->delta < drops ? ld->delta : drops;
 }
 
 void dx_namespace_subjects(struct diagnoser *d, const struct frame *f)
@@ -214,7 +236,7 @@ static struct finding *add_listener(struct diagnoser *d, const struct frame *f,
 }
 
 /*
- * A listener's drops (skmem d) count every SYN it dropped: accept queue full
+ * A listener's dropped attempts (attempts_dropped) are: accept queue full
  * (ListenOverflows), SYN queue full without syncookies (TCPReqQFullDrop),
  * and the rest of ListenDrops. The queues at the sample and the host
  * counters say which.
@@ -228,7 +250,7 @@ static void listener_queue_findings(struct diagnoser *d, const struct frame *f)
 		uint64_t ovf = cdelta_of(f, l->row, "TcpExtListenOverflows");
 		uint64_t qfull = cdelta_of(f, l->row, "TcpExtTCPReqQFullDrop");
 		int64_t somaxconn = tunables_get(tun, TUN_SOMAXCONN, 0);
-		uint64_t drops = (l->flags & LST_DROPS_DELTA) ? l->drops_delta : 0;
+		uint64_t drops = attempts_dropped(f, l);
 		bool full = l->accept_max && l->accept_q >= l->accept_max;
 		bool synfull = l->accept_max && l->syn_q >= l->accept_max;
 		bool overflowing = false;
@@ -712,8 +734,7 @@ static bool dropped_by_local_listener(const struct frame *f, const struct conn *
 		mapped(c, c->dst, b);
 		if (memcmp(a, b, 16) && !addr_is_any(lc->family, lc->src))
 			continue;
-		if ((l->accept_max && l->accept_q >= l->accept_max) ||
-		    ((l->flags & LST_DROPS_DELTA) && l->drops_delta))
+		if ((l->accept_max && l->accept_q >= l->accept_max) || attempts_dropped(f, l))
 			return true;
 	}
 	return false;

@@ -355,6 +355,32 @@ t_syn_queue() {
 	fi
 }
 
+# The same flood with its SYN-ACKs lost on the way to the clients (dropped on their input),
+# syncookies on: the requests stay queued and are retransmitted, the clients' SYN retries
+# reach them and the kernel counts each in the listener's drops, but no attempt is lost.
+t_synacks_lost() {
+	local out all
+	ns_new || return
+	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_syncookies=1
+	ip netns exec "$NS" nft -f - <<-'EOF'
+	table inet tcptop_diag {
+		chain in {
+			type filter hook input priority 0;
+			tcp flags & (syn | ack) == (syn | ack) drop
+		}
+	}
+	EOF
+	scen "$NS" -b 8 synrecv 40 || { not_ok "lost SYN-ACKs scenario starts"; return; }
+	out=$T_TMP/synlost.json
+	FRAMES=4 frames "$NS" "$out"
+	all=$(jq -s -r '[.[].findings[].code] | unique | join(",")' "$out")
+	gt "lost SYN-ACKs: the listener's drops rose (the SYN retries to queued requests)" \
+		"$(jq -s --arg p ":$SCEN_PORT" '[.[].listeners[] | select(.local | endswith($p)) | .drops_delta // 0] | max' "$out")" 0
+	check "lost SYN-ACKs: no synq-overflow in any refresh" lacks "$all" synq-overflow
+	check "lost SYN-ACKs: no listen-drops in any refresh" lacks "$all" listen-drops
+	check "lost SYN-ACKs: the listener's SYN-ACK retries are the finding" has "$all" synack-retry
+}
+
 # A server that never closes what its clients closed, one more every 250 ms.
 t_close_wait_leak() {
 	local out f
@@ -615,6 +641,7 @@ else
 	run_case t_abort_on_overflow
 	run_case t_syn_queue 0
 	run_case t_syn_queue 1
+	run_case t_synacks_lost
 	run_case t_close_wait_leak
 	run_case t_time_wait_burst
 	run_case t_delayed_ack

@@ -1260,6 +1260,40 @@ static void request_sock(struct sock *s, uint64_t cookie, uint16_t port, uint16_
 	s->no_skmem = true;
 }
 
+/*
+ * SYN-ACKs lost on the way to the clients, syncookies on: the clients' SYN
+ * retries reach requests still queued, and the kernel counts each in the
+ * listener's drops (sk_drops) but not in ListenDrops. No attempt was lost:
+ * no synq-overflow, no listen-drops. Drops ListenDrops also counts are.
+ */
+static void duplicate_syns_to_queued_requests_are_not_dropped_attempts(void **state)
+{
+	struct run r;
+	struct sock s[9] = { { 0 } };
+
+	(void)state;
+	listen_sock(&s[0], 99, 80, 8);
+	for (int i = 1; i < 9; i++)
+		request_sock(&s[i], (uint64_t)i, 80, (uint16_t)(5000 + i));
+	run_init(&r);
+	step(&r, s, 9, "TcpExt: ListenDrops TCPReqQFullDrop\nTcpExt: 100 0\n");
+	s[0].skmem[SKM_DROPS] = 12;
+	step(&r, s, 9, "TcpExt: ListenDrops TCPReqQFullDrop\nTcpExt: 100 0\n");
+	assert_null(finding(&r.f, DX_SYNQ_OVERFLOW));
+	assert_null(finding(&r.f, DX_LISTEN_DROPS));
+	assert_null(finding(&r.f, DX_ACCEPT_OVERFLOW));
+	/* without cookies: 12 SYNs dropped for the full queue, counted in both */
+	s[0].skmem[SKM_DROPS] = 24;
+	step(&r, s, 9, "TcpExt: ListenDrops TCPReqQFullDrop\nTcpExt: 112 12\n");
+	assert_non_null(finding(&r.f, DX_SYNQ_OVERFLOW));
+	assert_int_equal(evidence(finding(&r.f, DX_SYNQ_OVERFLOW), "drops_delta"), 12);
+	/* 20 in the listener's drops, 5 in ListenDrops: 5 attempts lost, the rest duplicates */
+	s[0].skmem[SKM_DROPS] = 44;
+	step(&r, s, 9, "TcpExt: ListenDrops TCPReqQFullDrop\nTcpExt: 117 17\n");
+	assert_int_equal(evidence(finding(&r.f, DX_SYNQ_OVERFLOW), "drops_delta"), 5);
+	run_free(&r);
+}
+
 static void request_sockets_retransmitting_syn_acks_are_named_on_their_listener(void **state)
 {
 	struct run r;
@@ -1979,6 +2013,7 @@ int main(void)
 		cmocka_unit_test(row_severity_is_the_worst_code_with_escalations),
 		cmocka_unit_test(syn_queue_findings_are_judged_and_named_per_namespace),
 		cmocka_unit_test(syncookies_name_the_listener_with_the_most_requests),
+		cmocka_unit_test(duplicate_syns_to_queued_requests_are_not_dropped_attempts),
 		cmocka_unit_test(abort_on_overflow_follows_each_namespaces_own_sysctl),
 		cmocka_unit_test(time_wait_is_counted_against_each_namespaces_limit_and_overflows),
 		cmocka_unit_test(ephemeral_ports_are_judged_against_the_namespaces_own_range),
