@@ -129,7 +129,8 @@ struct diagnoser *diagnose_new(void);
 void diagnose_free(struct diagnoser *d);
 
 /*
- * Fills every row's limited_by/limited_pct/limit_basis/findings
+ * Fills every row's limited_by/limited_pct/limit_basis/dflags/findings (and
+ * ROW_DIAGNOSED: dx_row_bdp() then has what it computes the BDP from)
  * and the frame's findings list, from the frame alone (rows with their
  * deltas and history, listeners, states, counters, tunables). No I/O; a
  * steady refresh allocates nothing. Call after model_update(), before

@@ -118,7 +118,7 @@ struct frame_ns {
 /*
  * Per-socket values derived from this sample and the previous one. One per
  * socket per frame: the members are ordered by size so that the struct has
- * no holes (104 bytes; see HACKING.md, "What a socket costs"). What only
+ * no holes (88 bytes; see HACKING.md, "What a socket costs"). What only
  * the diagnosis reads of the previous sample is not here: the model's
  * table still holds it until model_commit (model_past).
  */

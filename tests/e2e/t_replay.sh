@@ -171,6 +171,7 @@ key Space
 expect "the position line says a stream cannot go back" "a stream: no going back"
 # the pause lands on refresh 1 or, slower than its 0.25 s on screen, on 2
 j=$(position)
+[ -n "$j" ] || { not_ok "the paused stream shows its position" "$(screen | head -6)"; j=1; }
 key Right
 at "Right steps forward on a stream" $((j + 1))
 j=$(position)

@@ -79,10 +79,13 @@ t_cut_and_corrupt() {
 	# anywhere past the 16-byte magic, from a seed a failure names (T_SEED=N repeats it)
 	local seed=${T_SEED:-$$}
 	RANDOM=$seed
+	local byte off
 	for i in $(seq 1 40); do
 		cp "$rec" "$T_TMP/x.rec"
-		printf "\\x$(printf %02x $((RANDOM % 256)))" |
-			dd of="$T_TMP/x.rec" bs=1 seek=$((16 + (RANDOM * 32768 + RANDOM) % (size - 16))) conv=notrunc 2>/dev/null
+		# drawn here: a pipeline's subshells reseed RANDOM, and the seed would repeat nothing
+		byte=$((RANDOM % 256)) off=$((16 + (RANDOM * 32768 + RANDOM) % (size - 16)))
+		printf "\\x$(printf %02x $byte)" |
+			dd of="$T_TMP/x.rec" bs=1 seek=$off conv=notrunc 2>/dev/null
 		"$TCPTOP" -b --replay "$T_TMP/x.rec" -n 0 -o json >/dev/null 2>"$T_TMP/x.err"
 		rc=$?
 		if [ "$rc" -gt 1 ] || [ "$(grep -vc '^tcptop: warning' "$T_TMP/x.err")" -gt 1 ]; then
