@@ -194,6 +194,17 @@ static uint64_t estimate(const struct row *r, bool *lower_bound)
 
 		rate = (double)(app_limited && by_sndbuf && pace > del ? pace : del);
 		*lower_bound = app_limited;
+		/*
+		 * Held by its own window or buffer, the path carried at least
+		 * the interval's mean rate: a floor steadier than one delivery
+		 * sample, which dips below it now and then (a 64 KiB buffer on
+		 * a 20 ms path: 43-68 kB from samples, once under 32 kB).
+		 */
+		if ((by_sndbuf || r->limited_by == DL_RWND) && (r->flags & ROW_RATES) &&
+		    r->tx_bps / 8 > rate) {
+			rate = r->tx_bps / 8;
+			*lower_bound = true;
+		}
 	} else if ((r->flags & ROW_RATES) && r->rx_bps > 0) {
 		rate = r->rx_bps / 8;
 	} else if (!TCPI_HAS(c->info_len, delivery_rate) && (r->flags & ROW_RATES) &&

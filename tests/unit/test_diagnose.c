@@ -1120,6 +1120,34 @@ static void delayed_ack_needs_a_held_sub_mss_remainder_and_an_inflated_srtt(void
 	run_free(&r);
 }
 
+/*
+ * A sender held by its buffer: one delivery sample of 1 MB/s, but 2.2 MB
+ * acknowledged in the interval. The path carried at least the mean: BDP
+ * 2.2 MB/s x 20 ms = 44 kB, a lower bound, and the 64 KiB buffer is below
+ * twice it (sndbuf<BDP). From the sample alone it was 20 kB, and no finding.
+ */
+static void a_limited_senders_bdp_is_at_least_its_interval_mean_rate(void **state)
+{
+	struct run r;
+	struct sock s = sender(1);
+	const struct row *x;
+
+	(void)state;
+	run_init(&r);
+	s.ti.delivery_rate = 1000000;
+	s.ti.pacing_rate = 900000;
+	s.ti.flags8 = 1; /* the kernel marks a buffer-bound sample app-limited */
+	s.ti.notsent_bytes = 0;
+	s.skmem[SKM_SNDBUF] = 65536;
+	s.skmem[SKM_WMEM_QUEUED] = 70000;
+	x = chrono(&r, &s, 1000000, 0, 600000, 2200000);
+	assert_int_equal(x->limited_by, DL_SNDBUF);
+	assert_int_equal(dx_row_bdp(x), 44000);
+	assert_true(x->dflags & ROWD_BDP_MIN);
+	assert_true(has(x, DX_SNDBUF_BDP));
+	run_free(&r);
+}
+
 static void a_bdp_needs_the_interval_to_send_a_percent_of_the_delivery_rate(void **state)
 {
 	struct run r;
@@ -2000,6 +2028,7 @@ int main(void)
 		cmocka_unit_test(nagle_behind_a_delayed_ack_is_named_instead_of_cwnd),
 		cmocka_unit_test(delayed_ack_needs_a_held_sub_mss_remainder_and_an_inflated_srtt),
 		cmocka_unit_test(a_bdp_needs_the_interval_to_send_a_percent_of_the_delivery_rate),
+		cmocka_unit_test(a_limited_senders_bdp_is_at_least_its_interval_mean_rate),
 		cmocka_unit_test(syn_retries_name_only_the_destination_that_does_not_answer),
 		cmocka_unit_test(a_connect_sent_twice_in_one_dump_counts_once),
 		cmocka_unit_test(
