@@ -258,18 +258,19 @@ t_recvq_growing() {
 		"$(jq -r '.evidence.recv_q - .evidence.recv_q_prev' <<<"$(finding "$out" recvq-growing)")" 0
 }
 
-# Writer at 1.5 MB/s into a path shaped to 1 MB/s with a fixed 4 MiB send buffer (tb 8 MiB):
-# unsent data piles up interval after interval, by half the bytes sent. The queue stays below
-# the two thirds of tb over which a bulk writer's refill looks the same for about ten seconds,
-# well past the run (at 2 MB/s it was past two thirds after five). The receiver gets a large
-# buffer so that, even starved of CPU on a loaded machine, its window never becomes what
-# limits the sender (which would rightly explain the pile-up instead).
+# Writer at 2 MB/s into a path shaped to 1 MB/s with a fixed 4 MiB send buffer (tb 8 MiB):
+# unsent data piles up interval after interval, by about the bytes sent. The queue reaches the
+# two thirds of tb, past which a bulk writer's refill looks the same, about five seconds in;
+# the last refresh here is at about half. (At 1.5 MB/s an interval's acknowledgements, which
+# come in bursts behind tbf's 1 MB queue, could reach 1.5 MB and hide the growth.) The
+# receiver gets a large buffer so that, even starved of CPU on a loaded machine, its window
+# never becomes what limits the sender (which would rightly explain the pile-up instead).
 t_unsent_growing() {
 	local out c
 	ns_new || return
 	ip netns exec "$NS" tc qdisc add dev lo root tbf rate 8mbit burst 256k limit 1m ||
 		{ not_ok "tbf on lo"; return; }
-	scen "$NS" --sndbuf 4194304 --rcvbuf 4194304 --write-rate 1500000 bulk ||
+	scen "$NS" --sndbuf 4194304 --rcvbuf 4194304 --write-rate 2000000 bulk ||
 		{ not_ok "unsent-growing scenario starts"; return; }
 	out=$T_TMP/unsent.json
 	frames "$NS" "$out"
