@@ -440,6 +440,15 @@ bool dx_detect_no_wscale(const struct frame *f, const struct row *r)
 }
 
 /* The numbers behind each connection code, as JSON evidence (those of the example connection). */
+/* The row's BDP in a finding's evidence, when known. */
+static void ev_bdp(const struct row *r, struct finding *x)
+{
+	uint64_t bdp = dx_row_bdp(r);
+
+	if (bdp)
+		dx_ev(x, "bdp_bytes", (int64_t)bdp);
+}
+
 void dx_evidence_sndbuf_bdp(const struct frame *f, const struct row *r, struct finding *x)
 {
 	(void)f;
@@ -447,8 +456,7 @@ void dx_evidence_sndbuf_bdp(const struct frame *f, const struct row *r, struct f
 	dx_ev(x, "wmem_queued", skm(r->c, SKM_WMEM_QUEUED));
 	if (r->limit_basis != DB_STATE)
 		dx_ev(x, "limited_pct", r->limited_pct);
-	if (dx_row_bdp(r))
-		dx_ev(x, "bdp_bytes", (int64_t)dx_row_bdp(r));
+	ev_bdp(r, x);
 	dx_ev(x, "min_rtt_us", base_rtt_us(r->c));
 	if (r->dflags & ROWD_SNDBUF_AT_MAX) /* the maximum it reached: its namespace's */
 		dx_ev(x, "tcp_wmem_max", tun_max(dx_tun(f, r), TUN_TCP_WMEM));
@@ -470,8 +478,7 @@ void dx_evidence_rwnd_bdp(const struct frame *f, const struct row *r, struct fin
 		dx_ev(x, "rwnd", wnd);
 	if (r->limit_basis != DB_STATE)
 		dx_ev(x, "limited_pct", r->limited_pct);
-	if (dx_row_bdp(r))
-		dx_ev(x, "bdp_bytes", (int64_t)dx_row_bdp(r));
+	ev_bdp(r, x);
 	dx_ev(x, "min_rtt_us", base_rtt_us(r->c));
 }
 
@@ -576,8 +583,7 @@ void dx_evidence_no_wscale(const struct frame *f, const struct row *r, struct fi
 	dx_ev(x, "window", wnd);
 	if (r->limit_basis != DB_STATE && r->limited_by == DL_RWND)
 		dx_ev(x, "limited_pct", r->limited_pct);
-	if (dx_row_bdp(r))
-		dx_ev(x, "bdp_bytes", (int64_t)dx_row_bdp(r));
+	ev_bdp(r, x);
 	dx_ev(x, "min_rtt_us", base_rtt_us(c));
 	dx_ev(x, "tcp_window_scaling", tunables_get(dx_tun(f, r), TUN_WINDOW_SCALING, -1));
 }

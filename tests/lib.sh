@@ -75,6 +75,20 @@ ns_new() {
 	ip netns exec "$NS" ip link set lo up
 }
 
+# drop_synacks NS HOOK: nftables in NS drops every SYN-ACK on HOOK. On output the server's
+# first retransmission fails and the kernel forgets the request 1 s after it came; on input
+# (the clients' side of loopback) the requests stay queued and are retransmitted.
+drop_synacks() {
+	ip netns exec "$1" nft -f - <<-EOF
+	table inet tcptop_synacks {
+		chain c {
+			type filter hook $2 priority 0;
+			tcp flags & (syn | ack) == (syn | ack) drop
+		}
+	}
+	EOF
+}
+
 # scen NS ARGS...: starts sockscen in NS, waits for "ready", sets SCEN_PORT and SCEN_PID.
 scen() {
 	local ns=$1; shift

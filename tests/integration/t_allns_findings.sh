@@ -22,17 +22,6 @@ ev() {
 		.subject == $s) | .evidence[$k]] | max // "none"' "$1"
 }
 
-drop_synacks() {
-	ip netns exec "$1" nft -f - <<-'EOF'
-	table inet tcptop_allns {
-		chain out {
-			type filter hook output priority 0;
-			tcp flags & (syn | ack) == (syn | ack) drop
-		}
-	}
-	EOF
-}
-
 # Three namespaces with SYN floods against a backlog-8 listener (SYN-ACKs dropped, so
 # request sockets stay): syncookies off in NOCOOKIE, on in COOKIE; PLAIN holds idle ones.
 t_syn_queue_per_namespace() {
@@ -40,7 +29,7 @@ t_syn_queue_per_namespace() {
 	ns_new && nocookie=$NS && ns_new && cookie=$NS && ns_new && plain=$NS || return
 	ip netns exec "$nocookie" sysctl -qw net.ipv4.tcp_syncookies=0
 	ip netns exec "$cookie" sysctl -qw net.ipv4.tcp_syncookies=1
-	drop_synacks "$nocookie" && drop_synacks "$cookie" || { not_ok "nft rules load"; return; }
+	drop_synacks "$nocookie" output && drop_synacks "$cookie" output || { not_ok "nft rules load"; return; }
 	scen "$plain" idle 2 || { not_ok "idle scenario starts"; return; }
 	scen "$nocookie" -b 8 synrecv 40 && p0=$SCEN_PORT &&
 		scen "$cookie" -b 8 synrecv 40 && p1=$SCEN_PORT ||

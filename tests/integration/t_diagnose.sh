@@ -327,14 +327,7 @@ t_syn_queue() {
 	local cookies=$1 out f
 	ns_new || return
 	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_syncookies="$cookies"
-	ip netns exec "$NS" nft -f - <<-'EOF'
-	table inet tcptop_diag {
-		chain out {
-			type filter hook output priority 0;
-			tcp flags & (syn | ack) == (syn | ack) drop
-		}
-	}
-	EOF
+	drop_synacks "$NS" output
 	scen "$NS" -b 8 synrecv 40 || { not_ok "SYN-queue scenario (syncookies=$cookies) starts"; return; }
 	out=$T_TMP/synq$cookies.json
 	frames "$NS" "$out"
@@ -363,14 +356,7 @@ t_synacks_lost() {
 	local out all
 	ns_new || return
 	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_syncookies=1
-	ip netns exec "$NS" nft -f - <<-'EOF'
-	table inet tcptop_diag {
-		chain in {
-			type filter hook input priority 0;
-			tcp flags & (syn | ack) == (syn | ack) drop
-		}
-	}
-	EOF
+	drop_synacks "$NS" input
 	scen "$NS" -b 8 synrecv 40 || { not_ok "lost SYN-ACKs scenario starts"; return; }
 	out=$T_TMP/synlost.json
 	FRAMES=4 frames "$NS" "$out"

@@ -97,16 +97,8 @@ t_close_wait_time_wait() {
 t_syn_recv() {
 	local ns out
 	ns_new || return; ns=$NS
-	ip netns exec "$ns" nft -f - <<-'EOF'
-	table inet tcptop_test {
-		# on the client's input: dropped on output, the server's first SYN-ACK
-		# retransmission fails and the kernel forgets the request 1 s after it came
-		chain in {
-			type filter hook input priority 0;
-			tcp flags & (syn | ack) == (syn | ack) drop
-		}
-	}
-	EOF
+	# on the clients' input: on output the kernel would forget each request after 1 s
+	drop_synacks "$ns" input
 	scen "$ns" synrecv 4 || { not_ok "synrecv scenario starts"; return; }
 	out=$T_TMP/synrecv.json
 	wait_for 5 sh -c "[ \$(ip netns exec $ns ss -tanH state syn-recv | wc -l) -eq 4 ]"
