@@ -40,14 +40,13 @@ static void fill(struct frame *f, size_t n, uint64_t gen, uint64_t t_ns)
 			continue;
 		}
 		c->state = TS_ESTABLISHED;
-		struct tcpc *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+		struct tcpc *ti = conn_block(c, &f->sample.arena, 0, NULL, 0);
 
 		memset(ti, 0, sizeof(*ti));
 		ti->rtt = (uint32_t)(100 + i % 5000);
 		ti->snd_cwnd = 10;
 		ti->bytes_acked = gen * (i % 1000) * 1000;
 		ti->bytes_received = gen * (i % 333) * 100;
-		c->info = ti;
 		c->info_len = sizeof(struct tcpi);
 	}
 }

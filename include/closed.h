@@ -71,8 +71,9 @@ struct closed_conn {
 /* A row for the column getters and the filter language: only for as long as cc and *tmp live. */
 struct closed_row {
 	struct conn c;
-	/* c.info, laid out as the parser lays out a block (no skmem: c.skmem_n is 0) */
+	/* c.info, a block in the plain layout (sockblk.h; no skmem: c.skmem_n is 0) */
 	struct {
+		struct sockblk b;             /* SOCKBLK_PLAIN */
 		struct tcpc tc;               /* the fields of cc->ti that a conn keeps */
 		char cong[CONN_CONG_MAX + 1]; /* cc->cong when it is not a known name */
 	} blk;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sockblk.h"
 #include "tcpinfo.h"
 
 /* Kernel TCP states (include/net/tcp_states.h); 0 is not a state. */
@@ -61,13 +62,14 @@ enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST
  * One socket, 88 bytes (one per socket per frame: keep it small). Addresses
  * are in network byte order (IPv4 in the first four bytes), ports in host
  * order. `info` points at one block in the arena of the sample that holds
- * this conn and lives as long as it: the tcp_info fields tcptop reads
- * (struct tcpc, tcpinfo.h), followed by the skmem_n skmem values when the
- * kernel sent skmem, followed by the congestion control name when it is not
- * one of the kernel's own (cong_id CONN_CONG_OTHER). With skmem or such a
- * name and no tcp_info the tcpc part is zero and info_len 0; with none of
- * them, info is NULL. Read them through the accessors below (conn_has_info,
- * CONN_INFO, conn_skmem, conn_cong), not through `info` itself.
+ * this conn and lives as long as it (sockblk.h): the tcp_info fields
+ * tcptop reads (struct tcpc, tcpinfo.h), the skmem_n skmem values when the
+ * kernel sent skmem and the congestion control name when it is not one of
+ * the kernel's own (cong_id CONN_CONG_OTHER), packed without their zeros.
+ * With skmem or such a name and no tcp_info the tcpc fields read zero and
+ * info_len is 0; with none of them, info is NULL. Read them through the
+ * accessors below (conn_has_info, CONN_INFO, CONN_TI, conn_tcpc,
+ * conn_skmem, conn_cong), not through `info` itself.
  */
 struct conn {
 	uint64_t cookie;
@@ -91,11 +93,10 @@ struct conn {
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;
-	const struct tcpc *info; /* tcp_info, skmem, another cong name; see above */
+	const struct sockblk *info; /* tcp_info, skmem, another cong name; see above */
 };
 _Static_assert(sizeof(struct conn) == 88, "struct conn grew: it is held per socket per frame");
-/* skmem follows the tcpc in one block: the tcpc's size keeps it aligned */
-_Static_assert(sizeof(struct tcpc) % sizeof(uint32_t) == 0, "skmem after struct tcpc");
+_Static_assert((int)SKM_N == (int)SOCKBLK_NSKMEM, "a block has room for every skmem value");
 
 /* ss-style name of a state ("ESTAB", "TIME-WAIT"); "UNKNOWN" outside the table. */
 const char *conn_state_name(unsigned state);
@@ -129,32 +130,39 @@ int addr_family(int family, const uint8_t *a);
 
 /*
  * Accessors for the socket's tcp_info values and skmem array, so that code
- * reading them does not depend on how a conn stores them. CONN_TI(c) is
- * valid only when conn_has_info(c). Whether tcp_info was sent is info_len,
- * not `info`: a socket with skmem only has a block of zeros there.
+ * reading them does not depend on how a conn stores them. CONN_TI(c, f)
+ * (field f's value) and conn_tcpc are valid only when conn_has_info(c).
+ * Whether tcp_info was sent is info_len, not `info`: a socket with skmem
+ * only has a block whose tcp_info fields read zero.
  */
 static inline bool conn_has_info(const struct conn *c)
 {
 	return c->info_len && c->info;
 }
-#define CONN_TI(c) ((c)->info)
+#define CONN_TI(c, f) sockblk_get((c)->info, TCPC_F_##f)
+/* Every tcpc field at once, for code that reads most of them. */
+static inline void conn_tcpc(const struct conn *c, struct tcpc *t)
+{
+	sockblk_tcpc(c->info, t);
+}
 /* skmem[i] when the kernel sent it. */
 static inline bool conn_skmem(const struct conn *c, int i, uint32_t *v)
 {
 	if (i < 0 || i >= c->skmem_n)
 		return false;
-	*v = ((const uint32_t *)(const void *)(c->info + 1))[i]; /* skmem_n > 0: a block */
+	*v = (uint32_t)sockblk_get(c->info, SOCKBLK_SKMEM + (unsigned)i); /* skmem_n > 0: a block */
 	return true;
 }
 
 struct arena;
 /*
- * The one way a socket's block is laid out (the parser, conns built by
- * hand): allocates it in `a` with room for n skmem values and, when `other`
- * is not NULL, copies that congestion name (olen bytes, NUL added) after
- * them; points c->info at it and sets skmem_n. The tcpc and the skmem values
- * are the caller's to fill (the tcpc is not zeroed: the parser fills it in
- * place); the skmem values go at the returned block + 1.
+ * A block for a conn built by hand (tests, benchmarks), in the plain
+ * layout (sockblk_plain): allocates it in `a` with room for n skmem values
+ * and, when `other` is not NULL, copies that congestion name (olen bytes,
+ * NUL added) after them; points c->info at it and sets skmem_n. The tcpc
+ * and the skmem values are the caller's to fill in place (the tcpc is not
+ * zeroed); the skmem values go at the returned tcpc + 1. The parser packs
+ * its blocks instead (sockblk_pack).
  */
 struct tcpc *conn_block(struct conn *c, struct arena *a, size_t n, const char *other, size_t olen);
 
@@ -180,6 +188,6 @@ uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, 
 
 /* The tcp_info field when the kernel sent it: fills *v and returns true. */
 #define CONN_INFO(c, f, v)                                                                         \
-	(conn_has_info(c) && TCPI_HAS((c)->info_len, f) ? (*(v) = (c)->info->f, true) : false)
+	(conn_has_info(c) && TCPI_HAS((c)->info_len, f) ? (*(v) = CONN_TI(c, f), true) : false)
 
 #endif

@@ -148,7 +148,7 @@ static inline uint64_t unsent_bytes(const struct conn *c)
 
 	if (CONN_INFO(c, notsent_bytes, &v))
 		return v;
-	inflight = (uint64_t)c->info->unacked * c->info->snd_mss;
+	inflight = (uint64_t)CONN_TI(c, unacked) * CONN_TI(c, snd_mss);
 	return c->wqueue > inflight ? c->wqueue - inflight : 0;
 }
 

@@ -76,22 +76,25 @@ char *closed_lifetime_str(const struct closed_conn *cc, char *buf, size_t n)
 }
 
 /* conn_cong() finds another name right after the tcpc, as in the parser's block */
-_Static_assert(offsetof(struct closed_row, blk.cong) ==
-		       offsetof(struct closed_row, blk.tc) + sizeof(struct tcpc),
+_Static_assert(offsetof(struct closed_row, blk.tc) ==
+			       offsetof(struct closed_row, blk.b) + sizeof(struct sockblk) &&
+		       offsetof(struct closed_row, blk.cong) ==
+			       offsetof(struct closed_row, blk.tc) + sizeof(struct tcpc),
 	       "closed_row.blk: the name follows the tcpc");
 
 const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tmp)
 {
 	memset(tmp, 0, sizeof(*tmp));
 	tmp->c = cc->c;
+	tmp->blk.b.hdr = SOCKBLK_PLAIN;
 	if (cc->c.info_len) {
 		tcpc_from_tcpi(&tmp->blk.tc, &cc->ti);
-		tmp->c.info = &tmp->blk.tc;
+		tmp->c.info = &tmp->blk.b;
 	}
 	if (cc->c.cong_id == CONN_CONG_OTHER) {
 		/* conn_cong() reads another name right after the tcpc (zero without tcp_info) */
 		memcpy(tmp->blk.cong, cc->cong, sizeof(tmp->blk.cong));
-		tmp->c.info = &tmp->blk.tc;
+		tmp->c.info = &tmp->blk.b;
 	}
 	tmp->r.c = &tmp->c;
 	if (cc->flags & CCF_PROC) {

@@ -188,11 +188,10 @@ unsigned conn_cong_id(const char *name, size_t len)
 	return 0;
 }
 
-/* Another name: after the tcpc and the skmem values in the socket's block. */
+/* Another name: after the values in the socket's block. */
 static const char *other_cong(const struct conn *c)
 {
-	return c->info ? (const char *)(const void *)(c->info + 1) + c->skmem_n * sizeof(uint32_t)
-		       : NULL;
+	return c->info ? sockblk_name(c->info, c->skmem_n) : NULL;
 }
 
 const char *conn_cong(const struct conn *c)
@@ -206,23 +205,15 @@ const char *conn_cong(const struct conn *c)
 
 struct tcpc *conn_block(struct conn *c, struct arena *a, size_t n, const char *other, size_t olen)
 {
-	size_t name = other ? olen + 1 : 0;
-	struct tcpc *tc = arena_alloc(a, sizeof(*tc) + n * sizeof(uint32_t) + name);
+	struct tcpc *tc = sockblk_plain(a, n, other, olen, &c->info);
 
-	if (other) {
-		char *at = (char *)(tc + 1) + n * sizeof(uint32_t);
-
-		memcpy(at, other, olen);
-		at[olen] = '\0';
-	}
-	c->info = tc;
 	c->skmem_n = (uint8_t)n;
 	return tc;
 }
 
 uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, size_t n)
 {
-	const struct tcpc *was = c->info;
+	const struct sockblk *was = c->info;
 	const char *other = c->cong_id == CONN_CONG_OTHER ? other_cong(c) : NULL;
 	struct tcpc *tc;
 	uint32_t *dst;
@@ -232,7 +223,7 @@ uint32_t *conn_attach_skmem(struct conn *c, struct arena *a, const uint32_t *m, 
 	/* the old block stays in the arena: its tcpc and name are copied from there */
 	tc = conn_block(c, a, n, other, other ? strlen(other) : 0);
 	if (was)
-		memcpy(tc, was, sizeof(*tc));
+		sockblk_tcpc(was, tc);
 	else
 		memset(tc, 0, sizeof(*tc));
 	dst = (uint32_t *)(void *)(tc + 1);

@@ -30,24 +30,28 @@ static void whole_info(struct tcpi *ti, const void *sent, size_t n)
 	memset((char *)ti + n, 0, sizeof(*ti) - n);
 }
 
-static void put_info(struct parse_ctx *p, struct tcpc *tc, const struct nlattr *attr)
+/*
+ * The tcp_info to pack, as the bytes of a whole struct tcpi: the kernel's
+ * own when it sent a whole one (every socket, usually), else a copy zeroed
+ * past what it sent, in *tmp (or in the whole copy asked for).
+ */
+static const void *put_info(struct parse_ctx *p, struct tcpi *tmp, const struct nlattr *attr)
 {
 	size_t len = mnl_attr_get_payload_len(attr),
 	       n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
+	const void *ti = mnl_attr_get_payload(attr);
 
-	if (p->full) {
-		whole_info(p->full, mnl_attr_get_payload(attr), n);
-		tcpc_from_tcpi(tc, p->full);
-	} else if (n < sizeof(struct tcpi)) {
-		struct tcpi tmp;
-
-		whole_info(&tmp, mnl_attr_get_payload(attr), n);
-		tcpc_from_tcpi(tc, &tmp);
-	} else {
-		tcpc_from_raw(tc, mnl_attr_get_payload(attr)); /* every socket, usually */
-	}
 	p->c->info_len = (uint16_t)n;
 	p->c->have |= CONN_HAS_INFO;
+	if (p->full) {
+		whole_info(p->full, ti, n);
+		return p->full;
+	}
+	if (n < sizeof(struct tcpi)) {
+		whole_info(tmp, ti, n);
+		return tmp;
+	}
+	return ti;
 }
 
 /*
@@ -68,17 +72,18 @@ static size_t cong_name(const struct nlattr *attr, char *name)
 
 /*
  * The kernel sends tcp_info, skmem and the congestion control name together
- * for a full socket, in an order of its choosing: one arena block holds them
- * (struct tcpc, then the skmem values, then a name that is not one of the
- * kernel's own), so that a conn needs one pointer for them. A known name is
- * only an id (conn_cong_id) and costs no bytes of the block.
+ * for a full socket, in an order of its choosing: one arena block holds them,
+ * packed without their zeros (sockblk.h), so that a conn needs one pointer
+ * for them. A known name is only an id (conn_cong_id) and costs no bytes of
+ * the block.
  */
 static void put_block(struct parse_ctx *p)
 {
 	char name[CONN_CONG_MAX + 1];
 	size_t n = 0, len = 0;
 	bool other = false; /* a name that is not one of the kernel's own */
-	struct tcpc *tc;
+	struct tcpi tmp;
+	const void *ti = NULL;
 
 	if (p->skmem) {
 		n = mnl_attr_get_payload_len(p->skmem) / sizeof(uint32_t);
@@ -98,13 +103,10 @@ static void put_block(struct parse_ctx *p)
 	}
 	if (!p->info && !n && !other)
 		return;
-	tc = conn_block(p->c, p->a, n, other ? name : NULL, len);
 	if (p->info)
-		put_info(p, tc, p->info);
-	else
-		memset(tc, 0, sizeof(*tc)); /* no tcp_info to read (info_len 0) */
-	if (n)
-		memcpy(tc + 1, mnl_attr_get_payload(p->skmem), n * sizeof(uint32_t));
+		ti = put_info(p, &tmp, p->info);
+	p->c->info = sockblk_pack(p->a, ti, n ? mnl_attr_get_payload(p->skmem) : NULL, n,
+				  other ? name : NULL, len);
 }
 
 static int attr_cb(const struct nlattr *attr, void *data)

@@ -33,21 +33,22 @@ static bool zero_window_held(const struct frame *f, const struct row *r)
 static unsigned state_limit(const struct row *r, bool any)
 {
 	const struct conn *c = r->c;
-	const struct tcpc *ti = c->info;
-	uint64_t unsent = unsent_bytes(c), inflight = (uint64_t)ti->unacked * ti->snd_mss;
+	uint32_t mss = (uint32_t)CONN_TI(c, snd_mss), unacked = (uint32_t)CONN_TI(c, unacked),
+		 cwnd = (uint32_t)CONN_TI(c, snd_cwnd);
+	uint64_t unsent = unsent_bytes(c), inflight = (uint64_t)unacked * mss;
 	uint32_t wnd;
 	bool has_wnd = CONN_INFO(c, snd_wnd, &wnd);
 
 	if (zero_window(c))
 		return DL_RWND;
-	if (has_wnd && unsent >= ti->snd_mss && inflight + ti->snd_mss > wnd)
+	if (has_wnd && unsent >= mss && inflight + mss > wnd)
 		return DL_RWND;
-	if (has_skmem(c) && skm(c, SKM_WMEM_QUEUED) >= skm(c, SKM_SNDBUF) && unsent < ti->snd_mss &&
-	    ti->unacked < ti->snd_cwnd)
+	if (has_skmem(c) && skm(c, SKM_WMEM_QUEUED) >= skm(c, SKM_SNDBUF) && unsent < mss &&
+	    unacked < cwnd)
 		return DL_SNDBUF;
 	if (!any)
 		return DL_NONE;
-	if (ti->unacked >= ti->snd_cwnd || unsent >= ti->snd_mss)
+	if (unacked >= cwnd || unsent >= mss)
 		return DL_CWND;
 	return c->wqueue ? DL_APP : DL_IDLE;
 }
@@ -109,20 +110,21 @@ static void classify_interval(struct row *r, double dt)
 bool dx_nagle_wait(const struct row *r)
 {
 	const struct conn *c = r->c;
-	const struct tcpc *ti = c->info;
-	uint32_t srtt, minrtt, notsent;
+	uint32_t srtt, minrtt, notsent, mss, unacked;
 	uint64_t inflight;
 
-	if (!ti || c->state != TS_ESTABLISHED || !CONN_INFO(c, rtt, &srtt) ||
+	if (!c->info || c->state != TS_ESTABLISHED || !CONN_INFO(c, rtt, &srtt) ||
 	    !CONN_INFO(c, min_rtt, &minrtt) || !CONN_INFO(c, notsent_bytes, &notsent))
 		return false;
 	if (!minrtt || minrtt == UINT32_MAX || srtt < minrtt + dx_th.dack_excess_us)
 		return false;
-	if (!ti->snd_mss || notsent == 0 || notsent >= ti->snd_mss || ti->unacked == 0 ||
-	    ti->unacked >= ti->snd_cwnd || zero_window(c))
+	mss = (uint32_t)CONN_TI(c, snd_mss);
+	unacked = (uint32_t)CONN_TI(c, unacked);
+	if (!mss || notsent == 0 || notsent >= mss || unacked == 0 ||
+	    unacked >= CONN_TI(c, snd_cwnd) || zero_window(c))
 		return false;
 	inflight = c->wqueue > notsent ? c->wqueue - notsent : 0;
-	return inflight > 0 && inflight < ti->snd_mss;
+	return inflight > 0 && inflight < mss;
 }
 
 void dx_classify(const struct frame *f, struct row *r)
@@ -179,7 +181,7 @@ static uint64_t estimate(const struct row *r, bool *lower_bound)
 		pace = 0; /* ~0: no pacing rate set */
 	if (CONN_INFO(c, delivery_rate, &del) && del > 0 &&
 	    (!(r->flags & ROW_RATES) || r->tx_bps > 0)) {
-		bool app_limited = c->info->flags8 & 1;
+		bool app_limited = CONN_TI(c, flags8) & 1;
 		bool by_sndbuf = r->limited_by == DL_SNDBUF;
 
 		/*
@@ -432,7 +434,7 @@ bool dx_detect_no_wscale(const struct frame *f, const struct row *r)
 	const struct conn *c = r->c;
 	uint32_t wnd;
 
-	if (!may_send(c) || c->state != TS_ESTABLISHED || (c->info->options & TCPI_OPT_WSCALE))
+	if (!may_send(c) || c->state != TS_ESTABLISHED || (CONN_TI(c, options) & TCPI_OPT_WSCALE))
 		return false;
 	if (r->limited_by == DL_RWND && !zero_window(c))
 		return !CONN_INFO(c, snd_wnd, &wnd) || wnd <= dx_th.unscaled_max;
@@ -541,7 +543,7 @@ void dx_evidence_rto_backoff(const struct frame *f, const struct row *r, struct 
 	dx_ev(x, "backoff", backoff_of(r->c));
 	if ((r->flags & ROW_PREV) && (model_past(f, r).prev.have & PREV_BACKOFF))
 		dx_ev(x, "backoff_prev", model_past(f, r).prev.backoff);
-	dx_ev(x, "rto_us", r->c->info->rto);
+	dx_ev(x, "rto_us", CONN_TI(r->c, rto));
 	dx_ev(x, "timer_ms", r->c->expires_ms);
 }
 
@@ -558,9 +560,9 @@ void dx_evidence_delayed_ack(const struct frame *f, const struct row *r, struct 
 	if (CONN_INFO(c, rtt, &v))
 		dx_ev(x, "srtt_us", v);
 	dx_ev(x, "min_rtt_us", base_rtt_us(c));
-	dx_ev(x, "unacked", c->info->unacked);
+	dx_ev(x, "unacked", CONN_TI(c, unacked));
 	dx_ev(x, "notsent", (int64_t)unsent_bytes(c));
-	dx_ev(x, "mss", c->info->snd_mss);
+	dx_ev(x, "mss", CONN_TI(c, snd_mss));
 	if (r->limit_basis != DB_STATE)
 		dx_ev(x, "limited_pct", r->limited_pct);
 	/*

@@ -317,7 +317,8 @@ void dx_explain_rto_backoff(const struct row *r, struct text *t)
 		       "retransmission timeout backed off %u times (RTO %s, next in %u ms): "
 		       "nothing acknowledged; check that the peer is reachable and nothing "
 		       "drops its packets",
-		       backoff_of(c), fmt_duration_us(c->info->rto, a, sizeof(a)), c->expires_ms);
+		       backoff_of(c), fmt_duration_us(CONN_TI(c, rto), a, sizeof(a)),
+		       c->expires_ms);
 }
 
 void dx_message_accept_overflow(const struct finding *x, struct text *t)
@@ -457,7 +458,8 @@ void dx_explain_delayed_ack(const struct row *r, struct text *t)
 	       "Nagle sends a small segment only when the previous one is acknowledged, and the "
 	       "peer delays that ACK (40 ms or more); ",
 	       fmt_duration_us(srtt, a, sizeof(a)), fmt_duration_us(base_rtt_us(c), b, sizeof(b)),
-	       c->info->unacked, (unsigned long long)unsent_bytes(c), c->info->snd_mss);
+	       (unsigned)CONN_TI(c, unacked), (unsigned long long)unsent_bytes(c),
+	       (unsigned)CONN_TI(c, snd_mss));
 	if (r->limit_basis != DB_STATE)
 		dx_put(t, "waiting %u%% of the interval; ", r->limited_pct);
 	dx_put(t, "set TCP_NODELAY, or write each request at once (writev, TCP_CORK), or have "

@@ -628,10 +628,10 @@ static inline unsigned remember_prev(struct entry *e, const struct conn *c)
 	e->backoff = 0;
 	if (conn_has_info(c) && TCPI_HAS(c->info_len, rcv_wnd)) {
 		/* the newest of the four (6.2) was sent: so were the others */
-		e->notsent = c->info->notsent_bytes;
-		e->backoff = c->info->backoff;
-		e->snd_wnd = c->info->snd_wnd;
-		e->rcv_wnd = c->info->rcv_wnd;
+		e->notsent = CONN_TI(c, notsent_bytes);
+		e->backoff = CONN_TI(c, backoff);
+		e->snd_wnd = CONN_TI(c, snd_wnd);
+		e->rcv_wnd = CONN_TI(c, rcv_wnd);
 		have = ME_NOTSENT | ME_BACKOFF | ME_SND_WND | ME_RCV_WND;
 	} else if (conn_has_info(c)) {
 		if (CONN_INFO(c, notsent_bytes, &e->notsent))

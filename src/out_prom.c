@@ -304,11 +304,10 @@ static void conn_field(const struct prom_in *in, const char *name, enum cfield f
 	for (size_t i = 0; i < in->ntop; i++) {
 		const struct row *r = &in->f->rows[in->top_rows[i]];
 		const struct conn *c = r->c;
-		const struct tcpc *t = c->info;
 		struct who w;
 
 		if (fld == CF_TX || fld == CF_RX || fld == CF_RETRANS || fld == CF_RTT) {
-			if (!t || !TCPI_HAS(c->info_len, bytes_received))
+			if (!conn_has_info(c) || !TCPI_HAS(c->info_len, bytes_received))
 				continue;
 		}
 		who_of(r, &w);
@@ -316,16 +315,16 @@ static void conn_field(const struct prom_in *in, const char *name, enum cfield f
 			  w.remote, w.process);
 		switch (fld) {
 		case CF_TX:
-			sb_printf(in->sb, "%llu\n", (unsigned long long)t->bytes_acked);
+			sb_printf(in->sb, "%llu\n", (unsigned long long)CONN_TI(c, bytes_acked));
 			break;
 		case CF_RX:
-			sb_printf(in->sb, "%llu\n", (unsigned long long)t->bytes_received);
+			sb_printf(in->sb, "%llu\n", (unsigned long long)CONN_TI(c, bytes_received));
 			break;
 		case CF_RETRANS:
-			sb_printf(in->sb, "%u\n", t->total_retrans);
+			sb_printf(in->sb, "%u\n", (unsigned)CONN_TI(c, total_retrans));
 			break;
 		case CF_RTT:
-			sb_printf(in->sb, "%.6f\n", t->rtt / 1e6);
+			sb_printf(in->sb, "%.6f\n", (double)CONN_TI(c, rtt) / 1e6);
 			break;
 		case CF_SENDQ:
 			sb_printf(in->sb, "%u\n", c->wqueue);

@@ -14,6 +14,7 @@
 #include "procmap.h"
 #include "sanitize.h"
 #include "strbuf.h"
+#include "arena.h"
 #include "tcpinfo.h"
 #include "view.h"
 
@@ -102,7 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct row rows[2] = { 0 };
 	struct listener lst = { 0 };
 	struct procinfo pi = { 0 };
-	struct tcpc info = { 0 };
+	struct tcpi info = { 0 };
+	struct arena a = { 0 };
 	struct frame f = { 0 };
 	struct view v = { 0 };
 	struct strbuf sb = STRBUF_INIT;
@@ -128,13 +130,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  .dport = 443,
 				  .rqueue = (uint32_t)num,
 				  .wqueue = (uint32_t)(num >> 32),
-				  .info = &info,
 				  .info_len = sizeof(struct tcpi) }; /* every field sent */
 	memcpy(conns[1].src, data, size < 16 ? size : 16);
 	info.bytes_acked = num;
 	info.bytes_received = ~num;
 	info.rtt = (uint32_t)num;
 	info.total_retrans = (uint32_t)(num >> 16);
+	conns[1].info = sockblk_pack(&a, &info, NULL, 0, NULL, 0); /* as the parser keeps it */
 	lst = (struct listener){ .row = 0,
 				 .accept_q = (uint32_t)num,
 				 .accept_max = (uint32_t)(num >> 8),
@@ -159,5 +161,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_exposition(sb.s, want);
 	view_free(&v);
 	sb_free(&sb);
+	arena_free(&a);
 	return 0;
 }

@@ -384,10 +384,9 @@ static struct conn *put_sock(struct frame *f, const struct sock *s)
 	c->inode = s->inode;
 	c->expires_ms = s->expires_ms;
 	if (!s->no_info) {
-		struct tcpc *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+		struct tcpc *ti = conn_block(c, &f->sample.arena, 0, NULL, 0);
 
 		tcpc_from_tcpi(ti, &s->ti);
-		c->info = ti;
 		c->info_len = s->info_len ? s->info_len : sizeof(struct tcpi);
 		c->have |= CONN_HAS_INFO;
 	}

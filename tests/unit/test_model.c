@@ -38,10 +38,9 @@ static struct conn *add(struct frame *f, uint64_t cookie, unsigned state)
 
 static struct tcpc *info(struct frame *f, struct conn *c)
 {
-	struct tcpc *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+	struct tcpc *ti = conn_block(c, &f->sample.arena, 0, NULL, 0);
 
 	memset(ti, 0, sizeof(*ti));
-	c->info = ti;
 	c->info_len = sizeof(struct tcpi);
 	c->have |= CONN_HAS_INFO;
 	return ti;
@@ -509,7 +508,7 @@ static void recorded_bulk_transfer_rate_matches_its_bytes(void **state)
 	assert_non_null(r1);
 	r0 = frame_find(&fr[0], r1->c->cookie);
 	assert_non_null(r0);
-	want = (double)(CONN_TI(r1->c)->bytes_acked - CONN_TI(r0->c)->bytes_acked) * 8 /
+	want = (double)(CONN_TI(r1->c, bytes_acked) - CONN_TI(r0->c, bytes_acked)) * 8 /
 	       ((double)(fr[1].mono_ns - fr[0].mono_ns) / 1e9);
 	assert_true(want > 0);
 	assert_close(r1->tx_bps, want, want * 1e-9);

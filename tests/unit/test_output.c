@@ -379,8 +379,13 @@ static void queue_columns_show_bytes_with_binary_suffixes(void **state)
 
 static void pacing_of_all_ones_is_unlimited(void **state)
 {
-	struct tcpc ti = { .pacing_rate = UINT64_MAX };
-	struct conn c = { .state = TS_ESTABLISHED, .info = &ti, .info_len = sizeof(struct tcpi) };
+	struct {
+		struct sockblk b;
+		struct tcpc tc;
+	} blk = { { SOCKBLK_PLAIN }, { .pacing_rate = UINT64_MAX } };
+	struct conn c = { .state = TS_ESTABLISHED,
+			  .info = &blk.b,
+			  .info_len = sizeof(struct tcpi) };
 	struct row r = { .c = &c };
 	struct sortkey k, k2;
 	char b[32];
@@ -388,7 +393,7 @@ static void pacing_of_all_ones_is_unlimited(void **state)
 	(void)state;
 	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "unlim");
 	column_sortkey(column_get(COL_PACING), NULL, &r, 0, &k);
-	ti.pacing_rate = 125000000000ull; /* 1 Tbit/s */
+	blk.tc.pacing_rate = 125000000000ull; /* 1 Tbit/s */
 	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "1.0T");
 	column_sortkey(column_get(COL_PACING), NULL, &r, 1, &k2);
 	assert_true(column_sortkey_cmp(&k, &k2, true, true) < 0); /* unlimited sorts first */
@@ -753,10 +758,10 @@ static void sorting_is_deterministic_and_unavailable_sorts_last(void **state)
 				const struct row *p = &fr[1].rows[v.order[i - 1]];
 
 				if (rev)
-					assert_true(p->c->info->rtt <= r->c->info->rtt);
+					assert_true(CONN_TI(p->c, rtt) <= CONN_TI(r->c, rtt));
 				else
-					assert_true(p->c->info->rtt >= r->c->info->rtt);
-				if (p->c->info->rtt == r->c->info->rtt)
+					assert_true(CONN_TI(p->c, rtt) >= CONN_TI(r->c, rtt));
+				if (CONN_TI(p->c, rtt) == CONN_TI(r->c, rtt))
 					assert_true(p->c->cookie < r->c->cookie);
 			}
 		}

@@ -418,7 +418,7 @@ static void fill(struct frame *f, struct model *m, uint64_t t, const uint64_t *b
 	f->mono_ns = t;
 	for (int i = 0; i < n; i++) {
 		struct conn *c = sample_push(&f->sample);
-		struct tcpc *ti = arena_alloc(&f->sample.arena, sizeof(*ti));
+		struct tcpc *ti = conn_block(c, &f->sample.arena, 0, NULL, 0);
 
 		memset(ti, 0, sizeof(*ti));
 		c->cookie = (uint64_t)i + 1;
@@ -429,7 +429,6 @@ static void fill(struct frame *f, struct model *m, uint64_t t, const uint64_t *b
 		c->sport = (uint16_t)(1000 + i);
 		c->dport = 80;
 		ti->bytes_acked = bytes[i];
-		c->info = ti;
 		c->info_len = sizeof(struct tcpi);
 	}
 	model_update(m, f);
