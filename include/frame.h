@@ -152,10 +152,12 @@ struct row {
 	uint8_t limited_pct; /* share of the interval, 0..100, when limit_basis has one */
 	uint8_t limit_basis; /* enum diag_basis: how limited_by was decided */
 	uint8_t dflags;      /* ROWD_* */
+
+	/* model.c's own: the row's table entry, from model_update to model_commit */
+	uint32_t mslot;
 };
-/* 84 bytes of fields and 4 of tail padding: a field of up to 4 bytes at the end is free */
 _Static_assert(sizeof(struct row) == 88, "struct row has a hole or grew");
-_Static_assert(offsetof(struct row, dflags) == 83, "struct row has a hole before its tail");
+_Static_assert(offsetof(struct row, mslot) == 84, "struct row has a hole before its tail");
 
 /*
  * What the diagnosis judges a socket's change by: model_past() reads it from

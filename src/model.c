@@ -196,14 +196,13 @@ struct model {
 	/*
 	 * From model_update to model_commit: the frame whose rows were made
 	 * (its sample is what the commit writes into the entries), the number of
-	 * rows and their conns' array then (asserted unchanged), and per row the
-	 * slot of its entry (SLOT_NONE: a duplicate of an earlier row). Freed by
-	 * the commit: neither a kept frame nor the model holds it longer.
+	 * rows and their conns' array then (asserted unchanged). Each row's
+	 * `mslot` is the slot of its entry (SLOT_NONE: a duplicate of an earlier
+	 * row) until then: in the row's tail, no array beside the rows.
 	 */
 	struct frame *pending;
 	size_t pending_n;
 	const struct conn *pending_conns;
-	uint32_t *slots;
 };
 
 #define SLOT_NONE UINT32_MAX
@@ -227,7 +226,6 @@ void model_free(struct model *m)
 	/* a frame never committed: it no longer has a model to commit to */
 	if (m->pending && m->pending->model == m)
 		m->pending->model = NULL;
-	free(m->slots);
 	if (m->t.v)
 		munmap(m->t.v, m->t.cap * sizeof(*m->t.v));
 	free(m->t.idx);
@@ -530,18 +528,18 @@ static void forget(struct model *m, const struct entry *e)
  * deleted: every slot below the scan is a seen entry's), once, and its old
  * slot, never written again, says where (table_delete).
  */
-static void sweep_moved(struct model *m, size_t nrows, size_t seen)
+static void sweep_moved(struct model *m, struct row *rows, size_t nrows, size_t seen)
 {
 	for (size_t i = 0; i < nrows; i++)
-		if (m->slots[i] != SLOT_NONE && m->slots[i] >= seen)
-			m->slots[i] = m->t.v[m->slots[i]].since;
+		if (rows[i].mslot != SLOT_NONE && rows[i].mslot >= seen)
+			rows[i].mslot = m->t.v[rows[i].mslot].since;
 }
 
 /*
  * Deletes the entries the refresh of parity gen did not see (the rows'
  * slots follow the entries that move), then fits the arrays to the rest.
  */
-static void sweep(struct model *m, uint8_t gen, size_t seen, size_t nrows)
+static void sweep(struct model *m, uint8_t gen, size_t seen, struct row *rows, size_t nrows)
 {
 	struct table *t = &m->t;
 	uint32_t mask = 1u << EB_GEN_SHIFT, want = (uint32_t)gen << EB_GEN_SHIFT;
@@ -557,7 +555,7 @@ static void sweep(struct model *m, uint8_t gen, size_t seen, size_t nrows)
 	}
 	/* before the mapping shrinks: the vacated slots are read */
 	if (moved)
-		sweep_moved(m, nrows, seen);
+		sweep_moved(m, rows, nrows, seen);
 	/* arrays far too big for what is left: shrink them (hysteresis: index below 1/4) */
 	if (t->icap > INDEX_MIN && t->n * 4 < t->icap)
 		index_build(t, cap_for(t->n));
@@ -809,8 +807,6 @@ static void update_rows(struct model *m, struct frame *f)
 	dense_reserve(t, n);
 	/* a block this large grows by remapping, not copying */
 	f->rows = xreserve(f->rows, &f->rows_cap, n, sizeof(*f->rows));
-	/* until the commit: each row's entry, 4 bytes a row, exactly the dump's size */
-	m->slots = n ? xmalloc(n * sizeof(*m->slots)) : NULL;
 	hcap = t->icap;
 	for (size_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		homes[i] = home_of(hcap, f->sample.conns[i].cookie);
@@ -854,10 +850,10 @@ static void update_rows(struct model *m, struct frame *f)
 		if (dup) {
 			/* the same socket twice in one dump: keep the first; views and diagnosis skip this */
 			r->flags = ROW_DUP;
-			m->slots[i] = SLOT_NONE;
+			r->mslot = SLOT_NONE;
 			continue;
 		}
-		m->slots[i] = (uint32_t)(e - t->v);
+		r->mslot = (uint32_t)(e - t->v);
 		seen++;
 		/*
 		 * A fresh record each refresh, as if the table were rebuilt: only
@@ -917,7 +913,7 @@ static void update_rows(struct model *m, struct frame *f)
 		time_release(m, m->now_t);
 	}
 	/* Sweep: sockets that did not come back are forgotten and give their history slots back. */
-	sweep(m, (uint8_t)gen, seen, n);
+	sweep(m, (uint8_t)gen, seen, f->rows, n);
 }
 
 /* Listener address key: the address as IPv6 (IPv4 mapped) and the port. */
@@ -1248,15 +1244,13 @@ void model_commit(struct model *m, struct frame *f)
 		struct entry *e;
 		unsigned have;
 
-		if (m->slots[i] == SLOT_NONE)
+		if (f->rows[i].mslot == SLOT_NONE)
 			continue;
-		e = &t->v[m->slots[i]];
+		e = &t->v[f->rows[i].mslot];
 		have = remember_prev(e, &f->sample.conns[i]);
 		e->bits = (e->bits & ~((uint32_t)ME_PREV << EB_HAVE_SHIFT)) |
 			  (uint32_t)have << EB_HAVE_SHIFT;
 	}
-	free(m->slots);
-	m->slots = NULL;
 	m->pending = NULL;
 	m->pending_n = 0;
 	m->pending_conns = NULL;
@@ -1273,7 +1267,7 @@ struct row_past model_past(const struct frame *f, const struct row *r)
 
 	assert(m != NULL);
 	assert(m->pending == f);
-	s = m->slots[r - f->rows];
+	s = r->mslot;
 	if (s == SLOT_NONE)
 		return p; /* a duplicate row: nothing (as the first of its cookie was the socket) */
 	e = &m->t.v[s];
