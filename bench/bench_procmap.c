@@ -228,7 +228,7 @@ static size_t attributed(const struct bench *b)
 	size_t n = 0;
 
 	for (size_t i = 0; i < b->f.sample.n; i++)
-		n += procinfo_known(b->f.rows[i].proc);
+		n += procinfo_known(row_proc(&b->f.rows[i]));
 	return n;
 }
 

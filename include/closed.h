@@ -78,6 +78,7 @@ struct closed_row {
 		char cong[CONN_CONG_MAX + 1]; /* cc->cong when it is not a known name */
 	} blk;
 	struct row r;
+	struct row_who who;
 	struct procinfo p;
 };
 const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tmp);

@@ -341,7 +341,7 @@ void dx_ev_scope(struct finding *x, const struct dx_scope *s);
 /* The sysctls that judge a socket: its own namespace's under -N all, else the frame's. */
 static inline const struct tunables *dx_tun(const struct frame *f, const struct row *r)
 {
-	const struct frame_ns *ns = r ? r->ns : NULL;
+	const struct frame_ns *ns = r ? row_ns(r) : NULL;
 
 	return ns && ns->have_files && ns->kind != NSK_HOST ? &ns->tun : &f->tun;
 }

@@ -116,9 +116,24 @@ struct frame_ns {
 };
 
 /*
+ * Who and what a row belongs to: its listener entry, process, user and
+ * namespace. Rows share these (one process, one user and one namespace
+ * hold many sockets), so a row points at one shared record, kept once per
+ * frame (frame_set_*), not at four things: 24 bytes a socket less. Read
+ * them with row_lst(), row_proc(), row_user(), row_ns().
+ */
+struct row_who {
+	const struct listener *lst; /* LISTEN rows: their entry in frame.listeners; else NULL */
+	/* Who holds the socket (frame.procs); NULL: none known. The filter's lookup. */
+	const struct procinfo *proc;
+	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
+	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
+};
+
+/*
  * Per-socket values derived from this sample and the previous one. One per
  * socket per frame: the members are ordered by size so that the struct has
- * no holes (88 bytes; see HACKING.md, "What a socket costs"). What only
+ * no holes (64 bytes; see HACKING.md, "What a socket costs"). What only
  * the diagnosis reads of the previous sample is not here: the model's
  * table still holds it until model_commit (model_past).
  */
@@ -134,12 +149,8 @@ struct row {
 	uint32_t d_busy_us;
 	uint32_t d_rwnd_us;
 	uint32_t d_sndbuf_us;
-	uint32_t d_retrans; /* total_retrans delta (segments; tcpi_total_retrans is a u32) */
-	const struct listener *lst; /* LISTEN rows: their entry in frame.listeners; else NULL */
-	/* Who holds the socket (frame.procs); NULL: none known. The filter's lookup. */
-	const struct procinfo *proc;
-	const struct username *user; /* the name of c->uid (borrowed from the collector); or NULL */
-	const struct frame_ns *ns; /* -N all: the socket's namespace (frame.nsv); NULL otherwise */
+	uint32_t d_retrans;        /* total_retrans delta (segments; tcpi_total_retrans is a u32) */
+	const struct row_who *who; /* shared with the frame's other rows of the same; NULL: none */
 	uint32_t findings;         /* diagnosis: bit (1u << DX_...) per connection finding */
 	uint16_t flags;
 
@@ -156,8 +167,25 @@ struct row {
 	/* model.c's own: the row's table entry, from model_update to model_commit */
 	uint32_t mslot;
 };
-_Static_assert(sizeof(struct row) == 88, "struct row has a hole or grew");
-_Static_assert(offsetof(struct row, mslot) == 84, "struct row has a hole before its tail");
+_Static_assert(sizeof(struct row) == 64, "struct row has a hole or grew");
+_Static_assert(offsetof(struct row, mslot) == 60, "struct row has a hole before its tail");
+
+static inline const struct listener *row_lst(const struct row *r)
+{
+	return r->who ? r->who->lst : NULL;
+}
+static inline const struct procinfo *row_proc(const struct row *r)
+{
+	return r->who ? r->who->proc : NULL;
+}
+static inline const struct username *row_user(const struct row *r)
+{
+	return r->who ? r->who->user : NULL;
+}
+static inline const struct frame_ns *row_ns(const struct row *r)
+{
+	return r->who ? r->who->ns : NULL;
+}
 
 /*
  * What the diagnosis judges a socket's change by: model_past() reads it from
@@ -283,6 +311,11 @@ struct frame {
 	 */
 	struct closed_conn *closed;
 	size_t nclosed, closed_cap;
+	/* the rows' row_who records: once each (an index of them), stable in an arena */
+	struct arena who_arena;
+	const struct row_who **who_idx;
+	size_t nwho, who_cap;
+	const struct row_who *who_last; /* the last one a row was given: runs of rows share one */
 	uint64_t closed_lost;
 	/* since tcptop started, for counters: by enum closed_how, and lost (closed.c) */
 	uint64_t closed_total[8];
@@ -293,6 +326,12 @@ struct frame {
 
 void frame_reset(struct frame *f);
 void frame_free(struct frame *f);
+
+/* Give row r (of f) a listener entry, process, user or namespace; the others stay. */
+void frame_set_lst(struct frame *f, struct row *r, const struct listener *l);
+void frame_set_proc(struct frame *f, struct row *r, const struct procinfo *p);
+void frame_set_user(struct frame *f, struct row *r, const struct username *u);
+void frame_set_ns(struct frame *f, struct row *r, const struct frame_ns *ns);
 
 /* Number of rows (= sockets). */
 static inline size_t frame_nrows(const struct frame *f)

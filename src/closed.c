@@ -234,7 +234,7 @@ void closed_remember(struct closed_watch *w, const struct frame *f)
 
 		if (c->state == TS_LISTEN)
 			w->listen_ports[c->sport / 64] |= 1ull << (c->sport % 64);
-		if (f->rows[i].proc && procinfo_known(f->rows[i].proc))
+		if (row_proc(&f->rows[i]) && procinfo_known(row_proc(&f->rows[i])))
 			held++;
 	}
 	if (!held || !(f->attribution == ATTR_FULL || f->attribution == ATTR_PARTIAL))
@@ -260,13 +260,13 @@ void closed_remember(struct closed_watch *w, const struct frame *f)
 		const struct row *r = &f->rows[i];
 		size_t k;
 
-		if (!r->proc || !procinfo_known(r->proc) || !r->c->cookie)
+		if (!row_proc(r) || !procinfo_known(row_proc(r)) || !r->c->cookie)
 			continue;
 		for (k = slot_of(r->c->cookie, w->nslots); w->slots[k].cookie;)
 			if (++k == w->nslots)
 				k = 0;
 		w->slots[k].cookie = r->c->cookie;
-		w->slots[k].proc = (uint32_t)(r->proc - f->procs);
+		w->slots[k].proc = (uint32_t)(row_proc(r) - f->procs);
 		w->slots[k].state = r->c->state;
 	}
 }

@@ -107,7 +107,8 @@ const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tm
 		sanitize_text(comm, sizeof(comm), tmp->p.comm, strlen(tmp->p.comm));
 		snprintf(tmp->p.text, sizeof(tmp->p.text), "%d/%s", (int)cc->holder.pid, comm);
 		tmp->p.holders = &cc->holder;
-		tmp->r.proc = &tmp->p;
+		tmp->who.proc = &tmp->p;
+		tmp->r.who = &tmp->who;
 	}
 	return &tmp->r;
 }

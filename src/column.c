@@ -351,43 +351,45 @@ static void get_inode(const struct row *r, struct cval *v)
 
 static void get_acceptq(const struct row *r, struct cval *v)
 {
-	if (r->lst)
-		set_u64(v, r->lst->accept_q);
+	if (row_lst(r))
+		set_u64(v, row_lst(r)->accept_q);
 }
 
 static void get_acceptmax(const struct row *r, struct cval *v)
 {
-	if (r->lst)
-		set_u64(v, r->lst->accept_max);
+	if (row_lst(r))
+		set_u64(v, row_lst(r)->accept_max);
 }
 
 /* "q/max": the accept queue as the listen view shows it; sorts by fill ratio. */
 static void get_accept_fill(const struct row *r, struct cval *v)
 {
-	if (!r->lst)
+	if (!row_lst(r))
 		return;
-	snprintf(v->buf, sizeof(v->buf), "%u/%u", r->lst->accept_q, r->lst->accept_max);
+	snprintf(v->buf, sizeof(v->buf), "%u/%u", row_lst(r)->accept_q, row_lst(r)->accept_max);
 	set_str(v, v->buf);
-	v->u = r->lst->accept_max ? (uint64_t)r->lst->accept_q * 1000000u / r->lst->accept_max : 0;
+	v->u = row_lst(r)->accept_max
+		       ? (uint64_t)row_lst(r)->accept_q * 1000000u / row_lst(r)->accept_max
+		       : 0;
 }
 
 static void get_synq(const struct row *r, struct cval *v)
 {
-	if (r->lst)
-		set_u64(v, r->lst->syn_q);
+	if (row_lst(r))
+		set_u64(v, row_lst(r)->syn_q);
 }
 
 /* 0 is "not known" (an old kernel, or not derived): unavailable, never a limit of 0. */
 static void get_synmax(const struct row *r, struct cval *v)
 {
-	if (r->lst && r->lst->syn_max)
-		set_u64(v, r->lst->syn_max);
+	if (row_lst(r) && row_lst(r)->syn_max)
+		set_u64(v, row_lst(r)->syn_max);
 }
 
 /* "depth/limit", or the depth alone when the limit is not known; sorts by fill, then depth. */
 static void get_syn_fill(const struct row *r, struct cval *v)
 {
-	const struct listener *l = r->lst;
+	const struct listener *l = row_lst(r);
 
 	if (!l)
 		return;
@@ -404,7 +406,7 @@ static void get_syn_fill(const struct row *r, struct cval *v)
 /* A SYN queue at its limit drops SYNs or answers with cookies. */
 static enum attr attr_syn_fill(const struct row *r)
 {
-	const struct listener *l = r->lst;
+	const struct listener *l = row_lst(r);
 
 	if (!l || !l->syn_max)
 		return AT_NORMAL;
@@ -415,20 +417,20 @@ static enum attr attr_syn_fill(const struct row *r)
 
 static void get_drops(const struct row *r, struct cval *v)
 {
-	if (r->lst && (r->lst->flags & LST_DROPS))
-		set_u64(v, r->lst->drops);
+	if (row_lst(r) && (row_lst(r)->flags & LST_DROPS))
+		set_u64(v, row_lst(r)->drops);
 }
 
 static void get_drops_delta(const struct row *r, struct cval *v)
 {
-	if (r->lst && (r->lst->flags & LST_DROPS_DELTA))
-		set_u64(v, r->lst->drops_delta);
+	if (row_lst(r) && (row_lst(r)->flags & LST_DROPS_DELTA))
+		set_u64(v, row_lst(r)->drops_delta);
 }
 
 static void get_reuseport(const struct row *r, struct cval *v)
 {
-	if (r->lst)
-		set_u64(v, r->lst->shared);
+	if (row_lst(r))
+		set_u64(v, row_lst(r)->shared);
 }
 
 /*
@@ -438,16 +440,16 @@ static void get_reuseport(const struct row *r, struct cval *v)
  */
 static void get_proc(const struct row *r, struct cval *v)
 {
-	if (!r->proc)
+	if (!row_proc(r))
 		return;
-	set_str(v, r->proc->text);
-	v->u = procinfo_known(r->proc) ? (uint64_t)r->proc->pid : UINT64_MAX;
+	set_str(v, row_proc(r)->text);
+	v->u = procinfo_known(row_proc(r)) ? (uint64_t)row_proc(r)->pid : UINT64_MAX;
 }
 
 /* {pid, comm, count}; unknown: all three null; no process: null. comm raw, escaped by json.c. */
 static void json_proc(const struct row *r, struct json *j, const char *key)
 {
-	const struct procinfo *p = r->proc;
+	const struct procinfo *p = row_proc(r);
 
 	if (!p) {
 		json_null(j, key);
@@ -468,26 +470,26 @@ static void json_proc(const struct row *r, struct json *j, const char *key)
 
 static enum attr attr_proc(const struct row *r)
 {
-	return procinfo_known(r->proc) ? AT_NORMAL : AT_DIM;
+	return procinfo_known(row_proc(r)) ? AT_NORMAL : AT_DIM;
 }
 
 static void get_pid(const struct row *r, struct cval *v)
 {
-	if (procinfo_known(r->proc))
-		set_u64(v, (uint64_t)r->proc->pid);
+	if (procinfo_known(row_proc(r)))
+		set_u64(v, (uint64_t)row_proc(r)->pid);
 }
 
 /* The name of the socket's uid (the kernel's owner, as ss -e shows it), sanitised. */
 static void get_user(const struct row *r, struct cval *v)
 {
-	if (r->user)
-		set_str(v, r->user->text);
+	if (row_user(r))
+		set_str(v, row_user(r)->text);
 }
 
 /* The raw name, or null when the uid has no name (or on a replay). */
 static void json_user(const struct row *r, struct json *j, const char *key)
 {
-	json_str(j, key, r->user ? r->user->name : NULL);
+	json_str(j, key, row_user(r) ? row_user(r)->name : NULL);
 }
 
 /*
@@ -497,31 +499,32 @@ static void json_user(const struct row *r, struct json *j, const char *key)
  */
 static void get_netns(const struct row *r, struct cval *v)
 {
-	if (r->ns)
-		set_str(v, r->ns->name);
+	if (row_ns(r))
+		set_str(v, row_ns(r)->name);
 }
 
 /* Only a -N all frame has it: a frame of one namespace names it once, at the top ("netns"). */
 static void json_netns(const struct row *r, struct json *j, const char *key)
 {
-	if (r->ns)
-		json_str(j, key, r->ns->name);
+	if (row_ns(r))
+		json_str(j, key, row_ns(r)->name);
 }
 
 /* Full (the kernel drops at ack_backlog > max, so q == max is the last free slot). */
 static enum attr attr_accept(const struct row *r)
 {
-	if (!r->lst || !r->lst->accept_max)
+	if (!row_lst(r) || !row_lst(r)->accept_max)
 		return AT_NORMAL;
-	if (r->lst->accept_q > r->lst->accept_max)
+	if (row_lst(r)->accept_q > row_lst(r)->accept_max)
 		return AT_ALARM;
-	return r->lst->accept_q * 4 >= r->lst->accept_max * 3 ? AT_WARN : AT_NORMAL;
+	return row_lst(r)->accept_q * 4 >= row_lst(r)->accept_max * 3 ? AT_WARN : AT_NORMAL;
 }
 
 static enum attr attr_drops_delta(const struct row *r)
 {
-	return r->lst && (r->lst->flags & LST_DROPS_DELTA) && r->lst->drops_delta ? AT_ALARM
-										  : AT_NORMAL;
+	return row_lst(r) && (row_lst(r)->flags & LST_DROPS_DELTA) && row_lst(r)->drops_delta
+		       ? AT_ALARM
+		       : AT_NORMAL;
 }
 
 static enum attr attr_state(const struct row *r)

@@ -38,7 +38,7 @@ uint64_t dx_cdelta(const struct frame *f, const char *name)
 /* The index of the row's namespace in f->nsv (0 when not -N all): groups are judged within one. */
 static uint32_t ns_index(const struct frame *f, uint32_t row)
 {
-	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
+	const struct frame_ns *ns = row < frame_nrows(f) ? row_ns(&f->rows[row]) : NULL;
 
 	return ns ? (uint32_t)(ns - f->nsv) : 0;
 }
@@ -112,7 +112,7 @@ static bool in_scope(const struct dx_scope *s, uint32_t row)
 /* A counter's delta in the socket's namespace: its own under -N all, else the frame's. */
 static const struct counters *counters_of(const struct frame *f, uint32_t row)
 {
-	const struct frame_ns *ns = row < frame_nrows(f) ? f->rows[row].ns : NULL;
+	const struct frame_ns *ns = row < frame_nrows(f) ? row_ns(&f->rows[row]) : NULL;
 
 	bool own = ns && ns->have_files && ns->kind != NSK_HOST;
 

@@ -160,9 +160,9 @@ char *diagnose_explain_limit(const struct row *r, char *buf, size_t len)
 /* " of namespace NAME" for a socket of another namespace than the host's under -N all; else "". */
 static const char *in_ns(const struct row *r, char *buf, size_t len)
 {
-	if (!r->ns || r->ns->kind == NSK_HOST)
+	if (!row_ns(r) || row_ns(r)->kind == NSK_HOST)
 		return "";
-	snprintf(buf, len, " of namespace %s", r->ns->name);
+	snprintf(buf, len, " of namespace %s", row_ns(r)->name);
 	return buf;
 }
 

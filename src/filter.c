@@ -831,7 +831,8 @@ static bool match_proc(const struct fleaf *l, const struct conn *c, const struct
 	(void)c;
 	if (!r)
 		return false;
-	return l->pid ? procinfo_has_pid(r->proc, l->pid) : procinfo_has_comm(r->proc, l->comm);
+	return l->pid ? procinfo_has_pid(row_proc(r), l->pid)
+		      : procinfo_has_comm(row_proc(r), l->comm);
 }
 
 static void describe_proc(const struct fleaf *l, const char *name, struct strbuf *sb)
@@ -876,12 +877,12 @@ static bool match_netns(const struct fleaf *l, const struct conn *c, const struc
 	size_t n;
 
 	(void)c;
-	if (!r || !r->ns)
+	if (!r || !row_ns(r))
 		return false;
-	if (!strcmp(l->netns, r->ns->name))
+	if (!strcmp(l->netns, row_ns(r)->name))
 		return true;
-	n = strlen(r->ns->name);
-	return r->ns->kind == NSK_CONTAINER && !strncmp(l->netns, r->ns->name, n);
+	n = strlen(row_ns(r)->name);
+	return row_ns(r)->kind == NSK_CONTAINER && !strncmp(l->netns, row_ns(r)->name, n);
 }
 
 static void describe_netns(const struct fleaf *l, const char *name, struct strbuf *sb)

@@ -114,14 +114,14 @@ static void row_key(const struct frame *f, const struct row *r, enum group_key k
 	case GROUP_PROCESS:
 		if (f->attribution == ATTR_OFF || f->attribution == ATTR_UNAVAILABLE)
 			snprintf(name, nn, "(attribution off)");
-		else if (!r->proc)
+		else if (!row_proc(r))
 			snprintf(name, nn, "(no process)");
-		else if (!procinfo_known(r->proc))
+		else if (!procinfo_known(row_proc(r)))
 			snprintf(name, nn, "(unknown)");
 		else {
-			sanitize_text(name, nn, r->proc->comm, strlen(r->proc->comm));
-			if (plain_word(r->proc->comm))
-				snprintf(filter, fn, "proc %s", r->proc->comm);
+			sanitize_text(name, nn, row_proc(r)->comm, strlen(row_proc(r)->comm));
+			if (plain_word(row_proc(r)->comm))
+				snprintf(filter, fn, "proc %s", row_proc(r)->comm);
 		}
 		return;
 	case GROUP_REMOTE:
@@ -145,14 +145,14 @@ static void row_key(const struct frame *f, const struct row *r, enum group_key k
 			snprintf(filter, fn, "state %s", conn_state_keyword(c->state));
 		return;
 	case GROUP_NETNS:
-		if (!r->ns) {
+		if (!row_ns(r)) {
 			snprintf(name, nn, "(one namespace)");
 			return;
 		}
-		snprintf(name, nn, "%s", r->ns->name);
+		snprintf(name, nn, "%s", row_ns(r)->name);
 		/* a /run/netns name may hold what ends a filter word: then no filter */
-		if (!strpbrk(r->ns->name, " \t()&|!=<>\\"))
-			snprintf(filter, fn, "netns %s", r->ns->name);
+		if (!strpbrk(row_ns(r)->name, " \t()&|!=<>\\"))
+			snprintf(filter, fn, "netns %s", row_ns(r)->name);
 		return;
 	case GROUP_NONE:
 	case GROUP_N:

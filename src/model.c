@@ -1133,7 +1133,7 @@ static void update_listeners(struct model *m, struct frame *f)
 		return;
 	/* Pointers only now: the array may have moved while it grew. */
 	for (size_t i = 0; i < nl; i++)
-		f->rows[f->listeners[i].row].lst = &f->listeners[i];
+		frame_set_lst(f, &f->rows[f->listeners[i].row], &f->listeners[i]);
 	qsort(m->lkeys, nl, sizeof(*m->lkeys), cmp_lkey);
 	for (size_t q = 0; q < m->nsrows; q++) {
 		size_t i = m->srows[q];

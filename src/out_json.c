@@ -270,7 +270,7 @@ void out_json_frame(const struct frame *f, const struct out_ctx *ctx, struct vie
 	nsset_json(f, &j);
 	json_arr_begin(&j, "listeners");
 	for (size_t i = 0; i < v->n; i++)
-		if (f->rows[v->order[i]].lst)
+		if (row_lst(&f->rows[v->order[i]]))
 			listener(&f->rows[v->order[i]], &j);
 	json_arr_end(&j);
 	json_arr_begin(&j, "connections");

@@ -76,7 +76,7 @@ struct who {
 static void who_of(const struct row *r, struct who *w)
 {
 	const struct conn *c = r->c;
-	const char *comm = r->proc && r->proc->count ? r->proc->comm : "";
+	const char *comm = row_proc(r) && row_proc(r)->count ? row_proc(r)->comm : "";
 
 	endpoint_str(c->family, c->src, c->sport, w->local, sizeof(w->local));
 	endpoint_str(c->family, c->dst, c->dport, w->remote, sizeof(w->remote));
@@ -123,18 +123,18 @@ static size_t listeners(const struct prom_in *in, struct lsum **out)
 	for (size_t i = 0; i < in->v->n; i++) {
 		const struct row *r = &in->f->rows[in->v->order[i]];
 
-		if (!r->lst)
+		if (!row_lst(r))
 			continue;
 		v = xrealloc(v, (n + 1) * sizeof(*v));
 		memset(&v[n], 0, sizeof(v[n]));
 		who_of(r, &v[n].w);
-		v[n].accept_q = r->lst->accept_q;
-		v[n].accept_max = r->lst->accept_max;
-		v[n].syn_q = r->lst->syn_q;
-		v[n].syn_max = r->lst->syn_max;
-		v[n].syn_known = r->lst->syn_max > 0;
-		v[n].drops = r->lst->drops;
-		v[n].drops_known = r->lst->flags & LST_DROPS;
+		v[n].accept_q = row_lst(r)->accept_q;
+		v[n].accept_max = row_lst(r)->accept_max;
+		v[n].syn_q = row_lst(r)->syn_q;
+		v[n].syn_max = row_lst(r)->syn_max;
+		v[n].syn_known = row_lst(r)->syn_max > 0;
+		v[n].drops = row_lst(r)->drops;
+		v[n].drops_known = row_lst(r)->flags & LST_DROPS;
 		n++;
 	}
 	if (n)
@@ -281,7 +281,7 @@ static size_t top_rows(const struct prom_in *in, uint32_t **out)
 		uint32_t at = in->v->order[i];
 		const struct row *w = &in->f->rows[at];
 
-		if (w->lst || !(w->flags & ROW_RATES) || w->c->state == TS_TIME_WAIT)
+		if (row_lst(w) || !(w->flags & ROW_RATES) || w->c->state == TS_TIME_WAIT)
 			continue;
 		r = xrealloc(r, (n + 1) * sizeof(*r));
 		r[n++] = (struct ranked){ w->tx_bps + w->rx_bps, w->c->cookie, at };

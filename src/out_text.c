@@ -112,7 +112,7 @@ static void row_line(const struct layout *l, const struct row *r, struct strbuf 
 		 * beside it; the fixed-size copies may write past the cell into
 		 * room the next cell (or the line's end) overwrites.
 		 */
-		if ((l->procs_note && (col->flags & COLF_PROCS) && !r->proc) || w >= CELL ||
+		if ((l->procs_note && (col->flags & COLF_PROCS) && !row_proc(r)) || w >= CELL ||
 		    (n = column_format_n(col, r, l->width[i], right ? raw : p, RAW)) > w) {
 			table_cell(l, i, r, p, CELL);
 			sb_advance(sb, (size_t)(i ? 1 : 0) + strlen(p));
@@ -185,7 +185,7 @@ static bool is_listener(const struct row *r, void *arg)
 {
 	const struct listen_match *m = arg;
 
-	return r->lst && (!m->match || m->match(r, m->ctx));
+	return row_lst(r) && (!m->match || m->match(r, m->ctx));
 }
 
 /* Listeners (of the filtered set) by local address. */

@@ -953,7 +953,8 @@ void procmap_attribute(struct procmap *pm, struct frame *f)
 		f->procs[k].holders =
 			pm->hstart[k] == UINT32_MAX ? NULL : &f->holders[pm->hstart[k]];
 	for (size_t i = 0; i < n; i++)
-		f->rows[i].proc = pm->rowslot[i] ? &f->procs[pm->rowslot[i] - 1] : NULL;
+		frame_set_proc(f, &f->rows[i],
+			       pm->rowslot[i] ? &f->procs[pm->rowslot[i] - 1] : NULL);
 }
 
 bool procinfo_has_pid(const struct procinfo *p, int32_t pid)
@@ -1067,6 +1068,6 @@ void procmap_users(struct procmap *pm, struct frame *f)
 		/* sockets come in runs of one owner: skip the hash most of the time */
 		if (!last || last->uid != c->uid)
 			last = user_get(pm, c->uid);
-		f->rows[i].user = last;
+		frame_set_user(f, &f->rows[i], last);
 	}
 }

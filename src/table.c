@@ -260,7 +260,7 @@ void table_cell(const struct layout *l, int i, const struct row *r, char *buf, s
 {
 	char raw[128];
 
-	if (l->procs_note && (l->col[i]->flags & COLF_PROCS) && !r->proc) {
+	if (l->procs_note && (l->col[i]->flags & COLF_PROCS) && !row_proc(r)) {
 		table_fit_text(l->procs_note, l->width[i], l->col[i]->align, buf, len);
 		return;
 	}

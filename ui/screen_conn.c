@@ -47,8 +47,8 @@ static bool conn_row_text(const struct ui *ui, long i, char *buf, size_t n)
 		table_cell(l, k, r, cell, sizeof(cell));
 		at += (size_t)snprintf(buf + at, n - at, "%s ", cell);
 	}
-	if (r->proc && at + 1 < n)
-		snprintf(buf + at, n - at, "%s", r->proc->text);
+	if (row_proc(r) && at + 1 < n)
+		snprintf(buf + at, n - at, "%s", row_proc(r)->text);
 	return true;
 }
 

@@ -48,11 +48,11 @@ bool screen_detail_wants_fd(const struct ui *ui, int32_t *pid, uint32_t *inode)
 	const struct detail_state *st = screen_state(ui, SCR_DETAIL);
 	const struct row *r = ui->screen == SCR_DETAIL ? subject(ui) : NULL;
 
-	if (!r || !procinfo_known(r->proc) || !r->c->inode)
+	if (!r || !procinfo_known(row_proc(r)) || !r->c->inode)
 		return false;
-	if (st->fd_cookie == st->cookie && st->fd_pid == r->proc->pid)
+	if (st->fd_cookie == st->cookie && st->fd_pid == row_proc(r)->pid)
 		return false;
-	*pid = r->proc->pid;
+	*pid = row_proc(r)->pid;
 	*inode = r->c->inode;
 	return true;
 }
@@ -218,7 +218,7 @@ static void owner_lines(const struct ui *ui, struct scrollwin *sw, const struct 
 {
 	const struct detail_state *st = screen_state(ui, SCR_DETAIL);
 	const struct frame *f = ui->frame;
-	const struct procinfo *p = r->proc;
+	const struct procinfo *p = row_proc(r);
 	char comm[PROC_COMM_LEN * 4 + 1], a[64];
 	int y, x = 0;
 
@@ -249,8 +249,8 @@ static void owner_lines(const struct ui *ui, struct scrollwin *sw, const struct 
 			x = widget_pair(sw->c, y, x, sw->c->w, "held by", a, AT_NORMAL);
 		}
 	}
-	if (r->user)
-		x = widget_pair(sw->c, y, x, sw->c->w, "user", r->user->text, AT_NORMAL);
+	if (row_user(r))
+		x = widget_pair(sw->c, y, x, sw->c->w, "user", row_user(r)->text, AT_NORMAL);
 	(void)x;
 	/* every holder when several share the socket (a fork, a passed fd) */
 	for (uint32_t i = 0; p && p->holders && p->count > 1 && i < p->count && i < 8; i++) {
@@ -264,7 +264,7 @@ static void owner_lines(const struct ui *ui, struct scrollwin *sw, const struct 
 /* A listener's two queues against their limits: the backlog question in one line. */
 static void listener_lines(struct scrollwin *sw, const struct row *r)
 {
-	const struct listener *l = r->lst;
+	const struct listener *l = row_lst(r);
 	char a[48];
 	int y, x = 0;
 

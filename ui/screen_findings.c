@@ -104,8 +104,8 @@ static void selected(struct ui *ui, struct canvas *c, int y, int h, const struct
 	if (x->nev)
 		sw_wrap(&sw, 2, AT_DIM, ev);
 	/* who to talk to: the process holding the finding's socket (a leak names its application) */
-	if (x->row < frame_nrows(ui->frame) && procinfo_known(ui->frame->rows[x->row].proc)) {
-		const struct procinfo *p = ui->frame->rows[x->row].proc;
+	if (x->row < frame_nrows(ui->frame) && procinfo_known(row_proc(&ui->frame->rows[x->row]))) {
+		const struct procinfo *p = row_proc(&ui->frame->rows[x->row]);
 		char who[PROCINFO_TEXT_LEN + 64];
 
 		snprintf(who, sizeof(who), "held by %s%s", p->text,

@@ -38,7 +38,7 @@ static bool is_listener(const struct row *r, void *arg)
 {
 	const struct lmatch *m = arg;
 
-	return r->lst && (!m->match || m->match(r, m->ctx));
+	return row_lst(r) && (!m->match || m->match(r, m->ctx));
 }
 
 size_t screen_listen_order(const struct ui *ui, struct view *v)
@@ -95,8 +95,8 @@ static bool listen_row_text(const struct ui *ui, long i, char *buf, size_t n)
 			table_cell(&l, k, r, cell, sizeof(cell));
 			at += (size_t)snprintf(buf + at, n - at, "%s ", cell);
 		}
-		if (r->proc && at + 1 < n)
-			snprintf(buf + at, n - at, "%s", r->proc->text);
+		if (row_proc(r) && at + 1 < n)
+			snprintf(buf + at, n - at, "%s", row_proc(r)->text);
 		ok = true;
 	}
 	view_free(&v);
@@ -200,9 +200,10 @@ static void listen_draw(struct ui *ui, struct canvas *c, int y, int h)
 			x += l.width[k] + 1;
 			if (l.col[k]->id == COL_ACCEPT_FILL) {
 				/* the queue holds limit + 1 before the kernel drops SYNs */
-				double ratio = r->lst->accept_max ? (double)r->lst->accept_q /
-									    r->lst->accept_max
-								  : 0;
+				double ratio = row_lst(r)->accept_max
+						       ? (double)row_lst(r)->accept_q /
+								 row_lst(r)->accept_max
+						       : 0;
 
 				widget_bar(c, ry, x, BAR_W - 1, ratio,
 					   ratio > 1       ? AT_ALARM

@@ -87,7 +87,7 @@ static void breakdown(const struct ui *ui, unsigned state, struct breakdown *b)
 		if (c->state != state)
 			continue;
 		if (state == TS_CLOSE_WAIT) {
-			const struct procinfo *p = f->rows[ui->view.order[i]].proc;
+			const struct procinfo *p = row_proc(&f->rows[ui->view.order[i]]);
 			int32_t pid = procinfo_known(p) ? p->pid : -1;
 
 			k[0] = 0xff;
@@ -191,7 +191,7 @@ static void breakdown_lines(struct ui *ui, struct scrollwin *sw, unsigned state)
 			const struct tally_slot *t = &b.remote[i];
 
 			if (t->key[0] == 0xff) {
-				const struct procinfo *p = ui->frame->rows[t->row].proc;
+				const struct procinfo *p = row_proc(&ui->frame->rows[t->row]);
 
 				snprintf(ep, sizeof(ep), "%s",
 					 procinfo_known(p) ? p->text

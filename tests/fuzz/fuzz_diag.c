@@ -22,16 +22,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < s.n; i++) {
 		/* touch what the parser produced: sanitizers check it is in bounds */
 		const struct conn *c = &s.conns[i];
-		volatile uint32_t x = conn_has_info(c) ? CONN_TI(c)->rtt : 0;
+		volatile uint32_t x = conn_has_info(c) ? (uint32_t)CONN_TI(c, rtt) : 0;
 		volatile uint32_t y = 0;
 		uint32_t v;
 
 		/* every skmem value, the last one at the block's end */
 		for (int k = 0; conn_skmem(c, k, &v); k++)
 			y = v;
-		/* a block there (skmem or a name only) has a whole tcpc too, of zeros */
-		if (c->info)
-			x = (uint32_t)c->info->bytes_retrans; /* its last field */
+		/* a block there (skmem or a name only) reads every tcpc field, as zeros */
+		if (c->info) {
+			struct tcpc tc;
+
+			sockblk_tcpc(c->info, &tc);
+			x = (uint32_t)tc.bytes_retrans + (uint32_t)sockblk_get(c->info, TCPC_F_rtt);
+		}
 		/* the name, another one at the block's end: all of it, to its NUL */
 		if (conn_cong(c))
 			y += (uint32_t)strlen(conn_cong(c));

@@ -103,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct row rows[2] = { 0 };
 	struct listener lst = { 0 };
 	struct procinfo pi = { 0 };
+	struct row_who who[2] = { { 0 } };
 	struct tcpi info = { 0 };
 	struct arena a = { 0 };
 	struct frame f = { 0 };
@@ -145,13 +146,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 .drops = num };
 	for (int i = 0; i < 2; i++) {
 		rows[i].c = &conns[i];
-		rows[i].proc = &pi;
+		who[i].proc = &pi;
+		rows[i].who = &who[i];
 		rows[i].flags = ROW_RATES;
 		rows[i].tx_bps = (double)(num & 0xffff);
 		rows[i].limited_by = (uint8_t)(num % 8);
 		rows[i].findings = (uint32_t)num;
 	}
-	rows[0].lst = &lst;
+	who[0].lst = &lst;
 	f.sample.conns = conns;
 	f.sample.n = 2;
 	f.rows = rows;

@@ -239,6 +239,7 @@ static void netns_primitive_matches_the_rows_namespace_only(void **state)
 	struct frame_ns dock = { .kind = NSK_CONTAINER, .name = "docker:0123456789ab" };
 	struct conn c = { .state = TS_ESTABLISHED, .dport = 80 };
 	struct row r = { .c = &c };
+	struct frame fr = { 0 };
 	struct diag_req req = { 0 };
 	struct terr e = { { 0 } };
 	struct filter *f;
@@ -253,9 +254,9 @@ static void netns_primitive_matches_the_rows_namespace_only(void **state)
 	filter_kernel_req(f, &req);
 	assert_null(req.bc); /* the kernel cannot tell namespaces apart: it passes them all */
 	assert_false(filter_match(f, &r)); /* no -N all: no namespace */
-	r.ns = &blue;
+	frame_set_ns(&fr, &r, &blue);
 	assert_true(filter_match(f, &r));
-	r.ns = &dock;
+	frame_set_ns(&fr, &r, &dock);
 	assert_false(filter_match(f, &r));
 	filter_free(f);
 	/* a container also by more of its id than the 12 digits shown */
@@ -271,6 +272,7 @@ static void netns_primitive_matches_the_rows_namespace_only(void **state)
 	filter_kernel_req(f, &req);
 	assert_non_null(req.bc);
 	filter_free(f);
+	frame_free(&fr);
 }
 
 static void not_binds_tighter_than_and_and_tighter_than_or(void **state)

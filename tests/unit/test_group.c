@@ -53,7 +53,7 @@ static void build(struct frame *f, struct model *m, const struct spec *s, int n)
 	f->tun.v[TUN_LOCAL_PORT_RANGE][0] = 40000;
 	f->tun.v[TUN_LOCAL_PORT_RANGE][1] = 50000;
 	for (int i = 0; i < n; i++) {
-		f->rows[i].proc = s[i].proc >= 0 ? &procs[s[i].proc] : NULL;
+		frame_set_proc(f, &f->rows[i], s[i].proc >= 0 ? &procs[s[i].proc] : NULL);
 		f->rows[i].findings = s[i].findings;
 	}
 }

@@ -322,7 +322,7 @@ static const struct listener *lst(const struct frame *f, uint64_t cookie)
 {
 	const struct row *r = row_of(f, cookie);
 
-	return r ? r->lst : NULL;
+	return r ? row_lst(r) : NULL;
 }
 
 static void syn_requests_go_to_the_exact_listener_else_the_wildcard(void **state)
@@ -432,7 +432,7 @@ static void listeners_of_two_namespaces_never_share(void **state)
 	assert_int_equal(lst(&f, 1)->syn_max, model_syn_max(6, 18, 4096, 4096, 1));
 	assert_int_equal(lst(&f, 2)->syn_max, model_syn_max(6, 18, 4096, 128, 0));
 	assert_true(lst(&f, 1)->syn_max != lst(&f, 2)->syn_max);
-	assert_ptr_equal(row_of(&f, 2)->ns, &f.nsv[2]);
+	assert_ptr_equal(row_ns(row_of(&f, 2)), &f.nsv[2]);
 	frame_free(&f);
 	model_free(m);
 }

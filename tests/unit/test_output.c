@@ -403,7 +403,8 @@ static void syn_queue_shows_depth_over_limit_when_known(void **state)
 {
 	struct conn c = { .state = TS_LISTEN };
 	struct listener l = { .syn_q = 3, .syn_max = 128 };
-	struct row r = { .c = &c, .lst = &l };
+	struct row_who w = { .lst = &l };
+	struct row r = { .c = &c, .who = &w };
 	char b[32];
 
 	(void)state;
@@ -660,7 +661,7 @@ static void at_80_columns_limit_flags_and_process_stay(void **state)
 
 		snprintf(p.text, sizeof(p.text), "123456/postgres");
 		for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
-			fr[1].rows[i].proc = &p;
+			frame_set_proc(&fr[1], &fr[1].rows[i], &p);
 		assert_true(zwin >= 0);
 		fr[1].rows[v.order[0]].findings = 1u << zwin;
 		layout_measure(&fr[1], v.order, v.n, natural);
@@ -686,7 +687,7 @@ static void at_80_columns_limit_flags_and_process_stay(void **state)
 			assert_memory_equal(cell, "123456/", 7);
 		}
 		for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
-			fr[1].rows[i].proc = NULL;
+			frame_set_proc(&fr[1], &fr[1].rows[i], NULL);
 	}
 	view_free(&v);
 	frame_free(&fr[0]);
@@ -714,7 +715,8 @@ static void process_is_not_narrowed_for_a_secondary_column(void **state)
 	static const enum col_id want[] = { COL_LOCAL, COL_PROC, COL_CONG };
 	struct conn c = { .family = AF_INET, .state = TS_ESTABLISHED, .sport = 40000 };
 	struct procinfo p = { .pid = 123456, .count = 1, .comm = "postgres" };
-	struct row r = { .c = &c, .proc = &p };
+	struct row_who w = { .proc = &p };
+	struct row r = { .c = &c, .who = &w };
 	struct frame f = { 0 };
 	uint8_t natural[COL_N];
 	uint32_t order = 0;

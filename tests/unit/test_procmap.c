@@ -121,7 +121,7 @@ static void dump(struct fake *fk, const unsigned *inodes, size_t n)
 
 static const struct procinfo *proc_of(const struct fake *fk, size_t row)
 {
-	return fk->f.rows[row].proc;
+	return row_proc(&fk->f.rows[row]);
 }
 
 static int setup(void **state)
@@ -395,13 +395,13 @@ static void user_names_come_from_the_sockets_uid(void **state)
 
 	DUMP(fk, 0);
 	procmap_users(fk->pm, &fk->f);
-	assert_non_null(fk->f.rows[0].user);
-	assert_string_equal(fk->f.rows[0].user->name, "root");
-	assert_string_equal(fk->f.rows[0].user->text, "root");
+	assert_non_null(row_user(&fk->f.rows[0]));
+	assert_string_equal(row_user(&fk->f.rows[0])->name, "root");
+	assert_string_equal(row_user(&fk->f.rows[0])->text, "root");
 	fk->f.sample.conns[0].uid = 4000000000u; /* no such user: the number */
 	procmap_users(fk->pm, &fk->f);
-	assert_null(fk->f.rows[0].user->name);
-	assert_string_equal(fk->f.rows[0].user->text, "4000000000");
+	assert_null(row_user(&fk->f.rows[0])->name);
+	assert_string_equal(row_user(&fk->f.rows[0])->text, "4000000000");
 }
 
 static void closed_fds_leave_the_map(void **state)
@@ -455,18 +455,20 @@ static void a_large_first_build_read_by_several_threads_equals_one_thread(void *
 	procmap_update(one, &f1.sample, &(struct procmap_stats){ 0 });
 	procmap_attribute(one, &f1);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(fk->f.rows[i].proc->pid, f1.rows[i].proc->pid);
-		assert_int_equal(fk->f.rows[i].proc->count, f1.rows[i].proc->count);
+		assert_int_equal(row_proc(&fk->f.rows[i])->pid, row_proc(&f1.rows[i])->pid);
+		assert_int_equal(row_proc(&fk->f.rows[i])->count, row_proc(&f1.rows[i])->count);
 	}
 	/* worker 100's first socket is also held by 101 (101's fd 3+FDS) */
-	assert_int_equal(fk->f.rows[0].proc->count, 2);
-	assert_int_equal(fk->f.rows[0].proc->pid, 100);
-	assert_int_equal(fk->f.rows[FDS].proc->count, 2); /* 101's first, held by 102 too */
-	assert_int_equal(fk->f.rows[FDS].proc->pid, 101);
-	assert_int_equal(fk->f.rows[1].proc->count, 1);
+	assert_int_equal(row_proc(&fk->f.rows[0])->count, 2);
+	assert_int_equal(row_proc(&fk->f.rows[0])->pid, 100);
+	assert_int_equal(row_proc(&fk->f.rows[FDS])->count, 2); /* 101's first, held by 102 too */
+	assert_int_equal(row_proc(&fk->f.rows[FDS])->pid, 101);
+	assert_int_equal(row_proc(&fk->f.rows[1])->count, 1);
 	free(f1.procs);
 	free(f1.holders);
 	free(f1.rows);
+	arena_free(&f1.who_arena);
+	free(f1.who_idx);
 	procmap_free(one);
 }
 

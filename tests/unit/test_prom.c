@@ -211,7 +211,7 @@ static void prom_top_bounds_the_connection_series(void **state)
 	for (size_t i = 0; i < frame_nrows(&fr[1]); i++) {
 		struct row *r = &fr[1].rows[i];
 
-		if (r->lst || r->c->state == TS_TIME_WAIT)
+		if (row_lst(r) || r->c->state == TS_TIME_WAIT)
 			continue;
 		r->flags |= ROW_RATES;
 		r->tx_bps = (double)(i + 1) * 1000;

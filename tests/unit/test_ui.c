@@ -207,7 +207,7 @@ static void listener_detail_shows_its_queues(void **state)
 	setup_ui(&ui);
 	ui_set_frame(&ui, &fr[1], 0);
 	for (size_t i = 0; i < frame_nrows(&fr[1]); i++)
-		if (fr[1].rows[i].lst)
+		if (row_lst(&fr[1].rows[i]))
 			cookie = fr[1].rows[i].c->cookie;
 	assert_true(cookie != 0);
 	reselect(&ui, "listen_overflow.rec", fr, 2, cookie);
