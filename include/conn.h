@@ -83,7 +83,7 @@ struct conn {
 	uint8_t retrans;  /* idiag_retrans: backoff/probe count of the running timer */
 	uint8_t shutdown; /* bit 0: receive side shut, bit 1: send side */
 	uint8_t v6only;
-	uint8_t skmem_n;   /* skmem values after the tcpc (a kernel may send fewer than SKM_N) */
+	uint8_t skmem_n;   /* skmem values in the block (a kernel may send fewer than SKM_N) */
 	uint8_t cong_id;   /* congestion control: 0 none sent, else read with conn_cong() */
 	uint16_t have;     /* CONN_HAS_* */
 	uint16_t info_len; /* tcp_info bytes kept (as sent, at most a struct tcpi); 0: none */

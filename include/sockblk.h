@@ -17,7 +17,7 @@
  * chronograph time limited, no drops), and most 64-bit ones fit in 32
  * bits, so the parser packs them: a 64-bit header says which 32-bit words
  * follow, and a value that is zero takes no word. An idle established
- * socket's block is ~90 bytes where the plain layout takes 184.
+ * socket's block is ~90 bytes where the plain layout takes 188.
  *
  * Layout: the header (u64), then 32-bit words in field order: one word for
  * the four u8 fields together (when any is not zero), one per u32 field
@@ -116,7 +116,7 @@ static inline uint64_t sockblk_get(const struct sockblk *b, unsigned k)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* Every tcpc field at once (the diagnosis of one socket reads most of them). */
+/* Every tcpc field at once, in one pass (no popcount per field): for code that reads most. */
 void sockblk_tcpc(const struct sockblk *b, struct tcpc *out);
 
 /*

@@ -113,12 +113,15 @@ _Static_assert(sizeof(struct tcpi) == 280, "tcp_info layout (6.18 size)");
 
 /*
  * The tcp_info fields tcptop keeps for every socket of a frame: the ones
- * columns, Prometheus, the model and the diagnosis read (144 bytes, not
- * 280). Same names and types as struct tcpi, so that CONN_INFO(c, f) and
- * CONN_TI(c)->f read either; availability is still TCPI_HAS on the length
+ * columns, Prometheus, the model and the diagnosis read (144 bytes
+ * unpacked, not 280; a frame keeps them packed without their zeros,
+ * sockblk.h). Same names and types as struct tcpi; CONN_INFO(c, f) and
+ * CONN_TI(c, f) read a conn's, availability still TCPI_HAS on the length
  * the kernel sent. A field a column or finding starts to read is added to
- * the list (the compiler says which: struct tcpc has no such member). The whole struct tcpi is kept only for the selected
- * connection (sample.kept) and for connections that ended (closed.h).
+ * the list (the compiler says which: no TCPC_F_ of that name), in its
+ * width's place: u8s, then u32s, then u64s. The whole struct tcpi is kept
+ * only for the selected connection (sample.kept) and for connections that
+ * ended (closed.h).
  */
 #define TCPC_FIELDS(X)                                                                             \
 	X(uint8_t, ca_state)                                                                       \

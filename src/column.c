@@ -351,39 +351,47 @@ static void get_inode(const struct row *r, struct cval *v)
 
 static void get_acceptq(const struct row *r, struct cval *v)
 {
-	if (row_lst(r))
-		set_u64(v, row_lst(r)->accept_q);
+	const struct listener *l = row_lst(r);
+
+	if (l)
+		set_u64(v, l->accept_q);
 }
 
 static void get_acceptmax(const struct row *r, struct cval *v)
 {
-	if (row_lst(r))
-		set_u64(v, row_lst(r)->accept_max);
+	const struct listener *l = row_lst(r);
+
+	if (l)
+		set_u64(v, l->accept_max);
 }
 
 /* "q/max": the accept queue as the listen view shows it; sorts by fill ratio. */
 static void get_accept_fill(const struct row *r, struct cval *v)
 {
-	if (!row_lst(r))
+	const struct listener *l = row_lst(r);
+
+	if (!l)
 		return;
-	snprintf(v->buf, sizeof(v->buf), "%u/%u", row_lst(r)->accept_q, row_lst(r)->accept_max);
+	snprintf(v->buf, sizeof(v->buf), "%u/%u", l->accept_q, l->accept_max);
 	set_str(v, v->buf);
-	v->u = row_lst(r)->accept_max
-		       ? (uint64_t)row_lst(r)->accept_q * 1000000u / row_lst(r)->accept_max
-		       : 0;
+	v->u = l->accept_max ? (uint64_t)l->accept_q * 1000000u / l->accept_max : 0;
 }
 
 static void get_synq(const struct row *r, struct cval *v)
 {
-	if (row_lst(r))
-		set_u64(v, row_lst(r)->syn_q);
+	const struct listener *l = row_lst(r);
+
+	if (l)
+		set_u64(v, l->syn_q);
 }
 
 /* 0 is "not known" (an old kernel, or not derived): unavailable, never a limit of 0. */
 static void get_synmax(const struct row *r, struct cval *v)
 {
-	if (row_lst(r) && row_lst(r)->syn_max)
-		set_u64(v, row_lst(r)->syn_max);
+	const struct listener *l = row_lst(r);
+
+	if (l && l->syn_max)
+		set_u64(v, l->syn_max);
 }
 
 /* "depth/limit", or the depth alone when the limit is not known; sorts by fill, then depth. */
@@ -417,20 +425,26 @@ static enum attr attr_syn_fill(const struct row *r)
 
 static void get_drops(const struct row *r, struct cval *v)
 {
-	if (row_lst(r) && (row_lst(r)->flags & LST_DROPS))
-		set_u64(v, row_lst(r)->drops);
+	const struct listener *l = row_lst(r);
+
+	if (l && (l->flags & LST_DROPS))
+		set_u64(v, l->drops);
 }
 
 static void get_drops_delta(const struct row *r, struct cval *v)
 {
-	if (row_lst(r) && (row_lst(r)->flags & LST_DROPS_DELTA))
-		set_u64(v, row_lst(r)->drops_delta);
+	const struct listener *l = row_lst(r);
+
+	if (l && (l->flags & LST_DROPS_DELTA))
+		set_u64(v, l->drops_delta);
 }
 
 static void get_reuseport(const struct row *r, struct cval *v)
 {
-	if (row_lst(r))
-		set_u64(v, row_lst(r)->shared);
+	const struct listener *l = row_lst(r);
+
+	if (l)
+		set_u64(v, l->shared);
 }
 
 /*
@@ -513,18 +527,20 @@ static void json_netns(const struct row *r, struct json *j, const char *key)
 /* Full (the kernel drops at ack_backlog > max, so q == max is the last free slot). */
 static enum attr attr_accept(const struct row *r)
 {
-	if (!row_lst(r) || !row_lst(r)->accept_max)
+	const struct listener *l = row_lst(r);
+
+	if (!l || !l->accept_max)
 		return AT_NORMAL;
-	if (row_lst(r)->accept_q > row_lst(r)->accept_max)
+	if (l->accept_q > l->accept_max)
 		return AT_ALARM;
-	return row_lst(r)->accept_q * 4 >= row_lst(r)->accept_max * 3 ? AT_WARN : AT_NORMAL;
+	return l->accept_q * 4 >= l->accept_max * 3 ? AT_WARN : AT_NORMAL;
 }
 
 static enum attr attr_drops_delta(const struct row *r)
 {
-	return row_lst(r) && (row_lst(r)->flags & LST_DROPS_DELTA) && row_lst(r)->drops_delta
-		       ? AT_ALARM
-		       : AT_NORMAL;
+	const struct listener *l = row_lst(r);
+
+	return l && (l->flags & LST_DROPS_DELTA) && l->drops_delta ? AT_ALARM : AT_NORMAL;
 }
 
 static enum attr attr_state(const struct row *r)

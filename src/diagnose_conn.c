@@ -36,7 +36,7 @@ static unsigned state_limit(const struct row *r, bool any)
 	uint32_t mss = (uint32_t)CONN_TI(c, snd_mss), unacked = (uint32_t)CONN_TI(c, unacked),
 		 cwnd = (uint32_t)CONN_TI(c, snd_cwnd);
 	uint64_t unsent = unsent_bytes(c), inflight = (uint64_t)unacked * mss;
-	uint32_t wnd;
+	uint32_t wnd = 0;
 	bool has_wnd = CONN_INFO(c, snd_wnd, &wnd);
 
 	if (zero_window(c))

@@ -144,16 +144,19 @@ static void row_key(const struct frame *f, const struct row *r, enum group_key k
 		if (conn_state_keyword(c->state))
 			snprintf(filter, fn, "state %s", conn_state_keyword(c->state));
 		return;
-	case GROUP_NETNS:
-		if (!row_ns(r)) {
+	case GROUP_NETNS: {
+		const struct frame_ns *ns = row_ns(r);
+
+		if (!ns) {
 			snprintf(name, nn, "(one namespace)");
 			return;
 		}
-		snprintf(name, nn, "%s", row_ns(r)->name);
+		snprintf(name, nn, "%s", ns->name);
 		/* a /run/netns name may hold what ends a filter word: then no filter */
-		if (!strpbrk(row_ns(r)->name, " \t()&|!=<>\\"))
-			snprintf(filter, fn, "netns %s", row_ns(r)->name);
+		if (!strpbrk(ns->name, " \t()&|!=<>\\"))
+			snprintf(filter, fn, "netns %s", ns->name);
 		return;
+	}
 	case GROUP_NONE:
 	case GROUP_N:
 		break;

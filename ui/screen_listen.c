@@ -200,9 +200,9 @@ static void listen_draw(struct ui *ui, struct canvas *c, int y, int h)
 			x += l.width[k] + 1;
 			if (l.col[k]->id == COL_ACCEPT_FILL) {
 				/* the queue holds limit + 1 before the kernel drops SYNs */
-				double ratio = row_lst(r)->accept_max
-						       ? (double)row_lst(r)->accept_q /
-								 row_lst(r)->accept_max
+				const struct listener *lst = row_lst(r);
+				double ratio = lst->accept_max
+						       ? (double)lst->accept_q / lst->accept_max
 						       : 0;
 
 				widget_bar(c, ry, x, BAR_W - 1, ratio,

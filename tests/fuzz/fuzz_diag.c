@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		volatile uint32_t y = 0;
 		uint32_t v;
 
-		/* every skmem value, the last one at the block's end */
+		/* every skmem value (a zero one takes no word of the block) */
 		for (int k = 0; conn_skmem(c, k, &v); k++)
 			y = v;
 		/* a block there (skmem or a name only) reads every tcpc field, as zeros */

@@ -383,15 +383,19 @@ static struct conn *put_sock(struct frame *f, const struct sock *s)
 	c->retrans = s->retrans;
 	c->inode = s->inode;
 	c->expires_ms = s->expires_ms;
+	/* packed as the parser packs what the kernel sends: the diagnosis reads what it reads */
 	if (!s->no_info) {
-		struct tcpc *ti = conn_block(c, &f->sample.arena, 0, NULL, 0);
-
-		tcpc_from_tcpi(ti, &s->ti);
 		c->info_len = s->info_len ? s->info_len : sizeof(struct tcpi);
 		c->have |= CONN_HAS_INFO;
 	}
-	if (!s->no_skmem)
-		conn_attach_skmem(c, &f->sample.arena, s->skmem, SKM_N);
+	if (!s->no_skmem) {
+		c->skmem_n = SKM_N;
+		c->have |= CONN_HAS_SKMEM;
+	}
+	if (!s->no_info || !s->no_skmem)
+		c->info = sockblk_pack(&f->sample.arena, s->no_info ? NULL : &s->ti,
+				       s->no_skmem ? NULL : s->skmem, s->no_skmem ? 0 : SKM_N, NULL,
+				       0);
 	return c;
 }
 

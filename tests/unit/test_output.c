@@ -379,12 +379,10 @@ static void queue_columns_show_bytes_with_binary_suffixes(void **state)
 
 static void pacing_of_all_ones_is_unlimited(void **state)
 {
-	struct {
-		struct sockblk b;
-		struct tcpc tc;
-	} blk = { { SOCKBLK_PLAIN }, { .pacing_rate = UINT64_MAX } };
+	struct arena a = { 0 };
+	struct tcpi ti = { .pacing_rate = UINT64_MAX }; /* two words of the packed block */
 	struct conn c = { .state = TS_ESTABLISHED,
-			  .info = &blk.b,
+			  .info = sockblk_pack(&a, &ti, NULL, 0, NULL, 0),
 			  .info_len = sizeof(struct tcpi) };
 	struct row r = { .c = &c };
 	struct sortkey k, k2;
@@ -393,10 +391,12 @@ static void pacing_of_all_ones_is_unlimited(void **state)
 	(void)state;
 	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "unlim");
 	column_sortkey(column_get(COL_PACING), NULL, &r, 0, &k);
-	blk.tc.pacing_rate = 125000000000ull; /* 1 Tbit/s */
+	ti.pacing_rate = 125000000000ull; /* 1 Tbit/s */
+	c.info = sockblk_pack(&a, &ti, NULL, 0, NULL, 0);
 	assert_string_equal(column_format(column_get(COL_PACING), &r, 6, b, sizeof(b)), "1.0T");
 	column_sortkey(column_get(COL_PACING), NULL, &r, 1, &k2);
 	assert_true(column_sortkey_cmp(&k, &k2, true, true) < 0); /* unlimited sorts first */
+	arena_free(&a);
 }
 
 static void syn_queue_shows_depth_over_limit_when_known(void **state)
