@@ -115,7 +115,7 @@ static const struct row_who *who_of(struct frame *f, const struct row_who *w)
 	return f->who_last = n;
 }
 
-/* r's record with one member changed by `set`. */
+/* Gives r the record of what it had with `member` set to v. */
 #define SET_WHO(f, r, member, v)                                                                   \
 	do {                                                                                       \
 		struct row_who w_ = (r)->who ? *(r)->who : (struct row_who){ 0 };                  \
