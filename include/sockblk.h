@@ -136,8 +136,6 @@ const struct sockblk *sockblk_pack(struct arena *a, const void *ti, const void *
  */
 struct tcpc *sockblk_plain(struct arena *a, size_t n, const char *other, size_t olen,
 			   const struct sockblk **out);
-/* The plain block's tcpc (tc + 1 is where its skmem values are), to fill; b must be plain. */
-struct tcpc *sockblk_plain_tcpc(const struct sockblk *b);
 
 /* The name stored after the values of a block with n skmem values (its end). */
 const char *sockblk_name(const struct sockblk *b, size_t n);

@@ -31,11 +31,6 @@ static struct tcpc *plain_tcpc(const struct sockblk *b)
 	return (struct tcpc *)(uintptr_t)(const void *)(b + 1);
 }
 
-struct tcpc *sockblk_plain_tcpc(const struct sockblk *b)
-{
-	return plain_tcpc(b);
-}
-
 uint64_t sockblk_get_plain(const struct sockblk *b, unsigned k)
 {
 	const char *p = (const char *)plain_tcpc(b);

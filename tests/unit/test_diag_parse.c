@@ -29,8 +29,8 @@ static void assert_same_tcpc(const struct conn *a, const struct conn *b)
 
 	assert_non_null(a->info);
 	assert_non_null(b->info);
-	sockblk_tcpc(a->info, &x);
-	sockblk_tcpc(b->info, &y);
+	conn_tcpc(a, &x);
+	conn_tcpc(b, &y);
 	assert_memory_equal(&x, &y, sizeof(x));
 }
 

@@ -140,11 +140,11 @@ static void check_socket(const struct nlmsghdr *nlh, void *arg)
 		struct conn raw;
 
 		tcpc_from_tcpi(&tc, full);
-		sockblk_tcpc(c->info, &got);
+		conn_tcpc(c, &got);
 		assert_memory_equal(&tc, &got, sizeof(tc));
 		/* without the whole copy, the fields are read in place: the same values */
 		assert_int_equal(diag_parse_msg(nlh, &raw, &ef->arena, NULL, &e), 0);
-		sockblk_tcpc(raw.info, &got);
+		conn_tcpc(&raw, &got);
 		assert_memory_equal(&tc, &got, sizeof(tc));
 		ef->compact++;
 	}
