@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include "fatal.h"
-#include "hash.h"
 #include "fmt.h"
 #include "group.h"
 #include "procmap.h"
@@ -16,40 +15,102 @@
 
 #define TOP_N 10
 
-/* Counts per key (an endpoint or a port), open addressing. */
+/*
+ * Counts per key (an endpoint or a port): open addressing, linear probing,
+ * grown at half full. A key is 19 bytes (family, address, port; a port
+ * alone in bytes 17-18), zero-padded to three words compared as words.
+ */
 struct tally {
 	struct tally_slot {
-		uint8_t key[19]; /* family, address, port (port only: bytes 17-18) */
-		uint8_t used;
-		uint32_t n;
+		union {
+			uint8_t key[24];
+			uint64_t w[3];
+		};
+		uint32_t n;   /* 0: the slot is empty */
 		uint32_t row; /* a row with this key: what the line names (its process) */
 	} * v;
-	size_t cap;
+	size_t cap, used;
 };
 
-static void tally_add(struct tally *t, const uint8_t key[19], uint32_t row)
+static size_t tally_home(const struct tally *t, const uint64_t w[3])
 {
-	size_t i;
+	uint64_t h = (w[0] * 0x9e3779b97f4a7c15u) ^ (w[1] * 0xc2b2ae3d27d4eb4fu) ^
+		     (w[2] * 0x165667b19e3779f9u);
 
-	for (i = hash_bytes(key, 19) & (t->cap - 1); t->v[i].used; i = (i + 1) & (t->cap - 1)) {
-		if (!memcmp(t->v[i].key, key, 19)) {
-			t->v[i].n++;
-			return;
-		}
-	}
-	memcpy(t->v[i].key, key, 19);
-	t->v[i].used = 1;
-	t->v[i].n = 1;
-	t->v[i].row = row;
+	return (size_t)(h ^ h >> 29) & (t->cap - 1);
 }
 
-static int by_count(const void *a, const void *b)
+static struct tally_slot *tally_find(const struct tally *t, const uint64_t w[3])
 {
-	const struct tally_slot *x = a, *y = b;
+	size_t i = tally_home(t, w);
 
-	if (x->n != y->n)
-		return x->n > y->n ? -1 : 1;
-	return memcmp(x->key, y->key, 19);
+	while (t->v[i].n && (t->v[i].w[0] != w[0] || t->v[i].w[1] != w[1] || t->v[i].w[2] != w[2]))
+		i = (i + 1) & (t->cap - 1);
+	return &t->v[i];
+}
+
+static void tally_init(struct tally *t)
+{
+	t->cap = 1024;
+	t->used = 0;
+	t->v = xcalloc(t->cap, sizeof(*t->v));
+}
+
+static void tally_grow(struct tally *t)
+{
+	struct tally old = *t;
+
+	t->cap *= 2;
+	t->v = xcalloc(t->cap, sizeof(*t->v));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.v[i].n)
+			*tally_find(t, old.v[i].w) = old.v[i];
+	free(old.v);
+}
+
+/* One more of key, seen at row (pos: each row's place in the view; the earliest names the key). */
+static void tally_add(struct tally *t, const uint64_t key[3], uint32_t row, const uint32_t *pos)
+{
+	struct tally_slot *s = tally_find(t, key);
+
+	if (s->n) {
+		s->n++;
+		if (pos[row] < pos[s->row])
+			s->row = row;
+		return;
+	}
+	if (2 * (t->used + 1) > t->cap) {
+		tally_grow(t);
+		s = tally_find(t, key);
+	}
+	*s = (struct tally_slot){ .w = { key[0], key[1], key[2] }, .n = 1, .row = row };
+	t->used++;
+}
+
+/* Before in the list: the higher count, then the lower key (keys are unique). */
+static bool ranks_before(const struct tally_slot *x, const struct tally_slot *y)
+{
+	return x->n != y->n ? x->n > y->n : memcmp(x->key, y->key, 19) < 0;
+}
+
+/* The TOP_N best slots of t, best first, into top; returns how many. */
+static int top_of(const struct tally *t, struct tally_slot top[TOP_N])
+{
+	int n = 0;
+
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct tally_slot *s = &t->v[i];
+		int at;
+
+		if (!s->n || (n == TOP_N && !ranks_before(s, &top[n - 1])))
+			continue;
+		for (at = n < TOP_N ? n : TOP_N - 1; at > 0 && ranks_before(s, &top[at - 1]); at--)
+			top[at] = top[at - 1];
+		top[at] = *s;
+		if (n < TOP_N)
+			n++;
+	}
+	return n;
 }
 
 struct breakdown {
@@ -63,65 +124,53 @@ struct breakdown {
  * application that does not close), and service ports, among sockets in
  * `state` (filtered rows). Ephemeral ports fold into the service at the other
  * end: 5,000 TIME-WAITs to :5432 are one line, not 5,000 lines of count 1.
+ * pos[row] is the row's place in the view (UINT32_MAX: not in it): the rows
+ * are read in their own order, not the view's (200,000 rows read at random
+ * cost a cache miss each), and a key names the row it has earliest in the view.
  */
-static void breakdown(const struct ui *ui, unsigned state, struct breakdown *b)
+static void breakdown(const struct frame *f, const uint32_t *pos, unsigned state,
+		      struct breakdown *b)
 {
-	const struct frame *f = ui->frame;
-	struct tally rem = { 0 }, loc = { 0 };
-	size_t cap = 64;
+	struct tally rem, loc;
+	size_t nrows = frame_nrows(f);
 
 	memset(b, 0, sizeof(*b));
-	for (size_t i = 0; i < ui->view.n; i++)
-		b->total += f->rows[ui->view.order[i]].c->state == state;
-	while (cap < (size_t)b->total * 2)
-		cap *= 2;
-	rem.v = xcalloc(cap, sizeof(*rem.v));
-	loc.v = xcalloc(cap, sizeof(*loc.v));
-	rem.cap = loc.cap = cap;
-	for (size_t i = 0; i < ui->view.n; i++) {
-		const struct conn *c = f->rows[ui->view.order[i]].c;
-		uint8_t k[19] = { 0 };
+	tally_init(&rem);
+	tally_init(&loc);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct conn *c = f->rows[i].c;
+		union {
+			uint8_t k[24];
+			uint64_t w[3];
+		} k = { .w = { 0 } };
 		uint16_t port;
 		bool local;
 
-		if (c->state != state)
+		if (pos[i] == UINT32_MAX || c->state != state)
 			continue;
+		b->total++;
 		if (state == TS_CLOSE_WAIT) {
-			const struct procinfo *p = row_proc(&f->rows[ui->view.order[i]]);
+			const struct procinfo *p = row_proc(&f->rows[i]);
 			int32_t pid = procinfo_known(p) ? p->pid : -1;
 
-			k[0] = 0xff;
-			memcpy(k + 1, &pid, sizeof(pid));
+			k.k[0] = 0xff;
+			memcpy(k.k + 1, &pid, sizeof(pid));
 		} else {
-			k[0] = c->family;
-			memcpy(k + 1, c->dst, 16);
-			k[17] = (uint8_t)(c->dport >> 8);
-			k[18] = (uint8_t)c->dport;
+			k.k[0] = c->family;
+			memcpy(k.k + 1, c->dst, 16);
+			k.k[17] = (uint8_t)(c->dport >> 8);
+			k.k[18] = (uint8_t)c->dport;
 		}
-		tally_add(&rem, k, ui->view.order[i]);
-		memset(k, 0, sizeof(k));
+		tally_add(&rem, k.w, (uint32_t)i, pos);
+		k.w[0] = k.w[1] = k.w[2] = 0;
 		port = group_service_port(&f->tun, c, &local);
-		k[0] = local;
-		k[17] = (uint8_t)(port >> 8);
-		k[18] = (uint8_t)port;
-		tally_add(&loc, k, ui->view.order[i]);
+		k.k[0] = local;
+		k.k[17] = (uint8_t)(port >> 8);
+		k.k[18] = (uint8_t)port;
+		tally_add(&loc, k.w, (uint32_t)i, pos);
 	}
-	/* compact the used slots to the front, then sort by count */
-	for (struct tally *t = &rem; t; t = t == &rem ? &loc : NULL) {
-		size_t n = 0;
-
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->v[i].used)
-				t->v[n++] = t->v[i];
-		qsort(t->v, n, sizeof(*t->v), by_count);
-		if (t == &rem) {
-			b->nremote = n < TOP_N ? (int)n : TOP_N;
-			memcpy(b->remote, t->v, (size_t)b->nremote * sizeof(*t->v));
-		} else {
-			b->nlocal = n < TOP_N ? (int)n : TOP_N;
-			memcpy(b->local, t->v, (size_t)b->nlocal * sizeof(*t->v));
-		}
-	}
+	b->nremote = top_of(&rem, b->remote);
+	b->nlocal = top_of(&loc, b->local);
 	free(rem.v);
 	free(loc.v);
 }
@@ -158,8 +207,15 @@ static const struct breakdown *cached(struct ui *ui, unsigned state)
 
 	if (sc->seq != ui->frame->seq || sc->gen != ui->view_gen || sc->n != ui->view.n ||
 	    !sc->seq) {
-		breakdown(ui, TS_TIME_WAIT, &sc->tw);
-		breakdown(ui, TS_CLOSE_WAIT, &sc->cw);
+		const struct frame *f = ui->frame;
+		uint32_t *pos = xmalloc((frame_nrows(f) ? frame_nrows(f) : 1) * sizeof(*pos));
+
+		memset(pos, 0xff, frame_nrows(f) * sizeof(*pos));
+		for (size_t i = 0; i < ui->view.n; i++)
+			pos[ui->view.order[i]] = (uint32_t)i;
+		breakdown(f, pos, TS_TIME_WAIT, &sc->tw);
+		breakdown(f, pos, TS_CLOSE_WAIT, &sc->cw);
+		free(pos);
 		sc->seq = ui->frame->seq;
 		sc->gen = ui->view_gen;
 		sc->n = ui->view.n;

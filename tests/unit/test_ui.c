@@ -236,6 +236,158 @@ static void states_view_at_80x24_and_200x50(void **state)
 	golden_view("states.rec", SCR_STATES, 200, 50, true, "states-200x50");
 }
 
+/* The states view's filter in the test below: odd cookies only. */
+static bool odd_cookie(const struct row *r, void *ctx)
+{
+	(void)ctx;
+	return r->c->cookie & 1;
+}
+
+struct oracle_key {
+	uint8_t key[19];
+	uint32_t n;
+	size_t first; /* earliest place in the view */
+};
+
+static int oracle_cmp(const void *a, const void *b)
+{
+	const struct oracle_key *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return memcmp(x->key, y->key, 19);
+}
+
+/* The view's rows in `state` counted by the remote key, the states view's way, in the view's order. */
+static size_t oracle_remote(const struct ui *ui, unsigned state, struct oracle_key *ok)
+{
+	size_t nk = 0;
+
+	for (size_t i = 0; i < ui->view.n; i++) {
+		const struct row *r = &ui->frame->rows[ui->view.order[i]];
+		uint8_t k[19] = { 0 };
+		size_t j;
+
+		if (r->c->state != state)
+			continue;
+		if (state == TS_CLOSE_WAIT) {
+			int32_t pid = procinfo_known(row_proc(r)) ? row_proc(r)->pid : -1;
+
+			k[0] = 0xff;
+			memcpy(k + 1, &pid, sizeof(pid));
+		} else {
+			k[0] = r->c->family;
+			memcpy(k + 1, r->c->dst, 16);
+			k[17] = (uint8_t)(r->c->dport >> 8);
+			k[18] = (uint8_t)r->c->dport;
+		}
+		for (j = 0; j < nk && memcmp(ok[j].key, k, 19); j++)
+			;
+		if (j == nk) {
+			memcpy(ok[nk].key, k, 19);
+			ok[nk].n = 0;
+			ok[nk++].first = ui->view.order[i];
+		}
+		ok[j].n++;
+	}
+	qsort(ok, nk, sizeof(*ok), oracle_cmp);
+	return nk;
+}
+
+/*
+ * TIME-WAIT by remote endpoint and CLOSE-WAIT by process: the ten largest,
+ * ties in key order, each process named by the socket earliest in the view
+ * (its "+N" is that socket's), of the filtered rows; rows whose own order
+ * differs from the view's.
+ */
+static void states_view_tops_are_the_largest_of_the_filtered_rows(void **state)
+{
+	enum { N = 3000, EPS = 23, PIDS = 17 };
+	static struct procinfo procs[PIDS][2];
+	struct frame f = { 0 };
+	struct model *m = model_new();
+	struct oracle_key *ok = calloc(N, sizeof(*ok));
+	struct ui ui;
+	unsigned seed = 12345;
+	char *text, line[256];
+
+	(void)state;
+	for (int p = 0; p < PIDS; p++)
+		for (int h = 0; h < 2; h++) {
+			procs[p][h] =
+				(struct procinfo){ .pid = 100 + p, .count = (uint32_t)(1 + h) };
+			snprintf(procs[p][h].text, sizeof(procs[p][h].text),
+				 h ? "%d/app%d+1" : "%d/app%d", 100 + p, p);
+		}
+	frame_reset(&f);
+	f.mono_ns = SEC;
+	for (int i = 0; i < N; i++) {
+		struct conn *c = sample_push(&f.sample);
+
+		seed = seed * 1103515245u + 12345u;
+		/* cookies shuffled: the view (sorted, ties by cookie) is not the rows' order */
+		c->cookie = (uint64_t)((i * 7919) % N) + 1;
+		c->state = (seed >> 16) % 3 ? TS_TIME_WAIT : TS_CLOSE_WAIT;
+		c->family = AF_INET;
+		inet_pton(AF_INET, "10.0.0.1", c->src);
+		c->dst[0] = 10;
+		c->dst[3] = (uint8_t)((seed >> 8) % EPS);
+		c->sport = 80;
+		c->dport = 40000;
+	}
+	model_update(m, &f);
+	f.attribution = ATTR_FULL;
+	for (int i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		if (f.rows[i].c->state == TS_CLOSE_WAIT && (seed >> 16) % 8)
+			frame_set_proc(&f, &f.rows[i], &procs[(seed >> 8) % PIDS][(seed >> 4) & 1]);
+	}
+	setup_ui(&ui);
+	ui.match = odd_cookie;
+	ui.filter_text = strdup("odd");
+	ui_set_frame(&ui, &f, 0);
+	ui.screen = SCR_STATES;
+	text = render(&ui, 120, 60, true);
+	for (unsigned st = TS_TIME_WAIT; st; st = st == TS_TIME_WAIT ? TS_CLOSE_WAIT : 0) {
+		size_t nk = oracle_remote(&ui, st, ok);
+		const char *at = strstr(text, st == TS_TIME_WAIT ? "TIME-WAIT by remote endpoint"
+								 : "CLOSE-WAIT by process");
+
+		assert_non_null(at);
+		bool tie = false;
+
+		assert_true(nk > 10);
+		/* equal counts among the ten shown: their order goes by key */
+		for (size_t j = 0; j < 10; j++)
+			tie |= ok[j].n == ok[j + 1].n;
+		assert_true(tie);
+		for (size_t j = 0; j < 10; j++) {
+			char name[PROCINFO_TEXT_LEN + ENDPOINT_STRLEN];
+			const char *nl;
+
+			at = strchr(at, '\n') + 1;
+			if (st == TS_CLOSE_WAIT) {
+				const struct procinfo *p = row_proc(&f.rows[ok[j].first]);
+
+				snprintf(name, sizeof(name), "%s",
+					 procinfo_known(p) ? p->text : "(no process known)");
+			} else {
+				endpoint_str(AF_INET, ok[j].key + 1, 40000, name, sizeof(name));
+			}
+			snprintf(line, sizeof(line), "%7u  %s", ok[j].n, name);
+			nl = strchr(at, '\n');
+			assert_non_null(nl);
+			assert_true(strncmp(at + 2, line, strlen(line)) == 0);
+			assert_true(at + 2 + strlen(line) == nl || at[2 + strlen(line)] == ' ');
+		}
+	}
+	free(text);
+	free(ok);
+	ui_free(&ui);
+	frame_free(&f);
+	model_free(m);
+}
+
 static void counters_view_at_80x24_and_200x50(void **state)
 {
 	(void)state;
@@ -928,6 +1080,7 @@ int main(void)
 		cmocka_unit_test(connections_view_at_80x24_and_200x50),
 		cmocka_unit_test(listen_view_at_80x24_and_200x50),
 		cmocka_unit_test(states_view_at_80x24_and_200x50),
+		cmocka_unit_test(states_view_tops_are_the_largest_of_the_filtered_rows),
 		cmocka_unit_test(counters_view_at_80x24_and_200x50),
 		cmocka_unit_test(counters_view_shows_tcp_memory_and_the_sysctls),
 		cmocka_unit_test(detail_view_at_80x24_and_200x50),
