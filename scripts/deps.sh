@@ -5,7 +5,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config libmnl-dev libncurses-dev libzstd-dev"
-pkgs_test="libcmocka-dev iproute2 nftables jq tmux procps util-linux"
+pkgs_test="libcmocka-dev iproute2 nftables jq tmux procps util-linux strace"
 # the man page's checks (lexgrog, man --warnings) and the zsh completion's syntax check
 pkgs_doc="man-db groff-base zsh"
 # `make deb`: dpkg-buildpackage with debhelper (compat 13)

@@ -7,6 +7,34 @@ if ! need_root "kernel scenarios"; then done_testing; exit; fi
 # The client side of a scenario: its remote port is the listener's.
 client_conn() { jq -c --arg p ":$2" 'first(.connections[] | select(.state == "ESTAB" and (.remote | endswith($p))))' "$1"; }
 
+# The extensions each dump of a run asked the kernel for (strace's decoding), one line per dump.
+dump_exts() { grep -o 'idiag_ext=[^,]*' "$1" | sed 's/idiag_ext=//'; }
+
+# A bounded snapshot's first dump only primes the rates: tcp_info and skmem, not the
+# congestion name (the kernel's dearest extra per socket). The printed dump has it, and a
+# recording keeps its first dump whole, since a replay shows it.
+t_prime_dump() {
+	local ns tr=$T_TMP/prime.strace exts cc
+	ns_new && ns=$NS && scen "$ns" idle 1 || { not_ok "prime: idle scenario starts"; return; }
+	ip netns exec "$ns" strace -f -qq -e trace=sendto -o "$tr" \
+		"$TCPTOP" --no-config --no-processes -b -n 1 -d 0.2 -o json >"$T_TMP/prime.json"
+	exts=$(dump_exts "$tr")
+	eq "prime: two dumps" "$(wc -l <<<"$exts")" 2
+	check "prime: the first asks for tcp_info and skmem" \
+		grep -q 'INET_DIAG_INFO.*INET_DIAG_SKMEMINFO' <<<"$(head -n 1 <<<"$exts")"
+	check "prime: the first does not ask for the congestion name" \
+		bash -c '! grep -q INET_DIAG_CONG <<<"$1"' _ "$(head -n 1 <<<"$exts")"
+	check "prime: the printed dump asks for it" grep -q INET_DIAG_CONG <<<"$(tail -n 1 <<<"$exts")"
+	cc=$(ip netns exec "$ns" sysctl -n net.ipv4.tcp_congestion_control)
+	eq "prime: every established socket printed has its congestion name" \
+		"$(jq -r --arg cc "$cc" '[.connections[] | select(.state == "ESTAB") | .cong == $cc] | unique | tostring' \
+			"$T_TMP/prime.json")" '[true]'
+	ip netns exec "$ns" strace -f -qq -e trace=sendto -o "$tr" \
+		"$TCPTOP" --no-config --no-processes -b -n 1 -d 0.2 --record "$T_TMP/prime.rec" >/dev/null
+	eq "prime: recorded, both dumps ask for the congestion name" \
+		"$(dump_exts "$tr" | grep -c INET_DIAG_CONG)" 2
+}
+
 t_established_pair() {
 	local ns out c
 	ns_new && ns=$NS && scen "$ns" bulk || { not_ok "bulk scenario starts"; return; }
@@ -151,6 +179,7 @@ t_nstat() {
 }
 
 run_case t_established_pair
+run_case t_prime_dump
 run_case t_ipv6_pair
 run_case t_v4_mapped
 run_case t_accept_overflow
