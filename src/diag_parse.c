@@ -24,6 +24,27 @@ struct parse_ctx {
 };
 
 /* The n bytes the kernel sent, zero past them (an older kernel's shorter tcp_info). */
+/*
+ * libmnl's attribute accessors, inline: a dump calls them some twenty times
+ * per socket, and each is a call into the shared library.
+ */
+static inline size_t attr_len(const struct nlattr *attr)
+{
+	return (size_t)(attr->nla_len - MNL_ATTR_HDRLEN);
+}
+
+static inline const void *attr_data(const struct nlattr *attr)
+{
+	return (const char *)attr + MNL_ATTR_HDRLEN;
+}
+
+/* mnl_attr_ok(): the header and the whole attribute fit in `left` bytes. */
+static inline bool attr_fits(const struct nlattr *attr, size_t left)
+{
+	return left >= sizeof(struct nlattr) && attr->nla_len >= sizeof(struct nlattr) &&
+	       attr->nla_len <= left;
+}
+
 static void whole_info(struct tcpi *ti, const void *sent, size_t n)
 {
 	memcpy(ti, sent, n);
@@ -37,9 +58,8 @@ static void whole_info(struct tcpi *ti, const void *sent, size_t n)
  */
 static const void *put_info(struct parse_ctx *p, struct tcpi *tmp, const struct nlattr *attr)
 {
-	size_t len = mnl_attr_get_payload_len(attr),
-	       n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
-	const void *ti = mnl_attr_get_payload(attr);
+	size_t len = attr_len(attr), n = len < sizeof(struct tcpi) ? len : sizeof(struct tcpi);
+	const void *ti = attr_data(attr);
 
 	p->c->info_len = (uint16_t)n;
 	p->c->have |= CONN_HAS_INFO;
@@ -61,8 +81,8 @@ static const void *put_info(struct parse_ctx *p, struct tcpi *tmp, const struct 
  */
 static size_t cong_name(const struct nlattr *attr, char *name)
 {
-	const char *s = mnl_attr_get_payload(attr);
-	size_t len = mnl_attr_get_payload_len(attr), i;
+	const char *s = attr_data(attr);
+	size_t len = attr_len(attr), i;
 
 	for (i = 0; i < len && i < CONN_CONG_MAX && s[i]; i++)
 		name[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
@@ -86,7 +106,7 @@ static void put_block(struct parse_ctx *p)
 	const void *ti = NULL;
 
 	if (p->skmem) {
-		n = mnl_attr_get_payload_len(p->skmem) / sizeof(uint32_t);
+		n = attr_len(p->skmem) / sizeof(uint32_t);
 		if (n > SKM_N)
 			n = SKM_N;
 		p->c->skmem_n = (uint8_t)n;
@@ -105,16 +125,16 @@ static void put_block(struct parse_ctx *p)
 		return;
 	if (p->info)
 		ti = put_info(p, &tmp, p->info);
-	p->c->info = sockblk_pack(p->a, ti, n ? mnl_attr_get_payload(p->skmem) : NULL, n,
-				  other ? name : NULL, len);
+	p->c->info =
+		sockblk_pack(p->a, ti, n ? attr_data(p->skmem) : NULL, n, other ? name : NULL, len);
 }
 
 static int attr_cb(const struct nlattr *attr, void *data)
 {
 	struct parse_ctx *p = data;
-	size_t len = mnl_attr_get_payload_len(attr);
+	size_t len = attr_len(attr);
 
-	switch (mnl_attr_get_type(attr)) {
+	switch (attr->nla_type & NLA_TYPE_MASK) {
 	case INET_DIAG_INFO:
 		if (len)
 			p->info = attr;
@@ -135,12 +155,12 @@ static int attr_cb(const struct nlattr *attr, void *data)
 			terr_set(p->e, "INET_DIAG_SHUTDOWN attribute is empty");
 			return MNL_CB_ERROR;
 		}
-		p->c->shutdown = *(const uint8_t *)mnl_attr_get_payload(attr) & 3u;
+		p->c->shutdown = *(const uint8_t *)attr_data(attr) & 3u;
 		p->c->have |= CONN_HAS_SHUTDOWN;
 		break;
 	case INET_DIAG_SKV6ONLY:
 		if (len >= 1) {
-			p->c->v6only = *(const uint8_t *)mnl_attr_get_payload(attr) ? 1 : 0;
+			p->c->v6only = *(const uint8_t *)attr_data(attr) ? 1 : 0;
 			p->c->have |= CONN_HAS_V6ONLY;
 		}
 		break;
@@ -166,7 +186,7 @@ static int parse_attrs(const struct nlmsghdr *nlh, struct parse_ctx *p)
 
 		if (left < sizeof(struct nlattr))
 			break; /* alignment padding */
-		if (!mnl_attr_ok(attr, (int)left)) {
+		if (!attr_fits(attr, left)) {
 			terr_set(p->e,
 				 "truncated attribute (type %u, %u bytes, %zu left) at offset %zu",
 				 attr->nla_type & NLA_TYPE_MASK, attr->nla_len, left, off);
@@ -189,7 +209,7 @@ uint64_t diag_msg_cookie(const struct nlmsghdr *nlh)
 {
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_msg)))
 		return 0;
-	return cookie_of(mnl_nlmsg_get_payload(nlh));
+	return cookie_of((const void *)((const char *)nlh + MNL_NLMSG_HDRLEN));
 }
 
 int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, struct tcpi *full,
@@ -210,7 +230,7 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 	}
 	if (full)
 		memset(full, 0, sizeof(*full));
-	m = mnl_nlmsg_get_payload(nlh);
+	m = (const void *)((const char *)nlh + MNL_NLMSG_HDRLEN);
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) {
 		terr_set(e, "sock_diag message with unknown family %u", m->idiag_family);
 		return -1;
