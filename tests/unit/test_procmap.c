@@ -420,6 +420,43 @@ static void closed_fds_leave_the_map(void **state)
 	assert_int_equal(count, 0);
 }
 
+/*
+ * The inode table is sized to each dump (not a power of two) and kept while
+ * the dump is at most half of it: dumps that grow and shrink across those
+ * sizes (grown, kept, shrunk) keep every socket found and none invented.
+ */
+static void dumps_growing_and_shrinking_keep_every_socket_found(void **state)
+{
+	static const size_t sizes[] = { 3, 700, 5000, 900, 40, 5000, 1 };
+	struct fake *fk = *state;
+	unsigned *inodes = calloc(5000, sizeof(*inodes));
+	uint32_t count;
+
+	mkproc(fk, 100, "alpha");
+	mkproc(fk, 200, "beta");
+	for (unsigned k = 0; k < 5000; k++) {
+		inodes[k] = 10000 + k * 7919u;
+		setfd(fk, k % 2 ? 200 : 100, (int)(3 + k / 2), inodes[k]);
+	}
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s], wrong = 0;
+
+		dump(fk, inodes, n);
+		assert_int_equal(fk->st.sockets, n);
+		for (size_t k = 0; k < n; k++) {
+			const struct procinfo *p = proc_of(fk, k);
+
+			wrong += !p || p->pid != (k % 2 ? 200 : 100) ||
+				 procmap_lookup(fk->pm, inodes[k], &count) != p->pid || count != 1;
+		}
+		assert_int_equal(wrong, 0);
+		/* an inode of the fake tree that is not in this dump is not found */
+		if (n < 5000)
+			assert_int_equal(procmap_lookup(fk->pm, inodes[n], &count), 0);
+	}
+	free(inodes);
+}
+
 static void a_large_first_build_read_by_several_threads_equals_one_thread(void **state)
 {
 	struct fake *fk = *state;
@@ -559,6 +596,7 @@ int main(void)
 		T(a_name_with_escape_sequences_is_raw_in_comm_and_safe_in_text),
 		T(user_names_come_from_the_sockets_uid),
 		T(closed_fds_leave_the_map),
+		T(dumps_growing_and_shrinking_keep_every_socket_found),
 		T(a_large_first_build_read_by_several_threads_equals_one_thread),
 		T(live_sockets_of_this_process_carry_its_pid_and_name),
 		T(live_socket_shared_after_fork_counts_both),
