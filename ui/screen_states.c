@@ -37,7 +37,17 @@ static size_t tally_home(const struct tally *t, const uint64_t w[3])
 	uint64_t h = (w[0] * 0x9e3779b97f4a7c15u) ^ (w[1] * 0xc2b2ae3d27d4eb4fu) ^
 		     (w[2] * 0x165667b19e3779f9u);
 
-	return (size_t)(h ^ h >> 29) & (t->cap - 1);
+	/*
+	 * A product's high bits never reach its low ones: mixed down (the
+	 * murmur3 finaliser), or peers that differ only in the high bytes of a
+	 * word (an IPv6 /64 someone chooses from) would share one home slot
+	 */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return (size_t)h & (t->cap - 1);
 }
 
 static struct tally_slot *tally_find(const struct tally *t, const uint64_t w[3])
