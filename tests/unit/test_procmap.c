@@ -430,6 +430,8 @@ static void dumps_growing_and_shrinking_keep_every_socket_found(void **state)
 	static const size_t sizes[] = { 3, 700, 5000, 900, 40, 5000, 1 };
 	struct fake *fk = *state;
 	unsigned *inodes = calloc(5000, sizeof(*inodes));
+	unsigned *all = NULL, seed = 4242;
+	size_t allcap = 0;
 	uint32_t count;
 
 	mkproc(fk, 100, "alpha");
@@ -454,6 +456,32 @@ static void dumps_growing_and_shrinking_keep_every_socket_found(void **state)
 		if (n < 5000)
 			assert_int_equal(procmap_lookup(fk->pm, inodes[n], &count), 0);
 	}
+	/*
+	 * Held sockets among others nobody holds, of values spread over the
+	 * whole range: the holders found, the others counted and held by none
+	 */
+	for (unsigned round = 0; round < 8; round++) {
+		size_t n = 5000 + 3000, wrong = 0;
+
+		all = xreserve(all, &allcap, n, sizeof(*all));
+		memcpy(all, inodes, 5000 * sizeof(*all));
+		/* an LCG's states: distinct, and as clustered as real inodes can be */
+		for (unsigned k = 0; k < 3000; k++) {
+			seed = seed * 1103515245u + 12345u;
+			all[5000 + k] = seed;
+		}
+		dump(fk, all, n);
+		assert_int_equal(fk->st.sockets, n);
+		for (size_t k = 0; k < n; k++) {
+			const struct procinfo *p = proc_of(fk, k);
+			int32_t pid = k < 5000 ? (k % 2 ? 200 : 100) : 0;
+
+			wrong += procmap_lookup(fk->pm, all[k], &count) != pid ||
+				 count != (k < 5000) || (k < 5000 && (!p || p->pid != pid));
+		}
+		assert_int_equal(wrong, 0);
+	}
+	free(all);
 	free(inodes);
 }
 
