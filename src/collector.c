@@ -411,7 +411,8 @@ static int step_once(struct collector *c, struct frame *f, bool prime)
 		note(f, &e);
 		return r;
 	}
-	if (c->allns ? dump_all(c, &req, f, &e) < 0 : source_dump(c->src, &req, &f->sample, &e) < 0) {
+	if (c->allns ? dump_all(c, &req, f, &e) < 0
+		     : source_dump(c->src, &req, &f->sample, &e) < 0) {
 		f->failed = true;
 		failed = 1;
 	}

@@ -23,7 +23,6 @@ struct parse_ctx {
 	const struct nlattr *info, *skmem, *cong;
 };
 
-/* The n bytes the kernel sent, zero past them (an older kernel's shorter tcp_info). */
 /*
  * libmnl's attribute accessors, inline: a dump calls them some twenty times
  * per socket, and each is a call into the shared library.
@@ -45,6 +44,7 @@ static inline bool attr_fits(const struct nlattr *attr, size_t left)
 	       attr->nla_len <= left;
 }
 
+/* The n bytes the kernel sent, zero past them (an older kernel's shorter tcp_info). */
 static void whole_info(struct tcpi *ti, const void *sent, size_t n)
 {
 	memcpy(ti, sent, n);
