@@ -8,6 +8,7 @@
 #include "fatal.h"
 #include "fmt.h"
 #include "group.h"
+#include "hash.h"
 #include "procmap.h"
 #include "screen.h"
 #include "tunables.h"
@@ -38,16 +39,11 @@ static size_t tally_home(const struct tally *t, const uint64_t w[3])
 		     (w[2] * 0x165667b19e3779f9u);
 
 	/*
-	 * A product's high bits never reach its low ones: mixed down (the
-	 * murmur3 finaliser), or peers that differ only in the high bytes of a
-	 * word (an IPv6 /64 someone chooses from) would share one home slot
+	 * A product's high bits never reach its low ones: mixed down, or peers
+	 * that differ only in the high bytes of a word (an IPv6 /64 someone
+	 * chooses from) would share one home slot
 	 */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53u;
-	h ^= h >> 33;
-	return (size_t)h & (t->cap - 1);
+	return hash_u64(h) & (t->cap - 1);
 }
 
 static struct tally_slot *tally_find(const struct tally *t, const uint64_t w[3])
