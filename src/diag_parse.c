@@ -246,7 +246,6 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 	c->wqueue = m->idiag_wqueue;
 	c->uid = m->idiag_uid;
 	c->inode = m->idiag_inode;
-	c->ifindex = m->id.idiag_if;
 	c->sport = ntohs(m->id.idiag_sport);
 	c->dport = ntohs(m->id.idiag_dport);
 	memcpy(c->src, m->id.idiag_src, 16);
