@@ -425,6 +425,10 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 		view_free(&fresh);
 	}
 	free(placed);
+	/* the cookie index is scratch: 8-16 bytes a row, not kept between refreshes */
+	free(v->index);
+	v->index = NULL;
+	v->index_cap = 0;
 	keep_cookies(v, f);
 }
 

@@ -175,20 +175,19 @@ void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns)
 unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, struct view *order,
 			      uint64_t gen, uint64_t now_ns)
 {
-	struct view mine;
-
 	ui->frame = f;
 	frame_hooks(ui, f);
 	if (!order || gen != ui->view_gen || now_ns < ui->hold_until_ns)
 		return rebuild(ui, now_ns, now_ns < ui->hold_until_ns);
 	/*
-	 * the thread sorted it already: take its order, giving it our buffers
-	 * for its next one (one order per shown frame, not two, and no copy)
+	 * the thread sorted it already: take its order (no copy) and free ours.
+	 * Handing ours back to it instead would keep a third order (12 bytes a
+	 * row) idle in the shown frame's slot for a whole refresh, beside ours
+	 * and the one the thread builds for the next frame.
 	 */
-	mine = ui->view;
+	view_free(&ui->view);
 	ui->view = *order;
-	*order = mine;
-	order->n = 0;
+	*order = (struct view){ 0 };
 	return settle(ui);
 }
 
