@@ -12,17 +12,19 @@
 
 typedef bool (*view_match_fn)(const struct row *r, void *ctx);
 
-/* The result (order[]) and the scratch it is built with; reused across refreshes. */
+/*
+ * The result (order[]) and the cookies that carry it to the next frame;
+ * reused across refreshes. The sort's keys are freed when it ends;
+ * view_follow's cookie index is its own, freed before it returns.
+ */
 struct view {
 	uint32_t *order; /* row indices, sorted */
 	size_t n;
 	size_t cap;
 	uint64_t *cookies; /* cookie of each order[] entry: survives the frame */
 	size_t cookies_cap;
-	struct sortkey *keys;
+	struct sortkey *keys; /* during view_sort only */
 	size_t keys_cap;
-	uint32_t *index; /* scratch: cookie hash -> row + 1 */
-	size_t index_cap;
 };
 
 /*

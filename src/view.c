@@ -379,17 +379,17 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 {
 	size_t n = frame_nrows(f), cap = 16, kept = 0, old = v->n;
 	unsigned char *placed;
+	uint32_t *index; /* cookie hash -> row + 1; scratch for this call, 8-16 bytes a row */
 
 	while (cap < n * 2)
 		cap *= 2;
-	v->index = xgrow(v->index, &v->index_cap, cap, sizeof(*v->index));
-	memset(v->index, 0, cap * sizeof(*v->index));
+	index = xcalloc(cap, sizeof(*index));
 	for (size_t i = 0; i < n; i++) {
 		size_t h = hash_u64(f->rows[i].c->cookie) & (cap - 1);
 
-		while (v->index[h])
+		while (index[h])
 			h = (h + 1) & (cap - 1);
-		v->index[h] = (uint32_t)i + 1;
+		index[h] = (uint32_t)i + 1;
 	}
 	v->order = xreserve(v->order, &v->cap, n > old ? n : old, sizeof(*v->order));
 	placed = xcalloc(n ? n : 1, 1);
@@ -397,8 +397,8 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 	for (size_t k = 0; k < old; k++) {
 		size_t h = hash_u64(v->cookies[k]) & (cap - 1);
 
-		for (; v->index[h]; h = (h + 1) & (cap - 1)) {
-			uint32_t i = v->index[h] - 1;
+		for (; index[h]; h = (h + 1) & (cap - 1)) {
+			uint32_t i = index[h] - 1;
 
 			if (f->rows[i].c->cookie != v->cookies[k])
 				continue;
@@ -425,10 +425,7 @@ void view_follow(struct view *v, const struct frame *f, const struct column *sor
 		view_free(&fresh);
 	}
 	free(placed);
-	/* the cookie index is scratch: 8-16 bytes a row, not kept between refreshes */
-	free(v->index);
-	v->index = NULL;
-	v->index_cap = 0;
+	free(index);
 	keep_cookies(v, f);
 }
 
@@ -447,6 +444,5 @@ void view_free(struct view *v)
 	free(v->order);
 	free(v->keys);
 	free(v->cookies);
-	free(v->index);
 	memset(v, 0, sizeof(*v));
 }
