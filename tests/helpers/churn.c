@@ -58,11 +58,13 @@ static int connect_to(int port)
 
 #define PER_WORKER 4000
 
-/* A worker: n connections on its own listener, both ends held until the parent dies. */
-static void worker(int port, long n, int ready)
+/*
+ * A worker: n connections on its own listener, both ends held until the
+ * parent dies. The parent binds every listener before the first worker
+ * connects: a client's ephemeral port could otherwise take a later one's.
+ */
+static void worker(int lfd, int port, long n, int ready)
 {
-	int lfd = listen_on(port);
-
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	for (long i = 0; i < n; i++) {
 		int c = connect_to(port), s = c >= 0 ? accept4(lfd, NULL, NULL, SOCK_CLOEXEC) : -1;
@@ -102,7 +104,8 @@ static void sleep_ns(long ns)
 int main(int argc, char **argv)
 {
 	long steady = 20000, rate = 2000, done = 0;
-	int port = 30000, opt, lchurn, p[2];
+	int port = 30000, opt, lchurn, p[2], *lfds;
+	long nworkers;
 	struct rlimit rl;
 	struct linger lg = { 1, 0 };
 	pthread_t t;
@@ -127,11 +130,18 @@ int main(int argc, char **argv)
 	lchurn = listen_on(port + 1);
 	if (pipe(p) < 0)
 		return 1;
+	nworkers = (steady + PER_WORKER - 1) / PER_WORKER;
+	lfds = calloc(nworkers ? (size_t)nworkers : 1, sizeof(*lfds));
+	if (!lfds)
+		return 1;
+	for (long w = 0; w < nworkers; w++)
+		lfds[w] = listen_on(port + 2 + (int)w);
 	for (long w = 0, left = steady; left > 0; w++, left -= PER_WORKER) {
 		pid_t pid = fork();
 
 		if (pid == 0)
-			worker(port + 2 + (int)w, left < PER_WORKER ? left : PER_WORKER, p[1]);
+			worker(lfds[w], port + 2 + (int)w, left < PER_WORKER ? left : PER_WORKER,
+			       p[1]);
 		if (pid < 0)
 			return 1;
 	}
