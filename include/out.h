@@ -8,6 +8,7 @@
 
 #include "column.h"
 #include "frame.h"
+#include "parfmt.h"
 #include "strbuf.h"
 #include "view.h"
 
@@ -22,6 +23,8 @@ struct out_ctx {
 	const char *filter; /* as the user wrote it; NULL if none */
 	view_match_fn match;
 	void *match_ctx;
+	/* how many threads make a text snapshot's rows; NULL: parfmt_defaults */
+	const struct parfmt_cfg *par;
 };
 
 /* Summary, connection table (filtered, sorted, nothing cut), listeners. */

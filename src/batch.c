@@ -143,7 +143,8 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 				o->reverse,
 				o->filter,
 				cfg->match,
-				cfg->match_ctx };
+				cfg->match_ctx,
+				NULL };
 	args = (struct outfmt_args){ &ctx, o->group_by, o->prom_top };
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	/* The first sample only primes the rates: every printed frame has them (no diagnosis). */

@@ -2,11 +2,13 @@
 /* out_text: a frame as a plain-text snapshot. */
 #include "out.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "diagnose.h"
 #include "fmt.h"
+#include "parfmt.h"
 #include "sanitize.h"
 #include "summary.h"
 #include "table.h"
@@ -135,28 +137,77 @@ static void row_line(const struct layout *l, const struct row *r, struct strbuf 
 		sb->s[--sb->len] = '\0';
 }
 
+/* The flexible columns' widths over one range of rows, merged into a shared maximum. */
+struct widths_job {
+	const struct layout *l;
+	const struct frame *f;
+	const uint32_t *order;
+	_Atomic int width[COL_N];
+};
+
+static void widths_chunk(void *arg, size_t from, size_t to, struct strbuf *out)
+{
+	struct widths_job *j = arg;
+
+	(void)out;
+	for (int i = 0; i < j->l->n; i++) {
+		int w = 0, seen;
+
+		if (!(j->l->col[i]->flags & COLF_FLEX))
+			continue;
+		for (size_t k = from; k < to; k++) {
+			size_t len = column_text_len(j->l->col[i], &j->f->rows[j->order[k]], 64,
+						     ENDPOINT_STRLEN);
+
+			if ((int)len > w)
+				w = (int)len;
+		}
+		seen = atomic_load(&j->width[i]);
+		while (w > seen && !atomic_compare_exchange_weak(&j->width[i], &seen, w))
+			;
+	}
+}
+
 /*
  * layout_all()'s layout (every column; a flexible one as wide as its widest
  * value, measured as layout_all measures it: width 64, ENDPOINT_STRLEN bytes),
  * with the values' lengths taken from column_text_len: an IPv4 endpoint is
- * counted, not formatted, on every row before the first is written.
+ * counted, not formatted, on every row before the first is written. Many
+ * rows are counted by several threads (parfmt), each its own rows.
  */
 static void layout_rows(struct layout *l, const enum col_id *want, size_t nwant,
-			const struct frame *f, const uint32_t *order, size_t n)
+			const struct frame *f, const uint32_t *order, size_t n,
+			const struct parfmt_cfg *par)
 {
+	struct widths_job j = { .l = l, .f = f, .order = order };
+	struct strbuf none = STRBUF_INIT;
+
 	layout_all(l, want, nwant, f, order, 0);
+	for (int i = 0; i < l->n; i++)
+		atomic_init(&j.width[i], l->width[i]);
+	parfmt_run(par, n, widths_chunk, &j, &none);
+	sb_free(&none);
 	l->total = 0;
 	for (int i = 0; i < l->n; i++) {
-		if (l->col[i]->flags & COLF_FLEX) {
-			for (size_t k = 0; k < n; k++) {
-				size_t len = column_text_len(l->col[i], &f->rows[order[k]], 64,
-							     ENDPOINT_STRLEN);
-
-				if ((int)len > l->width[i])
-					l->width[i] = (int)len;
-			}
-		}
+		l->width[i] = atomic_load(&j.width[i]);
 		l->total += l->width[i] + (i ? 1 : 0);
+	}
+}
+
+struct rows_job {
+	const struct layout *l;
+	const struct frame *f;
+	const uint32_t *order;
+};
+
+static void rows_chunk(void *arg, size_t from, size_t to, struct strbuf *sb)
+{
+	const struct rows_job *j = arg;
+
+	for (size_t i = from; i < to; i++) {
+		row_line(j->l, &j->f->rows[j->order[i]], sb);
+		sb_putc(sb, '\n');
+		sb_flush_point(sb);
 	}
 }
 
@@ -164,16 +215,13 @@ static void connections(const struct frame *f, const struct out_ctx *ctx, const 
 			struct strbuf *sb)
 {
 	struct layout l;
+	struct rows_job j = { &l, f, v->order };
 
-	layout_rows(&l, ctx->cols, ctx->ncols, f, v->order, v->n);
+	layout_rows(&l, ctx->cols, ctx->ncols, f, v->order, v->n, ctx->par);
 	layout_set_attribution(&l, f->attribution);
 	table_header_line(&l, sb);
 	sb_putc(sb, '\n');
-	for (size_t i = 0; i < v->n; i++) {
-		row_line(&l, &f->rows[v->order[i]], sb);
-		sb_putc(sb, '\n');
-		sb_flush_point(sb);
-	}
+	parfmt_run(ctx->par, v->n, rows_chunk, &j, sb);
 }
 
 struct listen_match {

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cpus.h"
 #include "fatal.h"
 
 /*
@@ -147,18 +147,6 @@ static inline size_t hash32(uint32_t x)
 }
 
 /* The CPUs this process may run on, capped: scanning is bound by procfs, not by us. */
-static int cpus(void)
-{
-	cpu_set_t set;
-	int n = 1;
-
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		n = CPU_COUNT(&set);
-	if (n > PROCMAP_MAX_THREADS)
-		n = PROCMAP_MAX_THREADS;
-	return n > 0 ? n : 1;
-}
-
 struct procmap *procmap_new(const char *proc_root, struct terr *e)
 {
 	struct procmap *pm = xcalloc(1, sizeof(*pm));
@@ -175,7 +163,7 @@ struct procmap *procmap_new(const char *proc_root, struct terr *e)
 		return NULL;
 	}
 	pm->rootfd = fd;
-	pm->nthreads = cpus();
+	pm->nthreads = cpus_available(PROCMAP_MAX_THREADS);
 	return pm;
 }
 
@@ -811,7 +799,7 @@ static void run_jobs(struct procmap *pm, struct procmap_stats *st)
 
 void procmap_set_threads(struct procmap *pm, int n)
 {
-	int max = cpus();
+	int max = cpus_available(PROCMAP_MAX_THREADS);
 
 	pm->nthreads = n < 1 ? 1 : n > max ? max : n;
 }

@@ -300,6 +300,7 @@ static void json_carries_limit_findings_and_bdp(void **state)
 			       false,
 			       NULL,
 			       NULL,
+			       NULL,
 			       NULL };
 
 	(void)state;

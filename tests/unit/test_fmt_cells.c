@@ -300,7 +300,7 @@ static void text_rows_match_table_row_line(void **state)
 		struct view v = { 0 };
 		struct strbuf sb = STRBUF_INIT, ref = STRBUF_INIT;
 		struct out_ctx ctx = { "h",   "k",  all,  COL_N, column_get(COL_LOCAL),
-				       false, NULL, NULL, NULL };
+				       false, NULL, NULL, NULL,  NULL };
 		struct layout l;
 		const char *rows;
 

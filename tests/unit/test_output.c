@@ -910,6 +910,7 @@ static void render(const char *fixture,
 			       false,
 			       NULL,
 			       NULL,
+			       NULL,
 			       NULL };
 	char path[256];
 
