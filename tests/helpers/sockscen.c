@@ -42,6 +42,9 @@
  *   --delay-ms MS link: one-way delay of the emulated path (default 10)
  *   --cc NAME     congestion control of the sending side (TCP_CONGESTION)
  *   --nodelay     reqresp: the client sets TCP_NODELAY
+ *   --write-every MS  with --write-rate: at most one write every MS ms, of all the rate
+ *                 allows by then (default: a write as soon as a byte is allowed, looked
+ *                 at every 2 ms): fewer, larger writes, less of the time waiting for ACKs
  * scenarios:
  *   bulk          one connection, the client sends without pause
  *   listen N      a listener that never accepts, N clients connecting to it
@@ -85,6 +88,7 @@ struct cfg {
 	int delay_ms;
 	const char *cc;
 	int nodelay;
+	int write_every_ms;
 	int unanswered_port;
 	int stall_port;
 };
@@ -240,13 +244,14 @@ struct pump {
 	int fd;
 	long rate;
 	int writing;
+	double every_s; /* rate > 0: the least time between two transfers */
 };
 
 static void *pump_run(void *arg)
 {
 	struct pump *p = arg;
 	static char buf[65536];
-	double start = now();
+	double start = now(), last = 0;
 	double done = 0;
 
 	for (;;) {
@@ -254,12 +259,13 @@ static void *pump_run(void *arg)
 		ssize_t n;
 
 		if (p->rate > 0) {
-			double allowed = (now() - start) * (double)p->rate - done;
+			double t = now(), allowed = (t - start) * (double)p->rate - done;
 
-			if (allowed < 1) {
+			if (allowed < 1 || t - last < p->every_s) {
 				usleep(2000);
 				continue;
 			}
+			last = t;
 			if (allowed < (double)chunk)
 				chunk = (size_t)allowed;
 		}
@@ -273,7 +279,7 @@ static void *pump_run(void *arg)
 	}
 }
 
-static void start_pump(int fd, long rate, int writing)
+static void start_pump(int fd, long rate, int writing, int every_ms)
 {
 	struct pump *p = malloc(sizeof(*p));
 	pthread_t t;
@@ -281,6 +287,7 @@ static void start_pump(int fd, long rate, int writing)
 	p->fd = fd;
 	p->rate = rate;
 	p->writing = writing;
+	p->every_s = every_ms / 1000.0;
 	if (pthread_create(&t, NULL, pump_run, p) != 0)
 		die("pthread_create");
 	pthread_detach(t);
@@ -307,9 +314,9 @@ static void scen_bulk(const struct cfg *c)
 	if (c->cc &&
 	    setsockopt(cfd, IPPROTO_TCP, TCP_CONGESTION, c->cc, (socklen_t)strlen(c->cc)) < 0)
 		die("TCP_CONGESTION %s", c->cc);
-	start_pump(cfd, c->write_rate ? c->write_rate : -1, 1);
+	start_pump(cfd, c->write_rate ? c->write_rate : -1, 1, c->write_every_ms);
 	if (c->read_rate != 0)
-		start_pump(sfd, c->read_rate > 0 ? c->read_rate : -1, 0);
+		start_pump(sfd, c->read_rate > 0 ? c->read_rate : -1, 0, 0);
 	ready(port);
 }
 
@@ -520,7 +527,7 @@ static void scen_sparse(const struct cfg *c)
 	int sfd = accept_one(lfd, 0);
 
 	set_blocking(cfd);
-	start_pump(sfd, -1, 0);
+	start_pump(sfd, -1, 0, 0);
 	start_thread(sparse_client, cfd);
 	ready(port);
 }
@@ -850,7 +857,7 @@ static void scen_ends(const struct cfg *c)
 int main(int argc, char **argv)
 {
 	struct cfg c = {
-		AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL, 0, 0, 0
+		AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL, 0, 0, 0, 0
 	};
 	int i = 1, n;
 
@@ -894,6 +901,8 @@ int main(int argc, char **argv)
 			c.server_ns = v;
 		else if (!strcmp(o, "--every"))
 			c.every_ms = atoi(v);
+		else if (!strcmp(o, "--write-every"))
+			c.write_every_ms = atoi(v);
 		else if (!strcmp(o, "--delay-ms"))
 			c.delay_ms = atoi(v);
 		else if (!strcmp(o, "--cc"))
