@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test_out_text: the text snapshot's header never passes system strings to the terminal raw. */
+/* test_out_text: the text snapshot's header never passes system strings to the terminal raw; rows by threads. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -41,7 +41,11 @@ static void header_escapes_hostname_kernel_and_filter(void **state)
 	frame_free(&fr[1]);
 }
 
-static void text_of(const struct frame *f, const struct parfmt_cfg *par, struct strbuf *sb)
+typedef void (*writer_fn)(const struct frame *f, const struct out_ctx *ctx, struct view *v,
+			  struct strbuf *sb);
+
+static void text_of(writer_fn w, const struct frame *f, const struct parfmt_cfg *par,
+		    struct strbuf *sb)
 {
 	struct view v = { 0 };
 	struct out_ctx ctx = { .hostname = "h",
@@ -51,7 +55,7 @@ static void text_of(const struct frame *f, const struct parfmt_cfg *par, struct 
 			       .sort = column_get(COL_PROBLEMS),
 			       .par = par };
 
-	out_text_frame(f, &ctx, &v, sb);
+	w(f, &ctx, &v, sb);
 	view_free(&v);
 }
 
@@ -60,20 +64,19 @@ static void text_of(const struct frame *f, const struct parfmt_cfg *par, struct 
  * same way), are the rows made by one: every fixture, every chunk size from
  * one row up, two to four threads.
  */
-static void rows_by_threads_are_the_rows_by_one(void **state)
+static void same_output_by_threads(writer_fn w)
 {
 	static const char *const fixtures[] = { "states.rec",         "diag_synq.rec",
 						"diag_timewait.rec",  "diag_accept.rec",
 						"diag_closewait.rec", "listen_overflow.rec" };
 
-	(void)state;
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		struct frame fr[2];
 		struct strbuf one = STRBUF_INIT;
 		struct parfmt_cfg serial = { .threads = 1, .chunk = 1, .min_items = 0 };
 
 		tu_frames(fixtures[i], fr, 2);
-		text_of(&fr[1], &serial, &one);
+		text_of(w, &fr[1], &serial, &one);
 		assert_true(frame_nrows(&fr[1]) > 3);
 		for (int t = 2; t <= PARFMT_MAX_THREADS; t++) {
 			for (size_t chunk = 1; chunk <= 5; chunk++) {
@@ -83,7 +86,7 @@ static void rows_by_threads_are_the_rows_by_one(void **state)
 				struct strbuf many = STRBUF_INIT;
 
 				assert_true(parfmt_threads(&par, frame_nrows(&fr[1])) > 1);
-				text_of(&fr[1], &par, &many);
+				text_of(w, &fr[1], &par, &many);
 				assert_string_equal(many.s, one.s);
 				sb_free(&many);
 			}
@@ -92,6 +95,12 @@ static void rows_by_threads_are_the_rows_by_one(void **state)
 		frame_free(&fr[0]);
 		frame_free(&fr[1]);
 	}
+}
+
+static void rows_by_threads_are_the_rows_by_one(void **state)
+{
+	(void)state;
+	same_output_by_threads(out_text_frame);
 }
 
 int main(void)
