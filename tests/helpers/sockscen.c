@@ -856,9 +856,8 @@ static void scen_ends(const struct cfg *c)
 
 int main(int argc, char **argv)
 {
-	struct cfg c = {
-		AF_INET, NULL, NULL, 0, 128, 0, 0, -1, 0, NULL, NULL, 0, 10, NULL, 0, 0, 0, 0
-	};
+	struct cfg c = { AF_INET, NULL, NULL, 0,  128,  0, 0, -1, 0,
+			 NULL,    NULL, 0,    10, NULL, 0, 0, 0,  0 };
 	int i = 1, n;
 
 	signal(SIGPIPE, SIG_IGN);
