@@ -138,7 +138,7 @@ expect "g after state turns grouping off" "grouping off"
 # --- the mouse: a click on a header sorts by it. Paused, so no refresh moves the
 # columns (their widths follow the rows shown) between reading the header and clicking.
 key Space
-shows "PAUSED" 3
+expect "Space pauses before the click" "PAUSED" 3
 hdr=$(screen | sed -n 5p)
 pre=${hdr%%State*}
 if [ "$pre" != "$hdr" ]; then
