@@ -537,15 +537,15 @@ t_fin_wait() {
 		"$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_fin_timeout)"
 }
 
-# tcp_window_scaling 0 on the sender over an 80 ms path shaped to 100 Mbit/s: the window
-# cannot pass 64 KiB (6.5 Mbit/s at 80 ms), far below the 1 MB path. Each round trip
-# also spends a few ms that the kernel counts as busy but not window-limited (the
-# window's burst leaving through the shaped link); over a 20 ms path that was 2/3 of
-# the time, the rwnd share 26-34% against the 25% the LIMIT needs, and 1 run in 8 read
-# cwnd. At 80 ms the share is 35-49%.
+# tcp_window_scaling 0 on the sender over a 20 ms path shaped to 100 Mbit/s: the window
+# cannot pass 64 KiB (26 Mbit/s at 20 ms), well below the 250 KB path. Only 26-34% of
+# the interval is rwnd-limited by the kernel's chrono (each round trip spends a few ms
+# busy without the window limit: the burst leaving through the shaped link), once under
+# the 25% LIMIT needs; the socket then sits waiting for more window with cwnd far from
+# full (tcp_tso_should_defer), and the state check names the window (doc/DIAGNOSIS.md).
 t_no_wscale() {
 	local out c rc
-	link_new 40 100mbit; rc=$?
+	link_new 10 100mbit; rc=$?
 	[ $rc -eq 2 ] && { skip "no window scaling" "no /dev/net/tun"; return; }
 	[ $rc -eq 0 ] && ip netns exec "$NS_A" sysctl -qw net.ipv4.tcp_window_scaling=0 &&
 		scen "$NS_A" --server-ns "/run/netns/$NS_B" -a 10.9.0.2 bulk ||

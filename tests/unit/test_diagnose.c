@@ -560,6 +560,42 @@ static void below_a_quarter_the_busy_remainder_is_cwnd(void **state)
 	run_free(&r);
 }
 
+/*
+ * A window-bound sender waits between ACKs with a segment or two of room:
+ * tcp_tso_should_defer holds the send for more window (and counts it as
+ * rwnd-limited), while the chrono may call most of the interval busy (seen
+ * over a 20 ms path: under 25% rwnd). cwnd has room for 66 more segments: the
+ * state names the window, marked mixed. With room for a third of the
+ * window or more, nothing defers: the interval's cwnd stands.
+ */
+static void a_window_bound_sender_deferring_for_more_window_is_rwnd(void **state)
+{
+	static const struct {
+		uint32_t unacked;
+		unsigned want;
+	} cases[] = { { 44, DL_RWND }, { 40, DL_RWND }, { 30, DL_CWND } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		struct sock s = sender(1);
+		const struct row *x;
+
+		run_init(&r);
+		s.ti.snd_wnd = 65535;
+		s.ti.snd_cwnd = 110;
+		s.ti.unacked = cases[i].unacked;
+		s.wqueue = (1 << 20) + cases[i].unacked * 1448;
+		x = chrono(&r, &s, 1000000, 200000, 0, 1000000);
+		assert_int_equal(x->limited_by, cases[i].want);
+		if (cases[i].want == DL_RWND) {
+			assert_int_equal(x->limit_basis, DB_MIXED);
+			assert_int_equal(x->limited_pct, 100);
+		}
+		run_free(&r);
+	}
+}
+
 static void not_busy_is_idle_without_traffic_and_app_limited_with_some(void **state)
 {
 	struct run r;
@@ -2009,6 +2045,7 @@ int main(void)
 		cmocka_unit_test(limit_shares_come_from_the_interval_chronographs),
 		cmocka_unit_test(a_quarter_of_buffer_limited_time_beats_a_larger_busy_remainder),
 		cmocka_unit_test(below_a_quarter_the_busy_remainder_is_cwnd),
+		cmocka_unit_test(a_window_bound_sender_deferring_for_more_window_is_rwnd),
 		cmocka_unit_test(not_busy_is_idle_without_traffic_and_app_limited_with_some),
 		cmocka_unit_test(a_full_buffer_all_in_flight_relabels_busy_time_as_sndbuf),
 		cmocka_unit_test(an_old_kernel_falls_back_to_the_state_and_says_so),
