@@ -76,10 +76,9 @@ int parfmt_threads(const struct parfmt_cfg *cfg, size_t n)
 		cfg = &parfmt_defaults;
 	if (n < cfg->min_items || cfg->chunk == 0)
 		return 1;
-	want = cfg->threads > 0 && cfg->threads < PARFMT_MAX_THREADS ? cfg->threads
-								     : PARFMT_MAX_THREADS;
-	if (cfg->threads == 0)
-		want = cpus_available(PARFMT_MAX_THREADS);
+	want = cfg->threads > 0 ? cfg->threads : cpus_available(PARFMT_MAX_THREADS);
+	if (want > PARFMT_MAX_THREADS)
+		want = PARFMT_MAX_THREADS;
 	chunks = (n + cfg->chunk - 1) / cfg->chunk;
 	if ((size_t)want > chunks)
 		want = (int)chunks;
