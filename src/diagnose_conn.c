@@ -33,17 +33,15 @@ static bool zero_window_held(const struct frame *f, const struct row *r)
  * of the time between ACKs (seen: 44 segments in flight of a 64 KiB
  * window, cwnd 110, 1.3 segments of room).
  */
-static bool window_defers(const struct conn *c, uint64_t unsent, uint64_t inflight, uint32_t wnd)
+static bool window_defers(uint32_t mss, uint32_t unacked, uint32_t cwnd, uint64_t unsent,
+			  uint32_t wnd)
 {
-	uint32_t mss = (uint32_t)CONN_TI(c, snd_mss), unacked = (uint32_t)CONN_TI(c, unacked),
-		 cwnd = (uint32_t)CONN_TI(c, snd_cwnd);
-	uint64_t room, cwnd_room, cwnd_bytes = (uint64_t)cwnd * mss;
+	uint64_t inflight = (uint64_t)unacked * mss, cwnd_bytes = (uint64_t)cwnd * mss, room;
 
 	if (!mss || unacked >= cwnd || inflight >= wnd)
 		return false;
 	room = wnd - inflight;
-	cwnd_room = (uint64_t)(cwnd - unacked) * mss;
-	return room < cwnd_room && room < unsent &&
+	return room < (uint64_t)(cwnd - unacked) * mss && room < unsent &&
 	       room * 3 < (wnd < cwnd_bytes ? (uint64_t)wnd : cwnd_bytes);
 }
 
@@ -66,7 +64,7 @@ static unsigned state_limit(const struct row *r, bool any)
 		return DL_RWND;
 	if (has_wnd && unsent >= mss && inflight + mss > wnd)
 		return DL_RWND;
-	if (has_wnd && window_defers(c, unsent, inflight, wnd))
+	if (has_wnd && window_defers(mss, unacked, cwnd, unsent, wnd))
 		return DL_RWND;
 	if (has_skmem(c) && skm(c, SKM_WMEM_QUEUED) >= skm(c, SKM_SNDBUF) && unsent < mss &&
 	    unacked < cwnd)

@@ -112,15 +112,17 @@ static void collect(struct run *r, struct strbuf *sb)
 
 void parfmt_run(const struct parfmt_cfg *cfg, size_t n, parfmt_fn fn, void *arg, struct strbuf *sb)
 {
-	int want = parfmt_threads(cfg, n);
+	int want, started = 0;
 	struct run r = { .fn = fn, .arg = arg, .n = n };
-	int started = 0;
 
+	if (!cfg)
+		cfg = &parfmt_defaults;
+	want = parfmt_threads(cfg, n);
 	if (want <= 1) {
 		fn(arg, 0, n, sb);
 		return;
 	}
-	r.chunk = (cfg ? cfg : &parfmt_defaults)->chunk;
+	r.chunk = cfg->chunk;
 	r.nchunks = (n + r.chunk - 1) / r.chunk;
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.ready, NULL);
