@@ -15,9 +15,9 @@
 /*
  * A refresh of 200,000 sockets takes hundreds of milliseconds in the kernel;
  * the UI must answer keys meanwhile. The pump owns the collector and three
- * frames: the one the UI shows and the newest finished one (live, a
- * finished frame the UI did not take by the next refresh is refilled: two
- * frames at most), and a replay's read-ahead. The UI takes frames with
+ * frames: the one the UI shows and the newest finished one (live, the next
+ * refresh waits until the UI takes it, or refills it while the UI is
+ * paused: two frames at most), and a replay's read-ahead. The UI takes frames with
  * pump_take(); a frame it holds is never touched by the thread. pump_fd()
  * becomes readable when a frame is ready.
  */
@@ -44,6 +44,13 @@ int pump_fd(const struct pump *p);
 const struct frame *pump_take(struct pump *p);
 /* Empties the notification pipe without taking a frame (while the UI is paused). */
 void pump_drain(struct pump *p);
+/*
+ * Live: whether the UI is paused. A frame the UI has not taken waits for it
+ * (the next refresh starts once it is taken, so refreshes slower than the
+ * interval still all reach the UI); while paused, the untaken frame is
+ * refilled at every tick instead, so the view resumes with a fresh one.
+ */
+void pump_set_paused(struct pump *p, bool paused);
 /* The result of the last refresh: 0, 1 (end of a recording), -1 (failed). */
 int pump_status(struct pump *p);
 

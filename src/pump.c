@@ -55,6 +55,7 @@ struct pump {
 	uint64_t views_gen[NFRAMES]; /* 0: not built */
 	bool kick;
 	bool quit;
+	bool ui_paused; /* live: the UI leaves frames untaken on purpose (pump_set_paused) */
 	int status;
 	/* replay control, guarded by mu */
 	const struct source_pos *pos; /* the source's (thread only); NULL: live */
@@ -385,10 +386,9 @@ static void *run(void *arg)
 		p->kick = false;
 		if (!ended) {
 			/*
-			 * A frame the UI did not take (paused, or busy for a whole
-			 * interval) is refilled: a live view never fills more than
-			 * the one it shows and this one (the third is the replay's
-			 * read-ahead).
+			 * A frame a paused UI did not take is refilled: a live view
+			 * never fills more than the one it shows and this one (the
+			 * third is the replay's read-ahead).
 			 */
 			f = p->ready ? p->ready : take_free(p);
 			p->ready = NULL;
@@ -409,6 +409,9 @@ static void *run(void *arg)
 			}
 			notify(p);
 		}
+		/* the end of a recording read without the player: nothing more to do */
+		while (ended && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
 		/* Sleep until the next tick, a kick, a new interval or quit. */
 		for (;;) {
 			due = deadline_after(&start, p->interval);
@@ -417,6 +420,17 @@ static void *run(void *arg)
 				break;
 			pthread_cond_timedwait(&p->cv, &p->mu, &due);
 		}
+		/*
+		 * A frame the UI has not taken yet waits for it: refilling it would
+		 * throw away a refresh the UI never saw, and a refresh slower than
+		 * the interval (a million sockets, a loaded host, -d 0.05) would take
+		 * back every frame it finished before the UI could take it, so the
+		 * view would never change. Refreshes then come as fast as they are
+		 * made. Only a paused UI leaves frames untaken on purpose: its frame
+		 * is refilled at every tick, so the view resumes with a fresh one.
+		 */
+		while (p->ready && !p->ui_paused && !p->quit && !p->kick)
+			pthread_cond_wait(&p->cv, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -513,9 +527,18 @@ const struct frame *pump_take(struct pump *p)
 		p->shown = p->ready;
 		p->ready = NULL;
 		f = p->shown;
+		pthread_cond_signal(&p->cv); /* a thread waiting for it to be taken */
 	}
 	pthread_mutex_unlock(&p->mu);
 	return f;
+}
+
+void pump_set_paused(struct pump *p, bool paused)
+{
+	pthread_mutex_lock(&p->mu);
+	p->ui_paused = paused;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 }
 
 int pump_status(struct pump *p)

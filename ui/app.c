@@ -557,8 +557,13 @@ static int loop(struct app *a)
 				handle_bits(a, ui_key(&a->ui, k, now), now);
 			}
 		}
-		if (was_paused && !a->ui.paused)
-			p[1].revents |= POLLIN; /* resume with the newest frame at once */
+		if (was_paused != a->ui.paused) {
+			/* paused, the pump refills the frame it holds instead of waiting */
+			if (!a->ui.replay)
+				pump_set_paused(a->pump, a->ui.paused);
+			if (!a->ui.paused)
+				p[1].revents |= POLLIN; /* resume with the newest frame at once */
+		}
 		was_paused = a->ui.paused;
 		if (p[1].revents & POLLIN)
 			take_frame(a, now);

@@ -347,14 +347,15 @@ static void speed_is_clamped_to_a_quarter_and_sixteen(void **state)
 
 /*
  * The live loop (a recording without the player: one refresh per interval)
- * with a UI that takes a frame only now and then: the frame it did not take
- * is refilled, so no more than two frames are ever handed out.
+ * with a paused UI that takes a frame only now and then: the frame it did not
+ * take is refilled, so no more than two frames are ever handed out.
  */
 static void a_ui_that_stops_taking_frames_is_sent_two_frames_at_most(void **state)
 {
 	struct collector_cfg cfg = { 0 };
 	struct source_pos pos = { 0 };
 	const struct frame *seen[NREF] = { 0 };
+	uint64_t mono[NREF] = { 0 };
 	struct collector *c;
 	struct pump *p;
 	struct terr e;
@@ -367,15 +368,20 @@ static void a_ui_that_stops_taking_frames_is_sent_two_frames_at_most(void **stat
 	assert_non_null(c);
 	p = pump_start(c, 0.01, NULL, &e);
 	assert_non_null(p);
+	pump_set_paused(p, true);
 	for (int round = 0; round < 200 && nseen < NREF && pump_status(p) != 1; round++) {
 		const struct frame *f;
 
 		usleep(35000); /* about three refreshes not taken */
 		f = pump_take(p);
-		if (f)
+		if (f) {
+			mono[nseen] = f->mono_ns;
 			seen[nseen++] = f;
+		}
 	}
 	assert_true(nseen >= 2);
+	/* paused, refreshes were refilled unseen: the ones taken are further apart than one */
+	assert_true(mono[nseen - 1] - mono[0] > (uint64_t)(nseen - 1) * GAP_NS);
 	for (size_t i = 0; i < nseen; i++) {
 		bool again = false;
 
@@ -384,6 +390,48 @@ static void a_ui_that_stops_taking_frames_is_sent_two_frames_at_most(void **stat
 		distinct += !again;
 	}
 	assert_int_equal(distinct, 2);
+	assert_int_equal(pump_stop(p, &e), 0);
+}
+
+/*
+ * A refresh that takes longer than the interval (a million sockets, a loaded
+ * host, -d 0.05): the thread must not take back each frame it finished before
+ * the UI could take it, or the view would never change. An interval of 1 ns:
+ * every refresh is late. A UI that takes a frame every 20 ms gets every
+ * refresh in turn: none is refilled unseen.
+ */
+static void refreshes_slower_than_the_interval_all_reach_the_ui(void **state)
+{
+	struct collector_cfg cfg = { 0 };
+	struct source_pos pos = { 0 };
+	struct collector *c;
+	struct pump *p;
+	struct terr e;
+	uint64_t first = 0;
+
+	(void)state;
+	cfg.src.replay_path = path;
+	cfg.src.pos = &pos;
+	c = collector_new(&cfg, &e);
+	assert_non_null(c);
+	p = pump_start(c, 1e-9, NULL, &e);
+	assert_non_null(p);
+	for (uint64_t i = 0; i < 4; i++) {
+		struct pollfd pfd = { .fd = pump_fd(p), .events = POLLIN };
+		const struct frame *f;
+
+		usleep(20000);
+		assert_int_equal(poll(&pfd, 1, 3000), 1);
+		f = pump_take(p);
+		assert_non_null(f);
+		if (i == 0)
+			first = f->mono_ns;
+		/*
+		 * the next recorded refresh: the thread made one, then waited for
+		 * the UI to take it instead of refilling it unseen
+		 */
+		assert_int_equal(f->mono_ns - first, i * GAP_NS);
+	}
 	assert_int_equal(pump_stop(p, &e), 0);
 }
 
@@ -398,6 +446,7 @@ int main(void)
 		cmocka_unit_test(a_step_right_after_the_first_jump_to_the_end_counts_from_the_end),
 		cmocka_unit_test(speed_is_clamped_to_a_quarter_and_sixteen),
 		cmocka_unit_test(a_ui_that_stops_taking_frames_is_sent_two_frames_at_most),
+		cmocka_unit_test(refreshes_slower_than_the_interval_all_reach_the_ui),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
