@@ -121,16 +121,29 @@ run: deps
 	./$(BIN) $(ARGS)
 
 # Everything CI runs: a -Werror build, unit, integration and end-to-end tests,
-# the unit tests again under ASan+UBSan, and the fuzzers over their corpora.
+# the unit tests again under ASan+UBSan, the threads under TSan, and the fuzzers
+# over their corpora.
 test: deps-test
 	@$(MAKE) --no-print-directory WERROR=1 all tests-bin
 	@$(MAKE) --no-print-directory WERROR=1 BUILD=build-san SANITIZE=address,undefined \
 		OPT="-O1 -g" tests-bin
+	@$(MAKE) --no-print-directory WERROR=1 BUILD=build-tsan SANITIZE=thread OPT="-O1 -g" \
+		tsan-bin
 	@$(MAKE) --no-print-directory fuzz-bin
-	@./tests/run.sh
+	@TSAN_UNITS="$(TSAN_UNITS)" ./tests/run.sh
 
-.PHONY: tests-bin fuzz-bin bench-bin
+.PHONY: tests-bin fuzz-bin bench-bin tsan-bin tsan
 tests-bin: $(BIN) $(UNIT_BIN) $(HELPER_BIN)
+
+# What runs threads (the pump, procmap's scanners, parfmt's row makers) under
+# ThreadSanitizer: the unit tests of those modules (the whole unit suite would take
+# minutes under TSan) and tcptop itself, which tests/integration/t_threads.sh drives.
+TSAN_UNITS := pump parfmt procmap out_text
+tsan-bin: $(BIN) $(TSAN_UNITS:%=$(BUILD)/tests/test_%)
+
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan SANITIZE=thread OPT="-O1 -g" tsan-bin
+	@TSAN_UNITS="$(TSAN_UNITS)" ./tests/run.sh tsan
 
 unit: tests-bin
 	@./tests/run.sh unit
@@ -232,7 +245,7 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/tcptop $(DESTDIR)$(ZSHCOMPDIR)/_tcptop
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-tsan build-fuzz
 
 FORMAT_FILES = $(wildcard src/*.c ui/*.c include/*.h tests/unit/*.c tests/unit/*.h \
 	tests/helpers/*.c tests/fuzz/*.c bench/*.c completion/*.c)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# run.sh: runs the test suites and sums their TAP output. Usage: run.sh [unit|integration|e2e|sanitize|fuzz]...
+# run.sh: runs the test suites and sums their TAP output. Usage: run.sh [lint|unit|integration|e2e|sanitize|tsan|fuzz]...
 # The last line is "N passed, N failed" (CI reads it).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 export BUILD
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint unit integration e2e sanitize fuzz)
+[ ${#suites[@]} -eq 0 ] && suites=(lint unit integration e2e sanitize tsan fuzz)
 
 pass=0 fail=0 skipped=0 todo=0
 log=$(mktemp)
@@ -80,6 +80,22 @@ sanitize() {
 	done
 }
 
+# The unit tests make test builds under ThreadSanitizer (the Makefile's TSAN_UNITS;
+# without it, every one built there).
+tsan() {
+	local t u
+	local tests=(build-tsan/tests/test_*)
+	if [ -n "${TSAN_UNITS:-}" ]; then
+		tests=()
+		for u in $TSAN_UNITS; do tests+=("build-tsan/tests/test_$u"); done
+	fi
+	for t in "${tests[@]}"; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+			run_tap "tsan/$(basename "$t")" "$t"
+	done
+}
+
 # Each fuzzer replays its seed corpus and then runs a short bounded session.
 fuzz() {
 	local f
@@ -123,6 +139,7 @@ for s in "${suites[@]}"; do
 	integration) shell_suite integration ;;
 	e2e) shell_suite e2e ;;
 	sanitize) sanitize ;;
+	tsan) tsan ;;
 	fuzz) fuzz ;;
 	*) echo "run.sh: unknown suite $s" >&2; exit 2 ;;
 	esac
