@@ -36,6 +36,11 @@ static void title_line(struct ui *ui, struct canvas *c)
 	char t[32], iv[32], fv[48];
 	enum attr fa = AT_NORMAL;
 	int x = 0, w = c->w, keep = 0;
+	/*
+	 * live refreshes slower than the interval (they are late, never skipped):
+	 * the time the rates really span, as a warning
+	 */
+	bool late = !ui->replay && f && f->interval > ui->interval * 1.25;
 
 	canvas_fill(c, 0, 0, w, ' ', AT_NORMAL);
 	/* what must stay is measured first; the rest fills what is left, whole pairs only */
@@ -74,9 +79,11 @@ static void title_line(struct ui *ui, struct canvas *c)
 	/* a replay goes at its recorded pace: the interval is the recording's */
 	if (ui->replay && f && f->interval > 0)
 		snprintf(iv, sizeof(iv), "%.3gs", f->interval);
+	else if (late)
+		snprintf(iv, sizeof(iv), "%gs (%.2gs)", ui->interval, f->interval);
 	else
 		snprintf(iv, sizeof(iv), "%gs", ui->interval);
-	x = widget_pair_whole(c, 0, x, w - keep, "every", iv, AT_NORMAL);
+	x = widget_pair_whole(c, 0, x, w - keep, "every", iv, late ? AT_WARN : AT_NORMAL);
 	x = widget_pair_whole(c, 0, x, w - keep, "Linux", ui->kernel, AT_NORMAL);
 	if (f && f->nfindings)
 		x = widget_pair(c, 0, x, w, "findings", fv, fa);

@@ -895,6 +895,64 @@ static void interval_prompt_validates(void **state)
 	ui_free(&ui);
 }
 
+/* The title's "every" for a frame INTERVAL s after the one before, with -d 1; its attribute at '('. */
+static char *title_every(double interval, enum attr *paren)
+{
+	struct frame fr[2];
+	struct canvas c;
+	struct strbuf sb = STRBUF_INIT;
+	struct ui ui;
+	char *every, *end;
+
+	tu_frames("ipv4_bulk.rec", fr, 2);
+	fr[1].interval = interval;
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	canvas_init(&c, 200, 50, true);
+	ui_draw(&ui, &c, 0);
+	canvas_to_text(&c, &sb);
+	every = strstr(sb.s, "every ");
+	assert_non_null(every);
+	assert_true(every < strchr(sb.s, '\n')); /* on the title line */
+	*paren = AT_NORMAL;
+	for (int x = 0; x < c.w; x++)
+		if (c.cells[x].ch == '(')
+			*paren = (enum attr)c.cells[x].attr;
+	end = strstr(every, "  ");
+	if (end)
+		*end = '\0';
+	every = strdup(every);
+	canvas_free(&c);
+	free(sb.s);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+	return every;
+}
+
+/*
+ * A live refresh slower than its interval comes late (the pump never skips
+ * one): the title says how far apart the last two really were, as a warning,
+ * from a quarter over the interval on.
+ */
+static void a_late_refresh_shows_its_real_interval_in_the_title(void **state)
+{
+	enum attr a;
+	char *t;
+
+	(void)state;
+	t = title_every(2.04, &a);
+	assert_string_equal(t, "every 1s (2s)");
+	assert_int_equal(a, AT_WARN);
+	free(t);
+	t = title_every(1.2, &a);
+	assert_string_equal(t, "every 1s");
+	free(t);
+	t = title_every(0.35, &a);
+	assert_string_equal(t, "every 1s");
+	free(t);
+}
+
 static void space_pauses_and_resumes(void **state)
 {
 	struct ui ui;
@@ -1125,6 +1183,7 @@ int main(void)
 		cmocka_unit_test(filter_prompt_applies_keeps_old_on_error_and_cancels),
 		cmocka_unit_test(interval_prompt_validates),
 		cmocka_unit_test(space_pauses_and_resumes),
+		cmocka_unit_test(a_late_refresh_shows_its_real_interval_in_the_title),
 		cmocka_unit_test(column_chooser_shows_and_hides_columns),
 		cmocka_unit_test(f3_search_moves_the_cursor_to_a_match_and_n_goes_on),
 		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
