@@ -31,12 +31,29 @@ uint8_t batch_needs(const struct opts *o)
 	return outfmt_needs(writer_of(o), o->cols, o->ncols, o->sort, 0);
 }
 
-/* Sleeps until t, or until INT, TERM or HUP asks the loop to stop. */
-static void sleep_until(const struct timespec *t)
+static double secs_between(const struct timespec *a, const struct timespec *b)
 {
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/*
+ * Sleeps until t, or until INT, TERM or HUP asks the loop to stop. Refreshes
+ * keep to the grid of intervals from the first; one more than a quarter
+ * interval late (a refresh slower than the interval, a process stopped and
+ * continued) moves the grid to now: that refresh is late, and no burst of
+ * refreshes a few ms apart follows it to catch up (none is ever less than
+ * 3/4 of an interval after the one before).
+ */
+static void sleep_until(struct timespec *t, double interval)
+{
+	struct timespec now;
+
 	while (!sigs_exit_signal() &&
 	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
 		;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (secs_between(t, &now) > interval / 4)
+		*t = now;
 }
 
 static void advance(struct timespec *t, double secs)
@@ -164,7 +181,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	for (long i = 0; todo == 0 || i < todo; i++) {
 		if (!collector_is_replay(c)) {
 			advance(&next, o->interval);
-			sleep_until(&next);
+			sleep_until(&next, o->interval);
 		}
 		if (sigs_exit_signal())
 			break;
