@@ -426,10 +426,12 @@ static void *run(void *arg)
 		 * the interval (a million sockets, a loaded host, -d 0.05) would take
 		 * back every frame it finished before the UI could take it, so the
 		 * view would never change. Refreshes then come as fast as they are
-		 * made. Only a paused UI leaves frames untaken on purpose: its frame
-		 * is refilled at every tick, so the view resumes with a fresh one.
+		 * made. A kick (a new filter, p, a) waits too: the UI takes the
+		 * frame within a poll, and the kicked refresh starts right after.
+		 * Only a paused UI leaves frames untaken on purpose: its frame is
+		 * refilled at every tick, so the view resumes with a fresh one.
 		 */
-		while (p->ready && !p->ui_paused && !p->quit && !p->kick)
+		while (p->ready && !p->ui_paused && !p->quit)
 			pthread_cond_wait(&p->cv, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
