@@ -26,8 +26,10 @@ t_stopped_and_continued() {
 	fi
 	ok "one frame's interval spans the 2 s stop"
 	gt "frames came after it" "$(jq 'length' <<<"$gaps")" 3
-	eq "each of them one interval (0.2 s) after the last, none sooner" \
-		"$(jq 'map(select(. < 0.15)) | length' <<<"$gaps")" 0
+	# the grid moves at a quarter interval late (0.15 s apart at least, where
+	# tcptop wakes); a burst to catch up came a few ms apart
+	eq "none of them less than half an interval (0.1 s) after the one before" \
+		"$(jq 'map(select(. < 0.1)) | length' <<<"$gaps")" 0
 }
 
 run_case t_stopped_and_continued

@@ -81,12 +81,19 @@ t_tui() {
 	ok "the interactive view under TSan shows the connections"
 	# sort changes, reverse, a filter, pause, the views, detail, attribution off and on,
 	# groups: each reorders, refilters or re-requests while refreshes run
-	for k in '>' '>' r '<' / 'sport 30002 or dport 30002' Enter Space Space 2 3 1 Enter q \
+	for k in '>' '>' r '<' / 'sport 30002 or dport 30002' Enter Space Space 2 3 1 Enter Escape \
 		p p g g g g g 6 1 / Enter d 0.1 Enter '>' r; do
 		$TM send-keys -t tsan -- "$k"
 		sleep 0.4
 	done
 	sleep 2
+	# still tcptop (no key above quits it), at the interval the keys set
+	if $TM capture-pane -p -t tsan | head -n 1 | grep -q 'every 0.1s'; then
+		ok "the keys reached tcptop, which is still running (every 0.1s)"
+	else
+		not_ok "the keys reached tcptop, which is still running (every 0.1s)" \
+			"$($TM capture-pane -p -t tsan | head -5)"
+	fi
 	$TM send-keys -t tsan F10
 	if wait_for 60 test -s "$T_TMP/tui.exit"; then
 		status=$(cat "$T_TMP/tui.exit")
