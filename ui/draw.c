@@ -80,7 +80,8 @@ static void title_line(struct ui *ui, struct canvas *c)
 	if (ui->replay && f && f->interval > 0)
 		snprintf(iv, sizeof(iv), "%.3gs", f->interval);
 	else if (late)
-		snprintf(iv, sizeof(iv), "%gs (%.2gs)", ui->interval, f->interval);
+		snprintf(iv, sizeof(iv), f->interval < 10 ? "%gs (%.2gs)" : "%gs (%.0fs)",
+			 ui->interval, f->interval);
 	else
 		snprintf(iv, sizeof(iv), "%gs", ui->interval);
 	x = widget_pair_whole(c, 0, x, w - keep, "every", iv, late ? AT_WARN : AT_NORMAL);
