@@ -945,6 +945,9 @@ static void a_late_refresh_shows_its_real_interval_in_the_title(void **state)
 	assert_string_equal(t, "every 1s (2s)");
 	assert_int_equal(a, AT_WARN);
 	free(t);
+	t = title_every(150.4, &a);
+	assert_string_equal(t, "every 1s (150s)");
+	free(t);
 	t = title_every(1.2, &a);
 	assert_string_equal(t, "every 1s");
 	free(t);
