@@ -120,16 +120,20 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./$(BIN) $(ARGS)
 
+# make test's builds take one job per CPU, unless make was given its own -j
+# (seen only in a recipe's MAKEFLAGS): a shell word, expanded where it is used.
+TEST_J = $$(case " $(MAKEFLAGS) " in *" -j"*) ;; *) echo -j$$(nproc 2>/dev/null || echo 1) ;; esac)
+
 # Everything CI runs: a -Werror build, unit, integration and end-to-end tests,
 # the unit tests again under ASan+UBSan, the threads under TSan, and the fuzzers
 # over their corpora.
 test: deps-test
-	@$(MAKE) --no-print-directory WERROR=1 all tests-bin
-	@$(MAKE) --no-print-directory WERROR=1 BUILD=build-san SANITIZE=address,undefined \
-		OPT="-O1 -g" tests-bin
-	@$(MAKE) --no-print-directory WERROR=1 BUILD=build-tsan SANITIZE=thread OPT="-O1 -g" \
-		tsan-bin
-	@$(MAKE) --no-print-directory fuzz-bin
+	@$(MAKE) --no-print-directory $(TEST_J) WERROR=1 all tests-bin
+	@$(MAKE) --no-print-directory $(TEST_J) WERROR=1 BUILD=build-san \
+		SANITIZE=address,undefined OPT="-O1 -g" tests-bin
+	@$(MAKE) --no-print-directory $(TEST_J) WERROR=1 BUILD=build-tsan SANITIZE=thread \
+		OPT="-O1 -g" tsan-bin
+	@$(MAKE) --no-print-directory $(TEST_J) fuzz-bin
 	@TSAN_UNITS="$(TSAN_UNITS)" ./tests/run.sh
 
 .PHONY: tests-bin fuzz-bin bench-bin tsan-bin tsan
