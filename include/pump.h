@@ -17,9 +17,9 @@
  * the UI must answer keys meanwhile. The pump owns the collector and three
  * frames: the one the UI shows and the newest finished one (live, the next
  * refresh waits until the UI takes it, or refills it while the UI is
- * paused: two frames at most), and a replay's read-ahead. The UI takes frames with
- * pump_take(); a frame it holds is never touched by the thread. pump_fd()
- * becomes readable when a frame is ready.
+ * paused: two frames at most), and a replay's read-ahead. The UI takes
+ * frames with pump_take(); a frame it holds is never touched by the thread.
+ * pump_fd() becomes readable when a frame is ready.
  */
 struct pump;
 
