@@ -3,7 +3,6 @@
 #include "batch.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 #include "column.h"
 #include "diagnose.h"
 #include "group.h"
+#include "monotime.h"
 #include "out_group.h"
 #include "out.h"
 #include "outfmt.h"
@@ -31,11 +31,6 @@ uint8_t batch_needs(const struct opts *o)
 	return outfmt_needs(writer_of(o), o->cols, o->ncols, o->sort, 0);
 }
 
-static double secs_between(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
 /*
  * Sleeps until t, or until INT, TERM or HUP asks the loop to stop. Refreshes
  * keep to the grid of intervals from the first; one more than a quarter
@@ -52,20 +47,8 @@ static void sleep_until(struct timespec *t, double interval)
 	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
 		;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (secs_between(t, &now) > interval / 4)
+	if (monotime_secs(t, &now) > interval / 4)
 		*t = now;
-}
-
-static void advance(struct timespec *t, double secs)
-{
-	double whole = floor(secs);
-
-	t->tv_sec += (time_t)whole;
-	t->tv_nsec += (long)((secs - whole) * 1e9);
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
 }
 
 /*
@@ -180,7 +163,7 @@ int batch_run(const struct batch_cfg *cfg, FILE *out, FILE *err)
 	}
 	for (long i = 0; todo == 0 || i < todo; i++) {
 		if (!collector_is_replay(c)) {
-			advance(&next, o->interval);
+			next = monotime_after(&next, o->interval);
 			sleep_until(&next, o->interval);
 		}
 		if (sigs_exit_signal())

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "fatal.h"
 #include "filter.h"
+#include "monotime.h"
 
 #define NFRAMES 3
 #define PUMP_NICE 5
@@ -111,25 +111,6 @@ static void order_frame(struct pump *p, struct frame *f)
 	view_build(&p->views[i], f, sort, reverse, p->filter ? filter_view_match : NULL, p->filter);
 	pthread_mutex_lock(&p->mu);
 	p->views_gen[i] = gen;
-}
-
-static struct timespec deadline_after(const struct timespec *from, double secs)
-{
-	struct timespec t = *from;
-	double whole = floor(secs);
-
-	t.tv_sec += (time_t)whole;
-	t.tv_nsec += (long)((secs - whole) * 1e9);
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	return t;
-}
-
-static bool before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
 /* ---- replay: the recording at its recorded pace, under the UI's commands ---- */
@@ -326,10 +307,10 @@ static void replay_turn(struct pump *p)
 				       ? p->held->mono_ns - p->published_mono
 				       : 0;
 
-		due = deadline_after(&p->published_at, (double)gap / 1e9 / p->rp.speed);
+		due = monotime_after(&p->published_at, (double)gap / 1e9 / p->rp.speed);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!before(&now, &due)) {
+	if (!monotime_before(&now, &due)) {
 		struct frame *f = p->held;
 
 		p->held = NULL;
@@ -414,9 +395,9 @@ static void *run(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		/* Sleep until the next tick, a kick, a new interval or quit. */
 		for (;;) {
-			due = deadline_after(&start, p->interval);
+			due = monotime_after(&start, p->interval);
 			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (p->quit || p->kick || !before(&now, &due))
+			if (p->quit || p->kick || !monotime_before(&now, &due))
 				break;
 			pthread_cond_timedwait(&p->cv, &p->mu, &due);
 		}
