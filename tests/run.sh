@@ -83,7 +83,7 @@ sanitize() {
 # The unit tests make test builds under ThreadSanitizer (the Makefile's TSAN_UNITS;
 # without it, every one built there).
 tsan() {
-	local t u
+	local t u out
 	local tests=(build-tsan/tests/test_*)
 	if [ -n "${TSAN_UNITS:-}" ]; then
 		tests=()
