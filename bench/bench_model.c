@@ -28,11 +28,8 @@ static void fill(struct frame *f, size_t n, uint64_t gen, uint64_t t_ns)
 
 		c->cookie = id + 1;
 		c->family = AF_INET;
-		c->src[0] = 10;
-		c->src[3] = (uint8_t)(i >> 16);
-		c->dst[0] = 10;
-		c->dst[2] = (uint8_t)(i >> 8);
-		c->dst[3] = (uint8_t)i;
+		conn_set_addrs(c, NULL, (const uint8_t[4]){ 10, 0, 0, (uint8_t)(i >> 16) },
+			       (const uint8_t[4]){ 10, 0, (uint8_t)(i >> 8), (uint8_t)i });
 		c->sport = (uint16_t)(1024 + i % 60000);
 		c->dport = (uint16_t)(80 + i % 7);
 		if (i % 2) {

@@ -89,8 +89,8 @@ static void fill(struct frame *f, struct model *m, size_t n, const struct scase 
 		c->cookie = cookie[i];
 		c->state = i % 2 ? TS_TIME_WAIT : TS_ESTABLISHED;
 		c->family = AF_INET;
-		inet_pton(AF_INET, "10.0.0.1", c->src);
-		inet_pton(AF_INET, "10.0.0.2", c->dst);
+		conn_set_addrs(c, NULL, (const uint8_t[4]){ 10, 0, 0, 1 },
+			       (const uint8_t[4]){ 10, 0, 0, 2 });
 		c->sport = (uint16_t)(1024 + i % 60000);
 		c->dport = (uint16_t)(80 + i % 7);
 		c->wqueue = (uint32_t)(next(&s) % 4 == 0 ? 0 : next(&s) % 4000000);

@@ -55,7 +55,13 @@ enum {
  * and `cong` (c.cong_id is kept: a known name needs nothing else).
  */
 struct closed_conn {
-	struct conn c;                /* addresses, ports, cookie; state as at destroy (CLOSE) */
+	/*
+	 * ports, cookie, state as at destroy (CLOSE); an IPv4 socket's addresses.
+	 * An IPv6 one's are in addr6 (c.addr.v6 is NULL): read them with
+	 * closed_src() and closed_dst().
+	 */
+	struct conn c;
+	uint8_t addr6[32];            /* IPv6: source, destination */
 	struct tcpi ti;               /* final tcp_info, c.info_len bytes of it from the kernel */
 	char cong[CONN_CONG_MAX + 1]; /* conn_cong() of the parsed conn; "" when none */
 	uint64_t ended_ns;         /* monotonic: when tcptop took the event (soon after it ended) */
@@ -82,6 +88,16 @@ struct closed_row {
 	struct procinfo p;
 };
 const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tmp);
+
+/* A closed connection's addresses, as conn_src() and conn_dst() give a live one's. */
+static inline const uint8_t *closed_src(const struct closed_conn *cc)
+{
+	return cc->c.family == AF_INET6 ? cc->addr6 : conn_src(&cc->c);
+}
+static inline const uint8_t *closed_dst(const struct closed_conn *cc)
+{
+	return cc->c.family == AF_INET6 ? cc->addr6 + 16 : conn_dst(&cc->c);
+}
 
 /* "normal", "reset", "timeout", "refused", "unanswered", "failed", "unknown". */
 const char *closed_how_name(unsigned how);

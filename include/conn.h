@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "sockblk.h"
 #include "tcpinfo.h"
@@ -59,9 +60,8 @@ enum {
 enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST, TIMER_DELACK };
 
 /*
- * One socket, 80 bytes (one per socket per frame: keep it small). Addresses
- * are in network byte order (IPv4 in the first four bytes), ports in host
- * order. `info` points at one block in the arena of the sample that holds
+ * One socket, 56 bytes (one per socket per frame: keep it small). Addresses
+ * are in network byte order, ports in host order. `info` points at one block in the arena of the sample that holds
  * this conn and lives as long as it (sockblk.h): the tcp_info fields
  * tcptop reads (struct tcpc, tcpinfo.h), the skmem_n skmem values when the
  * kernel sent skmem and the congestion control name when it is not one of
@@ -74,13 +74,22 @@ enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST
  * The small fields share bytes (bit-fields sized to the most each holds:
  * have's six flags, the two shutdown bits, info_len up to a struct tcpi,
  * skmem_n up to SKM_N), and the interface index the kernel sends is not
- * kept (nothing reads it), so that the struct is 80 bytes, not 88: 1.6 MB
- * a frame at 200,000 sockets.
+ * kept (nothing reads it), so that the struct is 56 bytes (88 with both
+ * addresses inline and the index): 6.4 MB a frame less at 200,000 sockets.
  */
 struct conn {
 	uint64_t cookie;
-	uint8_t src[16];
-	uint8_t dst[16];
+	/*
+	 * The addresses: an IPv4 socket's inline (source, then destination),
+	 * an IPv6 socket's 32 bytes (source, then destination) in the arena of
+	 * the sample that holds the conn, so that the IPv4 sockets most hosts
+	 * have most of cost 8 bytes here, not 32. Read them with conn_src() and
+	 * conn_dst() (4 or 16 bytes by family), set them with conn_set_addrs().
+	 */
+	union {
+		uint8_t v4[8];
+		const uint8_t *v6;
+	} addr;
 	uint16_t sport;
 	uint16_t dport;
 	uint8_t family; /* AF_INET or AF_INET6, as the kernel reported */
@@ -100,7 +109,7 @@ struct conn {
 	uint32_t inode;
 	const struct sockblk *info; /* tcp_info, skmem, another cong name; see above */
 };
-_Static_assert(sizeof(struct conn) == 80, "struct conn grew: it is held per socket per frame");
+_Static_assert(sizeof(struct conn) == 56, "struct conn grew: it is held per socket per frame");
 _Static_assert(CONN_HAS_UID < 1 << 6, "conn.have holds every CONN_HAS_* flag");
 _Static_assert(SKM_N < 1 << 4, "conn.skmem_n holds SKM_N");
 _Static_assert(sizeof(struct tcpi) < 1 << 9, "conn.info_len holds a whole struct tcpi");
@@ -115,6 +124,34 @@ unsigned conn_state_from_name(const char *name);
 
 /* Name of an idiag_timer value ("on", "keepalive", "timewait", "persist", "delack"). */
 const char *conn_timer_name(unsigned timer);
+
+/*
+ * The source and destination address: 4 bytes for an IPv4 socket (or a
+ * conn whose family is not set), 16 for an IPv6 one. An IPv6 conn's point
+ * into the arena conn_set_addrs() put them in.
+ */
+static inline const uint8_t *conn_src(const struct conn *c)
+{
+	return c->family == AF_INET6 ? c->addr.v6 : c->addr.v4;
+}
+static inline const uint8_t *conn_dst(const struct conn *c)
+{
+	return c->family == AF_INET6 ? c->addr.v6 + 16 : c->addr.v4 + 4;
+}
+/* The length of one of c's addresses: 16 for IPv6, else 4. */
+static inline size_t conn_addr_len(const struct conn *c)
+{
+	return c->family == AF_INET6 ? 16 : 4;
+}
+struct arena;
+/*
+ * Sets c's addresses (conn_addr_len(c) bytes each at src and dst, any
+ * alignment) for the family c already has; an IPv6 conn's go into a new
+ * 32 bytes in `a`, which must outlive c (and may be NULL for IPv4).
+ */
+void conn_set_addrs(struct conn *c, struct arena *a, const void *src, const void *dst);
+/* One of c's addresses as 16 bytes, IPv4 as ::ffff:a.b.c.d: a key both families share. */
+void conn_addr_mapped(const struct conn *c, bool dst, uint8_t out[16]);
 
 /* True for ::ffff:a.b.c.d addresses. */
 bool addr_is_v4mapped(const uint8_t *a);
@@ -162,7 +199,6 @@ static inline bool conn_skmem(const struct conn *c, int i, uint32_t *v)
 	return true;
 }
 
-struct arena;
 /*
  * A block for a conn built by hand (tests, benchmarks), in the plain
  * layout (sockblk_plain): allocates it in `a` with room for n skmem values

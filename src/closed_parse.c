@@ -86,6 +86,8 @@ const struct row *closed_row(const struct closed_conn *cc, struct closed_row *tm
 {
 	memset(tmp, 0, sizeof(*tmp));
 	tmp->c = cc->c;
+	if (cc->c.family == AF_INET6)
+		tmp->c.addr.v6 = cc->addr6; /* tmp lives no longer than cc */
 	tmp->blk.b.hdr = SOCKBLK_PLAIN;
 	if (cc->c.info_len) {
 		tcpc_from_tcpi(&tmp->blk.tc, &cc->ti);
@@ -128,6 +130,11 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 	if (diag_parse_msg(nlh, &c, a, &cc->ti, e) < 0)
 		return -1;
 	cc->c = c;
+	if (c.family == AF_INET6) {
+		/* they are in `a` too */
+		memcpy(cc->addr6, c.addr.v6, sizeof(cc->addr6));
+		cc->c.addr.v6 = NULL;
+	}
 	if (!conn_has_info(&c))
 		cc->c.info_len = 0;
 	if (conn_cong(&c))
@@ -140,7 +147,7 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 	 * close, connect(AF_UNSPEC)): that one keeps its peer address.
 	 */
 	if (c.dport == 0) {
-		if (addr_is_any(c.family, c.dst))
+		if (addr_is_any(c.family, conn_dst(&c)))
 			return 0;
 		cc->flags |= CCF_PEER_CLEARED;
 	}

@@ -117,12 +117,12 @@ static void get_ep(struct cval *v, const struct conn *c, const uint8_t *addr, ui
 
 static void get_local(const struct row *r, struct cval *v)
 {
-	get_ep(v, r->c, r->c->src, r->c->sport);
+	get_ep(v, r->c, conn_src(r->c), r->c->sport);
 }
 
 static void get_remote(const struct row *r, struct cval *v)
 {
-	get_ep(v, r->c, r->c->dst, r->c->dport);
+	get_ep(v, r->c, conn_dst(r->c), r->c->dport);
 }
 
 static void get_state(const struct row *r, struct cval *v)

@@ -65,6 +65,33 @@ const char *conn_timer_name(unsigned timer)
 	return "unknown";
 }
 
+void conn_set_addrs(struct conn *c, struct arena *a, const void *src, const void *dst)
+{
+	if (c->family == AF_INET6) {
+		uint8_t *v6 = arena_alloc(a, 32);
+
+		memcpy(v6, src, 16);
+		memcpy(v6 + 16, dst, 16);
+		c->addr.v6 = v6;
+		return;
+	}
+	memcpy(c->addr.v4, src, 4);
+	memcpy(c->addr.v4 + 4, dst, 4);
+}
+
+void conn_addr_mapped(const struct conn *c, bool dst, uint8_t out[16])
+{
+	const uint8_t *a = dst ? conn_dst(c) : conn_src(c);
+
+	if (c->family == AF_INET6) {
+		memcpy(out, a, 16);
+		return;
+	}
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, a, 4);
+}
+
 bool addr_is_v4mapped(const uint8_t *a)
 {
 	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };

@@ -248,12 +248,7 @@ int diag_parse_msg(const struct nlmsghdr *nlh, struct conn *c, struct arena *a, 
 	c->inode = m->idiag_inode;
 	c->sport = ntohs(m->id.idiag_sport);
 	c->dport = ntohs(m->id.idiag_dport);
-	memcpy(c->src, m->id.idiag_src, 16);
-	memcpy(c->dst, m->id.idiag_dst, 16);
-	if (c->family == AF_INET) {
-		memset(c->src + 4, 0, 12);
-		memset(c->dst + 4, 0, 12);
-	}
+	conn_set_addrs(c, p.a, m->id.idiag_src, m->id.idiag_dst);
 	c->cookie = cookie_of(m);
 	/* TIME-WAIT and request sockets report uid 0 and inode 0: not real owners. */
 	if (c->state != TS_TIME_WAIT && c->state != TS_SYN_RECV && c->inode)

@@ -160,8 +160,8 @@ static void conn_subject(const struct row *r, char *buf, size_t len)
 	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
 
 	snprintf(buf, len, "%s -> %s",
-		 endpoint_str(r->c->family, r->c->src, r->c->sport, a, sizeof(a)),
-		 endpoint_str(r->c->family, r->c->dst, r->c->dport, b, sizeof(b)));
+		 endpoint_str(r->c->family, conn_src(r->c), r->c->sport, a, sizeof(a)),
+		 endpoint_str(r->c->family, conn_dst(r->c), r->c->dport, b, sizeof(b)));
 }
 
 /*
@@ -219,7 +219,7 @@ static void listener_subject(const struct frame *f, const struct listener *l, ch
 {
 	const struct conn *c = f->rows[l->row].c;
 
-	endpoint_str(c->family, c->src, c->sport, buf, len);
+	endpoint_str(c->family, conn_src(c), c->sport, buf, len);
 }
 
 static struct finding *add_listener(struct diagnoser *d, const struct frame *f,
@@ -385,18 +385,6 @@ static void scope_listen_findings(struct diagnoser *d, const struct frame *f,
 	}
 }
 
-/* An address as IPv6 (IPv4 mapped), so both families group together. */
-static void mapped(const struct conn *c, const uint8_t *a, uint8_t out[16])
-{
-	if (c->family == AF_INET) {
-		memset(out, 0, 10);
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, a, 4);
-	} else {
-		memcpy(out, a, 16);
-	}
-}
-
 static int cmp_gkey(const void *x, const void *y)
 {
 	const struct gkey *p = x, *q = y;
@@ -467,7 +455,7 @@ void dx_close_wait_findings(struct diagnoser *d, const struct frame *f)
 
 				if (by_remote)
 					snprintf(subj, sizeof(subj), "-> %s",
-						 endpoint_str(r0->c->family, r0->c->dst,
+						 endpoint_str(r0->c->family, conn_dst(r0->c),
 							      r0->c->dport, ep, sizeof(ep)));
 				else
 					snprintf(subj, sizeof(subj), "port %u", r0->c->sport);
@@ -588,8 +576,8 @@ static void port_scope(struct diagnoser *d, const struct frame *f, const struct 
 		d->keys = xgrow(d->keys, &d->keys_cap, k + 1, sizeof(*d->keys));
 		g = &d->keys[k++];
 		memset(g, 0, sizeof(*g));
-		mapped(c, c->src, g->a);
-		mapped(c, c->dst, g->b);
+		conn_addr_mapped(c, false, g->a);
+		conn_addr_mapped(c, true, g->b);
 		g->port = c->dport;
 		g->row = (uint32_t)i;
 		g->ns = ns_index(f, (uint32_t)i);
@@ -608,8 +596,8 @@ static void port_scope(struct diagnoser *d, const struct frame *f, const struct 
 			struct finding *x;
 
 			snprintf(subj, sizeof(subj), "%s -> %s",
-				 addr_str(c0->family, c0->src, a, sizeof(a)),
-				 endpoint_str(c0->family, c0->dst, c0->dport, ep, sizeof(ep)));
+				 addr_str(c0->family, conn_src(c0), a, sizeof(a)),
+				 endpoint_str(c0->family, conn_dst(c0), c0->dport, ep, sizeof(ep)));
 			x = dx_add(d, DX_PORTS, crit ? DS_CRIT : DS_WARN, subj);
 			if (f->nns) /* an example: names the namespace under -N all */
 				x->row = d->keys[i].row;
@@ -668,7 +656,7 @@ static size_t collect(struct diagnoser *d, const struct frame *f, unsigned state
 		g = &d->keys[k++];
 		memset(g, 0, sizeof(*g));
 		if (by_remote) {
-			mapped(c, c->dst, g->a);
+			conn_addr_mapped(c, true, g->a);
 			g->port = c->dport;
 		} else {
 			g->port = c->sport;
@@ -730,9 +718,9 @@ static bool dropped_by_local_listener(const struct frame *f, const struct conn *
 
 		if (lc->sport != c->dport)
 			continue;
-		mapped(lc, lc->src, a);
-		mapped(c, c->dst, b);
-		if (memcmp(a, b, 16) && !addr_is_any(lc->family, lc->src))
+		conn_addr_mapped(lc, false, a);
+		conn_addr_mapped(c, true, b);
+		if (memcmp(a, b, 16) && !addr_is_any(lc->family, conn_src(lc)))
 			continue;
 		if ((l->accept_max && l->accept_q >= l->accept_max) || attempts_dropped(f, l))
 			return true;
@@ -774,7 +762,7 @@ void dx_syn_retry_findings(struct diagnoser *d, const struct frame *f)
 			char subj[FINDING_SUBJECT_MAX];
 			struct finding *x;
 
-			endpoint_str(c0->family, c0->dst, c0->dport, subj, sizeof(subj));
+			endpoint_str(c0->family, conn_dst(c0), c0->dport, subj, sizeof(subj));
 			x = dx_add(d, DX_SYN_RETRY,
 				   most >= dx_th.syn_retry_crit ? DS_CRIT : DS_WARN, subj);
 			if (f->nns) /* an example: names the namespace under -N all */
@@ -870,7 +858,7 @@ void dx_fin_wait_findings(struct diagnoser *d, const struct frame *f)
 			struct finding *x;
 
 			snprintf(subj, sizeof(subj), "-> %s",
-				 endpoint_str(c0->family, c0->dst, c0->dport, ep, sizeof(ep)));
+				 endpoint_str(c0->family, conn_dst(c0), c0->dport, ep, sizeof(ep)));
 			x = dx_add(d, DX_FIN_WAIT2, j - i >= dx_th.fw2_warn ? DS_WARN : DS_INFO,
 				   subj);
 			if (f->nns)

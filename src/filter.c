@@ -639,8 +639,8 @@ static bool host_side(const struct fleaf *l, int family, const uint8_t *addr, un
 static bool match_host(const struct fleaf *l, const struct conn *c, const struct row *r)
 {
 	(void)r;
-	return ((l->side & FSIDE_SRC) && host_side(l, c->family, c->src, c->sport)) ||
-	       ((l->side & FSIDE_DST) && host_side(l, c->family, c->dst, c->dport));
+	return ((l->side & FSIDE_SRC) && host_side(l, c->family, conn_src(c), c->sport)) ||
+	       ((l->side & FSIDE_DST) && host_side(l, c->family, conn_dst(c), c->dport));
 }
 
 static void describe_host(const struct fleaf *l, const char *name, struct strbuf *sb)

@@ -444,7 +444,7 @@ static bool prefix_match(const uint8_t *a, const uint8_t *b, unsigned bits)
 static bool run_cond(const uint8_t *bc, size_t at, bool src, const struct conn *c)
 {
 	struct inet_diag_hostcond hc;
-	const uint8_t *addr = src ? c->src : c->dst;
+	const uint8_t *addr = src ? conn_src(c) : conn_dst(c);
 	uint8_t want[16] = { 0 };
 
 	memcpy(&hc, bc + at + OP_LEN, sizeof(hc));

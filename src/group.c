@@ -125,12 +125,12 @@ static void row_key(const struct frame *f, const struct row *r, enum group_key k
 		}
 		return;
 	case GROUP_REMOTE:
-		if (c->state == TS_LISTEN || addr_is_any(c->family, c->dst)) {
+		if (c->state == TS_LISTEN || addr_is_any(c->family, conn_dst(c))) {
 			snprintf(name, nn, "(listening)");
 			snprintf(filter, fn, "state listen");
 			return;
 		}
-		addr_str(c->family, c->dst, a, sizeof(a));
+		addr_str(c->family, conn_dst(c), a, sizeof(a));
 		snprintf(name, nn, "%s", a);
 		snprintf(filter, fn, "dst %s", a);
 		return;

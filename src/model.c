@@ -927,17 +927,6 @@ struct lkey {
 	uint32_t listener; /* index into f->listeners */
 };
 
-static void key_of(const struct conn *c, uint8_t addr[16])
-{
-	if (c->family == AF_INET) {
-		memset(addr, 0, 10);
-		addr[10] = addr[11] = 0xff;
-		memcpy(addr + 12, c->src, 4);
-	} else {
-		memcpy(addr, c->src, 16);
-	}
-}
-
 static int cmp_lkey(const void *a, const void *b)
 {
 	const struct lkey *x = a, *y = b;
@@ -975,9 +964,9 @@ static const struct lkey *owner(const struct lkey *lk, size_t n, uint32_t ns,
 {
 	uint8_t addr[16];
 	const struct lkey *wild = NULL;
-	bool v4 = addr_family(req->family, req->src) == AF_INET;
+	bool v4 = addr_family(req->family, conn_src(req)) == AF_INET;
 
-	key_of(req, addr);
+	conn_addr_mapped(req, false, addr);
 	for (size_t i = port_start(lk, n, ns, req->sport);
 	     i < n && lk[i].ns == ns && lk[i].port == req->sport; i++) {
 		if (!(v4 ? lk[i].v4ok : lk[i].v6ok))
@@ -1114,10 +1103,10 @@ static void update_listeners(struct model *m, struct frame *f)
 				l->flags |= LST_DROPS_DELTA;
 			}
 		}
-		key_of(c, k->addr);
+		conn_addr_mapped(c, false, k->addr);
 		k->port = c->sport;
-		k->wildcard = addr_is_any(c->family, c->src);
-		if (addr_family(c->family, c->src) == AF_INET) {
+		k->wildcard = addr_is_any(c->family, conn_src(c));
+		if (addr_family(c->family, conn_src(c)) == AF_INET) {
 			k->v4ok = 1;
 			k->v6ok = 0;
 		} else {

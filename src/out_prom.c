@@ -78,8 +78,8 @@ static void who_of(const struct row *r, struct who *w)
 	const struct conn *c = r->c;
 	const char *comm = row_proc(r) && row_proc(r)->count ? row_proc(r)->comm : "";
 
-	endpoint_str(c->family, c->src, c->sport, w->local, sizeof(w->local));
-	endpoint_str(c->family, c->dst, c->dport, w->remote, sizeof(w->remote));
+	endpoint_str(c->family, conn_src(c), c->sport, w->local, sizeof(w->local));
+	endpoint_str(c->family, conn_dst(c), c->dport, w->remote, sizeof(w->remote));
 	out_prom_label(w->process, sizeof(w->process), comm, strnlen(comm, PROC_COMM_LEN));
 }
 

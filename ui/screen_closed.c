@@ -50,16 +50,27 @@ static int by_how(const struct closed_conn *a, const struct closed_conn *b)
 	return strcmp(closed_how_name(a->how), closed_how_name(b->how));
 }
 
+/* Addresses in 16 bytes, IPv4 zero-padded: both families in one order. */
+static int cmp_addr(const struct closed_conn *a, const uint8_t *x, const struct closed_conn *b,
+		    const uint8_t *y)
+{
+	uint8_t p[16] = { 0 }, q[16] = { 0 };
+
+	memcpy(p, x, conn_addr_len(&a->c));
+	memcpy(q, y, conn_addr_len(&b->c));
+	return memcmp(p, q, sizeof(p));
+}
+
 static int by_remote(const struct closed_conn *a, const struct closed_conn *b)
 {
-	int r = memcmp(a->c.dst, b->c.dst, sizeof(a->c.dst));
+	int r = cmp_addr(a, closed_dst(a), b, closed_dst(b));
 
 	return r ? r : cmp_u64(a->c.dport, b->c.dport);
 }
 
 static int by_local(const struct closed_conn *a, const struct closed_conn *b)
 {
-	int r = memcmp(a->c.src, b->c.src, sizeof(a->c.src));
+	int r = cmp_addr(a, closed_src(a), b, closed_src(b));
 
 	return r ? r : cmp_u64(a->c.sport, b->c.sport);
 }
@@ -298,10 +309,10 @@ static enum attr how_attr(unsigned how)
 static void endpoint(const struct closed_conn *cc, bool local, char *buf, size_t n)
 {
 	if (local) {
-		endpoint_str(cc->c.family, cc->c.src, cc->c.sport, buf, n);
+		endpoint_str(cc->c.family, closed_src(cc), cc->c.sport, buf, n);
 		return;
 	}
-	endpoint_str(cc->c.family, cc->c.dst, cc->c.dport, buf, n);
+	endpoint_str(cc->c.family, closed_dst(cc), cc->c.dport, buf, n);
 	/* the kernel cleared the port (tcp_disconnect): say it is not known */
 	if (cc->flags & CCF_PEER_CLEARED) {
 		char *colon = strrchr(buf, ':');

@@ -135,8 +135,8 @@ static void summary_lines(const struct ui *ui, struct scrollwin *sw, const struc
 	(void)ui;
 	if ((y = sw_next(sw)) >= 0)
 		canvas_printf(sw->c, y, 0, -1, AT_TITLE, "%s  ->  %s   %s",
-			      endpoint_str(c->family, c->src, c->sport, l, sizeof(l)),
-			      endpoint_str(c->family, c->dst, c->dport, p, sizeof(p)),
+			      endpoint_str(c->family, conn_src(c), c->sport, l, sizeof(l)),
+			      endpoint_str(c->family, conn_dst(c), c->dport, p, sizeof(p)),
 			      conn_state_name(c->state));
 	if ((y = sw_next(sw)) >= 0) {
 		int x = 0;

@@ -163,7 +163,7 @@ static void breakdown(const struct frame *f, const uint32_t *pos, unsigned state
 			memcpy(k.k + 1, &pid, sizeof(pid));
 		} else {
 			k.k[0] = c->family;
-			memcpy(k.k + 1, c->dst, 16);
+			memcpy(k.k + 1, conn_dst(c), conn_addr_len(c)); /* k is zeroed */
 			k.k[17] = (uint8_t)(c->dport >> 8);
 			k.k[18] = (uint8_t)c->dport;
 		}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "arena.h"
 #include "filter.h"
 #include "strbuf.h"
 
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 static struct conn conns[64];
+static struct arena arena; /* the IPv6 conns' addresses, for the whole run */
 static size_t nconns;
 
 /* Sockets of both families, v4-mapped ones, wildcards, edge ports, every state. */
@@ -33,12 +35,14 @@ static void make_conns(void)
 	for (size_t i = 0; i < sizeof(conns) / sizeof(conns[0]); i++) {
 		struct conn *c = &conns[i];
 		const char *a = addrs[i % 9], *b = addrs[(i * 5 + 3) % 9];
+		uint8_t sa[16] = { 0 }, da[16] = { 0 };
 
 		c->family = strchr(a, ':') ? AF_INET6 : AF_INET;
 		if ((strchr(b, ':') != NULL) != (c->family == AF_INET6))
 			b = a;
-		inet_pton(c->family, a, c->src);
-		inet_pton(c->family, b, c->dst);
+		inet_pton(c->family, a, sa);
+		inet_pton(c->family, b, da);
+		conn_set_addrs(c, &arena, sa, da);
 		c->sport = (uint16_t)ports[i % 10];
 		c->dport = (uint16_t)ports[(i * 7 + 1) % 10];
 		c->state = (uint8_t)(1 + i % TS_USER_LAST);

@@ -113,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char want[SANITIZE_SIZE(PROC_COMM_LEN)];
 	size_t n = size < PROC_COMM_LEN - 1 ? size : PROC_COMM_LEN - 1;
 	uint64_t num = 0;
+	uint8_t src6[16] = { 0 };
 
 	/* the first bytes are the process name (a comm has no NUL inside), the rest numbers */
 	memcpy(pi.comm, data, n);
@@ -132,7 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  .rqueue = (uint32_t)num,
 				  .wqueue = (uint32_t)(num >> 32),
 				  .info_len = sizeof(struct tcpi) }; /* every field sent */
-	memcpy(conns[1].src, data, size < 16 ? size : 16);
+	memcpy(src6, data, size < 16 ? size : 16);
+	conn_set_addrs(&conns[1], &a, src6, (const uint8_t[16]){ 0 });
 	info.bytes_acked = num;
 	info.bytes_received = ~num;
 	info.rtt = (uint32_t)num;

@@ -16,6 +16,7 @@
 #include "canvas.h"
 #include "closed.h"
 #include "column.h"
+#include "diag_parse.h"
 #include "screen.h"
 #include "testutil.h"
 #include "ui.h"
@@ -228,6 +229,59 @@ static void sockets_without_a_peer(void **state)
 	arena_free(&a);
 }
 
+/*
+ * An IPv6 socket's addresses stay with its closed_conn: they are copied out
+ * of the parser's arena, so a copy (the Closed view's ring) still has them
+ * after the arena is reused, in closed_src/closed_dst, the row and JSON.
+ */
+static void ipv6_ends_keep_their_addresses(void **state)
+{
+	struct nlmsghdr *nlh = tu_msg_with_state("ipv6_bulk.rec", TS_ESTABLISHED);
+	struct closed_conn *cc = malloc(sizeof(*cc)), copy;
+	struct arena a = { 0 };
+	struct terr e = { { 0 } };
+	struct conn live;
+	struct closed_row tmp;
+	const struct row *r;
+	char want_l[ENDPOINT_STRLEN], want_r[ENDPOINT_STRLEN], got[ENDPOINT_STRLEN];
+	struct strbuf sb = { 0 };
+	struct json j;
+	char key[ENDPOINT_STRLEN + 16];
+
+	(void)state;
+	assert_int_equal(diag_parse_msg(nlh, &live, &a, NULL, &e), 0);
+	assert_int_equal(live.family, AF_INET6);
+	endpoint_str(AF_INET6, conn_src(&live), live.sport, want_l, sizeof(want_l));
+	endpoint_str(AF_INET6, conn_dst(&live), live.dport, want_r, sizeof(want_r));
+	assert_true(strncmp(want_l, "[::1]:", 6) == 0 && strncmp(want_r, "[::1]:", 6) == 0);
+	arena_reset(&a);
+	assert_int_equal(closed_parse_msg(nlh, cc, &a, &e), 1);
+	copy = *cc;
+	memset(cc, 0xa5, sizeof(*cc));
+	free(cc);
+	arena_reset(&a);
+	memset(arena_alloc(&a, 4096), 0x5a, 4096); /* where the parser had put them */
+	assert_string_equal(endpoint_str(AF_INET6, closed_src(&copy), copy.c.sport, got,
+					 sizeof(got)),
+			    want_l);
+	assert_string_equal(endpoint_str(AF_INET6, closed_dst(&copy), copy.c.dport, got,
+					 sizeof(got)),
+			    want_r);
+	r = closed_row(&copy, &tmp);
+	assert_string_equal(column_format(column_get(COL_LOCAL), r, 64, got, sizeof(got)), want_l);
+	assert_string_equal(column_format(column_get(COL_REMOTE), r, 64, got, sizeof(got)), want_r);
+	json_init(&j, &sb);
+	closed_json(&copy, &j);
+	sb_putc(&sb, '\0');
+	snprintf(key, sizeof(key), "\"local\":\"%s\"", want_l);
+	assert_non_null(strstr(sb.s, key));
+	snprintf(key, sizeof(key), "\"remote\":\"%s\"", want_r);
+	assert_non_null(strstr(sb.s, key));
+	sb_free(&sb);
+	arena_free(&a);
+	free(nlh);
+}
+
 /* The log line: the keys connections[] uses where they mean the same. */
 static void json_uses_the_connection_keys(void **state)
 {
@@ -339,6 +393,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(the_rule_branch_by_branch),
 		cmocka_unit_test(malformed_events_are_errors_with_the_offset),
 		cmocka_unit_test(sockets_without_a_peer),
+		cmocka_unit_test(ipv6_ends_keep_their_addresses),
 		cmocka_unit_test(json_uses_the_connection_keys),
 		cmocka_unit_test(the_view_renders_the_recorded_ends),
 		cmocka_unit_test(an_older_recording_says_it_has_none),

@@ -166,7 +166,7 @@ static void established_ipv4_has_tcp_info_skmem_and_cong(void **state)
 	assert_true(c.cookie != 0);
 	assert_true(c.inode != 0);
 	assert_true(c.have & CONN_HAS_UID);
-	endpoint_str(c.family, c.src, c.sport, buf, sizeof(buf));
+	endpoint_str(c.family, conn_src(&c), c.sport, buf, sizeof(buf));
 	assert_true(strncmp(buf, "127.0.0.1:", 10) == 0);
 	free(nlh);
 }
@@ -180,7 +180,7 @@ static void ipv6_addresses_keep_their_family(void **state)
 	(void)state;
 	assert_int_equal(parse(nlh, &c), 0);
 	assert_int_equal(c.family, AF_INET6);
-	endpoint_str(c.family, c.dst, c.dport, buf, sizeof(buf));
+	endpoint_str(c.family, conn_dst(&c), c.dport, buf, sizeof(buf));
 	assert_true(strncmp(buf, "[::1]:", 6) == 0);
 	free(nlh);
 }

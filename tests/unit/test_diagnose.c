@@ -374,8 +374,7 @@ static struct conn *put_sock(struct frame *f, const struct sock *s)
 	c->cookie = s->cookie;
 	c->state = (uint8_t)s->state;
 	c->family = AF_INET;
-	inet_pton(AF_INET, s->src ? s->src : "10.0.0.1", c->src);
-	inet_pton(AF_INET, s->dst ? s->dst : "10.0.0.2", c->dst);
+	tu_addrs(c, &f->sample.arena, s->src ? s->src : "10.0.0.1", s->dst ? s->dst : "10.0.0.2");
 	c->sport = s->sport ? s->sport : 1000;
 	c->dport = s->dport ? s->dport : 2000;
 	c->rqueue = s->rqueue;

@@ -11,6 +11,7 @@
 
 #include "diagnose.h"
 #include "model.h"
+#include "testutil.h"
 
 struct spec {
 	const char *dst;
@@ -34,8 +35,7 @@ static void build(struct frame *f, struct model *m, const struct spec *s, int ns
 			c->cookie = cookie++;
 			c->state = (uint8_t)s[i].state;
 			c->family = AF_INET;
-			inet_pton(AF_INET, "10.0.0.1", c->src);
-			inet_pton(AF_INET, s[i].dst, c->dst);
+			tu_addrs(c, &f->sample.arena, "10.0.0.1", s[i].dst);
 			c->sport = (uint16_t)(40000 + k);
 			c->dport = s[i].dport;
 		}

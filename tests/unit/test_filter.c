@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "filter.h"
 #include "strbuf.h"
+#include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define SB(s) (1u << (s))
@@ -472,8 +473,7 @@ static void bare_words_are_ports_hosts_and_process_names(void **state)
 	{
 		struct conn c = { .family = AF_INET, .sport = 7002, .dport = 40000 };
 
-		inet_pton(AF_INET, "10.1.2.3", c.src);
-		inet_pton(AF_INET, "192.0.2.1", c.dst);
+		tu_addrs(&c, NULL, "10.1.2.3", "192.0.2.1");
 		f = filter_parse("7002 10/8", &e);
 		assert_true(filter_match_conn(f, &c));
 		filter_free(f);
@@ -653,8 +653,7 @@ static struct conn mk(const char *src, unsigned sport, const char *dst, unsigned
 	struct conn c = { 0 };
 
 	c.family = strchr(src, ':') ? AF_INET6 : AF_INET;
-	assert_int_equal(inet_pton(c.family, src, c.src), 1);
-	assert_int_equal(inet_pton(c.family, dst, c.dst), 1);
+	assert_int_equal(tu_addrs(&c, NULL, src, dst), 1);
 	c.sport = (uint16_t)sport;
 	c.dport = (uint16_t)dport;
 	c.state = (uint8_t)state;

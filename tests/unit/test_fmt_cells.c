@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "arena.h"
 #include "column.h"
 #include "conn.h"
 #include "fmt.h"
@@ -190,30 +191,33 @@ static void endpoint_lengths_counted_match_the_text(void **state)
 {
 	uint64_t seed = 0x1e9;
 	char buf[ENDPOINT_STRLEN];
+	struct arena arena = { 0 };
 
 	(void)state;
 	for (int i = 0; i < 100000; i++) {
 		struct conn c = { 0 };
 		struct row r = { 0 };
 		uint64_t r1 = xorshift(&seed), r2 = xorshift(&seed);
+		uint8_t a[16];
 
 		r.c = &c;
 		c.family = i % 3 ? AF_INET : AF_INET6;
-		memcpy(c.src, &r1, 8);
-		memcpy(c.src + 8, &r2, 8);
+		memcpy(a, &r1, 8);
+		memcpy(a + 8, &r2, 8);
 		if (i % 7 == 0)
-			memset(c.src, 0, sizeof(c.src));
+			memset(a, 0, sizeof(a));
 		if (c.family == AF_INET6 && i % 2) { /* v4-mapped, sometimes any */
-			memset(c.src, 0, 10);
-			c.src[10] = c.src[11] = 0xff;
+			memset(a, 0, 10);
+			a[10] = a[11] = 0xff;
 			if (i % 4 == 1)
-				memset(c.src + 12, 0, 4);
+				memset(a + 12, 0, 4);
 		}
 		if (c.family == AF_INET && i % 5 == 0)
 			for (int k = 0; k < 4; k++)
-				c.src[k] = (uint8_t)(i % 2 ? 7 : i % 3 ? 42 : 200);
+				a[k] = (uint8_t)(i % 2 ? 7 : i % 3 ? 42 : 200);
 		c.sport = (uint16_t)(i % 4 == 0 ? 0 : xorshift(&seed) >> (xorshift(&seed) % 16));
-		memcpy(c.dst, c.src, sizeof(c.dst));
+		arena_reset(&arena);
+		conn_set_addrs(&c, &arena, a, a);
 		c.dport = c.sport;
 		for (int col = COL_LOCAL; col <= COL_REMOTE; col++) {
 			const struct column *cl = column_get(col);
@@ -222,6 +226,7 @@ static void endpoint_lengths_counted_match_the_text(void **state)
 			assert_int_equal(column_text_len(cl, &r, 64, sizeof(buf)), strlen(buf));
 		}
 	}
+	arena_free(&arena);
 }
 
 /*

@@ -40,8 +40,7 @@ static void build(struct frame *f, struct model *m, const struct spec *s, int n)
 		c->cookie = (uint64_t)i + 1;
 		c->state = (uint8_t)s[i].state;
 		c->family = AF_INET;
-		inet_pton(AF_INET, "10.0.0.1", c->src);
-		inet_pton(AF_INET, s[i].dst, c->dst);
+		tu_addrs(c, &f->sample.arena, "10.0.0.1", s[i].dst);
 		c->sport = s[i].sport;
 		c->dport = s[i].dport;
 		c->rqueue = s[i].rq;

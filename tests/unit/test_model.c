@@ -29,8 +29,7 @@ static struct conn *add(struct frame *f, uint64_t cookie, unsigned state)
 	c->cookie = cookie;
 	c->state = (uint8_t)state;
 	c->family = AF_INET;
-	inet_pton(AF_INET, "10.0.0.1", c->src);
-	inet_pton(AF_INET, "10.0.0.2", c->dst);
+	tu_addrs(c, &f->sample.arena, "10.0.0.1", "10.0.0.2");
 	c->sport = 1000;
 	c->dport = 2000;
 	return c;
@@ -300,9 +299,7 @@ static struct conn *listener(struct frame *f, uint64_t cookie, int family, const
 	struct conn *c = add(f, cookie, TS_LISTEN);
 
 	c->family = (uint8_t)family;
-	memset(c->src, 0, 16);
-	memset(c->dst, 0, 16);
-	inet_pton(family, addr, c->src);
+	tu_addrs(c, &f->sample.arena, addr, NULL);
 	c->sport = port;
 	c->dport = 0;
 	return c;
@@ -313,8 +310,7 @@ static void request(struct frame *f, uint64_t cookie, int family, const char *ad
 	struct conn *c = add(f, cookie, TS_SYN_RECV);
 
 	c->family = (uint8_t)family;
-	memset(c->src, 0, 16);
-	inet_pton(family, addr, c->src);
+	tu_addrs(c, &f->sample.arena, addr, NULL);
 	c->sport = port;
 }
 
@@ -587,8 +583,7 @@ static void listeners_carry_their_syn_limit_and_retransmitting_requests(void **s
 	request(&f, 10, AF_INET, "10.0.0.1", 80);
 	c = add(&f, 11, TS_SYN_RECV);
 	c->family = AF_INET;
-	memset(c->src, 0, 16);
-	inet_pton(AF_INET, "10.0.0.1", c->src);
+	tu_addrs(c, &f.sample.arena, "10.0.0.1", NULL);
 	c->sport = 80;
 	c->retrans = 3;
 	model_update(m, &f);

@@ -726,8 +726,7 @@ static void process_is_not_narrowed_for_a_secondary_column(void **state)
 	snprintf(p.text, sizeof(p.text), "123456/postgres");
 	f.rows = &r;
 	f.sample.n = 1;
-	c.src[0] = 10;
-	c.src[3] = 1;
+	tu_addrs(&c, NULL, "10.0.0.1", "0.0.0.0");
 	layout_measure(&f, &order, 1, natural);
 	/* room for the address and Process as they are, not for CC too */
 	layout_fit_data(&l, want, 3, natural[COL_LOCAL] + 1 + natural[COL_PROC] + 3, natural);

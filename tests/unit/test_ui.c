@@ -277,7 +277,7 @@ static size_t oracle_remote(const struct ui *ui, unsigned state, struct oracle_k
 			memcpy(k + 1, &pid, sizeof(pid));
 		} else {
 			k[0] = r->c->family;
-			memcpy(k + 1, r->c->dst, 16);
+			memcpy(k + 1, conn_dst(r->c), conn_addr_len(r->c)); /* k is zeroed */
 			k[17] = (uint8_t)(r->c->dport >> 8);
 			k[18] = (uint8_t)r->c->dport;
 		}
@@ -333,14 +333,17 @@ static void states_case(size_t n, unsigned eps, bool v6)
 		c->state = (seed >> 4) % 3 ? TS_TIME_WAIT : TS_CLOSE_WAIT;
 		c->family = v6 ? AF_INET6 : AF_INET;
 		if (v6) {
-			inet_pton(AF_INET6, "2001:db8::1", c->src);
-			inet_pton(AF_INET6, "2001:db8::1", c->dst);
-			c->dst[13] = (uint8_t)(ep >> 8);
-			c->dst[14] = (uint8_t)ep;
+			uint8_t a[16], b[16];
+
+			inet_pton(AF_INET6, "2001:db8::1", a);
+			memcpy(b, a, sizeof(b));
+			b[13] = (uint8_t)(ep >> 8);
+			b[14] = (uint8_t)ep;
+			conn_set_addrs(c, &f.sample.arena, a, b);
 		} else {
-			inet_pton(AF_INET, "10.0.0.1", c->src);
-			c->dst[0] = 10;
-			c->dst[3] = (uint8_t)ep;
+			uint8_t b[4] = { 10, 0, 0, (uint8_t)ep };
+
+			conn_set_addrs(c, NULL, (const uint8_t[4]){ 10, 0, 0, 1 }, b);
 		}
 		c->sport = 80;
 		c->dport = 40000;
@@ -600,8 +603,7 @@ static void fill(struct frame *f, struct model *m, uint64_t t, const uint64_t *b
 		c->cookie = (uint64_t)i + 1;
 		c->state = TS_ESTABLISHED;
 		c->family = AF_INET;
-		inet_pton(AF_INET, "10.0.0.1", c->src);
-		inet_pton(AF_INET, "10.0.0.2", c->dst);
+		tu_addrs(c, &f->sample.arena, "10.0.0.1", "10.0.0.2");
 		c->sport = (uint16_t)(1000 + i);
 		c->dport = 80;
 		ti->bytes_acked = bytes[i];

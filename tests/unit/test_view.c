@@ -14,6 +14,7 @@
 
 #include "diagnose.h"
 #include "model.h"
+#include "testutil.h"
 #include "view.h"
 
 /* xorshift: the same pseudo-random frame on every run */
@@ -44,8 +45,7 @@ static void build(struct frame *f, struct model *m, size_t n, uint64_t seed)
 		c->cookie = next(&s) % 16 == 0 ? 7 : (next(&s) >> (next(&s) % 40));
 		c->state = next(&s) % 5 == 0 ? TS_TIME_WAIT : TS_ESTABLISHED;
 		c->family = AF_INET;
-		inet_pton(AF_INET, "10.0.0.1", c->src);
-		inet_pton(AF_INET, "10.0.0.2", c->dst);
+		tu_addrs(c, &f->sample.arena, "10.0.0.1", "10.0.0.2");
 		c->sport = (uint16_t)(40000 + i % 20000);
 		c->dport = 443;
 		c->rqueue = (uint32_t)(next(&s) % 3) * 1000;
@@ -282,8 +282,7 @@ static void build_keyset(struct frame *f, struct model *m, size_t n, const struc
 		c->cookie = cookie[i];
 		c->state = TS_ESTABLISHED;
 		c->family = AF_INET;
-		inet_pton(AF_INET, "10.0.0.1", c->src);
-		inet_pton(AF_INET, "10.0.0.2", c->dst);
+		tu_addrs(c, &f->sample.arena, "10.0.0.1", "10.0.0.2");
 		c->sport = (uint16_t)(1024 + i % 60000);
 		c->dport = 443;
 	}

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
+#include "arena.h"
 #include "collector.h"
 #include "fatal.h"
 #include "safefile.h"
@@ -181,4 +184,19 @@ void tu_ref_usec_ms(uint64_t us, char *buf, size_t len)
 		snprintf(buf, len, "%.1f", ms);
 	else
 		snprintf(buf, len, "%.0f", ms);
+}
+
+int tu_addrs(struct conn *c, struct arena *a, const char *src, const char *dst)
+{
+	static struct arena own; /* a global: what it holds stays reachable */
+	int fam = c->family == AF_INET6 ? AF_INET6 : AF_INET;
+	uint8_t s[16] = { 0 }, d[16] = { 0 };
+	int ok = 1;
+
+	if (src && inet_pton(fam, src, s) != 1)
+		ok = 0;
+	if (dst && inet_pton(fam, dst, d) != 1)
+		ok = 0;
+	conn_set_addrs(c, a ? a : &own, s, d);
+	return ok;
 }

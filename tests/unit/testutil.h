@@ -10,6 +10,15 @@
 #include "frame.h"
 #include "record.h"
 
+struct arena;
+/*
+ * Sets c's addresses from text for the family c has (set it first); NULL
+ * leaves that one all zeros. An IPv6 conn's go into `a`, or into one
+ * arena of the test program's own when `a` is NULL (for conns kept on the
+ * stack or returned by value). Returns 1 when both parse, as inet_pton.
+ */
+int tu_addrs(struct conn *c, struct arena *a, const char *src, const char *dst);
+
 /* The path of a fixture under tests/fixtures (or $FIXTURES); static buffer. */
 const char *tu_fixture(const char *name);
 /* A whole file, NUL-terminated; aborts the test run if missing. */
