@@ -261,12 +261,10 @@ static void ipv6_ends_keep_their_addresses(void **state)
 	free(cc);
 	arena_reset(&a);
 	memset(arena_alloc(&a, 4096), 0x5a, 4096); /* where the parser had put them */
-	assert_string_equal(endpoint_str(AF_INET6, closed_src(&copy), copy.c.sport, got,
-					 sizeof(got)),
-			    want_l);
-	assert_string_equal(endpoint_str(AF_INET6, closed_dst(&copy), copy.c.dport, got,
-					 sizeof(got)),
-			    want_r);
+	assert_string_equal(
+		endpoint_str(AF_INET6, closed_src(&copy), copy.c.sport, got, sizeof(got)), want_l);
+	assert_string_equal(
+		endpoint_str(AF_INET6, closed_dst(&copy), copy.c.dport, got, sizeof(got)), want_r);
 	r = closed_row(&copy, &tmp);
 	assert_string_equal(column_format(column_get(COL_LOCAL), r, 64, got, sizeof(got)), want_l);
 	assert_string_equal(column_format(column_get(COL_REMOTE), r, 64, got, sizeof(got)), want_r);
