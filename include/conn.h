@@ -61,11 +61,12 @@ enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST
 
 /*
  * One socket, 56 bytes (one per socket per frame: keep it small). Addresses
- * are in network byte order, ports in host order. `info` points at one block in the arena of the sample that holds
- * this conn and lives as long as it (sockblk.h): the tcp_info fields
- * tcptop reads (struct tcpc, tcpinfo.h), the skmem_n skmem values when the
- * kernel sent skmem and the congestion control name when it is not one of
- * the kernel's own (cong_id CONN_CONG_OTHER), packed without their zeros.
+ * are in network byte order, ports in host order. `info` points at one
+ * block in the arena of the sample that holds this conn and lives as long
+ * as it (sockblk.h): the tcp_info fields tcptop reads (struct tcpc,
+ * tcpinfo.h), the skmem_n skmem values when the kernel sent skmem and the
+ * congestion control name when it is not one of the kernel's own (cong_id
+ * CONN_CONG_OTHER), packed without their zeros.
  * With skmem or such a name and no tcp_info the tcpc fields read zero and
  * info_len is 0; with none of them, info is NULL. Read them through the
  * accessors below (conn_has_info, CONN_INFO, CONN_TI, conn_tcpc,
@@ -74,8 +75,9 @@ enum { TIMER_NONE, TIMER_RETRANS, TIMER_KEEPALIVE, TIMER_TIMEWAIT, TIMER_PERSIST
  * The small fields share bytes (bit-fields sized to the most each holds:
  * have's six flags, the two shutdown bits, info_len up to a struct tcpi,
  * skmem_n up to SKM_N), and the interface index the kernel sends is not
- * kept (nothing reads it), so that the struct is 56 bytes (88 with both
- * addresses inline and the index): 6.4 MB a frame less at 200,000 sockets.
+ * kept (nothing reads it), so that the struct is 56 bytes (80 with both
+ * addresses inline, 88 with the index too): 6.4 MB a frame less at
+ * 200,000 sockets.
  */
 struct conn {
 	uint64_t cookie;

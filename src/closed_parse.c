@@ -131,7 +131,7 @@ int closed_parse_msg(const struct nlmsghdr *nlh, struct closed_conn *cc, struct 
 		return -1;
 	cc->c = c;
 	if (c.family == AF_INET6) {
-		/* they are in `a` too */
+		/* they point into `a`, which the caller reuses: cc keeps its own */
 		memcpy(cc->addr6, c.addr.v6, sizeof(cc->addr6));
 		cc->c.addr.v6 = NULL;
 	}

@@ -50,27 +50,26 @@ static int by_how(const struct closed_conn *a, const struct closed_conn *b)
 	return strcmp(closed_how_name(a->how), closed_how_name(b->how));
 }
 
-/* Addresses in 16 bytes, IPv4 zero-padded: both families in one order. */
-static int cmp_addr(const struct closed_conn *a, const uint8_t *x, const struct closed_conn *b,
-		    const uint8_t *y)
+/* The local or remote addresses in 16 bytes, IPv4 zero-padded: both families in one order. */
+static int cmp_addr(const struct closed_conn *a, const struct closed_conn *b, bool remote)
 {
 	uint8_t p[16] = { 0 }, q[16] = { 0 };
 
-	memcpy(p, x, conn_addr_len(&a->c));
-	memcpy(q, y, conn_addr_len(&b->c));
+	memcpy(p, remote ? closed_dst(a) : closed_src(a), conn_addr_len(&a->c));
+	memcpy(q, remote ? closed_dst(b) : closed_src(b), conn_addr_len(&b->c));
 	return memcmp(p, q, sizeof(p));
 }
 
 static int by_remote(const struct closed_conn *a, const struct closed_conn *b)
 {
-	int r = cmp_addr(a, closed_dst(a), b, closed_dst(b));
+	int r = cmp_addr(a, b, true);
 
 	return r ? r : cmp_u64(a->c.dport, b->c.dport);
 }
 
 static int by_local(const struct closed_conn *a, const struct closed_conn *b)
 {
-	int r = cmp_addr(a, closed_src(a), b, closed_src(b));
+	int r = cmp_addr(a, b, false);
 
 	return r ? r : cmp_u64(a->c.sport, b->c.sport);
 }
