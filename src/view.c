@@ -313,15 +313,31 @@ static bool sort_flat(struct view *v, const struct frame *f, const struct column
 	for (size_t i = 0; i < v->n && ok; i++)
 		if (k[i].cls & 1)
 			k[i].num = some;
-	if (ok) {
-		flat_sort(k, v->n);
-		for (size_t i = 0; i < v->n; i++) {
-			v->order[i] = k[i].idx;
-			v->cookies[i] = k[i].cookie;
-		}
+	if (!ok) {
+		free(k);
+		return false;
 	}
-	free(k);
-	return ok;
+	flat_sort(k, v->n);
+	/*
+	 * The cookies overwrite the keys they are read from (cookie i's 8 bytes
+	 * end at or before key i's start, past the first, read before written),
+	 * and the keys' block shrinks to them: the sort's peak is the keys, not
+	 * the keys and a cookie array beside them.
+	 */
+	{
+		uint64_t *ck = (uint64_t *)(void *)k;
+
+		for (size_t i = 0; i < v->n; i++) {
+			struct flatkey t = k[i];
+
+			v->order[i] = t.idx;
+			ck[i] = t.cookie;
+		}
+		free(v->cookies);
+		v->cookies = xrealloc(ck, v->n * sizeof(*v->cookies));
+		v->cookies_cap = v->n;
+	}
+	return true;
 }
 
 void view_sort(struct view *v, const struct frame *f, const struct column *sort, bool reverse)
@@ -331,9 +347,9 @@ void view_sort(struct view *v, const struct frame *f, const struct column *sort,
 	if (v->n == 0)
 		return;
 	/* the cookies come with the keys: no second walk through rows and sockets in sorted order */
-	v->cookies = xreserve(v->cookies, &v->cookies_cap, v->n, sizeof(*v->cookies));
 	if (ctx.numeric && sort_flat(v, f, sort, ctx.desc))
 		return;
+	v->cookies = xreserve(v->cookies, &v->cookies_cap, v->n, sizeof(*v->cookies));
 	v->keys = xreserve(v->keys, &v->keys_cap, v->n, sizeof(*v->keys));
 	for (size_t i = 0; i < v->n; i++)
 		column_sortkey(sort, f, &f->rows[v->order[i]], v->order[i], &v->keys[i]);
