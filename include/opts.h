@@ -39,6 +39,7 @@ struct opts {
 	size_t prom_top;          /* --prom-top: per-connection series for this many (0: none) */
 	const char *closed_log;   /* --closed-log: append each closed connection as JSON */
 	bool no_closed;           /* --no-closed: do not watch connections that end */
+	bool low_memory;          /* --low-memory: the view holds one frame, not two */
 	uint32_t
 		given; /* OPTS_GIVEN_*: what the command line set (it wins over the settings file) */
 };

@@ -30,7 +30,7 @@ struct pump;
  * recorded pace under the pump_replay_* commands; NULL otherwise.
  */
 struct pump *pump_start(struct collector *c, double interval, const struct source_pos *pos,
-			struct terr *e);
+			bool lean, struct terr *e);
 /* Stops the thread, frees the frames, closes the collector (-1 + e if a recording failed). */
 int pump_stop(struct pump *p, struct terr *e);
 
@@ -42,6 +42,16 @@ int pump_fd(const struct pump *p);
  * frame goes back to the pump. Drains pump_fd.
  */
 const struct frame *pump_take(struct pump *p);
+/*
+ * Lean (pump_start's `lean`, --low-memory; live only, a replay keeps its
+ * read-ahead): the pump holds one frame, the one the UI shows, and asks for
+ * it back at every refresh by notifying pump_fd. pump_lend() gives it back
+ * if asked (true): from then until pump_take() returns the next frame, the
+ * UI must not touch the frame it had (nor its rows, nor an order built for
+ * it), so it neither draws nor reads keys meanwhile. False: not asked, keep
+ * it. A UI that is paused does not lend: the refresh waits for it.
+ */
+bool pump_lend(struct pump *p);
 /* Empties the notification pipe without taking a frame (while the UI is paused). */
 void pump_drain(struct pump *p);
 /*

@@ -167,6 +167,12 @@ void ui_free(struct ui *ui);
 /* A new frame to show (ignored while paused; the caller keeps it alive until the next). */
 void ui_set_frame(struct ui *ui, const struct frame *f, uint64_t now_ns);
 /*
+ * The frame is lent to the pump (--low-memory) until the next
+ * ui_set_frame_ordered: forgets it, and the order built for it unless the
+ * user is navigating (a new frame then keeps that order). Not drawn meanwhile.
+ */
+void ui_lend_frame(struct ui *ui, uint64_t now_ns);
+/*
  * The same with an order already built for it (by the collector thread) for
  * view generation `gen`: taken when it matches and rows are not held, by
  * swapping it with the UI's own view (`order` then holds the UI's previous

@@ -29,7 +29,13 @@ struct pump {
 	int nfree;
 	struct frame *ready; /* newest finished frame, not yet taken */
 	struct frame *shown; /* the frame the UI holds */
-	int fds[2];          /* notification pipe: thread writes, UI polls */
+	/*
+	 * Live, --low-memory: one frame. At each refresh the thread asks for
+	 * the shown one back (lend_asked, notified) and waits for pump_lend().
+	 */
+	bool lean;
+	bool lend_asked;
+	int fds[2]; /* notification pipe: thread writes, UI polls */
 	/* requests, guarded by mu */
 	double interval;
 	struct diag_req req;
@@ -329,8 +335,10 @@ static void *run(void *arg)
 	/*
 	 * Collecting is background work: on a busy host (or two cores) the UI
 	 * thread must get the CPU first to answer keys. Linux nice is per thread.
+	 * Lean, the UI waits for the refresh to end before it reads a key: the
+	 * refresh keeps the process's priority.
 	 */
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), PUMP_NICE) < 0) {
+	if (!p->lean && setpriority(PRIO_PROCESS, (id_t)gettid(), PUMP_NICE) < 0) {
 		/* not fatal: keys are answered, only later under load */
 	}
 
@@ -365,11 +373,26 @@ static void *run(void *arg)
 			continue;
 		}
 		p->kick = false;
+		if (!ended && p->lean && !p->ready && p->shown) {
+			/*
+			 * One frame: the UI gives back the one it shows (a paused
+			 * one keeps it: no refresh until it resumes).
+			 */
+			p->lend_asked = true;
+			notify(p);
+			while (p->shown && !p->quit)
+				pthread_cond_wait(&p->cv, &p->mu);
+			p->lend_asked = false;
+			if (p->quit)
+				break;
+		}
 		if (!ended) {
 			/*
 			 * A frame a paused UI did not take is refilled: a live view
 			 * never fills more than the one it shows and this one (the
-			 * third is the replay's read-ahead).
+			 * third is the replay's read-ahead). Lean, the free frame
+			 * taken is the one the UI just lent (the free list is a
+			 * stack): the arrays it grew are reused.
 			 */
 			f = p->ready ? p->ready : take_free(p);
 			p->ready = NULL;
@@ -377,7 +400,7 @@ static void *run(void *arg)
 			rc = collector_step(p->col, f);
 			pthread_mutex_lock(&p->mu);
 			p->status = rc;
-			if (rc == 1) {
+			if (rc == 1 && !p->lean) {
 				/*
 				 * end of a recording: keep showing the last frame (a
 				 * refilled one the UI never took was emptied already)
@@ -385,6 +408,13 @@ static void *run(void *arg)
 				give_free(p, f);
 				ended = true;
 			} else {
+				/*
+				 * Lean, a recording read without the player (tests; a
+				 * live source does not end) ends with the frame it
+				 * emptied handed over: the UI lent its own and is
+				 * never left without one.
+				 */
+				ended = rc == 1;
 				order_frame(p, f);
 				p->ready = f;
 			}
@@ -420,7 +450,7 @@ static void *run(void *arg)
 }
 
 struct pump *pump_start(struct collector *c, double interval, const struct source_pos *pos,
-			struct terr *e)
+			bool lean, struct terr *e)
 {
 	struct pump *p = xcalloc(1, sizeof(*p));
 	pthread_condattr_t ca;
@@ -428,6 +458,7 @@ struct pump *pump_start(struct collector *c, double interval, const struct sourc
 	p->col = c;
 	p->interval = interval;
 	p->pos = pos && collector_is_replay(c) ? pos : NULL;
+	p->lean = lean && !p->pos;
 	p->rp.active = p->pos != NULL;
 	p->rp.speed = 1.0;
 	p->rp.can_go_back = p->pos && p->pos->can_go_back;
@@ -514,6 +545,21 @@ const struct frame *pump_take(struct pump *p)
 	}
 	pthread_mutex_unlock(&p->mu);
 	return f;
+}
+
+bool pump_lend(struct pump *p)
+{
+	bool lent = false;
+
+	pthread_mutex_lock(&p->mu);
+	if (p->lend_asked && p->shown && !p->ready) {
+		give_free(p, p->shown);
+		p->shown = NULL;
+		lent = true;
+		pthread_cond_signal(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return lent;
 }
 
 void pump_set_paused(struct pump *p, bool paused)

@@ -53,6 +53,11 @@ struct app {
 	uint64_t sent_gen;     /* the view generation the pump knows */
 	bool dirty;
 	bool end_noted;
+	/*
+	 * --low-memory: the frame is lent to the pump for its refresh (pump_lend):
+	 * nothing is drawn and no key is read until the next one is taken.
+	 */
+	bool lent;
 	struct source_pos rpos;   /* a replay's position, kept by the source in the pump's thread */
 	atomic_bool quitting;     /* set before pump_stop: a stalled stream stops waiting */
 	uint64_t rp_refused_seen; /* the pump's refusals already shown */
@@ -488,11 +493,15 @@ static void take_frame(struct app *a, uint64_t now)
 		uint64_t gen;
 		struct view *order = pump_order(a->pump, &gen);
 
+		a->lent = false;
 		ui_set_frame_ordered(&a->ui, f, order, gen, now);
 		detail_fd(a);
 		pump_select(a->pump, ui_history_cookie(&a->ui));
 		want_fields(a);
 		a->dirty = true;
+	} else if (!a->lent && pump_lend(a->pump)) {
+		a->lent = true; /* the screen stays as drawn; keys wait in the terminal */
+		ui_lend_frame(&a->ui, now);
 	}
 	if (a->ui.replay) {
 		replay_state(a, now);
@@ -510,14 +519,14 @@ static int loop(struct app *a)
 
 	while (!a->quit) {
 		struct pollfd p[3] = {
-			{ STDIN_FILENO, POLLIN, 0 },
+			{ a->lent ? -1 : STDIN_FILENO, POLLIN, 0 },
 			{ pump_fd(a->pump), POLLIN, 0 },
 			{ signal_pipe[0], POLLIN, 0 },
 		};
 		uint64_t now = now_ns();
 		int timeout = 1000;
 
-		if (a->dirty) {
+		if (a->dirty && !a->lent) {
 			ui_draw(&a->ui, &a->canvas, now);
 			term_blit(&a->canvas);
 			a->dirty = false;
@@ -639,7 +648,7 @@ int app_run(const struct app_cfg *cfg)
 	}
 	a.ext = a.req.ext = ui_needs(&a.ui);
 	collector_set_req(col, &a.req);
-	a.pump = pump_start(col, a.ui.interval, &a.rpos, &e);
+	a.pump = pump_start(col, a.ui.interval, &a.rpos, cfg->opts->low_memory, &e);
 	if (!a.pump) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		collector_close(col, &e);

@@ -191,6 +191,14 @@ unsigned ui_set_frame_ordered(struct ui *ui, const struct frame *f, struct view 
 	return settle(ui);
 }
 
+void ui_lend_frame(struct ui *ui, uint64_t now_ns)
+{
+	ui->frame = NULL;
+	/* 12 bytes a row while the next frame is made and sorted: only a held order is needed */
+	if (now_ns >= ui->hold_until_ns)
+		view_free(&ui->view);
+}
+
 /* Re-sort now (sort column, direction or filter changed). */
 static unsigned resort(struct ui *ui, uint64_t now_ns)
 {

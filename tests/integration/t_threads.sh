@@ -67,18 +67,20 @@ t_batch() {
 	no_reports "no data race or lock-order report from the snapshot's threads"
 }
 
-t_tui() {
-	local k status
+t_tui() { # t_tui [OPTION]: --low-memory lends the one frame to the pump at every refresh
+	local k status opt=${1:-} in=${1:+ with $1}
+	$TM kill-session -t tsan 2>/dev/null
+	rm -f "$T_TMP/tui.exit"
 	# the pump refreshes every 0.2 s while the keys below change what it sorts, filters
 	# and asks for; -p: procmap's scanners on the pump's thread
 	$TM new-session -d -s tsan -x 160 -y 45 \
-		"ip netns exec $ns $TSAN --no-config -d 0.2 -p; echo EXIT=\$? >$T_TMP/tui.exit; sleep 30"
+		"ip netns exec $ns $TSAN --no-config -d 0.2 -p $opt; echo EXIT=\$? >$T_TMP/tui.exit; sleep 30"
 	if ! wait_for 60 sh -c "$TM capture-pane -p -t tsan | grep -q 'ESTAB'"; then
-		not_ok "the interactive view under TSan shows the connections" \
+		not_ok "the interactive view under TSan$in shows the connections" \
 			"$($TM capture-pane -p -t tsan | head -20)"
 		return
 	fi
-	ok "the interactive view under TSan shows the connections"
+	ok "the interactive view under TSan$in shows the connections"
 	# sort changes, reverse, a filter, pause, the views, detail, attribution off and on,
 	# groups: each reorders, refilters or re-requests while refreshes run
 	for k in '>' '>' r '<' / 'sport 30002 or dport 30002' Enter Space Space 2 3 1 Enter Escape \
@@ -100,10 +102,11 @@ t_tui() {
 	else
 		status="(still running)"
 	fi
-	eq "the interactive view under TSan quits with 0" "$status" "EXIT=0"
-	no_reports "no data race or lock-order report from the pump and the UI"
+	eq "the interactive view under TSan$in quits with 0" "$status" "EXIT=0"
+	no_reports "no data race or lock-order report from the pump and the UI$in"
 }
 
 t_batch
 t_tui
+t_tui --low-memory
 done_testing

@@ -82,7 +82,7 @@ static void start(struct player *pl, bool paused)
 	cfg.src.pos = &pl->pos;
 	c = collector_new(&cfg, &e);
 	assert_non_null(c);
-	pl->p = pump_start(c, 1.0, &pl->pos, &e);
+	pl->p = pump_start(c, 1.0, &pl->pos, false, &e);
 	assert_non_null(pl->p);
 	if (paused)
 		pump_replay_pause(pl->p, true);
@@ -367,7 +367,7 @@ static void a_ui_that_stops_taking_frames_is_sent_two_frames_at_most(void **stat
 	cfg.src.pos = &pos;
 	c = collector_new(&cfg, &e);
 	assert_non_null(c);
-	p = pump_start(c, 0.01, NULL, &e);
+	p = pump_start(c, 0.01, NULL, false, &e);
 	assert_non_null(p);
 	while (nseen < 3) {
 		struct pollfd pfd = { .fd = pump_fd(p), .events = POLLIN };
@@ -425,7 +425,7 @@ static void refreshes_slower_than_the_interval_all_reach_the_ui(void **state)
 	cfg.src.pos = &pos;
 	c = collector_new(&cfg, &e);
 	assert_non_null(c);
-	p = pump_start(c, 1e-9, NULL, &e);
+	p = pump_start(c, 1e-9, NULL, false, &e);
 	assert_non_null(p);
 	for (uint64_t i = 0; i < 4; i++) {
 		struct pollfd pfd = { .fd = pump_fd(p), .events = POLLIN };
@@ -448,6 +448,79 @@ static void refreshes_slower_than_the_interval_all_reach_the_ui(void **state)
 	assert_int_equal(pump_stop(p, &e), 0);
 }
 
+/*
+ * --low-memory: the live loop with one frame. Every refresh after the first
+ * asks for the shown frame back (pump_fd readable, nothing to take); a UI
+ * that keeps it gets nothing more, one that lends it gets the next recorded
+ * refresh in that same frame. No second frame is ever handed out.
+ */
+static void a_lean_pump_refills_the_one_frame_the_ui_lends_it(void **state)
+{
+	struct collector_cfg cfg = { 0 };
+	struct source_pos pos = { 0 };
+	struct pollfd pfd;
+	struct collector *c;
+	const struct frame *first, *f;
+	struct pump *p;
+	struct terr e;
+	uint64_t mono0;
+
+	(void)state;
+	cfg.src.replay_path = path;
+	cfg.src.pos = &pos;
+	c = collector_new(&cfg, &e);
+	assert_non_null(c);
+	p = pump_start(c, 0.01, NULL, true, &e);
+	assert_non_null(p);
+	pfd = (struct pollfd){ .fd = pump_fd(p), .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 3000), 1);
+	first = pump_take(p);
+	assert_non_null(first);
+	mono0 = first->mono_ns;
+	/* not lent, nothing comes: the thread asks (a notification) and waits */
+	assert_int_equal(poll(&pfd, 1, 3000), 1);
+	usleep(60000); /* six intervals */
+	assert_null(pump_take(p));
+	assert_int_equal(first->mono_ns, mono0); /* the shown frame was not touched */
+	for (uint64_t i = 1; i <= 4; i++) {
+		if (i > 1)
+			assert_int_equal(poll(&pfd, 1, 3000), 1); /* the next ask */
+		assert_true(pump_lend(p));
+		assert_false(pump_lend(p)); /* lent once; the next ask is for the next frame */
+		f = NULL;
+		while (!f && poll(&pfd, 1, 3000) == 1)
+			f = pump_take(p);
+		assert_ptr_equal(f, first);
+		/* the next refresh, not one refilled unseen: each waits for the lend */
+		assert_int_equal(f->mono_ns - mono0, i * GAP_NS);
+	}
+	assert_int_equal(pump_stop(p, &e), 0);
+}
+
+/* Quitting while the thread waits for a frame the UI will not lend: it stops at once. */
+static void a_lean_pump_waiting_for_its_frame_stops(void **state)
+{
+	struct collector_cfg cfg = { 0 };
+	struct source_pos pos = { 0 };
+	struct pollfd pfd;
+	struct collector *c;
+	struct pump *p;
+	struct terr e;
+
+	(void)state;
+	cfg.src.replay_path = path;
+	cfg.src.pos = &pos;
+	c = collector_new(&cfg, &e);
+	assert_non_null(c);
+	p = pump_start(c, 0.01, NULL, true, &e);
+	assert_non_null(p);
+	pfd = (struct pollfd){ .fd = pump_fd(p), .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 3000), 1);
+	assert_non_null(pump_take(p));
+	usleep(30000);
+	assert_int_equal(pump_stop(p, &e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +531,8 @@ int main(void)
 		cmocka_unit_test(a_step_right_after_a_jump_counts_from_the_jump),
 		cmocka_unit_test(a_step_right_after_the_first_jump_to_the_end_counts_from_the_end),
 		cmocka_unit_test(speed_is_clamped_to_a_quarter_and_sixteen),
+		cmocka_unit_test(a_lean_pump_refills_the_one_frame_the_ui_lends_it),
+		cmocka_unit_test(a_lean_pump_waiting_for_its_frame_stops),
 		cmocka_unit_test(a_ui_that_stops_taking_frames_is_sent_two_frames_at_most),
 		cmocka_unit_test(refreshes_slower_than_the_interval_all_reach_the_ui),
 	};
