@@ -321,7 +321,7 @@ static void drain(int fd, double secs)
  * The interactive view in a pseudo-terminal: CPU per second (one refresh
  * each second with -d 1) after a warm-up, and VmHWM at the end.
  */
-static struct meas run_tui(bool procs)
+static struct meas run_tui(bool procs, bool lean)
 {
 	struct meas m = { 0 };
 	struct winsize ws = { .ws_row = 50, .ws_col = 200 };
@@ -350,7 +350,7 @@ static struct meas run_tui(bool procs)
 		close(master);
 		setenv("TERM", "xterm-256color", 1);
 		execl(tcptop, tcptop, "-d", "1", "--no-config", procs ? "-p" : "--no-processes",
-		      (char *)NULL);
+		      lean ? "--low-memory" : (char *)NULL, (char *)NULL);
 		_exit(127);
 	}
 	drain(master, TUI_WARM_S);
@@ -381,6 +381,7 @@ struct row {
 	const char *name;
 	enum row_kind kind;
 	bool procs; /* RK_TUI: -p */
+	bool lean;  /* RK_TUI: --low-memory */
 	const char *argv[12];
 	bool wall_vs_ss_p; /* compare wall to ss -tanpH instead of CPU to ss -tinmHa */
 };
@@ -390,6 +391,7 @@ static const struct row rows[] = {
 	{ .name = "floor (libmnl dump, tcp_info+skmem)", .argv = { "@floor" } },
 	{ .name = "tcptop TUI refresh (CPU per 1 s)", .kind = RK_TUI },
 	{ .name = "tcptop TUI refresh -p", .kind = RK_TUI, .procs = true },
+	{ .name = "tcptop TUI refresh --low-memory", .kind = RK_TUI, .lean = true },
 	{ .name = "tcptop -b -n 1 (text)",
 	  .argv = { "@tcptop", "-b", "-n", "1", "--no-config", "--no-processes" } },
 	{ .name = "tcptop -b -n 1 -o json",
@@ -420,7 +422,7 @@ static struct meas measure(const struct row *r)
 	char *argv[12] = { 0 };
 
 	if (r->kind == RK_TUI)
-		return run_tui(r->procs);
+		return run_tui(r->procs, r->lean);
 	for (int i = 0; i < 11 && r->argv[i]; i++) {
 		snprintf(args[i], sizeof(args[i]), "%s", r->argv[i]);
 		argv[i] = args[i];
