@@ -124,8 +124,9 @@ struct ui {
 	uint64_t hold_until_ns; /* no re-sorting while the user navigates */
 
 	bool paused;
-	bool procs; /* process attribution wanted (the p key) */
-	bool allns; /* every network namespace (-N all, the a key) */
+	bool low_memory; /* --low-memory: one frame, lent to the pump (the title says so) */
+	bool procs;      /* process attribution wanted (the p key) */
+	bool allns;      /* every network namespace (-N all, the a key) */
 	double interval;
 	char *filter_text; /* owned; NULL = none */
 	ui_filter_fn apply_filter;

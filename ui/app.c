@@ -648,7 +648,8 @@ int app_run(const struct app_cfg *cfg)
 	}
 	a.ext = a.req.ext = ui_needs(&a.ui);
 	collector_set_req(col, &a.req);
-	a.pump = pump_start(col, a.ui.interval, &a.rpos, cfg->opts->low_memory, &e);
+	a.ui.low_memory = o->low_memory;
+	a.pump = pump_start(col, a.ui.interval, &a.rpos, o->low_memory, &e);
 	if (!a.pump) {
 		fprintf(stderr, "tcptop: %s\n", e.msg);
 		collector_close(col, &e);

@@ -85,6 +85,9 @@ static void title_line(struct ui *ui, struct canvas *c)
 	else
 		snprintf(iv, sizeof(iv), "%gs", ui->interval);
 	x = widget_pair_whole(c, 0, x, w - keep, "every", iv, late ? AT_WARN : AT_NORMAL);
+	/* why keys wait while a refresh is made */
+	if (ui->low_memory && !ui->replay)
+		x = widget_pair_whole(c, 0, x, w - keep, "mode", "low-memory", AT_DIM);
 	x = widget_pair_whole(c, 0, x, w - keep, "Linux", ui->kernel, AT_NORMAL);
 	if (f && f->nfindings)
 		x = widget_pair(c, 0, x, w, "findings", fv, fa);

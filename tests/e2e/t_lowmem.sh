@@ -30,6 +30,7 @@ key "stty -g > $T_TMP/stty.before; ip netns exec $ns $TCPTOP --no-config --low-m
 
 expect "--low-memory starts in the connection view" "1 Connections"
 expect "the bulk connection is listed" "127.0.0.1:5001"
+expect "the title says why keys may wait" "mode low-memory"
 client_tx_has_rate() {
 	screen | grep -E '^127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:5001 +ESTAB' | awk '{print $7}' |
 		grep -qE '^[0-9.]+[kMG]$'

@@ -958,6 +958,38 @@ static void a_late_refresh_shows_its_real_interval_in_the_title(void **state)
 	free(t);
 }
 
+/* --low-memory says so in the title, after the interval (keys wait while a refresh is made) */
+static void the_title_names_the_low_memory_mode(void **state)
+{
+	struct frame fr[2];
+	struct canvas c;
+	struct strbuf sb = STRBUF_INIT;
+	struct ui ui;
+	char *nl;
+
+	(void)state;
+	tu_frames("ipv4_bulk.rec", fr, 2);
+	setup_ui(&ui);
+	ui_set_frame(&ui, &fr[1], 0);
+	canvas_init(&c, 200, 50, true);
+	ui_draw(&ui, &c, 0);
+	canvas_to_text(&c, &sb);
+	assert_null(strstr(sb.s, "low-memory"));
+	ui.low_memory = true;
+	sb.len = 0;
+	ui_draw(&ui, &c, 0);
+	canvas_to_text(&c, &sb);
+	nl = strchr(sb.s, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	assert_non_null(strstr(sb.s, "every 1s  mode low-memory  Linux"));
+	canvas_free(&c);
+	free(sb.s);
+	ui_free(&ui);
+	frame_free(&fr[0]);
+	frame_free(&fr[1]);
+}
+
 static void space_pauses_and_resumes(void **state)
 {
 	struct ui ui;
@@ -1189,6 +1221,7 @@ int main(void)
 		cmocka_unit_test(interval_prompt_validates),
 		cmocka_unit_test(space_pauses_and_resumes),
 		cmocka_unit_test(a_late_refresh_shows_its_real_interval_in_the_title),
+		cmocka_unit_test(the_title_names_the_low_memory_mode),
 		cmocka_unit_test(column_chooser_shows_and_hides_columns),
 		cmocka_unit_test(f3_search_moves_the_cursor_to_a_match_and_n_goes_on),
 		cmocka_unit_test(g_cycles_the_groupings_and_a_group_view_renders),
